@@ -1,0 +1,13 @@
+using Fairway.Core.Validators;
+
+namespace Fairway.Core.Chain;
+
+/// <summary>Upper bounds on everything decoded from outside. A value past one of these is refused before allocation.</summary>
+public static class Limits
+{
+    public const int SignersMax = ValidatorSet.CountMax;
+    public const int BatchDigestsPerBlockMax = 4096;
+    public const int BlocksPerSyncResponseMax = 256;
+    public const int TransactionPayloadBytesMax = 128 * 1024;
+    public const int NameBytesMax = 256;
+}

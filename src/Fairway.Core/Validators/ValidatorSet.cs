@@ -1,0 +1,95 @@
+using System.Buffers.Binary;
+using Fairway.Core.Crypto;
+
+namespace Fairway.Core.Validators;
+
+/// <summary>
+/// The fixed, ordered set of validators for an epoch. A validator is named by its index in this set.
+/// Quorum is more than two thirds of the total stake, so any two quorums share more than a third of it,
+/// and therefore at least one honest validator while the faulty stake stays at or below <see cref="FaultyStakeMax"/>.
+/// </summary>
+public sealed class ValidatorSet
+{
+    public const int CountMax = 1024;
+
+    private readonly Validator[] _validators;
+    private readonly ulong[] _cumulativeStake;
+    private readonly Dictionary<PublicKey, int> _indexByKey;
+
+    public ValidatorSet(IEnumerable<Validator> validators)
+    {
+        ArgumentNullException.ThrowIfNull(validators);
+        _validators = validators.ToArray();
+        if (_validators.Length == 0)
+        {
+            throw new ArgumentException("a validator set needs at least one validator", nameof(validators));
+        }
+
+        if (_validators.Length > CountMax)
+        {
+            throw new ArgumentException($"at most {CountMax} validators, got {_validators.Length}", nameof(validators));
+        }
+
+        _cumulativeStake = new ulong[_validators.Length];
+        _indexByKey = new Dictionary<PublicKey, int>(_validators.Length);
+        ulong total = 0;
+        for (var i = 0; i < _validators.Length; i++)
+        {
+            var v = _validators[i];
+            if (v.Stake == 0)
+            {
+                throw new ArgumentException($"validator {v.Name} has zero stake", nameof(validators));
+            }
+
+            if (!_indexByKey.TryAdd(v.PublicKey, i))
+            {
+                throw new ArgumentException($"validator {v.Name} repeats the key of another validator", nameof(validators));
+            }
+
+            total = checked(total + v.Stake);
+            _cumulativeStake[i] = total;
+        }
+
+        TotalStake = total;
+        // Largest f with 3f < total: the stake that may be faulty without breaking safety.
+        FaultyStakeMax = (total - 1) / 3;
+        QuorumStake = total - FaultyStakeMax;
+    }
+
+    public int Count => _validators.Length;
+
+    public ulong TotalStake { get; }
+
+    /// <summary>Stake needed for a certificate: strictly more than two thirds of the total.</summary>
+    public ulong QuorumStake { get; }
+
+    /// <summary>The most stake that can be Byzantine while safety and liveness still hold (f).</summary>
+    public ulong FaultyStakeMax { get; }
+
+    /// <summary>Stake that guarantees at least one honest member: f + 1.</summary>
+    public ulong ValidityStake => FaultyStakeMax + 1;
+
+    public Validator this[int index] => _validators[index];
+
+    public IReadOnlyList<Validator> Validators => _validators;
+
+    public bool Contains(int index) => index >= 0 && index < _validators.Length;
+
+    public int IndexOf(PublicKey key) => _indexByKey.TryGetValue(key, out var i) ? i : -1;
+
+    public ulong StakeOf(int index) => _validators[index].Stake;
+
+    /// <summary>
+    /// The leader of a round: a stake-weighted draw from a hash of the round, so a validator with twice the stake
+    /// leads twice as often, and every node computes the same leader with no communication.
+    /// </summary>
+    public int LeaderOf(ulong round)
+    {
+        Span<byte> seed = stackalloc byte[16];
+        "leader\0\0"u8.CopyTo(seed);
+        BinaryPrimitives.WriteUInt64LittleEndian(seed[8..], round);
+        var draw = Hash.Compute(seed).Prefix64 % TotalStake;
+        var index = Array.BinarySearch(_cumulativeStake, draw + 1);
+        return index >= 0 ? index : ~index;
+    }
+}
