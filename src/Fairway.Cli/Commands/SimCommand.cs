@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Fairway.Simulation;
+
+namespace Fairway.Cli.Commands;
+
+/// <summary><c>fairway sim</c>: deterministic simulation of the consensus core under faults, many seeds at once.</summary>
+internal static class SimCommand
+{
+    public static Command Create()
+    {
+        var nodes = new Option<int>("--nodes") { Description = "validators in the simulated network", DefaultValueFactory = _ => 4 };
+        var seed = new Option<ulong>("--seed") { Description = "first seed", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int>("--seeds") { Description = "how many consecutive seeds to run", DefaultValueFactory = _ => 1 };
+        var rounds = new Option<int>("--rounds") { Description = "rounds in the fault phase of each run", DefaultValueFactory = _ => 300 };
+        var byzantine = new Option<string>("--byzantine")
+        {
+            Description = "none | equivocating-leader | twins | silent | delay",
+            DefaultValueFactory = _ => "none",
+        };
+        byzantine.AcceptOnlyFromAmong(Enum.GetValues<ByzantineKind>().Select(k => k.ToCliName()).ToArray());
+        var faulty = new Option<int>("--faulty") { Description = "validators that misbehave (for twins: keys run twice)", DefaultValueFactory = _ => 0 };
+        var loss = new Option<double>("--loss") { Description = "chance a message is lost during the fault phase", DefaultValueFactory = _ => 0 };
+        var partition = new Option<double>("--partition-prob") { Description = "chance per fault interval that the network splits", DefaultValueFactory = _ => 0 };
+        var crash = new Option<double>("--crash-prob") { Description = "chance per fault interval that an honest node crashes", DefaultValueFactory = _ => 0 };
+        var json = new Option<bool>("--json") { Description = "print one JSON object" };
+        var realCrypto = new Option<bool>("--real-crypto") { Description = "sign with Ed25519 instead of the fast simulation scheme" };
+
+        var command = new Command("sim", "run the deterministic consensus simulator over many seeds; exit 1 if any invariant broke")
+        {
+            nodes, seed, seeds, rounds, byzantine, faulty, loss, partition, crash, json, realCrypto,
+        };
+        command.SetAction(result =>
+        {
+            ByzantineKindNames.TryParse(result.GetValue(byzantine), out var kind);
+            var options = new SimulationOptions
+            {
+                Nodes = result.GetValue(nodes),
+                Seed = result.GetValue(seed),
+                Rounds = result.GetValue(rounds),
+                Byzantine = kind,
+                Faulty = result.GetValue(faulty),
+                Loss = result.GetValue(loss),
+                PartitionProbability = result.GetValue(partition),
+                CrashProbability = result.GetValue(crash),
+                RealCrypto = result.GetValue(realCrypto),
+            };
+            var seedCount = result.GetValue(seeds);
+            try
+            {
+                options.Validate();
+                if (seedCount < 1)
+                {
+                    throw new ArgumentException("--seeds must be at least 1");
+                }
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"fairway sim: {e.Message}");
+                return 2;
+            }
+
+            var report = SimulationRunner.Run(options, seedCount);
+            foreach (var failed in report.Results.Where(r => r.Failed))
+            {
+                Console.Error.WriteLine($"FAIL seed {failed.Seed}: {Describe(failed)}  (replay: fairway sim --seed {failed.Seed} --seeds 1 ...)");
+            }
+
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(ToJson(options, report), JsonOptions));
+            }
+            else
+            {
+                PrintSummary(options, report);
+            }
+
+            return report.Passed ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private static string Describe(SimulationResult r)
+    {
+        var parts = r.SafetyViolations.Concat(r.DoubleSignReports).ToList();
+        if (r.LivenessFailure is not null)
+        {
+            parts.Add(r.LivenessFailure);
+        }
+
+        return string.Join("; ", parts.Take(3)) + (parts.Count > 3 ? $" (+{parts.Count - 3} more)" : "");
+    }
+
+    private static object ToJson(SimulationOptions o, BatchReport r) => new
+    {
+        seeds_run = r.SeedsRun,
+        safety_violations = r.SafetyViolations,
+        liveness_failures = r.LivenessFailures,
+        double_signs = r.DoubleSigns,
+        evidence_detected = r.EvidenceDetected,
+        committed_blocks_min = r.CommittedBlocksMin,
+        committed_blocks_max = r.CommittedBlocksMax,
+        failing_seeds = r.FailingSeeds,
+        nodes = o.Nodes,
+        byzantine = o.Byzantine.ToCliName(),
+        faulty = o.Faulty,
+        rounds = o.Rounds,
+        loss = o.Loss,
+        partition_prob = o.PartitionProbability,
+        crash_prob = o.CrashProbability,
+        first_seed = o.Seed,
+        rounds_total = r.RoundsTotal,
+        wall_seconds = Math.Round(r.WallSeconds, 3),
+        rounds_per_second = Math.Round(r.RoundsPerSecond, 1),
+        crashes = r.Results.Sum(x => x.Crashes),
+        partitions = r.Results.Sum(x => x.Partitions),
+    };
+
+    private static void PrintSummary(SimulationOptions o, BatchReport r)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(ci, $"{r.SeedsRun} seeds, {o.Nodes} nodes, byzantine={o.Byzantine.ToCliName()} faulty={o.Faulty}, loss={o.Loss} partition-prob={o.PartitionProbability} crash-prob={o.CrashProbability}"));
+        Console.WriteLine(string.Create(ci, $"  safety violations: {r.SafetyViolations}   liveness failures: {r.LivenessFailures}   double signs: {r.DoubleSigns}   evidence detected: {r.EvidenceDetected}"));
+        Console.WriteLine(string.Create(ci, $"  committed blocks per honest node: min {r.CommittedBlocksMin}, max {r.CommittedBlocksMax}"));
+        Console.WriteLine(string.Create(ci, $"  {r.RoundsTotal} rounds in {r.WallSeconds:F2} s = {r.RoundsPerSecond:F0} simulated rounds/s"));
+        Console.WriteLine(r.Passed ? "  PASS: every invariant held" : $"  FAIL: seeds {string.Join(", ", r.FailingSeeds)}");
+    }
+}

@@ -1,0 +1,37 @@
+namespace Fairway.Consensus.Engine;
+
+/// <summary>How the engine's pacemaker and buffers are sized. Every buffer fed from outside has a bound here.</summary>
+public sealed record ConsensusConfig
+{
+    /// <summary>Ticks a round may last before this validator times out, when the chain is committing.</summary>
+    public int TimeoutBaseTicks { get; init; } = 30;
+
+    /// <summary>The timeout doubles per round without a commit, up to 2^this times the base.</summary>
+    public int TimeoutBackoffExponentMax { get; init; } = 5;
+
+    /// <summary>Random extra ticks on each timeout, so validators do not time out in lock step.</summary>
+    public int TimeoutJitterTicksMax { get; init; } = 5;
+
+    public int BlockTreeBlocksMax { get; init; } = 10_000;
+
+    public int FetchedBlocksMax { get; init; } = 20_000;
+
+    public int PendingProposalsMax { get; init; } = 64;
+
+    public int SyncBlocksPerRequest { get; init; } = 64;
+
+    /// <summary>Ticks before an unanswered block request is sent again, to another peer.</summary>
+    public int SyncRetryTicks { get; init; } = 40;
+
+    /// <summary>Rounds ahead of the current one for which votes and timeouts are kept.</summary>
+    public ulong FutureRoundsWindow { get; init; } = 100;
+
+    /// <summary>Rounds behind the current one for which signed messages are remembered for equivocation checks.</summary>
+    public ulong EvidenceRoundsWindow { get; init; } = 64;
+
+    /// <summary>
+    /// Test-only: when true, the voting rule skips its round and lock checks. It exists so the simulator can show it
+    /// catches the safety violations this causes. Never set it on a real node.
+    /// </summary>
+    public bool UnsafeWeakenedVotingRuleForTesting { get; init; }
+}

@@ -1,0 +1,201 @@
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+
+namespace Fairway.Consensus.Engine;
+
+public sealed partial class ConsensusCore
+{
+    private const int WantedBlocksMax = 1024;
+
+    /// <summary>Asks for a block the engine learned of (through a QC or a child) but does not hold.</summary>
+    private void Want(Hash hash, int from)
+    {
+        if (_tree.Contains(hash) || _fetched.ContainsKey(hash) || _wanted.ContainsKey(hash))
+        {
+            return;
+        }
+
+        if (_wanted.Count >= WantedBlocksMax)
+        {
+            Stats.Drop("too many wanted blocks");
+            return;
+        }
+
+        var wanted = new WantedBlock();
+        _wanted[hash] = wanted;
+        RequestFrom(hash, wanted, from);
+    }
+
+    private void RequestFrom(Hash hash, WantedBlock wanted, int from)
+    {
+        var peer = from >= 0 && from != _self && _validators.Contains(from) ? from : NextSyncPeer();
+        if (peer < 0)
+        {
+            return;
+        }
+
+        wanted.Peer = peer;
+        wanted.RequestedAtTick = _tick;
+        Stats.SyncRequests++;
+        Emit(new RequestBlocks(peer, hash, _config.SyncBlocksPerRequest));
+    }
+
+    private int NextSyncPeer()
+    {
+        if (_validators.Count == 1)
+        {
+            return -1;
+        }
+
+        _nextSyncPeer = (_nextSyncPeer + 1) % _validators.Count;
+        if (_nextSyncPeer == _self)
+        {
+            _nextSyncPeer = (_nextSyncPeer + 1) % _validators.Count;
+        }
+
+        return _nextSyncPeer;
+    }
+
+    private void RetrySync()
+    {
+        if (_wanted.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (hash, wanted) in _wanted)
+        {
+            if (!wanted.Requested || _tick - wanted.RequestedAtTick >= _config.SyncRetryTicks)
+            {
+                RequestFrom(hash, wanted, -1);
+            }
+        }
+    }
+
+    private void OnSyncResponse(int from, IReadOnlyList<Block> blocks)
+    {
+        if (blocks is null || blocks.Count > Limits.BlocksPerSyncResponseMax)
+        {
+            Stats.Drop("oversized sync response");
+            return;
+        }
+
+        foreach (var block in blocks)
+        {
+            if (block.ChainId != _chainId)
+            {
+                Stats.Drop("synced block from another chain");
+                continue;
+            }
+
+            // Only blocks whose hash a verified QC or a known child vouches for are taken, so a peer cannot plant blocks.
+            if (!_wanted.Remove(block.Hash))
+            {
+                Stats.Drop("unrequested block");
+                continue;
+            }
+
+            AcceptFetched(block, from);
+        }
+
+        foreach (var (hash, wanted) in _wanted)
+        {
+            if (!wanted.Requested)
+            {
+                RequestFrom(hash, wanted, from);
+            }
+        }
+    }
+
+    private void AcceptFetched(Block block, int from)
+    {
+        switch (_tree.TryInsert(block))
+        {
+            case InsertOutcome.Inserted:
+                OnBlockInserted(block, from);
+                break;
+            case InsertOutcome.MissingParent when block.Height > CommittedTip.Height + 1:
+                if (_fetched.Count >= _config.FetchedBlocksMax)
+                {
+                    Stats.Drop("fetched block pool full");
+                    return;
+                }
+
+                _fetched[block.Hash] = block;
+                if (!_fetchedByParent.TryGetValue(block.ParentHash, out var siblings))
+                {
+                    siblings = [];
+                    _fetchedByParent[block.ParentHash] = siblings;
+                }
+
+                siblings.Add(block);
+                if (!_tree.Contains(block.ParentHash) && !_fetched.ContainsKey(block.ParentHash) && _wanted.Count < WantedBlocksMax)
+                {
+                    _wanted.TryAdd(block.ParentHash, new WantedBlock());
+                }
+
+                break;
+            case InsertOutcome.MissingParent:
+                Stats.Drop("synced block does not extend the committed chain");
+                break;
+            case InsertOutcome.AlreadyKnown:
+            case InsertOutcome.Stale:
+                break;
+            default:
+                Stats.Drop("synced block rejected by the block tree");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A block joined the tree: store it, attach fetched descendants waiting for it, apply the commit rule, and
+    /// resume proposals that were waiting for it. Uses a work list so a long catch-up does not recurse deeply.
+    /// </summary>
+    private void OnBlockInserted(Block inserted, int from)
+    {
+        var work = new Queue<Block>();
+        work.Enqueue(inserted);
+        while (work.Count > 0)
+        {
+            var block = work.Dequeue();
+            Emit(new PersistBlock(block));
+
+            if (_tree.TryGet(block.ParentHash, out var parent))
+            {
+                ApplyCommitRule(parent);
+            }
+
+            if (_certified.ContainsKey(block.Hash))
+            {
+                ApplyCommitRule(block);
+            }
+
+            if (_fetchedByParent.Remove(block.Hash, out var children))
+            {
+                foreach (var child in children)
+                {
+                    _fetched.Remove(child.Hash);
+                    if (_tree.TryInsert(child) == InsertOutcome.Inserted)
+                    {
+                        work.Enqueue(child);
+                    }
+                }
+            }
+
+            if (_pendingProposals.Remove(block.Hash, out var waiting))
+            {
+                foreach (var (proposer, proposal) in waiting)
+                {
+                    OnProposal(proposer, proposal);
+                }
+            }
+
+            if (block.Hash == HighQc.BlockHash && LeaderOf(_round) == _self)
+            {
+                TryStartProposal();
+            }
+        }
+
+        _ = from;
+    }
+}

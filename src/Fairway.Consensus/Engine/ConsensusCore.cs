@@ -1,0 +1,184 @@
+using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Validators;
+
+namespace Fairway.Consensus.Engine;
+
+/// <summary>
+/// Two-chain HotStuff (Jolteon family) as a pure state machine: <see cref="Step"/> takes one input and returns the
+/// outputs the host must carry out, in order. No clock, socket, file or thread is touched here; time is the count of
+/// <see cref="Tick"/> inputs and randomness is the injected <see cref="Random"/>, so the same inputs always give the
+/// same outputs.
+/// </summary>
+public sealed partial class ConsensusCore
+{
+    private readonly ConsensusConfig _config;
+    private readonly CertificateVerifier _certificates;
+    private readonly ValidatorSet _validators;
+    private readonly ISigner _signer;
+    private readonly Random _random;
+    private readonly ushort _self;
+    private readonly Hash _chainId;
+    private readonly BlockTree _tree;
+
+    private readonly RoundIndexed<RoundVotes> _votes = new();
+    private readonly RoundIndexed<RoundTimeouts> _timeouts = new();
+    private readonly RoundIndexed<RoundProposals> _proposalsSeen = new();
+    private readonly Dictionary<(ulong Round, Hash Block), QuorumCertificate> _verifiedQcs = [];
+    private readonly Dictionary<Hash, QuorumCertificate> _certified = [];
+    private readonly Dictionary<Hash, Block> _fetched = [];
+    private readonly Dictionary<Hash, List<Block>> _fetchedByParent = [];
+    private readonly Dictionary<Hash, WantedBlock> _wanted = [];
+    private readonly Dictionary<Hash, List<(int From, ProposalMessage Proposal)>> _pendingProposals = [];
+    private readonly HashSet<(ulong Round, ushort Validator, EvidenceKind Kind)> _evidenceReported = [];
+
+    private List<ConsensusOutput> _out = [];
+    private ulong _round;
+    private long _tick;
+    private long _roundStartTick;
+    private long _roundDeadlineTick;
+    private ulong _payloadRequestedRound;
+    private int _nextSyncPeer;
+    private bool _started;
+
+    public ConsensusCore(
+        ConsensusConfig config,
+        CertificateVerifier certificates,
+        int self,
+        ISigner signer,
+        Random random,
+        RecoveredState? recovered = null)
+    {
+        _config = config ?? throw new ArgumentNullException(nameof(config));
+        _certificates = certificates ?? throw new ArgumentNullException(nameof(certificates));
+        _signer = signer ?? throw new ArgumentNullException(nameof(signer));
+        _random = random ?? throw new ArgumentNullException(nameof(random));
+        _validators = certificates.Validators;
+        if (!_validators.Contains(self))
+        {
+            throw new ArgumentOutOfRangeException(nameof(self), "not a member of the validator set");
+        }
+
+        if (_validators[self].PublicKey != signer.PublicKey)
+        {
+            throw new ArgumentException("the signer's key is not the key the validator set lists for this validator", nameof(signer));
+        }
+
+        _self = (ushort)self;
+        _chainId = certificates.ChainId;
+        _nextSyncPeer = self;
+
+        var genesis = Block.Genesis(_chainId);
+        Safety = recovered?.Safety ?? SafetyState.Initial(genesis.Hash);
+        _tree = new BlockTree(recovered?.CommittedTip ?? genesis, config.BlockTreeBlocksMax);
+        foreach (var b in (recovered?.UncommittedBlocks ?? []).OrderBy(b => b.Height))
+        {
+            if (b.ChainId == _chainId)
+            {
+                _tree.TryInsert(b);
+            }
+        }
+    }
+
+    public int Self => _self;
+
+    public ulong Round => _round;
+
+    public SafetyState Safety { get; private set; }
+
+    public QuorumCertificate HighQc => Safety.HighQc;
+
+    public TimeoutCertificate? HighTc => Safety.HighTc;
+
+    public Block CommittedTip => _tree.CommittedTip;
+
+    public int BlockTreeCount => _tree.Count;
+
+    public ConsensusStats Stats { get; } = new();
+
+    public ValidatorSet Validators => _validators;
+
+    public int LeaderOf(ulong round) => _validators.LeaderOf(round);
+
+    /// <summary>Begins participating: enters the round after the highest QC the validator remembers.</summary>
+    public IReadOnlyList<ConsensusOutput> Start()
+    {
+        _out = [];
+        if (!_started)
+        {
+            _started = true;
+            var round = Math.Max(HighQc.Round, HighTc?.Round ?? 0) + 1;
+            EnterRound(round);
+        }
+
+        return _out;
+    }
+
+    public IReadOnlyList<ConsensusOutput> Step(ConsensusInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        _out = [];
+        if (!_started)
+        {
+            Stats.Drop("not started");
+            return _out;
+        }
+
+        switch (input)
+        {
+            case Tick:
+                OnTick();
+                break;
+            case MessageReceived m:
+                OnMessage(m.From, m.Message);
+                break;
+            case PayloadReady p:
+                OnPayloadReady(p);
+                break;
+            case SyncResponse s:
+                OnSyncResponse(s.From, s.Blocks);
+                break;
+            default:
+                Stats.Drop("unknown input");
+                break;
+        }
+
+        return _out;
+    }
+
+    private void OnMessage(int from, ConsensusMessage message)
+    {
+        if (message is null)
+        {
+            Stats.Drop("null message");
+            return;
+        }
+
+        switch (message)
+        {
+            case ProposalMessage p:
+                OnProposal(from, p);
+                break;
+            case VoteMessage v:
+                OnVote(v);
+                break;
+            case TimeoutMessage t:
+                OnTimeout(from, t);
+                break;
+            case SyncInfoMessage s:
+                OnSyncInfo(from, s);
+                break;
+            case BlockResponseMessage r:
+                OnSyncResponse(from, r.Blocks);
+                break;
+            default:
+                Stats.Drop("message kind is served by the host");
+                break;
+        }
+    }
+
+    private void Emit(ConsensusOutput output) => _out.Add(output);
+
+    private void Persist() => Emit(new PersistSafety(Safety));
+}

@@ -1,0 +1,23 @@
+using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+
+namespace Fairway.Consensus.Engine;
+
+/// <summary>Something that happened to a validator. The engine reacts to inputs and nothing else.</summary>
+public abstract record ConsensusInput;
+
+/// <summary>A message arrived from validator <paramref name="From"/> (the transport authenticated the peer).</summary>
+public sealed record MessageReceived(int From, ConsensusMessage Message) : ConsensusInput;
+
+/// <summary>One logical tick of the pacemaker's clock passed.</summary>
+public sealed record Tick : ConsensusInput
+{
+    public static readonly Tick Instance = new();
+}
+
+/// <summary>The host assembled the payload the engine asked for with <see cref="RequestPayload"/>.</summary>
+public sealed record PayloadReady(ulong Round, IReadOnlyList<Hash> BatchDigests, ulong TimestampMs) : ConsensusInput;
+
+/// <summary>A peer answered a <see cref="RequestBlocks"/> with blocks, newest first.</summary>
+public sealed record SyncResponse(int From, IReadOnlyList<Block> Blocks) : ConsensusInput;

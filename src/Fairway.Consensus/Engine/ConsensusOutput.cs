@@ -1,0 +1,32 @@
+using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+
+namespace Fairway.Consensus.Engine;
+
+/// <summary>
+/// Something the host must do. Outputs are carried out in order: a <see cref="PersistSafety"/> must be durable
+/// before any later <see cref="SendTo"/> or <see cref="Broadcast"/> of the same step leaves the node.
+/// </summary>
+public abstract record ConsensusOutput;
+
+public sealed record SendTo(int To, ConsensusMessage Message) : ConsensusOutput;
+
+/// <summary>Send to every other validator.</summary>
+public sealed record Broadcast(ConsensusMessage Message) : ConsensusOutput;
+
+public sealed record PersistSafety(SafetyState State) : ConsensusOutput;
+
+/// <summary>A verified block joined the block tree; keep it so peers can fetch it.</summary>
+public sealed record PersistBlock(Block Block) : ConsensusOutput;
+
+/// <summary>The block is final. Emitted once per block, in height order, with the QC that certifies it.</summary>
+public sealed record CommitBlock(Block Block, QuorumCertificate Certificate) : ConsensusOutput;
+
+/// <summary>This validator leads <paramref name="Round"/>: answer with <see cref="PayloadReady"/>.</summary>
+public sealed record RequestPayload(ulong Round, ulong Height, Hash Parent) : ConsensusOutput;
+
+/// <summary>Fetch the block <paramref name="Tip"/> and ancestors from <paramref name="Peer"/>; answer with <see cref="SyncResponse"/>.</summary>
+public sealed record RequestBlocks(int Peer, Hash Tip, int Count) : ConsensusOutput;
+
+public sealed record EvidenceFound(Evidence Evidence) : ConsensusOutput;

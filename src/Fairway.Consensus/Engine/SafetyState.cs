@@ -1,0 +1,75 @@
+using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
+
+namespace Fairway.Consensus.Engine;
+
+/// <summary>
+/// What a validator must remember across crashes so it never contradicts itself: the highest round it voted or
+/// timed out in, the QC round it is locked on, its highest QC and TC, and the exact messages it last signed, so a
+/// restarted node re-sends them instead of signing something new for the same round.
+/// The host writes this durably before sending any message that depends on it.
+/// </summary>
+public sealed record SafetyState(
+    ulong LastVotedRound,
+    ulong LockedQcRound,
+    QuorumCertificate HighQc,
+    TimeoutCertificate? HighTc,
+    VoteMessage? LastVote,
+    TimeoutMessage? LastTimeout,
+    ProposalMessage? LastProposal) : ICanonical
+{
+    public const byte Version = 1;
+
+    public static SafetyState Initial(Hash genesisHash) => new(0, 0, QuorumCertificate.Genesis(genesisHash), null, null, null, null);
+
+    public void Encode(CanonicalWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteU8(Version);
+        writer.WriteU64(LastVotedRound);
+        writer.WriteU64(LockedQcRound);
+        HighQc.Encode(writer);
+        writer.WriteBool(HighTc is not null);
+        HighTc?.Encode(writer);
+        WriteOptional(writer, LastVote);
+        WriteOptional(writer, LastTimeout);
+        WriteOptional(writer, LastProposal);
+    }
+
+    private static void WriteOptional(CanonicalWriter writer, ConsensusMessage? message)
+    {
+        writer.WriteBool(message is not null);
+        if (message is not null)
+        {
+            writer.WriteBytes(MessageCodec.Encode(message));
+        }
+    }
+
+    public static SafetyState Decode(ReadOnlySpan<byte> bytes) => Canonical.Decode(bytes, DecodeOne, "safety state");
+
+    private static SafetyState DecodeOne(ref CanonicalReader reader)
+    {
+        reader.ExpectVersion(Version, "safety state");
+        var lastVoted = reader.ReadU64("last voted round");
+        var locked = reader.ReadU64("locked qc round");
+        var highQc = QuorumCertificate.Decode(ref reader);
+        var highTc = reader.ReadBool("high tc flag") ? TimeoutCertificate.Decode(ref reader) : null;
+        var vote = ReadOptional<VoteMessage>(ref reader, "last vote");
+        var timeout = ReadOptional<TimeoutMessage>(ref reader, "last timeout");
+        var proposal = ReadOptional<ProposalMessage>(ref reader, "last proposal");
+        return new SafetyState(lastVoted, locked, highQc, highTc, vote, timeout, proposal);
+    }
+
+    private static T? ReadOptional<T>(ref CanonicalReader reader, string what) where T : ConsensusMessage
+    {
+        if (!reader.ReadBool(what + " flag"))
+        {
+            return null;
+        }
+
+        var message = MessageCodec.Decode(reader.ReadBytes(4 * 1024 * 1024, what));
+        return message as T ?? throw new EncodingException($"{what}: expected {typeof(T).Name}, found {message.Kind}");
+    }
+}

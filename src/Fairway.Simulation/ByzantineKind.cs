@@ -1,0 +1,48 @@
+namespace Fairway.Simulation;
+
+/// <summary>How the faulty validators of a simulated run misbehave.</summary>
+public enum ByzantineKind
+{
+    /// <summary>Nobody misbehaves (crashes and network faults still happen).</summary>
+    None,
+
+    /// <summary>When it leads, signs two different blocks for its round and shows each to a different part of the network.</summary>
+    EquivocatingLeader,
+
+    /// <summary>Two nodes run with the same key, each otherwise honest, as in Diem's Twins.</summary>
+    Twins,
+
+    /// <summary>Never sends anything.</summary>
+    Silent,
+
+    /// <summary>Sends everything late: longer than a round normally lasts.</summary>
+    Delay,
+}
+
+public static class ByzantineKindNames
+{
+    public static string ToCliName(this ByzantineKind kind) => kind switch
+    {
+        ByzantineKind.None => "none",
+        ByzantineKind.EquivocatingLeader => "equivocating-leader",
+        ByzantineKind.Twins => "twins",
+        ByzantineKind.Silent => "silent",
+        ByzantineKind.Delay => "delay",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public static bool TryParse(string? name, out ByzantineKind kind)
+    {
+        foreach (var k in Enum.GetValues<ByzantineKind>())
+        {
+            if (string.Equals(k.ToCliName(), name, StringComparison.Ordinal))
+            {
+                kind = k;
+                return true;
+            }
+        }
+
+        kind = ByzantineKind.None;
+        return false;
+    }
+}

@@ -1,0 +1,63 @@
+using Fairway.Consensus.Engine;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+
+namespace Fairway.Simulation;
+
+/// <summary>
+/// One node's disk. Safety state and committed blocks are written synchronously (the host fsyncs them); other blocks
+/// are buffered and reach the disk only at the next sync, so a crash loses them, as a real page cache would.
+/// </summary>
+internal sealed class SimulatedDisk
+{
+    private readonly Dictionary<Hash, Block> _durableBlocks = [];
+    private readonly Dictionary<Hash, Block> _unsyncedBlocks = [];
+
+    public byte[]? SafetyBytes { get; private set; }
+
+    public List<(Block Block, QuorumCertificate Certificate)> Committed { get; } = [];
+
+    /// <summary>Safety state is fsynced, and the fsync makes every earlier write durable too (blocks before the vote on them).</summary>
+    public void WriteSafety(SafetyState state)
+    {
+        SafetyBytes = Fairway.Core.Encoding.Canonical.Encode(state);
+        Sync();
+    }
+
+    public void WriteBlock(Block block) => _unsyncedBlocks[block.Hash] = block;
+
+    public void AppendCommitted(Block block, QuorumCertificate certificate)
+    {
+        Committed.Add((block, certificate));
+        _durableBlocks[block.Hash] = block;
+        Sync();
+    }
+
+    public void Sync()
+    {
+        foreach (var (hash, block) in _unsyncedBlocks)
+        {
+            _durableBlocks[hash] = block;
+        }
+
+        _unsyncedBlocks.Clear();
+    }
+
+    public void LoseUnsyncedWrites() => _unsyncedBlocks.Clear();
+
+    public bool TryGetBlock(Hash hash, out Block block)
+    {
+        return _unsyncedBlocks.TryGetValue(hash, out block!) || _durableBlocks.TryGetValue(hash, out block!);
+    }
+
+    public RecoveredState? Recover(Block genesis)
+    {
+        if (SafetyBytes is null)
+        {
+            return null;
+        }
+
+        var tip = Committed.Count > 0 ? Committed[^1].Block : genesis;
+        return new RecoveredState(SafetyState.Decode(SafetyBytes), tip, [.. _durableBlocks.Values.Where(b => b.Height > tip.Height)]);
+    }
+}

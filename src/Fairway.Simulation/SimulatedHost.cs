@@ -1,0 +1,32 @@
+using Fairway.Consensus.Engine;
+using Fairway.Core.Crypto;
+
+namespace Fairway.Simulation;
+
+/// <summary>One simulated process: a validator key, its disk, and the engine while the process is up.</summary>
+internal sealed class SimulatedHost(int id, int validator, ISigner signer, ByzantineKind behaviour)
+{
+    public int Id { get; } = id;
+
+    public int Validator { get; } = validator;
+
+    public ISigner Signer { get; } = signer;
+
+    /// <summary><see cref="ByzantineKind.None"/> for an honest host.</summary>
+    public ByzantineKind Behaviour { get; } = behaviour;
+
+    public bool Honest => Behaviour == ByzantineKind.None;
+
+    public SimulatedDisk Disk { get; } = new();
+
+    public ConsensusCore? Core { get; set; }
+
+    public bool Alive => Core is not null;
+
+    public long RestartAtTick { get; set; } = -1;
+
+    public int Restarts { get; set; }
+
+    /// <summary>The side of the current partition this host is on.</summary>
+    public int Side { get; set; }
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Fairway.Core.Crypto;
+
+namespace Fairway.Simulation;
+
+/// <summary>The outcome of many seeds of one scenario.</summary>
+public sealed record BatchReport
+{
+    public required int SeedsRun { get; init; }
+    public required int SafetyViolations { get; init; }
+    public required int LivenessFailures { get; init; }
+    public required int DoubleSigns { get; init; }
+    public required int EvidenceDetected { get; init; }
+    public required int CommittedBlocksMin { get; init; }
+    public required int CommittedBlocksMax { get; init; }
+    public required IReadOnlyList<ulong> FailingSeeds { get; init; }
+    public required ulong RoundsTotal { get; init; }
+    public required double WallSeconds { get; init; }
+    public required IReadOnlyList<SimulationResult> Results { get; init; }
+
+    public double RoundsPerSecond => WallSeconds > 0 ? RoundsTotal / WallSeconds : 0;
+
+    public bool Passed => FailingSeeds.Count == 0;
+}
+
+public static class SimulationBatch
+{
+    /// <summary>
+    /// Runs seeds <c>options.Seed</c> .. <c>options.Seed + seeds - 1</c>. Seeds run in parallel but each run is
+    /// independent and deterministic, so the report does not depend on scheduling.
+    /// </summary>
+    public static BatchReport Run(
+        SimulationOptions options,
+        int seeds,
+        Func<string, ISigner>? realSignerFactory = null,
+        ISignatureVerifier? realVerifier = null,
+        int parallelism = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
+        options.Validate();
+        var results = new SimulationResult[seeds];
+        var stopwatch = Stopwatch.StartNew();
+        Parallel.For(
+            0,
+            seeds,
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount },
+            i => results[i] = Simulator.Run(options with { Seed = options.Seed + (ulong)i }, realSignerFactory, realVerifier));
+        stopwatch.Stop();
+
+        var committed = results.SelectMany(r => r.CommittedBlocks).DefaultIfEmpty(0).ToList();
+        return new BatchReport
+        {
+            SeedsRun = seeds,
+            SafetyViolations = results.Sum(r => r.SafetyViolations.Count),
+            LivenessFailures = results.Count(r => r.LivenessFailure is not null),
+            DoubleSigns = results.Sum(r => r.DoubleSigns),
+            EvidenceDetected = results.Sum(r => r.EvidenceDetected),
+            CommittedBlocksMin = committed.Min(),
+            CommittedBlocksMax = committed.Max(),
+            FailingSeeds = results.Where(r => r.Failed).Select(r => r.Seed).ToList(),
+            RoundsTotal = (ulong)results.Sum(r => (decimal)r.RoundsReached),
+            WallSeconds = stopwatch.Elapsed.TotalSeconds,
+            Results = results,
+        };
+    }
+}

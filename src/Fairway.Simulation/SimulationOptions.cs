@@ -1,0 +1,81 @@
+using Fairway.Consensus.Engine;
+
+namespace Fairway.Simulation;
+
+/// <summary>Everything that shapes one simulated run. Together with the seed it determines the run completely.</summary>
+public sealed record SimulationOptions
+{
+    public int Nodes { get; init; } = 4;
+
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>The fault phase lasts until an honest node reaches this round (or the tick cap).</summary>
+    public int Rounds { get; init; } = 300;
+
+    public ByzantineKind Byzantine { get; init; } = ByzantineKind.None;
+
+    /// <summary>How many validators misbehave; for Twins, how many keys run on two nodes.</summary>
+    public int Faulty { get; init; }
+
+    /// <summary>Chance that any one message is lost during the fault phase.</summary>
+    public double Loss { get; init; }
+
+    /// <summary>Chance that any one message is delivered twice.</summary>
+    public double DuplicateProbability { get; init; } = 0.01;
+
+    /// <summary>Chance, per fault interval, that the network splits in two while none is in force.</summary>
+    public double PartitionProbability { get; init; }
+
+    /// <summary>Chance, per fault interval and per honest node, that the node crashes.</summary>
+    public double CrashProbability { get; init; }
+
+    /// <summary>Ticks between fault rolls: about one round when the network is healthy.</summary>
+    public int FaultIntervalTicks { get; init; } = 10;
+
+    public int DelayTicksMin { get; init; } = 1;
+
+    public int DelayTicksMax { get; init; } = 5;
+
+    public int PartitionTicksMin { get; init; } = 30;
+
+    public int PartitionTicksMax { get; init; } = 300;
+
+    public int DowntimeTicksMin { get; init; } = 10;
+
+    public int DowntimeTicksMax { get; init; } = 300;
+
+    /// <summary>After the network heals, every honest node must commit this many new blocks ...</summary>
+    public int LivenessCommitsRequired { get; init; } = 5;
+
+    /// <summary>... within this many ticks.</summary>
+    public int LivenessTicksMax { get; init; } = 8_000;
+
+    /// <summary>Sign with real Ed25519 instead of the fast keyed-hash stand-in.</summary>
+    public bool RealCrypto { get; init; }
+
+    public ConsensusConfig Consensus { get; init; } = new();
+
+    /// <summary>Milliseconds of simulated time per tick, for the timestamps leaders put in blocks.</summary>
+    public int TickMs { get; init; } = 10;
+
+    public void Validate()
+    {
+        Require(Nodes is >= 1 and <= 64, "--nodes must be between 1 and 64");
+        Require(Rounds is >= 1 and <= 1_000_000, "--rounds must be between 1 and 1000000");
+        Require(Faulty >= 0 && Faulty <= Nodes, "--faulty must be between 0 and the number of nodes");
+        Require(Byzantine != ByzantineKind.None || Faulty == 0, "--faulty needs a --byzantine kind other than none");
+        Require(Loss is >= 0 and < 1, "--loss must be in [0, 1)");
+        Require(DuplicateProbability is >= 0 and < 1, "duplicate probability must be in [0, 1)");
+        Require(PartitionProbability is >= 0 and <= 1, "--partition-prob must be in [0, 1]");
+        Require(CrashProbability is >= 0 and <= 1, "--crash-prob must be in [0, 1]");
+        Require(DelayTicksMin >= 1 && DelayTicksMax >= DelayTicksMin, "delays must satisfy 1 <= min <= max");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,265 @@
+using Fairway.Consensus.Engine;
+using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Validators;
+
+namespace Fairway.Simulation;
+
+/// <summary>
+/// One deterministic run: every delay, loss, partition, crash and Byzantine choice comes from PRNGs seeded by the run's
+/// seed, and events at the same tick run in the order they were scheduled, so a seed replays exactly.
+/// </summary>
+internal sealed partial class SimulationRun
+{
+    private readonly SimulationOptions _options;
+    private readonly Random _networkRandom;
+    private readonly Random _faultRandom;
+    private readonly Random _byzantineRandom;
+    private readonly List<SimulatedHost> _hosts = [];
+    private readonly Dictionary<int, List<SimulatedHost>> _hostsByValidator = [];
+    private readonly PriorityQueue<Delivery, (long Tick, long Sequence)> _events = new();
+    private readonly CertificateVerifier _certificates;
+    private readonly Block _genesis;
+    private readonly InvariantChecker _checker;
+
+    private long _tick;
+    private long _sequence;
+    private long _delivered;
+    private bool _healed;
+    private long _partitionEndsAtTick = -1;
+    private int _crashes;
+    private int _partitions;
+
+    private sealed record Delivery(int ToHost, int FromValidator, int FromHost, ConsensusMessage Message);
+
+    public SimulationRun(SimulationOptions options, Func<string, ISigner> signerFactory, ISignatureVerifier verifier)
+    {
+        _options = options;
+        var seed = options.Seed;
+        _networkRandom = new Random(DeriveSeed(seed, 1));
+        _faultRandom = new Random(DeriveSeed(seed, 2));
+        _byzantineRandom = new Random(DeriveSeed(seed, 3));
+
+        var signers = Enumerable.Range(0, options.Nodes).Select(i => signerFactory($"validator-{i}")).ToArray();
+        var validators = new ValidatorSet(signers.Select((s, i) => new Validator($"validator-{i}", s.PublicKey, 1)));
+        var chainId = Hash.Compute(System.Text.Encoding.UTF8.GetBytes("fairway-sim"));
+        _certificates = new CertificateVerifier(chainId, validators, verifier);
+        _genesis = Block.Genesis(chainId);
+
+        var faulty = PickFaulty();
+        var hostId = 0;
+        for (var v = 0; v < options.Nodes; v++)
+        {
+            var isFaulty = faulty.Contains(v);
+            var copies = isFaulty && options.Byzantine == ByzantineKind.Twins ? 2 : 1;
+            for (var c = 0; c < copies; c++)
+            {
+                var host = new SimulatedHost(hostId++, v, signers[v], isFaulty ? options.Byzantine : ByzantineKind.None);
+                _hosts.Add(host);
+                if (!_hostsByValidator.TryGetValue(v, out var list))
+                {
+                    list = [];
+                    _hostsByValidator[v] = list;
+                }
+
+                list.Add(host);
+            }
+        }
+
+        var honest = Enumerable.Range(0, options.Nodes).Where(v => !faulty.Contains(v)).ToHashSet();
+        _checker = new InvariantChecker(_certificates, _genesis, honest);
+    }
+
+    private HashSet<int> PickFaulty()
+    {
+        var order = Enumerable.Range(0, _options.Nodes).ToArray();
+        _byzantineRandom.Shuffle(order);
+        return order.Take(_options.Faulty).ToHashSet();
+    }
+
+    private static int DeriveSeed(ulong seed, int stream) =>
+        (int)(Hash.Compute(BitConverter.GetBytes(seed * 31 + (ulong)stream)).Prefix64 & 0x7fffffff);
+
+    public SimulationResult Execute()
+    {
+        foreach (var host in _hosts)
+        {
+            StartHost(host);
+        }
+
+        var faultPhaseTicksMax = (long)_options.Rounds * _options.Consensus.TimeoutBaseTicks * 8;
+        while (MaxHonestRound() < (ulong)_options.Rounds && _tick < faultPhaseTicksMax)
+        {
+            AdvanceOneTick();
+        }
+
+        Heal();
+        var baseline = _hosts.Where(h => h.Honest).ToDictionary(h => h.Id, h => h.Disk.Committed.Count);
+        var livenessDeadline = _tick + _options.LivenessTicksMax;
+        string? livenessFailure = null;
+        while (true)
+        {
+            var lagging = _hosts.Where(h => h.Honest && h.Disk.Committed.Count < baseline[h.Id] + _options.LivenessCommitsRequired).ToList();
+            if (lagging.Count == 0)
+            {
+                break;
+            }
+
+            if (_tick >= livenessDeadline)
+            {
+                livenessFailure = $"after the network healed, host(s) {string.Join(",", lagging.Select(h => h.Id))} committed fewer than "
+                    + $"{_options.LivenessCommitsRequired} new blocks within {_options.LivenessTicksMax} ticks; " + DescribeHosts();
+                break;
+            }
+
+            AdvanceOneTick();
+        }
+
+        _checker.CheckAgreement(_hosts);
+        return new SimulationResult
+        {
+            Seed = _options.Seed,
+            SafetyViolations = _checker.Violations,
+            LivenessFailure = livenessFailure,
+            DoubleSigns = _checker.DoubleSigns.Count,
+            DoubleSignReports = _checker.DoubleSigns,
+            EvidenceDetected = _checker.EvidenceDetected,
+            CommittedBlocks = _hosts.Where(h => h.Honest).Select(h => h.Disk.Committed.Count).ToList(),
+            RoundsReached = MaxHonestRound(),
+            Ticks = _tick,
+            MessagesDelivered = _delivered,
+            Crashes = _crashes,
+            Partitions = _partitions,
+        };
+    }
+
+    private string DescribeHosts() => string.Join(" | ", _hosts.Select(h => h.Core is { } c
+        ? $"host {h.Id}: round {c.Round}, high qc {c.HighQc.Round}, tc {c.HighTc?.Round}, voted {c.Safety.LastVotedRound}, locked {c.Safety.LockedQcRound}, "
+          + $"committed h{c.CommittedTip.Height}/r{c.CommittedTip.Round}, tree {c.BlockTreeCount}, sync requests {c.Stats.SyncRequests}, local timeouts {c.Stats.LocalTimeouts}, sent {c.Stats.TimeoutsSent}, tcs {c.Stats.TcsFormed}, qcs {c.Stats.QcsFormed}, votes {c.Stats.VotesSent}, props {c.Stats.ProposalsSent}, ticks in round {c.TicksInRound}, "
+          + $"dropped {string.Join(",", c.Stats.DroppedByReason.Select(kv => kv.Key + "=" + kv.Value))}"
+        : $"host {h.Id}: down"));
+
+    private ulong MaxHonestRound() => _hosts.Where(h => h.Honest && h.Alive).Select(h => h.Core!.Round).DefaultIfEmpty(0UL).Max();
+
+    private void AdvanceOneTick()
+    {
+        _tick++;
+        while (_events.TryPeek(out _, out var when) && when.Tick <= _tick)
+        {
+            var delivery = _events.Dequeue();
+            Deliver(delivery);
+        }
+
+        foreach (var host in _hosts)
+        {
+            if (host.Alive)
+            {
+                Carry(host, host.Core!.Step(Tick.Instance));
+            }
+            else if (host.RestartAtTick >= 0 && host.RestartAtTick <= _tick)
+            {
+                StartHost(host);
+            }
+        }
+
+        if (!_healed && _tick % _options.FaultIntervalTicks == 0)
+        {
+            RollFaults();
+        }
+    }
+
+    private void StartHost(SimulatedHost host)
+    {
+        var random = new Random(DeriveSeed(_options.Seed, 1000 + host.Id * 97 + host.Restarts));
+        host.Core = new ConsensusCore(_options.Consensus, _certificates, host.Validator, host.Signer, random, host.Disk.Recover(_genesis));
+        host.RestartAtTick = -1;
+        Carry(host, host.Core.Start());
+    }
+
+    private void Deliver(Delivery delivery)
+    {
+        var host = _hosts[delivery.ToHost];
+        if (!host.Alive)
+        {
+            return;
+        }
+
+        _delivered++;
+        if (delivery.Message is BlockRequestMessage request)
+        {
+            AnswerBlockRequest(host, delivery.FromHost, request);
+            return;
+        }
+
+        Carry(host, host.Core!.Step(new MessageReceived(delivery.FromValidator, delivery.Message)));
+    }
+
+    private void AnswerBlockRequest(SimulatedHost host, int requesterHost, BlockRequestMessage request)
+    {
+        var blocks = new List<Block>();
+        var cursor = request.Tip;
+        while (blocks.Count < request.Count && host.Disk.TryGetBlock(cursor, out var block))
+        {
+            blocks.Add(block);
+            cursor = block.ParentHash;
+        }
+
+        if (blocks.Count > 0)
+        {
+            SendToHost(host, _hosts[requesterHost], new BlockResponseMessage(blocks));
+        }
+    }
+
+    /// <summary>Carries out a host's outputs in order, as a real node would: persist, then send.</summary>
+    private void Carry(SimulatedHost host, IReadOnlyList<ConsensusOutput> outputs)
+    {
+        foreach (var output in outputs)
+        {
+            switch (output)
+            {
+                case PersistSafety p:
+                    host.Disk.WriteSafety(p.State);
+                    break;
+                case PersistBlock b:
+                    host.Disk.WriteBlock(b.Block);
+                    break;
+                case CommitBlock c:
+                    host.Disk.AppendCommitted(c.Block, c.Certificate);
+                    _checker.OnCommit(host, c.Block, c.Certificate);
+                    break;
+                case Broadcast b:
+                    _checker.OnSent(host, b.Message);
+                    BroadcastFrom(host, b.Message);
+                    break;
+                case SendTo s:
+                    _checker.OnSent(host, s.Message);
+                    SendToValidator(host, s.To, s.Message);
+                    break;
+                case RequestPayload r:
+                    var digests = MakePayload(host, r.Round);
+                    Carry(host, host.Core!.Step(new PayloadReady(r.Round, digests, (ulong)(_tick * _options.TickMs))));
+                    break;
+                case RequestBlocks r:
+                    var peers = _hostsByValidator[r.Peer];
+                    SendToHost(host, peers[_networkRandom.Next(peers.Count)], new BlockRequestMessage(r.Tip, r.Count));
+                    break;
+                case EvidenceFound e:
+                    if (host.Honest)
+                    {
+                        _checker.OnEvidence(e.Evidence);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static Hash[] MakePayload(SimulatedHost host, ulong round)
+    {
+        Span<byte> seed = stackalloc byte[16];
+        BitConverter.TryWriteBytes(seed, round);
+        BitConverter.TryWriteBytes(seed[8..], (ulong)host.Id);
+        return [Hash.Compute(seed)];
+    }
+}
