@@ -74,7 +74,7 @@ public static class MerkleTree
             return EmptyRoot;
         }
 
-        var rented = ArrayPool<byte>.Shared.Rent(count * Hash.Size);
+        var rented = ArrayPool<byte>.Shared.Rent(checked(count * Hash.Size));
         try
         {
             var nodes = rented.AsSpan(0, count * Hash.Size);
@@ -100,7 +100,7 @@ public static class MerkleTree
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
 
-        var rented = ArrayPool<byte>.Shared.Rent(count * Hash.Size);
+        var rented = ArrayPool<byte>.Shared.Rent(checked(count * Hash.Size));
         try
         {
             var nodes = rented.AsSpan(0, count * Hash.Size);
