@@ -26,7 +26,9 @@ public sealed class Block : ICanonical
     {
         ArgumentNullException.ThrowIfNull(justify);
         ArgumentNullException.ThrowIfNull(batchDigests);
-        if (batchDigests.Count > Limits.BatchDigestsPerBlockMax)
+        // Copy so the block (and its cached hash) cannot change if the caller's list does later.
+        var digests = batchDigests.ToArray();
+        if (digests.Length > Limits.BatchDigestsPerBlockMax)
         {
             throw new ArgumentException($"at most {Limits.BatchDigestsPerBlockMax} batch digests per block", nameof(batchDigests));
         }
@@ -38,7 +40,7 @@ public sealed class Block : ICanonical
         TimestampMs = timestampMs;
         Justify = justify;
         Timeout = timeout;
-        BatchDigests = batchDigests;
+        BatchDigests = digests;
     }
 
     public Hash ChainId { get; }

@@ -18,9 +18,11 @@ public sealed class QuorumCertificate : ICanonical, IEquatable<QuorumCertificate
     public QuorumCertificate(ulong round, Hash blockHash, IReadOnlyList<SignerSignature> signatures)
     {
         ArgumentNullException.ThrowIfNull(signatures);
-        for (var i = 1; i < signatures.Count; i++)
+        // Copy first, then check the copy: the certificate must not change if the caller's list does later.
+        var copy = signatures.ToArray();
+        for (var i = 1; i < copy.Length; i++)
         {
-            if (signatures[i].Signer <= signatures[i - 1].Signer)
+            if (copy[i].Signer <= copy[i - 1].Signer)
             {
                 throw new ArgumentException("certificate signers must be strictly ascending", nameof(signatures));
             }
@@ -28,7 +30,7 @@ public sealed class QuorumCertificate : ICanonical, IEquatable<QuorumCertificate
 
         Round = round;
         BlockHash = blockHash;
-        Signatures = signatures;
+        Signatures = copy;
     }
 
     public ulong Round { get; }

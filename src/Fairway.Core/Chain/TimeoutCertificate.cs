@@ -17,16 +17,18 @@ public sealed class TimeoutCertificate : ICanonical, IEquatable<TimeoutCertifica
     public TimeoutCertificate(ulong round, IReadOnlyList<TimeoutSignature> signatures)
     {
         ArgumentNullException.ThrowIfNull(signatures);
-        for (var i = 1; i < signatures.Count; i++)
+        // Copy first, then check the copy: the certificate must not change if the caller's list does later.
+        var copy = signatures.ToArray();
+        for (var i = 1; i < copy.Length; i++)
         {
-            if (signatures[i].Signer <= signatures[i - 1].Signer)
+            if (copy[i].Signer <= copy[i - 1].Signer)
             {
                 throw new ArgumentException("certificate signers must be strictly ascending", nameof(signatures));
             }
         }
 
         Round = round;
-        Signatures = signatures;
+        Signatures = copy;
     }
 
     public ulong Round { get; }
