@@ -48,7 +48,7 @@ public sealed record SimulationOptions
     public int LivenessCommitsRequired { get; init; } = 5;
 
     /// <summary>... within this many ticks.</summary>
-    public int LivenessTicksMax { get; init; } = 8_000;
+    public int LivenessTicksMax { get; init; } = 10_000;
 
     /// <summary>Sign with real Ed25519 instead of the fast keyed-hash stand-in.</summary>
     public bool RealCrypto { get; init; }

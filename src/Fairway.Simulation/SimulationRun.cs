@@ -136,7 +136,7 @@ internal sealed partial class SimulationRun
 
     private string DescribeHosts() => string.Join(" | ", _hosts.Select(h => h.Core is { } c
         ? $"host {h.Id}: round {c.Round}, high qc {c.HighQc.Round}, tc {c.HighTc?.Round}, voted {c.Safety.LastVotedRound}, locked {c.Safety.LockedQcRound}, "
-          + $"committed h{c.CommittedTip.Height}/r{c.CommittedTip.Round}, tree {c.BlockTreeCount}, sync requests {c.Stats.SyncRequests}, local timeouts {c.Stats.LocalTimeouts}, sent {c.Stats.TimeoutsSent}, tcs {c.Stats.TcsFormed}, qcs {c.Stats.QcsFormed}, votes {c.Stats.VotesSent}, props {c.Stats.ProposalsSent}, ticks in round {c.TicksInRound}, "
+          + $"committed h{c.CommittedTip.Height}/r{c.CommittedTip.Round}, tree {c.BlockTreeCount}, backlog {c.SyncBacklog}, sync requests {c.Stats.SyncRequests}, local timeouts {c.Stats.LocalTimeouts}, sent {c.Stats.TimeoutsSent}, tcs {c.Stats.TcsFormed}, qcs {c.Stats.QcsFormed}, votes {c.Stats.VotesSent}, props {c.Stats.ProposalsSent}, ticks in round {c.TicksInRound}, "
           + $"dropped {string.Join(",", c.Stats.DroppedByReason.Select(kv => kv.Key + "=" + kv.Value))}"
         : $"host {h.Id}: down"));
 

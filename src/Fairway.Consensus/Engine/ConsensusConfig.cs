@@ -7,7 +7,7 @@ public sealed record ConsensusConfig
     public int TimeoutBaseTicks { get; init; } = 30;
 
     /// <summary>The timeout doubles per round without a commit, up to 2^this times the base.</summary>
-    public int TimeoutBackoffExponentMax { get; init; } = 5;
+    public int TimeoutBackoffExponentMax { get; init; } = 3;
 
     /// <summary>Random extra ticks on each timeout, so validators do not time out in lock step.</summary>
     public int TimeoutJitterTicksMax { get; init; } = 5;

@@ -95,6 +95,9 @@ public sealed partial class ConsensusCore
 
     public int BlockTreeCount => _tree.Count;
 
+    /// <summary>Blocks asked of peers, blocks fetched but not yet linked to the tree, and proposals waiting for a parent.</summary>
+    public (int Wanted, int Fetched, int PendingProposals) SyncBacklog => (_wanted.Count, _fetched.Count, _pendingProposals.Values.Sum(l => l.Count));
+
     public ConsensusStats Stats { get; } = new();
 
     public ValidatorSet Validators => _validators;
