@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Fairway.Core.Crypto;
 
 namespace Fairway.Simulation;
 
@@ -32,8 +31,6 @@ public static class SimulationBatch
     public static BatchReport Run(
         SimulationOptions options,
         int seeds,
-        Func<string, ISigner>? realSignerFactory = null,
-        ISignatureVerifier? realVerifier = null,
         int parallelism = 0)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -45,7 +42,7 @@ public static class SimulationBatch
             0,
             seeds,
             new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount },
-            i => results[i] = Simulator.Run(options with { Seed = options.Seed + (ulong)i }, realSignerFactory, realVerifier));
+            i => results[i] = Simulator.Run(options with { Seed = options.Seed + (ulong)i }));
         stopwatch.Stop();
 
         var committed = results.SelectMany(r => r.CommittedBlocks).DefaultIfEmpty(0).ToList();

@@ -77,6 +77,17 @@ internal sealed partial class SimulationRun
         var b = original.Block;
         var digests = b.BatchDigests.Append(Hash.Compute(BitConverter.GetBytes(_byzantineRandom.NextInt64()))).ToArray();
         var twin = new Block(b.ChainId, b.Round, b.Height, b.Author, b.TimestampMs, b.Justify, b.Timeout, digests);
+
+        // After a timeout, also try to fork: build on the great-grandparent, skipping the two newest certified blocks,
+        // which may already be committed somewhere. The voting rule forbids this (the TC reports a higher QC), so honest
+        // validators must refuse it.
+        if (b.Timeout is not null
+            && sender.Disk.TryGetBlock(b.ParentHash, out var parent) && !parent.IsGenesis
+            && sender.Disk.TryGetBlock(parent.ParentHash, out var grandparent) && !grandparent.IsGenesis
+            && sender.Disk.TryGetBlock(grandparent.ParentHash, out var greatGrandparent))
+        {
+            twin = new Block(b.ChainId, b.Round, greatGrandparent.Height + 1, b.Author, b.TimestampMs, grandparent.Justify, b.Timeout, digests);
+        }
         var conflicting = new ProposalMessage(twin, sender.Signer.Sign(SigningDomain.ProposalMessage(b.ChainId, twin.Hash)));
 
         var others = Enumerable.Range(0, _options.Nodes).Where(v => v != sender.Validator).ToArray();

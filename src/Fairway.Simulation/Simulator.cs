@@ -1,21 +1,16 @@
-using Fairway.Core.Crypto;
+using Fairway.Crypto;
 
 namespace Fairway.Simulation;
 
 /// <summary>Runs seeded simulations of a validator network and reports what broke.</summary>
 public static class Simulator
 {
-    public static SimulationResult Run(SimulationOptions options, Func<string, ISigner>? realSignerFactory = null, ISignatureVerifier? realVerifier = null)
+    public static SimulationResult Run(SimulationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (options.RealCrypto && (realSignerFactory is null || realVerifier is null))
-        {
-            throw new ArgumentException("real crypto needs a signer factory and a verifier");
-        }
-
         var run = options.RealCrypto
-            ? new SimulationRun(options, realSignerFactory!, realVerifier!)
+            ? new SimulationRun(options, name => Ed25519Signer.FromSeedPhrase("fairway-sim:" + name), Ed25519Verifier.Instance)
             : new SimulationRun(options, KeyedHashSigner.FromName, KeyedHashVerifier.Instance);
         return run.Execute();
     }

@@ -29,7 +29,7 @@ internal static class DevnetCommand
                 return 2;
             }
 
-            var r = SimulationRunner.RunOne(options);
+            var r = Simulator.Run(options);
             Console.WriteLine($"  seed {r.Seed}: reached round {r.RoundsReached}, each validator committed {r.CommittedBlocks.Min()}..{r.CommittedBlocks.Max()} blocks in {r.Ticks} ticks");
             Console.WriteLine(r.Failed ? "  an invariant broke: " + string.Join("; ", r.SafetyViolations) : "  all validators agree on the committed chain");
             return r.Failed ? 1 : 0;

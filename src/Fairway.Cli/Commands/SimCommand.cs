@@ -61,7 +61,7 @@ internal static class SimCommand
                 return 2;
             }
 
-            var report = SimulationRunner.Run(options, seedCount);
+            var report = SimulationBatch.Run(options, seedCount);
             foreach (var failed in report.Results.Where(r => r.Failed))
             {
                 Console.Error.WriteLine($"FAIL seed {failed.Seed}: {Describe(failed)}  (replay: fairway sim --seed {failed.Seed} --seeds 1 ...)");

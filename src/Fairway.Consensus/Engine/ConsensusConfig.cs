@@ -30,8 +30,8 @@ public sealed record ConsensusConfig
     public ulong EvidenceRoundsWindow { get; init; } = 64;
 
     /// <summary>
-    /// Test-only: when true, the voting rule skips its round and lock checks. It exists so the simulator can show it
-    /// catches the safety violations this causes. Never set it on a real node.
+    /// Test-only: breaks the voting rule on purpose so the simulator can show it catches the violations that follow.
+    /// Never set it on a real node.
     /// </summary>
-    public bool UnsafeWeakenedVotingRuleForTesting { get; init; }
+    public VotingRuleWeakening UnsafeVotingRuleWeakeningForTesting { get; init; }
 }

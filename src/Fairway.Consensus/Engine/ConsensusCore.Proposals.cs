@@ -248,7 +248,7 @@ public sealed partial class ConsensusCore
     /// </summary>
     private bool SafeToVote(Block block)
     {
-        if (_config.UnsafeWeakenedVotingRuleForTesting)
+        if (_config.UnsafeVotingRuleWeakeningForTesting == VotingRuleWeakening.VoteForAnything)
         {
             return true;
         }
