@@ -11,7 +11,7 @@ public sealed partial class ConsensusCore
         {
             // Proposed in this round before a restart: never sign a second block for it.
             Emit(new Broadcast(previous));
-            OnProposal(_self, previous);
+            OnProposal(_self, previous, local: true);
             return;
         }
 
@@ -74,13 +74,13 @@ public sealed partial class ConsensusCore
         Persist();
         Emit(new Broadcast(proposal));
         Stats.ProposalsSent++;
-        OnProposal(_self, proposal);
+        OnProposal(_self, proposal, local: true);
     }
 
-    private void OnProposal(int from, ProposalMessage proposal)
+    private void OnProposal(int from, ProposalMessage proposal, bool local)
     {
         var block = proposal.Block;
-        if (!IsWellFormedProposal(proposal, out var reason))
+        if (!IsWellFormedProposal(proposal, local, out var reason))
         {
             Stats.Drop(reason);
             return;
@@ -114,7 +114,7 @@ public sealed partial class ConsensusCore
             case InsertOutcome.AlreadyKnown:
                 break;
             case InsertOutcome.MissingParent:
-                BufferProposal(from, proposal);
+                BufferProposal(from, proposal, local);
                 return;
             case InsertOutcome.Stale:
                 Stats.Drop("proposal at or below the committed height");
@@ -130,7 +130,7 @@ public sealed partial class ConsensusCore
         TryVote(block);
     }
 
-    private bool IsWellFormedProposal(ProposalMessage proposal, out string reason)
+    private bool IsWellFormedProposal(ProposalMessage proposal, bool local, out string reason)
     {
         var block = proposal.Block;
         reason = "";
@@ -158,7 +158,7 @@ public sealed partial class ConsensusCore
         {
             reason = "proposal round is justified by neither its QC nor a TC";
         }
-        else if (block.Author != _self
+        else if (!local
             && !_certificates.Signatures.Verify(_validators[block.Author].PublicKey, SigningDomain.ProposalMessage(_chainId, block.Hash), proposal.Signature))
         {
             reason = "bad proposal signature";
@@ -196,7 +196,7 @@ public sealed partial class ConsensusCore
         }
     }
 
-    private void BufferProposal(int from, ProposalMessage proposal)
+    private void BufferProposal(int from, ProposalMessage proposal, bool local)
     {
         var parent = proposal.Block.ParentHash;
         if (_pendingProposals.Values.Sum(l => l.Count) >= _config.PendingProposalsMax)
@@ -211,7 +211,7 @@ public sealed partial class ConsensusCore
             _pendingProposals[parent] = list;
         }
 
-        list.Add((from, proposal));
+        list.Add((from, proposal, local));
         Want(parent, from);
     }
 
@@ -234,7 +234,7 @@ public sealed partial class ConsensusCore
         var nextLeader = LeaderOf(block.Round + 1);
         if (nextLeader == _self)
         {
-            OnVote(vote);
+            OnVote(vote, local: true);
         }
         else
         {

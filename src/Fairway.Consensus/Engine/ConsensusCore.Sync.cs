@@ -184,9 +184,9 @@ public sealed partial class ConsensusCore
 
             if (_pendingProposals.Remove(block.Hash, out var waiting))
             {
-                foreach (var (proposer, proposal) in waiting)
+                foreach (var (proposer, proposal, local) in waiting)
                 {
-                    OnProposal(proposer, proposal);
+                    OnProposal(proposer, proposal, local);
                 }
             }
 

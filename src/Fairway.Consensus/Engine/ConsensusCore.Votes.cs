@@ -6,7 +6,8 @@ namespace Fairway.Consensus.Engine;
 
 public sealed partial class ConsensusCore
 {
-    private void OnVote(VoteMessage vote)
+    /// <param name="local">true for this validator's own vote, which needs no signature check.</param>
+    private void OnVote(VoteMessage vote, bool local)
     {
         if (!_validators.Contains(vote.Voter))
         {
@@ -26,7 +27,7 @@ public sealed partial class ConsensusCore
             return;
         }
 
-        if (vote.Voter != _self
+        if (!local
             && !_certificates.Signatures.Verify(_validators[vote.Voter].PublicKey, SigningDomain.VoteMessage(_chainId, vote.Round, vote.BlockHash), vote.Signature))
         {
             Stats.Drop("bad vote signature");

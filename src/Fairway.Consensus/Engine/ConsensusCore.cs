@@ -30,7 +30,7 @@ public sealed partial class ConsensusCore
     private readonly Dictionary<Hash, Block> _fetched = [];
     private readonly Dictionary<Hash, List<Block>> _fetchedByParent = [];
     private readonly Dictionary<Hash, WantedBlock> _wanted = [];
-    private readonly Dictionary<Hash, List<(int From, ProposalMessage Proposal)>> _pendingProposals = [];
+    private readonly Dictionary<Hash, List<(int From, ProposalMessage Proposal, bool Local)>> _pendingProposals = [];
     private readonly HashSet<(ulong Round, ushort Validator, EvidenceKind Kind)> _evidenceReported = [];
 
     private List<ConsensusOutput> _out = [];
@@ -161,10 +161,10 @@ public sealed partial class ConsensusCore
         switch (message)
         {
             case ProposalMessage p:
-                OnProposal(from, p);
+                OnProposal(from, p, local: false);
                 break;
             case VoteMessage v:
-                OnVote(v);
+                OnVote(v, local: false);
                 break;
             case TimeoutMessage t:
                 OnTimeout(from, t);

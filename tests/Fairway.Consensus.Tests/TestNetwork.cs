@@ -1,0 +1,169 @@
+using Fairway.Consensus.Engine;
+using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Validators;
+using Fairway.Crypto;
+
+namespace Fairway.Consensus.Tests;
+
+/// <summary>
+/// A minimal host for several engines in one test: messages are delivered in FIFO order, and when none are in flight
+/// every running engine gets a tick. It keeps what a real host would: the persisted safety state, stored blocks and
+/// the committed chain of each validator, plus every output list for inspection.
+/// </summary>
+internal sealed class TestNetwork
+{
+    private readonly Queue<(int To, int From, ConsensusMessage Message)> _inbox = new();
+
+    public TestNetwork(int validators, ConsensusConfig? config = null)
+    {
+        Config = config ?? new ConsensusConfig();
+        Signers = Enumerable.Range(0, validators).Select(i => Ed25519Signer.FromSeedPhrase($"consensus-test-{i}")).ToArray();
+        ValidatorSet = new ValidatorSet(Signers.Select((s, i) => new Validator($"v{i}", s.PublicKey, 1)));
+        ChainId = Hash.Compute("consensus-tests"u8);
+        Certificates = new CertificateVerifier(ChainId, ValidatorSet, Ed25519Verifier.Instance);
+        Genesis = Block.Genesis(ChainId);
+        Cores = new ConsensusCore?[validators];
+        Committed = Enumerable.Range(0, validators).Select(_ => new List<(Block Block, QuorumCertificate Qc)>()).ToArray();
+        Stored = Enumerable.Range(0, validators).Select(_ => new Dictionary<Hash, Block>()).ToArray();
+        PersistedSafety = new SafetyState?[validators];
+        Outputs = Enumerable.Range(0, validators).Select(_ => new List<IReadOnlyList<ConsensusOutput>>()).ToArray();
+    }
+
+    public ConsensusConfig Config { get; }
+    public Ed25519Signer[] Signers { get; }
+    public ValidatorSet ValidatorSet { get; }
+    public Hash ChainId { get; }
+    public CertificateVerifier Certificates { get; }
+    public Block Genesis { get; }
+    public ConsensusCore?[] Cores { get; }
+    public List<(Block Block, QuorumCertificate Qc)>[] Committed { get; }
+    public Dictionary<Hash, Block>[] Stored { get; }
+    public SafetyState?[] PersistedSafety { get; }
+    public List<IReadOnlyList<ConsensusOutput>>[] Outputs { get; }
+    public List<Evidence> Evidence { get; } = [];
+
+    /// <summary>Validators whose incoming and outgoing messages are dropped.</summary>
+    public HashSet<int> Isolated { get; } = [];
+
+    public ConsensusCore Core(int i) => Cores[i] ?? throw new InvalidOperationException($"validator {i} is down");
+
+    public void StartAll()
+    {
+        for (var i = 0; i < Cores.Length; i++)
+        {
+            Start(i);
+        }
+    }
+
+    public void Start(int i)
+    {
+        var recovered = PersistedSafety[i] is { } safety
+            ? new RecoveredState(safety, Committed[i].Count > 0 ? Committed[i][^1].Block : Genesis, Stored[i].Values.ToList())
+            : null;
+        Cores[i] = new ConsensusCore(Config, Certificates, i, Signers[i], new Random(i), recovered);
+        Carry(i, Cores[i]!.Start());
+    }
+
+    public void Crash(int i) => Cores[i] = null;
+
+    public void Deliver(int to, int from, ConsensusMessage message)
+    {
+        if (Cores[to] is { } core)
+        {
+            Carry(to, core.Step(new MessageReceived(from, message)));
+        }
+    }
+
+    /// <summary>Delivers messages (ticking when none are in flight) until the condition holds; fails after the step budget.</summary>
+    public void RunUntil(Func<bool> condition, int stepsMax = 200_000)
+    {
+        for (var step = 0; step < stepsMax; step++)
+        {
+            if (condition())
+            {
+                return;
+            }
+
+            if (_inbox.TryDequeue(out var m))
+            {
+                if (!Isolated.Contains(m.To) && !Isolated.Contains(m.From))
+                {
+                    Deliver(m.To, m.From, m.Message);
+                }
+            }
+            else
+            {
+                for (var i = 0; i < Cores.Length; i++)
+                {
+                    if (Cores[i] is { } core)
+                    {
+                        Carry(i, core.Step(Tick.Instance));
+                    }
+                }
+            }
+        }
+
+        throw new TimeoutException("condition not reached within the step budget");
+    }
+
+    public void Carry(int i, IReadOnlyList<ConsensusOutput> outputs)
+    {
+        Outputs[i].Add(outputs);
+        foreach (var output in outputs)
+        {
+            switch (output)
+            {
+                case PersistSafety p:
+                    PersistedSafety[i] = p.State;
+                    break;
+                case PersistBlock b:
+                    Stored[i][b.Block.Hash] = b.Block;
+                    break;
+                case CommitBlock c:
+                    Committed[i].Add((c.Block, c.Certificate));
+                    Stored[i][c.Block.Hash] = c.Block;
+                    break;
+                case Broadcast b:
+                    for (var to = 0; to < Cores.Length; to++)
+                    {
+                        if (to != i)
+                        {
+                            _inbox.Enqueue((to, i, b.Message));
+                        }
+                    }
+
+                    break;
+                case SendTo s:
+                    _inbox.Enqueue((s.To, i, s.Message));
+                    break;
+                case RequestPayload r:
+                    Carry(i, Core(i).Step(new PayloadReady(r.Round, [Hash.Compute(BitConverter.GetBytes(r.Round))], r.Round * 10)));
+                    break;
+                case RequestBlocks r:
+                    var blocks = new List<Block>();
+                    var cursor = r.Tip;
+                    while (blocks.Count < r.Count && Stored[r.Peer].TryGetValue(cursor, out var block))
+                    {
+                        blocks.Add(block);
+                        cursor = block.ParentHash;
+                    }
+
+                    if (!Isolated.Contains(i) && !Isolated.Contains(r.Peer))
+                    {
+                        _inbox.Enqueue((i, r.Peer, new BlockResponseMessage(blocks)));
+                    }
+
+                    break;
+                case EvidenceFound e:
+                    Evidence.Add(e.Evidence);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Signs a proposal as validator <paramref name="author"/> would, for hand-made test scenarios.</summary>
+    public ProposalMessage SignProposal(Block block) =>
+        new(block, Signers[block.Author].Sign(SigningDomain.ProposalMessage(ChainId, block.Hash)));
+}
