@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace Fairway.Cli.Tests;
+
+public class SimCommandTests
+{
+    [Fact]
+    public void Sim_with_the_documented_flags_prints_the_json_report_and_exits_zero()
+    {
+        var (exit, stdout, stderr) = FairwayProcess.Run(
+            "sim", "--nodes", "4", "--seed", "1", "--seeds", "20", "--rounds", "150", "--byzantine", "twins", "--faulty", "1",
+            "--loss", "0.05", "--partition-prob", "0.02", "--crash-prob", "0.01", "--json");
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal(20, root.GetProperty("seeds_run").GetInt32());
+        Assert.Equal(0, root.GetProperty("safety_violations").GetInt32());
+        Assert.Equal(0, root.GetProperty("liveness_failures").GetInt32());
+        Assert.Equal(0, root.GetProperty("double_signs").GetInt32());
+        Assert.True(root.GetProperty("evidence_detected").GetInt32() > 0);
+        Assert.True(root.GetProperty("committed_blocks_min").GetInt32() > 0);
+        Assert.True(root.GetProperty("committed_blocks_max").GetInt32() >= root.GetProperty("committed_blocks_min").GetInt32());
+        Assert.Equal(0, root.GetProperty("failing_seeds").GetArrayLength());
+    }
+
+    [Fact]
+    public void Sim_beyond_the_fault_bound_exits_one_and_names_the_failing_seeds()
+    {
+        var (exit, stdout, stderr) = FairwayProcess.Run(
+            "sim", "--nodes", "4", "--seed", "1", "--seeds", "40", "--rounds", "300", "--byzantine", "twins", "--faulty", "2",
+            "--loss", "0.05", "--partition-prob", "0.02", "--crash-prob", "0.01", "--json");
+
+        Assert.Equal(1, exit);
+        using var json = JsonDocument.Parse(stdout);
+        var failing = json.RootElement.GetProperty("failing_seeds").EnumerateArray().Select(e => e.GetUInt64()).ToList();
+        Assert.NotEmpty(failing);
+        Assert.True(json.RootElement.GetProperty("safety_violations").GetInt32() > 0);
+        foreach (var seed in failing)
+        {
+            Assert.Contains($"FAIL seed {seed}:", stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("--byzantine", "sneaky")]
+    [InlineData("--loss", "1.5")]
+    [InlineData("--faulty", "9")]
+    [InlineData("--nodes", "0")]
+    public void Sim_refuses_bad_arguments_with_a_message(string flag, string value)
+    {
+        var (exit, _, stderr) = FairwayProcess.Run("sim", flag, value);
+
+        Assert.NotEqual(0, exit);
+        Assert.False(string.IsNullOrWhiteSpace(stderr));
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+}
