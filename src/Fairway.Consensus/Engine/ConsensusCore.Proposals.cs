@@ -109,7 +109,7 @@ public sealed partial class ConsensusCore
         switch (_tree.TryInsert(block))
         {
             case InsertOutcome.Inserted:
-                OnBlockInserted(block, from);
+                OnBlockInserted(block);
                 break;
             case InsertOutcome.AlreadyKnown:
                 break;

@@ -95,7 +95,7 @@ public sealed partial class ConsensusCore
                 continue;
             }
 
-            AcceptFetched(block, from);
+            AcceptFetched(block);
         }
 
         foreach (var (hash, wanted) in _wanted)
@@ -107,12 +107,12 @@ public sealed partial class ConsensusCore
         }
     }
 
-    private void AcceptFetched(Block block, int from)
+    private void AcceptFetched(Block block)
     {
         switch (_tree.TryInsert(block))
         {
             case InsertOutcome.Inserted:
-                OnBlockInserted(block, from);
+                OnBlockInserted(block);
                 break;
             case InsertOutcome.MissingParent when block.Height > CommittedTip.Height + 1:
                 if (_fetched.Count >= _config.FetchedBlocksMax)
@@ -151,7 +151,7 @@ public sealed partial class ConsensusCore
     /// A block joined the tree: store it, attach fetched descendants waiting for it, apply the commit rule, and
     /// resume proposals that were waiting for it. Uses a work list so a long catch-up does not recurse deeply.
     /// </summary>
-    private void OnBlockInserted(Block inserted, int from)
+    private void OnBlockInserted(Block inserted)
     {
         var work = new Queue<Block>();
         work.Enqueue(inserted);
@@ -195,7 +195,5 @@ public sealed partial class ConsensusCore
                 TryStartProposal();
             }
         }
-
-        _ = from;
     }
 }
