@@ -10,4 +10,8 @@ public static class Limits
     public const int BlocksPerSyncResponseMax = 256;
     public const int TransactionPayloadBytesMax = 128 * 1024;
     public const int NameBytesMax = 256;
+    public const int TransactionsPerBatchMax = 20_000;
+
+    /// <summary>Largest frame a validator accepts from a peer: a full batch of maximum-size payloads would not fit, by design.</summary>
+    public const int FrameBytesMax = 16 * 1024 * 1024;
 }

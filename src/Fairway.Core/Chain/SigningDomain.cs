@@ -14,6 +14,7 @@ public static class SigningDomain
     public const byte Timeout = 3;
     public const byte Handshake = 4;
     public const byte Receipt = 5;
+    public const byte Batch = 6;
 
     private static readonly byte[] Prefix = "FAIRWAY-SIG-v1\0\0"u8.ToArray();
 
@@ -30,6 +31,8 @@ public static class SigningDomain
         w.WriteU64(round);
         w.WriteU64(highQcRound);
     });
+
+    public static byte[] BatchMessage(Hash chainId, Hash digest) => Build(Batch, chainId, w => w.WriteHash(digest));
 
     private static byte[] Build(byte kind, Hash chainId, Action<CanonicalWriter> body)
     {
