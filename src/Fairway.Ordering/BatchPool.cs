@@ -1,0 +1,110 @@
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+
+namespace Fairway.Ordering;
+
+/// <summary>
+/// Batches this validator holds (its own and its peers'), and which of them still wait to be ordered. A leader takes
+/// digests in the order the batches arrived here (first come, first served); a digest handed to a proposal is held back
+/// until it is committed, or released again if that proposal does not commit.
+/// Not thread-safe: the node's event loop owns it.
+/// </summary>
+public sealed class BatchPool(MempoolOptions options)
+{
+    private readonly Dictionary<Hash, Batch> _batches = [];
+    private readonly LinkedList<Hash> _unproposed = new();
+    private readonly Dictionary<Hash, LinkedListNode<Hash>> _unproposedNodes = [];
+    private readonly Dictionary<Hash, ulong> _proposedInRound = [];
+    private readonly HashSet<Hash> _committed = [];
+
+    public int Count => _batches.Count;
+
+    public int UnproposedCount => _unproposed.Count;
+
+    public bool Contains(Hash digest) => _batches.ContainsKey(digest);
+
+    public bool TryGet(Hash digest, out Batch batch) => _batches.TryGetValue(digest, out batch!);
+
+    /// <summary>Adds a batch unless the pool is full or it is already known or committed. Returns whether it was added.</summary>
+    public bool Add(Batch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var digest = batch.Digest;
+        if (_batches.ContainsKey(digest) || _committed.Contains(digest) || _batches.Count >= options.PendingBatchesMax)
+        {
+            return false;
+        }
+
+        _batches[digest] = batch;
+        _unproposedNodes[digest] = _unproposed.AddLast(digest);
+        return true;
+    }
+
+    /// <summary>The oldest batches not yet in a proposal, marked as proposed in <paramref name="round"/>.</summary>
+    public List<Hash> TakeForProposal(ulong round)
+    {
+        var digests = new List<Hash>();
+        while (_unproposed.First is { } node && digests.Count < options.DigestsPerBlockMax)
+        {
+            _unproposed.RemoveFirst();
+            _unproposedNodes.Remove(node.Value);
+            _proposedInRound[node.Value] = round;
+            digests.Add(node.Value);
+        }
+
+        return digests;
+    }
+
+    /// <summary>Someone proposed these digests: do not propose them again while that proposal may still commit.</summary>
+    public void MarkProposed(IEnumerable<Hash> digests, ulong round)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        foreach (var digest in digests)
+        {
+            if (_unproposedNodes.Remove(digest, out var node))
+            {
+                _unproposed.Remove(node);
+            }
+
+            if (!_committed.Contains(digest))
+            {
+                _proposedInRound[digest] = round;
+            }
+        }
+    }
+
+    /// <summary>The batches of a committed block leave the pool for good.</summary>
+    public void MarkCommitted(IEnumerable<Hash> digests)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        foreach (var digest in digests)
+        {
+            _committed.Add(digest);
+            _batches.Remove(digest);
+            _proposedInRound.Remove(digest);
+            if (_unproposedNodes.Remove(digest, out var node))
+            {
+                _unproposed.Remove(node);
+            }
+        }
+    }
+
+    /// <summary>Proposed batches whose proposal is older than <paramref name="roundsAgo"/> rounds and never committed are offered again.</summary>
+    public void ReleaseStale(ulong currentRound, ulong roundsAgo)
+    {
+        if (currentRound <= roundsAgo)
+        {
+            return;
+        }
+
+        var floor = currentRound - roundsAgo;
+        foreach (var (digest, round) in _proposedInRound.Where(kv => kv.Value < floor).ToList())
+        {
+            _proposedInRound.Remove(digest);
+            if (_batches.ContainsKey(digest))
+            {
+                _unproposedNodes[digest] = _unproposed.AddFirst(digest);
+            }
+        }
+    }
+}
