@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Fairway.Api;
+
+/// <summary>Every error the API returns: <c>{"error": {"code", "message"}}</c> with a matching HTTP status, never a stack trace.</summary>
+public static class ApiError
+{
+    public static IResult Of(int status, string code, string message) =>
+        Results.Json(new { error = new { code, message } }, statusCode: status);
+
+    public static IResult BadRequest(string code, string message) => Of(StatusCodes.Status400BadRequest, code, message);
+
+    public static IResult NotFound(string message) => Of(StatusCodes.Status404NotFound, "not_found", message);
+}

@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Fairway.Node.Config;
+
+/// <summary>
+/// Reads config and genesis files strictly: unknown keys, missing keys and bad values are refused with a message that
+/// names the key. Environment variables <c>FAIRWAY_&lt;KEY&gt;</c> (e.g. <c>FAIRWAY_API_LISTEN</c>) override config keys.
+/// </summary>
+public static class ConfigLoader
+{
+    private const int FileBytesMax = 1024 * 1024;
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+    };
+
+    public static NodeConfig LoadNodeConfig(string path, IDictionary<string, string?>? environment = null)
+    {
+        var json = ReadObject(path);
+        var env = environment ?? Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        foreach (var (name, value) in env)
+        {
+            if (!name.StartsWith("FAIRWAY_", StringComparison.Ordinal) || value is null)
+            {
+                continue;
+            }
+
+            var key = name["FAIRWAY_".Length..].ToLowerInvariant();
+            if (!NodeConfigKeys.Contains(key))
+            {
+                continue;
+            }
+
+            json[key] = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && key is not ("validator" or "key_file" or "genesis_file" or "data_dir" or "p2p_listen" or "api_listen")
+                ? JsonValue.Create(number)
+                : JsonValue.Create(value);
+        }
+
+        var config = Deserialize<NodeConfig>(json, path);
+        var baseDir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        config = config with
+        {
+            KeyFile = Path.GetFullPath(config.KeyFile, baseDir),
+            GenesisFile = Path.GetFullPath(config.GenesisFile, baseDir),
+            DataDir = Path.GetFullPath(config.DataDir, baseDir),
+        };
+        Validate(config, path);
+        return config;
+    }
+
+    public static GenesisDocument LoadGenesis(string path)
+    {
+        var genesis = Deserialize<GenesisDocument>(ReadObject(path), path);
+        Require(!string.IsNullOrWhiteSpace(genesis.ChainId), path, "chain_id", "must not be empty");
+        Require(genesis.Validators.Count is >= 1 and <= 1024, path, "validators", "needs 1 to 1024 validators");
+        for (var i = 0; i < genesis.Validators.Count; i++)
+        {
+            var v = genesis.Validators[i];
+            var key = $"validators[{i}]";
+            Require(!string.IsNullOrWhiteSpace(v.Name), path, key + ".name", "must not be empty");
+            Require(IsHex(v.PublicKey, 64), path, key + ".public_key", "must be 64 hex characters (an Ed25519 public key)");
+            Require(v.Stake > 0, path, key + ".stake", "must be positive");
+            Require(TryParseEndPoint(v.P2p, out _), path, key + ".p2p", "must be host:port");
+        }
+
+        Require(genesis.Validators.Select(v => v.Name).Distinct(StringComparer.Ordinal).Count() == genesis.Validators.Count, path, "validators", "names must be unique");
+        Require(genesis.Consensus.TickMs is >= 1 and <= 1000, path, "consensus.tick_ms", "must be between 1 and 1000");
+        Require(genesis.Consensus.TimeoutBaseTicks is >= 2 and <= 100_000, path, "consensus.timeout_base_ticks", "must be between 2 and 100000");
+        Require(genesis.Consensus.TimeoutBackoffExponentMax is >= 0 and <= 10, path, "consensus.timeout_backoff_exponent_max", "must be between 0 and 10");
+        return genesis;
+    }
+
+    public static bool TryParseEndPoint(string? text, out IPEndPoint endPoint)
+    {
+        endPoint = new IPEndPoint(IPAddress.Loopback, 0);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            return false;
+        }
+
+        var host = text[..colon];
+        if (host == "localhost")
+        {
+            host = "127.0.0.1";
+        }
+
+        if (!IPAddress.TryParse(host.Trim('[', ']'), out var address))
+        {
+            return false;
+        }
+
+        endPoint = new IPEndPoint(address, port);
+        return true;
+    }
+
+    private static readonly HashSet<string> NodeConfigKeys = typeof(NodeConfig).GetProperties()
+        .Select(p => p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false).OfType<JsonPropertyNameAttribute>().First().Name)
+        .ToHashSet(StringComparer.Ordinal);
+
+    private static void Validate(NodeConfig c, string path)
+    {
+        Require(!string.IsNullOrWhiteSpace(c.Validator), path, "validator", "must name a validator of the genesis file");
+        Require(TryParseEndPoint(c.P2pListen, out _), path, "p2p_listen", "must be ip:port");
+        Require(Uri.TryCreate(c.ApiListen, UriKind.Absolute, out var api) && api.Scheme is "http" or "https", path, "api_listen", "must be an http(s) URL");
+        Require(c.BatchIntervalMs is >= 1 and <= 60_000, path, "batch_interval_ms", "must be between 1 and 60000");
+        Require(c.BatchTransactionsMax is >= 1 and <= Core.Chain.Limits.TransactionsPerBatchMax, path, "batch_transactions_max", $"must be between 1 and {Core.Chain.Limits.TransactionsPerBatchMax}");
+        Require(c.MempoolTransactionsMax is >= 1 and <= 10_000_000, path, "mempool_transactions_max", "must be between 1 and 10000000");
+        Require(c.PayloadBytesMax is >= 1 and <= Core.Chain.Limits.TransactionPayloadBytesMax, path, "payload_bytes_max", $"must be between 1 and {Core.Chain.Limits.TransactionPayloadBytesMax}");
+        Require(c.EmptyBlockDelayMs is >= 0 and <= 60_000, path, "empty_block_delay_ms", "must be between 0 and 60000");
+    }
+
+    private static JsonObject ReadObject(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ConfigException($"{path}: file not found");
+        }
+
+        var info = new FileInfo(path);
+        if (info.Length > FileBytesMax)
+        {
+            throw new ConfigException($"{path}: larger than {FileBytesMax} bytes");
+        }
+
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip }) as JsonObject
+                ?? throw new ConfigException($"{path}: the top level must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException($"{path}: not valid JSON ({e.Message})", e);
+        }
+    }
+
+    private static T Deserialize<T>(JsonObject json, string path)
+    {
+        try
+        {
+            return json.Deserialize<T>(JsonOptions) ?? throw new ConfigException($"{path}: empty");
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException($"{path}: {Describe(e)}", e);
+        }
+    }
+
+    /// <summary>Turns System.Text.Json's messages into one that names the offending key.</summary>
+    private static string Describe(JsonException e)
+    {
+        var key = e.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : null;
+        if (e.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            var start = e.Message.IndexOf('\'', StringComparison.Ordinal);
+            var end = start >= 0 ? e.Message.IndexOf('\'', start + 1) : -1;
+            var name = start >= 0 && end > start ? e.Message[(start + 1)..end] : key;
+            return $"unknown key \"{name}\"";
+        }
+
+        if (e.Message.Contains("missing required properties", StringComparison.Ordinal))
+        {
+            return e.Message[e.Message.IndexOf("missing", StringComparison.Ordinal)..].Split(". ")[0];
+        }
+
+        return key is null ? e.Message : $"bad value for \"{key}\": {e.Message.Split(". Path")[0]}";
+    }
+
+    private static void Require(bool condition, string path, string key, string message)
+    {
+        if (!condition)
+        {
+            throw new ConfigException($"{path}: \"{key}\" {message}");
+        }
+    }
+
+    private static bool IsHex(string? text, int length) =>
+        text is not null && text.Length == length && text.All(Uri.IsHexDigit);
+}

@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+
+namespace Fairway.Node.Config;
+
+/// <summary>One validator's own settings. Relative paths are relative to the config file's directory.</summary>
+public sealed record NodeConfig
+{
+    /// <summary>This validator's name in the genesis file.</summary>
+    [JsonPropertyName("validator")]
+    public required string Validator { get; init; }
+
+    [JsonPropertyName("key_file")]
+    public required string KeyFile { get; init; }
+
+    [JsonPropertyName("genesis_file")]
+    public required string GenesisFile { get; init; }
+
+    [JsonPropertyName("data_dir")]
+    public required string DataDir { get; init; }
+
+    /// <summary>ip:port the validator listens on for its peers.</summary>
+    [JsonPropertyName("p2p_listen")]
+    public required string P2pListen { get; init; }
+
+    /// <summary>URL the HTTP API listens on, e.g. http://127.0.0.1:27100.</summary>
+    [JsonPropertyName("api_listen")]
+    public required string ApiListen { get; init; }
+
+    [JsonPropertyName("batch_interval_ms")]
+    public int BatchIntervalMs { get; init; } = 20;
+
+    [JsonPropertyName("batch_transactions_max")]
+    public int BatchTransactionsMax { get; init; } = 2_000;
+
+    [JsonPropertyName("mempool_transactions_max")]
+    public int MempoolTransactionsMax { get; init; } = 200_000;
+
+    [JsonPropertyName("payload_bytes_max")]
+    public int PayloadBytesMax { get; init; } = 128 * 1024;
+
+    /// <summary>How long a leader with nothing to order waits before proposing an empty block.</summary>
+    [JsonPropertyName("empty_block_delay_ms")]
+    public int EmptyBlockDelayMs { get; init; } = 250;
+}

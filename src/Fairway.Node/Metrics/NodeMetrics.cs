@@ -1,0 +1,93 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+
+namespace Fairway.Node.Metrics;
+
+/// <summary>
+/// The validator's metrics. Published through System.Diagnostics.Metrics (meter "Fairway.Node") for OpenTelemetry, and
+/// rendered directly in the Prometheus text format for <c>/v1/status/metrics</c>.
+/// </summary>
+public sealed class NodeMetrics : IDisposable
+{
+    public const string MeterName = "Fairway.Node";
+
+    private readonly Meter _meter = new(MeterName);
+    private long _blocksCommitted;
+    private long _transactionsCommitted;
+    private long _committedHeight;
+    private long _round;
+    private long _timeouts;
+    private long _peers;
+    private long _mempool;
+    private long _framesRejected;
+    private long _connectionsRejected;
+    private long _messagesDropped;
+    private long _evidence;
+    private long _batchesCreated;
+
+    public NodeMetrics()
+    {
+        _meter.CreateObservableCounter("fairway.blocks.committed", () => Interlocked.Read(ref _blocksCommitted));
+        _meter.CreateObservableCounter("fairway.transactions.committed", () => Interlocked.Read(ref _transactionsCommitted));
+        _meter.CreateObservableGauge("fairway.consensus.round", () => Interlocked.Read(ref _round));
+        _meter.CreateObservableGauge("fairway.peers.connected", () => Interlocked.Read(ref _peers));
+        _meter.CreateObservableGauge("fairway.mempool.transactions", () => Interlocked.Read(ref _mempool));
+    }
+
+    public LatencyHistogram CommitLatency { get; } = new(
+        "fairway_commit_latency_seconds",
+        "Time from a block's proposal to its commit on this validator.",
+        [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+
+    public long BlocksCommitted => Interlocked.Read(ref _blocksCommitted);
+
+    public void OnCommitted(ulong height, int transactions)
+    {
+        Interlocked.Increment(ref _blocksCommitted);
+        Interlocked.Add(ref _transactionsCommitted, transactions);
+        Interlocked.Exchange(ref _committedHeight, (long)height);
+    }
+
+    public void SetRound(ulong round) => Interlocked.Exchange(ref _round, (long)round);
+    public void SetTimeouts(long timeouts) => Interlocked.Exchange(ref _timeouts, timeouts);
+    public void SetPeers(int peers) => Interlocked.Exchange(ref _peers, peers);
+    public void SetMempool(int transactions) => Interlocked.Exchange(ref _mempool, transactions);
+    public void SetTransportRejections(long frames, long connections)
+    {
+        Interlocked.Exchange(ref _framesRejected, frames);
+        Interlocked.Exchange(ref _connectionsRejected, connections);
+    }
+
+    public void SetMessagesDropped(long dropped) => Interlocked.Exchange(ref _messagesDropped, dropped);
+    public void OnEvidence() => Interlocked.Increment(ref _evidence);
+    public void OnBatchCreated() => Interlocked.Increment(ref _batchesCreated);
+
+    public string Render()
+    {
+        var text = new StringBuilder(2048);
+        Counter(text, "fairway_blocks_committed_total", "Blocks this validator committed.", _blocksCommitted);
+        Counter(text, "fairway_transactions_committed_total", "Transactions in blocks this validator committed.", _transactionsCommitted);
+        Gauge(text, "fairway_committed_height", "Height of the last committed block.", _committedHeight);
+        Gauge(text, "fairway_consensus_round", "The consensus round this validator is in.", _round);
+        Counter(text, "fairway_consensus_timeouts_total", "Rounds this validator gave up on (local timeouts).", _timeouts);
+        Gauge(text, "fairway_peers_connected", "Validators with an authenticated connection.", _peers);
+        Gauge(text, "fairway_mempool_transactions", "Transactions received and not yet batched.", _mempool);
+        Counter(text, "fairway_batches_created_total", "Batches this validator packed.", _batchesCreated);
+        Counter(text, "fairway_p2p_frames_rejected_total", "Peer connections closed for malformed or oversized frames.", _framesRejected);
+        Counter(text, "fairway_p2p_connections_rejected_total", "Peer connections refused at the handshake.", _connectionsRejected);
+        Counter(text, "fairway_consensus_messages_dropped_total", "Invalid or useless consensus inputs dropped.", _messagesDropped);
+        Counter(text, "fairway_evidence_total", "Equivocation evidence records found.", _evidence);
+        CommitLatency.Render(text);
+        return text.ToString();
+    }
+
+    private static void Counter(StringBuilder text, string name, string help, long value) => Sample(text, name, help, "counter", value);
+
+    private static void Gauge(StringBuilder text, string name, string help, long value) => Sample(text, name, help, "gauge", value);
+
+    private static void Sample(StringBuilder text, string name, string help, string type, long value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n{name} {Interlocked.Read(ref value)}\n");
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,180 @@
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Node.Wire;
+using Fairway.Storage;
+
+namespace Fairway.Node.Runtime;
+
+public sealed partial class ValidatorNode
+{
+    private const long BatchRetryMs = 300;
+
+    /// <summary>Packs waiting transactions into a batch when enough have arrived or the batch interval has passed.</summary>
+    private void MaybeCutBatch()
+    {
+        var config = _identity.Config;
+        if (_mempool.Count == 0 || (_mempool.Count < config.BatchTransactionsMax && NowMs - _lastBatchAtMs < config.BatchIntervalMs))
+        {
+            return;
+        }
+
+        while (_mempool.Count > 0)
+        {
+            var batch = new Batch(_identity.ChainId, (ushort)_identity.Index, ++_batchSequence, _mempool.TakeBatch());
+            _chain.PutBatch(batch);
+            _batches.Add(batch);
+            Metrics.OnBatchCreated();
+            BroadcastFrame(WireFrame.Encode(new BatchFrame(batch)));
+            if (_mempool.Count < config.BatchTransactionsMax)
+            {
+                break;
+            }
+        }
+
+        _lastBatchAtMs = NowMs;
+    }
+
+    private void OnPeerBatch(int peer, Batch batch)
+    {
+        // The transport authenticated the peer, so a batch is attributed to the validator that sent it.
+        if (batch.Author != peer || batch.ChainId != _identity.ChainId)
+        {
+            return;
+        }
+
+        if (_batches.Add(batch))
+        {
+            _chain.PutBatch(batch);
+        }
+
+        if (_pendingCommits.Count > 0)
+        {
+            DrainCommits();
+        }
+    }
+
+    private void AnswerBatchRequest(int peer, BatchRequestFrame request)
+    {
+        var found = new List<Batch>();
+        foreach (var digest in request.Digests)
+        {
+            if (found.Count >= WireFrame.BatchesPerResponseMax)
+            {
+                break;
+            }
+
+            if (TryFindBatch(digest, out var batch))
+            {
+                found.Add(batch);
+            }
+        }
+
+        if (found.Count > 0)
+        {
+            SendFrame(peer, WireFrame.Encode(new BatchResponseFrame(found)));
+        }
+    }
+
+    private void OnFetchedBatches(IReadOnlyList<Batch> batches)
+    {
+        foreach (var batch in batches)
+        {
+            // Content-addressed: only batches this validator asked for by digest are taken.
+            if (batch.ChainId == _identity.ChainId && _batchRequestedAt.Remove(batch.Digest))
+            {
+                _fetchedBatches[batch.Digest] = batch;
+                _chain.PutBatch(batch);
+            }
+        }
+
+        DrainCommits();
+    }
+
+    private bool TryFindBatch(Hash digest, out Batch batch) =>
+        _batches.TryGet(digest, out batch) || _fetchedBatches.TryGetValue(digest, out batch!) || _chain.TryGetBatch(digest, out batch);
+
+    /// <summary>
+    /// Applies committed blocks in order. A block whose batches are not all here yet waits at the head of the queue
+    /// while the missing batches are fetched from peers.
+    /// </summary>
+    private void DrainCommits()
+    {
+        while (_pendingCommits.TryPeek(out var next))
+        {
+            var block = next.Block;
+            if (block.Height <= _chain.CommittedHeight)
+            {
+                _pendingCommits.Dequeue();
+                continue;
+            }
+
+            var missing = block.BatchDigests.Where(d => !TryFindBatch(d, out _)).ToList();
+            if (missing.Count > 0)
+            {
+                RequestBatches(missing);
+                return;
+            }
+
+            var transactions = OrderTransactions(block);
+            _chain.PutBlock(block);
+            _chain.AppendCommitted(new CommittedBlock(block, next.Certificate, transactions));
+            _batches.MarkCommitted(block.BatchDigests);
+            foreach (var digest in block.BatchDigests)
+            {
+                _fetchedBatches.Remove(digest);
+            }
+
+            _pendingCommits.Dequeue();
+            Metrics.OnCommitted(block.Height, transactions.Count);
+            Metrics.CommitLatency.Observe(Math.Max(0, NowMs - (long)block.TimestampMs) / 1000.0);
+        }
+    }
+
+    /// <summary>
+    /// First come, first served: batches in the order the leader listed them, transactions in batch order. A transaction
+    /// already committed, or already placed earlier in this block, is left out, so every node computes the same list.
+    /// </summary>
+    private List<Transaction> OrderTransactions(Block block)
+    {
+        var ordered = new List<Transaction>();
+        var seen = new HashSet<Hash>();
+        foreach (var digest in block.BatchDigests)
+        {
+            TryFindBatch(digest, out var batch);
+            foreach (var tx in batch.Transactions)
+            {
+                if (seen.Add(tx.Hash) && !_chain.TryFindTransaction(tx.Hash, out _, out _))
+                {
+                    ordered.Add(tx);
+                }
+            }
+        }
+
+        return ordered;
+    }
+
+    private void RequestBatches(List<Hash> missing)
+    {
+        var now = NowMs;
+        var due = missing.Where(d => !_batchRequestedAt.TryGetValue(d, out var at) || now - at >= BatchRetryMs)
+            .Take(WireFrame.DigestsPerRequestMax).ToList();
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var digest in due)
+        {
+            _batchRequestedAt[digest] = now;
+        }
+
+        // Ask a different peer on every retry, so one that lacks the batch or is down does not stall the commit.
+        _nextBatchPeer = (_nextBatchPeer + 1) % _identity.Validators.Count;
+        if (_nextBatchPeer == _identity.Index)
+        {
+            _nextBatchPeer = (_nextBatchPeer + 1) % _identity.Validators.Count;
+        }
+
+        SendFrame(_nextBatchPeer, WireFrame.Encode(new BatchRequestFrame(due)));
+    }
+}

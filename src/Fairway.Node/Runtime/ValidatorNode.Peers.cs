@@ -1,0 +1,63 @@
+using Fairway.Consensus.Engine;
+using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
+using Fairway.Core.Encoding;
+using Fairway.Node.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Fairway.Node.Runtime;
+
+public sealed partial class ValidatorNode
+{
+    private void OnPeerFrame(int peer, byte[] bytes)
+    {
+        WireFrame frame;
+        try
+        {
+            frame = WireFrame.Decode(bytes);
+        }
+        catch (EncodingException e)
+        {
+            LogBadFrame(_log, peer, e.Message);
+            return;
+        }
+
+        switch (frame)
+        {
+            case ConsensusFrame { Message: BlockRequestMessage request }:
+                AnswerBlockRequest(peer, request);
+                break;
+            case ConsensusFrame c:
+                Carry(_core!.Step(new MessageReceived(peer, c.Message)));
+                break;
+            case BatchFrame b:
+                OnPeerBatch(peer, b.Batch);
+                break;
+            case BatchRequestFrame r:
+                AnswerBatchRequest(peer, r);
+                break;
+            case BatchResponseFrame r:
+                OnFetchedBatches(r.Batches);
+                break;
+        }
+    }
+
+    private void AnswerBlockRequest(int peer, BlockRequestMessage request)
+    {
+        var blocks = new List<Block>();
+        var cursor = request.Tip;
+        while (blocks.Count < request.Count && _chain.TryGetBlock(cursor, out var block) && !block.IsGenesis)
+        {
+            blocks.Add(block);
+            cursor = block.ParentHash;
+        }
+
+        if (blocks.Count > 0)
+        {
+            SendFrame(peer, WireFrame.Encode(new ConsensusFrame(new BlockResponseMessage(blocks))));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "dropped a malformed frame from validator {Peer}: {Reason}")]
+    private static partial void LogBadFrame(ILogger logger, int peer, string reason);
+}

@@ -1,0 +1,257 @@
+using System.Threading.Channels;
+using Fairway.Api;
+using Fairway.Consensus.Engine;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Network;
+using Fairway.Node.Metrics;
+using Fairway.Ordering;
+using Fairway.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Fairway.Node.Runtime;
+
+/// <summary>
+/// One validator: the imperative shell around the pure consensus core. A single event loop owns the core, the mempool
+/// and the batch pool; it feeds the core ticks and peer messages, and carries out its outputs in order, so the safety
+/// state is on disk before any message that depends on it leaves.
+/// </summary>
+public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
+{
+    private const int EventQueueMax = 100_000;
+    private const ulong StaleProposalRounds = 20;
+
+    private readonly NodeIdentity _identity;
+    private readonly IChainStore _chain;
+    private readonly ISafetyStore _safety;
+    private readonly IPeerTransport _transport;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Channel<NodeEvent> _events = Channel.CreateBounded<NodeEvent>(new BoundedChannelOptions(EventQueueMax)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly Mempool _mempool;
+    private readonly BatchPool _batches;
+    private readonly Queue<CommitBlock> _pendingCommits = new();
+    private readonly Dictionary<Hash, Batch> _fetchedBatches = [];
+    private readonly Dictionary<Hash, long> _batchRequestedAt = [];
+
+    private ConsensusCore? _core;
+    private SignedLog? _signedLog;
+    private int _tickQueued;
+    private ulong _batchSequence;
+    private long _lastBatchAtMs;
+    private ulong? _payloadRound;
+    private long _payloadRequestedAtMs;
+    private ulong _highestNonEmptyHeight;
+    private int _nextBatchPeer;
+
+    public ValidatorNode(
+        NodeIdentity identity,
+        IChainStore chain,
+        ISafetyStore safety,
+        IPeerTransport transport,
+        TimeProvider time,
+        ILogger<ValidatorNode> log,
+        NodeMetrics metrics)
+    {
+        _identity = identity ?? throw new ArgumentNullException(nameof(identity));
+        _chain = chain ?? throw new ArgumentNullException(nameof(chain));
+        _safety = safety ?? throw new ArgumentNullException(nameof(safety));
+        _transport = transport ?? throw new ArgumentNullException(nameof(transport));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _log = log ?? throw new ArgumentNullException(nameof(log));
+        Metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
+        var config = identity.Config;
+        var options = new MempoolOptions
+        {
+            TransactionsMax = config.MempoolTransactionsMax,
+            BatchTransactionsMax = config.BatchTransactionsMax,
+        };
+        _mempool = new Mempool(options);
+        _batches = new BatchPool(options);
+        Limits = new ApiLimits { PayloadBytesMax = config.PayloadBytesMax };
+        _transport.FrameReceived += OnFrame;
+    }
+
+    public NodeMetrics Metrics { get; }
+
+    public ApiLimits Limits { get; }
+
+    public ulong CommittedHeight => _chain.CommittedHeight;
+
+    public CommittedBlock? GetCommitted(ulong height) => _chain.GetCommitted(height);
+
+    public string RenderMetrics() => Metrics.Render();
+
+    public Task<SubmitOutcome> SubmitAsync(Transaction transaction, CancellationToken cancellationToken)
+    {
+        var reply = new TaskCompletionSource<SubmitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_events.Writer.TryWrite(new SubmitEvent(transaction, reply)))
+        {
+            return Task.FromResult(new SubmitOutcome(SubmitStatus.Busy, transaction.Hash));
+        }
+
+        return reply.Task.WaitAsync(cancellationToken);
+    }
+
+    private void OnFrame(int peer, ReadOnlyMemory<byte> payload)
+    {
+        // Blocking here holds the peer's connection: TCP back-pressure instead of an unbounded queue.
+        var write = _events.Writer.WriteAsync(new FrameEvent(peer, payload.ToArray()));
+        if (!write.IsCompleted)
+        {
+            write.AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var recovered = Recover();
+        _signedLog = new SignedLog(Path.Combine(_identity.Config.DataDir, "signed.log"), recovered?.Safety);
+        var genesis = _identity.Genesis.Consensus;
+        var consensusConfig = new ConsensusConfig
+        {
+            TimeoutBaseTicks = genesis.TimeoutBaseTicks,
+            TimeoutBackoffExponentMax = genesis.TimeoutBackoffExponentMax,
+            SyncRetryTicks = Math.Max(20, genesis.TimeoutBaseTicks / 2),
+        };
+        var certificates = new CertificateVerifier(_identity.ChainId, _identity.Validators, Crypto.Ed25519Verifier.Instance);
+        _core = new ConsensusCore(consensusConfig, certificates, _identity.Index, _identity.Signer, new Random(Environment.TickCount), recovered);
+        _batchSequence = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() << 16;
+        LogStarting(_log, _identity.Config.Validator, _identity.Index, _chain.CommittedHeight, _core.Safety.LastVotedRound);
+
+        await _transport.StartAsync(stoppingToken).ConfigureAwait(false);
+        Carry(_core.Start());
+        var ticker = RunTicker(TimeSpan.FromMilliseconds(genesis.TickMs), stoppingToken);
+        try
+        {
+            await foreach (var e in _events.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                Handle(e);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await ticker.ConfigureAwait(false);
+            await _transport.DisposeAsync().ConfigureAwait(false);
+            _signedLog.Dispose();
+            LogStopped(_log, _identity.Config.Validator, _chain.CommittedHeight);
+        }
+    }
+
+    private RecoveredState? Recover()
+    {
+        var safety = _safety.Load();
+        if (safety is null)
+        {
+            return null;
+        }
+
+        var height = _chain.CommittedHeight;
+        var tip = height == 0 ? Block.Genesis(_identity.ChainId) : _chain.GetCommitted(height)!.Block;
+        return new RecoveredState(safety, tip, _chain.LoadUncommittedBlocks());
+    }
+
+    private async Task RunTicker(TimeSpan period, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(period, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                // Ticks do not pile up behind a busy loop: at most one waits in the queue.
+                if (Interlocked.Exchange(ref _tickQueued, 1) == 0 && !_events.Writer.TryWrite(TickEvent.Instance))
+                {
+                    Interlocked.Exchange(ref _tickQueued, 0);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Handle(NodeEvent e)
+    {
+        try
+        {
+            switch (e)
+            {
+                case TickEvent:
+                    Interlocked.Exchange(ref _tickQueued, 0);
+                    OnTick();
+                    break;
+                case FrameEvent f:
+                    OnPeerFrame(f.Peer, f.Bytes);
+                    break;
+                case SubmitEvent s:
+                    OnSubmit(s);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A storage failure must stop the validator rather than let it run on with state it could not persist.
+            LogFatal(_log, ex);
+            throw;
+        }
+
+        UpdateMetrics();
+    }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private void OnTick()
+    {
+        Carry(_core!.Step(Tick.Instance));
+        MaybeCutBatch();
+        MaybeAnswerPayload();
+        _batches.ReleaseStale(_core.Round, StaleProposalRounds);
+        DrainCommits();
+    }
+
+    private void OnSubmit(SubmitEvent s)
+    {
+        var result = _mempool.TryAdd(s.Transaction);
+        s.Reply.TrySetResult(new SubmitOutcome(
+            result switch
+            {
+                AddResult.Accepted => SubmitStatus.Accepted,
+                AddResult.Duplicate => SubmitStatus.Duplicate,
+                _ => SubmitStatus.Busy,
+            },
+            s.Transaction.Hash));
+        if (_mempool.Count >= _identity.Config.BatchTransactionsMax)
+        {
+            MaybeCutBatch();
+        }
+    }
+
+    private void UpdateMetrics()
+    {
+        var core = _core!;
+        Metrics.SetRound(core.Round);
+        Metrics.SetTimeouts(core.Stats.LocalTimeouts);
+        Metrics.SetPeers(_transport.ConnectedPeers);
+        Metrics.SetMempool(_mempool.Count);
+        Metrics.SetTransportRejections(_transport.Stats.FramesRejected, _transport.Stats.ConnectionsRejected);
+        Metrics.SetMessagesDropped(core.Stats.DroppedTotal);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "validator {Name} (#{Index}) starting at committed height {Height}, last voted round {Round}")]
+    private static partial void LogStarting(ILogger logger, string name, int index, ulong height, ulong round);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "validator {Name} stopped at committed height {Height}")]
+    private static partial void LogStopped(ILogger logger, string name, ulong height);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "validator stopping on an unrecoverable error")]
+    private static partial void LogFatal(ILogger logger, Exception exception);
+}

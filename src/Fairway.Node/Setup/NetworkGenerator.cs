@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Fairway.Node.Config;
+using Fairway.Node.Keys;
+
+namespace Fairway.Node.Setup;
+
+/// <summary>One generated validator: where its config lives and where it listens.</summary>
+public sealed record GeneratedNode(string Name, string ConfigPath, string ApiUrl, string P2p);
+
+/// <summary>Writes a local network: a key and config per validator and one shared genesis file.</summary>
+public static class NetworkGenerator
+{
+    public const int ApiPortOffset = 100;
+
+    public static (string ChainId, IReadOnlyList<GeneratedNode> Nodes) Generate(string directory, int validators, int basePort, string? chainId = null)
+    {
+        if (validators is < 1 or > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(validators), "between 1 and 64 validators");
+        }
+
+        if (basePort is < 1024 || basePort + ApiPortOffset + validators > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(basePort), $"ports {basePort}..{basePort + ApiPortOffset + validators} must lie in 1024..65535");
+        }
+
+        var root = Path.GetFullPath(directory);
+        if (File.Exists(Path.Combine(root, "genesis.json")))
+        {
+            throw new IOException($"{root} already holds a network (genesis.json exists)");
+        }
+
+        Directory.CreateDirectory(root);
+        var chain = chainId ?? $"fairway-local-{Guid.NewGuid():N}"[..26];
+        var nodes = new List<GeneratedNode>();
+        var genesisValidators = new List<GenesisValidator>();
+        for (var i = 0; i < validators; i++)
+        {
+            var name = $"node{i}";
+            var dir = Path.Combine(root, name);
+            Directory.CreateDirectory(dir);
+            var signer = KeyFile.Generate(Path.Combine(dir, "key.json"));
+            var p2p = $"127.0.0.1:{basePort + i}";
+            var api = $"http://127.0.0.1:{basePort + ApiPortOffset + i}";
+            genesisValidators.Add(new GenesisValidator { Name = name, PublicKey = signer.PublicKey.ToHex(), Stake = 1, P2p = p2p, Api = api });
+            var config = new NodeConfig
+            {
+                Validator = name,
+                KeyFile = "key.json",
+                GenesisFile = "../genesis.json",
+                DataDir = "data",
+                P2pListen = p2p,
+                ApiListen = api,
+            };
+            var configPath = Path.Combine(dir, "config.json");
+            File.WriteAllText(configPath, JsonSerializer.Serialize(config, ConfigLoader.JsonOptions));
+            nodes.Add(new GeneratedNode(name, configPath, api, p2p));
+        }
+
+        var genesis = new GenesisDocument { ChainId = chain, Validators = genesisValidators };
+        File.WriteAllText(Path.Combine(root, "genesis.json"), JsonSerializer.Serialize(genesis, ConfigLoader.JsonOptions));
+        return (chain, nodes);
+    }
+
+    /// <summary>Reads back a network written by <see cref="Generate"/>.</summary>
+    public static (string ChainId, IReadOnlyList<GeneratedNode> Nodes) Load(string directory)
+    {
+        var root = Path.GetFullPath(directory);
+        var genesis = ConfigLoader.LoadGenesis(Path.Combine(root, "genesis.json"));
+        var nodes = genesis.Validators.Select(v => new GeneratedNode(v.Name, Path.Combine(root, v.Name, "config.json"), v.Api ?? "", v.P2p)).ToList();
+        return (genesis.ChainId, nodes);
+    }
+}

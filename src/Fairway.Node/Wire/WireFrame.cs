@@ -1,0 +1,108 @@
+using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
+
+namespace Fairway.Node.Wire;
+
+/// <summary>What travels in one transport frame between validators: a tag byte and a canonical body.</summary>
+public abstract record WireFrame
+{
+    public const int DigestsPerRequestMax = 256;
+    public const int BatchesPerResponseMax = 64;
+
+    private const byte ConsensusTag = 1;
+    private const byte BatchTag = 2;
+    private const byte BatchRequestTag = 3;
+    private const byte BatchResponseTag = 4;
+
+    public static byte[] Encode(WireFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var writer = new CanonicalWriter(512);
+        switch (frame)
+        {
+            case ConsensusFrame c:
+                writer.WriteU8(ConsensusTag);
+                c.Message.Encode(writer);
+                break;
+            case BatchFrame b:
+                writer.WriteU8(BatchTag);
+                b.Batch.Encode(writer);
+                break;
+            case BatchRequestFrame r:
+                writer.WriteU8(BatchRequestTag);
+                writer.WriteCount(r.Digests.Count);
+                foreach (var d in r.Digests)
+                {
+                    writer.WriteHash(d);
+                }
+
+                break;
+            case BatchResponseFrame r:
+                writer.WriteU8(BatchResponseTag);
+                writer.WriteCount(r.Batches.Count);
+                foreach (var b in r.Batches)
+                {
+                    b.Encode(writer);
+                }
+
+                break;
+            default:
+                throw new ArgumentException("unknown frame", nameof(frame));
+        }
+
+        return writer.ToArray();
+    }
+
+    /// <summary>Decodes one frame; anything malformed throws <see cref="EncodingException"/>.</summary>
+    public static WireFrame Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            throw new EncodingException("empty frame");
+        }
+
+        var body = bytes[1..];
+        return bytes[0] switch
+        {
+            ConsensusTag => new ConsensusFrame(MessageCodec.Decode(body)),
+            BatchTag => new BatchFrame(Canonical.Decode(body, Batch.Decode, "batch")),
+            BatchRequestTag => Canonical.Decode(body, DecodeBatchRequest, "batch request"),
+            BatchResponseTag => Canonical.Decode(body, DecodeBatchResponse, "batch response"),
+            _ => throw new EncodingException($"unknown frame tag {bytes[0]}"),
+        };
+    }
+
+    private static BatchRequestFrame DecodeBatchRequest(ref CanonicalReader reader)
+    {
+        var count = reader.ReadCount(DigestsPerRequestMax, "requested digests");
+        var digests = new Hash[count];
+        for (var i = 0; i < count; i++)
+        {
+            digests[i] = reader.ReadHash("requested digest");
+        }
+
+        return new BatchRequestFrame(digests);
+    }
+
+    private static BatchResponseFrame DecodeBatchResponse(ref CanonicalReader reader)
+    {
+        var count = reader.ReadCount(BatchesPerResponseMax, "batches");
+        var batches = new Batch[count];
+        for (var i = 0; i < count; i++)
+        {
+            batches[i] = Batch.Decode(ref reader);
+        }
+
+        return new BatchResponseFrame(batches);
+    }
+}
+
+public sealed record ConsensusFrame(ConsensusMessage Message) : WireFrame;
+
+public sealed record BatchFrame(Batch Batch) : WireFrame;
+
+public sealed record BatchRequestFrame(IReadOnlyList<Hash> Digests) : WireFrame;
+
+public sealed record BatchResponseFrame(IReadOnlyList<Batch> Batches) : WireFrame;
