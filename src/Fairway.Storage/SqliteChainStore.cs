@@ -15,8 +15,6 @@ namespace Fairway.Storage;
 /// </summary>
 public sealed class SqliteChainStore : IChainStore
 {
-    private const long SchemaVersion = 1;
-
     private readonly Lock _lock = new();
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insertBlock;
@@ -49,7 +47,7 @@ public sealed class SqliteChainStore : IChainStore
         try
         {
             _connection.Open();
-            Initialize();
+            SqliteSchema.Apply(_connection);
             if (isNew)
             {
                 // Make the new database file's directory entry durable too.
@@ -289,45 +287,6 @@ public sealed class SqliteChainStore : IChainStore
         }
     }
 
-    private void Initialize()
-    {
-        // journal_mode answers with the mode in force; anything but wal means the durability argument above is void.
-        var mode = Scalar("PRAGMA journal_mode=WAL") as string;
-        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"SQLite refused WAL mode for {_connection.DataSource} (got {mode})");
-        }
-
-        Execute("PRAGMA synchronous=FULL");
-
-        var version = (long)Scalar("PRAGMA user_version")!;
-        if (version == SchemaVersion)
-        {
-            return;
-        }
-
-        if (version != 0)
-        {
-            throw new InvalidDataException($"{_connection.DataSource} has schema version {version}; this build knows {SchemaVersion}");
-        }
-
-        using var transaction = _connection.BeginTransaction();
-        Execute(
-            """
-            CREATE TABLE blocks(hash BLOB PRIMARY KEY, height INTEGER NOT NULL, round INTEGER NOT NULL, data BLOB NOT NULL);
-            CREATE INDEX blocks_height ON blocks(height);
-            CREATE TABLE batches(digest BLOB PRIMARY KEY, data BLOB NOT NULL);
-            CREATE TABLE committed(height INTEGER PRIMARY KEY, block_hash BLOB NOT NULL, qc BLOB NOT NULL, tx_count INTEGER NOT NULL);
-            CREATE TABLE committed_tx(height INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, namespace INTEGER NOT NULL,
-                data BLOB NOT NULL, PRIMARY KEY(height, idx));
-            CREATE INDEX committed_tx_hash ON committed_tx(hash);
-            CREATE INDEX committed_tx_namespace ON committed_tx(namespace, height);
-            """,
-            transaction);
-        Execute($"PRAGMA user_version={SchemaVersion}", transaction);
-        transaction.Commit();
-    }
-
     private void LoadTip()
     {
         using var select = Prepare("SELECT height, block_hash FROM committed ORDER BY height DESC LIMIT 1");
@@ -359,56 +318,7 @@ public sealed class SqliteChainStore : IChainStore
     private IEnumerable<SqliteCommand> Commands() =>
         [_insertBlock, _selectBlock, _insertBatch, _selectBatch, _insertCommitted, _insertTransaction, _findTransaction];
 
-    /// <summary>A command whose <c>$name</c> parameters are created from the SQL, so callers only set values.</summary>
-    private SqliteCommand Prepare(string sql)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in ParameterNames(sql))
-        {
-            command.Parameters.Add(new SqliteParameter(name, null));
-        }
-
-        return command;
-    }
-
-    private static IEnumerable<string> ParameterNames(string sql)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < sql.Length; i++)
-        {
-            if (sql[i] != '$')
-            {
-                continue;
-            }
-
-            var end = i + 1;
-            while (end < sql.Length && (char.IsAsciiLetterOrDigit(sql[end]) || sql[end] == '_'))
-            {
-                end++;
-            }
-
-            names.Add(sql[i..end]);
-            i = end - 1;
-        }
-
-        return names;
-    }
-
-    private object? Scalar(string sql)
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
-
-    private void Execute(string sql, SqliteTransaction? transaction = null)
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        command.ExecuteNonQuery();
-    }
+    private SqliteCommand Prepare(string sql) => SqliteCommands.Create(_connection, sql);
 
     private static long ToDb(ulong value) => unchecked((long)value);
 
