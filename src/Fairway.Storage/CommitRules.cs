@@ -1,0 +1,40 @@
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+
+namespace Fairway.Storage;
+
+/// <summary>
+/// The checks both chain stores make before appending a committed block, in one place so the SQLite store and its
+/// in-memory twin cannot drift apart. They run before anything is written, so a refusal changes nothing.
+/// </summary>
+internal static class CommitRules
+{
+    /// <summary>The parent of height 1: the chain's genesis block.</summary>
+    public static Hash GenesisParent(CommittedBlock committed) => Block.Genesis(committed.Block.ChainId).Hash;
+
+    /// <param name="tipHash">Hash of the block at <paramref name="committedHeight"/>, or null when only genesis is committed.</param>
+    public static void Check(CommittedBlock committed, ulong committedHeight, Hash? tipHash)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        var block = committed.Block;
+        if (block.Height != committedHeight + 1)
+        {
+            throw new InvalidOperationException(
+                $"cannot commit {block} at height {block.Height}: the committed height is {committedHeight}, so the next must be {committedHeight + 1}");
+        }
+
+        var expectedParent = tipHash ?? GenesisParent(committed);
+        if (block.ParentHash != expectedParent)
+        {
+            throw new InvalidOperationException(
+                $"cannot commit {block}: its parent is {block.ParentHash.ToHex()[..8]}, the committed tip is {expectedParent.ToHex()[..8]}");
+        }
+
+        // The certificate must be the one for this block; a wrong one would be served to clients as proof.
+        if (committed.Certificate.BlockHash != block.Hash)
+        {
+            throw new ArgumentException(
+                $"certificate {committed.Certificate} does not certify {block}", nameof(committed));
+        }
+    }
+}

@@ -1,0 +1,326 @@
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
+using Microsoft.Data.Sqlite;
+
+namespace Fairway.Storage;
+
+/// <summary>
+/// The chain store in one SQLite file: WAL journal with <c>synchronous=FULL</c>, so every committed SQLite
+/// transaction is fsynced before it returns. Every write here is its own transaction, hence durable on return, and
+/// <see cref="Flush"/> has nothing left to do (it is a no-op). One connection behind one lock serves the single writer
+/// and the readers: simple and obviously correct; readers wait for a write at most one fsync long.
+/// Values are canonical encodings. SQLite integers are signed 64-bit, so u64 values (heights, rounds, namespaces)
+/// are stored bit-for-bit as i64; only equality and ordering of heights/rounds (far below 2^63) matter.
+/// </summary>
+public sealed class SqliteChainStore : IChainStore
+{
+    private readonly Lock _lock = new();
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _insertBlock;
+    private readonly SqliteCommand _selectBlock;
+    private readonly SqliteCommand _insertBatch;
+    private readonly SqliteCommand _selectBatch;
+    private readonly SqliteCommand _insertCommitted;
+    private readonly SqliteCommand _insertTransaction;
+    private readonly SqliteCommand _findTransaction;
+    private ulong _committedHeight;
+    private Hash? _tipHash;
+    private bool _disposed;
+
+    public SqliteChainStore(string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        var fullPath = Path.GetFullPath(databasePath);
+        var directory = Path.GetDirectoryName(fullPath)!;
+        Directory.CreateDirectory(directory);
+        var isNew = !File.Exists(fullPath);
+
+        // No pooling: Dispose must really close the file, so a reopen (a restart) reads what is on disk.
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString();
+        _connection = new SqliteConnection(connectionString);
+        try
+        {
+            _connection.Open();
+            SqliteSchema.Apply(_connection);
+            if (isNew)
+            {
+                // Make the new database file's directory entry durable too.
+                DirectorySync.Fsync(directory);
+            }
+
+            _insertBlock = Prepare("INSERT OR IGNORE INTO blocks(hash, height, round, data) VALUES ($hash, $height, $round, $data)");
+            _selectBlock = Prepare("SELECT data FROM blocks WHERE hash = $hash");
+            _insertBatch = Prepare("INSERT OR IGNORE INTO batches(digest, data) VALUES ($digest, $data)");
+            _selectBatch = Prepare("SELECT data FROM batches WHERE digest = $digest");
+            _insertCommitted = Prepare("INSERT INTO committed(height, block_hash, qc, tx_count) VALUES ($height, $hash, $qc, $count)");
+            _insertTransaction = Prepare("INSERT INTO committed_tx(height, idx, hash, namespace, data) VALUES ($height, $idx, $hash, $ns, $data)");
+            // The first location wins when one payload was committed twice.
+            _findTransaction = Prepare("SELECT height, idx FROM committed_tx WHERE hash = $hash ORDER BY height, idx LIMIT 1");
+            LoadTip();
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
+    }
+
+    public ulong CommittedHeight
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _committedHeight;
+            }
+        }
+    }
+
+    public void PutBlock(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var data = Canonical.Encode(block);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            InsertBlock(block, data);
+        }
+    }
+
+    public bool TryGetBlock(Hash hash, out Block block)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _selectBlock.Parameters["$hash"].Value = hash.ToArray();
+            var data = _selectBlock.ExecuteScalar() as byte[];
+            block = data is null ? null! : Canonical.Decode(data, Block.Decode, "stored block");
+            return data is not null;
+        }
+    }
+
+    public void PutBatch(Batch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var data = Canonical.Encode(batch);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _insertBatch.Parameters["$digest"].Value = batch.Digest.ToArray();
+            _insertBatch.Parameters["$data"].Value = data;
+            _insertBatch.ExecuteNonQuery();
+        }
+    }
+
+    public bool TryGetBatch(Hash digest, out Batch batch)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _selectBatch.Parameters["$digest"].Value = digest.ToArray();
+            var data = _selectBatch.ExecuteScalar() as byte[];
+            batch = data is null ? null! : Canonical.Decode(data, Batch.Decode, "stored batch");
+            return data is not null;
+        }
+    }
+
+    public void AppendCommitted(CommittedBlock committed)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        var block = committed.Block;
+        var blockData = Canonical.Encode(block);
+        var qcData = Canonical.Encode(committed.Certificate);
+        var transactions = committed.Transactions.ToArray();
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            CommitRules.Check(committed, _committedHeight, _tipHash);
+
+            using var transaction = _connection.BeginTransaction();
+            Enlist(transaction);
+            try
+            {
+                InsertBlock(block, blockData);
+
+                _insertCommitted.Parameters["$height"].Value = ToDb(block.Height);
+                _insertCommitted.Parameters["$hash"].Value = block.Hash.ToArray();
+                _insertCommitted.Parameters["$qc"].Value = qcData;
+                _insertCommitted.Parameters["$count"].Value = transactions.Length;
+                _insertCommitted.ExecuteNonQuery();
+
+                _insertTransaction.Parameters["$height"].Value = ToDb(block.Height);
+                for (var i = 0; i < transactions.Length; i++)
+                {
+                    var tx = transactions[i];
+                    _insertTransaction.Parameters["$idx"].Value = i;
+                    _insertTransaction.Parameters["$hash"].Value = tx.Hash.ToArray();
+                    _insertTransaction.Parameters["$ns"].Value = ToDb(tx.Namespace);
+                    _insertTransaction.Parameters["$data"].Value = Canonical.Encode(tx);
+                    _insertTransaction.ExecuteNonQuery();
+                }
+
+                // synchronous=FULL: the WAL is fsynced before Commit returns.
+                transaction.Commit();
+            }
+            finally
+            {
+                Enlist(null);
+            }
+
+            // Only after the commit succeeded, so a failed write leaves the cached tip matching the file.
+            _committedHeight = block.Height;
+            _tipHash = block.Hash;
+        }
+    }
+
+    public CommittedBlock? GetCommitted(ulong height)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var select = Prepare(
+                "SELECT b.data, c.qc, c.tx_count FROM committed c JOIN blocks b ON b.hash = c.block_hash WHERE c.height = $height");
+            select.Parameters["$height"].Value = ToDb(height);
+            Block block;
+            QuorumCertificate qc;
+            long count;
+            using (var reader = select.ExecuteReader())
+            {
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                block = Canonical.Decode((byte[])reader.GetValue(0), Block.Decode, "stored block");
+                qc = Canonical.Decode((byte[])reader.GetValue(1), QuorumCertificate.Decode, "stored quorum certificate");
+                count = reader.GetInt64(2);
+            }
+
+            var transactions = new List<Transaction>((int)count);
+            using var selectTransactions = Prepare("SELECT data FROM committed_tx WHERE height = $height ORDER BY idx");
+            selectTransactions.Parameters["$height"].Value = ToDb(height);
+            using (var reader = selectTransactions.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    transactions.Add(Canonical.Decode((byte[])reader.GetValue(0), Transaction.Decode, "stored transaction"));
+                }
+            }
+
+            if (transactions.Count != count)
+            {
+                throw new InvalidDataException($"committed height {height} should have {count} transactions, the store has {transactions.Count}");
+            }
+
+            return new CommittedBlock(block, qc, transactions);
+        }
+    }
+
+    public bool TryFindTransaction(Hash transactionHash, out ulong height, out int index)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _findTransaction.Parameters["$hash"].Value = transactionHash.ToArray();
+            using var reader = _findTransaction.ExecuteReader();
+            if (!reader.Read())
+            {
+                (height, index) = (0, 0);
+                return false;
+            }
+
+            height = FromDb(reader.GetInt64(0));
+            index = reader.GetInt32(1);
+            return true;
+        }
+    }
+
+    public IReadOnlyList<Block> LoadUncommittedBlocks()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var select = Prepare("SELECT data FROM blocks WHERE height > $height ORDER BY height, round, hash");
+            select.Parameters["$height"].Value = ToDb(_committedHeight);
+            var blocks = new List<Block>();
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                blocks.Add(Canonical.Decode((byte[])reader.GetValue(0), Block.Decode, "stored block"));
+            }
+
+            return blocks;
+        }
+    }
+
+    /// <summary>A no-op: every write above is already its own fsynced transaction.</summary>
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var command in Commands())
+            {
+                command.Dispose();
+            }
+
+            _connection.Dispose();
+        }
+    }
+
+    private void LoadTip()
+    {
+        using var select = Prepare("SELECT height, block_hash FROM committed ORDER BY height DESC LIMIT 1");
+        using var reader = select.ExecuteReader();
+        if (reader.Read())
+        {
+            _committedHeight = FromDb(reader.GetInt64(0));
+            _tipHash = new Hash((byte[])reader.GetValue(1));
+        }
+    }
+
+    private void InsertBlock(Block block, byte[] data)
+    {
+        _insertBlock.Parameters["$hash"].Value = block.Hash.ToArray();
+        _insertBlock.Parameters["$height"].Value = ToDb(block.Height);
+        _insertBlock.Parameters["$round"].Value = ToDb(block.Round);
+        _insertBlock.Parameters["$data"].Value = data;
+        _insertBlock.ExecuteNonQuery();
+    }
+
+    // Microsoft.Data.Sqlite requires every command run inside a transaction to name it.
+    private void Enlist(SqliteTransaction? transaction)
+    {
+        _insertBlock.Transaction = transaction;
+        _insertCommitted.Transaction = transaction;
+        _insertTransaction.Transaction = transaction;
+    }
+
+    private IEnumerable<SqliteCommand> Commands() =>
+        [_insertBlock, _selectBlock, _insertBatch, _selectBatch, _insertCommitted, _insertTransaction, _findTransaction];
+
+    private SqliteCommand Prepare(string sql) => SqliteCommands.Create(_connection, sql);
+
+    private static long ToDb(ulong value) => unchecked((long)value);
+
+    private static ulong FromDb(long value) => unchecked((ulong)value);
+}

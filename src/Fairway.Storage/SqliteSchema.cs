@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+
+namespace Fairway.Storage;
+
+/// <summary>
+/// Connection settings and tables of <see cref="SqliteChainStore"/>. The schema version lives in
+/// <c>PRAGMA user_version</c>, so a file from a future build is refused instead of misread.
+/// </summary>
+internal static class SqliteSchema
+{
+    public const long Version = 1;
+
+    public static void Apply(SqliteConnection connection)
+    {
+        // journal_mode answers with the mode in force; anything but wal voids the store's durability argument.
+        var mode = SqliteCommands.Scalar(connection, "PRAGMA journal_mode=WAL") as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"SQLite refused WAL mode for {connection.DataSource} (got {mode})");
+        }
+
+        // FULL: each commit fsyncs the WAL before returning, which is what makes a write durable on return.
+        SqliteCommands.Execute(connection, "PRAGMA synchronous=FULL");
+
+        var version = (long)SqliteCommands.Scalar(connection, "PRAGMA user_version")!;
+        if (version == Version)
+        {
+            return;
+        }
+
+        if (version != 0)
+        {
+            throw new InvalidDataException($"{connection.DataSource} has schema version {version}; this build knows {Version}");
+        }
+
+        using var transaction = connection.BeginTransaction();
+        // committed_tx is keyed by position, not by hash: one payload may be committed twice, and lookups take the first.
+        SqliteCommands.Execute(
+            connection,
+            """
+            CREATE TABLE blocks(hash BLOB PRIMARY KEY, height INTEGER NOT NULL, round INTEGER NOT NULL, data BLOB NOT NULL);
+            CREATE INDEX blocks_height ON blocks(height);
+            CREATE TABLE batches(digest BLOB PRIMARY KEY, data BLOB NOT NULL);
+            CREATE TABLE committed(height INTEGER PRIMARY KEY, block_hash BLOB NOT NULL, qc BLOB NOT NULL, tx_count INTEGER NOT NULL);
+            CREATE TABLE committed_tx(height INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, namespace INTEGER NOT NULL,
+                data BLOB NOT NULL, PRIMARY KEY(height, idx));
+            CREATE INDEX committed_tx_hash ON committed_tx(hash);
+            CREATE INDEX committed_tx_namespace ON committed_tx(namespace, height);
+            """,
+            transaction);
+        SqliteCommands.Execute(connection, $"PRAGMA user_version={Version}", transaction);
+        transaction.Commit();
+    }
+}

@@ -1,0 +1,257 @@
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
+
+namespace Fairway.Storage.Tests;
+
+/// <summary>
+/// What every <see cref="IChainStore"/> must do. Each implementation runs these through a subclass, which is how the
+/// in-memory twin stays honest about matching the SQLite store.
+/// </summary>
+public abstract class ChainStoreContract : IDisposable
+{
+    private IChainStore? _store;
+
+    protected abstract IChainStore Open();
+
+    protected IChainStore Store => _store ??= Open();
+
+    /// <summary>Closes the current store; the next use of <see cref="Store"/> opens a new one (a restart, if durable).</summary>
+    protected void Reopen()
+    {
+        _store?.Dispose();
+        _store = null;
+    }
+
+    public virtual void Dispose()
+    {
+        _store?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    internal static void AssertSame(ICanonical expected, ICanonical actual) =>
+        Assert.Equal(Canonical.Encode(expected), Canonical.Encode(actual));
+
+    internal static void AssertSame(CommittedBlock expected, CommittedBlock? actual)
+    {
+        Assert.NotNull(actual);
+        AssertSame(expected.Block, actual.Block);
+        AssertSame(expected.Certificate, actual.Certificate);
+        Assert.Equal(expected.Transactions, actual.Transactions);
+    }
+
+    [Fact]
+    public void A_stored_block_comes_back_equal()
+    {
+        var block = new TestChain(2, 1).At(2).Block;
+        Store.PutBlock(block);
+
+        Assert.True(Store.TryGetBlock(block.Hash, out var back));
+        AssertSame(block, back);
+        Assert.Equal(block.Hash, back.Hash);
+    }
+
+    [Fact]
+    public void An_unknown_block_or_batch_is_not_found()
+    {
+        Assert.False(Store.TryGetBlock(Hash.Compute("nope"u8), out _));
+        Assert.False(Store.TryGetBatch(Hash.Compute("nope"u8), out _));
+    }
+
+    [Fact]
+    public void A_stored_batch_comes_back_equal()
+    {
+        var batch = new TestChain(1, 5).Batches[0];
+        Store.PutBatch(batch);
+
+        Assert.True(Store.TryGetBatch(batch.Digest, out var back));
+        AssertSame(batch, back);
+        Assert.Equal(batch.Transactions, back.Transactions);
+    }
+
+    [Fact]
+    public void Putting_the_same_block_or_batch_twice_is_harmless()
+    {
+        var chain = new TestChain(1, 3);
+        Store.PutBlock(chain.At(1).Block);
+        Store.PutBlock(chain.At(1).Block);
+        Store.PutBatch(chain.Batches[0]);
+        Store.PutBatch(chain.Batches[0]);
+        Store.Flush();
+
+        Assert.True(Store.TryGetBlock(chain.At(1).Block.Hash, out _));
+        Assert.True(Store.TryGetBatch(chain.Batches[0].Digest, out _));
+        Assert.Single(Store.LoadUncommittedBlocks());
+    }
+
+    [Fact]
+    public void A_fresh_store_has_only_genesis_committed()
+    {
+        Assert.Equal(0UL, Store.CommittedHeight);
+        Assert.Null(Store.GetCommitted(0));
+        Assert.Null(Store.GetCommitted(1));
+        Assert.Empty(Store.LoadUncommittedBlocks());
+    }
+
+    [Fact]
+    public void Committed_blocks_come_back_with_certificate_and_ordered_transactions()
+    {
+        var chain = new TestChain(3, 4);
+        foreach (var committed in chain.Committed)
+        {
+            Store.AppendCommitted(committed);
+        }
+
+        Assert.Equal(3UL, Store.CommittedHeight);
+        for (var h = 1UL; h <= 3; h++)
+        {
+            AssertSame(chain.At(h), Store.GetCommitted(h));
+        }
+
+        Assert.Null(Store.GetCommitted(4));
+        Assert.True(Store.TryGetBlock(chain.At(2).Block.Hash, out _), "a committed block is also a stored block");
+    }
+
+    [Fact]
+    public void A_block_with_no_transactions_commits()
+    {
+        var first = new TestChain(1, 0).At(1);
+        Store.AppendCommitted(first);
+
+        Assert.Empty(Store.GetCommitted(1)!.Transactions);
+    }
+
+    [Fact]
+    public void A_gap_in_heights_is_refused_and_changes_nothing()
+    {
+        var chain = new TestChain(3, 2);
+        Store.AppendCommitted(chain.At(1));
+
+        Assert.Throws<InvalidOperationException>(() => Store.AppendCommitted(chain.At(3)));
+
+        AssertUnchangedAfterOne(chain);
+    }
+
+    [Fact]
+    public void Committing_the_same_height_twice_is_refused_and_changes_nothing()
+    {
+        var chain = new TestChain(1, 2);
+        Store.AppendCommitted(chain.At(1));
+
+        Assert.Throws<InvalidOperationException>(() => Store.AppendCommitted(chain.At(1)));
+
+        AssertUnchangedAfterOne(chain);
+    }
+
+    [Fact]
+    public void A_block_whose_parent_is_not_the_tip_is_refused_and_changes_nothing()
+    {
+        var chain = new TestChain(2, 2);
+        Store.AppendCommitted(chain.At(1));
+        // Right height, but it extends a sibling fork of block 1, not block 1.
+        var sibling = new TestChain(1, 2, @namespace: 99).At(1);
+        var fork = TestChain.Child(sibling, 1, new Transaction(5, "fork"u8.ToArray()));
+
+        Assert.Throws<InvalidOperationException>(() => Store.AppendCommitted(fork));
+
+        AssertUnchangedAfterOne(chain);
+        Assert.False(Store.TryFindTransaction(fork.Transactions[0].Hash, out _, out _));
+        Assert.False(Store.TryGetBlock(fork.Block.Hash, out _));
+    }
+
+    [Fact]
+    public void Height_one_must_extend_genesis()
+    {
+        var chain = new TestChain(1, 1);
+        // Height 1, but its Justify names block 1 rather than genesis.
+        var block = new Block(TestChain.ChainId, 2, 1, 0, 0, chain.At(1).Certificate, null, []);
+
+        Assert.Throws<InvalidOperationException>(() => Store.AppendCommitted(new CommittedBlock(block, TestChain.Certify(block), [])));
+
+        Assert.Equal(0UL, Store.CommittedHeight);
+        Assert.Null(Store.GetCommitted(1));
+    }
+
+    [Fact]
+    public void A_certificate_for_another_block_is_refused()
+    {
+        var chain = new TestChain(2, 1);
+        var wrongQc = chain.At(1) with { Certificate = chain.At(2).Certificate };
+
+        Assert.Throws<ArgumentException>(() => Store.AppendCommitted(wrongQc));
+        Assert.Equal(0UL, Store.CommittedHeight);
+    }
+
+    [Fact]
+    public void A_committed_transaction_is_found_at_its_height_and_index()
+    {
+        var chain = new TestChain(3, 5);
+        chain.Committed.ForEach(Store.AppendCommitted);
+
+        Assert.True(Store.TryFindTransaction(chain.At(2).Transactions[3].Hash, out var height, out var index));
+        Assert.Equal(2UL, height);
+        Assert.Equal(3, index);
+        Assert.True(Store.TryFindTransaction(chain.At(1).Transactions[0].Hash, out height, out index));
+        Assert.Equal((1UL, 0), (height, index));
+    }
+
+    [Fact]
+    public void A_transaction_only_in_a_stored_batch_is_not_found()
+    {
+        var chain = new TestChain(1, 2);
+        Store.PutBatch(chain.Batches[0]);
+        Store.PutBlock(chain.At(1).Block);
+
+        Assert.False(Store.TryFindTransaction(chain.Batches[0].Transactions[0].Hash, out _, out _));
+    }
+
+    [Fact]
+    public void A_payload_committed_twice_keeps_its_first_location()
+    {
+        var chain = new TestChain(1, 3);
+        var repeated = chain.At(1).Transactions[1];
+        Store.AppendCommitted(chain.At(1));
+        // Again later in the same block and again in the next block: both appends must succeed.
+        var second = TestChain.Child(chain.At(1), 1, new Transaction(1, "x"u8.ToArray()), repeated, repeated);
+
+        Store.AppendCommitted(second);
+
+        Assert.Equal(2UL, Store.CommittedHeight);
+        Assert.True(Store.TryFindTransaction(repeated.Hash, out var height, out var index));
+        Assert.Equal((1UL, 1), (height, index));
+        Assert.Equal(3, Store.GetCommitted(2)!.Transactions.Count);
+    }
+
+    [Fact]
+    public void Uncommitted_blocks_are_those_above_the_committed_height()
+    {
+        var chain = new TestChain(4, 1);
+        foreach (var c in chain.Committed)
+        {
+            Store.PutBlock(c.Block);
+        }
+
+        // A losing fork at height 2: at or below the committed height, it must not come back.
+        var sibling = TestChain.Child(chain.At(1), roundGap: 5);
+        Store.PutBlock(sibling.Block);
+        Store.AppendCommitted(chain.At(1));
+        Store.AppendCommitted(chain.At(2));
+
+        var uncommitted = Store.LoadUncommittedBlocks();
+
+        Assert.Equal([chain.At(3).Block.Hash, chain.At(4).Block.Hash], uncommitted.Select(b => b.Hash));
+    }
+
+    private void AssertUnchangedAfterOne(TestChain chain)
+    {
+        Assert.Equal(1UL, Store.CommittedHeight);
+        AssertSame(chain.At(1), Store.GetCommitted(1));
+        Assert.Null(Store.GetCommitted(2));
+        // The tip is still block 1: its real child appends fine.
+        if (chain.Committed.Count >= 2)
+        {
+            Store.AppendCommitted(chain.At(2));
+            Assert.Equal(2UL, Store.CommittedHeight);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+namespace Fairway.Storage.Tests;
+
+public sealed class InMemorySafetyStoreTests : SafetyStoreContract
+{
+    protected override ISafetyStore Store { get; } = new InMemorySafetyStore();
+}
