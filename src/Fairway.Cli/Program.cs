@@ -2,6 +2,10 @@ using System.CommandLine;
 using Fairway.Cli.Commands;
 
 var root = new RootCommand("fairway: a fair-ordering shared sequencer network for rollups");
-root.Subcommands.Add(SimCommand.Create());
 root.Subcommands.Add(DevnetCommand.Create());
+root.Subcommands.Add(NodeCommand.Create());
+root.Subcommands.Add(GenesisCommand.Create());
+root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(SubmitCommand.Create());
+root.Subcommands.Add(SimCommand.Create());
 return root.Parse(args).Invoke();

@@ -1,39 +1,114 @@
 using System.CommandLine;
-using Fairway.Simulation;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Fairway.Node.Setup;
 
 namespace Fairway.Cli.Commands;
 
 /// <summary>
-/// <c>fairway devnet</c>. Until the networked validator node exists, this runs four validators inside the deterministic
-/// simulator and shows their progress, so the command a newcomer types already shows consensus working.
+/// <c>fairway devnet</c>: creates a local network (unless the directory already holds one) and runs every validator as
+/// its own OS process until Ctrl-C, then stops them all.
 /// </summary>
 internal static class DevnetCommand
 {
     public static Command Create()
     {
         var validators = new Option<int>("--validators") { Description = "number of validators", DefaultValueFactory = _ => 4 };
-        var rounds = new Option<int>("--rounds") { Description = "rounds to run", DefaultValueFactory = _ => 200 };
-        var command = new Command("devnet", "run a local network (for now: simulated validators in one process)") { validators, rounds };
-        command.SetAction(result =>
+        var dir = new Option<string>("--dir") { Description = "network directory", DefaultValueFactory = _ => ".devnet" };
+        var basePort = new Option<int>("--base-port") { Description = "first p2p port; APIs listen 100 above", DefaultValueFactory = _ => 27000 };
+        var command = new Command("devnet", "run a local network of validator processes") { validators, dir, basePort };
+        command.SetAction(async (result, ct) =>
         {
-            var n = result.GetValue(validators);
-            Console.WriteLine($"fairway devnet: the networked validator node is not built yet; running {n} simulated validators instead.");
-            var options = new SimulationOptions { Nodes = n, Rounds = result.GetValue(rounds), Seed = (ulong)Environment.TickCount64 };
+            var directory = result.GetValue(dir)!;
+            IReadOnlyList<GeneratedNode> nodes;
             try
             {
-                options.Validate();
+                nodes = File.Exists(Path.Combine(directory, "genesis.json"))
+                    ? NetworkGenerator.Load(directory).Nodes
+                    : NetworkGenerator.Generate(directory, result.GetValue(validators), result.GetValue(basePort)).Nodes;
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is IOException or ArgumentException or Fairway.Node.Config.ConfigException)
             {
                 Console.Error.WriteLine($"fairway devnet: {e.Message}");
                 return 2;
             }
 
-            var r = Simulator.Run(options);
-            Console.WriteLine($"  seed {r.Seed}: reached round {r.RoundsReached}, each validator committed {r.CommittedBlocks.Min()}..{r.CommittedBlocks.Max()} blocks in {r.Ticks} ticks");
-            Console.WriteLine(r.Failed ? "  an invariant broke: " + string.Join("; ", r.SafetyViolations) : "  all validators agree on the committed chain");
-            return r.Failed ? 1 : 0;
+            var processes = nodes.Select(n => StartNode(n, Path.Combine(Path.GetDirectoryName(n.ConfigPath)!, "node.log"))).ToList();
+            Console.WriteLine($"fairway devnet: {processes.Count} validators running from {Path.GetFullPath(directory)} (logs in each nodeN/node.log)");
+            foreach (var n in nodes)
+            {
+                Console.WriteLine($"  {n.Name}  api {n.ApiUrl}  p2p {n.P2p}");
+            }
+
+            Console.WriteLine($"try: dotnet run --project src/Fairway.Cli -- submit --url {nodes[0].ApiUrl} --namespace 1 --payload hello");
+            Console.WriteLine("press Ctrl-C to stop");
+
+            var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+            var exited = Task.WhenAny(processes.Select(p => p.WaitForExitAsync(CancellationToken.None)));
+            await Task.WhenAny(stop.Task, exited, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false);
+
+            Console.WriteLine("fairway devnet: stopping validators");
+            foreach (var p in processes.Where(p => !p.HasExited))
+            {
+                SendSigterm(p);
+            }
+
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            foreach (var p in processes)
+            {
+                try
+                {
+                    await p.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    p.Kill(entireProcessTree: true);
+                }
+
+                p.Dispose();
+            }
+
+            return 0;
         });
         return command;
     }
+
+    /// <summary>
+    /// Starts <c>fairway node</c> as a child process with the executable that runs this command, its output appended to
+    /// <paramref name="logPath"/>. The shell execs the node, so the child's pid is the node's and signals reach it.
+    /// </summary>
+    public static Process StartNode(GeneratedNode node, string logPath)
+    {
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$FAIRWAY_NODE_LOG\" 2>&1");
+        start.ArgumentList.Add(Environment.ProcessPath!);
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(DevnetCommand).Assembly.Location);
+        }
+
+        start.ArgumentList.Add("node");
+        start.ArgumentList.Add("--config");
+        start.ArgumentList.Add(node.ConfigPath);
+        start.Environment["FAIRWAY_NODE_LOG"] = logPath;
+        return Process.Start(start) ?? throw new IOException($"could not start {node.Name}");
+    }
+
+    private static void SendSigterm(Process process)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        else
+        {
+            _ = Kill(process.Id, 15);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }

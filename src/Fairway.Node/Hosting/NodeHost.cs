@@ -1,0 +1,76 @@
+using System.Net;
+using Fairway.Api;
+using Fairway.Crypto;
+using Fairway.Network;
+using Fairway.Node.Config;
+using Fairway.Node.Keys;
+using Fairway.Node.Metrics;
+using Fairway.Node.Runtime;
+using Fairway.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Fairway.Node.Hosting;
+
+/// <summary>The composition root: loads config, genesis and key, wires storage, transport, consensus and the HTTP API, and runs until stopped.</summary>
+public static class NodeHost
+{
+    public static WebApplication Build(string configPath, string[]? args = null)
+    {
+        var config = ConfigLoader.LoadNodeConfig(configPath);
+        var genesis = ConfigLoader.LoadGenesis(config.GenesisFile);
+        var signer = KeyFile.Read(config.KeyFile);
+        var identity = NodeIdentity.Resolve(config, genesis, signer);
+        Directory.CreateDirectory(config.DataDir);
+
+        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.WebHost.UseUrls(config.ApiListen);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            k.AddServerHeader = false;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton<NodeMetrics>();
+        builder.Services.AddSingleton<IChainStore>(_ => new SqliteChainStore(Path.Combine(config.DataDir, "chain.db")));
+        builder.Services.AddSingleton<ISafetyStore>(_ => new FileSafetyStore(config.DataDir));
+        builder.Services.AddSingleton<IPeerTransport>(sp => new TcpPeerTransport(new TransportOptions
+        {
+            ChainId = identity.ChainId,
+            SelfIndex = identity.Index,
+            Signer = signer,
+            Verifier = Ed25519Verifier.Instance,
+            Validators = identity.Validators,
+            Peers = genesis.Validators.Select((v, i) => (v, i)).Where(p => p.i != identity.Index)
+                .ToDictionary(p => p.i, p => TransportOptions.ParseEndPoint(p.v.P2p)),
+            ListenEndPoint = ListenEndPoint(config.P2pListen),
+            Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Fairway.Network"),
+        }));
+        builder.Services.AddSingleton<ValidatorNode>();
+        builder.Services.AddSingleton<IValidatorApi>(sp => sp.GetRequiredService<ValidatorNode>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ValidatorNode>());
+
+        var app = builder.Build();
+        ApiEndpoints.Map(app, app.Services.GetRequiredService<IValidatorApi>());
+        return app;
+    }
+
+    private static IPEndPoint ListenEndPoint(string text)
+    {
+        ConfigLoader.TryParseEndPoint(text, out var endPoint);
+        return endPoint;
+    }
+}
