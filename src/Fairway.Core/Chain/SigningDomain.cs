@@ -34,13 +34,57 @@ public static class SigningDomain
 
     public static byte[] BatchMessage(Hash chainId, Hash digest) => Build(Batch, chainId, w => w.WriteHash(digest));
 
+    /// <summary>Size of each side's random challenge in the peer handshake.</summary>
+    public const int HandshakeNonceSize = 32;
+
+    /// <summary>
+    /// What the accepting (server) side of a peer connection signs: it answers the client's fresh nonce, so the
+    /// client knows it is talking to the holder of <paramref name="serverIndex"/>'s key right now.
+    /// </summary>
+    public static byte[] HandshakeServerMessage(
+        Hash chainId, int clientIndex, int serverIndex, ReadOnlySpan<byte> clientNonce, ReadOnlySpan<byte> serverNonce) =>
+        HandshakeStatement("server"u8, chainId, clientIndex, serverIndex, clientNonce, serverNonce);
+
+    /// <summary>
+    /// What the dialing (client) side signs. The role and nonce order differ from the server statement, so one
+    /// can never be reflected back as the other.
+    /// </summary>
+    public static byte[] HandshakeClientMessage(
+        Hash chainId, int clientIndex, int serverIndex, ReadOnlySpan<byte> serverNonce, ReadOnlySpan<byte> clientNonce) =>
+        HandshakeStatement("client"u8, chainId, clientIndex, serverIndex, serverNonce, clientNonce);
+
+    private static byte[] HandshakeStatement(
+        ReadOnlySpan<byte> role, Hash chainId, int clientIndex, int serverIndex, ReadOnlySpan<byte> firstNonce, ReadOnlySpan<byte> secondNonce)
+    {
+        if (firstNonce.Length != HandshakeNonceSize || secondNonce.Length != HandshakeNonceSize)
+        {
+            throw new ArgumentException($"handshake nonces are {HandshakeNonceSize} bytes");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(clientIndex);
+        ArgumentOutOfRangeException.ThrowIfNegative(serverIndex);
+        var writer = Begin(Handshake, chainId);
+        writer.WriteBytes(role);
+        writer.WriteU32((uint)clientIndex);
+        writer.WriteU32((uint)serverIndex);
+        writer.WriteRaw(firstNonce);
+        writer.WriteRaw(secondNonce);
+        return writer.ToArray();
+    }
+
     private static byte[] Build(byte kind, Hash chainId, Action<CanonicalWriter> body)
     {
-        var writer = new CanonicalWriter(96);
+        var writer = Begin(kind, chainId);
+        body(writer);
+        return writer.ToArray();
+    }
+
+    private static CanonicalWriter Begin(byte kind, Hash chainId)
+    {
+        var writer = new CanonicalWriter(160);
         writer.WriteRaw(Prefix);
         writer.WriteU8(kind);
         writer.WriteHash(chainId);
-        body(writer);
-        return writer.ToArray();
+        return writer;
     }
 }
