@@ -2,6 +2,7 @@ using Fairway.Node.Keys;
 
 namespace Fairway.Node.Tests;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class KeyFileTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fairway-keys-").FullName;
