@@ -414,35 +414,34 @@ public sealed class TcpPeerTransport : IPeerTransport
         try
         {
             socket.NoDelay = true;
+            using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _options.TimeProvider);
+            using var handshakeCts = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
+            try
+            {
+                await socket.ConnectAsync(sender.EndPoint, handshakeCts.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stop.IsCancellationRequested && ex is SocketException or OperationCanceledException)
+            {
+                TransportLog.OutboundClosed(_logger, sender.Peer, "connect failed: " + ex.Message);
+                return false;
+            }
+
             var stream = new NetworkStream(socket, ownsSocket: true);
             await using (stream.ConfigureAwait(false))
             {
                 var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
                 var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-                using (var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _options.TimeProvider))
-                using (var handshakeCts = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token))
-                {
-                    try
-                    {
-                        await socket.ConnectAsync(sender.EndPoint, handshakeCts.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (!stop.IsCancellationRequested && ex is SocketException or OperationCanceledException)
-                    {
-                        TransportLog.OutboundClosed(_logger, sender.Peer, "connect failed: " + ex.Message);
-                        return false;
-                    }
 
-                    try
-                    {
-                        await Handshake.ConnectAsync(reader, writer, _options, sender.Peer, handshakeCts.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (!stop.IsCancellationRequested && ex is HandshakeException or OperationCanceledException or IOException or SocketException)
-                    {
-                        Stats.OnConnectionRejected();
-                        TransportLog.OutboundRejected(_logger, sender.Peer, sender.EndPoint,
-                            ex is OperationCanceledException ? "handshake timed out" : ex.Message);
-                        return false;
-                    }
+                try
+                {
+                    await Handshake.ConnectAsync(reader, writer, _options, sender.Peer, handshakeCts.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!stop.IsCancellationRequested && ex is HandshakeException or OperationCanceledException or IOException or SocketException)
+                {
+                    Stats.OnConnectionRejected();
+                    TransportLog.OutboundRejected(_logger, sender.Peer, sender.EndPoint,
+                        ex is OperationCanceledException ? "handshake timed out" : ex.Message);
+                    return false;
                 }
 
                 Volatile.Write(ref sender.Connected, 1);
