@@ -127,9 +127,16 @@ public sealed class TcpPeerTransport : IPeerTransport
 
         if ((uint)peer >= (uint)_senders.Length || _senders[peer] is not { } sender
             || payload.Length == 0 || payload.Length > _options.FrameBytesMax
-            || Volatile.Read(ref _disposed) != 0
+            || Volatile.Read(ref _disposed) != 0)
+        {
+            Stats.OnFrameDroppedQueueFull();
+            return false;
+        }
+
+        if (Interlocked.Add(ref sender.QueuedBytes, payload.Length) > _options.SendQueueBytesMax
             || !sender.Queue.Writer.TryWrite(payload.ToArray()))
         {
+            Interlocked.Add(ref sender.QueuedBytes, -payload.Length);
             Stats.OnFrameDroppedQueueFull();
             return false;
         }
@@ -512,6 +519,7 @@ public sealed class TcpPeerTransport : IPeerTransport
             long bytes = 0;
             while (bytes < _options.FlushBytesTarget && queue.TryRead(out var frame))
             {
+                Interlocked.Add(ref sender.QueuedBytes, -frame.Length);
                 Framing.Write(writer, frame);
                 frames++;
                 bytes += Framing.HeaderSize + frame.Length;
@@ -564,8 +572,11 @@ public sealed class TcpPeerTransport : IPeerTransport
 
         public Task Task { get; set; } = Task.CompletedTask;
 
-#pragma warning disable CA1051 // Written and read with Volatile.
+#pragma warning disable CA1051 // Written and read with Volatile / Interlocked.
         public int Connected;
+
+        /// <summary>Payload bytes in <see cref="Queue"/>, counted on the way in and out.</summary>
+        public long QueuedBytes;
 #pragma warning restore CA1051
     }
 

@@ -350,6 +350,29 @@ public sealed class TcpPeerTransportTests
     }
 
     [Fact]
+    public async Task Send_returns_false_when_the_queued_bytes_would_pass_the_limit()
+    {
+        var net = new TestNet(2);
+        var node0 = await net.StartAsync(0, o => o with { FrameBytesMax = 1000, SendQueueBytesMax = 2500 });
+        try
+        {
+            Assert.True(node0.Send(1, new byte[1000]));
+            Assert.True(node0.Send(1, new byte[1000]));
+            Assert.False(node0.Send(1, new byte[1000]));
+            Assert.True(node0.Send(1, new byte[500]), "a smaller frame still fits");
+            Assert.False(node0.Send(1, new byte[1]));
+            Assert.Equal(2, node0.Stats.FramesDroppedQueueFull);
+            Assert.Equal(0, node0.ConnectedPeers);
+        }
+        finally
+        {
+            await node0.DisposeAsync();
+        }
+
+        Assert.False(node0.Send(1, new byte[10]), "a disposed transport sends nothing");
+    }
+
+    [Fact]
     public async Task Listening_on_port_zero_exposes_the_bound_port()
     {
         var net = new TestNet(2);
