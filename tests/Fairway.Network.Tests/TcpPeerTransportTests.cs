@@ -387,4 +387,83 @@ public sealed class TcpPeerTransportTests
             await node.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task A_connection_that_never_finishes_the_handshake_is_closed_after_the_timeout()
+    {
+        var net = new TestNet(2);
+        var node0 = await net.StartAsync(0, o => o with { HandshakeTimeout = TimeSpan.FromMilliseconds(300) });
+        try
+        {
+            var raw = await RawPeer.ConnectAsync(net.Ports[0]);
+            await using (raw)
+            {
+                Assert.True(await raw.IsClosedByPeerAsync(), "the silent connection is dropped");
+            }
+
+            await Eventually.True(() => node0.Stats.ConnectionsRejected == 1, "the timeout is counted");
+        }
+        finally
+        {
+            await node0.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Connections_beyond_the_pending_handshake_limit_are_closed_at_once()
+    {
+        var net = new TestNet(2);
+        var node0 = await net.StartAsync(0, o => o with { PendingHandshakesMax = 1, Peers = new Dictionary<int, EndPoint>() });
+        try
+        {
+            var first = await RawPeer.ConnectAsync(net.Ports[0]);
+            await using (first)
+            {
+                var second = await RawPeer.ConnectAsync(net.Ports[0]);
+                await using (second)
+                {
+                    Assert.True(await second.IsClosedByPeerAsync(), "the second pending connection is refused");
+                }
+
+                await Eventually.True(() => node0.Stats.ConnectionsRejected == 1, "the refusal is counted");
+
+                // The first one can still authenticate and send.
+                var inbox = new Inbox(node0);
+                await first.ClientHandshakeAsync(net.Signers[1], 1, 0);
+                await first.WriteFrameAsync([1, 2, 3]);
+                await Eventually.True(() => inbox.Has(1, [1, 2, 3]), "the first connection delivers a frame");
+            }
+        }
+        finally
+        {
+            await node0.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_throwing_frame_handler_does_not_break_the_connection()
+    {
+        var net = new TestNet(2);
+        var node0 = await net.StartAsync(0);
+        var node1 = await net.StartAsync(1);
+        var inbox = new Inbox(node1);
+        node1.FrameReceived += (_, payload) =>
+        {
+            if (payload.Span[0] == 0xEE)
+            {
+                throw new InvalidOperationException("handler bug");
+            }
+        };
+        try
+        {
+            Assert.True(node0.Send(1, new byte[] { 0xEE }));
+            Assert.True(node0.Send(1, new byte[] { 0x01 }));
+            await Eventually.True(() => inbox.Count(0) == 2, "both frames arrive");
+            Assert.Equal(0, node1.Stats.FramesRejected);
+        }
+        finally
+        {
+            await DisposeAllAsync([node0, node1]);
+        }
+    }
 }
