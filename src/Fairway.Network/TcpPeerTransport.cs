@@ -127,9 +127,16 @@ public sealed class TcpPeerTransport : IPeerTransport
 
         if ((uint)peer >= (uint)_senders.Length || _senders[peer] is not { } sender
             || payload.Length == 0 || payload.Length > _options.FrameBytesMax
-            || Volatile.Read(ref _disposed) != 0
+            || Volatile.Read(ref _disposed) != 0)
+        {
+            Stats.OnFrameDroppedQueueFull();
+            return false;
+        }
+
+        if (Interlocked.Add(ref sender.QueuedBytes, payload.Length) > _options.SendQueueBytesMax
             || !sender.Queue.Writer.TryWrite(payload.ToArray()))
         {
+            Interlocked.Add(ref sender.QueuedBytes, -payload.Length);
             Stats.OnFrameDroppedQueueFull();
             return false;
         }
@@ -414,35 +421,34 @@ public sealed class TcpPeerTransport : IPeerTransport
         try
         {
             socket.NoDelay = true;
+            using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _options.TimeProvider);
+            using var handshakeCts = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
+            try
+            {
+                await socket.ConnectAsync(sender.EndPoint, handshakeCts.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stop.IsCancellationRequested && ex is SocketException or OperationCanceledException)
+            {
+                TransportLog.OutboundClosed(_logger, sender.Peer, "connect failed: " + ex.Message);
+                return false;
+            }
+
             var stream = new NetworkStream(socket, ownsSocket: true);
             await using (stream.ConfigureAwait(false))
             {
                 var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
                 var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-                using (var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _options.TimeProvider))
-                using (var handshakeCts = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token))
-                {
-                    try
-                    {
-                        await socket.ConnectAsync(sender.EndPoint, handshakeCts.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (!stop.IsCancellationRequested && ex is SocketException or OperationCanceledException)
-                    {
-                        TransportLog.OutboundClosed(_logger, sender.Peer, "connect failed: " + ex.Message);
-                        return false;
-                    }
 
-                    try
-                    {
-                        await Handshake.ConnectAsync(reader, writer, _options, sender.Peer, handshakeCts.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (!stop.IsCancellationRequested && ex is HandshakeException or OperationCanceledException or IOException or SocketException)
-                    {
-                        Stats.OnConnectionRejected();
-                        TransportLog.OutboundRejected(_logger, sender.Peer, sender.EndPoint,
-                            ex is OperationCanceledException ? "handshake timed out" : ex.Message);
-                        return false;
-                    }
+                try
+                {
+                    await Handshake.ConnectAsync(reader, writer, _options, sender.Peer, handshakeCts.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!stop.IsCancellationRequested && ex is HandshakeException or OperationCanceledException or IOException or SocketException)
+                {
+                    Stats.OnConnectionRejected();
+                    TransportLog.OutboundRejected(_logger, sender.Peer, sender.EndPoint,
+                        ex is OperationCanceledException ? "handshake timed out" : ex.Message);
+                    return false;
                 }
 
                 Volatile.Write(ref sender.Connected, 1);
@@ -513,6 +519,7 @@ public sealed class TcpPeerTransport : IPeerTransport
             long bytes = 0;
             while (bytes < _options.FlushBytesTarget && queue.TryRead(out var frame))
             {
+                Interlocked.Add(ref sender.QueuedBytes, -frame.Length);
                 Framing.Write(writer, frame);
                 frames++;
                 bytes += Framing.HeaderSize + frame.Length;
@@ -565,8 +572,11 @@ public sealed class TcpPeerTransport : IPeerTransport
 
         public Task Task { get; set; } = Task.CompletedTask;
 
-#pragma warning disable CA1051 // Written and read with Volatile.
+#pragma warning disable CA1051 // Written and read with Volatile / Interlocked.
         public int Connected;
+
+        /// <summary>Payload bytes in <see cref="Queue"/>, counted on the way in and out.</summary>
+        public long QueuedBytes;
 #pragma warning restore CA1051
     }
 

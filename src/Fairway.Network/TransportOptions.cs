@@ -36,6 +36,9 @@ public sealed record TransportOptions
     /// <summary>Frames waiting per peer before <see cref="TcpPeerTransport.Send"/> starts returning false.</summary>
     public int SendQueueFramesMax { get; init; } = 4096;
 
+    /// <summary>Payload bytes waiting per peer before <see cref="TcpPeerTransport.Send"/> starts returning false.</summary>
+    public long SendQueueBytesMax { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Time allowed for connecting plus the whole handshake, on either side.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -108,6 +111,7 @@ public sealed record TransportOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(FrameBytesMax, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(FrameBytesMax, Limits.FrameBytesMax);
         ArgumentOutOfRangeException.ThrowIfLessThan(SendQueueFramesMax, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SendQueueBytesMax, FrameBytesMax);
         ArgumentOutOfRangeException.ThrowIfLessThan(PendingHandshakesMax, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(FlushBytesTarget, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HandshakeTimeout, TimeSpan.Zero);
