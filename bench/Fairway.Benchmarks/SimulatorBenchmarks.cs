@@ -41,6 +41,5 @@ public class SimulatorBenchmarks
     [Benchmark(Description = "Simulator.Run, 4 nodes, 100 rounds, no faults")]
     public ulong Simulate() => Run().RoundsReached;
 
-    private SimulationResult Run() =>
-        Simulator.Run(_options, name => Ed25519Signer.FromSeedPhrase(name), Ed25519Verifier.Instance);
+    private SimulationResult Run() => Simulator.Run(_options);
 }
