@@ -5,7 +5,7 @@ namespace Fairway.Devnet.Tests;
 
 /// <summary>Four real validator processes on loopback, killed with SIGKILL and restarted while transactions stream in.</summary>
 [Collection("processes")]
-public class ValidatorProcessTests
+public class ValidatorProcessTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly int[] All = [0, 1, 2, 3];
 
@@ -65,7 +65,11 @@ public class ValidatorProcessTests
             var others = All.Where(i => i != leader).ToArray();
             var before = await cluster.MinHeightAsync(others);
 
+            var height = await cluster.MinHeightAsync(others);
+            var killedAt = Stopwatch.StartNew();
             cluster.Kill(leader);
+            await TestCluster.WaitUntilAsync(async () => await cluster.HeightAsync(others[0]) > height, "a commit after the leader's SIGKILL");
+            output.WriteLine($"leader {leader} killed in round {round}: next commit after {killedAt.ElapsedMilliseconds} ms");
             await cluster.WaitForHeightAsync(others, before + 3);
 
             cluster.Start(leader);
