@@ -34,6 +34,7 @@ public static class NodeHost
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.UseUrls(config.ApiListen);
         builder.WebHost.ConfigureKestrel(k =>
         {
