@@ -197,13 +197,7 @@ internal sealed partial class SimulationRun
 
     private void AnswerBlockRequest(SimulatedHost host, int requesterHost, BlockRequestMessage request)
     {
-        var blocks = new List<Block>();
-        var cursor = request.Tip;
-        while (blocks.Count < request.Count && host.Disk.TryGetBlock(cursor, out var block))
-        {
-            blocks.Add(block);
-            cursor = block.ParentHash;
-        }
+        var blocks = request.Collect(host.Disk.TryGetBlock);
 
         if (blocks.Count > 0)
         {

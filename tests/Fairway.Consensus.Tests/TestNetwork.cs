@@ -142,13 +142,7 @@ internal sealed class TestNetwork
                     Carry(i, Core(i).Step(new PayloadReady(r.Round, [Hash.Compute(BitConverter.GetBytes(r.Round))], r.Round * 10)));
                     break;
                 case RequestBlocks r:
-                    var blocks = new List<Block>();
-                    var cursor = r.Tip;
-                    while (blocks.Count < r.Count && Stored[r.Peer].TryGetValue(cursor, out var block))
-                    {
-                        blocks.Add(block);
-                        cursor = block.ParentHash;
-                    }
+                    var blocks = new BlockRequestMessage(r.Tip, r.Count).Collect(Stored[r.Peer].TryGetValue);
 
                     if (!Isolated.Contains(i) && !Isolated.Contains(r.Peer))
                     {

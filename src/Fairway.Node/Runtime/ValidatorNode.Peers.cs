@@ -44,13 +44,7 @@ public sealed partial class ValidatorNode
 
     private void AnswerBlockRequest(int peer, BlockRequestMessage request)
     {
-        var blocks = new List<Block>();
-        var cursor = request.Tip;
-        while (blocks.Count < request.Count && _chain.TryGetBlock(cursor, out var block) && !block.IsGenesis)
-        {
-            blocks.Add(block);
-            cursor = block.ParentHash;
-        }
+        var blocks = request.Collect(_chain.TryGetBlock);
 
         if (blocks.Count > 0)
         {
