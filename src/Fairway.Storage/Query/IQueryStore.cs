@@ -1,0 +1,34 @@
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+
+namespace Fairway.Storage.Query;
+
+/// <summary>
+/// The query service's index of the committed chain, which the API reads: blocks with their certificates, the batches
+/// they order (to build proofs), and every transaction by hash and by namespace. Embedded SQLite by default; PostgreSQL
+/// for operators who want a real database behind the API. Safe for one writer and concurrent readers.
+/// </summary>
+public interface IQueryStore : IDisposable
+{
+    /// <summary>
+    /// Records the next committed block, its ordered transactions and its batches (in the block's digest order).
+    /// Heights are contiguous from 1; indexing a height again is a no-op.
+    /// </summary>
+    void Index(CommittedBlock committed, IReadOnlyList<Batch> batches);
+
+    /// <summary>Highest indexed height; 0 before the first block.</summary>
+    ulong IndexedHeight { get; }
+
+    CommittedBlock? GetBlock(ulong height);
+
+    /// <summary>The block's batches in its digest order, or null for an unknown height.</summary>
+    IReadOnlyList<Batch>? GetBatches(ulong height);
+
+    /// <summary>The namespace's transactions in the block, in their committed order (empty if none; null for an unknown height).</summary>
+    IReadOnlyList<IndexedTransaction>? GetNamespaceTransactions(ulong height, ulong @namespace);
+
+    IndexedTransaction? FindTransaction(Hash hash);
+}
+
+/// <summary>A committed transaction and where it landed: height, and index in that block's ordered list.</summary>
+public sealed record IndexedTransaction(Transaction Transaction, ulong Height, int Index);
