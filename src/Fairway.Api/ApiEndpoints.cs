@@ -1,13 +1,12 @@
+using System.Globalization;
 using System.Text.Json;
-using Fairway.Core.Chain;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Fairway.Api;
 
-/// <summary>The v1 HTTP endpoints a rollup, a client or an operator uses.</summary>
+/// <summary>The v1 HTTP and WebSocket endpoints a rollup, a client or an operator uses.</summary>
 public static class ApiEndpoints
 {
     public static void Map(WebApplication app, IValidatorApi node)
@@ -15,97 +14,115 @@ public static class ApiEndpoints
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(node);
 
-        app.UseExceptionHandler(errorApp => errorApp.Run(async context =>
-        {
-            var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var (status, code) = failure is BadHttpRequestException bad
-                ? (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "too_large" : "bad_request")
-                : (StatusCodes.Status500InternalServerError, "internal");
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
-            var message = status == StatusCodes.Status500InternalServerError ? "internal error" : failure?.Message ?? "bad request";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(new { error = new { code, message } })).ConfigureAwait(false);
-        }));
+        app.UseExceptionHandler(errorApp => errorApp.Run(WriteUnhandledAsync));
+        app.UseStatusCodePages(context => WriteStatusAsync(context.HttpContext));
+        app.UseRateLimiter();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
 
-        app.MapPost("/v1/submit", (HttpContext http, CancellationToken ct) => SubmitAsync(http, node, ct));
-        app.MapGet("/v1/node/block-height", () => Results.Json(node.CommittedHeight));
-        app.MapGet("/v1/availability/block/{height}", (string height) => GetBlock(node, height));
+        SubmitEndpoints.Map(app, node);
+        AvailabilityEndpoints.Map(app, node);
+        app.MapGet("/v1/status/tx/{hash}", (string hash) => GetStatus(node, hash));
+        app.MapGet("/v1/node/block-height", () => Results.Json(node.Query.IndexedHeight));
+        app.MapGet("/v1/node/validators", () => Validators(node));
         app.MapGet("/v1/status/metrics", () => Results.Text(node.RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/v1/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
+        StreamEndpoints.Map(app, node);
         app.MapFallback(() => ApiError.NotFound("no such endpoint"));
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
+    internal static bool TryParseHeight(string text, out ulong height) =>
+        ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out height) && height > 0;
+
+    internal static bool TryParseNamespace(string text, out ulong ns) =>
+        ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ns);
+
+    internal static bool TryParseHash(string text, out Core.Crypto.Hash hash)
     {
-        if (http.Request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        hash = default;
+        if (text.Length != 64 || !text.All(char.IsAsciiHexDigitLower) && !text.All(char.IsAsciiHexDigit))
         {
-            return ApiError.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "send application/json");
+            return false;
         }
 
-        if (http.Request.ContentLength > node.Limits.RequestBytesMax)
-        {
-            return ApiError.Of(StatusCodes.Status413PayloadTooLarge, "too_large", $"request body above {node.Limits.RequestBytesMax} bytes");
-        }
-
-        SubmitRequest? request;
-        try
-        {
-            request = await JsonSerializer.DeserializeAsync<SubmitRequest>(http.Request.Body, SubmitRequest.JsonOptions, ct).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            return ApiError.BadRequest("malformed_json", e.Message);
-        }
-
-        if (request?.Namespace is not { } ns || request.Payload is not { } payloadText)
-        {
-            return ApiError.BadRequest("missing_field", "both \"namespace\" (a u64) and \"payload\" (base64) are required");
-        }
-
-        byte[] payload;
-        try
-        {
-            payload = Convert.FromBase64String(payloadText);
-        }
-        catch (FormatException)
-        {
-            return ApiError.BadRequest("bad_base64", "\"payload\" is not valid base64");
-        }
-
-        if (payload.Length > node.Limits.PayloadBytesMax)
-        {
-            return ApiError.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"payload above {node.Limits.PayloadBytesMax} bytes");
-        }
-
-        var outcome = await node.SubmitAsync(new Transaction(ns, payload), ct).ConfigureAwait(false);
-        return outcome.Status == SubmitStatus.Busy
-            ? ApiError.Of(StatusCodes.Status429TooManyRequests, "busy", "the mempool is full; retry later")
-            : Results.Json(new { hash = outcome.Hash.ToHex(), duplicate = outcome.Status == SubmitStatus.Duplicate });
+        hash = Core.Crypto.Hash.ParseHex(text.ToLowerInvariant());
+        return true;
     }
 
-    private static IResult GetBlock(IValidatorApi node, string heightText)
+    private static IResult GetStatus(IValidatorApi node, string hashText)
     {
-        if (!ulong.TryParse(heightText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var height) || height == 0)
+        if (!TryParseHash(hashText, out var hash))
         {
-            return ApiError.BadRequest("bad_height", "height is a positive integer");
+            return ApiError.BadRequest("bad_hash", "a transaction hash is 64 hex characters");
         }
 
-        if (node.GetCommitted(height) is not { } committed)
+        if (node.GetStatus(hash) is not { } status)
         {
-            return ApiError.NotFound($"no committed block at height {height} (committed height is {node.CommittedHeight})");
+            return ApiError.NotFound("this validator has not seen that transaction");
         }
 
-        var block = committed.Block;
         return Results.Json(new
         {
-            height = block.Height,
-            hash = block.Hash.ToHex(),
-            parent = block.ParentHash.ToHex(),
-            round = block.Round,
-            author = block.Author,
-            timestamp_ms = block.TimestampMs,
-            batches = block.BatchDigests.Count,
-            transactions = committed.Transactions.Count,
-            qc = new { round = committed.Certificate.Round, signers = committed.Certificate.Signatures.Select(s => (int)s.Signer) },
+            status = status.Level switch
+            {
+                CommitmentLevel.Firm => "firm",
+                CommitmentLevel.Soft => "soft",
+                _ => "received",
+            },
+            height = status.Height,
+            index = status.Index,
         });
+    }
+
+    private static IResult Validators(IValidatorApi node)
+    {
+        var set = node.Validators;
+        return Results.Json(new
+        {
+            chain_id = node.ChainId.ToHex(),
+            total_stake = set.TotalStake,
+            quorum_stake = set.QuorumStake,
+            validators = set.Validators.Select((v, i) => new
+            {
+                index = i,
+                name = v.Name,
+                public_key = v.PublicKey.ToHex(),
+                stake = v.Stake,
+                address = i < node.ValidatorAddresses.Count ? node.ValidatorAddresses[i] : null,
+            }),
+        });
+    }
+
+    private static async Task WriteUnhandledAsync(HttpContext context)
+    {
+        var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, code, message) = failure switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "too_large", "request body too large"),
+            BadHttpRequestException bad => (bad.StatusCode, "bad_request", bad.Message),
+            _ => (StatusCodes.Status500InternalServerError, "internal", "internal error"),
+        };
+        await WriteErrorAsync(context, status, code, message).ConfigureAwait(false);
+    }
+
+    /// <summary>Bodiless error responses from the framework (405, 429 from the rate limiter, ...) get the JSON error shape too.</summary>
+    private static Task WriteStatusAsync(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        var code = status switch
+        {
+            StatusCodes.Status429TooManyRequests => "rate_limited",
+            StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+            StatusCodes.Status404NotFound => "not_found",
+            StatusCodes.Status413PayloadTooLarge => "too_large",
+            _ => "error",
+        };
+        return WriteErrorAsync(context, status, code, status == StatusCodes.Status429TooManyRequests ? "too many requests from this client; slow down" : code.Replace('_', ' '));
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new { error = new { code, message } }));
     }
 }

@@ -1,5 +1,7 @@
 using Fairway.Core.Chain;
-using Fairway.Storage;
+using Fairway.Core.Crypto;
+using Fairway.Core.Validators;
+using Fairway.Storage.Query;
 
 namespace Fairway.Api;
 
@@ -8,9 +10,20 @@ public interface IValidatorApi
 {
     Task<SubmitOutcome> SubmitAsync(Transaction transaction, CancellationToken cancellationToken);
 
-    ulong CommittedHeight { get; }
+    /// <summary>The committed chain as indexed for queries.</summary>
+    IQueryStore Query { get; }
 
-    CommittedBlock? GetCommitted(ulong height);
+    TransactionStatus? GetStatus(Hash transactionHash);
+
+    Hash ChainId { get; }
+
+    ValidatorSet Validators { get; }
+
+    /// <summary>Network addresses from the genesis file, by validator index.</summary>
+    IReadOnlyList<string> ValidatorAddresses { get; }
+
+    /// <summary>Completes once a block at <paramref name="height"/> or above is indexed (or the token is cancelled).</summary>
+    Task WaitForHeightAsync(ulong height, CancellationToken cancellationToken);
 
     /// <summary>Metrics in the Prometheus text exposition format.</summary>
     string RenderMetrics();
@@ -25,11 +38,34 @@ public enum SubmitStatus
     Busy,
 }
 
-public sealed record SubmitOutcome(SubmitStatus Status, Core.Crypto.Hash Hash);
+/// <summary>The validator's signed statement that it received a transaction, and when.</summary>
+public sealed record Receipt(int Validator, ulong ReceivedAtMs, Signature Signature);
+
+public sealed record SubmitOutcome(SubmitStatus Status, Hash Hash, Receipt? Receipt);
+
+/// <summary>The commitment levels of DESIGN.md: received, soft (in a certified block), firm (committed).</summary>
+public enum CommitmentLevel
+{
+    Received,
+    Soft,
+    Firm,
+}
+
+public sealed record TransactionStatus(CommitmentLevel Level, ulong? Height, int? Index);
 
 public sealed record ApiLimits
 {
     public int PayloadBytesMax { get; init; } = 128 * 1024;
 
-    public int RequestBytesMax { get; init; } = 1024 * 1024;
+    public int RequestBytesMax { get; init; } = 8 * 1024 * 1024;
+
+    public int BatchSubmitMax { get; init; } = 1_000;
+
+    public int RangeLengthMax { get; init; } = 100;
+
+    /// <summary>Requests per second each client address may make, with a burst of twice that.</summary>
+    public int RequestsPerSecondPerClient { get; init; } = 2_000;
+
+    /// <summary>A stream subscriber further behind the chain than this many heights is disconnected.</summary>
+    public ulong StreamLagHeightsMax { get; init; } = 100_000;
 }

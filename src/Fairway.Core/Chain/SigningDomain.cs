@@ -34,6 +34,14 @@ public static class SigningDomain
 
     public static byte[] BatchMessage(Hash chainId, Hash digest) => Build(Batch, chainId, w => w.WriteHash(digest));
 
+    /// <summary>A validator's receipt: it received transaction <paramref name="transactionHash"/> at <paramref name="receivedAtMs"/>.</summary>
+    public static byte[] ReceiptMessage(Hash chainId, Hash transactionHash, ushort validator, ulong receivedAtMs) => Build(Receipt, chainId, w =>
+    {
+        w.WriteHash(transactionHash);
+        w.WriteU16(validator);
+        w.WriteU64(receivedAtMs);
+    });
+
     /// <summary>Size of each side's random challenge in the peer handshake.</summary>
     public const int HandshakeNonceSize = 32;
 

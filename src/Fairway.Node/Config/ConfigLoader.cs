@@ -34,7 +34,15 @@ public static class ConfigLoader
             }
 
             var key = name["FAIRWAY_".Length..].ToLowerInvariant();
-            if (!NodeConfigKeys.Contains(key))
+            if (key == "query_postgres")
+            {
+                var query = json["query"] as JsonObject ?? new JsonObject();
+                query["postgres"] = value;
+                json["query"] = query;
+                continue;
+            }
+
+            if (!NodeConfigKeys.Contains(key) || key == "query")
             {
                 continue;
             }
@@ -121,6 +129,7 @@ public static class ConfigLoader
         Require(c.MempoolTransactionsMax is >= 1 and <= 10_000_000, path, "mempool_transactions_max", "must be between 1 and 10000000");
         Require(c.PayloadBytesMax is >= 1 and <= Core.Chain.Limits.TransactionPayloadBytesMax, path, "payload_bytes_max", $"must be between 1 and {Core.Chain.Limits.TransactionPayloadBytesMax}");
         Require(c.EmptyBlockDelayMs is >= 0 and <= 60_000, path, "empty_block_delay_ms", "must be between 0 and 60000");
+        Require(c.ApiRequestsPerSecond is >= 1 and <= 10_000_000, path, "api_requests_per_second", "must be between 1 and 10000000");
     }
 
     private static JsonObject ReadObject(string path)

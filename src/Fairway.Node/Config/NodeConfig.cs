@@ -41,4 +41,19 @@ public sealed record NodeConfig
     /// <summary>How long a leader with nothing to order waits before proposing an empty block.</summary>
     [JsonPropertyName("empty_block_delay_ms")]
     public int EmptyBlockDelayMs { get; init; } = 250;
+
+    /// <summary>Requests per second one client address may make to the API.</summary>
+    [JsonPropertyName("api_requests_per_second")]
+    public int ApiRequestsPerSecond { get; init; } = 2_000;
+
+    [JsonPropertyName("query")]
+    public QueryConfig Query { get; init; } = new();
+}
+
+/// <summary>Where the API's query index lives: embedded SQLite in the data directory unless a PostgreSQL server is named.</summary>
+public sealed record QueryConfig
+{
+    /// <summary>An Npgsql connection string; empty or absent means embedded SQLite.</summary>
+    [JsonPropertyName("postgres")]
+    public string? Postgres { get; init; }
 }

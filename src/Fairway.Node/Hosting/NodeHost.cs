@@ -7,6 +7,7 @@ using Fairway.Node.Keys;
 using Fairway.Node.Metrics;
 using Fairway.Node.Runtime;
 using Fairway.Storage;
+using Fairway.Storage.Query;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -47,6 +48,10 @@ public static class NodeHost
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton<NodeMetrics>();
         builder.Services.AddSingleton<IChainStore>(_ => new SqliteChainStore(Path.Combine(config.DataDir, "chain.db")));
+        builder.Services.AddSingleton<IQueryStore>(_ => string.IsNullOrWhiteSpace(config.Query.Postgres)
+            ? new SqliteQueryStore(Path.Combine(config.DataDir, "query.db"))
+            : new PostgresQueryStore(config.Query.Postgres));
+        ApiServices.Add(builder.Services, new ApiLimits { PayloadBytesMax = config.PayloadBytesMax, RequestsPerSecondPerClient = config.ApiRequestsPerSecond });
         builder.Services.AddSingleton<ISafetyStore>(_ => new FileSafetyStore(config.DataDir));
         builder.Services.AddSingleton<IPeerTransport>(sp => new TcpPeerTransport(new TransportOptions
         {

@@ -13,4 +13,4 @@ internal sealed record TickEvent : NodeEvent
 
 internal sealed record FrameEvent(int Peer, byte[] Bytes) : NodeEvent;
 
-internal sealed record SubmitEvent(Transaction Transaction, TaskCompletionSource<SubmitOutcome> Reply) : NodeEvent;
+internal sealed record SubmitEvent(Transaction Transaction, TaskCompletionSource<SubmitStatus> Reply) : NodeEvent;

@@ -23,6 +23,7 @@ public sealed partial class ValidatorNode
             var batch = new Batch(_identity.ChainId, (ushort)_identity.Index, ++_batchSequence, _mempool.TakeBatch());
             _chain.PutBatch(batch);
             _batches.Add(batch);
+            _tracker.OnBatch(batch);
             Metrics.OnBatchCreated();
             BroadcastFrame(WireFrame.Encode(new BatchFrame(batch)));
             if (_mempool.Count < config.BatchTransactionsMax)
@@ -45,6 +46,7 @@ public sealed partial class ValidatorNode
         if (_batches.Add(batch))
         {
             _chain.PutBatch(batch);
+            _tracker.OnBatch(batch);
         }
 
         if (_pendingCommits.Count > 0)
@@ -116,8 +118,12 @@ public sealed partial class ValidatorNode
             }
 
             var transactions = OrderTransactions(block);
+            var batches = block.BatchDigests.Select(d => TryFindBatch(d, out var b) ? b : throw new InvalidOperationException("batch vanished")).ToList();
+            var committed = new CommittedBlock(block, next.Certificate, transactions);
             _chain.PutBlock(block);
-            _chain.AppendCommitted(new CommittedBlock(block, next.Certificate, transactions));
+            _chain.AppendCommitted(committed);
+            _query.Index(committed, batches);
+            SignalIndexed();
             _batches.MarkCommitted(block.BatchDigests);
             foreach (var digest in block.BatchDigests)
             {
@@ -132,7 +138,9 @@ public sealed partial class ValidatorNode
 
     /// <summary>
     /// First come, first served: batches in the order the leader listed them, transactions in batch order. A transaction
-    /// already committed, or already placed earlier in this block, is left out, so every node computes the same list.
+    /// already placed earlier in this block is left out, so every node computes the same list, and a client can
+    /// recompute it from the block's batches alone (its proofs depend on that). The same transaction committed in two
+    /// blocks appears in both: rollups protect themselves against replays, as with any sequencer.
     /// </summary>
     private List<Transaction> OrderTransactions(Block block)
     {
@@ -143,7 +151,7 @@ public sealed partial class ValidatorNode
             TryFindBatch(digest, out var batch);
             foreach (var tx in batch.Transactions)
             {
-                if (seen.Add(tx.Hash) && !_chain.TryFindTransaction(tx.Hash, out _, out _))
+                if (seen.Add(tx.Hash))
                 {
                     ordered.Add(tx);
                 }
@@ -151,6 +159,17 @@ public sealed partial class ValidatorNode
         }
 
         return ordered;
+    }
+
+    /// <summary>Indexes committed blocks the query store lacks (a crash between commit and index, or a new query database).</summary>
+    private void CatchUpQueryIndex()
+    {
+        for (var height = _query.IndexedHeight + 1; height <= _chain.CommittedHeight; height++)
+        {
+            var committed = _chain.GetCommitted(height)!;
+            var batches = committed.Block.BatchDigests.Select(d => _chain.TryGetBatch(d, out var b) ? b : throw new InvalidOperationException($"batch {d} of committed height {height} is missing from the chain store")).ToList();
+            _query.Index(committed, batches);
+        }
     }
 
     private void RequestBatches(List<Hash> missing)

@@ -21,6 +21,12 @@ public sealed partial class ValidatorNode
                 case PersistBlock b:
                     _chain.PutBlock(b.Block);
                     _batches.MarkProposed(b.Block.BatchDigests, b.Block.Round);
+                    if (_chain.TryGetBlock(b.Block.ParentHash, out var certified))
+                    {
+                        // The new block's QC certifies its parent: the parent's transactions are soft-confirmed.
+                        _tracker.OnCertified(certified);
+                    }
+
                     if (b.Block.BatchDigests.Count > 0)
                     {
                         _highestNonEmptyHeight = Math.Max(_highestNonEmptyHeight, b.Block.Height);

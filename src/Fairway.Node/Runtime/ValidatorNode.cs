@@ -7,6 +7,7 @@ using Fairway.Network;
 using Fairway.Node.Metrics;
 using Fairway.Ordering;
 using Fairway.Storage;
+using Fairway.Storage.Query;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +25,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     private readonly NodeIdentity _identity;
     private readonly IChainStore _chain;
+    private readonly IQueryStore _query;
+    private readonly TransactionTracker _tracker = new(1_000_000);
+    private TaskCompletionSource _indexed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ISafetyStore _safety;
     private readonly IPeerTransport _transport;
     private readonly TimeProvider _time;
@@ -53,6 +57,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     public ValidatorNode(
         NodeIdentity identity,
         IChainStore chain,
+        IQueryStore query,
         ISafetyStore safety,
         IPeerTransport transport,
         TimeProvider time,
@@ -61,6 +66,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     {
         _identity = identity ?? throw new ArgumentNullException(nameof(identity));
         _chain = chain ?? throw new ArgumentNullException(nameof(chain));
+        _query = query ?? throw new ArgumentNullException(nameof(query));
         _safety = safety ?? throw new ArgumentNullException(nameof(safety));
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
         _time = time ?? throw new ArgumentNullException(nameof(time));
@@ -74,7 +80,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         };
         _mempool = new Mempool(options);
         _batches = new BatchPool(options);
-        Limits = new ApiLimits { PayloadBytesMax = config.PayloadBytesMax };
+        Limits = new ApiLimits { PayloadBytesMax = config.PayloadBytesMax, RequestsPerSecondPerClient = config.ApiRequestsPerSecond };
         _transport.FrameReceived += OnFrame;
     }
 
@@ -82,22 +88,53 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     public ApiLimits Limits { get; }
 
-    public ulong CommittedHeight => _chain.CommittedHeight;
+    public IQueryStore Query => _query;
 
-    public CommittedBlock? GetCommitted(ulong height) => _chain.GetCommitted(height);
+    public Hash ChainId => _identity.ChainId;
+
+    public Core.Validators.ValidatorSet Validators => _identity.Validators;
+
+    public IReadOnlyList<string> ValidatorAddresses => _identity.Genesis.Validators.Select(v => v.P2p).ToList();
 
     public string RenderMetrics() => Metrics.Render();
 
-    public Task<SubmitOutcome> SubmitAsync(Transaction transaction, CancellationToken cancellationToken)
+    public TransactionStatus? GetStatus(Hash transactionHash) =>
+        _query.FindTransaction(transactionHash) is { } firm
+            ? new TransactionStatus(CommitmentLevel.Firm, firm.Height, firm.Index)
+            : _tracker.Status(transactionHash);
+
+    public async Task WaitForHeightAsync(ulong height, CancellationToken cancellationToken)
     {
-        var reply = new TaskCompletionSource<SubmitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        while (_query.IndexedHeight < height)
+        {
+            await Volatile.Read(ref _indexed).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<SubmitOutcome> SubmitAsync(Transaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var reply = new TaskCompletionSource<SubmitStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var receivedAtMs = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds();
         if (!_events.Writer.TryWrite(new SubmitEvent(transaction, reply)))
         {
-            return Task.FromResult(new SubmitOutcome(SubmitStatus.Busy, transaction.Hash));
+            return new SubmitOutcome(SubmitStatus.Busy, transaction.Hash, null);
         }
 
-        return reply.Task.WaitAsync(cancellationToken);
+        var status = await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (status == SubmitStatus.Busy)
+        {
+            return new SubmitOutcome(status, transaction.Hash, null);
+        }
+
+        // Signed on the request thread: receipts cost a signature each and must not slow the consensus loop.
+        var message = Core.Chain.SigningDomain.ReceiptMessage(_identity.ChainId, transaction.Hash, (ushort)_identity.Index, receivedAtMs);
+        return new SubmitOutcome(status, transaction.Hash, new Receipt(_identity.Index, receivedAtMs, _identity.Signer.Sign(message)));
     }
+
+    /// <summary>Wakes every stream waiting for a new height.</summary>
+    private void SignalIndexed() =>
+        Interlocked.Exchange(ref _indexed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     private void OnFrame(int peer, ReadOnlyMemory<byte> payload)
     {
@@ -125,6 +162,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _batchSequence = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() << 16;
         LogStarting(_log, _identity.Config.Validator, _identity.Index, _chain.CommittedHeight, _core.Safety.LastVotedRound);
 
+        CatchUpQueryIndex();
         await _transport.StartAsync(stoppingToken).ConfigureAwait(false);
         Carry(_core.Start());
         var ticker = RunTicker(TimeSpan.FromMilliseconds(genesis.TickMs), stoppingToken);
@@ -221,14 +259,17 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private void OnSubmit(SubmitEvent s)
     {
         var result = _mempool.TryAdd(s.Transaction);
-        s.Reply.TrySetResult(new SubmitOutcome(
-            result switch
-            {
-                AddResult.Accepted => SubmitStatus.Accepted,
-                AddResult.Duplicate => SubmitStatus.Duplicate,
-                _ => SubmitStatus.Busy,
-            },
-            s.Transaction.Hash));
+        if (result == AddResult.Accepted)
+        {
+            _tracker.OnReceived(s.Transaction.Hash);
+        }
+
+        s.Reply.TrySetResult(result switch
+        {
+            AddResult.Accepted => SubmitStatus.Accepted,
+            AddResult.Duplicate => SubmitStatus.Duplicate,
+            _ => SubmitStatus.Busy,
+        });
         if (_mempool.Count >= _identity.Config.BatchTransactionsMax)
         {
             MaybeCutBatch();

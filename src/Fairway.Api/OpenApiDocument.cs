@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Fairway.Api;
+
+/// <summary>The OpenAPI 3.1 description of the v1 API, served at <c>/v1/openapi.json</c>.</summary>
+internal static class OpenApiDocument
+{
+    public static readonly string Json = Build().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    private static JsonObject Build()
+    {
+        var paths = new JsonObject
+        {
+            ["/v1/submit"] = Post("Submit one transaction", "SubmitRequest", "Receipt", "400, 413, 415, 429"),
+            ["/v1/submit/batch"] = Post("Submit up to the configured number of transactions; results in order, each a receipt or an error", "SubmitBatchRequest", "SubmitBatchResult", "400, 413, 415, 429"),
+            ["/v1/status/tx/{hash}"] = Get("Commitment level of a transaction: received, soft (in a certified block) or firm (committed)", "TxStatus", "hash"),
+            ["/v1/availability/header/{height}"] = Get("A committed block's header and QC", "Header", "height"),
+            ["/v1/availability/block/{height}"] = Get("A committed block: header, QC, namespaces, transaction count, size", "Block", "height"),
+            ["/v1/availability/block/{height}/namespace/{ns}"] = Get("A namespace's transactions in a block, with a completeness proof", "NamespaceBlock", "height", "ns"),
+            ["/v1/availability/block/{from}/{until}/namespace/{ns}"] = Get("The namespace for heights from..until-1 (bounded length)", "NamespaceRange", "from", "until", "ns"),
+            ["/v1/availability/transaction/hash/{hash}"] = Get("A committed transaction with its height, index and inclusion proof", "TransactionWithProof", "hash"),
+            ["/v1/stream/blocks/{from}"] = Get("WebSocket: one Block message per height from `from` on, history then live", "Block", "from"),
+            ["/v1/stream/transactions/{from}/namespace/{ns}"] = Get("WebSocket: one NamespaceBlock message per height from `from` on (empty list when the namespace had nothing)", "NamespaceBlock", "from", "ns"),
+            ["/v1/node/block-height"] = Get("The committed height", "Height"),
+            ["/v1/node/validators"] = Get("The validator set: keys, stakes, addresses", "Validators"),
+            ["/v1/status/metrics"] = GetText("Prometheus text metrics"),
+            ["/v1/openapi.json"] = GetText("This document"),
+        };
+
+        return new JsonObject
+        {
+            ["openapi"] = "3.1.0",
+            ["info"] = new JsonObject
+            {
+                ["title"] = "Fairway validator API",
+                ["version"] = "1",
+                ["description"] = "Hashes are lowercase hex; payloads, headers, QCs and proofs are base64 of their canonical encoding. Errors are {\"error\": {\"code\", \"message\"}}.",
+            },
+            ["paths"] = paths,
+            ["components"] = new JsonObject { ["schemas"] = Schemas() },
+        };
+    }
+
+    private static JsonObject Schemas()
+    {
+        var hash = Str("lowercase hex, 64 characters");
+        var b64 = Str("base64");
+        var tx = Obj(("hash", hash), ("payload", b64));
+        return new JsonObject
+        {
+            ["SubmitRequest"] = Obj(("namespace", Int("u64 namespace id")), ("payload", b64)),
+            ["SubmitBatchRequest"] = new JsonObject { ["type"] = "array", ["items"] = Ref("SubmitRequest") },
+            ["Receipt"] = Obj(("hash", hash), ("duplicate", new JsonObject { ["type"] = "boolean" }),
+                ("receipt", Obj(("validator", Int("validator index")), ("received_at_ms", Int("unix ms")), ("signature", Str("hex Ed25519 signature over the receipt statement"))))),
+            ["SubmitBatchResult"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["oneOf"] = new JsonArray(Ref("Receipt"), Ref("Error")) } },
+            ["TxStatus"] = Obj(("status", new JsonObject { ["enum"] = new JsonArray("received", "soft", "firm") }), ("height", Int("when soft or firm")), ("index", Int("when firm"))),
+            ["Header"] = Obj(("height", Int("")), ("hash", hash), ("parent", hash), ("round", Int("")), ("author", Int("")), ("timestamp_ms", Int("")), ("header", b64), ("qc", b64)),
+            ["Block"] = Obj(("height", Int("")), ("hash", hash), ("header", b64), ("qc", b64), ("namespaces", new JsonObject { ["type"] = "array", ["items"] = Int("") }),
+                ("transactions", Int("count")), ("size", Int("payload bytes")), ("batches", Int("count"))),
+            ["NamespaceBlock"] = Obj(("height", Int("")), ("hash", hash), ("namespace", Int("")), ("transactions", new JsonObject { ["type"] = "array", ["items"] = tx }),
+                ("proof", b64), ("header", b64), ("qc", b64)),
+            ["NamespaceRange"] = Obj(("from", Int("")), ("until", Int("exclusive")), ("namespace", Int("")), ("blocks", new JsonObject { ["type"] = "array", ["items"] = Ref("NamespaceBlock") })),
+            ["TransactionWithProof"] = Obj(("transaction", Obj(("hash", hash), ("namespace", Int("")), ("payload", b64))), ("height", Int("")), ("index", Int("")), ("proof", b64), ("header", b64), ("qc", b64)),
+            ["Height"] = Int("committed height"),
+            ["Validators"] = Obj(("chain_id", hash), ("total_stake", Int("")), ("quorum_stake", Int("")),
+                ("validators", new JsonObject { ["type"] = "array", ["items"] = Obj(("index", Int("")), ("name", Str("")), ("public_key", hash), ("stake", Int("")), ("address", Str("host:port"))) })),
+            ["Error"] = Obj(("error", Obj(("code", Str("machine-readable")), ("message", Str("for people"))))),
+        };
+    }
+
+    private static JsonObject Get(string summary, string schema, params string[] parameters) => new()
+    {
+        ["get"] = new JsonObject
+        {
+            ["summary"] = summary,
+            ["parameters"] = new JsonArray(parameters.Select(p => (JsonNode)new JsonObject { ["name"] = p, ["in"] = "path", ["required"] = true, ["schema"] = Str("") }).ToArray()),
+            ["responses"] = Responses(schema, "400, 404"),
+        },
+    };
+
+    private static JsonObject Post(string summary, string request, string schema, string errors) => new()
+    {
+        ["post"] = new JsonObject
+        {
+            ["summary"] = summary,
+            ["requestBody"] = new JsonObject { ["required"] = true, ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref(request) } } },
+            ["responses"] = Responses(schema, errors),
+        },
+    };
+
+    private static JsonObject GetText(string summary) => new()
+    {
+        ["get"] = new JsonObject
+        {
+            ["summary"] = summary,
+            ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = summary } },
+        },
+    };
+
+    private static JsonObject Responses(string schema, string errors)
+    {
+        var responses = new JsonObject
+        {
+            ["200"] = new JsonObject { ["description"] = "OK", ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref(schema) } } },
+        };
+        foreach (var code in errors.Split(", "))
+        {
+            responses[code] = new JsonObject { ["description"] = "error", ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref("Error") } } };
+        }
+
+        return responses;
+    }
+
+    private static JsonObject Ref(string name) => new() { ["$ref"] = "#/components/schemas/" + name };
+
+    private static JsonObject Str(string description) => new() { ["type"] = "string", ["description"] = description };
+
+    private static JsonObject Int(string description) => new() { ["type"] = "integer", ["description"] = description };
+
+    private static JsonObject Obj(params (string Name, JsonNode Schema)[] properties)
+    {
+        var props = new JsonObject();
+        foreach (var (name, schema) in properties)
+        {
+            props[name] = schema;
+        }
+
+        return new JsonObject { ["type"] = "object", ["properties"] = props };
+    }
+}

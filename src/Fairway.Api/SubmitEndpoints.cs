@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Fairway.Core.Chain;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Fairway.Api;
+
+/// <summary><c>POST /v1/submit</c> and <c>POST /v1/submit/batch</c>: every input checked before anything changes.</summary>
+internal static class SubmitEndpoints
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 8 };
+
+    public static void Map(WebApplication app, IValidatorApi node)
+    {
+        app.MapPost("/v1/submit", (HttpContext http, CancellationToken ct) => SubmitOneAsync(http, node, ct));
+        app.MapPost("/v1/submit/batch", (HttpContext http, CancellationToken ct) => SubmitBatchAsync(http, node, ct));
+    }
+
+    private static async Task<IResult> SubmitOneAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
+    {
+        var (document, error) = await ReadJsonAsync(http, node, ct).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        using (document)
+        {
+            var (transaction, status, code, message) = Parse(document!.RootElement, node.Limits);
+            if (transaction is null)
+            {
+                return ApiError.Of(status, code!, message!);
+            }
+
+            var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
+            return outcome.Status == SubmitStatus.Busy
+                ? ApiError.Of(StatusCodes.Status429TooManyRequests, "busy", "the mempool is full; retry later")
+                : Results.Json(ApiJson.Receipt(outcome));
+        }
+    }
+
+    private static async Task<IResult> SubmitBatchAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
+    {
+        var (document, error) = await ReadJsonAsync(http, node, ct).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        using (document)
+        {
+            var root = document!.RootElement;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return ApiError.BadRequest("not_an_array", "the body must be a JSON array of {namespace, payload}");
+            }
+
+            if (root.GetArrayLength() > node.Limits.BatchSubmitMax)
+            {
+                return ApiError.Of(StatusCodes.Status413PayloadTooLarge, "batch_too_large", $"at most {node.Limits.BatchSubmitMax} transactions per batch");
+            }
+
+            var results = new List<object>(root.GetArrayLength());
+            foreach (var element in root.EnumerateArray())
+            {
+                var (transaction, _, code, message) = Parse(element, node.Limits);
+                if (transaction is null)
+                {
+                    results.Add(new { error = new { code, message } });
+                    continue;
+                }
+
+                var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
+                results.Add(outcome.Status == SubmitStatus.Busy
+                    ? new { error = new { code = "busy", message = "the mempool is full; retry later" } }
+                    : ApiJson.Receipt(outcome));
+            }
+
+            return Results.Json(results);
+        }
+    }
+
+    private static async Task<(JsonDocument? Document, IResult? Error)> ReadJsonAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
+    {
+        if (http.Request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, ApiError.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "send Content-Type: application/json"));
+        }
+
+        if (http.Request.ContentLength > node.Limits.RequestBytesMax)
+        {
+            return (null, ApiError.Of(StatusCodes.Status413PayloadTooLarge, "too_large", $"request body above {node.Limits.RequestBytesMax} bytes"));
+        }
+
+        try
+        {
+            return (await JsonDocument.ParseAsync(http.Request.Body, DocumentOptions, ct).ConfigureAwait(false), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, ApiError.BadRequest("malformed_json", e.Message));
+        }
+    }
+
+    private static (Transaction? Transaction, int Status, string? Code, string? Message) Parse(JsonElement element, ApiLimits limits)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return (null, 400, "not_an_object", "a transaction is a JSON object {namespace, payload}");
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Name is not ("namespace" or "payload"))
+            {
+                return (null, 400, "unknown_field", $"unknown field \"{property.Name}\"");
+            }
+        }
+
+        if (!element.TryGetProperty("namespace", out var nsElement) || nsElement.ValueKind != JsonValueKind.Number || !nsElement.TryGetUInt64(out var ns))
+        {
+            return (null, 400, "bad_namespace", "\"namespace\" must be an unsigned 64-bit integer");
+        }
+
+        if (!element.TryGetProperty("payload", out var payloadElement) || payloadElement.ValueKind != JsonValueKind.String)
+        {
+            return (null, 400, "bad_payload", "\"payload\" must be a base64 string");
+        }
+
+        var text = payloadElement.GetString()!;
+        if (text.Length > (limits.PayloadBytesMax + 2) / 3 * 4 + 4)
+        {
+            return (null, 413, "payload_too_large", $"payload above {limits.PayloadBytesMax} bytes");
+        }
+
+        byte[] payload;
+        try
+        {
+            payload = Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            return (null, 400, "bad_base64", "\"payload\" is not valid base64");
+        }
+
+        if (payload.Length > limits.PayloadBytesMax)
+        {
+            return (null, 413, "payload_too_large", $"payload above {limits.PayloadBytesMax} bytes");
+        }
+
+        return (new Transaction(ns, payload), 200, null, null);
+    }
+}
