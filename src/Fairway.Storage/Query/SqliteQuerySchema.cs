@@ -1,0 +1,67 @@
+using Microsoft.Data.Sqlite;
+
+namespace Fairway.Storage.Query;
+
+/// <summary>
+/// Connection settings and tables of <see cref="SqliteQueryStore"/>. The file is marked with its own
+/// <c>PRAGMA application_id</c>, so a chain store file handed over by mistake is refused instead of misread, and the
+/// schema version lives in <c>PRAGMA user_version</c>, so a file from a future build is refused too.
+/// </summary>
+internal static class SqliteQuerySchema
+{
+    public const long Version = 1;
+
+    /// <summary>"FWQI": Fairway query index.</summary>
+    public const long ApplicationId = 0x46575149;
+
+    public static void Apply(SqliteConnection connection)
+    {
+        var mode = SqliteCommands.Scalar(connection, "PRAGMA journal_mode=WAL") as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"SQLite refused WAL mode for {connection.DataSource} (got {mode})");
+        }
+
+        // NORMAL, not FULL: in WAL mode a commit is not fsynced before it returns, so a power loss may drop the last
+        // few indexed blocks (never corrupt the file). That is fine here: the index is derived data and is rebuilt from
+        // the chain store, which is the durable record; the indexer simply resumes from IndexedHeight + 1.
+        SqliteCommands.Execute(connection, "PRAGMA synchronous=NORMAL");
+
+        var applicationId = (long)SqliteCommands.Scalar(connection, "PRAGMA application_id")!;
+        var version = (long)SqliteCommands.Scalar(connection, "PRAGMA user_version")!;
+        if (applicationId == ApplicationId && version == Version)
+        {
+            return;
+        }
+
+        if (applicationId != ApplicationId && (applicationId != 0 || version != 0))
+        {
+            throw new InvalidDataException(
+                $"{connection.DataSource} is not a Fairway query index (application id {applicationId}, schema version {version})");
+        }
+
+        if (version != 0)
+        {
+            throw new InvalidDataException($"{connection.DataSource} has query schema version {version}; this build knows {Version}");
+        }
+
+        using var transaction = connection.BeginTransaction();
+        // transactions is keyed by position, not by hash: one payload may be committed twice; lookups take the first.
+        SqliteCommands.Execute(
+            connection,
+            """
+            CREATE TABLE blocks(height INTEGER PRIMARY KEY, hash BLOB NOT NULL, block BLOB NOT NULL, qc BLOB NOT NULL,
+                tx_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL);
+            CREATE TABLE batches(height INTEGER NOT NULL, position INTEGER NOT NULL, data BLOB NOT NULL,
+                PRIMARY KEY(height, position)) WITHOUT ROWID;
+            CREATE TABLE transactions(height INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
+                namespace INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY(height, idx));
+            CREATE INDEX transactions_hash ON transactions(hash);
+            CREATE INDEX transactions_namespace ON transactions(namespace, height, idx);
+            """,
+            transaction);
+        SqliteCommands.Execute(connection, $"PRAGMA application_id={ApplicationId}", transaction);
+        SqliteCommands.Execute(connection, $"PRAGMA user_version={Version}", transaction);
+        transaction.Commit();
+    }
+}
