@@ -1,17 +1,24 @@
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
+using Fairway.Core.Merkle;
 
 namespace Fairway.Core.Chain;
 
 /// <summary>
 /// Transactions one validator received, packed and numbered by it. Validators exchange batches ahead of consensus;
 /// blocks then order batches by <see cref="Digest"/>, so consensus carries 32 bytes per batch, not the transactions.
+/// <para>
+/// The digest is the hash of the batch's <see cref="BatchHeader"/>, whose namespace root commits to every transaction,
+/// so a rollup can check one namespace's transactions against a block without fetching whole batches. The wire
+/// encoding carries the header fields and the transactions, never the root: a decoded batch's root is always
+/// recomputed from its transactions.
+/// </para>
 /// </summary>
 public sealed class Batch : ICanonical
 {
     public const byte Version = 1;
 
-    private Hash? _digest;
+    private BatchHeader? _header;
 
     public Batch(Hash chainId, ushort author, ulong sequence, IReadOnlyList<Transaction> transactions)
     {
@@ -37,8 +44,12 @@ public sealed class Batch : ICanonical
 
     public IReadOnlyList<Transaction> Transactions { get; }
 
-    /// <summary>SHA-256 of the canonical encoding: the name blocks use for this batch.</summary>
-    public Hash Digest => _digest ??= Hash.Compute(Canonical.Encode(this));
+    /// <summary>The header: these fields, the transaction count and the namespaced Merkle root over the transactions (computed once).</summary>
+    public BatchHeader Header => _header ??= new BatchHeader(
+        ChainId, Author, Sequence, Transactions.Count, NamespacedMerkleTree.FromTransactions(Transactions).Root);
+
+    /// <summary>SHA-256 of the canonical <see cref="Header"/>: the name blocks use for this batch.</summary>
+    public Hash Digest => Header.Hash;
 
     public void Encode(CanonicalWriter writer)
     {
