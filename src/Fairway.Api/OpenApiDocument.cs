@@ -44,27 +44,28 @@ internal static class OpenApiDocument
 
     private static JsonObject Schemas()
     {
-        var hash = Str("lowercase hex, 64 characters");
-        var b64 = Str("base64");
-        var tx = Obj(("hash", hash), ("payload", b64));
+        // JSON nodes belong to one parent each, so every use gets a fresh copy.
+        JsonObject hash() => Str("lowercase hex, 64 characters");
+        JsonObject b64() => Str("base64");
+        JsonObject tx() => Obj(("hash", hash()), ("payload", b64()));
         return new JsonObject
         {
-            ["SubmitRequest"] = Obj(("namespace", Int("u64 namespace id")), ("payload", b64)),
+            ["SubmitRequest"] = Obj(("namespace", Int("u64 namespace id")), ("payload", b64())),
             ["SubmitBatchRequest"] = new JsonObject { ["type"] = "array", ["items"] = Ref("SubmitRequest") },
-            ["Receipt"] = Obj(("hash", hash), ("duplicate", new JsonObject { ["type"] = "boolean" }),
+            ["Receipt"] = Obj(("hash", hash()), ("duplicate", new JsonObject { ["type"] = "boolean" }),
                 ("receipt", Obj(("validator", Int("validator index")), ("received_at_ms", Int("unix ms")), ("signature", Str("hex Ed25519 signature over the receipt statement"))))),
             ["SubmitBatchResult"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["oneOf"] = new JsonArray(Ref("Receipt"), Ref("Error")) } },
             ["TxStatus"] = Obj(("status", new JsonObject { ["enum"] = new JsonArray("received", "soft", "firm") }), ("height", Int("when soft or firm")), ("index", Int("when firm"))),
-            ["Header"] = Obj(("height", Int("")), ("hash", hash), ("parent", hash), ("round", Int("")), ("author", Int("")), ("timestamp_ms", Int("")), ("header", b64), ("qc", b64)),
-            ["Block"] = Obj(("height", Int("")), ("hash", hash), ("header", b64), ("qc", b64), ("namespaces", new JsonObject { ["type"] = "array", ["items"] = Int("") }),
+            ["Header"] = Obj(("height", Int("")), ("hash", hash()), ("parent", hash()), ("round", Int("")), ("author", Int("")), ("timestamp_ms", Int("")), ("header", b64()), ("qc", b64())),
+            ["Block"] = Obj(("height", Int("")), ("hash", hash()), ("header", b64()), ("qc", b64()), ("namespaces", new JsonObject { ["type"] = "array", ["items"] = Int("") }),
                 ("transactions", Int("count")), ("size", Int("payload bytes")), ("batches", Int("count"))),
-            ["NamespaceBlock"] = Obj(("height", Int("")), ("hash", hash), ("namespace", Int("")), ("transactions", new JsonObject { ["type"] = "array", ["items"] = tx }),
-                ("proof", b64), ("header", b64), ("qc", b64)),
+            ["NamespaceBlock"] = Obj(("height", Int("")), ("hash", hash()), ("namespace", Int("")), ("transactions", new JsonObject { ["type"] = "array", ["items"] = tx() }),
+                ("proof", b64()), ("header", b64()), ("qc", b64())),
             ["NamespaceRange"] = Obj(("from", Int("")), ("until", Int("exclusive")), ("namespace", Int("")), ("blocks", new JsonObject { ["type"] = "array", ["items"] = Ref("NamespaceBlock") })),
-            ["TransactionWithProof"] = Obj(("transaction", Obj(("hash", hash), ("namespace", Int("")), ("payload", b64))), ("height", Int("")), ("index", Int("")), ("proof", b64), ("header", b64), ("qc", b64)),
+            ["TransactionWithProof"] = Obj(("transaction", Obj(("hash", hash()), ("namespace", Int("")), ("payload", b64()))), ("height", Int("")), ("index", Int("")), ("proof", b64()), ("header", b64()), ("qc", b64())),
             ["Height"] = Int("committed height"),
-            ["Validators"] = Obj(("chain_id", hash), ("total_stake", Int("")), ("quorum_stake", Int("")),
-                ("validators", new JsonObject { ["type"] = "array", ["items"] = Obj(("index", Int("")), ("name", Str("")), ("public_key", hash), ("stake", Int("")), ("address", Str("host:port"))) })),
+            ["Validators"] = Obj(("chain_id", hash()), ("total_stake", Int("")), ("quorum_stake", Int("")),
+                ("validators", new JsonObject { ["type"] = "array", ["items"] = Obj(("index", Int("")), ("name", Str("")), ("public_key", hash()), ("stake", Int("")), ("address", Str("host:port"))) })),
             ["Error"] = Obj(("error", Obj(("code", Str("machine-readable")), ("message", Str("for people"))))),
         };
     }

@@ -1,12 +1,16 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
+using Fairway.Core.Proofs;
 
 namespace Fairway.Api;
 
-/// <summary>Proofs as base64 of their canonical encoding.</summary>
+/// <summary>Proofs as base64 of their canonical encoding, built from the block's batches.</summary>
 internal static class ProofJson
 {
-    public static string? Namespace(Block block, IReadOnlyList<Batch> batches, ulong @namespace) => null;
+    public static string Namespace(Block block, IReadOnlyList<Batch> batches, ulong @namespace) =>
+        Convert.ToBase64String(Canonical.Encode(NamespaceProof.Build(block, batches, @namespace)));
 
-    public static string? Transaction(Block block, IReadOnlyList<Batch> batches, Hash transaction) => null;
+    public static string? Transaction(Block block, IReadOnlyList<Batch> batches, Hash transaction) =>
+        TransactionProof.Build(block, batches, transaction) is { } proof ? Convert.ToBase64String(Canonical.Encode(proof)) : null;
 }

@@ -56,4 +56,8 @@ public sealed record QueryConfig
     /// <summary>An Npgsql connection string; empty or absent means embedded SQLite.</summary>
     [JsonPropertyName("postgres")]
     public string? Postgres { get; init; }
+
+    /// <summary>The PostgreSQL schema holding the index, so several validators can share one database.</summary>
+    [JsonPropertyName("schema")]
+    public string Schema { get; init; } = "fairway_query";
 }

@@ -50,7 +50,7 @@ public static class NodeHost
         builder.Services.AddSingleton<IChainStore>(_ => new SqliteChainStore(Path.Combine(config.DataDir, "chain.db")));
         builder.Services.AddSingleton<IQueryStore>(_ => string.IsNullOrWhiteSpace(config.Query.Postgres)
             ? new SqliteQueryStore(Path.Combine(config.DataDir, "query.db"))
-            : new PostgresQueryStore(config.Query.Postgres));
+            : new PostgresQueryStore(config.Query.Postgres, config.Query.Schema));
         ApiServices.Add(builder.Services, new ApiLimits { PayloadBytesMax = config.PayloadBytesMax, RequestsPerSecondPerClient = config.ApiRequestsPerSecond });
         builder.Services.AddSingleton<ISafetyStore>(_ => new FileSafetyStore(config.DataDir));
         builder.Services.AddSingleton<IPeerTransport>(sp => new TcpPeerTransport(new TransportOptions

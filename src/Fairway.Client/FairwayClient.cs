@@ -1,0 +1,240 @@
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Fairway.Core.Crypto;
+
+namespace Fairway.Client;
+
+/// <summary>
+/// A rollup's client for one Fairway validator: submit, follow a namespace, and verify everything it reads against the
+/// trusted validator set, so a faulty or lying node can delay the client but never feed it false data.
+/// </summary>
+public sealed class FairwayClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly Uri _baseUrl;
+
+    public FairwayClient(Uri baseUrl, TrustedChain trust, HttpClient? http = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        ArgumentNullException.ThrowIfNull(trust);
+        _baseUrl = baseUrl;
+        Verifier = new ResponseVerifier(trust);
+        _ownsHttp = http is null;
+        _http = http ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public ResponseVerifier Verifier { get; }
+
+    public async Task<SubmitResult> SubmitAsync(ulong @namespace, ReadOnlyMemory<byte> payload, CancellationToken ct = default)
+    {
+        using var response = await _http.PostAsJsonAsync(Url("/v1/submit"), new { @namespace, payload = Convert.ToBase64String(payload.Span) }, ct).ConfigureAwait(false);
+        using var json = await ReadAsync(response, ct).ConfigureAwait(false);
+        return ParseReceipt(json.RootElement, new Core.Chain.Transaction(@namespace, payload).Hash);
+    }
+
+    public async Task<IReadOnlyList<BatchSubmitResult>> SubmitBatchAsync(IReadOnlyList<(ulong Namespace, ReadOnlyMemory<byte> Payload)> transactions, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        var body = transactions.Select(t => new { @namespace = t.Namespace, payload = Convert.ToBase64String(t.Payload.Span) }).ToList();
+        using var response = await _http.PostAsJsonAsync(Url("/v1/submit/batch"), body, ct).ConfigureAwait(false);
+        using var json = await ReadAsync(response, ct).ConfigureAwait(false);
+        var results = new List<BatchSubmitResult>();
+        var i = 0;
+        foreach (var item in json.RootElement.EnumerateArray())
+        {
+            var expected = new Core.Chain.Transaction(transactions[i].Namespace, transactions[i].Payload).Hash;
+            i++;
+            results.Add(item.TryGetProperty("error", out var error)
+                ? new BatchSubmitResult(null, error.GetProperty("code").GetString(), error.GetProperty("message").GetString())
+                : new BatchSubmitResult(ParseReceipt(item, expected), null, null));
+        }
+
+        if (results.Count != transactions.Count)
+        {
+            throw new VerificationException($"sent {transactions.Count} transactions, got {results.Count} results");
+        }
+
+        return results;
+    }
+
+    /// <summary>The transaction's commitment level at this validator, or null if it has not seen it.</summary>
+    public async Task<TransactionStatus?> GetStatusAsync(Hash transaction, CancellationToken ct = default)
+    {
+        using var response = await _http.GetAsync(Url($"/v1/status/tx/{transaction.ToHex()}"), ct).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        using var json = await ReadAsync(response, ct).ConfigureAwait(false);
+        var root = json.RootElement;
+        var level = root.GetProperty("status").GetString() switch
+        {
+            "firm" => Commitment.Firm,
+            "soft" => Commitment.Soft,
+            "received" => Commitment.Received,
+            var other => throw new VerificationException($"unknown status \"{other}\""),
+        };
+        return new TransactionStatus(
+            level,
+            root.TryGetProperty("height", out var h) && h.ValueKind == JsonValueKind.Number ? h.GetUInt64() : null,
+            root.TryGetProperty("index", out var x) && x.ValueKind == JsonValueKind.Number ? x.GetInt32() : null);
+    }
+
+    /// <summary>Polls until the transaction reaches <paramref name="level"/>; throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
+    public async Task<TransactionStatus> WaitForAsync(Hash transaction, Commitment level, TimeSpan timeout, CancellationToken ct = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            while (true)
+            {
+                if (await GetStatusAsync(transaction, deadline.Token).ConfigureAwait(false) is { } status && status.Level >= level)
+                {
+                    return status;
+                }
+
+                await Task.Delay(50, deadline.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"transaction {transaction.ToHex()} did not reach {level} within {timeout}");
+        }
+    }
+
+    /// <summary>A namespace's transactions at one height, verified.</summary>
+    public async Task<VerifiedNamespaceBlock> GetNamespaceAsync(ulong height, ulong @namespace, CancellationToken ct = default)
+    {
+        using var response = await _http.GetAsync(Url($"/v1/availability/block/{height}/namespace/{@namespace}"), ct).ConfigureAwait(false);
+        using var json = await ReadAsync(response, ct).ConfigureAwait(false);
+        return Verifier.VerifyNamespace(json.RootElement, @namespace, height);
+    }
+
+    /// <summary>A committed transaction by hash, verified.</summary>
+    public async Task<VerifiedTransaction> GetTransactionAsync(Hash hash, CancellationToken ct = default)
+    {
+        using var response = await _http.GetAsync(Url($"/v1/availability/transaction/hash/{hash.ToHex()}"), ct).ConfigureAwait(false);
+        using var json = await ReadAsync(response, ct).ConfigureAwait(false);
+        return Verifier.VerifyTransaction(json.RootElement, hash);
+    }
+
+    /// <summary>
+    /// Follows a namespace from <paramref name="fromHeight"/>: every height in order, each verified, none skipped or
+    /// repeated. When the connection drops it reconnects and resumes after the last height it delivered.
+    /// </summary>
+    public async IAsyncEnumerable<VerifiedNamespaceBlock> StreamNamespaceAsync(ulong fromHeight, ulong @namespace, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var next = fromHeight;
+        var failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            using var socket = new ClientWebSocket();
+            var ws = new UriBuilder(Url($"/v1/stream/transactions/{next}/namespace/{@namespace}")) { Scheme = _baseUrl.Scheme == "https" ? "wss" : "ws" }.Uri;
+            var connected = true;
+            try
+            {
+                await socket.ConnectAsync(ws, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or HttpRequestException)
+            {
+                connected = false;
+            }
+
+            while (connected && socket.State == WebSocketState.Open && !ct.IsCancellationRequested)
+            {
+                var message = await ReceiveTextAsync(socket, ct).ConfigureAwait(false);
+                if (message is null)
+                {
+                    break;
+                }
+
+                using var json = JsonDocument.Parse(message);
+                var verified = Verifier.VerifyNamespace(json.RootElement, @namespace, next);
+                failures = 0;
+                next++;
+                yield return verified;
+            }
+
+            failures++;
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * (1 << Math.Min(failures, 6)))), ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<string?> ReceiveTextAsync(ClientWebSocket socket, CancellationToken ct)
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, ct).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return null;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (message.Length > 64 * 1024 * 1024)
+                {
+                    throw new VerificationException("a stream message above 64 MiB");
+                }
+
+                if (result.EndOfMessage)
+                {
+                    return System.Text.Encoding.UTF8.GetString(message.ToArray());
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+            return null;
+        }
+    }
+
+    private SubmitResult ParseReceipt(JsonElement item, Hash expected)
+    {
+        var hash = Hash.ParseHex(item.GetProperty("hash").GetString() ?? "");
+        if (hash != expected)
+        {
+            throw new VerificationException("the node reports a different hash for the transaction");
+        }
+
+        var receipt = item.GetProperty("receipt");
+        var validator = receipt.GetProperty("validator").GetInt32();
+        var at = receipt.GetProperty("received_at_ms").GetUInt64();
+        var signature = new Signature(Convert.FromHexString(receipt.GetProperty("signature").GetString() ?? ""));
+        if (!Verifier.VerifyReceipt(hash, validator, at, signature))
+        {
+            throw new VerificationException("the receipt's signature does not verify");
+        }
+
+        return new SubmitResult(hash, validator, at, item.TryGetProperty("duplicate", out var d) && d.GetBoolean());
+    }
+
+    private static async Task<JsonDocument> ReadAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{(int)response.StatusCode}: {body}", null, response.StatusCode);
+        }
+
+        return JsonDocument.Parse(body);
+    }
+
+    private Uri Url(string path) => new(_baseUrl, path);
+
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+}
