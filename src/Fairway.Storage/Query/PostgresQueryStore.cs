@@ -69,8 +69,10 @@ public sealed partial class PostgresQueryStore : IQueryStore
         // One round trip answers both "is the height known" and "its transactions in this namespace".
         _selectNamespaceSql =
             $"SELECT t.idx, t.payload FROM {s}.blocks b LEFT JOIN {s}.transactions t ON t.height = b.height AND t.namespace = $2 WHERE b.height = $1 ORDER BY t.idx";
-        // The first location wins when one payload was committed twice.
-        _findTransactionSql = $"SELECT height, idx, namespace, payload FROM {s}.transactions WHERE hash = $1 ORDER BY height, idx LIMIT 1";
+        // No ORDER BY ... LIMIT 1 here: before ANALYZE has run on a freshly loaded table, the planner may walk the
+        // primary key in (height, idx) order filtering on hash, thousands of times slower than the hash index.
+        // A hash almost always has one row; when one payload was committed twice, FindTransaction picks the first.
+        _findTransactionSql = $"SELECT height, idx, namespace, payload FROM {s}.transactions WHERE hash = $1";
         // Conflicts with other writers (also in other processes) but not with readers.
         _lockSql = $"LOCK TABLE {s}.blocks IN SHARE ROW EXCLUSIVE MODE";
 
@@ -272,13 +274,19 @@ public sealed partial class PostgresQueryStore : IQueryStore
         using var select = new NpgsqlCommand(_findTransactionSql, connection);
         select.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = hash.ToArray() });
         using var reader = select.ExecuteReader();
-        if (!reader.Read())
+        IndexedTransaction? first = null;
+        while (reader.Read())
         {
-            return null;
+            var height = FromDbHeight(reader.GetInt64(0));
+            var index = reader.GetInt32(1);
+            if (first is null || height < first.Height || (height == first.Height && index < first.Index))
+            {
+                var tx = new Transaction(QueryIndexRules.NamespaceFromKey(reader.GetInt64(2)), reader.GetFieldValue<byte[]>(3));
+                first = new IndexedTransaction(tx, height, index);
+            }
         }
 
-        var tx = new Transaction(QueryIndexRules.NamespaceFromKey(reader.GetInt64(2)), reader.GetFieldValue<byte[]>(3));
-        return new IndexedTransaction(tx, FromDbHeight(reader.GetInt64(0)), reader.GetInt32(1));
+        return first;
     }
 
     public void Dispose()
