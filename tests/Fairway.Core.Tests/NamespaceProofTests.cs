@@ -269,3 +269,28 @@ public class NamespaceProofTests
         Assert.Throws<ArgumentException>(() => NamespaceProof.Build(block, batches[1..], 2));
     }
 }
+
+public class BlockProofBuilderTests
+{
+    [Fact]
+    public void One_builder_serves_the_same_proofs_as_the_one_off_builders()
+    {
+        var chainId = Hash.Compute("builder"u8);
+        var random = new Random(8);
+        var batches = Enumerable.Range(0, 3).Select(b => new Batch(chainId, (ushort)b, 2,
+            Enumerable.Range(0, 20).Select(i => new Transaction((ulong)random.Next(4), new byte[] { (byte)b, (byte)i })).ToArray())).ToArray();
+        var block = new Block(chainId, 2, 2, 0, 0, new QuorumCertificate(1, Hash.Zero, []), null, batches.Select(b => b.Digest).ToArray());
+        var builder = new BlockProofBuilder(block, batches);
+        for (ulong ns = 0; ns < 5; ns++)
+        {
+            Assert.Equal(NamespaceProof.Build(block, batches, ns), builder.ForNamespace(ns));
+        }
+
+        foreach (var tx in batches.SelectMany(b => b.Transactions))
+        {
+            Assert.Equal(TransactionProof.Build(block, batches, tx.Hash), builder.ForTransaction(tx.Hash));
+        }
+
+        Assert.Null(builder.ForTransaction(Hash.Zero));
+    }
+}
