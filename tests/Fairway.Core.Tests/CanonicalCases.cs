@@ -1,6 +1,7 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Encoding;
 using Fairway.Core.Merkle;
+using Fairway.Core.Proofs;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -23,6 +24,14 @@ internal sealed record CanonicalCase(string Name, Gen<byte[]> ValidEncodings, Ca
             (ref CanonicalReader r) => Transaction.Decode(ref r)),
         new("merkle proof", Generators.MerkleProof.Select(Canonical.Encode),
             (ref CanonicalReader r) => MerkleProof.Decode(ref r)),
+        new("batch header", ProofGenerators.BatchHeader.Select(Canonical.Encode),
+            (ref CanonicalReader r) => BatchHeader.Decode(ref r)),
+        new("namespace range proof", ProofGenerators.RangeProof(int.MaxValue, 6).Select(Canonical.Encode),
+            (ref CanonicalReader r) => NamespaceRangeProof.Decode(ref r)),
+        new("namespace proof", ProofGenerators.NamespaceProof.Select(Canonical.Encode),
+            (ref CanonicalReader r) => NamespaceProof.Decode(ref r)),
+        new("transaction proof", ProofGenerators.TransactionProof.Select(Canonical.Encode),
+            (ref CanonicalReader r) => TransactionProof.Decode(ref r)),
     ];
 
     public static TheoryData<string> Names

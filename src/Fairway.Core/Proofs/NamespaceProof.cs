@@ -96,27 +96,8 @@ public sealed class NamespaceProof : ICanonical, IEquatable<NamespaceProof>
     /// The proof for namespace <paramref name="ns"/> of <paramref name="block"/>, whose batches are given in the block's
     /// digest order (batch i must have digest <c>block.BatchDigests[i]</c>).
     /// </summary>
-    public static NamespaceProof Build(Block block, IReadOnlyList<Batch> batchesInBlockOrder, ulong ns)
-    {
-        ArgumentNullException.ThrowIfNull(block);
-        CheckBatchesMatch(block, batchesInBlockOrder);
-        var entries = new NamespaceProofBatch[batchesInBlockOrder.Count];
-        for (var i = 0; i < entries.Length; i++)
-        {
-            var batch = batchesInBlockOrder[i];
-            var tree = NamespacedMerkleTree.FromTransactions(batch.Transactions);
-            var (start, end) = tree.RangeOf(ns);
-            var hashes = new Hash[end - start];
-            for (var j = start; j < end; j++)
-            {
-                hashes[j - start] = tree.Leaves[j].TransactionHash;
-            }
-
-            entries[i] = new NamespaceProofBatch(batch.Header, tree.ProveRange(start, end), hashes);
-        }
-
-        return new NamespaceProof(ns, entries);
-    }
+    public static NamespaceProof Build(Block block, IReadOnlyList<Batch> batchesInBlockOrder, ulong ns) =>
+        new BlockProofBuilder(block, batchesInBlockOrder).ForNamespace(ns);
 
     /// <summary>
     /// True when <paramref name="transactions"/> are exactly namespace <paramref name="ns"/>'s transactions of

@@ -41,30 +41,8 @@ public sealed class TransactionProof : ICanonical, IEquatable<TransactionProof>
     /// The proof for the first occurrence of <paramref name="transactionHash"/> in <paramref name="block"/> (batches in
     /// the block's digest order), or null when the block does not hold it.
     /// </summary>
-    public static TransactionProof? Build(Block block, IReadOnlyList<Batch> batchesInBlockOrder, Hash transactionHash)
-    {
-        ArgumentNullException.ThrowIfNull(block);
-        NamespaceProof.CheckBatchesMatch(block, batchesInBlockOrder);
-        for (var i = 0; i < batchesInBlockOrder.Count; i++)
-        {
-            var batch = batchesInBlockOrder[i];
-            if (!batch.Transactions.Any(t => t.Hash == transactionHash))
-            {
-                continue;
-            }
-
-            var tree = NamespacedMerkleTree.FromTransactions(batch.Transactions);
-            for (var j = 0; j < tree.Count; j++)
-            {
-                if (tree.Leaves[j].TransactionHash == transactionHash)
-                {
-                    return new TransactionProof(i, batch.Header, tree.ProveLeaf(j));
-                }
-            }
-        }
-
-        return null;
-    }
+    public static TransactionProof? Build(Block block, IReadOnlyList<Batch> batchesInBlockOrder, Hash transactionHash) =>
+        new BlockProofBuilder(block, batchesInBlockOrder).ForTransaction(transactionHash);
 
     /// <summary>True when <paramref name="transaction"/> is in <paramref name="block"/>. Answers false, never throws, on a mismatch.</summary>
     public bool Verify(Block block, Transaction transaction) =>
