@@ -24,6 +24,8 @@ public abstract class NodeFixture : IAsyncLifetime
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    protected virtual int RequestsPerSecond => 2_000;
+
     /// <summary>The <c>query</c> section of the config, or null for the embedded SQLite default.</summary>
     protected abstract JsonObject? QueryConfig();
 
@@ -31,7 +33,7 @@ public abstract class NodeFixture : IAsyncLifetime
     {
         var node = NetworkGenerator.Generate(Directory, 1, FreePortPair()).Nodes[0];
         var config = JsonNode.Parse(await File.ReadAllTextAsync(node.ConfigPath))!.AsObject();
-        config["api_requests_per_second"] = 500;
+        config["api_requests_per_second"] = RequestsPerSecond;
         if (QueryConfig() is { } query)
         {
             config["query"] = query;

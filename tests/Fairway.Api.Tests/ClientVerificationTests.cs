@@ -1,0 +1,126 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fairway.Client;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
+using Fairway.Core.Validators;
+using Fairway.Crypto;
+
+namespace Fairway.Api.Tests;
+
+/// <summary>A lying node: real responses, tampered in every way a client must catch, are refused by the SDK's verifier.</summary>
+public sealed class ClientVerificationTests(SqliteNodeFixture node) : IClassFixture<SqliteNodeFixture>
+{
+    private const ulong Ns = 77;
+
+    private async Task<(JsonObject Json, ulong Height)> RealNamespaceResponseAsync()
+    {
+        using var client = node.Client();
+        var batch = Enumerable.Range(0, 30).Select(i => (Ns, (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes($"tx-{i}-{Guid.NewGuid()}"))).ToList();
+        var results = await client.SubmitBatchAsync(batch);
+        var heights = new List<ulong>();
+        foreach (var r in results)
+        {
+            heights.Add((await client.WaitForAsync(r.Accepted!.Hash, Commitment.Firm, TimeSpan.FromSeconds(60))).Height!.Value);
+        }
+
+        // Thirty submissions arrive within a few ticks, so a handful of batches carry them: some block holds several.
+        var height = heights.GroupBy(h => h).OrderByDescending(g => g.Count()).First().Key;
+        var body = await node.Http.GetStringAsync(new Uri(node.BaseUrl, $"/v1/availability/block/{height}/namespace/{Ns}"));
+        var json = JsonNode.Parse(body)!.AsObject();
+        Assert.True(json["transactions"]!.AsArray().Count >= 2, "the test needs at least two transactions in one block");
+        return (json, height);
+    }
+
+    private static JsonElement Element(JsonObject json) => JsonDocument.Parse(json.ToJsonString()).RootElement.Clone();
+
+    [Fact]
+    public async Task The_untampered_response_verifies()
+    {
+        var (json, height) = await RealNamespaceResponseAsync();
+
+        var verified = new ResponseVerifier(node.Trust).VerifyNamespace(Element(json), Ns, height);
+
+        Assert.Equal(json["transactions"]!.AsArray().Count, verified.Transactions.Count);
+    }
+
+    public static TheoryData<string> Tamperings => new() { "dropped", "reordered", "altered", "injected", "forged qc", "qc of another block", "other height" };
+
+    [Theory]
+    [MemberData(nameof(Tamperings))]
+    public async Task A_tampered_namespace_response_is_refused(string tampering)
+    {
+        var (json, height) = await RealNamespaceResponseAsync();
+        var txs = json["transactions"]!.AsArray();
+        switch (tampering)
+        {
+            case "dropped":
+                txs.RemoveAt(0);
+                break;
+            case "reordered":
+                var first = txs[0]!.DeepClone();
+                txs[0] = txs[1]!.DeepClone();
+                txs[1] = first;
+                break;
+            case "altered":
+                var payload = System.Text.Encoding.UTF8.GetBytes("altered");
+                txs[0] = new JsonObject { ["hash"] = new Transaction(Ns, payload).Hash.ToHex(), ["payload"] = Convert.ToBase64String(payload) };
+                break;
+            case "injected":
+                var extra = System.Text.Encoding.UTF8.GetBytes("injected");
+                txs.Add(new JsonObject { ["hash"] = new Transaction(Ns, extra).Hash.ToHex(), ["payload"] = Convert.ToBase64String(extra) });
+                break;
+            case "forged qc":
+                var qcBytes = Convert.FromBase64String(json["qc"]!.GetValue<string>());
+                qcBytes[^5] ^= 0x40;
+                json["qc"] = Convert.ToBase64String(qcBytes);
+                break;
+            case "qc of another block":
+                var other = await node.Http.GetStringAsync(new Uri(node.BaseUrl, $"/v1/availability/header/{height - 1}"));
+                json["qc"] = JsonNode.Parse(other)!["qc"]!.GetValue<string>();
+                break;
+            case "other height":
+                height += 1;
+                break;
+        }
+
+        Assert.Throws<VerificationException>(() => new ResponseVerifier(node.Trust).VerifyNamespace(Element(json), Ns, height));
+    }
+
+    [Fact]
+    public async Task A_header_from_another_chain_is_refused()
+    {
+        var (json, height) = await RealNamespaceResponseAsync();
+        var otherChain = node.Trust with { ChainId = Hash.Compute("another chain"u8) };
+
+        Assert.Throws<VerificationException>(() => new ResponseVerifier(otherChain).VerifyNamespace(Element(json), Ns, height));
+    }
+
+    [Fact]
+    public async Task A_header_certified_by_validators_the_client_does_not_trust_is_refused()
+    {
+        var (json, height) = await RealNamespaceResponseAsync();
+        var stranger = Ed25519Signer.FromSeedPhrase("a stranger");
+        var strangers = node.Trust with { Validators = new ValidatorSet([new Validator("stranger", stranger.PublicKey, 1)]) };
+
+        Assert.Throws<VerificationException>(() => new ResponseVerifier(strangers).VerifyNamespace(Element(json), Ns, height));
+    }
+
+    [Fact]
+    public async Task A_tampered_transaction_proof_is_refused()
+    {
+        using var client = node.Client();
+        var receipt = await client.SubmitAsync(Ns, "lonely"u8.ToArray());
+        await client.WaitForAsync(receipt.Hash, Commitment.Firm, TimeSpan.FromSeconds(60));
+        var body = await node.Http.GetStringAsync(new Uri(node.BaseUrl, $"/v1/availability/transaction/hash/{receipt.Hash.ToHex()}"));
+        var json = JsonNode.Parse(body)!.AsObject();
+        Assert.NotNull(new ResponseVerifier(node.Trust).VerifyTransaction(Element(json), receipt.Hash));
+
+        var proof = Convert.FromBase64String(json["proof"]!.GetValue<string>());
+        proof[^3] ^= 0x01;
+        json["proof"] = Convert.ToBase64String(proof);
+
+        Assert.Throws<VerificationException>(() => new ResponseVerifier(node.Trust).VerifyTransaction(Element(json), receipt.Hash));
+    }
+}
