@@ -20,7 +20,10 @@ internal static class SqliteSchema
         }
 
         // FULL: each commit fsyncs the WAL before returning, which is what makes a write durable on return.
-        SqliteCommands.Execute(connection, "PRAGMA synchronous=FULL");
+        // Blocks and batches need not reach the disk one by one: NORMAL lets them wait in the WAL, and the store switches to
+        // FULL for the writes that must be durable on return (commits and Flush). A later fsync of the WAL covers all earlier frames.
+        SqliteCommands.Execute(connection, "PRAGMA synchronous=NORMAL");
+        SqliteCommands.Execute(connection, "CREATE TABLE IF NOT EXISTS sync_marker(id INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
 
         var version = (long)SqliteCommands.Scalar(connection, "PRAGMA user_version")!;
         if (version == Version)

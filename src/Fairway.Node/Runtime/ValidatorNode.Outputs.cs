@@ -15,6 +15,8 @@ public sealed partial class ValidatorNode
             switch (output)
             {
                 case PersistSafety p:
+                    // Blocks before the vote on them: a certified block must not vanish from every voter's disk.
+                    _chain.Flush();
                     _safety.Save(p.State);
                     _signedLog!.Record(p.State);
                     break;
