@@ -10,6 +10,9 @@ public interface IValidatorApi
 {
     Task<SubmitOutcome> SubmitAsync(Transaction transaction, CancellationToken cancellationToken);
 
+    /// <summary>Submits many transactions in one step of the validator's loop; no receipts (one signature each would dominate the cost).</summary>
+    Task<IReadOnlyList<SubmitStatus>> SubmitManyAsync(IReadOnlyList<Transaction> transactions, CancellationToken cancellationToken);
+
     /// <summary>The committed chain as indexed for queries.</summary>
     IQueryStore Query { get; }
 

@@ -60,20 +60,23 @@ internal static class SubmitEndpoints
                 return ApiError.Of(StatusCodes.Status413PayloadTooLarge, "batch_too_large", $"at most {node.Limits.BatchSubmitMax} transactions per batch");
             }
 
-            var results = new List<object>(root.GetArrayLength());
-            foreach (var element in root.EnumerateArray())
+            var parsed = root.EnumerateArray().Select(element => Parse(element, node.Limits)).ToList();
+            var valid = parsed.Where(p => p.Transaction is not null).Select(p => p.Transaction!).ToList();
+            var statuses = valid.Count == 0 ? [] : await node.SubmitManyAsync(valid, ct).ConfigureAwait(false);
+            var results = new List<object>(parsed.Count);
+            var next = 0;
+            foreach (var (transaction, _, code, message) in parsed)
             {
-                var (transaction, _, code, message) = Parse(element, node.Limits);
                 if (transaction is null)
                 {
                     results.Add(new { error = new { code, message } });
                     continue;
                 }
 
-                var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
-                results.Add(outcome.Status == SubmitStatus.Busy
+                var status = statuses[next++];
+                results.Add(status == SubmitStatus.Busy
                     ? new { error = new { code = "busy", message = "the mempool is full; retry later" } }
-                    : ApiJson.Receipt(outcome));
+                    : new { hash = transaction.Hash.ToHex(), duplicate = status == SubmitStatus.Duplicate });
             }
 
             return Results.Json(results);

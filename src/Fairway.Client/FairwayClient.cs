@@ -47,9 +47,18 @@ public sealed class FairwayClient : IDisposable
         {
             var expected = new Core.Chain.Transaction(transactions[i].Namespace, transactions[i].Payload).Hash;
             i++;
-            results.Add(item.TryGetProperty("error", out var error)
-                ? new BatchSubmitResult(null, error.GetProperty("code").GetString(), error.GetProperty("message").GetString())
-                : new BatchSubmitResult(ParseReceipt(item, expected), null, null));
+            if (item.TryGetProperty("error", out var error))
+            {
+                results.Add(new BatchSubmitResult(null, error.GetProperty("code").GetString(), error.GetProperty("message").GetString()));
+                continue;
+            }
+
+            if (!string.Equals(item.GetProperty("hash").GetString(), expected.ToHex(), StringComparison.Ordinal))
+            {
+                throw new VerificationException("the node reports a different hash for a transaction of the batch");
+            }
+
+            results.Add(new BatchSubmitResult(expected, null, null));
         }
 
         if (results.Count != transactions.Count)

@@ -6,8 +6,8 @@ namespace Fairway.Client;
 /// <summary>A node accepted a transaction; the receipt's signature was checked against that validator's key.</summary>
 public sealed record SubmitResult(Hash Hash, int Validator, ulong ReceivedAtMs, bool Duplicate);
 
-/// <summary>One transaction of a batch submission: accepted (with its receipt) or refused (with the node's error).</summary>
-public sealed record BatchSubmitResult(SubmitResult? Accepted, string? ErrorCode, string? ErrorMessage);
+/// <summary>One transaction of a batch submission: accepted (its hash) or refused (the node's error). Batches carry no receipts.</summary>
+public sealed record BatchSubmitResult(Hash? Accepted, string? ErrorCode, string? ErrorMessage);
 
 public enum Commitment
 {

@@ -51,14 +51,14 @@ public abstract class ApiContract<TFixture>(TFixture node) : IClassFixture<TFixt
 
         var results = await client.SubmitBatchAsync(batch);
         Assert.All(results, r => Assert.NotNull(r.Accepted));
-        var last = await client.WaitForAsync(results[^1].Accepted!.Hash, Commitment.Firm, FirmWithin);
+        var last = await client.WaitForAsync(results[^1].Accepted!.Value, Commitment.Firm, FirmWithin);
         foreach (var r in results)
         {
-            await client.WaitForAsync(r.Accepted!.Hash, Commitment.Firm, FirmWithin);
+            await client.WaitForAsync(r.Accepted!.Value, Commitment.Firm, FirmWithin);
         }
 
         var seen = new List<byte[]>();
-        var first = (await client.GetStatusAsync(results[0].Accepted!.Hash))!.Height!.Value;
+        var first = (await client.GetStatusAsync(results[0].Accepted!.Value))!.Height!.Value;
         for (var h = first; h <= last.Height!.Value + 2; h++)
         {
             if (h > (await HeightAsync()))

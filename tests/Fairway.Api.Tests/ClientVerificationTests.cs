@@ -22,7 +22,7 @@ public sealed class ClientVerificationTests(SqliteNodeFixture node) : IClassFixt
         var heights = new List<ulong>();
         foreach (var r in results)
         {
-            heights.Add((await client.WaitForAsync(r.Accepted!.Hash, Commitment.Firm, TimeSpan.FromSeconds(60))).Height!.Value);
+            heights.Add((await client.WaitForAsync(r.Accepted!.Value, Commitment.Firm, TimeSpan.FromSeconds(60))).Height!.Value);
         }
 
         // Thirty submissions arrive within a few ticks, so a handful of batches carry them: some block holds several.

@@ -14,3 +14,5 @@ internal sealed record TickEvent : NodeEvent
 internal sealed record FrameEvent(int Peer, byte[] Bytes) : NodeEvent;
 
 internal sealed record SubmitEvent(Transaction Transaction, TaskCompletionSource<SubmitStatus> Reply) : NodeEvent;
+
+internal sealed record SubmitManyEvent(IReadOnlyList<Transaction> Transactions, TaskCompletionSource<IReadOnlyList<SubmitStatus>> Reply) : NodeEvent;

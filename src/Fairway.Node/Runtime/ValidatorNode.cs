@@ -132,6 +132,18 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         return new SubmitOutcome(status, transaction.Hash, new Receipt(_identity.Index, receivedAtMs, _identity.Signer.Sign(message)));
     }
 
+    public async Task<IReadOnlyList<SubmitStatus>> SubmitManyAsync(IReadOnlyList<Transaction> transactions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        var reply = new TaskCompletionSource<IReadOnlyList<SubmitStatus>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_events.Writer.TryWrite(new SubmitManyEvent(transactions, reply)))
+        {
+            return transactions.Select(_ => SubmitStatus.Busy).ToList();
+        }
+
+        return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Wakes every stream waiting for a new height.</summary>
     private void SignalIndexed() =>
         Interlocked.Exchange(ref _indexed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
@@ -231,7 +243,12 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
                     OnPeerFrame(f.Peer, f.Bytes);
                     break;
                 case SubmitEvent s:
-                    OnSubmit(s);
+                    s.Reply.TrySetResult(Accept(s.Transaction));
+                    CutBatchIfFull();
+                    break;
+                case SubmitManyEvent m:
+                    m.Reply.TrySetResult(m.Transactions.Select(Accept).ToList());
+                    CutBatchIfFull();
                     break;
             }
         }
@@ -256,20 +273,24 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         DrainCommits();
     }
 
-    private void OnSubmit(SubmitEvent s)
+    private SubmitStatus Accept(Transaction transaction)
     {
-        var result = _mempool.TryAdd(s.Transaction);
+        var result = _mempool.TryAdd(transaction);
         if (result == AddResult.Accepted)
         {
-            _tracker.OnReceived(s.Transaction.Hash);
+            _tracker.OnReceived(transaction.Hash);
         }
 
-        s.Reply.TrySetResult(result switch
+        return result switch
         {
             AddResult.Accepted => SubmitStatus.Accepted,
             AddResult.Duplicate => SubmitStatus.Duplicate,
             _ => SubmitStatus.Busy,
-        });
+        };
+    }
+
+    private void CutBatchIfFull()
+    {
         if (_mempool.Count >= _identity.Config.BatchTransactionsMax)
         {
             MaybeCutBatch();
