@@ -13,7 +13,7 @@ internal static class OpenApiDocument
         var paths = new JsonObject
         {
             ["/v1/submit"] = Post("Submit one transaction", "SubmitRequest", "Receipt", "400, 413, 415, 429"),
-            ["/v1/submit/batch"] = Post("Submit up to the configured number of transactions; results in order, each a receipt or an error", "SubmitBatchRequest", "SubmitBatchResult", "400, 413, 415, 429"),
+            ["/v1/submit/batch"] = Post("Submit up to the configured number of transactions; results in order, each a hash or an error (no receipts)", "SubmitBatchRequest", "SubmitBatchResult", "400, 413, 415, 429"),
             ["/v1/status/tx/{hash}"] = Get("Commitment level of a transaction: received, soft (in a certified block) or firm (committed)", "TxStatus", "hash"),
             ["/v1/availability/header/{height}"] = Get("A committed block's header and QC", "Header", "height"),
             ["/v1/availability/block/{height}"] = Get("A committed block: header, QC, namespaces, transaction count, size", "Block", "height"),
@@ -54,7 +54,11 @@ internal static class OpenApiDocument
             ["SubmitBatchRequest"] = new JsonObject { ["type"] = "array", ["items"] = Ref("SubmitRequest") },
             ["Receipt"] = Obj(("hash", hash()), ("duplicate", new JsonObject { ["type"] = "boolean" }),
                 ("receipt", Obj(("validator", Int("validator index")), ("received_at_ms", Int("unix ms")), ("signature", Str("hex Ed25519 signature over the receipt statement"))))),
-            ["SubmitBatchResult"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["oneOf"] = new JsonArray(Ref("Receipt"), Ref("Error")) } },
+            ["SubmitBatchResult"] = new JsonObject
+            {
+                ["type"] = "array",
+                ["items"] = new JsonObject { ["oneOf"] = new JsonArray(Obj(("hash", hash()), ("duplicate", new JsonObject { ["type"] = "boolean" })), Ref("Error")) },
+            },
             ["TxStatus"] = Obj(("status", new JsonObject { ["enum"] = new JsonArray("received", "soft", "firm") }), ("height", Int("when soft or firm")), ("index", Int("when firm"))),
             ["Header"] = Obj(("height", Int("")), ("hash", hash()), ("parent", hash()), ("round", Int("")), ("author", Int("")), ("timestamp_ms", Int("")), ("header", b64()), ("qc", b64())),
             ["Block"] = Obj(("height", Int("")), ("hash", hash()), ("header", b64()), ("qc", b64()), ("namespaces", new JsonObject { ["type"] = "array", ["items"] = Int("") }),
