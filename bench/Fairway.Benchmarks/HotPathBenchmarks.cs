@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Proofs;
+using Fairway.Storage;
+using Fairway.Storage.Query;
+
+namespace Fairway.Benchmarks;
+
+/// <summary>
+/// The per-transaction work every validator does under load: parse a submission, pack a batch (hashing every transaction
+/// into the namespaced Merkle root that names the batch), write batches and commits to disk, index them for the API.
+/// </summary>
+[MemoryDiagnoser]
+public class HotPathBenchmarks
+{
+    private static readonly Hash Chain = Hash.Compute("bench"u8);
+    private Transaction[] _transactions = [];
+    private byte[] _submitBody = [];
+    private Batch _batch = null!;
+    private Block _block = null!;
+    private string _dir = "";
+    private SqliteChainStore _chain = null!;
+    private SqliteQueryStore _query = null!;
+    private ulong _sequence;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(1);
+        _transactions = Enumerable.Range(0, 2_000).Select(i =>
+        {
+            var payload = new byte[512];
+            random.NextBytes(payload);
+            return new Transaction((ulong)(i % 10), payload);
+        }).ToArray();
+        _submitBody = JsonSerializer.SerializeToUtf8Bytes(_transactions.Take(100).Select(t => new { @namespace = t.Namespace, payload = Convert.ToBase64String(t.Payload.Span) }));
+        _batch = new Batch(Chain, 1, 1, _transactions);
+        var genesis = Block.Genesis(Chain);
+        _block = new Block(Chain, 1, 1, 0, 0, QuorumCertificate.Genesis(genesis.Hash), null, [_batch.Digest]);
+        _dir = Directory.CreateTempSubdirectory("fairway-bench-").FullName;
+        _chain = new SqliteChainStore(Path.Combine(_dir, "chain.db"));
+        _query = new SqliteQueryStore(Path.Combine(_dir, "query.db"));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _chain.Dispose();
+        _query.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Benchmark(Description = "API submit path: parse a 100-transaction JSON batch, decode base64, hash each")]
+    public int ParseSubmitBatch()
+    {
+        using var document = JsonDocument.Parse(_submitBody);
+        var count = 0;
+        foreach (var item in document.RootElement.EnumerateArray())
+        {
+            var tx = new Transaction(item.GetProperty("namespace").GetUInt64(), Convert.FromBase64String(item.GetProperty("payload").GetString()!));
+            count += tx.Hash.Prefix64 > 0 ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    [Benchmark(Description = "Batch assembly: 2,000 x 512-byte transactions, digest (namespaced Merkle root)")]
+    public Hash AssembleBatch() => new Batch(Chain, 1, ++_sequence, _transactions).Digest;
+
+    [Benchmark(Description = "Batch encode + decode (wire), 2,000 transactions")]
+    public int BatchWireRoundTrip() => Core.Encoding.Canonical.Decode(Core.Encoding.Canonical.Encode(_batch), Batch.Decode, "batch").Transactions.Count;
+
+    [Benchmark(Description = "Storage: PutBatch of 2,000 transactions (WAL, no fsync)")]
+    public void StorePutBatch() => _chain.PutBatch(new Batch(Chain, 2, ++_sequence, _transactions.Take(2_000).ToArray()));
+
+    [Benchmark(Description = "Storage: Flush (one fsync of the WAL)")]
+    public void StoreFlush()
+    {
+        _chain.PutBlock(_block);
+        _chain.Flush();
+    }
+
+    [Benchmark(Description = "Namespace proof for one of 10 namespaces in a 2,000-transaction block")]
+    public int NamespaceProofBuild() => NamespaceProof.Build(_block, [_batch], 3).Batches.Count;
+}
