@@ -8,4 +8,5 @@ root.Subcommands.Add(GenesisCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(SubmitCommand.Create());
 root.Subcommands.Add(SimCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return root.Parse(args).Invoke();

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Fairway.Cli.Commands;
+using Fairway.Node.Config;
+using Fairway.Node.Setup;
+
+namespace Fairway.Cli.Bench;
+
+/// <summary>
+/// A fresh network of real validator processes in a temporary directory, on free loopback ports. Disposing it stops
+/// every process (SIGTERM, then SIGKILL after a grace period) and deletes the directory.
+/// </summary>
+internal sealed class LocalNetwork : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly List<Process> _processes;
+
+    private LocalNetwork(string directory, IReadOnlyList<GeneratedNode> nodes, List<Process> processes)
+    {
+        _directory = directory;
+        Nodes = nodes;
+        _processes = processes;
+    }
+
+    public IReadOnlyList<GeneratedNode> Nodes { get; }
+
+    public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.Id).ToList();
+
+    /// <summary>How long stopping waits after SIGTERM before killing; short when the user pressed Ctrl-C.</summary>
+    public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    public static LocalNetwork Start(int validators)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"fairway-bench-{Guid.NewGuid():N}");
+        var processes = new List<Process>();
+        try
+        {
+            var (_, nodes) = NetworkGenerator.Generate(directory, validators, FreeBasePort(validators));
+            foreach (var node in nodes)
+            {
+                // The bench client is one address sending thousands of requests a second: lift the per-client limit.
+                var config = ConfigLoader.LoadNodeConfig(node.ConfigPath) with { ApiRequestsPerSecond = 1_000_000 };
+                File.WriteAllText(node.ConfigPath, JsonSerializer.Serialize(config, ConfigLoader.JsonOptions));
+            }
+
+            foreach (var node in nodes)
+            {
+                processes.Add(DevnetCommand.StartNode(node, Path.Combine(Path.GetDirectoryName(node.ConfigPath)!, "node.log")));
+            }
+
+            return new LocalNetwork(directory, nodes, processes);
+        }
+        catch
+        {
+            foreach (var p in processes)
+            {
+                p.Kill(entireProcessTree: true);
+                p.Dispose();
+            }
+
+            TryDelete(directory);
+            throw;
+        }
+    }
+
+    /// <summary>The log of a validator that exited early, for the error message.</summary>
+    public string? DeadNodeReport()
+    {
+        for (var i = 0; i < _processes.Count; i++)
+        {
+            if (_processes[i].HasExited)
+            {
+                var log = Path.Combine(Path.GetDirectoryName(Nodes[i].ConfigPath)!, "node.log");
+                var tail = File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(10)) : "(no log)";
+                return $"{Nodes[i].Name} exited with code {_processes[i].ExitCode}:\n{tail}";
+            }
+        }
+
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _processes.Where(p => !p.HasExited))
+        {
+            _ = SendSignal(p.Id, 15);
+        }
+
+        using var grace = new CancellationTokenSource(StopGrace);
+        foreach (var p in _processes)
+        {
+            try
+            {
+                await p.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            p.Dispose();
+        }
+
+        TryDelete(_directory);
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"fairway bench: could not delete {directory}: {e.Message}");
+        }
+    }
+
+    /// <summary>A base port such that the p2p ports and the API ports (100 above) of every validator are free now.</summary>
+    private static int FreeBasePort(int validators)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var basePort = Random.Shared.Next(20_000, 60_000);
+            var ports = Enumerable.Range(basePort, validators).Concat(Enumerable.Range(basePort + NetworkGenerator.ApiPortOffset, validators));
+            if (ports.All(IsFree))
+            {
+                return basePort;
+            }
+        }
+
+        throw new IOException("found no free loopback ports for the validators");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+}

@@ -1,0 +1,206 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Fairway.Cli.Bench;
+
+namespace Fairway.Cli.Commands;
+
+/// <summary>
+/// <c>fairway bench</c>: open-loop load against a fresh local network of validator processes (or one validator, the
+/// centralized baseline), or against a running network with <c>--url</c>; reports throughput and latency per rate.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var validators = new Option<int>("--validators") { Description = "validators in the local network (1..16)", DefaultValueFactory = _ => 4 };
+        var centralized = new Option<bool>("--centralized") { Description = "run ONE validator: the centralized-sequencer baseline" };
+        var url = new Option<string?>("--url") { Description = "API URL(s) of a running network, comma-separated; no local network is started" };
+        var txBytes = new Option<int>("--tx-bytes") { Description = "payload bytes per transaction (1..131072)", DefaultValueFactory = _ => 512 };
+        var rates = new Option<string>("--rates") { Description = "offered rates in tx/s, comma-separated, run in order", DefaultValueFactory = _ => "5000,10000,20000,40000,80000" };
+        var seconds = new Option<int>("--seconds") { Description = "measurement window per rate (1..3600)", DefaultValueFactory = _ => 20 };
+        var json = new Option<bool>("--json") { Description = "print one JSON object" };
+        var output = new Option<string?>("--out") { Description = "directory for bench.md, latency.svg and bench.json" };
+        var command = new Command("bench", "measure throughput and latency under open-loop load")
+        {
+            validators, centralized, url, txBytes, rates, seconds, json, output,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var isCentralized = result.GetValue(centralized);
+            var urlText = result.GetValue(url);
+            var validatorCount = isCentralized ? 1 : result.GetValue(validators);
+            var bytes = result.GetValue(txBytes);
+            var window = result.GetValue(seconds);
+            var error = Validate(result.GetValue(rates)!, window, bytes, validatorCount, isCentralized, urlText, out var rateList);
+            if (error is not null)
+            {
+                Console.Error.WriteLine($"fairway bench: {error}");
+                return 2;
+            }
+
+            if (bytes < 16)
+            {
+                Console.Error.WriteLine("fairway bench: note: payloads under 16 bytes cannot carry the full counter and nonce; transactions may repeat");
+            }
+
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var interrupted = false;
+            void Interrupt(PosixSignalContext c)
+            {
+                c.Cancel = true;
+                interrupted = true;
+                cancel.Cancel();
+            }
+
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+
+            List<BenchResult> results;
+            try
+            {
+                results = urlText is not null
+                    ? await RunRemoteAsync(urlText, bytes, window, rateList, cancel.Token).ConfigureAwait(false)
+                    : await RunLocalAsync(isCentralized, validatorCount, bytes, window, rateList, () => interrupted || ct.IsCancellationRequested, cancel.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("fairway bench: interrupted; validators stopped");
+                return 130;
+            }
+            catch (Exception e) when (e is HttpRequestException or TimeoutException or InvalidOperationException or IOException or UriFormatException or JsonException or ArgumentException)
+            {
+                Console.Error.WriteLine($"fairway bench: {e.Message}");
+                return 1;
+            }
+
+            if (result.GetValue(output) is { } dir)
+            {
+                WriteFiles(dir, results);
+            }
+
+            Console.Write(result.GetValue(json) ? BenchReport.Json(results) + Environment.NewLine : BenchReport.Table(results));
+            return 0;
+        });
+        return command;
+    }
+
+    internal static string? Validate(string ratesText, int seconds, int txBytes, int validators, bool centralized, string? url, out List<double> rates)
+    {
+        rates = [];
+        foreach (var part in ratesText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) || !double.IsFinite(rate) || rate <= 0 || rate > 10_000_000)
+            {
+                return $"--rates: \"{part}\" is not a positive rate in tx/s (at most 10000000)";
+            }
+
+            rates.Add(rate);
+        }
+
+        if (rates.Count == 0)
+        {
+            return "--rates: give at least one rate, e.g. --rates 5000,10000";
+        }
+
+        if (seconds is < 1 or > 3600)
+        {
+            return "--seconds must be between 1 and 3600";
+        }
+
+        if (txBytes is < 1 or > 131_072)
+        {
+            return "--tx-bytes must be between 1 and 131072";
+        }
+
+        if (validators is < 1 or > 16)
+        {
+            return "--validators must be between 1 and 16";
+        }
+
+        if (rates.Any(r => r * seconds > 100_000_000))
+        {
+            return "--rates x --seconds: at most 100000000 transactions per rate";
+        }
+
+        if (centralized && url is not null)
+        {
+            return "--centralized starts its own validator; it cannot be combined with --url";
+        }
+
+        return null;
+    }
+
+    private static async Task<List<BenchResult>> RunLocalAsync(bool centralized, int validators, int txBytes, int seconds, List<double> rates, Func<bool> interrupted, CancellationToken ct)
+    {
+        Console.Error.WriteLine($"fairway bench: starting {validators} validator process(es)");
+        var network = LocalNetwork.Start(validators);
+        try
+        {
+            var apis = network.Nodes.Select(n => new Uri(n.ApiUrl)).ToList();
+            var height = await BenchRunner.WaitReadyAsync(apis, TimeSpan.FromSeconds(60), network.DeadNodeReport, ct).ConfigureAwait(false);
+            Console.Error.WriteLine($"fairway bench: network up at height {height}");
+            var runner = new BenchRunner(apis, network.ProcessIds, centralized ? "centralized" : "decentralized", validators, txBytes);
+            return await runner.RunAsync(rates, seconds, height, r => Progress(r), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // After Ctrl-C the process has only a couple of seconds left: stop quickly.
+            network.StopGrace = interrupted() ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
+            await network.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<List<BenchResult>> RunRemoteAsync(string urlText, int txBytes, int seconds, List<double> rates, CancellationToken ct)
+    {
+        var apis = urlText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(u => new Uri(u)).ToList();
+        if (apis.Count == 0)
+        {
+            throw new ArgumentException("--url: give at least one API URL");
+        }
+
+        var height = await BenchRunner.WaitReadyAsync(apis, TimeSpan.FromSeconds(10), null, ct).ConfigureAwait(false);
+        var validatorCount = apis.Count;
+        using (var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) })
+        {
+            using var set = JsonDocument.Parse(await client.GetStringAsync(new Uri(apis[0], "/v1/node/validators"), ct).ConfigureAwait(false));
+            validatorCount = set.RootElement.GetProperty("validators").GetArrayLength();
+        }
+
+        var runner = new BenchRunner(apis, null, validatorCount > 1 ? "decentralized" : "centralized", validatorCount, txBytes);
+        return await runner.RunAsync(rates, seconds, height, r => Progress(r), ct).ConfigureAwait(false);
+    }
+
+    private static void Progress(BenchResult r) =>
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"fairway bench:   offered {r.OfferedTps:0} accepted {r.AcceptedTps:0} committed {r.CommittedTps:0} tx/s, firm p50 {r.Firm.P50Ms:0} p99 {r.Firm.P99Ms:0} ms, uncommitted {r.Uncommitted}"));
+
+    /// <summary>Writes bench.json, bench.md and latency.svg; runs of other modes already in bench.json are kept, so
+    /// running both modes into one directory draws both lines.</summary>
+    private static void WriteFiles(string dir, List<BenchResult> results)
+    {
+        Directory.CreateDirectory(dir);
+        var jsonPath = Path.Combine(dir, "bench.json");
+        var all = new List<BenchResult>();
+        if (File.Exists(jsonPath))
+        {
+            try
+            {
+                var keys = results.Select(r => (r.Mode, r.Validators)).ToHashSet();
+                all.AddRange(BenchReport.ParseJson(File.ReadAllText(jsonPath)).Where(r => !keys.Contains((r.Mode, r.Validators))));
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"fairway bench: ignoring unreadable {jsonPath}: {e.Message}");
+            }
+        }
+
+        all.AddRange(results);
+        File.WriteAllText(jsonPath, BenchReport.Json(all));
+        File.WriteAllText(Path.Combine(dir, "bench.md"), BenchReport.Markdown(all));
+        File.WriteAllText(Path.Combine(dir, "latency.svg"), BenchReport.Svg(all));
+        Console.Error.WriteLine($"fairway bench: wrote {Path.Combine(dir, "bench.md")} and {Path.Combine(dir, "latency.svg")}");
+    }
+}
