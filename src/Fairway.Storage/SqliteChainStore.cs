@@ -30,9 +30,18 @@ public sealed class SqliteChainStore : IChainStore
     private bool _disposed;
     private bool _unsynced;
 
-    public SqliteChainStore(string databasePath)
+    private readonly bool _storeTransactions;
+
+    /// <param name="databasePath">The SQLite file; created if missing.</param>
+    /// <param name="storeTransactions">
+    /// Keep each committed transaction as a row too (for <see cref="TryFindTransaction"/> and the transactions of
+    /// <see cref="GetCommitted"/>). A validator whose query index holds them passes false: the transactions are already in
+    /// the stored batches, and writing each one a second time was the largest cost of a commit.
+    /// </param>
+    public SqliteChainStore(string databasePath, bool storeTransactions = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        _storeTransactions = storeTransactions;
         var fullPath = Path.GetFullPath(databasePath);
         var directory = Path.GetDirectoryName(fullPath)!;
         Directory.CreateDirectory(directory);
@@ -160,7 +169,7 @@ public sealed class SqliteChainStore : IChainStore
                 _insertCommitted.ExecuteNonQuery();
 
                 _insertTransaction.Parameters["$height"].Value = ToDb(block.Height);
-                for (var i = 0; i < transactions.Length; i++)
+                for (var i = 0; _storeTransactions && i < transactions.Length; i++)
                 {
                     var tx = transactions[i];
                     _insertTransaction.Parameters["$idx"].Value = i;

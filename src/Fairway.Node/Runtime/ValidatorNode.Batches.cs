@@ -21,7 +21,7 @@ public sealed partial class ValidatorNode
         while (_mempool.Count > 0)
         {
             var batch = new Batch(_identity.ChainId, (ushort)_identity.Index, ++_batchSequence, _mempool.TakeBatch());
-            _chain.PutBatch(batch);
+            _batchWriter!.Enqueue(batch);
             _batches.Add(batch);
             _tracker.OnBatch(batch);
             Metrics.OnBatchCreated();
@@ -45,7 +45,7 @@ public sealed partial class ValidatorNode
 
         if (_batches.Add(batch))
         {
-            _chain.PutBatch(batch);
+            _batchWriter!.Enqueue(batch);
             _tracker.OnBatch(batch);
         }
 
@@ -57,7 +57,9 @@ public sealed partial class ValidatorNode
 
     private void AnswerBatchRequest(int peer, BatchRequestFrame request)
     {
+        // Stay well under the peer's frame limit: a response that does not fit would be dropped and the peer would stall.
         var found = new List<Batch>();
+        long bytes = 0;
         foreach (var digest in request.Digests)
         {
             if (found.Count >= WireFrame.BatchesPerResponseMax)
@@ -67,7 +69,14 @@ public sealed partial class ValidatorNode
 
             if (TryFindBatch(digest, out var batch))
             {
+                var size = batch.Transactions.Sum(t => (long)t.EncodedSize) + 64;
+                if (found.Count > 0 && bytes + size > Core.Chain.Limits.FrameBytesMax / 2)
+                {
+                    break;
+                }
+
                 found.Add(batch);
+                bytes += size;
             }
         }
 
@@ -85,7 +94,7 @@ public sealed partial class ValidatorNode
             if (batch.ChainId == _identity.ChainId && _batchRequestedAt.Remove(batch.Digest))
             {
                 _fetchedBatches[batch.Digest] = batch;
-                _chain.PutBatch(batch);
+                _batchWriter!.Enqueue(batch);
             }
         }
 
@@ -117,13 +126,14 @@ public sealed partial class ValidatorNode
                 return;
             }
 
-            var transactions = OrderTransactions(block);
             var batches = block.BatchDigests.Select(d => TryFindBatch(d, out var b) ? b : throw new InvalidOperationException("batch vanished")).ToList();
+            var transactions = OrderTransactions(batches);
             var committed = new CommittedBlock(block, next.Certificate, transactions);
+            // A committed block's batches must be on disk before the commit is: a restart rebuilds from them.
+            _batchWriter!.Drain();
             _chain.PutBlock(block);
             _chain.AppendCommitted(committed);
-            _query.Index(committed, batches);
-            SignalIndexed();
+            _indexWriter!.Enqueue((committed, batches));
             _batches.MarkCommitted(block.BatchDigests);
             foreach (var digest in block.BatchDigests)
             {
@@ -142,13 +152,12 @@ public sealed partial class ValidatorNode
     /// recompute it from the block's batches alone (its proofs depend on that). The same transaction committed in two
     /// blocks appears in both: rollups protect themselves against replays, as with any sequencer.
     /// </summary>
-    private List<Transaction> OrderTransactions(Block block)
+    private static List<Transaction> OrderTransactions(IReadOnlyList<Batch> batchesInBlockOrder)
     {
         var ordered = new List<Transaction>();
         var seen = new HashSet<Hash>();
-        foreach (var digest in block.BatchDigests)
+        foreach (var batch in batchesInBlockOrder)
         {
-            TryFindBatch(digest, out var batch);
             foreach (var tx in batch.Transactions)
             {
                 if (seen.Add(tx.Hash))
@@ -166,9 +175,9 @@ public sealed partial class ValidatorNode
     {
         for (var height = _query.IndexedHeight + 1; height <= _chain.CommittedHeight; height++)
         {
-            var committed = _chain.GetCommitted(height)!;
-            var batches = committed.Block.BatchDigests.Select(d => _chain.TryGetBatch(d, out var b) ? b : throw new InvalidOperationException($"batch {d} of committed height {height} is missing from the chain store")).ToList();
-            _query.Index(committed, batches);
+            var stored = _chain.GetCommitted(height)!;
+            var batches = stored.Block.BatchDigests.Select(d => _chain.TryGetBatch(d, out var b) ? b : throw new InvalidOperationException($"batch {d} of committed height {height} is missing from the chain store")).ToList();
+            _query.Index(stored with { Transactions = OrderTransactions(batches) }, batches);
         }
     }
 

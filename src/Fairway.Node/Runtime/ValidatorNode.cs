@@ -44,6 +44,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private readonly Dictionary<Hash, Batch> _fetchedBatches = [];
     private readonly Dictionary<Hash, long> _batchRequestedAt = [];
 
+    private BackgroundWriter<Batch>? _batchWriter;
+    private BackgroundWriter<(CommittedBlock Committed, IReadOnlyList<Batch> Batches)>? _indexWriter;
     private ConsensusCore? _core;
     private SignedLog? _signedLog;
     private int _tickQueued;
@@ -175,6 +177,12 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         LogStarting(_log, _identity.Config.Validator, _identity.Index, _chain.CommittedHeight, _core.Safety.LastVotedRound);
 
         CatchUpQueryIndex();
+        _batchWriter = new BackgroundWriter<Batch>("batch store", 1_024, _chain.PutBatch, _log);
+        _indexWriter = new BackgroundWriter<(CommittedBlock, IReadOnlyList<Batch>)>("query index", 1_024, item =>
+        {
+            _query.Index(item.Item1, item.Item2);
+            SignalIndexed();
+        }, _log);
         await _transport.StartAsync(stoppingToken).ConfigureAwait(false);
         Carry(_core.Start());
         var ticker = RunTicker(TimeSpan.FromMilliseconds(genesis.TickMs), stoppingToken);
@@ -192,6 +200,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         {
             await ticker.ConfigureAwait(false);
             await _transport.DisposeAsync().ConfigureAwait(false);
+            await _batchWriter.DisposeAsync().ConfigureAwait(false);
+            await _indexWriter.DisposeAsync().ConfigureAwait(false);
             _signedLog.Dispose();
             LogStopped(_log, _identity.Config.Validator, _chain.CommittedHeight);
         }
