@@ -49,7 +49,7 @@ public static class ApiJson
         };
     }
 
-    public static object Namespace(CommittedBlock committed, IReadOnlyList<Batch> batches, IReadOnlyList<IndexedTransaction> transactions, ulong @namespace)
+    public static object Namespace(CommittedBlock committed, Core.Proofs.BlockProofBuilder proofs, IReadOnlyList<IndexedTransaction> transactions, ulong @namespace)
     {
         ArgumentNullException.ThrowIfNull(committed);
         ArgumentNullException.ThrowIfNull(transactions);
@@ -60,7 +60,7 @@ public static class ApiJson
             hash = block.Hash.ToHex(),
             @namespace,
             transactions = transactions.Select(t => Transaction(t.Transaction)).ToList(),
-            proof = ProofJson.Namespace(block, batches, @namespace),
+            proof = Convert.ToBase64String(Canonical.Encode(proofs.ForNamespace(@namespace))),
             header = Convert.ToBase64String(Canonical.Encode(block)),
             qc = Convert.ToBase64String(Canonical.Encode(committed.Certificate)),
         };

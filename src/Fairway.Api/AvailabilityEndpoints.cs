@@ -30,10 +30,9 @@ internal static class AvailabilityEndpoints
     /// <summary>The namespace JSON for one height, or null when the height is not committed yet.</summary>
     internal static object? NamespaceAt(IValidatorApi node, ulong height, ulong ns)
     {
-        var committed = node.Query.GetBlock(height);
-        var batches = node.Query.GetBatches(height);
-        var transactions = node.Query.GetNamespaceTransactions(height, ns);
-        return committed is null || batches is null || transactions is null ? null : ApiJson.Namespace(committed, batches, transactions, ns);
+        var cached = node.Blocks.Get(height);
+        var transactions = cached is null ? null : node.Query.GetNamespaceTransactions(height, ns);
+        return cached is null || transactions is null ? null : ApiJson.Namespace(cached.Committed, cached.Proofs, transactions, ns);
     }
 
     private static IResult GetNamespace(IValidatorApi node, string heightText, string nsText)

@@ -16,6 +16,9 @@ public interface IValidatorApi
     /// <summary>The committed chain as indexed for queries.</summary>
     IQueryStore Query { get; }
 
+    /// <summary>Recent blocks with decoded batches and proof trees, shared by all readers.</summary>
+    BlockCache Blocks { get; }
+
     TransactionStatus? GetStatus(Hash transactionHash);
 
     Hash ChainId { get; }

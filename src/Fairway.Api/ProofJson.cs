@@ -8,9 +8,6 @@ namespace Fairway.Api;
 /// <summary>Proofs as base64 of their canonical encoding, built from the block's batches.</summary>
 internal static class ProofJson
 {
-    public static string Namespace(Block block, IReadOnlyList<Batch> batches, ulong @namespace) =>
-        Convert.ToBase64String(Canonical.Encode(NamespaceProof.Build(block, batches, @namespace)));
-
     public static string? Transaction(Block block, IReadOnlyList<Batch> batches, Hash transaction) =>
         TransactionProof.Build(block, batches, transaction) is { } proof ? Convert.ToBase64String(Canonical.Encode(proof)) : null;
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Fairway.Node.Runtime;
 
 /// <summary>
-/// Runs writes that nothing waits for (peers' batches into the chain store, committed blocks into the query index) on
+/// Runs writes that nothing on the consensus loop waits for (batches, commits, the query index) on
 /// their own task, in order, so the consensus loop does not stall behind them. Bounded: when the writer falls far
 /// behind, the loop waits for it rather than letting memory grow.
 /// </summary>
@@ -14,9 +14,6 @@ internal sealed partial class BackgroundWriter<T> : IAsyncDisposable
     private readonly Task _worker;
     private readonly ILogger _log;
     private readonly string _name;
-    private readonly object _progress = new();
-    private long _enqueued;
-    private long _written;
 
     public BackgroundWriter(string name, int capacity, Action<T> write, ILogger log)
     {
@@ -28,11 +25,6 @@ internal sealed partial class BackgroundWriter<T> : IAsyncDisposable
             await foreach (var item in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 write(item);
-                lock (_progress)
-                {
-                    _written++;
-                    Monitor.PulseAll(_progress);
-                }
             }
         });
     }
@@ -46,32 +38,9 @@ internal sealed partial class BackgroundWriter<T> : IAsyncDisposable
             throw new InvalidOperationException($"the {_name} writer failed", _worker.Exception);
         }
 
-        lock (_progress)
-        {
-            _enqueued++;
-        }
-
         if (!_queue.Writer.TryWrite(item))
         {
             _queue.Writer.WriteAsync(item).AsTask().GetAwaiter().GetResult();
-        }
-    }
-
-    /// <summary>Waits until everything enqueued so far is written (for writes something else must not overtake).</summary>
-    public void Drain()
-    {
-        lock (_progress)
-        {
-            var target = _enqueued;
-            while (_written < target)
-            {
-                if (_worker.IsCompleted)
-                {
-                    throw new InvalidOperationException($"the {_name} writer stopped", _worker.Exception);
-                }
-
-                Monitor.Wait(_progress, TimeSpan.FromMilliseconds(100));
-            }
         }
     }
 

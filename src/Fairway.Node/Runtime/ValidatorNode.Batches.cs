@@ -21,7 +21,7 @@ public sealed partial class ValidatorNode
         while (_mempool.Count > 0)
         {
             var batch = new Batch(_identity.ChainId, (ushort)_identity.Index, ++_batchSequence, _mempool.TakeBatch());
-            _batchWriter!.Enqueue(batch);
+            _diskWriter!.Enqueue(() => _chain.PutBatch(batch));
             _batches.Add(batch);
             _tracker.OnBatch(batch);
             Metrics.OnBatchCreated();
@@ -45,7 +45,7 @@ public sealed partial class ValidatorNode
 
         if (_batches.Add(batch))
         {
-            _batchWriter!.Enqueue(batch);
+            _diskWriter!.Enqueue(() => _chain.PutBatch(batch));
             _tracker.OnBatch(batch);
         }
 
@@ -94,7 +94,7 @@ public sealed partial class ValidatorNode
             if (batch.ChainId == _identity.ChainId && _batchRequestedAt.Remove(batch.Digest))
             {
                 _fetchedBatches[batch.Digest] = batch;
-                _batchWriter!.Enqueue(batch);
+                _diskWriter!.Enqueue(() => _chain.PutBatch(batch));
             }
         }
 
@@ -113,7 +113,7 @@ public sealed partial class ValidatorNode
         while (_pendingCommits.TryPeek(out var next))
         {
             var block = next.Block;
-            if (block.Height <= _chain.CommittedHeight)
+            if (block.Height <= _committedHeight)
             {
                 _pendingCommits.Dequeue();
                 continue;
@@ -129,11 +129,16 @@ public sealed partial class ValidatorNode
             var batches = block.BatchDigests.Select(d => TryFindBatch(d, out var b) ? b : throw new InvalidOperationException("batch vanished")).ToList();
             var transactions = OrderTransactions(batches);
             var committed = new CommittedBlock(block, next.Certificate, transactions);
-            // A committed block's batches must be on disk before the commit is: a restart rebuilds from them.
-            _batchWriter!.Drain();
             _chain.PutBlock(block);
-            _chain.AppendCommitted(committed);
-            _indexWriter!.Enqueue((committed, batches));
+            _committedHeight = block.Height;
+            // Queued behind the block's batches, so a commit never reaches the disk before the batches it orders (a restart
+            // rebuilds from them), and ahead of its indexing, so the API never shows what the disk has not got.
+            _diskWriter!.Enqueue(() =>
+            {
+                _chain.AppendCommitted(committed);
+                _query.Index(committed, batches);
+                SignalIndexed();
+            });
             _batches.MarkCommitted(block.BatchDigests);
             foreach (var digest in block.BatchDigests)
             {

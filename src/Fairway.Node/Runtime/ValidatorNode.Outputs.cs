@@ -78,7 +78,7 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        var work = _batches.UnproposedCount > 0 || _highestNonEmptyHeight > _chain.CommittedHeight;
+        var work = _batches.UnproposedCount > 0 || _highestNonEmptyHeight > _committedHeight;
         if (!work && NowMs - _payloadRequestedAtMs < _identity.Config.EmptyBlockDelayMs)
         {
             return;

@@ -44,8 +44,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private readonly Dictionary<Hash, Batch> _fetchedBatches = [];
     private readonly Dictionary<Hash, long> _batchRequestedAt = [];
 
-    private BackgroundWriter<Batch>? _batchWriter;
-    private BackgroundWriter<(CommittedBlock Committed, IReadOnlyList<Batch> Batches)>? _indexWriter;
+    /// <summary>Disk writes nothing on the loop waits for, in order: batches, then the commits that order them, then the index.</summary>
+    private BackgroundWriter<Action>? _diskWriter;
+    private ulong _committedHeight;
     private ConsensusCore? _core;
     private SignedLog? _signedLog;
     private int _tickQueued;
@@ -69,6 +70,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _identity = identity ?? throw new ArgumentNullException(nameof(identity));
         _chain = chain ?? throw new ArgumentNullException(nameof(chain));
         _query = query ?? throw new ArgumentNullException(nameof(query));
+        Blocks = new BlockCache(query);
         _safety = safety ?? throw new ArgumentNullException(nameof(safety));
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
         _time = time ?? throw new ArgumentNullException(nameof(time));
@@ -91,6 +93,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     public ApiLimits Limits { get; }
 
     public IQueryStore Query => _query;
+
+    public BlockCache Blocks { get; }
 
     public Hash ChainId => _identity.ChainId;
 
@@ -177,12 +181,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         LogStarting(_log, _identity.Config.Validator, _identity.Index, _chain.CommittedHeight, _core.Safety.LastVotedRound);
 
         CatchUpQueryIndex();
-        _batchWriter = new BackgroundWriter<Batch>("batch store", 1_024, _chain.PutBatch, _log);
-        _indexWriter = new BackgroundWriter<(CommittedBlock, IReadOnlyList<Batch>)>("query index", 1_024, item =>
-        {
-            _query.Index(item.Item1, item.Item2);
-            SignalIndexed();
-        }, _log);
+        _committedHeight = _chain.CommittedHeight;
+        _diskWriter = new BackgroundWriter<Action>("disk", 4_096, write => write(), _log);
         await _transport.StartAsync(stoppingToken).ConfigureAwait(false);
         Carry(_core.Start());
         var ticker = RunTicker(TimeSpan.FromMilliseconds(genesis.TickMs), stoppingToken);
@@ -200,8 +200,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         {
             await ticker.ConfigureAwait(false);
             await _transport.DisposeAsync().ConfigureAwait(false);
-            await _batchWriter.DisposeAsync().ConfigureAwait(false);
-            await _indexWriter.DisposeAsync().ConfigureAwait(false);
+            await _diskWriter.DisposeAsync().ConfigureAwait(false);
             _signedLog.Dispose();
             LogStopped(_log, _identity.Config.Validator, _chain.CommittedHeight);
         }
