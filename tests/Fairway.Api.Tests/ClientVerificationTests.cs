@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fairway.Client;
@@ -77,7 +78,13 @@ public sealed class ClientVerificationTests(SqliteNodeFixture node) : IClassFixt
                 json["qc"] = Convert.ToBase64String(qcBytes);
                 break;
             case "qc of another block":
-                var other = await node.Http.GetStringAsync(new Uri(node.BaseUrl, $"/v1/availability/header/{height - 1}"));
+                var otherHeight = height > 1 ? height - 1 : height + 1;
+                while (await node.Http.GetFromJsonAsync<ulong>(new Uri(node.BaseUrl, "/v1/node/block-height")) < otherHeight)
+                {
+                    await Task.Delay(20);
+                }
+
+                var other = await node.Http.GetStringAsync(new Uri(node.BaseUrl, $"/v1/availability/header/{otherHeight}"));
                 json["qc"] = JsonNode.Parse(other)!["qc"]!.GetValue<string>();
                 break;
             case "other height":

@@ -281,6 +281,11 @@ internal sealed class TestCluster : IAsyncDisposable
         }
 
         _http.Dispose();
+        if (Environment.GetEnvironmentVariable("FAIRWAY_KEEP_TEST_DIRS") == "1")
+        {
+            return;
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

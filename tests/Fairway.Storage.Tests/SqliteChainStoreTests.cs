@@ -60,6 +60,26 @@ public sealed class SqliteChainStoreTests : ChainStoreContract
     }
 
     [Fact]
+    public void A_store_without_transaction_rows_reopens_and_returns_blocks_with_empty_lists()
+    {
+        var chain = new TestChain(3, 4);
+        var path = _directory.File("lean.db");
+        using (var lean = new SqliteChainStore(path, storeTransactions: false))
+        {
+            lean.AppendCommitted(chain.At(1));
+            lean.AppendCommitted(chain.At(2));
+        }
+
+        using var reopened = new SqliteChainStore(path, storeTransactions: false);
+        var committed = reopened.GetCommitted(2);
+
+        Assert.Equal(2UL, reopened.CommittedHeight);
+        Assert.Equal(chain.At(2).Block.Hash, committed!.Block.Hash);
+        Assert.Empty(committed.Transactions);
+        Assert.False(reopened.TryFindTransaction(chain.At(1).Transactions[0].Hash, out _, out _));
+    }
+
+    [Fact]
     public void A_new_database_uses_the_write_ahead_log()
     {
         Store.AppendCommitted(new TestChain(1, 1).At(1));
