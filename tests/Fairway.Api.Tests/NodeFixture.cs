@@ -26,6 +26,8 @@ public abstract class NodeFixture : IAsyncLifetime
 
     protected virtual int RequestsPerSecond => 2_000;
 
+    protected virtual ulong StreamLagHeightsMax => 100_000;
+
     /// <summary>The <c>query</c> section of the config, or null for the embedded SQLite default.</summary>
     protected abstract JsonObject? QueryConfig();
 
@@ -34,6 +36,7 @@ public abstract class NodeFixture : IAsyncLifetime
         var node = NetworkGenerator.Generate(Directory, 1, FreePortPair()).Nodes[0];
         var config = JsonNode.Parse(await File.ReadAllTextAsync(node.ConfigPath))!.AsObject();
         config["api_requests_per_second"] = RequestsPerSecond;
+        config["stream_lag_heights_max"] = StreamLagHeightsMax;
         if (QueryConfig() is { } query)
         {
             config["query"] = query;

@@ -130,6 +130,7 @@ public static class ConfigLoader
         Require(c.PayloadBytesMax is >= 1 and <= Core.Chain.Limits.TransactionPayloadBytesMax, path, "payload_bytes_max", $"must be between 1 and {Core.Chain.Limits.TransactionPayloadBytesMax}");
         Require(c.EmptyBlockDelayMs is >= 0 and <= 60_000, path, "empty_block_delay_ms", "must be between 0 and 60000");
         Require(c.ApiRequestsPerSecond is >= 1 and <= 10_000_000, path, "api_requests_per_second", "must be between 1 and 10000000");
+        Require(c.StreamLagHeightsMax is >= 1 and <= 100_000_000, path, "stream_lag_heights_max", "must be between 1 and 100000000");
     }
 
     private static JsonObject ReadObject(string path)

@@ -46,6 +46,10 @@ public sealed record NodeConfig
     [JsonPropertyName("api_requests_per_second")]
     public int ApiRequestsPerSecond { get; init; } = 2_000;
 
+    /// <summary>A stream subscriber further behind the committed chain than this many heights is disconnected.</summary>
+    [JsonPropertyName("stream_lag_heights_max")]
+    public ulong StreamLagHeightsMax { get; init; } = 100_000;
+
     [JsonPropertyName("query")]
     public QueryConfig Query { get; init; } = new();
 }

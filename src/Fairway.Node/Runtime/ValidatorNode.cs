@@ -84,7 +84,12 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         };
         _mempool = new Mempool(options);
         _batches = new BatchPool(options);
-        Limits = new ApiLimits { PayloadBytesMax = config.PayloadBytesMax, RequestsPerSecondPerClient = config.ApiRequestsPerSecond };
+        Limits = new ApiLimits
+        {
+            PayloadBytesMax = config.PayloadBytesMax,
+            RequestsPerSecondPerClient = config.ApiRequestsPerSecond,
+            StreamLagHeightsMax = config.StreamLagHeightsMax,
+        };
         _transport.FrameReceived += OnFrame;
     }
 
