@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Fairway.Core.Chain;
 using Fairway.Core.Encoding;
+using Fairway.Core.Proofs;
 using Fairway.Storage;
 using Fairway.Storage.Query;
 
@@ -11,80 +13,67 @@ namespace Fairway.Api;
 /// </summary>
 public static class ApiJson
 {
-    public static object Header(CommittedBlock committed)
+    /// <summary>A committed block's header fields with the canonical header and its QC; every block-shaped answer starts here.</summary>
+    public static JsonObject Header(CommittedBlock committed)
     {
         ArgumentNullException.ThrowIfNull(committed);
         var block = committed.Block;
-        return new
+        return new JsonObject
         {
-            height = block.Height,
-            hash = block.Hash.ToHex(),
-            parent = block.ParentHash.ToHex(),
-            round = block.Round,
-            author = block.Author,
-            timestamp_ms = block.TimestampMs,
-            header = Convert.ToBase64String(Canonical.Encode(block)),
-            qc = Convert.ToBase64String(Canonical.Encode(committed.Certificate)),
+            ["height"] = block.Height,
+            ["hash"] = block.Hash.ToHex(),
+            ["parent"] = block.ParentHash.ToHex(),
+            ["round"] = block.Round,
+            ["author"] = block.Author,
+            ["timestamp_ms"] = block.TimestampMs,
+            ["header"] = Base64(block),
+            ["qc"] = Base64(committed.Certificate),
         };
     }
 
-    public static object Block(CommittedBlock committed)
+    public static JsonObject Block(CommittedBlock committed)
     {
-        ArgumentNullException.ThrowIfNull(committed);
-        var block = committed.Block;
-        return new
-        {
-            height = block.Height,
-            hash = block.Hash.ToHex(),
-            parent = block.ParentHash.ToHex(),
-            round = block.Round,
-            author = block.Author,
-            timestamp_ms = block.TimestampMs,
-            header = Convert.ToBase64String(Canonical.Encode(block)),
-            qc = Convert.ToBase64String(Canonical.Encode(committed.Certificate)),
-            namespaces = committed.Transactions.Select(t => t.Namespace).Distinct().Order().ToList(),
-            batches = block.BatchDigests.Count,
-            transactions = committed.Transactions.Count,
-            size = committed.Transactions.Sum(t => (long)t.Payload.Length),
-        };
+        var json = Header(committed);
+        json["namespaces"] = new JsonArray(committed.Transactions.Select(t => t.Namespace).Distinct().Order().Select(ns => (JsonNode)ns).ToArray());
+        json["batches"] = committed.Block.BatchDigests.Count;
+        json["transactions"] = committed.Transactions.Count;
+        json["size"] = committed.Transactions.Sum(t => (long)t.Payload.Length);
+        return json;
     }
 
-    public static object Namespace(CommittedBlock committed, Core.Proofs.BlockProofBuilder proofs, IReadOnlyList<IndexedTransaction> transactions, ulong @namespace)
+    public static JsonObject Namespace(CommittedBlock committed, BlockProofBuilder proofs, IReadOnlyList<IndexedTransaction> transactions, ulong @namespace)
     {
-        ArgumentNullException.ThrowIfNull(committed);
+        ArgumentNullException.ThrowIfNull(proofs);
         ArgumentNullException.ThrowIfNull(transactions);
-        var block = committed.Block;
-        return new
-        {
-            height = block.Height,
-            hash = block.Hash.ToHex(),
-            @namespace,
-            transactions = transactions.Select(t => Transaction(t.Transaction)).ToList(),
-            proof = Convert.ToBase64String(Canonical.Encode(proofs.ForNamespace(@namespace))),
-            header = Convert.ToBase64String(Canonical.Encode(block)),
-            qc = Convert.ToBase64String(Canonical.Encode(committed.Certificate)),
-        };
+        var json = Header(committed);
+        json["namespace"] = @namespace;
+        json["transactions"] = new JsonArray(transactions.Select(t => (JsonNode)Transaction(t.Transaction)).ToArray());
+        json["proof"] = Base64(proofs.ForNamespace(@namespace));
+        return json;
     }
 
-    public static object Transaction(Transaction transaction)
+    public static JsonObject Transaction(Transaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        return new { hash = transaction.Hash.ToHex(), payload = Convert.ToBase64String(transaction.Payload.Span) };
+        return new JsonObject { ["hash"] = transaction.Hash.ToHex(), ["payload"] = Convert.ToBase64String(transaction.Payload.Span) };
     }
 
-    public static object TransactionWithProof(IndexedTransaction found, CommittedBlock committed, IReadOnlyList<Batch> batches)
+    public static JsonObject TransactionWithProof(IndexedTransaction found, CommittedBlock committed, BlockProofBuilder proofs)
     {
         ArgumentNullException.ThrowIfNull(found);
-        ArgumentNullException.ThrowIfNull(committed);
+        ArgumentNullException.ThrowIfNull(proofs);
         var tx = found.Transaction;
-        return new
+        var transaction = Transaction(tx);
+        transaction["namespace"] = tx.Namespace;
+        var header = Header(committed);
+        return new JsonObject
         {
-            transaction = new { hash = tx.Hash.ToHex(), @namespace = tx.Namespace, payload = Convert.ToBase64String(tx.Payload.Span) },
-            height = found.Height,
-            index = found.Index,
-            proof = ProofJson.Transaction(committed.Block, batches, tx.Hash),
-            header = Convert.ToBase64String(Canonical.Encode(committed.Block)),
-            qc = Convert.ToBase64String(Canonical.Encode(committed.Certificate)),
+            ["transaction"] = transaction,
+            ["height"] = found.Height,
+            ["index"] = found.Index,
+            ["proof"] = proofs.ForTransaction(tx.Hash) is { } proof ? Base64(proof) : null,
+            ["header"] = header["header"]!.DeepClone(),
+            ["qc"] = header["qc"]!.DeepClone(),
         };
     }
 
@@ -100,4 +89,6 @@ public static class ApiJson
                 : null,
         };
     }
+
+    private static string Base64(ICanonical value) => Convert.ToBase64String(Canonical.Encode(value));
 }

@@ -90,13 +90,11 @@ internal static class AvailabilityEndpoints
             return ApiError.BadRequest("bad_hash", "a transaction hash is 64 hex characters");
         }
 
-        if (node.Query.FindTransaction(hash) is not { } found
-            || node.Query.GetBlock(found.Height) is not { } committed
-            || node.Query.GetBatches(found.Height) is not { } batches)
+        if (node.Query.FindTransaction(hash) is not { } found || node.Blocks.Get(found.Height) is not { } cached)
         {
             return ApiError.NotFound("no committed transaction with that hash");
         }
 
-        return Results.Json(ApiJson.TransactionWithProof(found, committed, batches));
+        return Results.Json(ApiJson.TransactionWithProof(found, cached.Committed, cached.Proofs));
     }
 }
