@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Fairway.Cli.Commands;
 using Fairway.Node.Config;
@@ -84,27 +83,7 @@ internal sealed class LocalNetwork : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var p in _processes.Where(p => !p.HasExited))
-        {
-            _ = SendSignal(p.Id, 15);
-        }
-
-        using var grace = new CancellationTokenSource(StopGrace);
-        foreach (var p in _processes)
-        {
-            try
-            {
-                await p.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                p.Kill(entireProcessTree: true);
-                await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-
-            p.Dispose();
-        }
-
+        await DevnetCommand.StopAsync(_processes, StopGrace).ConfigureAwait(false);
         TryDelete(_directory);
     }
 
@@ -154,6 +133,4 @@ internal sealed class LocalNetwork : IAsyncDisposable
         }
     }
 
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 }

@@ -50,25 +50,7 @@ internal static class DevnetCommand
             await Task.WhenAny(stop.Task, exited, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false);
 
             Console.WriteLine("fairway devnet: stopping validators");
-            foreach (var p in processes.Where(p => !p.HasExited))
-            {
-                SendSigterm(p);
-            }
-
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            foreach (var p in processes)
-            {
-                try
-                {
-                    await p.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    p.Kill(entireProcessTree: true);
-                }
-
-                p.Dispose();
-            }
+            await StopAsync(processes, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
 
             return 0;
         });
@@ -97,15 +79,35 @@ internal static class DevnetCommand
         return Process.Start(start) ?? throw new IOException($"could not start {node.Name}");
     }
 
-    private static void SendSigterm(Process process)
+    /// <summary>SIGTERM to every validator still running, then SIGKILL to any that has not exited after <paramref name="grace"/>.</summary>
+    public static async Task StopAsync(IReadOnlyList<Process> processes, TimeSpan grace)
     {
-        if (OperatingSystem.IsWindows())
+        foreach (var p in processes.Where(p => !p.HasExited))
         {
-            process.Kill(entireProcessTree: true);
+            if (OperatingSystem.IsWindows())
+            {
+                p.Kill(entireProcessTree: true);
+            }
+            else
+            {
+                _ = Kill(p.Id, 15);
+            }
         }
-        else
+
+        using var deadline = new CancellationTokenSource(grace);
+        foreach (var p in processes)
         {
-            _ = Kill(process.Id, 15);
+            try
+            {
+                await p.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            p.Dispose();
         }
     }
 
