@@ -34,7 +34,6 @@ public sealed partial class ConsensusCore
             return;
         }
 
-        wanted.Peer = peer;
         wanted.RequestedAtTick = _tick;
         Stats.SyncRequests++;
         Emit(new RequestBlocks(peer, hash, _config.SyncBlocksPerRequest));

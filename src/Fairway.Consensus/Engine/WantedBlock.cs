@@ -1,11 +1,9 @@
 namespace Fairway.Consensus.Engine;
 
-/// <summary>A block the engine needs from peers: when it last asked, and whom.</summary>
+/// <summary>A block the engine needs from peers, and when it last asked for it.</summary>
 internal sealed class WantedBlock
 {
     public long RequestedAtTick { get; set; } = long.MinValue;
-
-    public int Peer { get; set; } = -1;
 
     public bool Requested => RequestedAtTick != long.MinValue;
 }
