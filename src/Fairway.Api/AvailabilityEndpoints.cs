@@ -1,3 +1,4 @@
+using Fairway.Storage.Query;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -30,9 +31,23 @@ internal static class AvailabilityEndpoints
     /// <summary>The namespace JSON for one height, or null when the height is not committed yet.</summary>
     internal static object? NamespaceAt(IValidatorApi node, ulong height, ulong ns)
     {
-        var cached = node.Blocks.Get(height);
-        var transactions = cached is null ? null : node.Query.GetNamespaceTransactions(height, ns);
-        return cached is null || transactions is null ? null : ApiJson.Namespace(cached.Committed, cached.Proofs, transactions, ns);
+        if (node.Blocks.Get(height) is not { } cached)
+        {
+            return null;
+        }
+
+        // From the cached block rather than the index: the stream asks for the same fresh heights over and over.
+        var all = cached.Committed.Transactions;
+        var transactions = new List<IndexedTransaction>();
+        for (var i = 0; i < all.Count; i++)
+        {
+            if (all[i].Namespace == ns)
+            {
+                transactions.Add(new IndexedTransaction(all[i], height, i));
+            }
+        }
+
+        return ApiJson.Namespace(cached.Committed, cached.Proofs, transactions, ns);
     }
 
     private static IResult GetNamespace(IValidatorApi node, string heightText, string nsText)

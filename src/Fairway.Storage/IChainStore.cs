@@ -19,8 +19,31 @@ public interface IChainStore : IDisposable
 
     bool TryGetBatch(Hash digest, out Batch batch);
 
+    /// <summary>Stores several batches; a store may write them in one database transaction.</summary>
+    void PutBatches(IReadOnlyList<Batch> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        foreach (var batch in batches)
+        {
+            PutBatch(batch);
+        }
+    }
+
     /// <summary>Appends the next committed block. Throws if its height is not <see cref="CommittedHeight"/> + 1 or its parent is not the previous tip.</summary>
     void AppendCommitted(CommittedBlock committed);
+
+    /// <summary>
+    /// Appends several consecutive committed blocks, oldest first, durable on return. A store may write them in one
+    /// database transaction with one fsync; if it throws, none or a prefix of them is committed.
+    /// </summary>
+    void AppendCommittedMany(IReadOnlyList<CommittedBlock> committed)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        foreach (var block in committed)
+        {
+            AppendCommitted(block);
+        }
+    }
 
     /// <summary>Height of the last committed block; 0 when only genesis is committed.</summary>
     ulong CommittedHeight { get; }

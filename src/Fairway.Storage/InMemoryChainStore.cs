@@ -65,22 +65,41 @@ public sealed class InMemoryChainStore : IChainStore
         }
     }
 
-    public void AppendCommitted(CommittedBlock committed)
+    public void AppendCommitted(CommittedBlock committed) => AppendCommittedMany([committed]);
+
+    public void AppendCommittedMany(IReadOnlyList<CommittedBlock> committed)
     {
         ArgumentNullException.ThrowIfNull(committed);
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            CommitRules.Check(committed, (ulong)_committed.Count, _committed.Count == 0 ? null : _committed[^1].Block.Hash);
-
-            // Copy the list: the caller may reuse theirs, and the SQLite store would not see later changes either.
-            var copy = committed with { Transactions = committed.Transactions.ToArray() };
-            _blocks.TryAdd(copy.Block.Hash, copy.Block);
-            _committed.Add(copy);
-            for (var i = 0; i < copy.Transactions.Count; i++)
+            // All checked before any is kept: the group lands whole or not at all, as in the SQLite store.
+            var height = (ulong)_committed.Count;
+            Hash? tip = _committed.Count == 0 ? null : _committed[^1].Block.Hash;
+            foreach (var c in committed)
             {
-                _transactions.TryAdd(copy.Transactions[i].Hash, (copy.Height, i));
+                ArgumentNullException.ThrowIfNull(c);
+                CommitRules.Check(c, height, tip);
+                height = c.Height;
+                tip = c.Block.Hash;
             }
+
+            foreach (var c in committed)
+            {
+                Keep(c);
+            }
+        }
+    }
+
+    private void Keep(CommittedBlock committed)
+    {
+        // Copy the list: the caller may reuse theirs, and the SQLite store would not see later changes either.
+        var copy = committed with { Transactions = committed.Transactions.ToArray() };
+        _blocks.TryAdd(copy.Block.Hash, copy.Block);
+        _committed.Add(copy);
+        for (var i = 0; i < copy.Transactions.Count; i++)
+        {
+            _transactions.TryAdd(copy.Transactions[i].Hash, (copy.Height, i));
         }
     }
 

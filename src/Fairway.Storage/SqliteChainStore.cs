@@ -118,16 +118,34 @@ public sealed class SqliteChainStore : IChainStore
         }
     }
 
-    public void PutBatch(Batch batch)
+    public void PutBatch(Batch batch) => PutBatches([batch]);
+
+    public void PutBatches(IReadOnlyList<Batch> batches)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        var data = Canonical.Encode(batch);
+        ArgumentNullException.ThrowIfNull(batches);
+        var encoded = batches.Select(b => (Digest: b.Digest.ToArray(), Data: Canonical.Encode(b))).ToList();
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _insertBatch.Parameters["$digest"].Value = batch.Digest.ToArray();
-            _insertBatch.Parameters["$data"].Value = data;
-            _insertBatch.ExecuteNonQuery();
+            // One transaction for the lot: SQLite then writes each touched page once, not once per batch.
+            using var transaction = _connection.BeginTransaction();
+            _insertBatch.Transaction = transaction;
+            try
+            {
+                foreach (var (digest, data) in encoded)
+                {
+                    _insertBatch.Parameters["$digest"].Value = digest;
+                    _insertBatch.Parameters["$data"].Value = data;
+                    _insertBatch.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+            }
+            finally
+            {
+                _insertBatch.Transaction = null;
+            }
+
             _unsynced = true;
         }
     }
@@ -144,40 +162,37 @@ public sealed class SqliteChainStore : IChainStore
         }
     }
 
-    public void AppendCommitted(CommittedBlock committed)
+    public void AppendCommitted(CommittedBlock committed) => AppendCommittedMany([committed]);
+
+    public void AppendCommittedMany(IReadOnlyList<CommittedBlock> committed)
     {
         ArgumentNullException.ThrowIfNull(committed);
-        var block = committed.Block;
-        var blockData = Canonical.Encode(block);
-        var qcData = Canonical.Encode(committed.Certificate);
-        var transactions = committed.Transactions.ToArray();
+        if (committed.Count == 0)
+        {
+            return;
+        }
+
+        var encoded = committed.Select(c => (Committed: c, Block: Canonical.Encode(c.Block), Qc: Canonical.Encode(c.Certificate))).ToList();
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            CommitRules.Check(committed, _committedHeight, _tipHash);
+            var height = _committedHeight;
+            var tip = _tipHash;
+            foreach (var c in committed)
+            {
+                CommitRules.Check(c, height, tip);
+                height = c.Height;
+                tip = c.Block.Hash;
+            }
 
             SqliteCommands.Execute(_connection, "PRAGMA synchronous=FULL");
             using var transaction = _connection.BeginTransaction();
             Enlist(transaction);
             try
             {
-                InsertBlock(block, blockData);
-
-                _insertCommitted.Parameters["$height"].Value = ToDb(block.Height);
-                _insertCommitted.Parameters["$hash"].Value = block.Hash.ToArray();
-                _insertCommitted.Parameters["$qc"].Value = qcData;
-                _insertCommitted.Parameters["$count"].Value = transactions.Length;
-                _insertCommitted.ExecuteNonQuery();
-
-                _insertTransaction.Parameters["$height"].Value = ToDb(block.Height);
-                for (var i = 0; _storeTransactions && i < transactions.Length; i++)
+                foreach (var (c, blockData, qcData) in encoded)
                 {
-                    var tx = transactions[i];
-                    _insertTransaction.Parameters["$idx"].Value = i;
-                    _insertTransaction.Parameters["$hash"].Value = tx.Hash.ToArray();
-                    _insertTransaction.Parameters["$ns"].Value = ToDb(tx.Namespace);
-                    _insertTransaction.Parameters["$data"].Value = Canonical.Encode(tx);
-                    _insertTransaction.ExecuteNonQuery();
+                    InsertCommitted(c, blockData, qcData);
                 }
 
                 // synchronous=FULL: the WAL is fsynced before Commit returns, with every earlier put in it.
@@ -191,8 +206,31 @@ public sealed class SqliteChainStore : IChainStore
             }
 
             // Only after the commit succeeded, so a failed write leaves the cached tip matching the file.
-            _committedHeight = block.Height;
-            _tipHash = block.Hash;
+            _committedHeight = height;
+            _tipHash = tip;
+        }
+    }
+
+    private void InsertCommitted(CommittedBlock committed, byte[] blockData, byte[] qcData)
+    {
+        var block = committed.Block;
+        InsertBlock(block, blockData);
+
+        _insertCommitted.Parameters["$height"].Value = ToDb(block.Height);
+        _insertCommitted.Parameters["$hash"].Value = block.Hash.ToArray();
+        _insertCommitted.Parameters["$qc"].Value = qcData;
+        _insertCommitted.Parameters["$count"].Value = committed.Transactions.Count;
+        _insertCommitted.ExecuteNonQuery();
+
+        _insertTransaction.Parameters["$height"].Value = ToDb(block.Height);
+        for (var i = 0; _storeTransactions && i < committed.Transactions.Count; i++)
+        {
+            var tx = committed.Transactions[i];
+            _insertTransaction.Parameters["$idx"].Value = i;
+            _insertTransaction.Parameters["$hash"].Value = tx.Hash.ToArray();
+            _insertTransaction.Parameters["$ns"].Value = ToDb(tx.Namespace);
+            _insertTransaction.Parameters["$data"].Value = Canonical.Encode(tx);
+            _insertTransaction.ExecuteNonQuery();
         }
     }
 

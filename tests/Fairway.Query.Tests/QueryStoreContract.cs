@@ -283,6 +283,68 @@ public abstract class QueryStoreContract : IDisposable
         store.Dispose();
     }
 
+    [Fact]
+    public void A_group_of_blocks_is_indexed_in_one_call_skipping_heights_already_there()
+    {
+        if (Unavailable) return;
+        var chain = new QueryTestChain(0);
+        for (var i = 0; i < 4; i++)
+        {
+            chain.Next(batchCount: 2, transactionsPerBatch: 3);
+        }
+
+        Store.Index(chain.At(1), chain.BatchesAt(1));
+        Store.IndexMany(chain.Blocks.Select(b => new BlockToIndex(b.Committed, b.Batches)).ToList());
+
+        Assert.Equal(4UL, Store.IndexedHeight);
+        for (var h = 1UL; h <= 4; h++)
+        {
+            AssertSame(chain.At(h), Store.GetBlock(h));
+        }
+
+        var last = chain.At(4).Transactions[^1];
+        Assert.Equal((4UL, 5), (Store.FindTransaction(last.Hash)!.Height, Store.FindTransaction(last.Hash)!.Index));
+    }
+
+    [Fact]
+    public void A_group_with_a_gap_inside_is_refused_and_never_indexes_past_the_gap()
+    {
+        if (Unavailable) return;
+        var chain = new QueryTestChain(0);
+        for (var i = 0; i < 4; i++)
+        {
+            chain.Next(batchCount: 1, transactionsPerBatch: 2);
+        }
+
+        Store.Index(chain.At(1), chain.BatchesAt(1));
+
+        Assert.Throws<InvalidOperationException>(() => Store.IndexMany(
+            [new BlockToIndex(chain.At(2), chain.BatchesAt(2)), new BlockToIndex(chain.At(4), chain.BatchesAt(4))]));
+
+        Assert.InRange(Store.IndexedHeight, 1UL, 2UL);
+        Assert.Null(Store.GetBlock(4));
+        Assert.Null(Store.FindTransaction(chain.At(4).Transactions[0].Hash));
+    }
+
+    [Fact]
+    public void A_transaction_in_two_batches_of_one_block_is_listed_once_at_its_first_place()
+    {
+        if (Unavailable) return;
+        var chain = new QueryTestChain(0);
+        var repeated = new Transaction(QueryTestChain.Namespaces[1], QueryTestChain.Payload(1, 0, 1));
+        var last = new Transaction(7, "only in the extra batch"u8.ToArray());
+        // Batch 0 of the block holds `repeated` at index 1 (the chain's payload scheme); the extra batch holds it again.
+        var (committed, _) = chain.Next(batchCount: 2, transactionsPerBatch: 3, repeated, last);
+        Assert.Equal(repeated, chain.BatchesAt(1)[0].Transactions[1]);
+        IndexAll(chain);
+
+        var block = Store.GetBlock(1)!;
+        Assert.Equal(7, block.Transactions.Count);
+        AssertSame(committed, block);
+        Assert.Equal((1UL, 1), (Store.FindTransaction(repeated.Hash)!.Height, Store.FindTransaction(repeated.Hash)!.Index));
+        Assert.Equal((1UL, 6), (Store.FindTransaction(last.Hash)!.Height, Store.FindTransaction(last.Hash)!.Index));
+    }
+
     private protected void IndexAll(QueryTestChain chain)
     {
         foreach (var (committed, batches) in chain.Blocks)

@@ -58,7 +58,7 @@ internal sealed class QueryTestChain
         var block = new Block(ChainId, height + 10, height, author: 1, timestampMs: 1000 * height, _parentQc, null,
             batches.Select(b => b.Digest).ToArray());
         var qc = Certify(block);
-        var committed = new CommittedBlock(block, qc, batches.SelectMany(b => b.Transactions).ToArray());
+        var committed = new CommittedBlock(block, qc, BlockOrder.Transactions(batches));
         _parentQc = qc;
         var entry = (committed, batches.ToArray());
         Blocks.Add(entry);

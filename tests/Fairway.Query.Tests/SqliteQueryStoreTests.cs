@@ -30,6 +30,39 @@ public sealed class SqliteQueryStoreTests : QueryStoreContract
     }
 
     [Fact]
+    public void An_index_of_an_older_schema_is_dropped_and_rebuilt_empty()
+    {
+        Directory.CreateDirectory(_directory);
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            old.Open();
+            using var command = old.CreateCommand();
+            command.CommandText = "PRAGMA application_id=1180127561; PRAGMA user_version=1; CREATE TABLE blocks(height INTEGER PRIMARY KEY, stale BLOB);"
+                + " INSERT INTO blocks VALUES (1, x'00'), (2, x'00');";
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Equal(0UL, Store.IndexedHeight);
+        IndexAll(new QueryTestChain(2));
+        Assert.Equal(2UL, Store.IndexedHeight);
+    }
+
+    [Fact]
+    public void An_index_from_a_newer_build_is_refused()
+    {
+        Directory.CreateDirectory(_directory);
+        using (var newer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            newer.Open();
+            using var command = newer.CreateCommand();
+            command.CommandText = "PRAGMA application_id=1180127561; PRAGMA user_version=99;";
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Throws<InvalidDataException>(() => new SqliteQueryStore(DatabasePath));
+    }
+
+    [Fact]
     public void A_chain_store_file_is_refused_rather_than_misread()
     {
         var chainPath = Path.Combine(_directory, "chain.db");

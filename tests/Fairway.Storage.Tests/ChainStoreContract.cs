@@ -242,6 +242,49 @@ public abstract class ChainStoreContract : IDisposable
         Assert.Equal([chain.At(3).Block.Hash, chain.At(4).Block.Hash], uncommitted.Select(b => b.Hash));
     }
 
+    [Fact]
+    public void A_group_of_batches_is_stored_in_one_call_and_repeats_are_harmless()
+    {
+        var chain = new TestChain(3, 4);
+        Store.PutBatches(chain.Batches);
+        Store.PutBatches([chain.Batches[0], chain.Batches[0]]);
+        Store.Flush();
+
+        foreach (var batch in chain.Batches)
+        {
+            Assert.True(Store.TryGetBatch(batch.Digest, out var back));
+            AssertSame(batch, back);
+        }
+    }
+
+    [Fact]
+    public void A_group_of_consecutive_commits_lands_in_order()
+    {
+        var chain = new TestChain(4, 3);
+        Store.AppendCommittedMany([chain.At(1), chain.At(2), chain.At(3)]);
+        Store.AppendCommittedMany([]);
+
+        Assert.Equal(3UL, Store.CommittedHeight);
+        for (var h = 1UL; h <= 3; h++)
+        {
+            AssertSame(chain.At(h), Store.GetCommitted(h));
+        }
+
+        Store.AppendCommitted(chain.At(4));
+        Assert.Equal(4UL, Store.CommittedHeight);
+    }
+
+    [Fact]
+    public void A_group_with_a_gap_inside_is_refused_and_commits_none_of_it()
+    {
+        var chain = new TestChain(4, 2);
+        Store.AppendCommitted(chain.At(1));
+
+        Assert.Throws<InvalidOperationException>(() => Store.AppendCommittedMany([chain.At(2), chain.At(4)]));
+
+        AssertUnchangedAfterOne(chain);
+    }
+
     private void AssertUnchangedAfterOne(TestChain chain)
     {
         Assert.Equal(1UL, Store.CommittedHeight);

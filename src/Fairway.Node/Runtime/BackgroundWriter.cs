@@ -5,8 +5,10 @@ namespace Fairway.Node.Runtime;
 
 /// <summary>
 /// Runs writes that nothing on the consensus loop waits for (batches, commits, the query index) on
-/// their own task, in order, so the consensus loop does not stall behind them. Bounded: when the writer falls far
-/// behind, the loop waits for it rather than letting memory grow.
+/// their own task, in order, so the consensus loop does not stall behind them. Whatever has queued up while the
+/// previous group was written is handed over as one group (up to <c>groupMax</c>), so under load many writes share one
+/// database transaction and one fsync: the writer gets cheaper per item exactly when it falls behind. Bounded: when the
+/// writer falls far behind, the loop waits for it rather than letting memory grow.
 /// </summary>
 internal sealed partial class BackgroundWriter<T> : IAsyncDisposable
 {
@@ -15,16 +17,24 @@ internal sealed partial class BackgroundWriter<T> : IAsyncDisposable
     private readonly ILogger _log;
     private readonly string _name;
 
-    public BackgroundWriter(string name, int capacity, Action<T> write, ILogger log)
+    public BackgroundWriter(string name, int capacity, int groupMax, Action<IReadOnlyList<T>> writeGroup, ILogger log)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(groupMax, 1);
         _name = name;
         _log = log;
         _queue = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _worker = Task.Run(async () =>
         {
-            await foreach (var item in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+            var group = new List<T>(groupMax);
+            while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                write(item);
+                while (group.Count < groupMax && _queue.Reader.TryRead(out var item))
+                {
+                    group.Add(item);
+                }
+
+                writeGroup(group);
+                group.Clear();
             }
         });
     }

@@ -21,7 +21,7 @@ public sealed partial class ValidatorNode
         while (_mempool.Count > 0)
         {
             var batch = new Batch(_identity.ChainId, (ushort)_identity.Index, ++_batchSequence, _mempool.TakeBatch());
-            _diskWriter!.Enqueue(() => _chain.PutBatch(batch));
+            _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch));
             _batches.Add(batch);
             _tracker.OnBatch(batch);
             Metrics.OnBatchCreated();
@@ -45,7 +45,7 @@ public sealed partial class ValidatorNode
 
         if (_batches.Add(batch))
         {
-            _diskWriter!.Enqueue(() => _chain.PutBatch(batch));
+            _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch));
             _tracker.OnBatch(batch);
         }
 
@@ -94,7 +94,7 @@ public sealed partial class ValidatorNode
             if (batch.ChainId == _identity.ChainId && _batchRequestedAt.Remove(batch.Digest))
             {
                 _fetchedBatches[batch.Digest] = batch;
-                _diskWriter!.Enqueue(() => _chain.PutBatch(batch));
+                _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch));
             }
         }
 
@@ -119,26 +119,32 @@ public sealed partial class ValidatorNode
                 continue;
             }
 
-            var missing = block.BatchDigests.Where(d => !TryFindBatch(d, out _)).ToList();
+            var batches = new List<Batch>(block.BatchDigests.Count);
+            var missing = new List<Hash>();
+            foreach (var digest in block.BatchDigests)
+            {
+                if (TryFindBatch(digest, out var batch))
+                {
+                    batches.Add(batch);
+                }
+                else
+                {
+                    missing.Add(digest);
+                }
+            }
+
             if (missing.Count > 0)
             {
                 RequestBatches(missing);
                 return;
             }
 
-            var batches = block.BatchDigests.Select(d => TryFindBatch(d, out var b) ? b : throw new InvalidOperationException("batch vanished")).ToList();
-            var transactions = OrderTransactions(batches);
+            var transactions = BlockOrder.Transactions(batches);
             var committed = new CommittedBlock(block, next.Certificate, transactions);
             _chain.PutBlock(block);
             _committedHeight = block.Height;
-            // Queued behind the block's batches, so a commit never reaches the disk before the batches it orders (a restart
-            // rebuilds from them), and ahead of its indexing, so the API never shows what the disk has not got.
-            _diskWriter!.Enqueue(() =>
-            {
-                _chain.AppendCommitted(committed);
-                _query.Index(committed, batches);
-                SignalIndexed();
-            });
+            // Queued behind the block's batches: see WriteGroup for the order the disk sees.
+            _diskWriter!.Enqueue(new DiskWork.StoreCommit(committed, batches));
             _batches.MarkCommitted(block.BatchDigests);
             foreach (var digest in block.BatchDigests)
             {
@@ -151,30 +157,6 @@ public sealed partial class ValidatorNode
         }
     }
 
-    /// <summary>
-    /// First come, first served: batches in the order the leader listed them, transactions in batch order. A transaction
-    /// already placed earlier in this block is left out, so every node computes the same list, and a client can
-    /// recompute it from the block's batches alone (its proofs depend on that). The same transaction committed in two
-    /// blocks appears in both: rollups protect themselves against replays, as with any sequencer.
-    /// </summary>
-    private static List<Transaction> OrderTransactions(IReadOnlyList<Batch> batchesInBlockOrder)
-    {
-        var ordered = new List<Transaction>();
-        var seen = new HashSet<Hash>();
-        foreach (var batch in batchesInBlockOrder)
-        {
-            foreach (var tx in batch.Transactions)
-            {
-                if (seen.Add(tx.Hash))
-                {
-                    ordered.Add(tx);
-                }
-            }
-        }
-
-        return ordered;
-    }
-
     /// <summary>Indexes committed blocks the query store lacks (a crash between commit and index, or a new query database).</summary>
     private void CatchUpQueryIndex()
     {
@@ -182,7 +164,7 @@ public sealed partial class ValidatorNode
         {
             var stored = _chain.GetCommitted(height)!;
             var batches = stored.Block.BatchDigests.Select(d => _chain.TryGetBatch(d, out var b) ? b : throw new InvalidOperationException($"batch {d} of committed height {height} is missing from the chain store")).ToList();
-            _query.Index(stored with { Transactions = OrderTransactions(batches) }, batches);
+            _query.Index(stored with { Transactions = BlockOrder.Transactions(batches) }, batches);
         }
     }
 

@@ -44,8 +44,11 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private readonly Dictionary<Hash, Batch> _fetchedBatches = [];
     private readonly Dictionary<Hash, long> _batchRequestedAt = [];
 
+    /// <summary>Most queued writes handed to the disk in one group (one database transaction per store).</summary>
+    private const int DiskGroupMax = 256;
+
     /// <summary>Disk writes nothing on the loop waits for, in order: batches, then the commits that order them, then the index.</summary>
-    private BackgroundWriter<Action>? _diskWriter;
+    private BackgroundWriter<DiskWork>? _diskWriter;
     private ulong _committedHeight;
     private ConsensusCore? _core;
     private SignedLog? _signedLog;
@@ -155,6 +158,41 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Writes one group of queued disk work. Every batch of the group goes first (storing a batch early is always safe),
+    /// then the group's commits in order, durable together, then their indexing: so a commit never reaches the disk
+    /// before the batches it orders (a restart rebuilds from them), and the API never shows what the disk has not got.
+    /// </summary>
+    private void WriteGroup(IReadOnlyList<DiskWork> group)
+    {
+        var batches = new List<Batch>();
+        var commits = new List<DiskWork.StoreCommit>();
+        foreach (var work in group)
+        {
+            switch (work)
+            {
+                case DiskWork.StoreBatch b:
+                    batches.Add(b.Batch);
+                    break;
+                case DiskWork.StoreCommit c:
+                    commits.Add(c);
+                    break;
+            }
+        }
+
+        if (batches.Count > 0)
+        {
+            _chain.PutBatches(batches);
+        }
+
+        if (commits.Count > 0)
+        {
+            _chain.AppendCommittedMany(commits.Select(c => c.Committed).ToList());
+            _query.IndexMany(commits.Select(c => new BlockToIndex(c.Committed, c.Batches)).ToList());
+            SignalIndexed();
+        }
+    }
+
     /// <summary>Wakes every stream waiting for a new height.</summary>
     private void SignalIndexed() =>
         Interlocked.Exchange(ref _indexed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
@@ -187,7 +225,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
         CatchUpQueryIndex();
         _committedHeight = _chain.CommittedHeight;
-        _diskWriter = new BackgroundWriter<Action>("disk", 4_096, write => write(), _log);
+        _diskWriter = new BackgroundWriter<DiskWork>("disk", 4_096, DiskGroupMax, WriteGroup, _log);
         await _transport.StartAsync(stoppingToken).ConfigureAwait(false);
         Carry(_core.Start());
         var ticker = RunTicker(TimeSpan.FromMilliseconds(genesis.TickMs), stoppingToken);

@@ -16,6 +16,19 @@ public interface IQueryStore : IDisposable
     /// </summary>
     void Index(CommittedBlock committed, IReadOnlyList<Batch> batches);
 
+    /// <summary>
+    /// Indexes several consecutive committed blocks, oldest first. A store may write them in one database transaction:
+    /// under load the node hands over whatever has queued up, so the cost of a commit is shared by many blocks.
+    /// </summary>
+    void IndexMany(IReadOnlyList<BlockToIndex> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        foreach (var block in blocks)
+        {
+            Index(block.Committed, block.Batches);
+        }
+    }
+
     /// <summary>Highest indexed height; 0 before the first block.</summary>
     ulong IndexedHeight { get; }
 
@@ -29,6 +42,9 @@ public interface IQueryStore : IDisposable
 
     IndexedTransaction? FindTransaction(Hash hash);
 }
+
+/// <summary>A committed block and its batches in the block's digest order: one unit of <see cref="IQueryStore.IndexMany"/>.</summary>
+public sealed record BlockToIndex(CommittedBlock Committed, IReadOnlyList<Batch> Batches);
 
 /// <summary>A committed transaction and where it landed: height, and index in that block's ordered list.</summary>
 public sealed record IndexedTransaction(Transaction Transaction, ulong Height, int Index);

@@ -9,7 +9,7 @@ namespace Fairway.Storage.Query;
 /// </summary>
 internal static class SqliteQuerySchema
 {
-    public const long Version = 1;
+    public const long Version = 2;
 
     /// <summary>"FWQI": Fairway query index.</summary>
     public const long ApplicationId = 0x46575149;
@@ -40,24 +40,29 @@ internal static class SqliteQuerySchema
                 $"{connection.DataSource} is not a Fairway query index (application id {applicationId}, schema version {version})");
         }
 
-        if (version != 0)
+        if (version > Version)
         {
             throw new InvalidDataException($"{connection.DataSource} has query schema version {version}; this build knows {Version}");
         }
 
         using var transaction = connection.BeginTransaction();
-        // transactions is keyed by position, not by hash: one payload may be committed twice; lookups take the first.
+        // The index is derived from the chain store, so an index of an older schema is dropped, not migrated: the node
+        // rebuilds it from IndexedHeight 0 on start.
+        SqliteCommands.Execute(connection, "DROP TABLE IF EXISTS transactions; DROP TABLE IF EXISTS batches; DROP TABLE IF EXISTS blocks;", transaction);
+        // Payloads live once, in the batch blobs. A transaction row is only its hash key (the first 8 bytes of its hash)
+        // and where its encoding sits: writing a row per transaction with its payload, a namespace index and a full-hash
+        // index cost most of a validator's CPU per transaction under load (random B-tree pages rewritten on every block).
+        // One payload may be committed twice, so the key is (key, height, idx); lookups compare full hashes.
         SqliteCommands.Execute(
             connection,
             """
             CREATE TABLE blocks(height INTEGER PRIMARY KEY, hash BLOB NOT NULL, block BLOB NOT NULL, qc BLOB NOT NULL,
                 tx_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL);
             CREATE TABLE batches(height INTEGER NOT NULL, position INTEGER NOT NULL, data BLOB NOT NULL,
-                PRIMARY KEY(height, position)) WITHOUT ROWID;
-            CREATE TABLE transactions(height INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
-                namespace INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY(height, idx));
-            CREATE INDEX transactions_hash ON transactions(hash);
-            CREATE INDEX transactions_namespace ON transactions(namespace, height, idx);
+                PRIMARY KEY(height, position));
+            CREATE TABLE transaction_keys(key INTEGER NOT NULL, height INTEGER NOT NULL, idx INTEGER NOT NULL,
+                position INTEGER NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
+                PRIMARY KEY(key, height, idx)) WITHOUT ROWID;
             """,
             transaction);
         SqliteCommands.Execute(connection, $"PRAGMA application_id={ApplicationId}", transaction);

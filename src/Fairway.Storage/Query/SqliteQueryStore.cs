@@ -8,8 +8,9 @@ namespace Fairway.Storage.Query;
 /// <summary>
 /// The query index in one SQLite file (WAL, <c>synchronous=NORMAL</c>: see <see cref="SqliteQuerySchema"/>). One
 /// connection behind one lock serves the single writer and the readers, like <see cref="SqliteChainStore"/>.
-/// Blocks, certificates and batches are kept as their canonical encodings; batches are returned decoded in the order
-/// they were stored (the block's digest order), and their digests are never recomputed or compared here.
+/// Blocks, certificates and batches are kept as their canonical encodings, and transactions only inside their batches:
+/// a block's transaction list is rebuilt from its batches with <see cref="BlockOrder"/>, and a lookup by hash reads
+/// the transaction's bytes straight out of its batch blob. Batch digests are never recomputed or compared here.
 /// </summary>
 public sealed class SqliteQueryStore : IQueryStore
 {
@@ -18,11 +19,9 @@ public sealed class SqliteQueryStore : IQueryStore
     private readonly SqliteCommand _indexedHeight;
     private readonly SqliteCommand _insertBlock;
     private readonly SqliteCommand _insertBatch;
-    private readonly SqliteCommand _insertTransaction;
+    private readonly SqliteCommand _insertKey;
     private readonly SqliteCommand _selectBlock;
-    private readonly SqliteCommand _selectBlockTransactions;
     private readonly SqliteCommand _selectBatches;
-    private readonly SqliteCommand _selectNamespace;
     private readonly SqliteCommand _findTransaction;
     private bool _disposed;
 
@@ -48,22 +47,19 @@ public sealed class SqliteQueryStore : IQueryStore
             _insertBlock = Prepare(
                 "INSERT INTO blocks(height, hash, block, qc, tx_count, size_bytes) VALUES ($height, $hash, $block, $qc, $count, $size)");
             _insertBatch = Prepare("INSERT INTO batches(height, position, data) VALUES ($height, $position, $data)");
-            _insertTransaction = Prepare(
-                "INSERT INTO transactions(height, idx, hash, namespace, payload) VALUES ($height, $idx, $hash, $ns, $payload)");
+            _insertKey = Prepare(
+                "INSERT INTO transaction_keys(key, height, idx, position, offset, length) VALUES ($key, $height, $idx, $position, $offset, $length)");
             _selectBlock = Prepare("SELECT block, qc, tx_count FROM blocks WHERE height = $height");
-            _selectBlockTransactions = Prepare("SELECT namespace, payload FROM transactions WHERE height = $height ORDER BY idx");
             _selectBatches = Prepare(
                 "SELECT b.height, x.data FROM blocks b LEFT JOIN batches x ON x.height = b.height WHERE b.height = $height ORDER BY x.position");
-            // One round trip answers both "is the height known" and "its transactions in this namespace".
-            _selectNamespace = Prepare(
-                """
-                SELECT t.idx, t.payload FROM blocks b
-                LEFT JOIN transactions t ON t.height = b.height AND t.namespace = $ns
-                WHERE b.height = $height ORDER BY t.idx
-                """);
-            // The first location wins when one payload was committed twice.
+            // substr() on a blob counts bytes: only the transaction's encoding leaves SQLite. The first location wins when
+            // one payload was committed twice; rows whose full hash differs (a shared 8-byte key) are skipped by the caller.
             _findTransaction = Prepare(
-                "SELECT height, idx, namespace, payload FROM transactions WHERE hash = $hash ORDER BY height, idx LIMIT 1");
+                """
+                SELECT k.height, k.idx, substr(x.data, k.offset + 1, k.length) FROM transaction_keys k
+                JOIN batches x ON x.height = k.height AND x.position = k.position
+                WHERE k.key = $key ORDER BY k.height, k.idx
+                """);
         }
         catch
         {
@@ -84,15 +80,19 @@ public sealed class SqliteQueryStore : IQueryStore
         }
     }
 
-    public void Index(CommittedBlock committed, IReadOnlyList<Batch> batches)
+    public void Index(CommittedBlock committed, IReadOnlyList<Batch> batches) => IndexMany([new BlockToIndex(committed, batches)]);
+
+    public void IndexMany(IReadOnlyList<BlockToIndex> blocks)
     {
-        QueryIndexRules.CheckArguments(committed, batches);
-        var block = committed.Block;
-        var blockData = Canonical.Encode(block);
-        var qcData = Canonical.Encode(committed.Certificate);
-        var batchData = batches.Select(Canonical.Encode).ToArray();
-        var transactions = committed.Transactions.ToArray();
-        var height = (long)committed.Height;
+        ArgumentNullException.ThrowIfNull(blocks);
+        foreach (var block in blocks)
+        {
+            ArgumentNullException.ThrowIfNull(block);
+            QueryIndexRules.CheckArguments(block.Committed, block.Batches);
+        }
+
+        // Encoding and placing happen before the lock, so readers wait only for the inserts.
+        var rows = blocks.Select(IndexRows.Of).ToList();
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -101,38 +101,16 @@ public sealed class SqliteQueryStore : IQueryStore
             try
             {
                 var indexed = ReadIndexedHeight();
-                if (committed.Height <= indexed)
+                foreach (var block in rows)
                 {
-                    return; // already indexed: a no-op, so an indexer may replay after a restart
-                }
+                    if (block.Height <= indexed)
+                    {
+                        continue; // already indexed: a no-op, so an indexer may replay after a restart
+                    }
 
-                QueryIndexRules.CheckContiguous(committed.Height, indexed);
-
-                _insertBlock.Parameters["$height"].Value = height;
-                _insertBlock.Parameters["$hash"].Value = block.Hash.ToArray();
-                _insertBlock.Parameters["$block"].Value = blockData;
-                _insertBlock.Parameters["$qc"].Value = qcData;
-                _insertBlock.Parameters["$count"].Value = transactions.Length;
-                _insertBlock.Parameters["$size"].Value = QueryIndexRules.SizeBytes(transactions);
-                _insertBlock.ExecuteNonQuery();
-
-                _insertBatch.Parameters["$height"].Value = height;
-                for (var i = 0; i < batchData.Length; i++)
-                {
-                    _insertBatch.Parameters["$position"].Value = i;
-                    _insertBatch.Parameters["$data"].Value = batchData[i];
-                    _insertBatch.ExecuteNonQuery();
-                }
-
-                _insertTransaction.Parameters["$height"].Value = height;
-                for (var i = 0; i < transactions.Length; i++)
-                {
-                    var tx = transactions[i];
-                    _insertTransaction.Parameters["$idx"].Value = i;
-                    _insertTransaction.Parameters["$hash"].Value = tx.Hash.ToArray();
-                    _insertTransaction.Parameters["$ns"].Value = QueryIndexRules.NamespaceKey(tx.Namespace);
-                    _insertTransaction.Parameters["$payload"].Value = tx.Payload.ToArray();
-                    _insertTransaction.ExecuteNonQuery();
+                    QueryIndexRules.CheckContiguous(block.Height, indexed);
+                    Insert(block);
+                    indexed = block.Height;
                 }
 
                 transaction.Commit();
@@ -154,38 +132,7 @@ public sealed class SqliteQueryStore : IQueryStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            Block block;
-            QuorumCertificate qc;
-            long count;
-            _selectBlock.Parameters["$height"].Value = key;
-            using (var reader = _selectBlock.ExecuteReader())
-            {
-                if (!reader.Read())
-                {
-                    return null;
-                }
-
-                block = Canonical.Decode((byte[])reader.GetValue(0), Block.Decode, "indexed block");
-                qc = Canonical.Decode((byte[])reader.GetValue(1), QuorumCertificate.Decode, "indexed quorum certificate");
-                count = reader.GetInt64(2);
-            }
-
-            var transactions = new List<Transaction>((int)count);
-            _selectBlockTransactions.Parameters["$height"].Value = key;
-            using (var reader = _selectBlockTransactions.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    transactions.Add(new Transaction(QueryIndexRules.NamespaceFromKey(reader.GetInt64(0)), (byte[])reader.GetValue(1)));
-                }
-            }
-
-            if (transactions.Count != count)
-            {
-                throw new InvalidDataException($"indexed height {height} should have {count} transactions, the index has {transactions.Count}");
-            }
-
-            return new CommittedBlock(block, qc, transactions);
+            return ReadBlock(height, key);
         }
     }
 
@@ -199,48 +146,27 @@ public sealed class SqliteQueryStore : IQueryStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _selectBatches.Parameters["$height"].Value = key;
-            using var reader = _selectBatches.ExecuteReader();
-            List<Batch>? batches = null;
-            while (reader.Read())
-            {
-                batches ??= [];
-                if (!reader.IsDBNull(1))
-                {
-                    batches.Add(Canonical.Decode((byte[])reader.GetValue(1), Batch.Decode, "indexed batch"));
-                }
-            }
-
-            return batches;
+            return ReadBatches(key);
         }
     }
 
     public IReadOnlyList<IndexedTransaction>? GetNamespaceTransactions(ulong height, ulong @namespace)
     {
-        if (QueryIndexRules.HeightKey(height) is not { } key)
+        if (GetBlock(height) is not { } block)
         {
             return null;
         }
 
-        lock (_lock)
+        var found = new List<IndexedTransaction>();
+        for (var i = 0; i < block.Transactions.Count; i++)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _selectNamespace.Parameters["$height"].Value = key;
-            _selectNamespace.Parameters["$ns"].Value = QueryIndexRules.NamespaceKey(@namespace);
-            using var reader = _selectNamespace.ExecuteReader();
-            List<IndexedTransaction>? transactions = null;
-            while (reader.Read())
+            if (block.Transactions[i].Namespace == @namespace)
             {
-                transactions ??= [];
-                if (!reader.IsDBNull(0))
-                {
-                    var tx = new Transaction(@namespace, (byte[])reader.GetValue(1));
-                    transactions.Add(new IndexedTransaction(tx, height, reader.GetInt32(0)));
-                }
+                found.Add(new IndexedTransaction(block.Transactions[i], height, i));
             }
-
-            return transactions;
         }
+
+        return found;
     }
 
     public IndexedTransaction? FindTransaction(Hash hash)
@@ -248,15 +174,21 @@ public sealed class SqliteQueryStore : IQueryStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _findTransaction.Parameters["$hash"].Value = hash.ToArray();
+            _findTransaction.Parameters["$key"].Value = IndexRows.Key(hash);
             using var reader = _findTransaction.ExecuteReader();
-            if (!reader.Read())
+            while (reader.Read())
             {
-                return null;
+                var encoded = (byte[])reader.GetValue(2);
+                if (Hash.Compute(encoded) != hash)
+                {
+                    continue;
+                }
+
+                var tx = Canonical.Decode(encoded, Transaction.Decode, "indexed transaction");
+                return new IndexedTransaction(tx, (ulong)reader.GetInt64(0), reader.GetInt32(1));
             }
 
-            var tx = new Transaction(QueryIndexRules.NamespaceFromKey(reader.GetInt64(2)), (byte[])reader.GetValue(3));
-            return new IndexedTransaction(tx, (ulong)reader.GetInt64(0), reader.GetInt32(1));
+            return null;
         }
     }
 
@@ -279,6 +211,82 @@ public sealed class SqliteQueryStore : IQueryStore
         }
     }
 
+    private void Insert(IndexRows block)
+    {
+        var height = (long)block.Height;
+        _insertBlock.Parameters["$height"].Value = height;
+        _insertBlock.Parameters["$hash"].Value = block.BlockHash;
+        _insertBlock.Parameters["$block"].Value = block.BlockData;
+        _insertBlock.Parameters["$qc"].Value = block.CertificateData;
+        _insertBlock.Parameters["$count"].Value = block.Keys.Count;
+        _insertBlock.Parameters["$size"].Value = block.SizeBytes;
+        _insertBlock.ExecuteNonQuery();
+
+        _insertBatch.Parameters["$height"].Value = height;
+        for (var i = 0; i < block.BatchData.Length; i++)
+        {
+            _insertBatch.Parameters["$position"].Value = i;
+            _insertBatch.Parameters["$data"].Value = block.BatchData[i];
+            _insertBatch.ExecuteNonQuery();
+        }
+
+        _insertKey.Parameters["$height"].Value = height;
+        for (var i = 0; i < block.Keys.Count; i++)
+        {
+            var row = block.Keys[i];
+            _insertKey.Parameters["$key"].Value = row.Key;
+            _insertKey.Parameters["$idx"].Value = i;
+            _insertKey.Parameters["$position"].Value = row.Position;
+            _insertKey.Parameters["$offset"].Value = row.Offset;
+            _insertKey.Parameters["$length"].Value = row.Length;
+            _insertKey.ExecuteNonQuery();
+        }
+    }
+
+    private CommittedBlock? ReadBlock(ulong height, long key)
+    {
+        Block block;
+        QuorumCertificate qc;
+        long count;
+        _selectBlock.Parameters["$height"].Value = key;
+        using (var reader = _selectBlock.ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            block = Canonical.Decode((byte[])reader.GetValue(0), Block.Decode, "indexed block");
+            qc = Canonical.Decode((byte[])reader.GetValue(1), QuorumCertificate.Decode, "indexed quorum certificate");
+            count = reader.GetInt64(2);
+        }
+
+        var transactions = BlockOrder.Transactions(ReadBatches(key) ?? []);
+        if (transactions.Count != count)
+        {
+            throw new InvalidDataException($"indexed height {height} should have {count} transactions, its batches hold {transactions.Count}");
+        }
+
+        return new CommittedBlock(block, qc, transactions);
+    }
+
+    private List<Batch>? ReadBatches(long key)
+    {
+        _selectBatches.Parameters["$height"].Value = key;
+        using var reader = _selectBatches.ExecuteReader();
+        List<Batch>? batches = null;
+        while (reader.Read())
+        {
+            batches ??= [];
+            if (!reader.IsDBNull(1))
+            {
+                batches.Add(Canonical.Decode((byte[])reader.GetValue(1), Batch.Decode, "indexed batch"));
+            }
+        }
+
+        return batches;
+    }
+
     private ulong ReadIndexedHeight() => (ulong)(long)_indexedHeight.ExecuteScalar()!;
 
     // Microsoft.Data.Sqlite requires every command run inside a transaction to name it.
@@ -287,14 +295,11 @@ public sealed class SqliteQueryStore : IQueryStore
         _indexedHeight.Transaction = transaction;
         _insertBlock.Transaction = transaction;
         _insertBatch.Transaction = transaction;
-        _insertTransaction.Transaction = transaction;
+        _insertKey.Transaction = transaction;
     }
 
     private IEnumerable<SqliteCommand> Commands() =>
-    [
-        _indexedHeight, _insertBlock, _insertBatch, _insertTransaction, _selectBlock, _selectBlockTransactions,
-        _selectBatches, _selectNamespace, _findTransaction,
-    ];
+        [_indexedHeight, _insertBlock, _insertBatch, _insertKey, _selectBlock, _selectBatches, _findTransaction];
 
     private SqliteCommand Prepare(string sql) => SqliteCommands.Create(_connection, sql);
 }

@@ -1,0 +1,77 @@
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
+
+namespace Fairway.Storage.Query;
+
+/// <summary>
+/// What <see cref="SqliteQueryStore"/> writes for one block, prepared outside its lock: the encodings, and for every
+/// ordered transaction its 8-byte hash key and the byte range of its encoding inside its batch's blob.
+/// </summary>
+internal sealed record IndexRows(
+    ulong Height, byte[] BlockHash, byte[] BlockData, byte[] CertificateData, byte[][] BatchData, long SizeBytes,
+    IReadOnlyList<IndexRows.KeyRow> Keys)
+{
+    public readonly record struct KeyRow(long Key, int Position, int Offset, int Length);
+
+    /// <summary>The first 8 bytes of a transaction hash, bit-for-bit as a signed SQLite integer.</summary>
+    public static long Key(Hash hash) => unchecked((long)hash.Prefix64);
+
+    public static IndexRows Of(BlockToIndex entry)
+    {
+        var committed = entry.Committed;
+        var batchData = new byte[entry.Batches.Count][];
+        var firstOffsets = new int[entry.Batches.Count][];
+        for (var b = 0; b < entry.Batches.Count; b++)
+        {
+            batchData[b] = Canonical.Encode(entry.Batches[b]);
+            firstOffsets[b] = TransactionOffsets(entry.Batches[b], batchData[b].Length);
+        }
+
+        var placed = BlockOrder.Place(entry.Batches);
+        if (placed.Count != committed.Transactions.Count)
+        {
+            throw new ArgumentException(
+                $"block at height {committed.Height} lists {committed.Transactions.Count} transactions, its batches order {placed.Count}", nameof(entry));
+        }
+
+        var keys = new KeyRow[placed.Count];
+        for (var i = 0; i < placed.Count; i++)
+        {
+            var p = placed[i];
+            keys[i] = new KeyRow(Key(p.Transaction.Hash), p.BatchPosition, firstOffsets[p.BatchPosition][p.IndexInBatch], p.Transaction.EncodedSize);
+        }
+
+        return new IndexRows(
+            committed.Height,
+            committed.Block.Hash.ToArray(),
+            Canonical.Encode(committed.Block),
+            Canonical.Encode(committed.Certificate),
+            batchData,
+            QueryIndexRules.SizeBytes(committed.Transactions),
+            keys);
+    }
+
+    /// <summary>
+    /// Byte offsets of each transaction's encoding in the batch's encoding. A batch encodes its header fields and then its
+    /// transactions back to back, so the transactions fill the tail of the blob.
+    /// </summary>
+    private static int[] TransactionOffsets(Batch batch, int encodedLength)
+    {
+        var offsets = new int[batch.Transactions.Count];
+        var tail = 0;
+        foreach (var tx in batch.Transactions)
+        {
+            tail += tx.EncodedSize;
+        }
+
+        var offset = encodedLength - tail;
+        for (var i = 0; i < offsets.Length; i++)
+        {
+            offsets[i] = offset;
+            offset += batch.Transactions[i].EncodedSize;
+        }
+
+        return offsets;
+    }
+}
