@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Fairway.Core.Encoding;
 
 namespace Fairway.Api;
 
@@ -13,7 +14,8 @@ internal static class OpenApiDocument
         var paths = new JsonObject
         {
             ["/v1/submit"] = Post("Submit one transaction", "SubmitRequest", "Receipt", "400, 413, 415, 429"),
-            ["/v1/submit/batch"] = Post("Submit up to the configured number of transactions; results in order, each a hash or an error (no receipts)", "SubmitBatchRequest", "SubmitBatchResult", "400, 413, 415, 429"),
+            ["/v1/submit/batch"] = WithBinaryBatch(Post("Submit up to the configured number of transactions; results in order, each a hash or an error (no receipts). "
+                + $"Also in a binary form ({SubmitBatchFormat.RequestContentType}), answered in {SubmitBatchFormat.ResultContentType}; there a bad record refuses the whole batch", "SubmitBatchRequest", "SubmitBatchResult", "400, 413, 415, 429")),
             ["/v1/status/tx/{hash}"] = Get("Commitment level of a transaction: received, soft (in a certified block) or firm (committed)", "TxStatus", "hash"),
             ["/v1/availability/header/{height}"] = Get("A committed block's header and QC", "Header", "height"),
             ["/v1/availability/block/{height}"] = Get("A committed block: header, QC, namespaces, transaction count, size", "Block", "height"),
@@ -93,6 +95,25 @@ internal static class OpenApiDocument
             ["responses"] = Responses(schema, errors),
         },
     };
+
+    /// <summary>Adds the binary request and answer types of <see cref="SubmitBatchFormat"/> next to the JSON ones.</summary>
+    private static JsonObject WithBinaryBatch(JsonObject path)
+    {
+        var post = path["post"]!.AsObject();
+        post["requestBody"]!["content"]!.AsObject()[SubmitBatchFormat.RequestContentType] = new JsonObject
+        {
+            ["schema"] = Binary("zero or more records: u64 namespace (little-endian) | u32 payload length (little-endian) | payload bytes; "
+                + "a truncated record (400 malformed_batch), a payload above the limit (413 payload_too_large), too many records "
+                + "(413 batch_too_large) or a body above the limit (413 too_large) refuses the whole batch and submits nothing"),
+        };
+        post["responses"]!["200"]!["content"]!.AsObject()[SubmitBatchFormat.ResultContentType] = new JsonObject
+        {
+            ["schema"] = Binary("one 33-byte record per transaction, in request order: u8 status (0 accepted, 1 duplicate, 2 busy: mempool full, retry) | 32-byte transaction hash"),
+        };
+        return path;
+    }
+
+    private static JsonObject Binary(string description) => new() { ["type"] = "string", ["format"] = "binary", ["description"] = description };
 
     private static JsonObject GetText(string summary) => new()
     {

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Fairway.Core.Chain;
+using Fairway.Core.Encoding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace Fairway.Api;
 
-/// <summary><c>POST /v1/submit</c> and <c>POST /v1/submit/batch</c>: every input checked before anything changes.</summary>
+/// <summary><c>POST /v1/submit</c> and <c>POST /v1/submit/batch</c> (JSON here, binary in <see cref="BinaryBatchSubmit"/>): every input checked before anything changes.</summary>
 internal static class SubmitEndpoints
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 8 };
@@ -18,7 +19,7 @@ internal static class SubmitEndpoints
 
     private static async Task<IResult> SubmitOneAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
     {
-        var (document, error) = await ReadJsonAsync(http, node, ct).ConfigureAwait(false);
+        var (document, error) = await ReadJsonAsync(http, node, "send Content-Type: application/json", ct).ConfigureAwait(false);
         if (error is not null)
         {
             return error;
@@ -41,7 +42,12 @@ internal static class SubmitEndpoints
 
     private static async Task<IResult> SubmitBatchAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
     {
-        var (document, error) = await ReadJsonAsync(http, node, ct).ConfigureAwait(false);
+        if (BinaryBatchSubmit.Accepts(http.Request.ContentType))
+        {
+            return await BinaryBatchSubmit.SubmitAsync(http, node, ct).ConfigureAwait(false);
+        }
+
+        var (document, error) = await ReadJsonAsync(http, node, $"send Content-Type: application/json or {SubmitBatchFormat.RequestContentType}", ct).ConfigureAwait(false);
         if (error is not null)
         {
             return error;
@@ -83,11 +89,11 @@ internal static class SubmitEndpoints
         }
     }
 
-    private static async Task<(JsonDocument? Document, IResult? Error)> ReadJsonAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
+    private static async Task<(JsonDocument? Document, IResult? Error)> ReadJsonAsync(HttpContext http, IValidatorApi node, string unsupportedMessage, CancellationToken ct)
     {
         if (http.Request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, ApiError.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "send Content-Type: application/json"));
+            return (null, ApiError.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", unsupportedMessage));
         }
 
         if (http.Request.ContentLength > node.Limits.RequestBytesMax)

@@ -1,8 +1,10 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
 
 namespace Fairway.Client;
 
@@ -35,38 +37,75 @@ public sealed class FairwayClient : IDisposable
         return ParseReceipt(json.RootElement, new Core.Chain.Transaction(@namespace, payload).Hash);
     }
 
+    /// <summary>
+    /// Submits a batch in the binary form (no base64, no JSON per transaction). Results are in order: a hash for an
+    /// accepted or duplicate transaction, the error <c>busy</c> when the mempool was full. A batch the node refuses as
+    /// a whole (a payload above its limit, too many transactions, a body too large) throws
+    /// <see cref="HttpRequestException"/> with the node's status and error.
+    /// </summary>
     public async Task<IReadOnlyList<BatchSubmitResult>> SubmitBatchAsync(IReadOnlyList<(ulong Namespace, ReadOnlyMemory<byte> Payload)> transactions, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(transactions);
-        var body = transactions.Select(t => new { @namespace = t.Namespace, payload = Convert.ToBase64String(t.Payload.Span) }).ToList();
-        using var response = await _http.PostAsJsonAsync(Url("/v1/submit/batch"), body, ct).ConfigureAwait(false);
-        using var json = await ReadAsync(response, ct).ConfigureAwait(false);
-        var results = new List<BatchSubmitResult>();
-        var i = 0;
-        foreach (var item in json.RootElement.EnumerateArray())
+        var expected = transactions.Select(t => new Core.Chain.Transaction(t.Namespace, t.Payload).Hash).ToList();
+        using var content = new ByteArrayContent(SubmitBatchFormat.EncodeRequest(transactions));
+        content.Headers.ContentType = new MediaTypeHeaderValue(SubmitBatchFormat.RequestContentType);
+        using var response = await _http.PostAsync(Url("/v1/submit/batch"), content, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
         {
-            var expected = new Core.Chain.Transaction(transactions[i].Namespace, transactions[i].Payload).Hash;
-            i++;
-            if (item.TryGetProperty("error", out var error))
-            {
-                results.Add(new BatchSubmitResult(null, error.GetProperty("code").GetString(), error.GetProperty("message").GetString()));
-                continue;
-            }
+            var error = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            throw new HttpRequestException($"{(int)response.StatusCode}: {error}", null, response.StatusCode);
+        }
 
-            if (!string.Equals(item.GetProperty("hash").GetString(), expected.ToHex(), StringComparison.Ordinal))
+        if (!string.Equals(response.Content.Headers.ContentType?.MediaType, SubmitBatchFormat.ResultContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new VerificationException($"the node answered a binary batch with {response.Content.Headers.ContentType?.MediaType ?? "no content type"}");
+        }
+
+        // The answer's size is known from the request; a node sending more is not read past that.
+        var body = await ReadBoundedAsync(response.Content, (long)expected.Count * SubmitBatchFormat.ResultRecordBytes, ct).ConfigureAwait(false);
+        IReadOnlyList<(SubmitBatchStatus Status, Hash Hash)> decoded;
+        try
+        {
+            decoded = SubmitBatchFormat.DecodeResults(body, expected.Count);
+        }
+        catch (EncodingException e)
+        {
+            throw new VerificationException($"malformed batch answer: {e.Message}");
+        }
+
+        var results = new List<BatchSubmitResult>(expected.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var (status, hash) = decoded[i];
+            if (hash != expected[i])
             {
                 throw new VerificationException("the node reports a different hash for a transaction of the batch");
             }
 
-            results.Add(new BatchSubmitResult(expected, null, null));
-        }
-
-        if (results.Count != transactions.Count)
-        {
-            throw new VerificationException($"sent {transactions.Count} transactions, got {results.Count} results");
+            results.Add(status == SubmitBatchStatus.Busy
+                ? new BatchSubmitResult(null, "busy", "the mempool is full; retry later")
+                : new BatchSubmitResult(hash, null, null));
         }
 
         return results;
+    }
+
+    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, long expected, CancellationToken ct)
+    {
+        var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            // One byte more than expected is enough to tell a wrong-sized answer.
+            var buffer = new byte[expected + 1];
+            var length = 0;
+            int read;
+            while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+            }
+
+            return buffer[..length];
+        }
     }
 
     /// <summary>The transaction's commitment level at this validator, or null if it has not seen it.</summary>

@@ -12,15 +12,19 @@ public class BenchCommandTests
         var dir = Path.Combine(Path.GetTempPath(), $"fairway-bench-test-{Guid.NewGuid():N}");
         try
         {
+            // A one-second warm-up keeps the test short and still runs it; that its run is discarded is checked below.
             string[] args = centralized
-                ? ["bench", "--centralized", "--tx-bytes", "128", "--rates", "200,400", "--seconds", "3", "--json", "--out", dir]
-                : ["bench", "--validators", "4", "--tx-bytes", "128", "--rates", "200,400", "--seconds", "3", "--json", "--out", dir];
+                ? ["bench", "--centralized", "--tx-bytes", "128", "--rates", "200,400", "--seconds", "3", "--warmup", "1", "--json", "--out", dir]
+                : ["bench", "--validators", "4", "--tx-bytes", "128", "--rates", "200,400", "--seconds", "3", "--warmup", "1", "--json", "--out", dir];
             var (exit, stdout, stderr) = FairwayProcess.Run(args);
 
             Assert.True(exit == 0, stderr);
+            Assert.Contains("warm-up (discarded): 200 tx/s for 1 s", stderr, StringComparison.Ordinal);
             using var json = JsonDocument.Parse(stdout);
             var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToList();
             Assert.Equal(2, runs.Count);
+            using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "bench.json")));
+            Assert.Equal(2, written.RootElement.GetProperty("runs").GetArrayLength());
             foreach (var run in runs)
             {
                 Assert.Equal(centralized ? "centralized" : "decentralized", run.GetProperty("mode").GetString());
@@ -39,6 +43,8 @@ public class BenchCommandTests
             }
 
             Assert.Equal(200, runs[0].GetProperty("offered_tps").GetDouble());
+            Assert.Equal(400, runs[1].GetProperty("offered_tps").GetDouble());
+            Assert.All(runs, run => Assert.Equal(3, run.GetProperty("seconds").GetInt32()));
             Assert.Contains("| mode |", File.ReadAllText(Path.Combine(dir, "bench.md")), StringComparison.Ordinal);
             Assert.Contains("<polyline", File.ReadAllText(Path.Combine(dir, "latency.svg")), StringComparison.Ordinal);
         }
@@ -67,6 +73,18 @@ public class BenchCommandTests
         Assert.Equal(2, exit);
         Assert.Contains(flag, stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.True(string.IsNullOrWhiteSpace(stdout));
+    }
+
+    [Theory]
+    [InlineData("601")]
+    [InlineData("-1")]
+    public void Bench_refuses_a_warmup_out_of_range_with_a_clear_message(string value)
+    {
+        var (exit, stdout, stderr) = FairwayProcess.Run("bench", "--warmup", value, "--json");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("fairway bench: --warmup must be between 0 and 600 seconds", stderr, StringComparison.Ordinal);
         Assert.True(string.IsNullOrWhiteSpace(stdout));
     }
 }

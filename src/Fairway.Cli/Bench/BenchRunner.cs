@@ -66,7 +66,13 @@ internal sealed class BenchRunner
         throw new TimeoutException($"the validators were not ready within {timeout.TotalSeconds:0} s ({last})");
     }
 
-    public async Task<List<BenchResult>> RunAsync(IReadOnlyList<double> rates, int seconds, ulong fromHeight, Action<BenchResult> progress, CancellationToken ct)
+    /// <summary>
+    /// Offers each rate in turn and measures it. First, for <paramref name="warmupSeconds"/>, the lowest rate is offered,
+    /// drained and thrown away: a freshly started .NET process (validators and this bench alike) runs unoptimised
+    /// tier-0 JIT code for its first seconds, and the numbers should describe the steady state, as published
+    /// measurements do.
+    /// </summary>
+    public async Task<List<BenchResult>> RunAsync(IReadOnlyList<double> rates, int seconds, int warmupSeconds, ulong fromHeight, Action<BenchResult> progress, CancellationToken ct)
     {
         var watcher = new FirmWatcher(_validators[0], _payload, fromHeight);
         using var stopWatcher = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -76,6 +82,13 @@ internal sealed class BenchRunner
         var results = new List<BenchResult>();
         try
         {
+            if (warmupSeconds > 0)
+            {
+                var warmupRate = rates.Min();
+                Console.Error.WriteLine($"fairway bench: warm-up (discarded): {warmupRate:0} tx/s for {warmupSeconds} s");
+                await RunRateAsync(warmupRate, warmupSeconds, watcher, soft, senders, ct).ConfigureAwait(false);
+            }
+
             foreach (var rate in rates)
             {
                 var result = await RunRateAsync(rate, seconds, watcher, soft, senders, ct).ConfigureAwait(false);

@@ -1,23 +1,27 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Text.Json;
+using Fairway.Core.Encoding;
 
 namespace Fairway.Cli.Bench;
 
 /// <summary>
 /// One client connection pool of the open-loop load. Sender <c>k</c> of <c>S</c> owns transactions
 /// <c>k, k+S, k+2S, ...</c> of the schedule; every few milliseconds it posts all of its due transactions as
-/// <c>POST /v1/submit/batch</c> requests (at most 1,000 each), the validators taken in turn. Requests do not wait for
-/// each other (up to <see cref="InFlightMax"/> at once), so a slow response does not hold back the schedule; when even
-/// that bound is reached the sends fall behind, and the delay shows in the latencies, which count from the schedule.
+/// <c>POST /v1/submit/batch</c> requests in the binary form (at most 1,000 transactions and about 1 MiB each), the
+/// validators taken in turn. Requests do not wait for each other (up to <see cref="InFlightMax"/> at once), so a slow
+/// response does not hold back the schedule; when even that bound is reached the sends fall behind, and the delay shows
+/// in the latencies, which count from the schedule.
 /// </summary>
 internal sealed class LoadSender : IDisposable
 {
     public const int BatchMax = 1_000;
+
+    /// <summary>Bytes per request: well under a node's default request limit (8 MiB), so large payloads still fit.</summary>
+    private const int RequestBytesBudget = 1024 * 1024;
     private const int InFlightMax = 64;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(3);
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly MediaTypeHeaderValue BatchType = new(SubmitBatchFormat.RequestContentType);
 
     private readonly HttpClient _client;
     private readonly IReadOnlyList<Uri> _validators;
@@ -25,6 +29,8 @@ internal sealed class LoadSender : IDisposable
     private readonly int _senderCount;
     private readonly BenchPayload _payload;
     private readonly SoftSampler _soft;
+    private readonly int _recordBytes;
+    private readonly int _recordsPerRequest;
     private int _nextValidator;
 
     public LoadSender(IReadOnlyList<Uri> validators, int senderIndex, int senderCount, BenchPayload payload, SoftSampler soft)
@@ -34,6 +40,8 @@ internal sealed class LoadSender : IDisposable
         _senderCount = senderCount;
         _payload = payload;
         _soft = soft;
+        _recordBytes = SubmitBatchFormat.RecordBytes(payload.TxBytes);
+        _recordsPerRequest = Math.Clamp(RequestBytesBudget / _recordBytes, 1, BatchMax);
         _nextValidator = senderIndex % validators.Count;
         _client = new HttpClient(new SocketsHttpHandler
         {
@@ -55,8 +63,8 @@ internal sealed class LoadSender : IDisposable
             var due = schedule.DueCount(Stopwatch.GetTimestamp());
             while (next < due)
             {
-                var indices = new List<int>(Math.Min(BatchMax, (due - next + _senderCount - 1) / _senderCount));
-                for (; next < due && indices.Count < BatchMax; next += _senderCount)
+                var indices = new List<int>(Math.Min(_recordsPerRequest, (due - next + _senderCount - 1) / _senderCount));
+                for (; next < due && indices.Count < _recordsPerRequest; next += _senderCount)
                 {
                     indices.Add(next);
                 }
@@ -80,20 +88,29 @@ internal sealed class LoadSender : IDisposable
 
     private async Task SendAsync(RateRun run, List<int> indices, Uri validator, SemaphoreSlim inFlight, long softDeadline, CancellationToken ct)
     {
+        var body = ArrayPool<byte>.Shared.Rent(indices.Count * _recordBytes);
         try
         {
-            using var content = new ByteArrayContent(BuildBody(run, indices));
-            content.Headers.ContentType = Json;
-            byte[] body;
+            var length = BuildBody(run, indices, body);
+            byte[] answer;
             long received;
             try
             {
+                using var content = new ByteArrayContent(body, 0, length);
+                content.Headers.ContentType = BatchType;
                 using var response = await _client.PostAsync(new Uri(validator, "/v1/submit/batch"), content, ct).ConfigureAwait(false);
-                body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+                answer = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
                 received = Stopwatch.GetTimestamp();
                 if (!response.IsSuccessStatusCode)
                 {
                     run.LastError = $"HTTP {(int)response.StatusCode} from {validator}";
+                    MarkAll(run, indices, received, accepted: false);
+                    return;
+                }
+
+                if (!string.Equals(response.Content.Headers.ContentType?.MediaType, SubmitBatchFormat.ResultContentType, StringComparison.OrdinalIgnoreCase))
+                {
+                    run.LastError = $"{validator} answered with {response.Content.Headers.ContentType?.MediaType ?? "no content type"}, not {SubmitBatchFormat.ResultContentType}";
                     MarkAll(run, indices, received, accepted: false);
                     return;
                 }
@@ -105,40 +122,54 @@ internal sealed class LoadSender : IDisposable
                 return;
             }
 
-            using var json = JsonDocument.Parse(body);
-            var position = 0;
-            foreach (var result in json.RootElement.EnumerateArray())
-            {
-                if (position >= indices.Count)
-                {
-                    break;
-                }
-
-                var index = indices[position++];
-                var accepted = result.TryGetProperty("hash", out var hash);
-                if (!accepted && result.TryGetProperty("error", out var error) && error.TryGetProperty("code", out var code))
-                {
-                    run.LastError = $"{code.GetString()} from {validator}";
-                }
-
-                run.MarkReceived(index, received, accepted);
-                if (accepted && (run.CounterBase + (ulong)index) % SoftSampler.SampleEvery == 0)
-                {
-                    _soft.Track(run, index, validator, hash.GetString()!, softDeadline, ct);
-                }
-            }
-
-            for (; position < indices.Count; position++)
-            {
-                run.MarkReceived(indices[position], received, accepted: false);
-            }
+            MarkResults(run, indices, validator, answer, received, softDeadline, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
         finally
         {
+            ArrayPool<byte>.Shared.Return(body);
             inFlight.Release();
+        }
+    }
+
+    /// <summary>One 33-byte record per transaction, in order; transactions the answer does not cover count as not accepted.</summary>
+    private void MarkResults(RateRun run, List<int> indices, Uri validator, byte[] answer, long received, long softDeadline, CancellationToken ct)
+    {
+        if (answer.Length != indices.Count * SubmitBatchFormat.ResultRecordBytes)
+        {
+            run.LastError = $"{validator} answered {answer.Length} bytes for {indices.Count} transactions";
+        }
+
+        var position = 0;
+        try
+        {
+            for (; position < indices.Count && (position + 1) * SubmitBatchFormat.ResultRecordBytes <= answer.Length; position++)
+            {
+                var (status, hash) = SubmitBatchFormat.ReadResult(answer.AsSpan(position * SubmitBatchFormat.ResultRecordBytes));
+                var index = indices[position];
+                var accepted = status != SubmitBatchStatus.Busy;
+                if (!accepted)
+                {
+                    run.LastError = $"busy from {validator}";
+                }
+
+                run.MarkReceived(index, received, accepted);
+                if (accepted && (run.CounterBase + (ulong)index) % SoftSampler.SampleEvery == 0)
+                {
+                    _soft.Track(run, index, validator, hash.ToHex(), softDeadline, ct);
+                }
+            }
+        }
+        catch (EncodingException e)
+        {
+            run.LastError = $"{validator}: {e.Message}";
+        }
+
+        for (; position < indices.Count; position++)
+        {
+            run.MarkReceived(indices[position], received, accepted: false);
         }
     }
 
@@ -150,32 +181,19 @@ internal sealed class LoadSender : IDisposable
         }
     }
 
-    private byte[] BuildBody(RateRun run, List<int> indices)
+    /// <summary>Writes the binary records straight into <paramref name="body"/>, payloads generated in place; returns the length.</summary>
+    private int BuildBody(RateRun run, List<int> indices, byte[] body)
     {
-        var buffer = new ArrayBufferWriter<byte>(indices.Count * (_payload.TxBytes * 4 / 3 + 48) + 16);
-        var raw = ArrayPool<byte>.Shared.Rent(_payload.TxBytes);
-        try
+        var position = 0;
+        foreach (var index in indices)
         {
-            using var writer = new Utf8JsonWriter(buffer);
-            writer.WriteStartArray();
-            foreach (var index in indices)
-            {
-                var payload = raw.AsSpan(0, _payload.TxBytes);
-                _payload.Write(run.CounterBase + (ulong)index, payload);
-                writer.WriteStartObject();
-                writer.WriteNumber("namespace", BenchPayload.Namespace);
-                writer.WriteBase64String("payload", payload);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(raw);
+            var record = body.AsSpan(position, _recordBytes);
+            SubmitBatchFormat.WriteRecordHeader(record, BenchPayload.Namespace, _payload.TxBytes);
+            _payload.Write(run.CounterBase + (ulong)index, record[SubmitBatchFormat.RecordHeaderBytes..]);
+            position += _recordBytes;
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return position;
     }
 
     public void Dispose() => _client.Dispose();

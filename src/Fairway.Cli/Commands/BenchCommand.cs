@@ -21,11 +21,16 @@ internal static class BenchCommand
         var txBytes = new Option<int>("--tx-bytes") { Description = "payload bytes per transaction (1..131072)", DefaultValueFactory = _ => 512 };
         var rates = new Option<string>("--rates") { Description = "offered rates in tx/s, comma-separated, run in order", DefaultValueFactory = _ => "5000,10000,20000,40000,80000" };
         var seconds = new Option<int>("--seconds") { Description = "measurement window per rate (1..3600)", DefaultValueFactory = _ => 20 };
+        var warmup = new Option<int>("--warmup")
+        {
+            Description = "seconds of load at the lowest rate before measuring, then discarded (0..600): a fresh .NET process runs unoptimised JIT code at first",
+            DefaultValueFactory = _ => 10,
+        };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var output = new Option<string?>("--out") { Description = "directory for bench.md, latency.svg and bench.json" };
         var command = new Command("bench", "measure throughput and latency under open-loop load")
         {
-            validators, centralized, url, txBytes, rates, seconds, json, output,
+            validators, centralized, url, txBytes, rates, seconds, warmup, json, output,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -34,7 +39,8 @@ internal static class BenchCommand
             var validatorCount = isCentralized ? 1 : result.GetValue(validators);
             var bytes = result.GetValue(txBytes);
             var window = result.GetValue(seconds);
-            var error = Validate(result.GetValue(rates)!, window, bytes, validatorCount, isCentralized, urlText, out var rateList);
+            var warmupSeconds = result.GetValue(warmup);
+            var error = Validate(result.GetValue(rates)!, window, warmupSeconds, bytes, validatorCount, isCentralized, urlText, out var rateList);
             if (error is not null)
             {
                 Console.Error.WriteLine($"fairway bench: {error}");
@@ -62,8 +68,8 @@ internal static class BenchCommand
             try
             {
                 results = urlText is not null
-                    ? await RunRemoteAsync(urlText, bytes, window, rateList, cancel.Token).ConfigureAwait(false)
-                    : await RunLocalAsync(isCentralized, validatorCount, bytes, window, rateList, () => interrupted || ct.IsCancellationRequested, cancel.Token).ConfigureAwait(false);
+                    ? await RunRemoteAsync(urlText, bytes, window, warmupSeconds, rateList, cancel.Token).ConfigureAwait(false)
+                    : await RunLocalAsync(isCentralized, validatorCount, bytes, window, warmupSeconds, rateList, () => interrupted || ct.IsCancellationRequested, cancel.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
@@ -87,7 +93,7 @@ internal static class BenchCommand
         return command;
     }
 
-    internal static string? Validate(string ratesText, int seconds, int txBytes, int validators, bool centralized, string? url, out List<double> rates)
+    internal static string? Validate(string ratesText, int seconds, int warmupSeconds, int txBytes, int validators, bool centralized, string? url, out List<double> rates)
     {
         rates = [];
         foreach (var part in ratesText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -110,6 +116,11 @@ internal static class BenchCommand
             return "--seconds must be between 1 and 3600";
         }
 
+        if (warmupSeconds is < 0 or > 600)
+        {
+            return "--warmup must be between 0 and 600 seconds";
+        }
+
         if (txBytes is < 1 or > 131_072)
         {
             return "--tx-bytes must be between 1 and 131072";
@@ -125,6 +136,11 @@ internal static class BenchCommand
             return "--rates x --seconds: at most 100000000 transactions per rate";
         }
 
+        if (rates.Min() * warmupSeconds > 100_000_000)
+        {
+            return "--warmup x the lowest rate: at most 100000000 transactions";
+        }
+
         if (centralized && url is not null)
         {
             return "--centralized starts its own validator; it cannot be combined with --url";
@@ -133,7 +149,7 @@ internal static class BenchCommand
         return null;
     }
 
-    private static async Task<List<BenchResult>> RunLocalAsync(bool centralized, int validators, int txBytes, int seconds, List<double> rates, Func<bool> interrupted, CancellationToken ct)
+    private static async Task<List<BenchResult>> RunLocalAsync(bool centralized, int validators, int txBytes, int seconds, int warmupSeconds, List<double> rates, Func<bool> interrupted, CancellationToken ct)
     {
         Console.Error.WriteLine($"fairway bench: starting {validators} validator process(es)");
         var network = LocalNetwork.Start(validators);
@@ -143,7 +159,7 @@ internal static class BenchCommand
             var height = await BenchRunner.WaitReadyAsync(apis, TimeSpan.FromSeconds(60), network.DeadNodeReport, ct).ConfigureAwait(false);
             Console.Error.WriteLine($"fairway bench: network up at height {height}");
             var runner = new BenchRunner(apis, network.ProcessIds, centralized ? "centralized" : "decentralized", validators, txBytes);
-            return await runner.RunAsync(rates, seconds, height, r => Progress(r), ct).ConfigureAwait(false);
+            return await runner.RunAsync(rates, seconds, warmupSeconds, height, r => Progress(r), ct).ConfigureAwait(false);
         }
         finally
         {
@@ -153,7 +169,7 @@ internal static class BenchCommand
         }
     }
 
-    private static async Task<List<BenchResult>> RunRemoteAsync(string urlText, int txBytes, int seconds, List<double> rates, CancellationToken ct)
+    private static async Task<List<BenchResult>> RunRemoteAsync(string urlText, int txBytes, int seconds, int warmupSeconds, List<double> rates, CancellationToken ct)
     {
         var apis = urlText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(u => new Uri(u)).ToList();
         if (apis.Count == 0)
@@ -170,7 +186,7 @@ internal static class BenchCommand
         }
 
         var runner = new BenchRunner(apis, null, validatorCount > 1 ? "decentralized" : "centralized", validatorCount, txBytes);
-        return await runner.RunAsync(rates, seconds, height, r => Progress(r), ct).ConfigureAwait(false);
+        return await runner.RunAsync(rates, seconds, warmupSeconds, height, r => Progress(r), ct).ConfigureAwait(false);
     }
 
     private static void Progress(BenchResult r) =>

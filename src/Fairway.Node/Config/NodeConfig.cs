@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Fairway.Api;
 
 namespace Fairway.Node.Config;
 
@@ -52,6 +53,14 @@ public sealed record NodeConfig
 
     [JsonPropertyName("query")]
     public QueryConfig Query { get; init; } = new();
+
+    /// <summary>The API's limits, built in this one place so the HTTP server and the endpoints cannot disagree.</summary>
+    public ApiLimits ToApiLimits() => new()
+    {
+        PayloadBytesMax = PayloadBytesMax,
+        RequestsPerSecondPerClient = ApiRequestsPerSecond,
+        StreamLagHeightsMax = StreamLagHeightsMax,
+    };
 }
 
 /// <summary>Where the API's query index lives: embedded SQLite in the data directory unless a PostgreSQL server is named.</summary>

@@ -37,9 +37,11 @@ public static class NodeHost
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.UseUrls(config.ApiListen);
+        var apiLimits = config.ToApiLimits();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            // The endpoints' own limit, so a body without a declared length (chunked) is cut at the same size as one with it.
+            k.Limits.MaxRequestBodySize = apiLimits.RequestBytesMax;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             k.AddServerHeader = false;
         });
@@ -51,7 +53,7 @@ public static class NodeHost
         builder.Services.AddSingleton<IQueryStore>(_ => string.IsNullOrWhiteSpace(config.Query.Postgres)
             ? new SqliteQueryStore(Path.Combine(config.DataDir, "query.db"))
             : new PostgresQueryStore(config.Query.Postgres, config.Query.Schema));
-        ApiServices.Add(builder.Services, new ApiLimits { PayloadBytesMax = config.PayloadBytesMax, RequestsPerSecondPerClient = config.ApiRequestsPerSecond });
+        ApiServices.Add(builder.Services, apiLimits);
         builder.Services.AddSingleton<ISafetyStore>(_ => new FileSafetyStore(config.DataDir));
         builder.Services.AddSingleton<IPeerTransport>(sp => new TcpPeerTransport(new TransportOptions
         {

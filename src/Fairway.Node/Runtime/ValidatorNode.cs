@@ -87,12 +87,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         };
         _mempool = new Mempool(options);
         _batches = new BatchPool(options);
-        Limits = new ApiLimits
-        {
-            PayloadBytesMax = config.PayloadBytesMax,
-            RequestsPerSecondPerClient = config.ApiRequestsPerSecond,
-            StreamLagHeightsMax = config.StreamLagHeightsMax,
-        };
+        Limits = config.ToApiLimits();
         _transport.FrameReceived += OnFrame;
     }
 
