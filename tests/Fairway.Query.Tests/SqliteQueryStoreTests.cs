@@ -71,3 +71,73 @@ public sealed class SqliteQueryStoreTests : QueryStoreContract
         Assert.Throws<InvalidDataException>(() => new SqliteQueryStore(chainPath));
     }
 }
+
+/// <summary>
+/// The whole contract again with key generations of three transactions, so that lookups cross the in-memory keys, the
+/// slices being written and the on-disk table, and reopening rebuilds only what had not reached the disk.
+/// </summary>
+public sealed class SqliteQueryStoreSmallKeyGenerationTests : QueryStoreContract
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "fairway-query-" + Guid.NewGuid().ToString("N"));
+
+    private string DatabasePath => Path.Combine(_directory, "query.db");
+
+    protected override IQueryStore Open() => new SqliteQueryStore(DatabasePath, keyGeneration: 3);
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Keys_reach_the_disk_in_generations_and_every_transaction_stays_findable_across_reopening()
+    {
+        var chain = new QueryTestChain(0);
+        for (var i = 0; i < 6; i++)
+        {
+            chain.Next(batchCount: 2, transactionsPerBatch: 2);
+        }
+
+        IndexAll(chain);
+        Assert.True(KeysOnDisk() > 0, "some generations were written");
+        Assert.True(KeyProgress() > 0, "the progress height advanced with the completed generations");
+        AssertAllFound(chain);
+
+        Reopen();
+        AssertAllFound(chain);
+        chain.Next(batchCount: 1, transactionsPerBatch: 5);
+        Store.Index(chain.At(7), chain.BatchesAt(7));
+        AssertAllFound(chain);
+    }
+
+    private void AssertAllFound(QueryTestChain chain)
+    {
+        foreach (var (committed, _) in chain.Blocks)
+        {
+            for (var i = 0; i < committed.Transactions.Count; i++)
+            {
+                var found = Store.FindTransaction(committed.Transactions[i].Hash);
+                Assert.NotNull(found);
+                Assert.Equal((committed.Height, i), (found.Height, found.Index));
+                Assert.Equal(committed.Transactions[i], found.Transaction);
+            }
+        }
+    }
+
+    private long KeysOnDisk() => Query("SELECT COUNT(*) FROM transaction_keys");
+
+    private long KeyProgress() => Query("SELECT height FROM key_progress");
+
+    private long Query(string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+}

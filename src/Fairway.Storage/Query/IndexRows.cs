@@ -21,11 +21,9 @@ internal sealed record IndexRows(
     {
         var committed = entry.Committed;
         var batchData = new byte[entry.Batches.Count][];
-        var firstOffsets = new int[entry.Batches.Count][];
         for (var b = 0; b < entry.Batches.Count; b++)
         {
             batchData[b] = Canonical.Encode(entry.Batches[b]);
-            firstOffsets[b] = TransactionOffsets(entry.Batches[b], batchData[b].Length);
         }
 
         var placed = BlockOrder.Place(entry.Batches);
@@ -35,13 +33,7 @@ internal sealed record IndexRows(
                 $"block at height {committed.Height} lists {committed.Transactions.Count} transactions, its batches order {placed.Count}", nameof(entry));
         }
 
-        var keys = new KeyRow[placed.Count];
-        for (var i = 0; i < placed.Count; i++)
-        {
-            var p = placed[i];
-            keys[i] = new KeyRow(Key(p.Transaction.Hash), p.BatchPosition, firstOffsets[p.BatchPosition][p.IndexInBatch], p.Transaction.EncodedSize);
-        }
-
+        var keys = KeyRows(placed, entry.Batches, batchData);
         return new IndexRows(
             committed.Height,
             committed.Block.Hash.ToArray(),
@@ -50,6 +42,27 @@ internal sealed record IndexRows(
             batchData,
             QueryIndexRules.SizeBytes(committed.Transactions),
             keys);
+    }
+
+    /// <summary>Key rows of a block's ordered transactions, given its batches and their canonical encodings.</summary>
+    public static KeyRow[] KeyRows(IReadOnlyList<Batch> batches, byte[][] batchData) => KeyRows(BlockOrder.Place(batches), batches, batchData);
+
+    private static KeyRow[] KeyRows(List<BlockOrder.Placed> placed, IReadOnlyList<Batch> batches, byte[][] batchData)
+    {
+        var firstOffsets = new int[batches.Count][];
+        for (var b = 0; b < batches.Count; b++)
+        {
+            firstOffsets[b] = TransactionOffsets(batches[b], batchData[b].Length);
+        }
+
+        var keys = new KeyRow[placed.Count];
+        for (var i = 0; i < placed.Count; i++)
+        {
+            var p = placed[i];
+            keys[i] = new KeyRow(Key(p.Transaction.Hash), p.BatchPosition, firstOffsets[p.BatchPosition][p.IndexInBatch], p.Transaction.EncodedSize);
+        }
+
+        return keys;
     }
 
     /// <summary>

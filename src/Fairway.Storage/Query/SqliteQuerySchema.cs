@@ -48,11 +48,13 @@ internal static class SqliteQuerySchema
         using var transaction = connection.BeginTransaction();
         // The index is derived from the chain store, so an index of an older schema is dropped, not migrated: the node
         // rebuilds it from IndexedHeight 0 on start.
-        SqliteCommands.Execute(connection, "DROP TABLE IF EXISTS transactions; DROP TABLE IF EXISTS batches; DROP TABLE IF EXISTS blocks;", transaction);
+        SqliteCommands.Execute(connection, "DROP TABLE IF EXISTS transactions; DROP TABLE IF EXISTS transaction_keys; DROP TABLE IF EXISTS key_progress; DROP TABLE IF EXISTS batches; DROP TABLE IF EXISTS blocks;", transaction);
         // Payloads live once, in the batch blobs. A transaction row is only its hash key (the first 8 bytes of its hash)
         // and where its encoding sits: writing a row per transaction with its payload, a namespace index and a full-hash
         // index cost most of a validator's CPU per transaction under load (random B-tree pages rewritten on every block).
-        // One payload may be committed twice, so the key is (key, height, idx); lookups compare full hashes.
+        // One payload may be committed twice, so the key is (key, height, idx); lookups compare full hashes. Keys reach the
+        // table in sorted generations (see PendingTransactionKeys); key_progress is the height up to which they are all
+        // there, and the rest is rebuilt from the batches on open.
         SqliteCommands.Execute(
             connection,
             """
@@ -63,6 +65,8 @@ internal static class SqliteQuerySchema
             CREATE TABLE transaction_keys(key INTEGER NOT NULL, height INTEGER NOT NULL, idx INTEGER NOT NULL,
                 position INTEGER NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
                 PRIMARY KEY(key, height, idx)) WITHOUT ROWID;
+            CREATE TABLE key_progress(height INTEGER NOT NULL);
+            INSERT INTO key_progress(height) VALUES (0);
             """,
             transaction);
         SqliteCommands.Execute(connection, $"PRAGMA application_id={ApplicationId}", transaction);

@@ -14,19 +14,31 @@ namespace Fairway.Storage.Query;
 /// </summary>
 public sealed class SqliteQueryStore : IQueryStore
 {
+    /// <summary>Keys gathered in memory before they are written to disk as one sorted generation.</summary>
+    public const int KeyGenerationDefault = 131_072;
+
+    /// <summary>Keys of a generation written per indexing call, so no call holds the lock for long.</summary>
+    private const int KeySliceMax = 16_384;
+
     private readonly Lock _lock = new();
+    private readonly PendingTransactionKeys _pendingKeys;
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _indexedHeight;
     private readonly SqliteCommand _insertBlock;
     private readonly SqliteCommand _insertBatch;
     private readonly SqliteCommand _insertKey;
+    private readonly SqliteCommand _setKeyProgress;
+    private readonly SqliteCommand _selectKeys;
+    private readonly SqliteCommand _selectTransactionBytes;
     private readonly SqliteCommand _selectBlock;
     private readonly SqliteCommand _selectBatches;
-    private readonly SqliteCommand _findTransaction;
     private bool _disposed;
 
-    public SqliteQueryStore(string databasePath)
+    /// <param name="keyGeneration">Keys held in memory before a sorted write to disk (tests use small values).</param>
+    public SqliteQueryStore(string databasePath, int keyGeneration = KeyGenerationDefault)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keyGeneration, 1);
+        _pendingKeys = new PendingTransactionKeys(keyGeneration, Math.Min(KeySliceMax, keyGeneration));
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         var fullPath = Path.GetFullPath(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
@@ -47,19 +59,18 @@ public sealed class SqliteQueryStore : IQueryStore
             _insertBlock = Prepare(
                 "INSERT INTO blocks(height, hash, block, qc, tx_count, size_bytes) VALUES ($height, $hash, $block, $qc, $count, $size)");
             _insertBatch = Prepare("INSERT INTO batches(height, position, data) VALUES ($height, $position, $data)");
+            // OR IGNORE: after a crash, the slices of a generation that reached the disk are written again.
             _insertKey = Prepare(
-                "INSERT INTO transaction_keys(key, height, idx, position, offset, length) VALUES ($key, $height, $idx, $position, $offset, $length)");
+                "INSERT OR IGNORE INTO transaction_keys(key, height, idx, position, offset, length) VALUES ($key, $height, $idx, $position, $offset, $length)");
+            _setKeyProgress = Prepare("UPDATE key_progress SET height = $height");
             _selectBlock = Prepare("SELECT block, qc, tx_count FROM blocks WHERE height = $height");
             _selectBatches = Prepare(
                 "SELECT b.height, x.data FROM blocks b LEFT JOIN batches x ON x.height = b.height WHERE b.height = $height ORDER BY x.position");
-            // substr() on a blob counts bytes: only the transaction's encoding leaves SQLite. The first location wins when
-            // one payload was committed twice; rows whose full hash differs (a shared 8-byte key) are skipped by the caller.
-            _findTransaction = Prepare(
-                """
-                SELECT k.height, k.idx, substr(x.data, k.offset + 1, k.length) FROM transaction_keys k
-                JOIN batches x ON x.height = k.height AND x.position = k.position
-                WHERE k.key = $key ORDER BY k.height, k.idx
-                """);
+            _selectKeys = Prepare("SELECT height, idx, position, offset, length FROM transaction_keys WHERE key = $key");
+            // substr() on a blob counts bytes: only the transaction's encoding leaves SQLite.
+            _selectTransactionBytes = Prepare(
+                "SELECT substr(data, $offset + 1, $length) FROM batches WHERE height = $height AND position = $position");
+            RebuildPendingKeys();
         }
         catch
         {
@@ -113,6 +124,7 @@ public sealed class SqliteQueryStore : IQueryStore
                     indexed = block.Height;
                 }
 
+                WriteKeySlice(transaction);
                 transaction.Commit();
             }
             finally
@@ -174,18 +186,34 @@ public sealed class SqliteQueryStore : IQueryStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _findTransaction.Parameters["$key"].Value = IndexRows.Key(hash);
-            using var reader = _findTransaction.ExecuteReader();
-            while (reader.Read())
+            var key = IndexRows.Key(hash);
+            var candidates = new List<PendingTransactionKeys.KeyEntry>(_pendingKeys.Find(key));
+            _selectKeys.Parameters["$key"].Value = key;
+            using (var reader = _selectKeys.ExecuteReader())
             {
-                var encoded = (byte[])reader.GetValue(2);
-                if (Hash.Compute(encoded) != hash)
+                while (reader.Read())
+                {
+                    candidates.Add(new PendingTransactionKeys.KeyEntry(
+                        key, (ulong)reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4)));
+                }
+            }
+
+            // The first location wins when one payload was committed twice; a row whose full hash differs only shares
+            // the 8-byte key and is skipped.
+            candidates.Sort(static (a, b) => a.Height != b.Height ? a.Height.CompareTo(b.Height) : a.Index.CompareTo(b.Index));
+            foreach (var c in candidates)
+            {
+                _selectTransactionBytes.Parameters["$height"].Value = (long)c.Height;
+                _selectTransactionBytes.Parameters["$position"].Value = c.Position;
+                _selectTransactionBytes.Parameters["$offset"].Value = c.Offset;
+                _selectTransactionBytes.Parameters["$length"].Value = c.Length;
+                if (_selectTransactionBytes.ExecuteScalar() is not byte[] encoded || Hash.Compute(encoded) != hash)
                 {
                     continue;
                 }
 
                 var tx = Canonical.Decode(encoded, Transaction.Decode, "indexed transaction");
-                return new IndexedTransaction(tx, (ulong)reader.GetInt64(0), reader.GetInt32(1));
+                return new IndexedTransaction(tx, c.Height, c.Index);
             }
 
             return null;
@@ -230,16 +258,56 @@ public sealed class SqliteQueryStore : IQueryStore
             _insertBatch.ExecuteNonQuery();
         }
 
-        _insertKey.Parameters["$height"].Value = height;
         for (var i = 0; i < block.Keys.Count; i++)
         {
             var row = block.Keys[i];
-            _insertKey.Parameters["$key"].Value = row.Key;
-            _insertKey.Parameters["$idx"].Value = i;
-            _insertKey.Parameters["$position"].Value = row.Position;
-            _insertKey.Parameters["$offset"].Value = row.Offset;
-            _insertKey.Parameters["$length"].Value = row.Length;
+            _pendingKeys.Add(new PendingTransactionKeys.KeyEntry(row.Key, block.Height, i, row.Position, row.Offset, row.Length));
+        }
+    }
+
+    /// <summary>Writes the next slice of a key generation, if one is due, inside the caller's transaction.</summary>
+    private void WriteKeySlice(SqliteTransaction transaction)
+    {
+        var slice = _pendingKeys.NextSlice();
+        if (slice.IsEmpty)
+        {
+            return;
+        }
+
+        _insertKey.Transaction = transaction;
+        foreach (var entry in slice)
+        {
+            _insertKey.Parameters["$key"].Value = entry.Key;
+            _insertKey.Parameters["$height"].Value = (long)entry.Height;
+            _insertKey.Parameters["$idx"].Value = entry.Index;
+            _insertKey.Parameters["$position"].Value = entry.Position;
+            _insertKey.Parameters["$offset"].Value = entry.Offset;
+            _insertKey.Parameters["$length"].Value = entry.Length;
             _insertKey.ExecuteNonQuery();
+        }
+
+        if (_pendingKeys.SliceWritten(slice.Length) is { } complete)
+        {
+            _setKeyProgress.Transaction = transaction;
+            _setKeyProgress.Parameters["$height"].Value = (long)complete;
+            _setKeyProgress.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Keys of heights above the recorded progress exist only in their batches after a restart: gather them again.</summary>
+    private void RebuildPendingKeys()
+    {
+        var progress = (ulong)(long)SqliteCommands.Scalar(_connection, "SELECT height FROM key_progress")!;
+        var indexed = ReadIndexedHeight();
+        for (var height = progress + 1; height <= indexed; height++)
+        {
+            var batches = ReadBatches((long)height) ?? [];
+            var data = batches.Select(Canonical.Encode).ToArray();
+            var rows = IndexRows.KeyRows(batches, data);
+            for (var i = 0; i < rows.Length; i++)
+            {
+                _pendingKeys.Add(new PendingTransactionKeys.KeyEntry(rows[i].Key, height, i, rows[i].Position, rows[i].Offset, rows[i].Length));
+            }
         }
     }
 
@@ -296,10 +364,14 @@ public sealed class SqliteQueryStore : IQueryStore
         _insertBlock.Transaction = transaction;
         _insertBatch.Transaction = transaction;
         _insertKey.Transaction = transaction;
+        _setKeyProgress.Transaction = transaction;
     }
 
     private IEnumerable<SqliteCommand> Commands() =>
-        [_indexedHeight, _insertBlock, _insertBatch, _insertKey, _selectBlock, _selectBatches, _findTransaction];
+        [
+            _indexedHeight, _insertBlock, _insertBatch, _insertKey, _setKeyProgress, _selectBlock, _selectBatches, _selectKeys,
+            _selectTransactionBytes,
+        ];
 
     private SqliteCommand Prepare(string sql) => SqliteCommands.Create(_connection, sql);
 }
