@@ -123,7 +123,7 @@ public sealed class SqliteChainStore : IChainStore
     public void PutBatches(IReadOnlyList<Batch> batches)
     {
         ArgumentNullException.ThrowIfNull(batches);
-        var encoded = batches.Select(b => (Digest: b.Digest.ToArray(), Data: Canonical.Encode(b))).ToList();
+        var encoded = batches.Select(b => (Digest: b.Digest.ToArray(), Data: b.Encoded)).ToList();
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

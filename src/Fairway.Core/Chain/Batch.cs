@@ -19,6 +19,7 @@ public sealed class Batch : ICanonical
     public const byte Version = 1;
 
     private BatchHeader? _header;
+    private byte[]? _encoded;
 
     public Batch(Hash chainId, ushort author, ulong sequence, IReadOnlyList<Transaction> transactions)
     {
@@ -51,9 +52,48 @@ public sealed class Batch : ICanonical
     /// <summary>SHA-256 of the canonical <see cref="Header"/>: the name blocks use for this batch.</summary>
     public Hash Digest => Header.Hash;
 
+    /// <summary>
+    /// The canonical encoding, computed once (or kept from the bytes it was decoded from). A batch is sent to every peer
+    /// and written to the chain store and the query index: one encoding serves them all.
+    /// </summary>
+    public byte[] Encoded => _encoded ??= EncodeFields();
+
+    /// <summary>Decodes a batch and keeps a copy of <paramref name="bytes"/> as its <see cref="Encoded"/> form.</summary>
+    public static Batch DecodeKeepingEncoding(ReadOnlySpan<byte> bytes)
+    {
+        var batch = Canonical.Decode(bytes, Decode, "batch");
+        // Decoding accepted exactly one canonical form and nothing after it, so these bytes are the batch's encoding.
+        batch._encoded = bytes.ToArray();
+        return batch;
+    }
+
     public void Encode(CanonicalWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        if (_encoded is { } encoded)
+        {
+            writer.WriteRaw(encoded);
+            return;
+        }
+
+        EncodeFields(writer);
+    }
+
+    private byte[] EncodeFields()
+    {
+        var size = 64;
+        foreach (var tx in Transactions)
+        {
+            size += tx.EncodedSize;
+        }
+
+        var writer = new CanonicalWriter(size);
+        EncodeFields(writer);
+        return writer.ToArray();
+    }
+
+    private void EncodeFields(CanonicalWriter writer)
+    {
         writer.WriteU8(Version);
         writer.WriteHash(ChainId);
         writer.WriteU16(Author);

@@ -67,7 +67,7 @@ public abstract record WireFrame
         return bytes[0] switch
         {
             ConsensusTag => new ConsensusFrame(MessageCodec.Decode(body)),
-            BatchTag => new BatchFrame(Canonical.Decode(body, Batch.Decode, "batch")),
+            BatchTag => new BatchFrame(Batch.DecodeKeepingEncoding(body)),
             BatchRequestTag => Canonical.Decode(body, DecodeBatchRequest, "batch request"),
             BatchResponseTag => Canonical.Decode(body, DecodeBatchResponse, "batch response"),
             _ => throw new EncodingException($"unknown frame tag {bytes[0]}"),

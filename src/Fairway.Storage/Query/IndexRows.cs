@@ -23,7 +23,7 @@ internal sealed record IndexRows(
         var batchData = new byte[entry.Batches.Count][];
         for (var b = 0; b < entry.Batches.Count; b++)
         {
-            batchData[b] = Canonical.Encode(entry.Batches[b]);
+            batchData[b] = entry.Batches[b].Encoded;
         }
 
         var placed = BlockOrder.Place(entry.Batches);

@@ -76,16 +76,19 @@ internal sealed class PendingTransactionKeys(int generationKeys, int sliceKeys)
             }
 
             var rows = new KeyEntry[_fillingCount];
+            var keys = new long[_fillingCount];
             var n = 0;
             foreach (var list in _filling.Values)
             {
                 foreach (var e in list)
                 {
+                    keys[n] = e.Key;
                     rows[n++] = e;
                 }
             }
 
-            Array.Sort(rows, static (a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Height != b.Height ? a.Height.CompareTo(b.Height) : a.Index.CompareTo(b.Index));
+            // Key order is what makes the write touch each page once; rows sharing a key may go in any order.
+            Array.Sort(keys, rows);
             _writing = rows;
             _writingLookup = _filling;
             _writingMaxHeight = _fillingMaxHeight;
