@@ -21,6 +21,9 @@ public sealed class BatchPool(MempoolOptions options)
 
     public int UnproposedCount => _unproposed.Count;
 
+    /// <summary>Transactions in the batches not yet in a proposal: the backlog the network has yet to order.</summary>
+    public long UnproposedTransactions { get; private set; }
+
     public bool Contains(Hash digest) => _batches.ContainsKey(digest);
 
     public bool TryGet(Hash digest, out Batch batch) => _batches.TryGetValue(digest, out batch!);
@@ -37,15 +40,28 @@ public sealed class BatchPool(MempoolOptions options)
 
         _batches[digest] = batch;
         _unproposedNodes[digest] = _unproposed.AddLast(digest);
+        UnproposedTransactions += batch.Transactions.Count;
         return true;
     }
 
-    /// <summary>The oldest batches not yet in a proposal, marked as proposed in <paramref name="round"/>.</summary>
+    /// <summary>
+    /// The oldest batches not yet in a proposal, up to the block's digest and transaction budgets (at least one batch),
+    /// marked as proposed in <paramref name="round"/>.
+    /// </summary>
     public List<Hash> TakeForProposal(ulong round)
     {
         var digests = new List<Hash>();
+        long transactions = 0;
         while (_unproposed.First is { } node && digests.Count < options.DigestsPerBlockMax)
         {
+            var count = _batches[node.Value].Transactions.Count;
+            if (digests.Count > 0 && transactions + count > options.BlockTransactionsMax)
+            {
+                break;
+            }
+
+            transactions += count;
+            UnproposedTransactions -= count;
             _unproposed.RemoveFirst();
             _unproposedNodes.Remove(node.Value);
             _proposedInRound[node.Value] = round;
@@ -64,6 +80,7 @@ public sealed class BatchPool(MempoolOptions options)
             if (_unproposedNodes.Remove(digest, out var node))
             {
                 _unproposed.Remove(node);
+                UnproposedTransactions -= _batches[digest].Transactions.Count;
             }
 
             if (!_committed.Contains(digest))
@@ -80,12 +97,14 @@ public sealed class BatchPool(MempoolOptions options)
         foreach (var digest in digests)
         {
             _committed.Add(digest);
-            _batches.Remove(digest);
             _proposedInRound.Remove(digest);
             if (_unproposedNodes.Remove(digest, out var node))
             {
                 _unproposed.Remove(node);
+                UnproposedTransactions -= _batches[digest].Transactions.Count;
             }
+
+            _batches.Remove(digest);
         }
     }
 
@@ -101,9 +120,10 @@ public sealed class BatchPool(MempoolOptions options)
         foreach (var (digest, round) in _proposedInRound.Where(kv => kv.Value < floor).ToList())
         {
             _proposedInRound.Remove(digest);
-            if (_batches.ContainsKey(digest))
+            if (_batches.TryGetValue(digest, out var batch) && !_unproposedNodes.ContainsKey(digest))
             {
                 _unproposedNodes[digest] = _unproposed.AddFirst(digest);
+                UnproposedTransactions += batch.Transactions.Count;
             }
         }
     }

@@ -9,6 +9,49 @@ public class BatchPoolTests
 
     private static Batch MakeBatch(ushort author, ulong sequence) => new(Chain, author, sequence, [new Transaction(1, BitConverter.GetBytes(sequence))]);
 
+    private static Batch BatchOf(ulong sequence, int transactions) =>
+        new(Chain, 1, sequence, Enumerable.Range(0, transactions).Select(i => new Transaction(1, BitConverter.GetBytes((sequence << 20) + (ulong)i))).ToArray());
+
+    [Fact]
+    public void A_block_takes_whole_batches_up_to_its_transaction_budget_and_always_at_least_one()
+    {
+        var pool = new BatchPool(new MempoolOptions { BlockTransactionsMax = 10 });
+        var batches = new[] { BatchOf(1, 4), BatchOf(2, 5), BatchOf(3, 4), BatchOf(4, 25), BatchOf(5, 1) };
+        foreach (var b in batches)
+        {
+            pool.Add(b);
+        }
+
+        Assert.Equal([batches[0].Digest, batches[1].Digest], pool.TakeForProposal(1));
+        Assert.Equal([batches[2].Digest], pool.TakeForProposal(2));
+        Assert.Equal([batches[3].Digest], pool.TakeForProposal(3)); // larger than the budget on its own: still ordered
+        Assert.Equal([batches[4].Digest], pool.TakeForProposal(4));
+    }
+
+    [Fact]
+    public void The_unproposed_backlog_counts_transactions_through_proposal_release_and_commit()
+    {
+        var pool = new BatchPool(new MempoolOptions { BlockTransactionsMax = 5 });
+        var a = BatchOf(1, 3);
+        var b = BatchOf(2, 4);
+        var c = BatchOf(3, 2);
+        pool.Add(a);
+        pool.Add(b);
+        pool.Add(c);
+        Assert.Equal(9, pool.UnproposedTransactions);
+
+        pool.TakeForProposal(1); // a
+        Assert.Equal(6, pool.UnproposedTransactions);
+        pool.MarkProposed([b.Digest], 2);
+        Assert.Equal(2, pool.UnproposedTransactions);
+        pool.ReleaseStale(currentRound: 10, roundsAgo: 3); // a and b come back
+        Assert.Equal(9, pool.UnproposedTransactions);
+        pool.MarkCommitted([a.Digest, c.Digest]);
+        Assert.Equal(4, pool.UnproposedTransactions);
+        pool.MarkCommitted([b.Digest]);
+        Assert.Equal(0, pool.UnproposedTransactions);
+    }
+
     [Fact]
     public void A_leader_takes_batches_in_arrival_order_and_never_twice()
     {

@@ -40,6 +40,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     private readonly Mempool _mempool;
     private readonly BatchPool _batches;
+    private readonly long _backlogTransactionsMax;
     private readonly Queue<CommitBlock> _pendingCommits = new();
     private readonly Dictionary<Hash, Batch> _fetchedBatches = [];
     private readonly Dictionary<Hash, long> _batchRequestedAt = [];
@@ -87,6 +88,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         };
         _mempool = new Mempool(options);
         _batches = new BatchPool(options);
+        _backlogTransactionsMax = options.BacklogTransactionsMax;
         Limits = config.ToApiLimits();
         _transport.FrameReceived += OnFrame;
     }
@@ -322,6 +324,11 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     private SubmitStatus Accept(Transaction transaction)
     {
+        if (_batches.UnproposedTransactions + _mempool.Count >= _backlogTransactionsMax)
+        {
+            return SubmitStatus.Busy;
+        }
+
         var result = _mempool.TryAdd(transaction);
         if (result == AddResult.Accepted)
         {
