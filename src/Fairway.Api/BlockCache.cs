@@ -32,15 +32,45 @@ public sealed class BlockCache(IQueryStore query, int heightsMax = 64)
             _entries.TryRemove(height, out _);
         }
 
-        if (_entries.Count > heightsMax)
+        Trim();
+        return value;
+    }
+
+    /// <summary>
+    /// Offers a block just indexed, with the batches the node already holds in memory, so the readers of the newest
+    /// heights (streams above all) never read it back from the index and decode its batches again.
+    /// </summary>
+    public void Add(CommittedBlock committed, IReadOnlyList<Batch> batches)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        ArgumentNullException.ThrowIfNull(batches);
+        var entry = new CachedBlock(committed, batches, new BlockProofBuilder(committed.Block, batches));
+        _entries[committed.Height] = new Lazy<CachedBlock?>(entry);
+        Trim();
+    }
+
+    /// <summary>Transactions the cache holds at most (whole blocks; the newest block always stays): blocks can be large under load.</summary>
+    public const int TransactionsMax = 65_536;
+
+    private void Trim()
+    {
+        var heights = _entries.Keys.Order().ToList();
+        var transactions = 0L;
+        foreach (var height in heights)
         {
-            foreach (var old in _entries.Keys.Order().Take(_entries.Count - heightsMax))
+            if (_entries.TryGetValue(height, out var entry) && entry.IsValueCreated && entry.Value is { } cached)
             {
-                _entries.TryRemove(old, out _);
+                transactions += cached.Committed.Transactions.Count;
             }
         }
 
-        return value;
+        for (var i = 0; i < heights.Count - 1 && (heights.Count - i > heightsMax || transactions > TransactionsMax); i++)
+        {
+            if (_entries.TryRemove(heights[i], out var removed) && removed.IsValueCreated && removed.Value is { } gone)
+            {
+                transactions -= gone.Committed.Transactions.Count;
+            }
+        }
     }
 
     private CachedBlock? Load(ulong height)

@@ -41,6 +41,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private readonly Mempool _mempool;
     private readonly BatchPool _batches;
     private readonly long _backlogTransactionsMax;
+    private long _queuedSubmissions;
     private readonly Queue<CommitBlock> _pendingCommits = new();
     private readonly Dictionary<Hash, Batch> _fetchedBatches = [];
     private readonly Dictionary<Hash, long> _batchRequestedAt = [];
@@ -147,8 +148,12 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     {
         ArgumentNullException.ThrowIfNull(transactions);
         var reply = new TaskCompletionSource<IReadOnlyList<SubmitStatus>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_events.Writer.TryWrite(new SubmitManyEvent(transactions, reply)))
+        // Submissions queued for the loop count against the backlog too: when the loop falls behind, requests are
+        // refused at once rather than waiting in memory for their turn.
+        if (Interlocked.Add(ref _queuedSubmissions, transactions.Count) > _backlogTransactionsMax / 2
+            || !_events.Writer.TryWrite(new SubmitManyEvent(transactions, reply)))
         {
+            Interlocked.Add(ref _queuedSubmissions, -transactions.Count);
             return transactions.Select(_ => SubmitStatus.Busy).ToList();
         }
 
@@ -186,6 +191,11 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         {
             _chain.AppendCommittedMany(commits.Select(c => c.Committed).ToList());
             _query.IndexMany(commits.Select(c => new BlockToIndex(c.Committed, c.Batches)).ToList());
+            foreach (var c in commits)
+            {
+                Blocks.Add(c.Committed, c.Batches);
+            }
+
             SignalIndexed();
         }
     }
@@ -296,6 +306,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
                     CutBatchIfFull();
                     break;
                 case SubmitManyEvent m:
+                    Interlocked.Add(ref _queuedSubmissions, -m.Transactions.Count);
                     m.Reply.TrySetResult(m.Transactions.Select(Accept).ToList());
                     CutBatchIfFull();
                     break;

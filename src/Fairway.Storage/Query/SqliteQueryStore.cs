@@ -33,6 +33,7 @@ public sealed class SqliteQueryStore : IQueryStore
     private readonly SqliteCommand _selectBlock;
     private readonly SqliteCommand _selectBatches;
     private bool _disposed;
+    private ulong _indexedHeightCache;
 
     /// <param name="keyGeneration">Keys held in memory before a sorted write to disk (tests use small values).</param>
     public SqliteQueryStore(string databasePath, int keyGeneration = KeyGenerationDefault)
@@ -71,6 +72,7 @@ public sealed class SqliteQueryStore : IQueryStore
             _selectTransactionBytes = Prepare(
                 "SELECT substr(data, $offset + 1, $length) FROM batches WHERE height = $height AND position = $position");
             RebuildPendingKeys();
+            _indexedHeightCache = ReadIndexedHeight();
         }
         catch
         {
@@ -79,15 +81,13 @@ public sealed class SqliteQueryStore : IQueryStore
         }
     }
 
+    /// <summary>Kept in memory (the store is the only writer of its file), so the API's frequent asks never wait on the lock.</summary>
     public ulong IndexedHeight
     {
         get
         {
-            lock (_lock)
-            {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                return ReadIndexedHeight();
-            }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Interlocked.Read(ref _indexedHeightCache);
         }
     }
 
@@ -126,6 +126,7 @@ public sealed class SqliteQueryStore : IQueryStore
 
                 WriteKeySlice(transaction);
                 transaction.Commit();
+                Interlocked.Exchange(ref _indexedHeightCache, indexed);
             }
             finally
             {
