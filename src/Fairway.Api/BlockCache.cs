@@ -17,6 +17,9 @@ public sealed class BlockCache(IQueryStore query, int heightsMax = 64)
 
     public sealed record CachedBlock(CommittedBlock Committed, IReadOnlyList<Batch> Batches, BlockProofBuilder Proofs);
 
+    /// <summary>Heights held right now.</summary>
+    public int Count => _entries.Count;
+
     public CachedBlock? Get(ulong height)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -63,6 +63,44 @@ public sealed class SqliteQueryStoreTests : QueryStoreContract
     }
 
     [Fact]
+    public void A_restart_in_the_middle_of_a_key_generation_rewrites_it_and_loses_no_key()
+    {
+        var chain = new QueryTestChain(0);
+        for (var i = 0; i < 4; i++)
+        {
+            chain.Next(batchCount: 1, transactionsPerBatch: 4);
+        }
+
+        // A generation of 4 keys written 2 per call: after block 1 half of its keys are on disk, none recorded as done.
+        var store = new SqliteQueryStore(DatabasePath, keyGeneration: 4, keySlice: 2);
+        store.Index(chain.At(1), chain.BatchesAt(1));
+        store.Dispose();
+
+        using var reopened = new SqliteQueryStore(DatabasePath, keyGeneration: 4, keySlice: 2);
+        AssertFound(reopened, chain, upTo: 1);
+        for (var h = 2UL; h <= 4; h++)
+        {
+            reopened.Index(chain.At(h), chain.BatchesAt(h)); // rewrites the half already on disk without a conflict
+        }
+
+        AssertFound(reopened, chain, upTo: 4);
+    }
+
+    private static void AssertFound(SqliteQueryStore store, QueryTestChain chain, ulong upTo)
+    {
+        for (var h = 1UL; h <= upTo; h++)
+        {
+            var transactions = chain.At(h).Transactions;
+            for (var i = 0; i < transactions.Count; i++)
+            {
+                var found = store.FindTransaction(transactions[i].Hash);
+                Assert.NotNull(found);
+                Assert.Equal((h, i), (found.Height, found.Index));
+            }
+        }
+    }
+
+    [Fact]
     public void A_chain_store_file_is_refused_rather_than_misread()
     {
         var chainPath = Path.Combine(_directory, "chain.db");

@@ -18,7 +18,7 @@ public sealed class SqliteQueryStore : IQueryStore
     public const int KeyGenerationDefault = 131_072;
 
     /// <summary>Keys of a generation written per indexing call, so no call holds the lock for long.</summary>
-    private const int KeySliceMax = 16_384;
+    public const int KeySliceMax = 16_384;
 
     private readonly Lock _lock = new();
     private readonly PendingTransactionKeys _pendingKeys;
@@ -36,10 +36,12 @@ public sealed class SqliteQueryStore : IQueryStore
     private ulong _indexedHeightCache;
 
     /// <param name="keyGeneration">Keys held in memory before a sorted write to disk (tests use small values).</param>
-    public SqliteQueryStore(string databasePath, int keyGeneration = KeyGenerationDefault)
+    /// <param name="keySlice">Keys of a generation written per indexing call (tests use small values).</param>
+    public SqliteQueryStore(string databasePath, int keyGeneration = KeyGenerationDefault, int keySlice = KeySliceMax)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keyGeneration, 1);
-        _pendingKeys = new PendingTransactionKeys(keyGeneration, Math.Min(KeySliceMax, keyGeneration));
+        ArgumentOutOfRangeException.ThrowIfLessThan(keySlice, 1);
+        _pendingKeys = new PendingTransactionKeys(keyGeneration, Math.Min(keySlice, keyGeneration));
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         var fullPath = Path.GetFullPath(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
