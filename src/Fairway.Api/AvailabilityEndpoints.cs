@@ -37,17 +37,7 @@ internal static class AvailabilityEndpoints
         }
 
         // From the cached block rather than the index: the stream asks for the same fresh heights over and over.
-        var all = cached.Committed.Transactions;
-        var transactions = new List<IndexedTransaction>();
-        for (var i = 0; i < all.Count; i++)
-        {
-            if (all[i].Namespace == ns)
-            {
-                transactions.Add(new IndexedTransaction(all[i], height, i));
-            }
-        }
-
-        return ApiJson.Namespace(cached.Committed, cached.Proofs, transactions, ns);
+        return ApiJson.Namespace(cached.Committed, cached.Proofs, IndexedTransaction.InNamespace(cached.Committed, ns), ns);
     }
 
     private static IResult GetNamespace(IValidatorApi node, string heightText, string nsText)

@@ -28,6 +28,12 @@ public sealed class BlockCache(IQueryStore query, int heightsMax = 64)
             return null;
         }
 
+        if (_entries.TryGetValue(height, out var held))
+        {
+            return held.Value;
+        }
+
+        // A miss reads the block back from the index; only then can the cache have grown past its bounds.
         var entry = _entries.GetOrAdd(height, h => new Lazy<CachedBlock?>(() => Load(h), LazyThreadSafetyMode.ExecutionAndPublication));
         var value = entry.Value;
         if (value is null)

@@ -352,12 +352,7 @@ public sealed class SqliteChainStore : IChainStore
             }
 
             _disposed = true;
-            foreach (var command in Commands())
-            {
-                command.Dispose();
-            }
-
-            _connection.Dispose();
+            SqliteCommands.Close(Commands(), _connection);
         }
     }
 

@@ -25,6 +25,17 @@ internal static class SqliteCommands
         return command.ExecuteScalar();
     }
 
+    /// <summary>Disposes a store's prepared commands, then its connection (which closes the file: stores do not pool).</summary>
+    public static void Close(IEnumerable<SqliteCommand> commands, SqliteConnection connection)
+    {
+        foreach (var command in commands)
+        {
+            command.Dispose();
+        }
+
+        connection.Dispose();
+    }
+
     public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = Create(connection, sql, transaction);

@@ -47,4 +47,21 @@ public interface IQueryStore : IDisposable
 public sealed record BlockToIndex(CommittedBlock Committed, IReadOnlyList<Batch> Batches);
 
 /// <summary>A committed transaction and where it landed: height, and index in that block's ordered list.</summary>
-public sealed record IndexedTransaction(Transaction Transaction, ulong Height, int Index);
+public sealed record IndexedTransaction(Transaction Transaction, ulong Height, int Index)
+{
+    /// <summary>The transactions of <paramref name="block"/> in namespace <paramref name="ns"/>, in order, with their indexes in the block.</summary>
+    public static List<IndexedTransaction> InNamespace(CommittedBlock block, ulong ns)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var found = new List<IndexedTransaction>();
+        for (var i = 0; i < block.Transactions.Count; i++)
+        {
+            if (block.Transactions[i].Namespace == ns)
+            {
+                found.Add(new IndexedTransaction(block.Transactions[i], block.Height, i));
+            }
+        }
+
+        return found;
+    }
+}

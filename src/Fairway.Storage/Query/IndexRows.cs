@@ -10,10 +10,8 @@ namespace Fairway.Storage.Query;
 /// </summary>
 internal sealed record IndexRows(
     ulong Height, byte[] BlockHash, byte[] BlockData, byte[] CertificateData, byte[][] BatchData, long SizeBytes,
-    IReadOnlyList<IndexRows.KeyRow> Keys)
+    IReadOnlyList<PendingTransactionKeys.KeyEntry> Keys)
 {
-    public readonly record struct KeyRow(long Key, int Position, int Offset, int Length);
-
     /// <summary>The first 8 bytes of a transaction hash, bit-for-bit as a signed SQLite integer.</summary>
     public static long Key(Hash hash) => unchecked((long)hash.Prefix64);
 
@@ -33,7 +31,7 @@ internal sealed record IndexRows(
                 $"block at height {committed.Height} lists {committed.Transactions.Count} transactions, its batches order {placed.Count}", nameof(entry));
         }
 
-        var keys = KeyRows(placed, entry.Batches, batchData);
+        var keys = KeyEntries(committed.Height, placed, entry.Batches, batchData);
         return new IndexRows(
             committed.Height,
             committed.Block.Hash.ToArray(),
@@ -44,10 +42,11 @@ internal sealed record IndexRows(
             keys);
     }
 
-    /// <summary>Key rows of a block's ordered transactions, given its batches and their canonical encodings.</summary>
-    public static KeyRow[] KeyRows(IReadOnlyList<Batch> batches, byte[][] batchData) => KeyRows(BlockOrder.Place(batches), batches, batchData);
+    /// <summary>Key entries of the block at <paramref name="height"/>, given its batches and their canonical encodings.</summary>
+    public static PendingTransactionKeys.KeyEntry[] KeyEntries(ulong height, IReadOnlyList<Batch> batches, byte[][] batchData) =>
+        KeyEntries(height, BlockOrder.Place(batches), batches, batchData);
 
-    private static KeyRow[] KeyRows(List<BlockOrder.Placed> placed, IReadOnlyList<Batch> batches, byte[][] batchData)
+    private static PendingTransactionKeys.KeyEntry[] KeyEntries(ulong height, List<BlockOrder.Placed> placed, IReadOnlyList<Batch> batches, byte[][] batchData)
     {
         var firstOffsets = new int[batches.Count][];
         for (var b = 0; b < batches.Count; b++)
@@ -55,11 +54,12 @@ internal sealed record IndexRows(
             firstOffsets[b] = TransactionOffsets(batches[b], batchData[b].Length);
         }
 
-        var keys = new KeyRow[placed.Count];
+        var keys = new PendingTransactionKeys.KeyEntry[placed.Count];
         for (var i = 0; i < placed.Count; i++)
         {
             var p = placed[i];
-            keys[i] = new KeyRow(Key(p.Transaction.Hash), p.BatchPosition, firstOffsets[p.BatchPosition][p.IndexInBatch], p.Transaction.EncodedSize);
+            keys[i] = new PendingTransactionKeys.KeyEntry(
+                Key(p.Transaction.Hash), height, i, p.BatchPosition, firstOffsets[p.BatchPosition][p.IndexInBatch], p.Transaction.EncodedSize);
         }
 
         return keys;

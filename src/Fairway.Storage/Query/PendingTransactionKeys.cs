@@ -27,19 +27,20 @@ internal sealed class PendingTransactionKeys(int generationKeys, int sliceKeys)
     /// <summary>A key row: the transaction's hash key, its place in the block, and where its bytes sit in its batch blob.</summary>
     public readonly record struct KeyEntry(long Key, ulong Height, int Index, int Position, int Offset, int Length);
 
-    public int Count => _fillingCount + (_writing is null ? 0 : _writing.Length - _written);
-
-    public void Add(KeyEntry entry)
+    public void AddRange(IEnumerable<KeyEntry> entries)
     {
-        if (!_filling.TryGetValue(entry.Key, out var list))
+        foreach (var entry in entries)
         {
-            list = new List<KeyEntry>(1);
-            _filling[entry.Key] = list;
-        }
+            if (!_filling.TryGetValue(entry.Key, out var list))
+            {
+                list = new List<KeyEntry>(1);
+                _filling[entry.Key] = list;
+            }
 
-        list.Add(entry);
-        _fillingCount++;
-        _fillingMaxHeight = Math.Max(_fillingMaxHeight, entry.Height);
+            list.Add(entry);
+            _fillingCount++;
+            _fillingMaxHeight = Math.Max(_fillingMaxHeight, entry.Height);
+        }
     }
 
     /// <summary>Entries with this key that are not on disk yet (they may also be on disk after a crash and rebuild).</summary>
@@ -64,13 +65,13 @@ internal sealed class PendingTransactionKeys(int generationKeys, int sliceKeys)
 
     /// <summary>
     /// The next slice to write, in key order, or an empty span when there is nothing to write yet. A generation starts
-    /// once enough keys have gathered (or always, when <paramref name="force"/>).
+    /// once enough keys have gathered.
     /// </summary>
-    public ReadOnlySpan<KeyEntry> NextSlice(bool force = false)
+    public ReadOnlySpan<KeyEntry> NextSlice()
     {
         if (_writing is null)
         {
-            if (_fillingCount == 0 || (!force && _fillingCount < generationKeys))
+            if (_fillingCount < generationKeys)
             {
                 return [];
             }

@@ -126,7 +126,7 @@ public sealed class SqliteQueryStore : IQueryStore
                     indexed = block.Height;
                 }
 
-                WriteKeySlice(transaction);
+                WriteKeySlice();
                 transaction.Commit();
                 Interlocked.Exchange(ref _indexedHeightCache, indexed);
             }
@@ -165,24 +165,8 @@ public sealed class SqliteQueryStore : IQueryStore
         }
     }
 
-    public IReadOnlyList<IndexedTransaction>? GetNamespaceTransactions(ulong height, ulong @namespace)
-    {
-        if (GetBlock(height) is not { } block)
-        {
-            return null;
-        }
-
-        var found = new List<IndexedTransaction>();
-        for (var i = 0; i < block.Transactions.Count; i++)
-        {
-            if (block.Transactions[i].Namespace == @namespace)
-            {
-                found.Add(new IndexedTransaction(block.Transactions[i], height, i));
-            }
-        }
-
-        return found;
-    }
+    public IReadOnlyList<IndexedTransaction>? GetNamespaceTransactions(ulong height, ulong @namespace) =>
+        GetBlock(height) is { } block ? IndexedTransaction.InNamespace(block, @namespace) : null;
 
     public IndexedTransaction? FindTransaction(Hash hash)
     {
@@ -233,12 +217,7 @@ public sealed class SqliteQueryStore : IQueryStore
             }
 
             _disposed = true;
-            foreach (var command in Commands())
-            {
-                command.Dispose();
-            }
-
-            _connection.Dispose();
+            SqliteCommands.Close(Commands(), _connection);
         }
     }
 
@@ -261,15 +240,11 @@ public sealed class SqliteQueryStore : IQueryStore
             _insertBatch.ExecuteNonQuery();
         }
 
-        for (var i = 0; i < block.Keys.Count; i++)
-        {
-            var row = block.Keys[i];
-            _pendingKeys.Add(new PendingTransactionKeys.KeyEntry(row.Key, block.Height, i, row.Position, row.Offset, row.Length));
-        }
+        _pendingKeys.AddRange(block.Keys);
     }
 
-    /// <summary>Writes the next slice of a key generation, if one is due, inside the caller's transaction.</summary>
-    private void WriteKeySlice(SqliteTransaction transaction)
+    /// <summary>Writes the next slice of a key generation, if one is due, inside the transaction the commands are enlisted in.</summary>
+    private void WriteKeySlice()
     {
         var slice = _pendingKeys.NextSlice();
         if (slice.IsEmpty)
@@ -277,7 +252,6 @@ public sealed class SqliteQueryStore : IQueryStore
             return;
         }
 
-        _insertKey.Transaction = transaction;
         foreach (var entry in slice)
         {
             _insertKey.Parameters["$key"].Value = entry.Key;
@@ -291,7 +265,6 @@ public sealed class SqliteQueryStore : IQueryStore
 
         if (_pendingKeys.SliceWritten(slice.Length) is { } complete)
         {
-            _setKeyProgress.Transaction = transaction;
             _setKeyProgress.Parameters["$height"].Value = (long)complete;
             _setKeyProgress.ExecuteNonQuery();
         }
@@ -305,12 +278,7 @@ public sealed class SqliteQueryStore : IQueryStore
         for (var height = progress + 1; height <= indexed; height++)
         {
             var batches = ReadBatches((long)height) ?? [];
-            var data = batches.Select(Canonical.Encode).ToArray();
-            var rows = IndexRows.KeyRows(batches, data);
-            for (var i = 0; i < rows.Length; i++)
-            {
-                _pendingKeys.Add(new PendingTransactionKeys.KeyEntry(rows[i].Key, height, i, rows[i].Position, rows[i].Offset, rows[i].Length));
-            }
+            _pendingKeys.AddRange(IndexRows.KeyEntries(height, batches, batches.Select(b => b.Encoded).ToArray()));
         }
     }
 
