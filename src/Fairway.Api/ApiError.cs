@@ -11,4 +11,12 @@ public static class ApiError
     public static IResult BadRequest(string code, string message) => Of(StatusCodes.Status400BadRequest, code, message);
 
     public static IResult NotFound(string message) => Of(StatusCodes.Status404NotFound, "not_found", message);
+
+    /// <summary>A request body above the node's limit (both submit forms).</summary>
+    public static IResult BodyTooLarge(ApiLimits limits) =>
+        Of(StatusCodes.Status413PayloadTooLarge, "too_large", $"request body above {limits.RequestBytesMax} bytes");
+
+    /// <summary>A batch submission with more transactions than the node takes at once (both submit forms).</summary>
+    public static IResult BatchTooLarge(ApiLimits limits) =>
+        Of(StatusCodes.Status413PayloadTooLarge, "batch_too_large", $"at most {limits.BatchSubmitMax} transactions per batch");
 }

@@ -31,7 +31,7 @@ internal static class BinaryBatchSubmit
         var limits = node.Limits;
         if (http.Request.ContentLength > limits.RequestBytesMax)
         {
-            return TooLarge(limits);
+            return ApiError.BodyTooLarge(limits);
         }
 
         var (buffer, length) = await ReadBoundedAsync(http.Request.Body, http.Request.ContentLength, limits.RequestBytesMax, ct).ConfigureAwait(false);
@@ -40,7 +40,7 @@ internal static class BinaryBatchSubmit
         {
             if (length > limits.RequestBytesMax)
             {
-                return TooLarge(limits);
+                return ApiError.BodyTooLarge(limits);
             }
 
             decoded = SubmitBatchFormat.DecodeRequest(buffer.AsSpan(0, length), limits.PayloadBytesMax, limits.BatchSubmitMax);
@@ -57,7 +57,7 @@ internal static class BinaryBatchSubmit
             case SubmitBatchFault.PayloadTooLarge:
                 return ApiError.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", decoded.Message!);
             case SubmitBatchFault.TooManyRecords:
-                return ApiError.Of(StatusCodes.Status413PayloadTooLarge, "batch_too_large", $"at most {limits.BatchSubmitMax} transactions per batch");
+                return ApiError.BatchTooLarge(limits);
         }
 
         var transactions = decoded.Transactions;
@@ -77,9 +77,6 @@ internal static class BinaryBatchSubmit
         SubmitStatus.Duplicate => SubmitBatchStatus.Duplicate,
         _ => SubmitBatchStatus.Busy,
     };
-
-    private static IResult TooLarge(ApiLimits limits) =>
-        ApiError.Of(StatusCodes.Status413PayloadTooLarge, "too_large", $"request body above {limits.RequestBytesMax} bytes");
 
     /// <summary>
     /// Reads the body into a pooled buffer holding at most <paramref name="max"/> + 1 bytes: the one byte more tells

@@ -63,7 +63,7 @@ internal static class SubmitEndpoints
 
             if (root.GetArrayLength() > node.Limits.BatchSubmitMax)
             {
-                return ApiError.Of(StatusCodes.Status413PayloadTooLarge, "batch_too_large", $"at most {node.Limits.BatchSubmitMax} transactions per batch");
+                return ApiError.BatchTooLarge(node.Limits);
             }
 
             var parsed = root.EnumerateArray().Select(element => Parse(element, node.Limits)).ToList();
@@ -98,7 +98,7 @@ internal static class SubmitEndpoints
 
         if (http.Request.ContentLength > node.Limits.RequestBytesMax)
         {
-            return (null, ApiError.Of(StatusCodes.Status413PayloadTooLarge, "too_large", $"request body above {node.Limits.RequestBytesMax} bytes"));
+            return (null, ApiError.BodyTooLarge(node.Limits));
         }
 
         try

@@ -12,6 +12,23 @@ internal static class CommitRules
     /// <summary>The parent of height 1: the chain's genesis block.</summary>
     public static Hash GenesisParent(CommittedBlock committed) => Block.Genesis(committed.Block.ChainId).Hash;
 
+    /// <summary>
+    /// Checks a group of consecutive commits as one: each must extend the one before it, the first the current tip.
+    /// Returns the height and tip the store will have once the whole group is written.
+    /// </summary>
+    public static (ulong Height, Hash? Tip) CheckGroup(IReadOnlyList<CommittedBlock> group, ulong committedHeight, Hash? tipHash)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        foreach (var committed in group)
+        {
+            Check(committed, committedHeight, tipHash);
+            committedHeight = committed.Height;
+            tipHash = committed.Block.Hash;
+        }
+
+        return (committedHeight, tipHash);
+    }
+
     /// <param name="tipHash">Hash of the block at <paramref name="committedHeight"/>, or null when only genesis is committed.</param>
     public static void Check(CommittedBlock committed, ulong committedHeight, Hash? tipHash)
     {

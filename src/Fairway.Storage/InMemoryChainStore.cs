@@ -74,15 +74,7 @@ public sealed class InMemoryChainStore : IChainStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             // All checked before any is kept: the group lands whole or not at all, as in the SQLite store.
-            var height = (ulong)_committed.Count;
-            Hash? tip = _committed.Count == 0 ? null : _committed[^1].Block.Hash;
-            foreach (var c in committed)
-            {
-                ArgumentNullException.ThrowIfNull(c);
-                CommitRules.Check(c, height, tip);
-                height = c.Height;
-                tip = c.Block.Hash;
-            }
+            CommitRules.CheckGroup(committed, (ulong)_committed.Count, _committed.Count == 0 ? null : _committed[^1].Block.Hash);
 
             foreach (var c in committed)
             {

@@ -176,14 +176,7 @@ public sealed class SqliteChainStore : IChainStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var height = _committedHeight;
-            var tip = _tipHash;
-            foreach (var c in committed)
-            {
-                CommitRules.Check(c, height, tip);
-                height = c.Height;
-                tip = c.Block.Hash;
-            }
+            var (height, tip) = CommitRules.CheckGroup(committed, _committedHeight, _tipHash);
 
             SqliteCommands.Execute(_connection, "PRAGMA synchronous=FULL");
             using var transaction = _connection.BeginTransaction();
