@@ -50,7 +50,7 @@ internal sealed class SimulatedDisk
         return _unsyncedBlocks.TryGetValue(hash, out block!) || _durableBlocks.TryGetValue(hash, out block!);
     }
 
-    public RecoveredState? Recover(Block genesis)
+    public RecoveredState? Recover(Block genesis, int historyBlocks)
     {
         if (SafetyBytes is null)
         {
@@ -58,6 +58,7 @@ internal sealed class SimulatedDisk
         }
 
         var tip = Committed.Count > 0 ? Committed[^1].Block : genesis;
-        return new RecoveredState(SafetyState.Decode(SafetyBytes), tip, [.. _durableBlocks.Values.Where(b => b.Height > tip.Height)]);
+        var below = Committed.Take(Math.Max(0, Committed.Count - 1)).TakeLast(historyBlocks).Select(c => c.Block).ToList();
+        return new RecoveredState(SafetyState.Decode(SafetyBytes), tip, [.. _durableBlocks.Values.Where(b => b.Height > tip.Height)], below);
     }
 }

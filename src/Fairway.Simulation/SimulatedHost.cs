@@ -17,6 +17,9 @@ internal sealed class SimulatedHost(int id, int validator, ISigner signer, Byzan
 
     public bool Honest => Behaviour == ByzantineKind.None;
 
+    /// <summary>Down for the whole run: never started, never restarted, not expected to commit.</summary>
+    public bool PermanentlyDown { get; init; }
+
     public SimulatedDisk Disk { get; } = new();
 
     public ConsensusCore? Core { get; set; }

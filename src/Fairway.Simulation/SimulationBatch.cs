@@ -17,6 +17,27 @@ public sealed record BatchReport
     public required double WallSeconds { get; init; }
     public required IReadOnlyList<SimulationResult> Results { get; init; }
 
+    /// <summary>Mean over seeds of committed blocks per simulated second after warm-up.</summary>
+    public double BlocksPerSimulatedSecond => Results.Count == 0 ? 0 : Results.Average(r => r.BlocksPerSimulatedSecond);
+
+    public int Timeouts => Results.Sum(r => r.Timeouts);
+
+    /// <summary>99th percentile of proposal-to-commit latency in simulated milliseconds, over every seed's measured blocks.</summary>
+    public long CommitLatencyP99Ms => Percentile(Results.SelectMany(r => r.CommitLatenciesMs).ToList(), 0.99);
+
+    public long CommitLatencyP50Ms => Percentile(Results.SelectMany(r => r.CommitLatenciesMs).ToList(), 0.50);
+
+    private static long Percentile(List<long> values, double q)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        values.Sort();
+        return values[(int)Math.Min(values.Count - 1, Math.Ceiling(q * values.Count) - 1)];
+    }
+
     public double RoundsPerSecond => WallSeconds > 0 ? RoundsTotal / WallSeconds : 0;
 
     public bool Passed => FailingSeeds.Count == 0;

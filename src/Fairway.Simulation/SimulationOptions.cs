@@ -17,6 +17,12 @@ public sealed record SimulationOptions
     /// <summary>How many validators misbehave; for Twins, how many keys run on two nodes.</summary>
     public int Faulty { get; init; }
 
+    /// <summary>Validators that are down for the whole run (honest, never started): the crash a real network sees most.</summary>
+    public int Crashed { get; init; }
+
+    /// <summary>Committed blocks that count as warm-up, left out of the block rate (leader reputation needs a window of history).</summary>
+    public int WarmupBlocks { get; init; } = 20;
+
     /// <summary>Chance that any one message is lost during the fault phase.</summary>
     public double Loss { get; init; }
 
@@ -64,6 +70,8 @@ public sealed record SimulationOptions
         Require(Rounds is >= 1 and <= 1_000_000, "--rounds must be between 1 and 1000000");
         Require(Faulty >= 0 && Faulty <= Nodes, "--faulty must be between 0 and the number of nodes");
         Require(Byzantine != ByzantineKind.None || Faulty == 0, "--faulty needs a --byzantine kind other than none");
+        Require(Crashed >= 0 && Faulty + Crashed < Nodes, "--crashed must be between 0 and the number of nodes minus --faulty minus one");
+        Require(WarmupBlocks >= 0, "warm-up blocks must not be negative");
         Require(Loss is >= 0 and < 1, "--loss must be in [0, 1)");
         Require(DuplicateProbability is >= 0 and < 1, "duplicate probability must be in [0, 1)");
         Require(PartitionProbability is >= 0 and <= 1, "--partition-prob must be in [0, 1]");

@@ -29,5 +29,14 @@ public sealed record SimulationResult
 
     public required int Partitions { get; init; }
 
+    /// <summary>Committed blocks per second of simulated time after the warm-up, at the first live honest node.</summary>
+    public double BlocksPerSimulatedSecond { get; init; }
+
+    /// <summary>Rounds that ended in a timeout certificate at some honest node.</summary>
+    public int Timeouts { get; init; }
+
+    /// <summary>Simulated milliseconds from a block's proposal to its commit at the first live honest node, after the warm-up.</summary>
+    public IReadOnlyList<long> CommitLatenciesMs { get; init; } = [];
+
     public bool Failed => SafetyViolations.Count > 0 || LivenessFailure is not null || DoubleSigns > 0;
 }

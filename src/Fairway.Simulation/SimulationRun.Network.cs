@@ -174,7 +174,7 @@ internal sealed partial class SimulationRun
         foreach (var host in _hosts)
         {
             host.Side = 0;
-            if (!host.Alive)
+            if (!host.Alive && !host.PermanentlyDown)
             {
                 StartHost(host);
             }

@@ -23,6 +23,10 @@ internal sealed partial class SimulationRun
     private readonly Block _genesis;
     private readonly InvariantChecker _checker;
 
+    private readonly HashSet<ulong> _timeoutRounds = [];
+    private readonly List<long> _commitLatenciesMs = [];
+    private SimulatedHost? _measured;
+    private long _warmupEndTick = -1;
     private long _tick;
     private long _sequence;
     private long _delivered;
@@ -47,7 +51,7 @@ internal sealed partial class SimulationRun
         _certificates = new CertificateVerifier(chainId, validators, verifier);
         _genesis = Block.Genesis(chainId);
 
-        var faulty = PickFaulty();
+        var (faulty, crashed) = PickFaultyAndCrashed();
         var hostId = 0;
         for (var v = 0; v < options.Nodes; v++)
         {
@@ -55,7 +59,10 @@ internal sealed partial class SimulationRun
             var copies = isFaulty && options.Byzantine == ByzantineKind.Twins ? 2 : 1;
             for (var c = 0; c < copies; c++)
             {
-                var host = new SimulatedHost(hostId++, v, signers[v], isFaulty ? options.Byzantine : ByzantineKind.None);
+                var host = new SimulatedHost(hostId++, v, signers[v], isFaulty ? options.Byzantine : ByzantineKind.None)
+                {
+                    PermanentlyDown = crashed.Contains(v),
+                };
                 _hosts.Add(host);
                 if (!_hostsByValidator.TryGetValue(v, out var list))
                 {
@@ -71,22 +78,28 @@ internal sealed partial class SimulationRun
         _checker = new InvariantChecker(_certificates, _genesis, honest);
     }
 
-    private HashSet<int> PickFaulty()
+    private (HashSet<int> Faulty, HashSet<int> Crashed) PickFaultyAndCrashed()
     {
         var order = Enumerable.Range(0, _options.Nodes).ToArray();
         _byzantineRandom.Shuffle(order);
-        return order.Take(_options.Faulty).ToHashSet();
+        return (order.Take(_options.Faulty).ToHashSet(), order.Skip(_options.Faulty).Take(_options.Crashed).ToHashSet());
     }
+
+    /// <summary>Honest hosts that run at all; the permanently crashed ones are judged by nothing but their absence.</summary>
+    private IEnumerable<SimulatedHost> RunningHonest => _hosts.Where(h => h.Honest && !h.PermanentlyDown);
 
     private static int DeriveSeed(ulong seed, int stream) =>
         (int)(Hash.Compute(BitConverter.GetBytes(seed * 31 + (ulong)stream)).Prefix64 & 0x7fffffff);
 
     public SimulationResult Execute()
     {
-        foreach (var host in _hosts)
+        foreach (var host in _hosts.Where(h => !h.PermanentlyDown))
         {
             StartHost(host);
         }
+
+        _measured = _hosts.First(h => h.Honest && !h.PermanentlyDown);
+        _warmupEndTick = _options.WarmupBlocks == 0 ? 0 : -1;
 
         var faultPhaseTicksMax = (long)_options.Rounds * _options.Consensus.TimeoutBaseTicks * 8;
         while (MaxHonestRound() < (ulong)_options.Rounds && _tick < faultPhaseTicksMax)
@@ -95,12 +108,12 @@ internal sealed partial class SimulationRun
         }
 
         Heal();
-        var baseline = _hosts.Where(h => h.Honest).ToDictionary(h => h.Id, h => h.Disk.Committed.Count);
+        var baseline = RunningHonest.ToDictionary(h => h.Id, h => h.Disk.Committed.Count);
         var livenessDeadline = _tick + _options.LivenessTicksMax;
         string? livenessFailure = null;
         while (true)
         {
-            var lagging = _hosts.Where(h => h.Honest && h.Disk.Committed.Count < baseline[h.Id] + _options.LivenessCommitsRequired).ToList();
+            var lagging = RunningHonest.Where(h => h.Disk.Committed.Count < baseline[h.Id] + _options.LivenessCommitsRequired).ToList();
             if (lagging.Count == 0)
             {
                 break;
@@ -125,7 +138,10 @@ internal sealed partial class SimulationRun
             DoubleSigns = _checker.DoubleSigns.Count,
             DoubleSignReports = _checker.DoubleSigns,
             EvidenceDetected = _checker.EvidenceDetected,
-            CommittedBlocks = _hosts.Where(h => h.Honest).Select(h => h.Disk.Committed.Count).ToList(),
+            CommittedBlocks = RunningHonest.Select(h => h.Disk.Committed.Count).ToList(),
+            BlocksPerSimulatedSecond = BlocksPerSimulatedSecond(),
+            Timeouts = _timeoutRounds.Count,
+            CommitLatenciesMs = _commitLatenciesMs,
             RoundsReached = MaxHonestRound(),
             Ticks = _tick,
             MessagesDelivered = _delivered,
@@ -139,6 +155,17 @@ internal sealed partial class SimulationRun
           + $"committed h{c.CommittedTip.Height}/r{c.CommittedTip.Round}, tree {c.BlockTreeCount}, backlog {c.SyncBacklog}, sync requests {c.Stats.SyncRequests}, local timeouts {c.Stats.LocalTimeouts}, sent {c.Stats.TimeoutsSent}, tcs {c.Stats.TcsFormed}, qcs {c.Stats.QcsFormed}, votes {c.Stats.VotesSent}, props {c.Stats.ProposalsSent}, ticks in round {c.TicksInRound}, "
           + $"dropped {string.Join(",", c.Stats.DroppedByReason.Select(kv => kv.Key + "=" + kv.Value))}"
         : $"host {h.Id}: down"));
+
+    private double BlocksPerSimulatedSecond()
+    {
+        if (_warmupEndTick < 0 || _tick <= _warmupEndTick)
+        {
+            return 0;
+        }
+
+        var blocks = _measured!.Disk.Committed.Count - _options.WarmupBlocks;
+        return blocks / ((_tick - _warmupEndTick) * _options.TickMs / 1000.0);
+    }
 
     private ulong MaxHonestRound() => _hosts.Where(h => h.Honest && h.Alive).Select(h => h.Core!.Round).DefaultIfEmpty(0UL).Max();
 
@@ -172,7 +199,8 @@ internal sealed partial class SimulationRun
     private void StartHost(SimulatedHost host)
     {
         var random = new Random(DeriveSeed(_options.Seed, 1000 + host.Id * 97 + host.Restarts));
-        host.Core = new ConsensusCore(_options.Consensus, _certificates, host.Validator, host.Signer, random, host.Disk.Recover(_genesis));
+        host.Core = new ConsensusCore(_options.Consensus, _certificates, host.Validator, host.Signer, random,
+            host.Disk.Recover(_genesis, ConsensusCore.HistoryBlocksNeeded(_options.Consensus)));
         host.RestartAtTick = -1;
         Carry(host, host.Core.Start());
     }
@@ -208,6 +236,11 @@ internal sealed partial class SimulationRun
     /// <summary>Carries out a host's outputs in order, as a real node would: persist, then send.</summary>
     private void Carry(SimulatedHost host, IReadOnlyList<ConsensusOutput> outputs)
     {
+        if (host.Honest && host.Core?.HighTc is { } tc)
+        {
+            _timeoutRounds.Add(tc.Round);
+        }
+
         foreach (var output in outputs)
         {
             switch (output)
@@ -221,6 +254,7 @@ internal sealed partial class SimulationRun
                 case CommitBlock c:
                     host.Disk.AppendCommitted(c.Block, c.Certificate);
                     _checker.OnCommit(host, c.Block, c.Certificate);
+                    ObserveCommit(host, c.Block);
                     break;
                 case Broadcast b:
                     _checker.OnSent(host, b.Message);
@@ -246,6 +280,25 @@ internal sealed partial class SimulationRun
 
                     break;
             }
+        }
+    }
+
+    /// <summary>Block rate and commit latency are read at one host, from the end of its warm-up on.</summary>
+    private void ObserveCommit(SimulatedHost host, Block block)
+    {
+        if (host != _measured)
+        {
+            return;
+        }
+
+        var count = host.Disk.Committed.Count;
+        if (count == _options.WarmupBlocks)
+        {
+            _warmupEndTick = _tick;
+        }
+        else if (count > _options.WarmupBlocks && _warmupEndTick >= 0)
+        {
+            _commitLatenciesMs.Add((_tick * _options.TickMs) - (long)block.TimestampMs);
         }
     }
 

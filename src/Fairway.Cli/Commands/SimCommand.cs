@@ -24,12 +24,18 @@ internal static class SimCommand
         var loss = new Option<double>("--loss") { Description = "chance a message is lost during the fault phase", DefaultValueFactory = _ => 0 };
         var partition = new Option<double>("--partition-prob") { Description = "chance per fault interval that the network splits", DefaultValueFactory = _ => 0 };
         var crash = new Option<double>("--crash-prob") { Description = "chance per fault interval that an honest node crashes", DefaultValueFactory = _ => 0 };
+        var crashed = new Option<int>("--crashed") { Description = "validators down for the whole run (honest, never started)", DefaultValueFactory = _ => 0 };
+        var reputation = new Option<int>("--reputation-window")
+        {
+            Description = "blocks of history that decide who may lead; 0 turns leader reputation off (for comparison)",
+            DefaultValueFactory = _ => new Fairway.Consensus.Engine.ConsensusConfig().LeaderReputationWindowBlocks,
+        };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var realCrypto = new Option<bool>("--real-crypto") { Description = "sign with Ed25519 instead of the fast simulation scheme" };
 
         var command = new Command("sim", "run the deterministic consensus simulator over many seeds; exit 1 if any invariant broke")
         {
-            nodes, seed, seeds, rounds, byzantine, faulty, loss, partition, crash, json, realCrypto,
+            nodes, seed, seeds, rounds, byzantine, faulty, crashed, reputation, loss, partition, crash, json, realCrypto,
         };
         command.SetAction(result =>
         {
@@ -41,15 +47,22 @@ internal static class SimCommand
                 Rounds = result.GetValue(rounds),
                 Byzantine = kind,
                 Faulty = result.GetValue(faulty),
+                Crashed = result.GetValue(crashed),
                 Loss = result.GetValue(loss),
                 PartitionProbability = result.GetValue(partition),
                 CrashProbability = result.GetValue(crash),
                 RealCrypto = result.GetValue(realCrypto),
+                Consensus = new Fairway.Consensus.Engine.ConsensusConfig { LeaderReputationWindowBlocks = result.GetValue(reputation) },
             };
             var seedCount = result.GetValue(seeds);
             try
             {
                 options.Validate();
+                if (options.Consensus.LeaderReputationWindowBlocks is < 0 or > 1_000)
+                {
+                    throw new ArgumentException("--reputation-window must be between 0 and 1000");
+                }
+
                 if (seedCount < 1)
                 {
                     throw new ArgumentException("--seeds must be at least 1");
@@ -107,6 +120,14 @@ internal static class SimCommand
         nodes = o.Nodes,
         byzantine = o.Byzantine.ToCliName(),
         faulty = o.Faulty,
+        crashed = o.Crashed,
+        reputation_window = o.Consensus.LeaderReputationWindowBlocks,
+        blocks_per_simulated_second = Math.Round(r.BlocksPerSimulatedSecond, 2),
+        timeouts = r.Timeouts,
+        commit_latency_p50_ms = r.CommitLatencyP50Ms,
+        commit_latency_p99_ms = r.CommitLatencyP99Ms,
+        base_timeout_ms = o.Consensus.TimeoutBaseTicks * o.TickMs,
+        tick_ms = o.TickMs,
         rounds = o.Rounds,
         loss = o.Loss,
         partition_prob = o.PartitionProbability,
@@ -125,6 +146,7 @@ internal static class SimCommand
         Console.WriteLine(string.Create(ci, $"{r.SeedsRun} seeds, {o.Nodes} nodes, byzantine={o.Byzantine.ToCliName()} faulty={o.Faulty}, loss={o.Loss} partition-prob={o.PartitionProbability} crash-prob={o.CrashProbability}"));
         Console.WriteLine(string.Create(ci, $"  safety violations: {r.SafetyViolations}   liveness failures: {r.LivenessFailures}   double signs: {r.DoubleSigns}   evidence detected: {r.EvidenceDetected}"));
         Console.WriteLine(string.Create(ci, $"  committed blocks per honest node: min {r.CommittedBlocksMin}, max {r.CommittedBlocksMax}"));
+        Console.WriteLine(string.Create(ci, $"  crashed for the whole run: {o.Crashed}   {r.BlocksPerSimulatedSecond:F1} blocks per simulated second after warm-up   {r.Timeouts} rounds ended by timeout   commit latency p50 {r.CommitLatencyP50Ms} ms, p99 {r.CommitLatencyP99Ms} ms"));
         Console.WriteLine(string.Create(ci, $"  {r.RoundsTotal} rounds in {r.WallSeconds:F2} s = {r.RoundsPerSecond:F0} simulated rounds/s"));
         Console.WriteLine(r.Passed ? "  PASS: every invariant held" : $"  FAIL: seeds {string.Join(", ", r.FailingSeeds)}");
     }

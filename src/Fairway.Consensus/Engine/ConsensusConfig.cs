@@ -3,8 +3,26 @@ namespace Fairway.Consensus.Engine;
 /// <summary>How the engine's pacemaker and buffers are sized. Every buffer fed from outside has a bound here.</summary>
 public sealed record ConsensusConfig
 {
-    /// <summary>Ticks a round may last before this validator times out, when the chain is committing.</summary>
-    public int TimeoutBaseTicks { get; init; } = 30;
+    /// <summary>
+    /// Ticks a round may last before this validator times out, until round latency has been observed; also the ceiling
+    /// of the adaptive base (<see cref="TimeoutMinTicks"/> is its floor).
+    /// </summary>
+    public int TimeoutBaseTicks { get; init; } = 100;
+
+    /// <summary>Floor of the adaptive base timeout, and the whole timeout of a round whose leader has gone silent.</summary>
+    public int TimeoutMinTicks { get; init; } = 20;
+
+    /// <summary>The adaptive base is this many times the slowest of the recent successful rounds.</summary>
+    public int TimeoutLatencyMultiplier { get; init; } = 4;
+
+    /// <summary>A leader not heard from for this many ticks is presumed down: its rounds get <see cref="TimeoutMinTicks"/>.</summary>
+    public int LeaderSilentTicks { get; init; } = 200;
+
+    /// <summary>
+    /// Blocks of recent history that decide who may lead (see <see cref="LeaderReputation"/>); 0 turns reputation off and
+    /// every round uses the plain stake-weighted schedule.
+    /// </summary>
+    public int LeaderReputationWindowBlocks { get; init; } = 10;
 
     /// <summary>The timeout doubles per round without a commit, up to 2^this times the base.</summary>
     public int TimeoutBackoffExponentMax { get; init; } = 3;

@@ -64,6 +64,11 @@ public sealed partial class ConsensusCore
             }
         }
 
+        if (qc.Round == _round)
+        {
+            RecordRoundLatency(_tick - _roundStartTick);
+        }
+
         EnterRound(qc.Round + 1);
     }
 
@@ -94,7 +99,14 @@ public sealed partial class ConsensusCore
             Stats.BlocksCommitted++;
         }
 
+        RememberCommitted(CommittedTip);
+        for (var i = 0; i + 1 < path.Count; i++)
+        {
+            RememberCommitted(path[i]);
+        }
+
         _tree.AdvanceCommittedTip(target);
+        _timeoutsSinceCommit = 0;
         PruneBelowCommitted();
     }
 

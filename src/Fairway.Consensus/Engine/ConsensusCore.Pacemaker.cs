@@ -5,8 +5,19 @@ namespace Fairway.Consensus.Engine;
 
 public sealed partial class ConsensusCore
 {
+    /// <summary>Successful rounds whose latency shapes the adaptive base timeout.</summary>
+    private const int LatencySamplesMax = 32;
+
+    private readonly long[] _latencySamples = new long[LatencySamplesMax];
+    private int _latencySampleCount;
+    private int _latencySampleNext;
+    private int _timeoutsSinceCommit;
+
     /// <summary>Ticks spent in the current round so far.</summary>
     public long TicksInRound => _tick - _roundStartTick;
+
+    /// <summary>Ticks the current round is given in all before this validator times out.</summary>
+    public long RoundTimeoutTicksNow => _roundDeadlineTick - _roundStartTick;
 
     private void OnTick()
     {
@@ -28,26 +39,66 @@ public sealed partial class ConsensusCore
 
         _round = round;
         _roundStartTick = _tick;
-        _roundDeadlineTick = _tick + RoundTimeoutTicks();
+        // Unknown while the high QC's block is still being fetched; the proposal starts once it arrives.
+        var leader = LeaderFor(round, HighQc.BlockHash);
+        _roundDeadlineTick = _tick + (leader is { } l && LeaderSeemsDown(l) ? QuickTimeoutTicks() : RoundTimeoutTicks());
         _votes.RemoveBelow(round > 1 ? round - 1 : 0);
         _timeouts.RemoveBelow(round);
         _proposalsSeen.RemoveBelow(round > _config.EvidenceRoundsWindow ? round - _config.EvidenceRoundsWindow : 0);
 
-        if (LeaderOf(round) == _self)
+        if (leader == _self)
         {
             TryStartProposal();
         }
     }
 
     /// <summary>
-    /// Doubles with every round that passes without a commit, capped, plus seeded jitter, so that after a bad period the
-    /// rounds grow long enough for messages to arrive while the node keeps running rounds to find an honest leader.
+    /// A leader this validator has not heard from for a while is presumed down: waiting a full timeout for its proposal
+    /// only delays the timeout certificate that everyone else will form anyway.
+    /// </summary>
+    private bool LeaderSeemsDown(int leader) =>
+        leader != _self && _tick - _lastHeardTick[leader] > _config.LeaderSilentTicks;
+
+    private long QuickTimeoutTicks() => Math.Min(_config.TimeoutMinTicks, _config.TimeoutBaseTicks);
+
+    /// <summary>
+    /// The base fits the network: a multiple of the slowest recent successful round, between the configured floor and
+    /// the configured base (which is also where it starts, before any round was seen). Loopback rounds take a tick or
+    /// two, so the floor governs there; a WAN's hundreds of milliseconds lift it.
+    /// </summary>
+    private long AdaptiveBaseTicks()
+    {
+        long ceiling = _config.TimeoutBaseTicks;
+        if (_latencySampleCount == 0)
+        {
+            return ceiling;
+        }
+
+        long slowest = 0;
+        for (var i = 0; i < _latencySampleCount; i++)
+        {
+            slowest = Math.Max(slowest, _latencySamples[i]);
+        }
+
+        var fitted = (slowest + 1) * _config.TimeoutLatencyMultiplier;
+        return Math.Clamp(fitted, QuickTimeoutTicks(), ceiling);
+    }
+
+    private void RecordRoundLatency(long ticks)
+    {
+        _latencySamples[_latencySampleNext] = ticks;
+        _latencySampleNext = (_latencySampleNext + 1) % LatencySamplesMax;
+        _latencySampleCount = Math.Min(_latencySampleCount + 1, LatencySamplesMax);
+    }
+
+    /// <summary>
+    /// Doubles with each further round that ended in a timeout since the last commit, capped, plus seeded jitter, so
+    /// that after a bad period rounds grow long enough for messages to arrive; the first commit brings it back to base.
     /// </summary>
     private long RoundTimeoutTicks()
     {
-        var sinceCommit = (long)_round - (long)CommittedTip.Round - 2;
-        var exponent = (int)Math.Clamp(sinceCommit, 0, _config.TimeoutBackoffExponentMax);
-        return ((long)_config.TimeoutBaseTicks << exponent) + _random.Next(_config.TimeoutJitterTicksMax + 1);
+        var exponent = Math.Clamp(_timeoutsSinceCommit - 1, 0, _config.TimeoutBackoffExponentMax);
+        return (AdaptiveBaseTicks() << exponent) + _random.Next(_config.TimeoutJitterTicksMax + 1);
     }
 
     private void OnLocalTimeout()

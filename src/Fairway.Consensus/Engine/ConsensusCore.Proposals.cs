@@ -32,7 +32,7 @@ public sealed partial class ConsensusCore
 
     private void OnPayloadReady(PayloadReady payload)
     {
-        if (payload.Round != _round || LeaderOf(_round) != _self || _payloadRequestedRound != _round)
+        if (payload.Round != _round || LeaderFor(_round, HighQc.BlockHash) != _self || _payloadRequestedRound != _round)
         {
             Stats.Drop("payload for a round this validator does not lead now");
             return;
@@ -86,7 +86,18 @@ public sealed partial class ConsensusCore
             return;
         }
 
-        RecordProposal(proposal);
+        // Who leads depends on the chain the proposal extends; with its parent unknown, the check waits for the parent.
+        var leader = LeaderFor(block.Round, block.ParentHash);
+        if (leader is not null)
+        {
+            if (leader != block.Author)
+            {
+                Stats.Drop("proposer is not the leader of its round");
+                return;
+            }
+
+            RecordProposal(proposal);
+        }
 
         if (!VerifyQc(block.Justify))
         {
@@ -138,9 +149,9 @@ public sealed partial class ConsensusCore
         {
             reason = "proposal for another chain";
         }
-        else if (!_validators.Contains(block.Author) || LeaderOf(block.Round) != block.Author)
+        else if (!_validators.Contains(block.Author))
         {
-            reason = "proposer is not the leader of its round";
+            reason = "proposer is not a validator";
         }
         else if (block.Round > _round + _config.FutureRoundsWindow)
         {
@@ -231,7 +242,7 @@ public sealed partial class ConsensusCore
         };
         Persist();
         Stats.VotesSent++;
-        var nextLeader = LeaderOf(block.Round + 1);
+        var nextLeader = LeaderFor(block.Round + 1, block.Hash) ?? _validators.LeaderOf(block.Round + 1);
         if (nextLeader == _self)
         {
             OnVote(vote, local: true);

@@ -107,6 +107,12 @@ public sealed partial class ConsensusCore
             Safety = Safety with { HighTc = tc };
         }
 
+        if (tc.Round + 1 > _round)
+        {
+            _timeoutsSinceCommit++;
+            Stats.RoundsEndedByTimeout++;
+        }
+
         EnterRound(tc.Round + 1);
     }
 

@@ -32,6 +32,11 @@ public sealed partial class ConsensusCore
     private readonly Dictionary<Hash, WantedBlock> _wanted = [];
     private readonly Dictionary<Hash, List<(int From, ProposalMessage Proposal, bool Local)>> _pendingProposals = [];
     private readonly HashSet<(ulong Round, ushort Validator, EvidenceKind Kind)> _evidenceReported = [];
+    private readonly LeaderReputation _reputation;
+    private readonly Dictionary<Hash, Block> _history = [];
+    private readonly Queue<Hash> _historyOrder = new();
+    private readonly int _historyMax;
+    private readonly long[] _lastHeardTick;
 
     private List<ConsensusOutput> _out = [];
     private ulong _round;
@@ -72,6 +77,17 @@ public sealed partial class ConsensusCore
         var genesis = Block.Genesis(_chainId);
         Safety = recovered?.Safety ?? SafetyState.Initial(genesis.Hash);
         _tree = new BlockTree(recovered?.CommittedTip ?? genesis, config.BlockTreeBlocksMax);
+        _lastHeardTick = new long[_validators.Count];
+        _historyMax = LeaderReputation.HistoryBlocksNeeded(config.LeaderReputationWindowBlocks);
+        _reputation = new LeaderReputation(_validators, config.LeaderReputationWindowBlocks, FindBlock);
+        foreach (var b in (recovered?.RecentCommitted ?? []).OrderBy(b => b.Height))
+        {
+            if (b.ChainId == _chainId && b.Height < CommittedTip.Height)
+            {
+                RememberCommitted(b);
+            }
+        }
+
         foreach (var b in (recovered?.UncommittedBlocks ?? []).OrderBy(b => b.Height))
         {
             if (b.ChainId == _chainId)
@@ -79,6 +95,13 @@ public sealed partial class ConsensusCore
                 _tree.TryInsert(b);
             }
         }
+    }
+
+    /// <summary>How many committed blocks below the tip a host should hand back in <see cref="RecoveredState.RecentCommitted"/>.</summary>
+    public static int HistoryBlocksNeeded(ConsensusConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return LeaderReputation.HistoryBlocksNeeded(config.LeaderReputationWindowBlocks);
     }
 
     public int Self => _self;
@@ -102,7 +125,17 @@ public sealed partial class ConsensusCore
 
     public ValidatorSet Validators => _validators;
 
-    public int LeaderOf(ulong round) => _validators.LeaderOf(round);
+    /// <summary>The leader of a round on the chain this validator would extend now (its high QC's block).</summary>
+    public int LeaderOf(ulong round) => _reputation.LeaderFor(round, HighQc.BlockHash) ?? _validators.LeaderOf(round);
+
+    /// <summary>The leader of a round on a chain ending at <paramref name="anchor"/>; null if that block is unknown here.</summary>
+    public int? LeaderFor(ulong round, Hash anchor) => _reputation.LeaderFor(round, anchor);
+
+    /// <summary>Validators that may lead on the chain this validator would extend now; all of them when null.</summary>
+    public IReadOnlyList<int>? EligibleLeaders => _reputation.EligibleAfter(HighQc.BlockHash);
+
+    /// <summary>Ticks a round is given now before this validator times out, without the back-off for failures.</summary>
+    public long BaseTimeoutTicks => AdaptiveBaseTicks();
 
     /// <summary>Begins participating: enters the round after the highest QC the validator remembers.</summary>
     public IReadOnlyList<ConsensusOutput> Start()
@@ -158,6 +191,12 @@ public sealed partial class ConsensusCore
             return;
         }
 
+        // The host authenticates peers, so a message from a validator shows it is up, whatever the message says.
+        if (from != _self && _validators.Contains(from))
+        {
+            _lastHeardTick[from] = _tick;
+        }
+
         switch (message)
         {
             case ProposalMessage p:
@@ -182,6 +221,24 @@ public sealed partial class ConsensusCore
     }
 
     private void Emit(ConsensusOutput output) => _out.Add(output);
+
+    private Block? FindBlock(Hash hash) =>
+        _tree.TryGet(hash, out var block) ? block : _history.TryGetValue(hash, out var old) ? old : null;
+
+    /// <summary>Keeps a bounded tail of committed blocks below the tip, which leader reputation reads.</summary>
+    private void RememberCommitted(Block block)
+    {
+        if (_historyMax == 0 || !_history.TryAdd(block.Hash, block))
+        {
+            return;
+        }
+
+        _historyOrder.Enqueue(block.Hash);
+        while (_historyOrder.Count > _historyMax)
+        {
+            _history.Remove(_historyOrder.Dequeue());
+        }
+    }
 
     private void Persist() => Emit(new PersistSafety(Safety));
 }

@@ -12,6 +12,9 @@ public sealed class ConsensusStats
     public long TcsFormed { get; internal set; }
     public long BlocksCommitted { get; internal set; }
     public long LocalTimeouts { get; internal set; }
+
+    /// <summary>Rounds this validator left through a timeout certificate rather than a QC.</summary>
+    public long RoundsEndedByTimeout { get; internal set; }
     public long SyncRequests { get; internal set; }
     public long EvidenceFound { get; internal set; }
 

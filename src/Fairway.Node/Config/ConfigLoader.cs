@@ -83,6 +83,9 @@ public static class ConfigLoader
         Require(genesis.Consensus.TickMs is >= 1 and <= 1000, path, "consensus.tick_ms", "must be between 1 and 1000");
         Require(genesis.Consensus.TimeoutBaseTicks is >= 2 and <= 100_000, path, "consensus.timeout_base_ticks", "must be between 2 and 100000");
         Require(genesis.Consensus.TimeoutBackoffExponentMax is >= 0 and <= 10, path, "consensus.timeout_backoff_exponent_max", "must be between 0 and 10");
+        Require(genesis.Consensus.TimeoutMinTicks >= 1 && genesis.Consensus.TimeoutMinTicks <= genesis.Consensus.TimeoutBaseTicks, path,
+            "consensus.timeout_min_ticks", "must be between 1 and consensus.timeout_base_ticks");
+        Require(genesis.Consensus.LeaderReputationWindowBlocks is >= 0 and <= 1_000, path, "consensus.leader_reputation_window_blocks", "must be between 0 and 1000");
         return genesis;
     }
 

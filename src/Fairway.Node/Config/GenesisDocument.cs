@@ -37,12 +37,24 @@ public sealed record GenesisValidator
 
 public sealed record ConsensusTiming
 {
+    // One source for the defaults: the simulator runs the core with these same values.
+    private static readonly Fairway.Consensus.Engine.ConsensusConfig Defaults = new();
+
     [JsonPropertyName("tick_ms")]
     public int TickMs { get; init; } = 10;
 
+    /// <summary>A round's timeout before any round latency is observed, and the ceiling of the adaptive timeout.</summary>
     [JsonPropertyName("timeout_base_ticks")]
-    public int TimeoutBaseTicks { get; init; } = 100;
+    public int TimeoutBaseTicks { get; init; } = Defaults.TimeoutBaseTicks;
+
+    /// <summary>Floor of the adaptive timeout, and the timeout of a round whose leader has gone silent.</summary>
+    [JsonPropertyName("timeout_min_ticks")]
+    public int TimeoutMinTicks { get; init; } = Defaults.TimeoutMinTicks;
 
     [JsonPropertyName("timeout_backoff_exponent_max")]
-    public int TimeoutBackoffExponentMax { get; init; } = 3;
+    public int TimeoutBackoffExponentMax { get; init; } = Defaults.TimeoutBackoffExponentMax;
+
+    /// <summary>Committed blocks that decide who may lead (a validator absent from them, or that failed to lead, does not); 0 turns it off.</summary>
+    [JsonPropertyName("leader_reputation_window_blocks")]
+    public int LeaderReputationWindowBlocks { get; init; } = Defaults.LeaderReputationWindowBlocks;
 }

@@ -219,12 +219,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         var recovered = Recover();
         _signedLog = new SignedLog(Path.Combine(_identity.Config.DataDir, "signed.log"), recovered?.Safety);
         var genesis = _identity.Genesis.Consensus;
-        var consensusConfig = new ConsensusConfig
-        {
-            TimeoutBaseTicks = genesis.TimeoutBaseTicks,
-            TimeoutBackoffExponentMax = genesis.TimeoutBackoffExponentMax,
-            SyncRetryTicks = Math.Max(20, genesis.TimeoutBaseTicks / 2),
-        };
+        var consensusConfig = ConsensusSettings();
         var certificates = new CertificateVerifier(_identity.ChainId, _identity.Validators, Crypto.Ed25519Verifier.Instance);
         _core = new ConsensusCore(consensusConfig, certificates, _identity.Index, _identity.Signer, new Random(Environment.TickCount), recovered);
         _batchSequence = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() << 16;
@@ -266,7 +261,46 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
         var height = _chain.CommittedHeight;
         var tip = height == 0 ? Block.Genesis(_identity.ChainId) : _chain.GetCommitted(height)!.Block;
-        return new RecoveredState(safety, tip, _chain.LoadUncommittedBlocks());
+        return new RecoveredState(safety, tip, _chain.LoadUncommittedBlocks(), LoadCommittedBelow(tip, ConsensusCore.HistoryBlocksNeeded(ConsensusSettings())));
+    }
+
+    /// <summary>Committed blocks just below the tip (headers only, by parent hash), for leader reputation after a restart.</summary>
+    private List<Block> LoadCommittedBelow(Block tip, int count)
+    {
+        var blocks = new List<Block>(count);
+        var cursor = tip;
+        while (blocks.Count < count && cursor.Height > 1)
+        {
+            if (!_chain.TryGetBlock(cursor.ParentHash, out var parent))
+            {
+                var committed = _chain.GetCommitted(cursor.Height - 1);
+                if (committed is null)
+                {
+                    break;
+                }
+
+                parent = committed.Block;
+            }
+
+            blocks.Add(parent);
+            cursor = parent;
+        }
+
+        return blocks;
+    }
+
+    private ConsensusConfig ConsensusSettings()
+    {
+        var genesis = _identity.Genesis.Consensus;
+        return new ConsensusConfig
+        {
+            TimeoutBaseTicks = genesis.TimeoutBaseTicks,
+            TimeoutMinTicks = genesis.TimeoutMinTicks,
+            TimeoutBackoffExponentMax = genesis.TimeoutBackoffExponentMax,
+            LeaderReputationWindowBlocks = genesis.LeaderReputationWindowBlocks,
+            LeaderSilentTicks = 2 * genesis.TimeoutBaseTicks,
+            SyncRetryTicks = Math.Max(20, genesis.TimeoutBaseTicks / 2),
+        };
     }
 
     private async Task RunTicker(TimeSpan period, CancellationToken stoppingToken)
