@@ -47,6 +47,12 @@ internal sealed class TestNetwork
     /// <summary>Validators whose incoming and outgoing messages are dropped.</summary>
     public HashSet<int> Isolated { get; } = [];
 
+    /// <summary>Validators whose own proposals never leave them: they vote, but fail every round they lead.</summary>
+    public HashSet<int> SilentLeaders { get; } = [];
+
+    /// <summary>Ticks every running engine has been given.</summary>
+    public long Ticks { get; private set; }
+
     public ConsensusCore Core(int i) => Cores[i] ?? throw new InvalidOperationException($"validator {i} is down");
 
     public void StartAll()
@@ -59,8 +65,9 @@ internal sealed class TestNetwork
 
     public void Start(int i)
     {
+        var history = Committed[i].Take(Math.Max(0, Committed[i].Count - 1)).TakeLast(ConsensusCore.HistoryBlocksNeeded(Config)).Select(c => c.Block).ToList();
         var recovered = PersistedSafety[i] is { } safety
-            ? new RecoveredState(safety, Committed[i].Count > 0 ? Committed[i][^1].Block : Genesis, Stored[i].Values.ToList())
+            ? new RecoveredState(safety, Committed[i].Count > 0 ? Committed[i][^1].Block : Genesis, Stored[i].Values.ToList(), history)
             : null;
         Cores[i] = new ConsensusCore(Config, Certificates, i, Signers[i], new Random(i), recovered);
         Carry(i, Cores[i]!.Start());
@@ -88,13 +95,15 @@ internal sealed class TestNetwork
 
             if (_inbox.TryDequeue(out var m))
             {
-                if (!Isolated.Contains(m.To) && !Isolated.Contains(m.From))
+                var silenced = m.Message is ProposalMessage p && SilentLeaders.Contains(m.From) && p.Block.Author == m.From;
+                if (!Isolated.Contains(m.To) && !Isolated.Contains(m.From) && !silenced)
                 {
                     Deliver(m.To, m.From, m.Message);
                 }
             }
             else
             {
+                Ticks++;
                 for (var i = 0; i < Cores.Length; i++)
                 {
                     if (Cores[i] is { } core)

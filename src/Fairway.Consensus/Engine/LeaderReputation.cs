@@ -103,6 +103,10 @@ internal sealed class LeaderReputation
 
             var members = active.Members.Where(v => !failed.Contains(v)).ToArray();
             result = members.Length == 0 ? active : new Eligible(_validators, members);
+            if (result.Members.Length == _validators.Count)
+            {
+                result = null;
+            }
         }
 
         Remember(_eligible, anchor.Hash, result);
@@ -159,7 +163,8 @@ internal sealed class LeaderReputation
         if (counted == _window)
         {
             var members = Enumerable.Range(0, _validators.Count).Where(v => seen[v]).ToArray();
-            result = members.Length == 0 || members.Length == _validators.Count ? null : new Eligible(_validators, members);
+            // Nobody showed up only if the window is made of blocks from unknown authors; then fall back to everyone.
+            result = new Eligible(_validators, members.Length == 0 ? [.. Enumerable.Range(0, _validators.Count)] : members);
         }
 
         Remember(_active, anchor.Hash, result);
