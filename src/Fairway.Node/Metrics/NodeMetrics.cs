@@ -18,6 +18,10 @@ public sealed class NodeMetrics : IDisposable
     private long _committedHeight;
     private long _round;
     private long _timeouts;
+    private long _roundsTimedOut;
+    private long _leader;
+    private long _eligibleLeaders;
+    private long _timeoutBaseMs;
     private long _peers;
     private long _mempool;
     private long _framesRejected;
@@ -51,6 +55,15 @@ public sealed class NodeMetrics : IDisposable
 
     public void SetRound(ulong round) => Interlocked.Exchange(ref _round, (long)round);
     public void SetTimeouts(long timeouts) => Interlocked.Exchange(ref _timeouts, timeouts);
+
+    /// <summary>Leader reputation and the pacemaker as they stand in the current round.</summary>
+    public void SetLeadership(int leader, int eligibleLeaders, long roundsTimedOut, long timeoutBaseMs)
+    {
+        Interlocked.Exchange(ref _leader, leader);
+        Interlocked.Exchange(ref _eligibleLeaders, eligibleLeaders);
+        Interlocked.Exchange(ref _roundsTimedOut, roundsTimedOut);
+        Interlocked.Exchange(ref _timeoutBaseMs, timeoutBaseMs);
+    }
     public void SetPeers(int peers) => Interlocked.Exchange(ref _peers, peers);
     public void SetMempool(int transactions) => Interlocked.Exchange(ref _mempool, transactions);
     public void SetTransportRejections(long frames, long connections)
@@ -71,6 +84,11 @@ public sealed class NodeMetrics : IDisposable
         Gauge(text, "fairway_committed_height", "Height of the last committed block.", _committedHeight);
         Gauge(text, "fairway_consensus_round", "The consensus round this validator is in.", _round);
         Counter(text, "fairway_consensus_timeouts_total", "Rounds this validator gave up on (local timeouts).", _timeouts);
+        Counter(text, "fairway_consensus_rounds_timed_out_total", "Rounds this validator left through a timeout certificate.", _roundsTimedOut);
+        Gauge(text, "fairway_consensus_leader", "Validator index leading the current round, as this validator sees it.", _leader);
+        Gauge(text, "fairway_consensus_eligible_leaders", "Validators leader reputation lets lead now (absent or failed leaders are passed over).", _eligibleLeaders);
+        text.Append(CultureInfo.InvariantCulture,
+            $"# HELP fairway_consensus_timeout_base_seconds The adaptive base round timeout.\n# TYPE fairway_consensus_timeout_base_seconds gauge\nfairway_consensus_timeout_base_seconds {Interlocked.Read(ref _timeoutBaseMs) / 1000.0}\n");
         Gauge(text, "fairway_peers_connected", "Validators with an authenticated connection.", _peers);
         Gauge(text, "fairway_mempool_transactions", "Transactions received and not yet batched.", _mempool);
         Counter(text, "fairway_batches_created_total", "Batches this validator packed.", _batchesCreated);

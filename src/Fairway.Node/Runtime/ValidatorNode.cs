@@ -396,11 +396,23 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         }
     }
 
+    private ulong _metricsRound;
+
     private void UpdateMetrics()
     {
         var core = _core!;
         Metrics.SetRound(core.Round);
         Metrics.SetTimeouts(core.Stats.LocalTimeouts);
+        if (core.Round != _metricsRound)
+        {
+            _metricsRound = core.Round;
+            Metrics.SetLeadership(
+                core.LeaderOf(core.Round),
+                core.EligibleLeaders?.Count ?? _identity.Validators.Count,
+                core.Stats.RoundsEndedByTimeout,
+                core.BaseTimeoutTicks * _identity.Genesis.Consensus.TickMs);
+        }
+
         Metrics.SetPeers(_transport.ConnectedPeers);
         Metrics.SetMempool(_mempool.Count);
         Metrics.SetTransportRejections(_transport.Stats.FramesRejected, _transport.Stats.ConnectionsRejected);
