@@ -9,8 +9,9 @@ namespace Fairway.Node.Hosting;
 /// </summary>
 public sealed class ExclusiveFileLock : IDisposable
 {
-    // ERROR_SHARING_VIOLATION: what .NET reports when flock finds the file already locked.
-    private const int SharingViolation = unchecked((int)0x80070020);
+    // What .NET puts in HResult when the file is already locked: on Unix the errno of flock(LOCK_NB), EWOULDBLOCK
+    // (11 on Linux, 35 on macOS); on Windows ERROR_SHARING_VIOLATION.
+    private static readonly int[] LockedResults = [11, 35, unchecked((int)0x80070020)];
 
     private readonly FileStream _stream;
     private readonly string _pidPath;
@@ -37,7 +38,7 @@ public sealed class ExclusiveFileLock : IDisposable
         {
             stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException e) when (e.HResult == SharingViolation)
+        catch (IOException e) when (LockedResults.Contains(e.HResult))
         {
             holderPid = ReadPid(pidPath);
             return null;
