@@ -31,7 +31,7 @@ internal static class DevnetCommand
         command.SetAction(async (result, ct) =>
         {
             var directory = Path.GetFullPath(result.GetValue(dir)!);
-            ExclusiveFileLock? devnetLock;
+            ExclusiveFileLock? devnetLock = null;
             IReadOnlyList<GeneratedNode> nodes;
             try
             {
@@ -49,6 +49,7 @@ internal static class DevnetCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or Fairway.Node.Config.ConfigException)
             {
+                devnetLock?.Dispose();
                 Console.Error.WriteLine($"fairway devnet: {e.Message}");
                 return 2;
             }
