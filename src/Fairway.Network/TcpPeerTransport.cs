@@ -92,8 +92,9 @@ public sealed class TcpPeerTransport : IPeerTransport
         var listener = new Socket(_options.ListenEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            // Lets a restarted node bind its port again while old connections sit in TIME_WAIT.
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT too, which let a second process bind this very
+            // port and take half the peers' connections. A restarted node still rebinds while old connections sit in
+            // TIME_WAIT, because .NET's Unix Bind sets plain SO_REUSEADDR on every TCP socket.
             listener.Bind(_options.ListenEndPoint);
             listener.Listen(Math.Max(16, _options.PendingHandshakesMax));
         }

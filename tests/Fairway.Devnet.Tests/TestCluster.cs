@@ -244,7 +244,7 @@ internal sealed class TestCluster : IAsyncDisposable
         return accepted;
     }
 
-    private static int FreePortBlock(int validators)
+    public static int FreePortBlock(int validators)
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {

@@ -1,58 +1,78 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Fairway.Node.Hosting;
 using Fairway.Node.Setup;
 
 namespace Fairway.Cli.Commands;
 
 /// <summary>
 /// <c>fairway devnet</c>: creates a local network (unless the directory already holds one) and runs every validator as
-/// its own OS process until Ctrl-C, then stops them all.
+/// its own OS process until Ctrl-C, then stops them all. A validator that exits is reported and the rest keep running
+/// (see <see cref="DevnetSupervisor"/>); one devnet per directory, enforced by a lock file.
 /// </summary>
 internal static class DevnetCommand
 {
+    private const string Help = """
+        run a local network of validator processes until Ctrl-C or SIGTERM (exit 0).
+        When a validator exits, devnet prints which one (index, pid, exit code or signal) and the command to start it
+        again, and keeps the others running; with --restart it restarts it itself after a back-off, and gives up
+        (stopping the network, exit 1) when one exits 3 times within 10 s of starting. Exit 1 also when every
+        validator has exited. Only one devnet runs per directory (lock file DIR/devnet.lock): a second one exits 2.
+        """;
+
     public static Command Create()
     {
         var validators = new Option<int>("--validators") { Description = "number of validators", DefaultValueFactory = _ => 4 };
         var dir = new Option<string>("--dir") { Description = "network directory", DefaultValueFactory = _ => ".devnet" };
         var basePort = new Option<int>("--base-port") { Description = "first p2p port; APIs listen 100 above", DefaultValueFactory = _ => 27000 };
-        var command = new Command("devnet", "run a local network of validator processes") { validators, dir, basePort };
+        var restart = new Option<bool>("--restart") { Description = "restart a validator that exits (back-off 1, 2, 4 s; give up after 3 exits within 10 s of starting)" };
+        var command = new Command("devnet", Help) { validators, dir, basePort, restart };
         command.SetAction(async (result, ct) =>
         {
-            var directory = result.GetValue(dir)!;
+            var directory = Path.GetFullPath(result.GetValue(dir)!);
+            ExclusiveFileLock? devnetLock = null;
             IReadOnlyList<GeneratedNode> nodes;
             try
             {
+                Directory.CreateDirectory(directory);
+                devnetLock = ExclusiveFileLock.TryAcquire(Path.Combine(directory, "devnet.lock"), out var holder);
+                if (devnetLock is null)
+                {
+                    Console.Error.WriteLine($"fairway devnet: a network is already running in {directory}{(holder is { } pid ? $" (devnet pid {pid})" : "")}; stop it first, or use another --dir");
+                    return 2;
+                }
+
                 nodes = File.Exists(Path.Combine(directory, "genesis.json"))
                     ? NetworkGenerator.Load(directory).Nodes
                     : NetworkGenerator.Generate(directory, result.GetValue(validators), result.GetValue(basePort)).Nodes;
             }
-            catch (Exception e) when (e is IOException or ArgumentException or Fairway.Node.Config.ConfigException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or Fairway.Node.Config.ConfigException)
             {
+                devnetLock?.Dispose();
                 Console.Error.WriteLine($"fairway devnet: {e.Message}");
                 return 2;
             }
 
-            var processes = nodes.Select(n => StartNode(n, Path.Combine(Path.GetDirectoryName(n.ConfigPath)!, "node.log"))).ToList();
-            Console.WriteLine($"fairway devnet: {processes.Count} validators running from {Path.GetFullPath(directory)} (logs in each nodeN/node.log)");
-            foreach (var n in nodes)
+            using (devnetLock)
             {
-                Console.WriteLine($"  {n.Name}  api {n.ApiUrl}  p2p {n.P2p}");
+                var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+                using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+                using var cancelled = ct.Register(() => stop.TrySetResult());
+                var supervisor = new DevnetSupervisor(nodes, result.GetValue(restart));
+                var running = supervisor.RunAsync(stop.Task);
+
+                Console.WriteLine($"fairway devnet: {nodes.Count} validators running from {directory} (logs in each nodeN/node.log){(result.GetValue(restart) ? "; --restart: a validator that exits is started again" : "")}");
+                foreach (var n in nodes)
+                {
+                    Console.WriteLine($"  {n.Name}  api {n.ApiUrl}  p2p {n.P2p}");
+                }
+
+                Console.WriteLine($"try: dotnet run --project src/Fairway.Cli -- submit --url {nodes[0].ApiUrl} --namespace 1 --payload hello");
+                Console.WriteLine("press Ctrl-C to stop");
+                return await running.ConfigureAwait(false);
             }
-
-            Console.WriteLine($"try: dotnet run --project src/Fairway.Cli -- submit --url {nodes[0].ApiUrl} --namespace 1 --payload hello");
-            Console.WriteLine("press Ctrl-C to stop");
-
-            var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
-            var exited = Task.WhenAny(processes.Select(p => p.WaitForExitAsync(CancellationToken.None)));
-            await Task.WhenAny(stop.Task, exited, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false);
-
-            Console.WriteLine("fairway devnet: stopping validators");
-            await StopAsync(processes, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
-
-            return 0;
         });
         return command;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Fairway.Node.Config;
 using Fairway.Node.Hosting;
+using Microsoft.AspNetCore.Connections;
 
 namespace Fairway.Cli.Commands;
 
@@ -10,7 +11,7 @@ internal static class NodeCommand
     public static Command Create()
     {
         var config = new Option<string>("--config") { Description = "the validator's config file", Required = true };
-        var command = new Command("node", "run one validator") { config };
+        var command = new Command("node", "run one validator (exit 2: bad config, data directory held by another node, or a listen port in use)") { config };
         command.SetAction(async (result, ct) =>
         {
             Microsoft.AspNetCore.Builder.WebApplication app;
@@ -18,7 +19,7 @@ internal static class NodeCommand
             {
                 app = NodeHost.Build(result.GetValue(config)!);
             }
-            catch (Exception e) when (e is ConfigException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
+            catch (Exception e) when (e is ConfigException or StartupException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
             {
                 Console.Error.WriteLine($"fairway node: {e.Message}");
                 return 2;
@@ -26,7 +27,16 @@ internal static class NodeCommand
 
             await using (app.ConfigureAwait(false))
             {
-                await app.RunAsync().ConfigureAwait(false);
+                try
+                {
+                    await app.RunAsync().ConfigureAwait(false);
+                }
+                catch (IOException e) when (e.InnerException is AddressInUseException)
+                {
+                    // Only when another process took the API port between the check in NodeHost.Build and Kestrel's bind.
+                    Console.Error.WriteLine($"fairway node: address already in use: {e.Message} (config api_listen)");
+                    return 2;
+                }
             }
 
             return 0;

@@ -27,7 +27,33 @@ public static class NodeHost
         var signer = KeyFile.Read(config.KeyFile);
         var identity = NodeIdentity.Resolve(config, genesis, signer);
         Directory.CreateDirectory(config.DataDir);
+        var dataLock = LockDataDirectory(config.DataDir);
+        try
+        {
+            ListenCheck.EnsureFree(ListenEndPoint(config.P2pListen), "p2p_listen", config.P2pListen);
+            ListenCheck.EnsureFree(ListenCheck.ApiEndPoint(config.ApiListen), "api_listen", config.ApiListen);
+            return Build(config, genesis, signer, identity, dataLock, args);
+        }
+        catch
+        {
+            dataLock.Dispose();
+            throw;
+        }
+    }
 
+    /// <summary>
+    /// One process per key: two nodes on one data directory would share its databases and sign with the same key,
+    /// so the lock is taken before anything in the directory is opened or any peer is contacted.
+    /// </summary>
+    private static ExclusiveFileLock LockDataDirectory(string dataDir)
+    {
+        var path = Path.Combine(dataDir, "node.lock");
+        return ExclusiveFileLock.TryAcquire(path, out var holder)
+            ?? throw new StartupException($"another node{(holder is { } pid ? $" (pid {pid})" : "")} holds {dataDir} (lock {path}); stop it first, two processes must never run one validator");
+    }
+
+    private static WebApplication Build(NodeConfig config, GenesisDocument genesis, Ed25519Signer signer, NodeIdentity identity, ExclusiveFileLock dataLock, string[]? args)
+    {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
@@ -46,6 +72,8 @@ public static class NodeHost
             k.AddServerHeader = false;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        // A factory registration, so the container owns the lock and releases it when the app is disposed.
+        builder.Services.AddSingleton(_ => dataLock);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton<NodeMetrics>();
@@ -72,6 +100,7 @@ public static class NodeHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ValidatorNode>());
 
         var app = builder.Build();
+        app.Services.GetRequiredService<ExclusiveFileLock>();
         ApiEndpoints.Map(app, app.Services.GetRequiredService<IValidatorApi>());
         return app;
     }
