@@ -292,10 +292,14 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private ConsensusConfig ConsensusSettings()
     {
         var genesis = _identity.Genesis.Consensus;
+
+        // An idle leader waits empty_block_delay_ms before proposing an empty block; a floor below twice that would
+        // time out every idle round right after a busy spell had shrunk the adaptive timeout.
+        var idleWaitTicks = (int)Math.Ceiling(2.0 * _identity.Config.EmptyBlockDelayMs / genesis.TickMs);
         return new ConsensusConfig
         {
             TimeoutBaseTicks = genesis.TimeoutBaseTicks,
-            TimeoutMinTicks = genesis.TimeoutMinTicks,
+            TimeoutMinTicks = Math.Min(genesis.TimeoutBaseTicks, Math.Max(genesis.TimeoutMinTicks, idleWaitTicks)),
             TimeoutBackoffExponentMax = genesis.TimeoutBackoffExponentMax,
             LeaderReputationWindowBlocks = genesis.LeaderReputationWindowBlocks,
             LeaderSilentTicks = 2 * genesis.TimeoutBaseTicks,
