@@ -139,6 +139,27 @@ public sealed class CarelessRequestTests(SqliteNodeFixture node) : IClassFixture
         Assert.Equal(new Core.Chain.Transaction(6, Convert.FromBase64String(payload)).Hash.ToHex(), json.RootElement.GetProperty("hash").GetString());
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_these_answers()
+    {
+        using var json = JsonDocument.Parse(await node.Http.GetStringAsync(new Uri(node.BaseUrl, "/v1/openapi.json")));
+        var paths = json.RootElement.GetProperty("paths");
+
+        var submit = paths.GetProperty("/v1/submit").GetProperty("post").GetProperty("responses");
+        foreach (var status in new[] { "400", "405", "413", "415", "429" })
+        {
+            Assert.True(submit.TryGetProperty(status, out _), status);
+        }
+
+        var badRequest = submit.GetProperty("400").GetProperty("description").GetString()!;
+        foreach (var code in new[] { "malformed_json", "empty_body", "missing_field" })
+        {
+            Assert.Contains(code, badRequest, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Allow", paths.GetProperty("/v1/node/block-height").GetProperty("get").GetProperty("responses").GetProperty("405").GetProperty("description").GetString()!, StringComparison.Ordinal);
+    }
+
     private async Task<HttpResponseMessage> PostAsync(string path, string body, string? contentType)
     {
         var content = new StringContent(body, Encoding.UTF8);
