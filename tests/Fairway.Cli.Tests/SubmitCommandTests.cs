@@ -83,6 +83,31 @@ public sealed partial class SubmitCommandTests
         Assert.True(string.IsNullOrWhiteSpace(stdout));
     }
 
+    [Fact]
+    public void The_readme_tour_shows_what_submit_prints_for_its_own_transaction()
+    {
+        // The output format itself is pinned by the tests above against a real node; this pins the README to it.
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var hash = new Transaction(1, "hello"u8.ToArray()).Hash.ToHex();
+
+        Assert.Contains("dotnet run --project src/Fairway.Cli -- submit --url http://127.0.0.1:27100 --namespace 1 --payload hello --wait firm\n", readme, StringComparison.Ordinal);
+        Assert.Contains($"   {hash}\n   status: curl -s http://127.0.0.1:27100/v1/status/tx/{hash}\n   firm at height 12, index 0\n"
+            + "   read:   curl -s http://127.0.0.1:27100/v1/availability/block/12/namespace/1\n", readme, StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Fairway.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root (Fairway.slnx) not found above the test binaries");
+    }
+
     private static string[] Lines(string stdout) => stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     [GeneratedRegex("^firm at height ([0-9]+), index ([0-9]+)$")]
