@@ -69,7 +69,7 @@ internal static class RollupGuideProgram
             e.Cancel = true; // Ctrl-C ends the wait or the stream through the token, not by killing the process
             stop.Cancel();
         };
-        return await RollupExample.RunAsync(new Uri("http://127.0.0.1:27100"), ".devnet/genesis.json", 42, Console.Out, stop.Token);
+        return await MyRollup.RollupExample.RunAsync(new Uri("http://127.0.0.1:27100"), ".devnet/genesis.json", 42, Console.Out, stop.Token);
         // guide:program end
     }
 }
