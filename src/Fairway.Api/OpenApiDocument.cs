@@ -76,10 +76,10 @@ internal static class OpenApiDocument
         };
     }
 
-    private static JsonObject Get(string summary, string schema, params string[] parameters) => GetWith(summary, schema, "400, 404, 405", parameters);
+    private static JsonObject Get(string summary, string schema, params string[] parameters) => GetWith(summary, schema, "400, 404, 405, 429", parameters);
 
     /// <summary>A WebSocket path takes any method (an HTTP/2 upgrade is a CONNECT, not a GET), so it has no 405.</summary>
-    private static JsonObject Stream(string summary, string schema, params string[] parameters) => GetWith(summary, schema, "400, 404", parameters);
+    private static JsonObject Stream(string summary, string schema, params string[] parameters) => GetWith(summary, schema, "400, 404, 429", parameters);
 
     private static JsonObject GetWith(string summary, string schema, string errors, string[] parameters) => new()
     {
@@ -125,7 +125,7 @@ internal static class OpenApiDocument
         ["get"] = new JsonObject
         {
             ["summary"] = summary,
-            ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = summary }, ["405"] = Error("405") },
+            ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = summary }, ["405"] = Error("405"), ["429"] = Error("429") },
         },
     };
 
@@ -153,7 +153,7 @@ internal static class OpenApiDocument
             "405" => "method_not_allowed: the Allow header lists the methods this path takes",
             "413" => "too_large, payload_too_large or batch_too_large",
             "415" => "unsupported_media_type: no Content-Type, or one this endpoint does not take",
-            "429" => "rate_limited, or busy (mempool full or network backlogged): retry later with backoff",
+            "429" => "rate_limited (every path: too many requests from this client address), or busy on submit (mempool full or network backlogged): retry later with backoff",
             _ => "error",
         },
         ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref("Error") } },
