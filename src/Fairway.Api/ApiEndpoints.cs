@@ -100,7 +100,9 @@ public static class ApiEndpoints
         var (status, code, message) = failure switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "too_large", "request body too large"),
-            BadHttpRequestException bad => (bad.StatusCode, "bad_request", bad.Message),
+            BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => (StatusCodes.Status408RequestTimeout, "request_timeout", "the request body arrived too slowly"),
+            // Kestrel's own text ("Bad chunk size data.") describes its parser; the client needs to know its body was unreadable.
+            BadHttpRequestException bad => (bad.StatusCode, "bad_request", "the request body could not be read: its framing is malformed or it ended early"),
             _ => (StatusCodes.Status500InternalServerError, "internal", "internal error"),
         };
         await WriteErrorAsync(context, status, code, message).ConfigureAwait(false);

@@ -147,7 +147,7 @@ internal static class OpenApiDocument
     {
         ["description"] = status switch
         {
-            "400" => "bad request; codes include malformed_json (with line and position), empty_body, missing_field (\"missing field: <name>\"), unknown_field, "
+            "400" => "bad request; codes include malformed_json (with line and position), empty_body, bad_request (an unreadable body), missing_field (\"missing field: <name>\"), unknown_field, "
                 + "bad_namespace, bad_payload, bad_base64, not_an_object, not_an_array, malformed_batch, bad_height, bad_hash, bad_range, range_too_long, websocket_required",
             "404" => "not_found: no such endpoint, or the node does not have it",
             "405" => "method_not_allowed: the Allow header lists the methods this path takes",

@@ -160,6 +160,26 @@ public sealed class CarelessRequestTests(SqliteNodeFixture node) : IClassFixture
         Assert.Contains("Allow", paths.GetProperty("/v1/node/block-height").GetProperty("get").GetProperty("responses").GetProperty("405").GetProperty("description").GetString()!, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_body_with_broken_chunked_framing_gets_a_plain_400_not_the_server_text()
+    {
+        // HttpClient cannot send broken framing, so this one is written by hand on a socket.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(node.BaseUrl.Host, node.BaseUrl.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /v1/submit HTTP/1.1\r\nHost: {node.BaseUrl.Authority}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\n{{}}\r\n"));
+
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var answer = await reader.ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 400 ", answer, StringComparison.Ordinal);
+        // The answer may itself be chunked: the JSON is the one object in it.
+        using var json = JsonDocument.Parse(answer[answer.IndexOf('{', StringComparison.Ordinal)..(answer.LastIndexOf('}') + 1)]);
+        Assert.Equal("bad_request", json.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("the request body could not be read: its framing is malformed or it ended early", json.RootElement.GetProperty("error").GetProperty("message").GetString());
+    }
+
     private async Task<HttpResponseMessage> PostAsync(string path, string body, string? contentType)
     {
         var content = new StringContent(body, Encoding.UTF8);
