@@ -27,7 +27,9 @@ public static class ApiEndpoints
         app.MapGet("/v1/status/metrics", () => Results.Text(node.RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/v1/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
         StreamEndpoints.Map(app, node);
-        app.MapFallback(() => ApiError.NotFound("no such endpoint"));
+
+        // No catch-all fallback route: it would match every method on every path and so hide routing's own 405 (with
+        // its Allow header) behind a 404. Unmatched paths end bodiless and WriteStatusAsync gives them the JSON shape.
     }
 
     internal static bool TryParseHeight(string text, out ulong height) =>
@@ -98,25 +100,35 @@ public static class ApiEndpoints
         var (status, code, message) = failure switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "too_large", "request body too large"),
-            BadHttpRequestException bad => (bad.StatusCode, "bad_request", bad.Message),
+            BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => (StatusCodes.Status408RequestTimeout, "request_timeout", "the request body arrived too slowly"),
+            // Kestrel's own text ("Bad chunk size data.") describes its parser; the client needs to know its body was unreadable.
+            BadHttpRequestException bad => (bad.StatusCode, "bad_request", "the request body could not be read: its framing is malformed or it ended early"),
             _ => (StatusCodes.Status500InternalServerError, "internal", "internal error"),
         };
         await WriteErrorAsync(context, status, code, message).ConfigureAwait(false);
     }
 
-    /// <summary>Bodiless error responses from the framework (405, 429 from the rate limiter, ...) get the JSON error shape too.</summary>
+    /// <summary>Bodiless error responses from the framework (404, 405 from routing, 429 from the rate limiter, ...) get the JSON error shape too.</summary>
     private static Task WriteStatusAsync(HttpContext context)
     {
         var status = context.Response.StatusCode;
-        var code = status switch
+        var (code, message) = status switch
         {
-            StatusCodes.Status429TooManyRequests => "rate_limited",
-            StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
-            StatusCodes.Status404NotFound => "not_found",
-            StatusCodes.Status413PayloadTooLarge => "too_large",
-            _ => "error",
+            StatusCodes.Status429TooManyRequests => ("rate_limited", "too many requests from this client; slow down"),
+            StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", MethodNotAllowedMessage(context)),
+            StatusCodes.Status404NotFound => ("not_found", "no such endpoint"),
+            StatusCodes.Status413PayloadTooLarge => ("too_large", "request body too large"),
+            _ => ("error", "error"),
         };
-        return WriteErrorAsync(context, status, code, status == StatusCodes.Status429TooManyRequests ? "too many requests from this client; slow down" : code.Replace('_', ' '));
+        return WriteErrorAsync(context, status, code, message);
+    }
+
+    /// <summary>Routing has already set the <c>Allow</c> header on a 405; the message repeats it for people reading the body.</summary>
+    private static string MethodNotAllowedMessage(HttpContext context)
+    {
+        var allowed = context.Response.Headers.Allow.ToString();
+        var method = context.Request.Method;
+        return allowed.Length == 0 ? $"{method} is not allowed here" : $"{method} is not allowed here; use {allowed}";
     }
 
     private static Task WriteErrorAsync(HttpContext context, int status, string code, string message)

@@ -49,7 +49,7 @@ public sealed record Receipt(int Validator, ulong ReceivedAtMs, Signature Signat
 
 public sealed record SubmitOutcome(SubmitStatus Status, Hash Hash, Receipt? Receipt);
 
-/// <summary>The commitment levels of DESIGN.md: received, soft (in a certified block), firm (committed).</summary>
+/// <summary>The commitment levels of docs/ARCHITECTURE.md: received, soft (in a certified block), firm (committed).</summary>
 public enum CommitmentLevel
 {
     Received,

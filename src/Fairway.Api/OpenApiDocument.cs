@@ -13,17 +13,17 @@ internal static class OpenApiDocument
     {
         var paths = new JsonObject
         {
-            ["/v1/submit"] = Post("Submit one transaction", "SubmitRequest", "Receipt", "400, 413, 415, 429"),
+            ["/v1/submit"] = Post("Submit one transaction", "SubmitRequest", "Receipt", "400, 405, 413, 415, 429"),
             ["/v1/submit/batch"] = WithBinaryBatch(Post("Submit up to the configured number of transactions; results in order, each a hash or an error (no receipts). "
-                + $"Also in a binary form ({SubmitBatchFormat.RequestContentType}), answered in {SubmitBatchFormat.ResultContentType}; there a bad record refuses the whole batch", "SubmitBatchRequest", "SubmitBatchResult", "400, 413, 415, 429")),
+                + $"Also in a binary form ({SubmitBatchFormat.RequestContentType}), answered in {SubmitBatchFormat.ResultContentType}; there a bad record refuses the whole batch", "SubmitBatchRequest", "SubmitBatchResult", "400, 405, 413, 415, 429")),
             ["/v1/status/tx/{hash}"] = Get("Commitment level of a transaction: received, soft (in a certified block) or firm (committed)", "TxStatus", "hash"),
             ["/v1/availability/header/{height}"] = Get("A committed block's header and QC", "Header", "height"),
             ["/v1/availability/block/{height}"] = Get("A committed block: header, QC, namespaces, transaction count, size", "Block", "height"),
             ["/v1/availability/block/{height}/namespace/{ns}"] = Get("A namespace's transactions in a block, with a completeness proof", "NamespaceBlock", "height", "ns"),
             ["/v1/availability/block/{from}/{until}/namespace/{ns}"] = Get("The namespace for heights from..until-1 (bounded length)", "NamespaceRange", "from", "until", "ns"),
             ["/v1/availability/transaction/hash/{hash}"] = Get("A committed transaction with its height, index and inclusion proof", "TransactionWithProof", "hash"),
-            ["/v1/stream/blocks/{from}"] = Get("WebSocket: one Block message per height from `from` on, history then live", "Block", "from"),
-            ["/v1/stream/transactions/{from}/namespace/{ns}"] = Get("WebSocket: one NamespaceBlock message per height from `from` on (empty list when the namespace had nothing)", "NamespaceBlock", "from", "ns"),
+            ["/v1/stream/blocks/{from}"] = Stream("WebSocket: one Block message per height from `from` on, history then live", "Block", "from"),
+            ["/v1/stream/transactions/{from}/namespace/{ns}"] = Stream("WebSocket: one NamespaceBlock message per height from `from` on (empty list when the namespace had nothing)", "NamespaceBlock", "from", "ns"),
             ["/v1/node/block-height"] = Get("The committed height", "Height"),
             ["/v1/node/validators"] = Get("The validator set: keys, stakes, addresses", "Validators"),
             ["/v1/status/metrics"] = GetText("Prometheus text metrics"),
@@ -61,7 +61,7 @@ internal static class OpenApiDocument
                 ["type"] = "array",
                 ["items"] = new JsonObject { ["oneOf"] = new JsonArray(Obj(("hash", hash()), ("duplicate", new JsonObject { ["type"] = "boolean" })), Ref("Error")) },
             },
-            ["TxStatus"] = Obj(("status", new JsonObject { ["enum"] = new JsonArray("received", "soft", "firm") }), ("height", Int("when soft or firm")), ("index", Int("when firm"))),
+            ["TxStatus"] = Obj(("status", new JsonObject { ["enum"] = new JsonArray("received", "soft", "firm") }), ("height", Int("when soft or firm, else null")), ("index", Int("position in the block when firm, else null"))),
             ["Header"] = Obj(("height", Int("")), ("hash", hash()), ("parent", hash()), ("round", Int("")), ("author", Int("")), ("timestamp_ms", Int("")), ("header", b64()), ("qc", b64())),
             ["Block"] = Obj(("height", Int("")), ("hash", hash()), ("header", b64()), ("qc", b64()), ("namespaces", new JsonObject { ["type"] = "array", ["items"] = Int("") }),
                 ("transactions", Int("count")), ("size", Int("payload bytes")), ("batches", Int("count"))),
@@ -76,13 +76,18 @@ internal static class OpenApiDocument
         };
     }
 
-    private static JsonObject Get(string summary, string schema, params string[] parameters) => new()
+    private static JsonObject Get(string summary, string schema, params string[] parameters) => GetWith(summary, schema, "400, 404, 405, 429", parameters);
+
+    /// <summary>A WebSocket path takes any method (an HTTP/2 upgrade is a CONNECT, not a GET), so it has no 405.</summary>
+    private static JsonObject Stream(string summary, string schema, params string[] parameters) => GetWith(summary, schema, "400, 404, 429", parameters);
+
+    private static JsonObject GetWith(string summary, string schema, string errors, string[] parameters) => new()
     {
         ["get"] = new JsonObject
         {
             ["summary"] = summary,
             ["parameters"] = new JsonArray(parameters.Select(p => (JsonNode)new JsonObject { ["name"] = p, ["in"] = "path", ["required"] = true, ["schema"] = Str("") }).ToArray()),
-            ["responses"] = Responses(schema, "400, 404"),
+            ["responses"] = Responses(schema, errors),
         },
     };
 
@@ -120,7 +125,7 @@ internal static class OpenApiDocument
         ["get"] = new JsonObject
         {
             ["summary"] = summary,
-            ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = summary } },
+            ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = summary }, ["405"] = Error("405"), ["429"] = Error("429") },
         },
     };
 
@@ -130,13 +135,29 @@ internal static class OpenApiDocument
         {
             ["200"] = new JsonObject { ["description"] = "OK", ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref(schema) } } },
         };
-        foreach (var code in errors.Split(", "))
+        foreach (var status in errors.Split(", "))
         {
-            responses[code] = new JsonObject { ["description"] = "error", ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref("Error") } } };
+            responses[status] = Error(status);
         }
 
         return responses;
     }
+
+    private static JsonObject Error(string status) => new()
+    {
+        ["description"] = status switch
+        {
+            "400" => "bad request; codes include malformed_json (with line and position), empty_body, bad_request (an unreadable body), missing_field (\"missing field: <name>\"), unknown_field, "
+                + "bad_namespace, bad_payload, bad_base64, not_an_object, not_an_array, malformed_batch, bad_height, bad_hash, bad_range, range_too_long, websocket_required",
+            "404" => "not_found: no such endpoint, or the node does not have it",
+            "405" => "method_not_allowed: the Allow header lists the methods this path takes",
+            "413" => "too_large, payload_too_large or batch_too_large",
+            "415" => "unsupported_media_type: no Content-Type, or one this endpoint does not take",
+            "429" => "rate_limited (every path: too many requests from this client address), or busy on submit (mempool full or network backlogged): retry later with backoff",
+            _ => "error",
+        },
+        ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref("Error") } },
+    };
 
     private static JsonObject Ref(string name) => new() { ["$ref"] = "#/components/schemas/" + name };
 

@@ -91,14 +91,24 @@ internal static class SubmitEndpoints
 
     private static async Task<(JsonDocument? Document, IResult? Error)> ReadJsonAsync(HttpContext http, IValidatorApi node, string unsupportedMessage, CancellationToken ct)
     {
-        if (http.Request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (http.Request.ContentType is not { } contentType)
         {
-            return (null, ApiError.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", unsupportedMessage));
+            return (null, ApiError.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", $"no Content-Type header: {unsupportedMessage}"));
+        }
+
+        if (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, ApiError.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", $"this endpoint does not take that Content-Type: {unsupportedMessage}"));
         }
 
         if (http.Request.ContentLength > node.Limits.RequestBytesMax)
         {
             return (null, ApiError.BodyTooLarge(node.Limits));
+        }
+
+        if (await IsEmptyAsync(http.Request, ct).ConfigureAwait(false))
+        {
+            return (null, ApiError.BadRequest("empty_body", "the request body is empty"));
         }
 
         try
@@ -107,8 +117,28 @@ internal static class SubmitEndpoints
         }
         catch (JsonException e)
         {
-            return (null, ApiError.BadRequest("malformed_json", e.Message));
+            // The parser's own message names its internals (token types, byte positions from zero); a client needs
+            // only where its text went wrong.
+            return (null, ApiError.BadRequest("malformed_json", e.LineNumber is { } line && e.BytePositionInLine is { } position
+                ? $"malformed JSON at line {line + 1}, position {position + 1}"
+                : "the request body is not valid JSON"));
         }
+    }
+
+    /// <summary>
+    /// True when the body has no bytes at all. A chunked body has no Content-Length, so this peeks at the body pipe and
+    /// hands back what it saw unconsumed for the parser.
+    /// </summary>
+    private static async Task<bool> IsEmptyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength is { } length)
+        {
+            return length == 0;
+        }
+
+        var read = await request.BodyReader.ReadAsync(ct).ConfigureAwait(false);
+        request.BodyReader.AdvanceTo(read.Buffer.Start);
+        return read.Buffer.IsEmpty && read.IsCompleted;
     }
 
     private static (Transaction? Transaction, int Status, string? Code, string? Message) Parse(JsonElement element, ApiLimits limits)
@@ -126,12 +156,22 @@ internal static class SubmitEndpoints
             }
         }
 
-        if (!element.TryGetProperty("namespace", out var nsElement) || nsElement.ValueKind != JsonValueKind.Number || !nsElement.TryGetUInt64(out var ns))
+        if (!element.TryGetProperty("namespace", out var nsElement))
+        {
+            return (null, 400, "missing_field", "missing field: namespace");
+        }
+
+        if (!element.TryGetProperty("payload", out var payloadElement))
+        {
+            return (null, 400, "missing_field", "missing field: payload");
+        }
+
+        if (nsElement.ValueKind != JsonValueKind.Number || !nsElement.TryGetUInt64(out var ns))
         {
             return (null, 400, "bad_namespace", "\"namespace\" must be an unsigned 64-bit integer");
         }
 
-        if (!element.TryGetProperty("payload", out var payloadElement) || payloadElement.ValueKind != JsonValueKind.String)
+        if (payloadElement.ValueKind != JsonValueKind.String)
         {
             return (null, 400, "bad_payload", "\"payload\" must be a base64 string");
         }

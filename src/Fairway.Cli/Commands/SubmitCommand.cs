@@ -1,26 +1,40 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Fairway.Cli.Commands;
 
-/// <summary><c>fairway submit</c>: sends one transaction to a validator and prints its hash.</summary>
+/// <summary>
+/// <c>fairway submit</c>: sends one transaction to a validator and prints its hash, how to follow it, and with
+/// <c>--wait</c> where it landed. The first line of stdout is the hash alone, so scripts can take it with <c>head -1</c>.
+/// </summary>
 internal static class SubmitCommand
 {
+    private const int TimeoutSecondsMax = 3600;
+
     public static Command Create()
     {
         var url = new Option<string>("--url") { Description = "validator API, e.g. http://127.0.0.1:27100", Required = true };
         var ns = new Option<ulong>("--namespace") { Description = "the rollup's namespace id", Required = true };
         var payload = new Option<string?>("--payload") { Description = "payload text (UTF-8)" };
         var file = new Option<string?>("--file") { Description = "payload file" };
-        var command = new Command("submit", "submit one transaction") { url, ns, payload, file };
+        var wait = new Option<string?>("--wait") { Description = "wait until the transaction is received, soft (in a certified block) or firm (committed), then print its height and index" };
+        var timeout = new Option<int>("--timeout-seconds") { Description = $"how long --wait waits (1..{TimeoutSecondsMax})", DefaultValueFactory = _ => 60 };
+        var command = new Command("submit", "submit one transaction") { url, ns, payload, file, wait, timeout };
         command.SetAction(async (result, ct) =>
         {
             var text = result.GetValue(payload);
             var path = result.GetValue(file);
-            if ((text is null) == (path is null))
+            var level = result.GetValue(wait);
+            var seconds = result.GetValue(timeout);
+            var usage = (text is null) == (path is null) ? "give exactly one of --payload or --file"
+                : level is not null && SubmitWait.Rank(level) < 0 ? $"--wait must be one of {string.Join(", ", SubmitWait.Levels)}"
+                : seconds is < 1 or > TimeoutSecondsMax ? $"--timeout-seconds must be between 1 and {TimeoutSecondsMax}"
+                : null;
+            if (usage is not null)
             {
-                Console.Error.WriteLine("fairway submit: give exactly one of --payload or --file");
+                Console.Error.WriteLine($"fairway submit: {usage}");
                 return 2;
             }
 
@@ -38,8 +52,9 @@ internal static class SubmitCommand
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             try
             {
-                var endpoint = new Uri(new Uri(result.GetValue(url)!), "/v1/submit");
-                using var response = await http.PostAsJsonAsync(endpoint, new { @namespace = result.GetValue(ns), payload = Convert.ToBase64String(bytes) }, ct).ConfigureAwait(false);
+                var api = new Uri(result.GetValue(url)!);
+                var @namespace = result.GetValue(ns);
+                using var response = await http.PostAsJsonAsync(new Uri(api, "/v1/submit"), new { @namespace, payload = Convert.ToBase64String(bytes) }, ct).ConfigureAwait(false);
                 var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
@@ -48,8 +63,38 @@ internal static class SubmitCommand
                 }
 
                 using var json = JsonDocument.Parse(body);
-                Console.WriteLine(json.RootElement.GetProperty("hash").GetString());
+                var hash = json.RootElement.GetProperty("hash").GetString();
+                var statusUrl = new Uri(api, $"/v1/status/tx/{hash}");
+                Console.WriteLine(hash);
+                Console.WriteLine($"status: curl -s {statusUrl}");
+                if (level is null)
+                {
+                    return 0;
+                }
+
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
+                var (reached, last) = await SubmitWait.PollAsync(http, statusUrl, level, deadline.Token).ConfigureAwait(false);
+                if (reached is null)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"fairway submit: not {level} within {seconds} s (last seen: {last?.Describe() ?? "not yet seen by this validator"}); it may still get there: follow it with the status line above"));
+                    return 1;
+                }
+
+                Console.WriteLine(reached.Describe());
+                if (reached is { Level: "firm", Height: { } height })
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read:   curl -s {new Uri(api, $"/v1/availability/block/{height}/namespace/{@namespace}")}"));
+                }
+
                 return 0;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("fairway submit: interrupted");
+                return 130;
             }
             catch (Exception e) when (e is HttpRequestException or UriFormatException or TaskCanceledException or JsonException)
             {

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+
+namespace Fairway.Cli.Commands;
+
+/// <summary>
+/// The commitment levels <c>fairway submit --wait</c> takes, in the order a transaction reaches them; the names are the
+/// <c>status</c> values of <c>GET /v1/status/tx/{hash}</c>.
+/// </summary>
+internal static class SubmitWait
+{
+    private static readonly string[] Ordered = ["received", "soft", "firm"];
+
+    public static IReadOnlyList<string> Levels => Ordered;
+
+    public static int Rank(string level) => Array.IndexOf(Ordered, level);
+
+    /// <summary>One answer of the status endpoint: its level, and where the transaction is (height from soft on, index once firm).</summary>
+    public sealed record Status(string Level, ulong? Height, int? Index)
+    {
+        public string Describe() => (Height, Index) switch
+        {
+            ({ } h, { } i) => string.Create(CultureInfo.InvariantCulture, $"{Level} at height {h}, index {i}"),
+            ({ } h, null) => string.Create(CultureInfo.InvariantCulture, $"{Level} at height {h}"),
+            _ => Level,
+        };
+    }
+
+    /// <summary>
+    /// Polls the status endpoint until the transaction reaches <paramref name="level"/>. Returns the status reached, or
+    /// null when <paramref name="deadline"/> fires first, with the last status seen (null if none).
+    /// </summary>
+    public static async Task<(Status? Reached, Status? LastSeen)> PollAsync(HttpClient http, Uri statusUrl, string level, CancellationToken deadline)
+    {
+        Status? last = null;
+        try
+        {
+            while (true)
+            {
+                using (var response = await http.GetAsync(statusUrl, deadline).ConfigureAwait(false))
+                {
+                    // 404: this validator has not seen it (yet); anything else unexpected is the caller's to report.
+                    if (response.StatusCode != HttpStatusCode.NotFound)
+                    {
+                        response.EnsureSuccessStatusCode();
+                        last = Parse(await response.Content.ReadAsStringAsync(deadline).ConfigureAwait(false));
+                        if (Rank(last.Level) >= Rank(level))
+                        {
+                            return (last, last);
+                        }
+                    }
+                }
+
+                await Task.Delay(100, deadline).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return (null, last);
+        }
+    }
+
+    private static Status Parse(string body)
+    {
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        var level = root.GetProperty("status").GetString() ?? "";
+        if (Rank(level) < 0)
+        {
+            throw new JsonException($"unknown status \"{level}\"");
+        }
+
+        return new Status(
+            level,
+            root.TryGetProperty("height", out var h) && h.ValueKind == JsonValueKind.Number ? h.GetUInt64() : null,
+            root.TryGetProperty("index", out var x) && x.ValueKind == JsonValueKind.Number ? x.GetInt32() : null);
+    }
+}

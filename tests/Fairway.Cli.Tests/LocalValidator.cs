@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Sockets;
+using Fairway.Node.Hosting;
+using Fairway.Node.Setup;
+using Microsoft.AspNetCore.Builder;
+
+namespace Fairway.Cli.Tests;
+
+/// <summary>
+/// Validator 0 of a freshly generated network, served in this process on loopback by the real node host. With a
+/// one-validator network it commits on its own; as one of four it receives transactions but can never certify a block.
+/// </summary>
+internal sealed class LocalValidator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LocalValidator(string directory, WebApplication app, Uri apiUrl)
+    {
+        Directory = directory;
+        _app = app;
+        ApiUrl = apiUrl;
+    }
+
+    public string Directory { get; }
+
+    public Uri ApiUrl { get; }
+
+    public static async Task<LocalValidator> StartAsync(int validators)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("fairway-cli-").FullName;
+        var node = NetworkGenerator.Generate(directory, validators, FreePortBlock(validators)).Nodes[0];
+        var app = NodeHost.Build(node.ConfigPath);
+        await app.StartAsync();
+        return new LocalValidator(directory, app, new Uri(node.ApiUrl));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static int FreePortBlock(int validators)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var p = Random.Shared.Next(30_000, 60_000);
+            if (Enumerable.Range(0, validators).All(i => IsFree(p + i) && IsFree(p + NetworkGenerator.ApiPortOffset + i)))
+            {
+                return p;
+            }
+        }
+
+        throw new InvalidOperationException("no free ports");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            s.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
