@@ -410,11 +410,13 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         if (core.Round != _metricsRound)
         {
             _metricsRound = core.Round;
+            var eligible = core.EligibleLeaders;
             Metrics.SetLeadership(
                 core.LeaderOf(core.Round),
-                core.EligibleLeaders?.Count ?? _identity.Validators.Count,
+                eligible?.Count ?? _identity.Validators.Count,
                 core.Stats.RoundsEndedByTimeout,
                 core.BaseTimeoutTicks * _identity.Genesis.Consensus.TickMs);
+            ReportPassedOver(eligible);
         }
 
         Metrics.SetPeers(_transport.ConnectedPeers);
@@ -425,6 +427,36 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "validator {Name} (#{Index}) starting at committed height {Height}, last voted round {Round}")]
     private static partial void LogStarting(ILogger logger, string name, int index, ulong height, ulong round);
+
+    /// <summary>Tells the operator when leader reputation starts or stops passing over validators, once per change.</summary>
+    private void ReportPassedOver(IReadOnlyList<int>? eligible)
+    {
+        var passedOver = eligible is null
+            ? ""
+            : string.Join(",", Enumerable.Range(0, _identity.Validators.Count).Where(v => !eligible.Contains(v)));
+        if (passedOver == _passedOver)
+        {
+            return;
+        }
+
+        _passedOver = passedOver;
+        if (passedOver.Length == 0)
+        {
+            LogAllEligible(_log, _core!.Round);
+        }
+        else
+        {
+            LogPassedOver(_log, passedOver, _core!.Round);
+        }
+    }
+
+    private string _passedOver = "";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "leader reputation passes over validator(s) {Validators} from round {Round}: absent from the recent blocks or failed to lead there")]
+    private static partial void LogPassedOver(ILogger logger, string validators, ulong round);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "every validator may lead again from round {Round}")]
+    private static partial void LogAllEligible(ILogger logger, ulong round);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "validator {Name} stopped at committed height {Height}")]
     private static partial void LogStopped(ILogger logger, string name, ulong height);
