@@ -33,7 +33,7 @@ public abstract class NodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var node = NetworkGenerator.Generate(Directory, 1, FreePortPair()).Nodes[0];
+        var node = NetworkGenerator.Generate(Directory, 1, FreePorts.BaseFor(1)).Nodes[0];
         var config = JsonNode.Parse(await File.ReadAllTextAsync(node.ConfigPath))!.AsObject();
         config["api_requests_per_second"] = RequestsPerSecond;
         config["stream_lag_heights_max"] = StreamLagHeightsMax;
@@ -69,33 +69,7 @@ public abstract class NodeFixture : IAsyncLifetime
         }
     }
 
-    private static int FreePortPair()
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var p = Random.Shared.Next(30_000, 60_000);
-            if (IsFree(p) && IsFree(p + NetworkGenerator.ApiPortOffset))
-            {
-                return p;
-            }
-        }
 
-        throw new InvalidOperationException("no free ports");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            s.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 }
 
 public sealed class SqliteNodeFixture : NodeFixture

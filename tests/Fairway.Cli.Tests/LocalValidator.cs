@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Fairway.Node.Hosting;
 using Fairway.Node.Setup;
 using Microsoft.AspNetCore.Builder;
@@ -28,7 +26,7 @@ internal sealed class LocalValidator : IAsyncDisposable
     public static async Task<LocalValidator> StartAsync(int validators)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("fairway-cli-").FullName;
-        var node = NetworkGenerator.Generate(directory, validators, FreePortBlock(validators)).Nodes[0];
+        var node = NetworkGenerator.Generate(directory, validators, FreePorts.BaseFor(validators)).Nodes[0];
         var app = NodeHost.Build(node.ConfigPath);
         await app.StartAsync();
         return new LocalValidator(directory, app, new Uri(node.ApiUrl));
@@ -47,31 +45,5 @@ internal sealed class LocalValidator : IAsyncDisposable
         }
     }
 
-    private static int FreePortBlock(int validators)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var p = Random.Shared.Next(30_000, 60_000);
-            if (Enumerable.Range(0, validators).All(i => IsFree(p + i) && IsFree(p + NetworkGenerator.ApiPortOffset + i)))
-            {
-                return p;
-            }
-        }
 
-        throw new InvalidOperationException("no free ports");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            s.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 }

@@ -244,34 +244,8 @@ internal sealed class TestCluster : IAsyncDisposable
         return accepted;
     }
 
-    public static int FreePortBlock(int validators)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var basePort = Random.Shared.Next(30_000, 60_000);
-            var ports = Enumerable.Range(0, validators).SelectMany(i => new[] { basePort + i, basePort + NetworkGenerator.ApiPortOffset + i });
-            if (ports.All(IsFree))
-            {
-                return basePort;
-            }
-        }
+    public static int FreePortBlock(int validators) => FreePorts.BaseFor(validators);
 
-        throw new InvalidOperationException("no free block of ports");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

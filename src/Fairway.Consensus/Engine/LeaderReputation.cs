@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Validators;
@@ -186,7 +185,6 @@ internal sealed class LeaderReputation
     private sealed class Eligible
     {
         private readonly ulong[] _cumulative;
-        private readonly ulong _total;
 
         public Eligible(ValidatorSet validators, int[] members)
         {
@@ -199,19 +197,10 @@ internal sealed class LeaderReputation
                 _cumulative[i] = total;
             }
 
-            _total = total;
         }
 
         public int[] Members { get; }
 
-        public int Draw(ulong round)
-        {
-            Span<byte> seed = stackalloc byte[16];
-            "leader\0\0"u8.CopyTo(seed);
-            BinaryPrimitives.WriteUInt64LittleEndian(seed[8..], round);
-            var draw = Hash.Compute(seed).Prefix64 % _total;
-            var index = Array.BinarySearch(_cumulative, draw + 1);
-            return Members[index >= 0 ? index : ~index];
-        }
+        public int Draw(ulong round) => Members[ValidatorSet.StakeWeightedDraw(round, _cumulative)];
     }
 }

@@ -83,13 +83,20 @@ public sealed class ValidatorSet
     /// The leader of a round: a stake-weighted draw from a hash of the round, so a validator with twice the stake
     /// leads twice as often, and every node computes the same leader with no communication.
     /// </summary>
-    public int LeaderOf(ulong round)
+    public int LeaderOf(ulong round) => StakeWeightedDraw(round, _cumulativeStake);
+
+    /// <summary>
+    /// The position a hash of <paramref name="round"/> picks in a list of members given by their running stake totals;
+    /// the same rule for the whole set and for any subset of it.
+    /// </summary>
+    public static int StakeWeightedDraw(ulong round, ulong[] cumulativeStake)
     {
+        ArgumentNullException.ThrowIfNull(cumulativeStake);
         Span<byte> seed = stackalloc byte[16];
         "leader\0\0"u8.CopyTo(seed);
         BinaryPrimitives.WriteUInt64LittleEndian(seed[8..], round);
-        var draw = Hash.Compute(seed).Prefix64 % TotalStake;
-        var index = Array.BinarySearch(_cumulativeStake, draw + 1);
+        var draw = Hash.Compute(seed).Prefix64 % cumulativeStake[^1];
+        var index = Array.BinarySearch(cumulativeStake, draw + 1);
         return index >= 0 ? index : ~index;
     }
 }
