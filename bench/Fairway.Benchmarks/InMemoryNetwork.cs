@@ -80,6 +80,10 @@ internal sealed class InMemoryNetwork
                     Hash[] digests = [Hash.Compute(BitConverter.GetBytes(r.Round))];
                     Carry(self, _cores[self].Step(new PayloadReady(r.Round, digests, r.Round * 100)));
                     break;
+                case CheckAvailability c:
+                    // Every digest here stands for a batch all validators hold.
+                    Carry(self, _cores[self].Step(new PayloadAvailable(c.BlockHash)));
+                    break;
                 default:
                     // Persisting and committing have nothing to do here: nothing restarts and nobody reads the chain.
                     break;

@@ -17,6 +17,9 @@ public enum ByzantineKind
 
     /// <summary>Sends everything late: longer than a round normally lasts.</summary>
     Delay,
+
+    /// <summary>When it leads, proposes digests of batches it never sends to anyone; otherwise honest.</summary>
+    WithholdBatches,
 }
 
 public static class ByzantineKindNames
@@ -28,6 +31,7 @@ public static class ByzantineKindNames
         ByzantineKind.Twins => "twins",
         ByzantineKind.Silent => "silent",
         ByzantineKind.Delay => "delay",
+        ByzantineKind.WithholdBatches => "withhold-batches",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -24,6 +24,8 @@ internal sealed partial class SimulationRun
     private readonly InvariantChecker _checker;
 
     private readonly HashSet<ulong> _timeoutRounds = [];
+    private readonly HashSet<Hash> _published = [];
+    private readonly HashSet<Hash> _unavailableReported = [];
     private readonly List<long> _commitLatenciesMs = [];
     private SimulatedHost? _measured;
     private long _warmupEndTick = -1;
@@ -254,6 +256,7 @@ internal sealed partial class SimulationRun
                 case CommitBlock c:
                     host.Disk.AppendCommitted(c.Block, c.Certificate);
                     _checker.OnCommit(host, c.Block, c.Certificate);
+                    CheckCommittedPayload(host, c.Block);
                     ObserveCommit(host, c.Block);
                     break;
                 case Broadcast b:
@@ -263,6 +266,14 @@ internal sealed partial class SimulationRun
                 case SendTo s:
                     _checker.OnSent(host, s.Message);
                     SendToValidator(host, s.To, s.Message);
+                    break;
+                case CheckAvailability a:
+                    // A real host would fetch missing batches from peers; a withheld batch is held by no one, ever.
+                    if (a.BatchDigests.All(_published.Contains))
+                    {
+                        Carry(host, host.Core!.Step(new PayloadAvailable(a.BlockHash)));
+                    }
+
                     break;
                 case RequestPayload r:
                     var digests = MakePayload(host, r.Round);
@@ -302,11 +313,40 @@ internal sealed partial class SimulationRun
         }
     }
 
-    private static Hash[] MakePayload(SimulatedHost host, ulong round)
+    /// <summary>
+    /// One batch digest per proposal. An honest leader's batch reaches everyone (it is published); a withholding
+    /// leader's never leaves it, so no validator can ever fetch it.
+    /// </summary>
+    private Hash[] MakePayload(SimulatedHost host, ulong round)
     {
         Span<byte> seed = stackalloc byte[16];
         BitConverter.TryWriteBytes(seed, round);
         BitConverter.TryWriteBytes(seed[8..], (ulong)host.Id);
-        return [Hash.Compute(seed)];
+        var digest = Hash.Compute(seed);
+        if (host.Behaviour != ByzantineKind.WithholdBatches)
+        {
+            _published.Add(digest);
+        }
+
+        return [digest];
+    }
+
+    /// <summary>A committed block whose batches nobody holds stalls every node that must execute it.</summary>
+    private void CheckCommittedPayload(SimulatedHost host, Block block)
+    {
+        if (!host.Honest || _unavailableReported.Contains(block.Hash))
+        {
+            return;
+        }
+
+        foreach (var digest in block.BatchDigests)
+        {
+            if (!_published.Contains(digest))
+            {
+                _unavailableReported.Add(block.Hash);
+                _checker.Violations.Add($"availability broken: host {host.Id} committed height {block.Height} (round {block.Round}) whose batch {digest.ToHex()[..16]} no validator can fetch");
+                return;
+            }
+        }
     }
 }

@@ -50,6 +50,9 @@ internal sealed class TestNetwork
     /// <summary>Validators whose own proposals never leave them: they vote, but fail every round they lead.</summary>
     public HashSet<int> SilentLeaders { get; } = [];
 
+    /// <summary>Batch digests no host holds: blocks referencing them never pass the availability check.</summary>
+    public HashSet<Hash> Withheld { get; } = [];
+
     /// <summary>Ticks every running engine has been given.</summary>
     public long Ticks { get; private set; }
 
@@ -146,6 +149,13 @@ internal sealed class TestNetwork
                     break;
                 case SendTo s:
                     _inbox.Enqueue((s.To, i, s.Message));
+                    break;
+                case CheckAvailability c:
+                    if (!c.BatchDigests.Any(Withheld.Contains))
+                    {
+                        Carry(i, Core(i).Step(new PayloadAvailable(c.BlockHash)));
+                    }
+
                     break;
                 case RequestPayload r:
                     Carry(i, Core(i).Step(new PayloadReady(r.Round, [Hash.Compute(BitConverter.GetBytes(r.Round))], r.Round * 10)));

@@ -48,6 +48,12 @@ public sealed record ConsensusConfig
     public ulong EvidenceRoundsWindow { get; init; } = 64;
 
     /// <summary>
+    /// Test-only when false: votes for blocks without waiting for the host to confirm it holds their batches, the hole
+    /// that lets a leader stall every commit pipeline with digests it never sends. Never turn it off on a real node.
+    /// </summary>
+    public bool AvailabilityBeforeVote { get; init; } = true;
+
+    /// <summary>
     /// Test-only: breaks the voting rule on purpose so the simulator can show it catches the violations that follow.
     /// Never set it on a real node.
     /// </summary>

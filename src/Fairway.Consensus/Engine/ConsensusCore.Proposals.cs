@@ -233,6 +233,11 @@ public sealed partial class ConsensusCore
             return;
         }
 
+        if (!PayloadHeld(block))
+        {
+            return;
+        }
+
         var vote = new VoteMessage(block.Round, block.Hash, _self, _signer.Sign(SigningDomain.VoteMessage(_chainId, block.Round, block.Hash)));
         Safety = Safety with
         {
@@ -251,6 +256,40 @@ public sealed partial class ConsensusCore
         {
             Emit(new SendTo(nextLeader, vote));
         }
+    }
+
+    /// <summary>
+    /// Availability before vote: a block whose batches this validator has not confirmed holding waits (one per round)
+    /// while the host fetches them; a vote for it could certify a block nobody can execute.
+    /// </summary>
+    private bool PayloadHeld(Block block)
+    {
+        if (!_config.AvailabilityBeforeVote || block.BatchDigests.Count == 0 || _availableBlocks.Contains(block.Hash))
+        {
+            return true;
+        }
+
+        if (_awaitingAvailability?.Hash != block.Hash)
+        {
+            _awaitingAvailability = block;
+            Stats.AvailabilityChecks++;
+            Emit(new CheckAvailability(block.Round, block.Hash, block.BatchDigests));
+        }
+
+        return false;
+    }
+
+    private void OnPayloadAvailable(PayloadAvailable available)
+    {
+        if (_awaitingAvailability is not { } block || block.Hash != available.BlockHash)
+        {
+            Stats.Drop("availability of a block this validator is not waiting for");
+            return;
+        }
+
+        _awaitingAvailability = null;
+        _availableBlocks.Add(block.Hash);
+        TryVote(block);
     }
 
     /// <summary>

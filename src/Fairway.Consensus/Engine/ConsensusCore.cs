@@ -38,6 +38,10 @@ public sealed partial class ConsensusCore
     private readonly int _historyMax;
     private readonly long[] _lastHeardTick;
 
+    /// <summary>Blocks of the current round whose batches the host confirmed; cleared on every new round.</summary>
+    private readonly HashSet<Hash> _availableBlocks = [];
+    private Block? _awaitingAvailability;
+
     private List<ConsensusOutput> _out = [];
     private ulong _round;
     private long _tick;
@@ -174,6 +178,9 @@ public sealed partial class ConsensusCore
                 break;
             case SyncResponse s:
                 OnSyncResponse(s.From, s.Blocks);
+                break;
+            case PayloadAvailable a:
+                OnPayloadAvailable(a);
                 break;
             default:
                 Stats.Drop("unknown input");

@@ -21,3 +21,9 @@ public sealed record PayloadReady(ulong Round, IReadOnlyList<Hash> BatchDigests,
 
 /// <summary>A peer answered a <see cref="RequestBlocks"/> with blocks, newest first.</summary>
 public sealed record SyncResponse(int From, IReadOnlyList<Block> Blocks) : ConsensusInput;
+
+/// <summary>
+/// The host holds, and has checked, every batch the block <paramref name="BlockHash"/> references (the answer to
+/// <see cref="CheckAvailability"/>). Until it says so, this validator does not vote for the block.
+/// </summary>
+public sealed record PayloadAvailable(Hash BlockHash) : ConsensusInput;

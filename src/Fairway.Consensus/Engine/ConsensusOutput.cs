@@ -30,3 +30,9 @@ public sealed record RequestPayload(ulong Round, ulong Height, Hash Parent) : Co
 public sealed record RequestBlocks(int Peer, Hash Tip, int Count) : ConsensusOutput;
 
 public sealed record EvidenceFound(Evidence Evidence) : ConsensusOutput;
+
+/// <summary>
+/// Availability before vote: make sure every batch in <paramref name="BatchDigests"/> is held (fetch the missing ones
+/// from any peer, bounded) and answer with <see cref="PayloadAvailable"/>. No answer means no vote: the round times out.
+/// </summary>
+public sealed record CheckAvailability(ulong Round, Hash BlockHash, IReadOnlyList<Hash> BatchDigests) : ConsensusOutput;

@@ -16,6 +16,9 @@ public sealed class ConsensusStats
     /// <summary>Rounds this validator left through a timeout certificate rather than a QC.</summary>
     public long RoundsEndedByTimeout { get; internal set; }
     public long SyncRequests { get; internal set; }
+
+    /// <summary>Blocks whose batches this validator asked its host to confirm before voting.</summary>
+    public long AvailabilityChecks { get; internal set; }
     public long EvidenceFound { get; internal set; }
 
     /// <summary>A commit that would not extend the committed chain. Must stay zero while fewer than a third are faulty.</summary>

@@ -1,3 +1,4 @@
+using Fairway.Consensus.Engine;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Node.Wire;
@@ -53,6 +54,8 @@ public sealed partial class ValidatorNode
         {
             DrainCommits();
         }
+
+        CheckAwaitedAvailability();
     }
 
     private void AnswerBatchRequest(int peer, BatchRequestFrame request)
@@ -99,6 +102,36 @@ public sealed partial class ValidatorNode
         }
 
         DrainCommits();
+        CheckAwaitedAvailability();
+    }
+
+    /// <summary>
+    /// Availability before vote: the core waits to vote for a block until every batch it references is here. Missing
+    /// ones are fetched from the peers in turn, re-asked every <see cref="BatchRetryMs"/>, for as long as the block's
+    /// round lasts; a block whose batches never arrive gets no vote from this validator, and its round times out.
+    /// </summary>
+    private void CheckAwaitedAvailability()
+    {
+        if (_awaitedAvailability is not { } awaited)
+        {
+            return;
+        }
+
+        if (awaited.Round != _core!.Round)
+        {
+            _awaitedAvailability = null;
+            return;
+        }
+
+        var missing = awaited.BatchDigests.Where(d => !TryFindBatch(d, out _)).ToList();
+        if (missing.Count > 0)
+        {
+            RequestBatches(missing);
+            return;
+        }
+
+        _awaitedAvailability = null;
+        Carry(_core.Step(new PayloadAvailable(awaited.BlockHash)));
     }
 
     private bool TryFindBatch(Hash digest, out Batch batch) =>

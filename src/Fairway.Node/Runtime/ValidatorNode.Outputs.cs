@@ -45,6 +45,10 @@ public sealed partial class ValidatorNode
                 case Broadcast b:
                     BroadcastFrame(WireFrame.Encode(new ConsensusFrame(b.Message)));
                     break;
+                case CheckAvailability a:
+                    _awaitedAvailability = a;
+                    CheckAwaitedAvailability();
+                    break;
                 case RequestPayload r:
                     _payloadRound = r.Round;
                     _payloadRequestedAtMs = NowMs;

@@ -43,6 +43,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private readonly long _backlogTransactionsMax;
     private long _queuedSubmissions;
     private readonly Queue<CommitBlock> _pendingCommits = new();
+    private CheckAvailability? _awaitedAvailability;
     private readonly Dictionary<Hash, Batch> _fetchedBatches = [];
     private readonly Dictionary<Hash, long> _batchRequestedAt = [];
 
@@ -369,6 +370,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         MaybeAnswerPayload();
         _batches.ReleaseStale(_core.Round, StaleProposalRounds);
         DrainCommits();
+        CheckAwaitedAvailability();
     }
 
     private SubmitStatus Accept(Transaction transaction)

@@ -1,0 +1,40 @@
+using Fairway.Consensus.Engine;
+using Fairway.Simulation;
+
+namespace Fairway.Simulation.Tests;
+
+/// <summary>A leader that proposes batches it never sends must not get them committed, and must not stall the chain.</summary>
+public class SimulatorAvailabilityTests
+{
+    private static readonly SimulationOptions Faults = new()
+    {
+        Nodes = 4,
+        Rounds = 300,
+        Loss = 0.05,
+        PartitionProbability = 0.02,
+        CrashProbability = 0.01,
+        Byzantine = ByzantineKind.WithholdBatches,
+        Faulty = 1,
+    };
+
+    [Fact]
+    public void A_batch_withholding_leader_at_f_breaks_nothing_over_two_hundred_seeds()
+    {
+        var report = SimulationBatch.Run(Faults with { Seed = 1 }, seeds: 200);
+
+        Assert.True(report.Passed, $"failing seeds: {string.Join(",", report.FailingSeeds)}");
+        Assert.Equal(0, report.SafetyViolations);
+        Assert.Equal(0, report.LivenessFailures);
+    }
+
+    [Fact]
+    public void Negative_control_with_availability_before_vote_switched_off_the_withheld_batches_get_committed()
+    {
+        var report = SimulationBatch.Run(
+            Faults with { Seed = 1, Consensus = new ConsensusConfig { AvailabilityBeforeVote = false } },
+            seeds: 20);
+
+        Assert.NotEmpty(report.FailingSeeds);
+        Assert.Contains(report.Results, r => r.SafetyViolations.Any(v => v.StartsWith("availability broken", StringComparison.Ordinal)));
+    }
+}
