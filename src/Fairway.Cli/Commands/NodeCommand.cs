@@ -29,6 +29,8 @@ internal static class NodeCommand
 
             await using (app.ConfigureAwait(false))
             {
+                // Resolved before running: RunAsync disposes the app's services when it returns.
+                var node = app.Services.GetRequiredService<ValidatorNode>();
                 try
                 {
                     await app.RunAsync().ConfigureAwait(false);
@@ -40,7 +42,7 @@ internal static class NodeCommand
                     return 2;
                 }
 
-                if (app.Services.GetRequiredService<ValidatorNode>().StartupFailure is { } failure)
+                if (node.StartupFailure is { } failure)
                 {
                     Console.Error.WriteLine($"fairway node: {failure.Message}");
                     return 2;
