@@ -45,7 +45,7 @@ internal sealed record BenchResult
 
     /// <summary>Names the configuration (mode, size, faults) these runs belong to: one chart line, one set in bench.json.</summary>
     public string SeriesLabel =>
-        $"{Mode} ({Validators}{(Crashed > 0 ? $", {Crashed} down" : "")}{(KillLeaderEverySeconds > 0 ? $", leader killed every {KillLeaderEverySeconds} s" : "")})";
+        $"{Mode} ({Validators}{(Crashed > 0 ? $", {Crashed} down" : "")}{(KillLeaderEverySeconds > 0 ? $", leader kill {KillLeaderEverySeconds} s" : "")})";
 
     public string? LastError { get; init; }
 }

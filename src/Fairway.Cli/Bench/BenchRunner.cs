@@ -94,12 +94,12 @@ internal sealed class BenchRunner : IDisposable
             {
                 var warmupRate = rates.Min();
                 Console.Error.WriteLine($"fairway bench: warm-up (discarded): {warmupRate:0} tx/s for {warmupSeconds} s");
-                await RunRateAsync(warmupRate, warmupSeconds, watcher, soft, senders, ct).ConfigureAwait(false);
+                await RunRateAsync(warmupRate, warmupSeconds, watcher, soft, senders, measured: false, ct).ConfigureAwait(false);
             }
 
             foreach (var rate in rates)
             {
-                var result = await RunRateAsync(rate, seconds, watcher, soft, senders, ct).ConfigureAwait(false);
+                var result = await RunRateAsync(rate, seconds, watcher, soft, senders, measured: true, ct).ConfigureAwait(false);
                 results.Add(result);
                 progress(result);
             }
@@ -124,7 +124,8 @@ internal sealed class BenchRunner : IDisposable
         return results;
     }
 
-    private async Task<BenchResult> RunRateAsync(double rate, int seconds, FirmWatcher watcher, SoftSampler soft, List<LoadSender> senders, CancellationToken ct)
+    /// <param name="measured">False for the warm-up: no leader is killed then, so every window starts from a settled network.</param>
+    private async Task<BenchResult> RunRateAsync(double rate, int seconds, FirmWatcher watcher, SoftSampler soft, List<LoadSender> senders, bool measured, CancellationToken ct)
     {
         var chainStart = await ChainSnapshotAsync(ct).ConfigureAwait(false);
 
@@ -141,7 +142,7 @@ internal sealed class BenchRunner : IDisposable
         var cpuStart = pidsStart?.Select(ProcessSampler.CpuSeconds).ToList();
         var benchCpuStart = ProcessSampler.CpuSeconds(Environment.ProcessId);
         var sending = Task.WhenAll(senders.Select(s => s.RunAsync(run, softDeadline, ct)));
-        var killing = _killer?.RunAsync(start, schedule.EndTimestamp, ct) ?? Task.FromResult(0);
+        var killing = measured && _killer is not null ? _killer.RunAsync(start, schedule.EndTimestamp, ct) : Task.FromResult(0);
 
         // CPU is measured over the window itself, not the drain.
         var untilEnd = TimeSpan.FromSeconds((schedule.EndTimestamp - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);

@@ -38,7 +38,14 @@ internal static class BenchCommand
         };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var output = new Option<string?>("--out") { Description = "directory for bench.md, latency.svg and bench.json" };
-        var command = new Command("bench", "measure throughput and latency under open-loop load")
+        var command = new Command("bench", """
+            measure throughput and latency under open-loop load.
+            Every run also reports blocks_per_second and rounds_timed_out, read from /v1/status/metrics of a validator
+            that stayed up through the window. Faults (local network only): --crashed N SIGKILLs the N highest-numbered
+            validators (never validator 0) after a few blocks and keeps them down; --kill-leader-every S SIGKILLs the
+            current leader every S seconds of each window and restarts it, one down at a time. Load goes only to
+            validators that are up.
+            """)
         {
             validators, centralized, url, txBytes, rates, seconds, warmup, crashed, killLeaderEvery, json, output,
         };
