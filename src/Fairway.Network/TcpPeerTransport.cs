@@ -98,6 +98,11 @@ public sealed class TcpPeerTransport : IPeerTransport
             listener.Bind(_options.ListenEndPoint);
             listener.Listen(Math.Max(16, _options.PendingHandshakesMax));
         }
+        catch (SocketException e)
+        {
+            listener.Dispose();
+            throw new TransportListenException(_options.ListenEndPoint, e);
+        }
         catch
         {
             listener.Dispose();

@@ -87,4 +87,63 @@ public class BenchCommandTests
         Assert.Contains("fairway bench: --warmup must be between 0 and 600 seconds", stderr, StringComparison.Ordinal);
         Assert.True(string.IsNullOrWhiteSpace(stdout));
     }
+
+    [Fact]
+    public void Bench_with_one_validator_crashed_commits_every_accepted_transaction_and_reports_the_block_rate()
+    {
+        var (exit, stdout, stderr) = FairwayProcess.Run(
+            "bench", "--validators", "4", "--crashed", "1", "--tx-bytes", "128", "--rates", "200", "--seconds", "5", "--warmup", "1", "--json");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("killed validator(s) 3 (SIGKILL); they stay down, load goes to 0, 1, 2", stderr, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(stdout);
+        var run = Assert.Single(json.RootElement.GetProperty("runs").EnumerateArray());
+        Assert.Equal(1, run.GetProperty("crashed").GetInt32());
+        Assert.Equal(0, run.GetProperty("leader_kills").GetInt32());
+        Assert.True(run.GetProperty("blocks_per_second").GetDouble() > 0, stdout);
+        Assert.True(run.GetProperty("rounds_timed_out").GetInt64() >= 0, stdout);
+        // Load went only to live validators: every offered transaction was accepted, and every accepted one committed.
+        Assert.Equal(0, run.GetProperty("rejected").GetInt64());
+        Assert.Equal(run.GetProperty("offered_tps").GetDouble(), run.GetProperty("accepted_tps").GetDouble());
+        Assert.Equal(0, run.GetProperty("uncommitted").GetInt64());
+        Assert.True(run.GetProperty("committed_tps").GetDouble() > 0, stdout);
+        // The crashed validator has no process to measure.
+        Assert.Equal(JsonValueKind.Null, run.GetProperty("cpu_percent")[3].ValueKind);
+    }
+
+    [Fact]
+    public void Bench_killing_the_leader_every_two_seconds_restarts_it_and_still_commits()
+    {
+        var (exit, stdout, stderr) = FairwayProcess.Run(
+            "bench", "--validators", "4", "--kill-leader-every", "2", "--tx-bytes", "128", "--rates", "200", "--seconds", "5", "--warmup", "1", "--json");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("and restarted it", stderr, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(stdout);
+        var run = Assert.Single(json.RootElement.GetProperty("runs").EnumerateArray());
+        Assert.Equal(2, run.GetProperty("kill_leader_every_s").GetInt32());
+        Assert.True(run.GetProperty("leader_kills").GetInt32() >= 1, stdout);
+        Assert.True(run.GetProperty("committed_tps").GetDouble() > 0, stdout);
+        Assert.True(run.GetProperty("blocks_per_second").GetDouble() > 0, stdout);
+        Assert.Equal(0, run.GetProperty("crashed").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("--crashed 2 --validators 4", "fairway bench: --crashed 2: with 4 validator(s) at most 1 may be down, or the rest are not more than 2/3 and commit nothing")]
+    [InlineData("--crashed 1 --centralized", "fairway bench: --crashed 1: with 1 validator(s) at most 0 may be down, or the rest are not more than 2/3 and commit nothing")]
+    [InlineData("--crashed -1", "fairway bench: --crashed must be 0 or more")]
+    [InlineData("--crashed 1 --url http://127.0.0.1:1", "fairway bench: --crashed needs the local network it starts; it cannot be combined with --url")]
+    [InlineData("--kill-leader-every 601", "fairway bench: --kill-leader-every must be between 1 and 600 seconds (0 = off)")]
+    [InlineData("--kill-leader-every 2 --validators 3", "fairway bench: --kill-leader-every needs --validators 4 or more (got 3): with fewer, one validator down stops the network")]
+    [InlineData("--kill-leader-every 2 --centralized", "fairway bench: --kill-leader-every needs a local network of several validators; it cannot be combined with --url or --centralized")]
+    [InlineData("--kill-leader-every 2 --url http://127.0.0.1:1", "fairway bench: --kill-leader-every needs a local network of several validators; it cannot be combined with --url or --centralized")]
+    [InlineData("--kill-leader-every 2 --crashed 1 --validators 4", "fairway bench: --kill-leader-every with --crashed 1: 2 of 4 validators would be down at once, at most 1 may be")]
+    public void Bench_refuses_faults_that_would_leave_no_quorum_or_need_a_local_network(string args, string expected)
+    {
+        var (exit, stdout, stderr) = FairwayProcess.Run(["bench", .. args.Split(' '), "--json"]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(expected, stderr.Trim());
+        Assert.True(string.IsNullOrWhiteSpace(stdout));
+    }
 }

@@ -35,6 +35,19 @@ internal static class BenchReport
                 Number(w, "bench_cpu_percent", r.BenchCpuPercent);
                 List(w, "peak_rss_mb", r.PeakRssMb);
                 Number(w, "peak_rss_mb_max", r.PeakRssMbMax);
+                w.WriteNumber("crashed", r.Crashed);
+                w.WriteNumber("kill_leader_every_s", r.KillLeaderEverySeconds);
+                w.WriteNumber("leader_kills", r.LeaderKills);
+                Number(w, "blocks_per_second", r.BlocksPerSecond);
+                if (r.RoundsTimedOut is { } timedOut)
+                {
+                    w.WriteNumber("rounds_timed_out", timedOut);
+                }
+                else
+                {
+                    w.WriteNull("rounds_timed_out");
+                }
+
                 if (r.LastError is not null)
                 {
                     w.WriteString("last_error", r.LastError);
@@ -75,6 +88,11 @@ internal static class BenchReport
                 CpuPercent = ReadList(e, "cpu_percent"),
                 BenchCpuPercent = ReadNumber(e, "bench_cpu_percent"),
                 PeakRssMb = ReadList(e, "peak_rss_mb"),
+                Crashed = (int)(ReadNumber(e, "crashed") ?? 0),
+                KillLeaderEverySeconds = (int)(ReadNumber(e, "kill_leader_every_s") ?? 0),
+                LeaderKills = (int)(ReadNumber(e, "leader_kills") ?? 0),
+                BlocksPerSecond = ReadNumber(e, "blocks_per_second"),
+                RoundsTimedOut = ReadNumber(e, "rounds_timed_out") is { } t ? (long)t : null,
             });
         }
 
@@ -84,11 +102,11 @@ internal static class BenchReport
     public static string Table(IReadOnlyList<BenchResult> runs)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(Inv($"{"mode",-14} {"vals",4} {"offered",9} {"accepted",9} {"committed",9} {"MB/s",6} {"uncommit",8} {"recv p50/p99",14} {"soft p50/p99",14} {"firm p50/p99",16} {"cpu% per validator",-22} {"rss MB",7}"));
+        sb.AppendLine(Inv($"{"mode",-14} {"vals",4} {"offered",9} {"accepted",9} {"committed",9} {"MB/s",6} {"uncommit",8} {"recv p50/p99",14} {"soft p50/p99",14} {"firm p50/p99",16} {"cpu% per validator",-22} {"rss MB",7} {"down",4} {"blk/s",6} {"TO rnds",7} {"kills",5}"));
         foreach (var r in runs)
         {
             var cpu = r.CpuPercent is null ? "-" : string.Join('/', r.CpuPercent.Select(c => F(c, "0")));
-            sb.AppendLine(Inv($"{r.Mode,-14} {r.Validators,4} {r.OfferedTps,9:0} {r.AcceptedTps,9:0} {r.CommittedTps,9:0} {r.MbPerS,6:0.00} {r.Uncommitted,8} {Pair(r.Received),14} {Pair(r.Soft),14} {Pair(r.Firm),16} {cpu,-22} {F(r.PeakRssMbMax, "0"),7}"));
+            sb.AppendLine(Inv($"{r.Mode,-14} {r.Validators,4} {r.OfferedTps,9:0} {r.AcceptedTps,9:0} {r.CommittedTps,9:0} {r.MbPerS,6:0.00} {r.Uncommitted,8} {Pair(r.Received),14} {Pair(r.Soft),14} {Pair(r.Firm),16} {cpu,-22} {F(r.PeakRssMbMax, "0"),7} {r.Crashed,4} {F(r.BlocksPerSecond, "0.0"),6} {F(r.RoundsTimedOut, "0"),7} {r.LeaderKills,5}"));
         }
 
         return sb.ToString();
@@ -101,12 +119,13 @@ internal static class BenchReport
         sb.AppendLine();
         sb.AppendLine("Open-loop load; latencies in ms from each transaction's scheduled send time (p50 / p99).");
         sb.AppendLine();
-        sb.AppendLine("| mode | validators | tx bytes | offered tx/s | accepted tx/s | committed tx/s | MB/s | uncommitted | received p50 / p99 | soft p50 / p99 | firm p50 / p90 / p99 / max | CPU % per validator | bench CPU % | peak RSS MB (max) |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
+        sb.AppendLine("| mode | validators | crashed | leader killed every s (kills) | tx bytes | offered tx/s | accepted tx/s | committed tx/s | MB/s | blocks/s | rounds timed out | uncommitted | received p50 / p99 | soft p50 / p99 | firm p50 / p90 / p99 / max | CPU % per validator | bench CPU % | peak RSS MB (max) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
         foreach (var r in runs)
         {
             var cpu = r.CpuPercent is null ? "n/a" : string.Join(", ", r.CpuPercent.Select(c => F(c, "0")));
-            sb.AppendLine(Inv($"| {r.Mode} | {r.Validators} | {r.TxBytes} | {r.OfferedTps:0} | {r.AcceptedTps:0} | {r.CommittedTps:0} | {r.MbPerS:0.00} | {r.Uncommitted} | {Pair(r.Received)} | {Pair(r.Soft)} | {F(r.Firm.P50Ms, "0")} / {F(r.Firm.P90Ms, "0")} / {F(r.Firm.P99Ms, "0")} / {F(r.Firm.MaxMs, "0")} | {cpu} | {F(r.BenchCpuPercent, "0")} | {F(r.PeakRssMbMax, "0")} |"));
+            var kills = r.KillLeaderEverySeconds > 0 ? Inv($"{r.KillLeaderEverySeconds} ({r.LeaderKills})") : "off";
+            sb.AppendLine(Inv($"| {r.Mode} | {r.Validators} | {r.Crashed} | {kills} | {r.TxBytes} | {r.OfferedTps:0} | {r.AcceptedTps:0} | {r.CommittedTps:0} | {r.MbPerS:0.00} | {F(r.BlocksPerSecond, "0.0")} | {F(r.RoundsTimedOut, "0")} | {r.Uncommitted} | {Pair(r.Received)} | {Pair(r.Soft)} | {F(r.Firm.P50Ms, "0")} / {F(r.Firm.P90Ms, "0")} / {F(r.Firm.P99Ms, "0")} / {F(r.Firm.MaxMs, "0")} | {cpu} | {F(r.BenchCpuPercent, "0")} | {F(r.PeakRssMbMax, "0")} |"));
         }
 
         return sb.ToString();
@@ -140,7 +159,7 @@ internal static class BenchReport
         sb.AppendLine(Inv($"<text x=\"{left + plotW / 2}\" y=\"{height - 12}\" text-anchor=\"middle\">committed tx/s</text>"));
         sb.AppendLine(Inv($"<text transform=\"translate(18 {top + plotH / 2}) rotate(-90)\" text-anchor=\"middle\">firm p50 latency (ms)</text>"));
         string[] colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
-        var series = points.GroupBy(r => (r.Mode, r.Validators)).ToList();
+        var series = points.GroupBy(r => r.SeriesLabel).ToList();
         for (var s = 0; s < series.Count; s++)
         {
             var color = colors[s % colors.Length];
@@ -153,7 +172,7 @@ internal static class BenchReport
             }
 
             var legendY = top + 10 + s * 20;
-            sb.AppendLine(Inv($"<line x1=\"{left + plotW + 12}\" y1=\"{legendY}\" x2=\"{left + plotW + 32}\" y2=\"{legendY}\" stroke=\"{color}\" stroke-width=\"2\"/><text x=\"{left + plotW + 38}\" y=\"{legendY}\" dominant-baseline=\"middle\">{series[s].Key.Mode} ({series[s].Key.Validators})</text>"));
+            sb.AppendLine(Inv($"<line x1=\"{left + plotW + 12}\" y1=\"{legendY}\" x2=\"{left + plotW + 32}\" y2=\"{legendY}\" stroke=\"{color}\" stroke-width=\"2\"/><text x=\"{left + plotW + 38}\" y=\"{legendY}\" dominant-baseline=\"middle\">{series[s].Key}</text>"));
         }
 
         sb.AppendLine("</svg>");

@@ -28,5 +28,24 @@ internal sealed record BenchResult
         }
     }
 
+    /// <summary>Validators SIGKILLed before measuring and kept down (<c>--crashed</c>).</summary>
+    public int Crashed { get; init; }
+
+    /// <summary><c>--kill-leader-every</c> in seconds; 0 when off.</summary>
+    public int KillLeaderEverySeconds { get; init; }
+
+    /// <summary>Leaders killed and restarted during this rate's window.</summary>
+    public int LeaderKills { get; init; }
+
+    /// <summary>Committed blocks per second over the window, from the height of one validator up throughout it.</summary>
+    public double? BlocksPerSecond { get; init; }
+
+    /// <summary>Rounds that validator left through a timeout certificate during the window.</summary>
+    public long? RoundsTimedOut { get; init; }
+
+    /// <summary>Names the configuration (mode, size, faults) these runs belong to: one chart line, one set in bench.json.</summary>
+    public string SeriesLabel =>
+        $"{Mode} ({Validators}{(Crashed > 0 ? $", {Crashed} down" : "")}{(KillLeaderEverySeconds > 0 ? $", leader kill {KillLeaderEverySeconds} s" : "")})";
+
     public string? LastError { get; init; }
 }

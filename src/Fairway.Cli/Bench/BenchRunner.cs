@@ -4,26 +4,34 @@ using System.Net.Http.Json;
 namespace Fairway.Cli.Bench;
 
 /// <summary>Runs the open-loop load at each rate against a set of validator APIs and measures it.</summary>
-internal sealed class BenchRunner
+internal sealed class BenchRunner : IDisposable
 {
     private const int SenderCount = 8;
     private static readonly TimeSpan DrainMax = TimeSpan.FromSeconds(30);
 
-    private readonly IReadOnlyList<Uri> _validators;
-    private readonly IReadOnlyList<int>? _pids;
+    private readonly LiveValidators _validators;
+    private readonly Func<IReadOnlyList<int>>? _pids;
     private readonly string _mode;
     private readonly int _validatorCount;
     private readonly int _txBytes;
+    private readonly int _crashed;
+    private readonly LeaderKiller? _killer;
     private readonly BenchPayload _payload;
+    private readonly HttpClient _metricsClient = new() { Timeout = TimeSpan.FromSeconds(2) };
     private ulong _nextCounter;
 
-    public BenchRunner(IReadOnlyList<Uri> validators, IReadOnlyList<int>? pids, string mode, int validatorCount, int txBytes)
+    /// <param name="pids">Current validator process ids, read at both ends of each window (a restart changes them).</param>
+    /// <param name="crashed">Validators already down for the whole run, for the report.</param>
+    /// <param name="killer">Kills the leader during each window; null when off.</param>
+    public BenchRunner(LiveValidators validators, Func<IReadOnlyList<int>>? pids, string mode, int validatorCount, int txBytes, int crashed = 0, LeaderKiller? killer = null)
     {
         _validators = validators;
         _pids = pids;
         _mode = mode;
         _validatorCount = validatorCount;
         _txBytes = txBytes;
+        _crashed = crashed;
+        _killer = killer;
         _payload = new BenchPayload(txBytes);
     }
 
@@ -74,7 +82,7 @@ internal sealed class BenchRunner
     /// </summary>
     public async Task<List<BenchResult>> RunAsync(IReadOnlyList<double> rates, int seconds, int warmupSeconds, ulong fromHeight, Action<BenchResult> progress, CancellationToken ct)
     {
-        var watcher = new FirmWatcher(_validators[0], _payload, fromHeight);
+        var watcher = new FirmWatcher(_validators, _payload, fromHeight);
         using var stopWatcher = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var watching = watcher.RunAsync(stopWatcher.Token);
         using var soft = new SoftSampler();
@@ -86,12 +94,12 @@ internal sealed class BenchRunner
             {
                 var warmupRate = rates.Min();
                 Console.Error.WriteLine($"fairway bench: warm-up (discarded): {warmupRate:0} tx/s for {warmupSeconds} s");
-                await RunRateAsync(warmupRate, warmupSeconds, watcher, soft, senders, ct).ConfigureAwait(false);
+                await RunRateAsync(warmupRate, warmupSeconds, watcher, soft, senders, measured: false, ct).ConfigureAwait(false);
             }
 
             foreach (var rate in rates)
             {
-                var result = await RunRateAsync(rate, seconds, watcher, soft, senders, ct).ConfigureAwait(false);
+                var result = await RunRateAsync(rate, seconds, watcher, soft, senders, measured: true, ct).ConfigureAwait(false);
                 results.Add(result);
                 progress(result);
             }
@@ -116,8 +124,11 @@ internal sealed class BenchRunner
         return results;
     }
 
-    private async Task<BenchResult> RunRateAsync(double rate, int seconds, FirmWatcher watcher, SoftSampler soft, List<LoadSender> senders, CancellationToken ct)
+    /// <param name="measured">False for the warm-up: no leader is killed then, so every window starts from a settled network.</param>
+    private async Task<BenchResult> RunRateAsync(double rate, int seconds, FirmWatcher watcher, SoftSampler soft, List<LoadSender> senders, bool measured, CancellationToken ct)
     {
+        var chainStart = await ChainSnapshotAsync(ct).ConfigureAwait(false);
+
         // Start a little in the future so every sender is waiting before the first transaction is due.
         var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 5;
         var schedule = new OpenLoopSchedule(rate, seconds, start);
@@ -127,9 +138,11 @@ internal sealed class BenchRunner
         Console.Error.WriteLine($"fairway bench: {_mode}, {rate:0} tx/s for {seconds} s ({schedule.Count} transactions of {_txBytes} bytes)");
 
         var softDeadline = schedule.EndTimestamp + (long)(DrainMax.TotalSeconds * Stopwatch.Frequency);
-        var cpuStart = _pids?.Select(ProcessSampler.CpuSeconds).ToList();
+        var pidsStart = _pids?.Invoke();
+        var cpuStart = pidsStart?.Select(ProcessSampler.CpuSeconds).ToList();
         var benchCpuStart = ProcessSampler.CpuSeconds(Environment.ProcessId);
         var sending = Task.WhenAll(senders.Select(s => s.RunAsync(run, softDeadline, ct)));
+        var killing = measured && _killer is not null ? _killer.RunAsync(start, schedule.EndTimestamp, ct) : Task.FromResult(0);
 
         // CPU is measured over the window itself, not the drain.
         var untilEnd = TimeSpan.FromSeconds((schedule.EndTimestamp - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
@@ -138,9 +151,13 @@ internal sealed class BenchRunner
             await Task.Delay(untilEnd, ct).ConfigureAwait(false);
         }
 
-        var cpuEnd = _pids?.Select(ProcessSampler.CpuSeconds).ToList();
+        var pidsEnd = _pids?.Invoke();
+        var cpuEnd = pidsEnd?.Select(ProcessSampler.CpuSeconds).ToList();
         var benchCpuEnd = ProcessSampler.CpuSeconds(Environment.ProcessId);
         var windowSeconds = (double)seconds;
+        var leaderKills = await killing.ConfigureAwait(false);
+        var chainEnd = await ChainSnapshotAsync(ct).ConfigureAwait(false);
+        var (blocksPerSecond, roundsTimedOut) = ChainDelta(chainStart, chainEnd);
         await sending.ConfigureAwait(false);
 
         // Drain: wait (bounded) for every accepted transaction to be seen firm before the next rate.
@@ -151,6 +168,11 @@ internal sealed class BenchRunner
         }
 
         await soft.WhenAllAsync().ConfigureAwait(false);
+        if (_killer is not null)
+        {
+            await _killer.WaitAllBackAsync().ConfigureAwait(false);
+        }
+
         var committed = run.FirmInWindow / windowSeconds;
         var received = run.ReceivedStats();
         var firm = run.FirmStats();
@@ -169,11 +191,18 @@ internal sealed class BenchRunner
             Received = received,
             Soft = run.Soft.Stats(),
             Firm = firm,
-            CpuPercent = cpuStart is null || cpuEnd is null
+            // A validator restarted during the window is a different process at the end: its CPU share is unknown.
+            CpuPercent = cpuStart is null || cpuEnd is null || pidsStart is null || pidsEnd is null
                 ? null
-                : cpuStart.Zip(cpuEnd, (a, b) => a is { } x && b is { } y ? (y - x) / windowSeconds * 100 : (double?)null).ToList(),
+                : Enumerable.Range(0, cpuStart.Count)
+                    .Select(i => pidsStart[i] == pidsEnd[i] && cpuStart[i] is { } x && cpuEnd[i] is { } y ? (y - x) / windowSeconds * 100 : (double?)null).ToList(),
             BenchCpuPercent = benchCpuStart is { } bs && benchCpuEnd is { } be ? (be - bs) / windowSeconds * 100 : null,
-            PeakRssMb = _pids?.Select(ProcessSampler.PeakRssMb).ToList(),
+            PeakRssMb = pidsEnd?.Select(ProcessSampler.PeakRssMb).ToList(),
+            Crashed = _crashed,
+            KillLeaderEverySeconds = _killer?.EverySeconds ?? 0,
+            LeaderKills = leaderKills,
+            BlocksPerSecond = blocksPerSecond,
+            RoundsTimedOut = roundsTimedOut,
             LastError = run.LastError ?? (run.FirmCount == 0 ? watcher.LastError : null),
         };
         if (result.Rejected > 0 && result.LastError is not null)
@@ -188,4 +217,35 @@ internal sealed class BenchRunner
 
         return result;
     }
+
+    /// <summary>Every validator's metrics now (null where it does not answer), the time they were read, and kill counts.</summary>
+    private async Task<ChainSnapshot> ChainSnapshotAsync(CancellationToken ct)
+    {
+        var reads = _validators.All.Select(v => ValidatorMetrics.ReadAsync(_metricsClient, v, ct)).ToList();
+        var metrics = await Task.WhenAll(reads).ConfigureAwait(false);
+        var kills = Enumerable.Range(0, _validators.Count).Select(i => _killer?.KillsOf(i) ?? 0).ToList();
+        return new ChainSnapshot(metrics, Stopwatch.GetTimestamp(), kills);
+    }
+
+    /// <summary>
+    /// Blocks per second and timed-out rounds over the window, both from the first validator that answered at both ends
+    /// and was not killed in between: a restarted validator's counters start again from zero, and a crashed one has none.
+    /// </summary>
+    private static (double? BlocksPerSecond, long? RoundsTimedOut) ChainDelta(ChainSnapshot start, ChainSnapshot end)
+    {
+        var seconds = (end.Timestamp - start.Timestamp) / (double)Stopwatch.Frequency;
+        for (var i = 0; i < start.Metrics.Length; i++)
+        {
+            if (start.Metrics[i] is { } a && end.Metrics[i] is { } b && start.Kills[i] == end.Kills[i] && b.Height >= a.Height && seconds > 0)
+            {
+                return ((b.Height - a.Height) / seconds, b.RoundsTimedOut - a.RoundsTimedOut);
+            }
+        }
+
+        return (null, null);
+    }
+
+    public void Dispose() => _metricsClient.Dispose();
+
+    private sealed record ChainSnapshot(ValidatorMetrics?[] Metrics, long Timestamp, IReadOnlyList<int> Kills);
 }

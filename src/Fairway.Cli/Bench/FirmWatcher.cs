@@ -7,21 +7,22 @@ namespace Fairway.Cli.Bench;
 
 /// <summary>
 /// Follows <c>/v1/stream/transactions/{from}/namespace/{ns}</c> on one validator and records, for every bench payload
-/// in each committed block, the time its block arrived: the send -> firm latency. Reconnects from the next height if the
-/// stream drops.
+/// in each committed block, the time its block arrived: the send -> firm latency. If the stream drops it reconnects from
+/// the next height, to the next live validator, so a killed validator does not stall the measurement.
 /// </summary>
 internal sealed class FirmWatcher
 {
-    private readonly Uri _validator;
+    private readonly LiveValidators _validators;
+    private int _current;
     private readonly BenchPayload _payload;
     private readonly Lock _gate = new();
     private readonly List<RateRun> _runs = [];
     private ulong _nextHeight;
     private long _blocks;
 
-    public FirmWatcher(Uri validator, BenchPayload payload, ulong fromHeight)
+    public FirmWatcher(LiveValidators validators, BenchPayload payload, ulong fromHeight)
     {
-        _validator = validator;
+        _validators = validators;
         _payload = payload;
         _nextHeight = Math.Max(1, fromHeight);
     }
@@ -42,9 +43,10 @@ internal sealed class FirmWatcher
     {
         while (!ct.IsCancellationRequested)
         {
+            _current = _validators.NextUp(_current);
             try
             {
-                await FollowAsync(ct).ConfigureAwait(false);
+                await FollowAsync(_validators.All[_current], ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is WebSocketException or JsonException or IOException or HttpRequestException)
             {
@@ -55,13 +57,14 @@ internal sealed class FirmWatcher
                 return;
             }
 
+            _current = (_current + 1) % _validators.Count;
             await Task.Delay(TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
         }
     }
 
-    private async Task FollowAsync(CancellationToken ct)
+    private async Task FollowAsync(Uri validator, CancellationToken ct)
     {
-        var ws = new UriBuilder(_validator) { Scheme = _validator.Scheme == "https" ? "wss" : "ws" };
+        var ws = new UriBuilder(validator) { Scheme = validator.Scheme == "https" ? "wss" : "ws" };
         ws.Path = $"/v1/stream/transactions/{_nextHeight.ToString(CultureInfo.InvariantCulture)}/namespace/{BenchPayload.Namespace.ToString(CultureInfo.InvariantCulture)}";
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(ws.Uri, ct).ConfigureAwait(false);

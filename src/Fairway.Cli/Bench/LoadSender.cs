@@ -9,7 +9,7 @@ namespace Fairway.Cli.Bench;
 /// One client connection pool of the open-loop load. Sender <c>k</c> of <c>S</c> owns transactions
 /// <c>k, k+S, k+2S, ...</c> of the schedule; every few milliseconds it posts all of its due transactions as
 /// <c>POST /v1/submit/batch</c> requests in the binary form (at most 1,000 transactions and about 1 MiB each), the
-/// validators taken in turn. Requests do not wait for each other (up to <see cref="InFlightMax"/> at once), so a slow
+/// live validators taken in turn (a crashed or killed one is skipped until it answers again). Requests do not wait for each other (up to <see cref="InFlightMax"/> at once), so a slow
 /// response does not hold back the schedule; when even that bound is reached the sends fall behind, and the delay shows
 /// in the latencies, which count from the schedule.
 /// </summary>
@@ -24,7 +24,7 @@ internal sealed class LoadSender : IDisposable
     private static readonly MediaTypeHeaderValue BatchType = new(SubmitBatchFormat.RequestContentType);
 
     private readonly HttpClient _client;
-    private readonly IReadOnlyList<Uri> _validators;
+    private readonly LiveValidators _validators;
     private readonly int _senderIndex;
     private readonly int _senderCount;
     private readonly BenchPayload _payload;
@@ -33,7 +33,7 @@ internal sealed class LoadSender : IDisposable
     private readonly int _recordsPerRequest;
     private int _nextValidator;
 
-    public LoadSender(IReadOnlyList<Uri> validators, int senderIndex, int senderCount, BenchPayload payload, SoftSampler soft)
+    public LoadSender(LiveValidators validators, int senderIndex, int senderCount, BenchPayload payload, SoftSampler soft)
     {
         _validators = validators;
         _senderIndex = senderIndex;
@@ -70,8 +70,9 @@ internal sealed class LoadSender : IDisposable
                 }
 
                 await inFlight.WaitAsync(ct).ConfigureAwait(false);
-                var validator = _validators[_nextValidator];
-                _nextValidator = (_nextValidator + 1) % _validators.Count;
+                var target = _validators.NextUp(_nextValidator);
+                var validator = _validators.All[target];
+                _nextValidator = (target + 1) % _validators.Count;
                 requests.Add(SendAsync(run, indices, validator, inFlight, softDeadline, ct));
             }
 

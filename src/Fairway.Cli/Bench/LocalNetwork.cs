@@ -16,6 +16,7 @@ internal sealed class LocalNetwork : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly List<Process> _processes;
+    private readonly List<Process> _retired = [];
 
     private LocalNetwork(string directory, IReadOnlyList<GeneratedNode> nodes, List<Process> processes)
     {
@@ -26,7 +27,46 @@ internal sealed class LocalNetwork : IAsyncDisposable
 
     public IReadOnlyList<GeneratedNode> Nodes { get; }
 
-    public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.Id).ToList();
+    public IReadOnlyList<int> ProcessIds
+    {
+        get
+        {
+            lock (_processes)
+            {
+                return _processes.Select(p => p.Id).ToList();
+            }
+        }
+    }
+
+    /// <summary>SIGKILL to validator <paramref name="index"/>: no shutdown path runs, as in a power cut or OOM kill.</summary>
+    public void Kill(int index)
+    {
+        Process process;
+        lock (_processes)
+        {
+            process = _processes[index];
+        }
+
+        if (!process.HasExited)
+        {
+            process.Kill();
+        }
+
+        process.WaitForExit(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Starts validator <paramref name="index"/> again with the command it was first started with, same config and data.</summary>
+    public void Restart(int index)
+    {
+        var node = Nodes[index];
+        var process = DevnetCommand.StartNode(node, Path.Combine(Path.GetDirectoryName(node.ConfigPath)!, "node.log"));
+        lock (_processes)
+        {
+            // The killed process is kept so disposing still waits for it and frees its handle.
+            _retired.Add(_processes[index]);
+            _processes[index] = process;
+        }
+    }
 
     /// <summary>How long stopping waits after SIGTERM before killing; short when the user pressed Ctrl-C.</summary>
     public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(10);
@@ -83,7 +123,13 @@ internal sealed class LocalNetwork : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await DevnetCommand.StopAsync(_processes, StopGrace).ConfigureAwait(false);
+        List<Process> all;
+        lock (_processes)
+        {
+            all = [.. _processes, .. _retired];
+        }
+
+        await DevnetCommand.StopAsync(all, StopGrace).ConfigureAwait(false);
         TryDelete(_directory);
     }
 

@@ -26,11 +26,28 @@ internal static class BenchCommand
             Description = "seconds of load at the lowest rate before measuring, then discarded (0..600): a fresh .NET process runs unoptimised JIT code at first",
             DefaultValueFactory = _ => 10,
         };
+        var crashed = new Option<int>("--crashed")
+        {
+            Description = "SIGKILL this many validators (never validator 0) once the network has committed a few blocks, and keep them down while measuring; load goes to the live ones. At most (validators-1)/3, so the rest keep a >2/3 quorum",
+            DefaultValueFactory = _ => 0,
+        };
+        var killLeaderEvery = new Option<int>("--kill-leader-every")
+        {
+            Description = "during each measurement window, every S seconds SIGKILL the validator leading the current round and restart it at once (1..600; 0 = off; --validators >= 4, local network only)",
+            DefaultValueFactory = _ => 0,
+        };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var output = new Option<string?>("--out") { Description = "directory for bench.md, latency.svg and bench.json" };
-        var command = new Command("bench", "measure throughput and latency under open-loop load")
+        var command = new Command("bench", """
+            measure throughput and latency under open-loop load.
+            Every run also reports blocks_per_second and rounds_timed_out, read from /v1/status/metrics of a validator
+            that stayed up through the window. Faults (local network only): --crashed N SIGKILLs the N highest-numbered
+            validators (never validator 0) after a few blocks and keeps them down; --kill-leader-every S SIGKILLs the
+            current leader every S seconds of each window and restarts it, one down at a time. Load goes only to
+            validators that are up.
+            """)
         {
-            validators, centralized, url, txBytes, rates, seconds, warmup, json, output,
+            validators, centralized, url, txBytes, rates, seconds, warmup, crashed, killLeaderEvery, json, output,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -40,7 +57,10 @@ internal static class BenchCommand
             var bytes = result.GetValue(txBytes);
             var window = result.GetValue(seconds);
             var warmupSeconds = result.GetValue(warmup);
-            var error = Validate(result.GetValue(rates)!, window, warmupSeconds, bytes, validatorCount, isCentralized, urlText, out var rateList);
+            var crashedCount = result.GetValue(crashed);
+            var killEvery = result.GetValue(killLeaderEvery);
+            var error = Validate(result.GetValue(rates)!, window, warmupSeconds, bytes, validatorCount, isCentralized, urlText, out var rateList)
+                ?? ValidateFaults(crashedCount, killEvery, validatorCount, isCentralized, urlText);
             if (error is not null)
             {
                 Console.Error.WriteLine($"fairway bench: {error}");
@@ -69,7 +89,7 @@ internal static class BenchCommand
             {
                 results = urlText is not null
                     ? await RunRemoteAsync(urlText, bytes, window, warmupSeconds, rateList, cancel.Token).ConfigureAwait(false)
-                    : await RunLocalAsync(isCentralized, validatorCount, bytes, window, warmupSeconds, rateList, () => interrupted || ct.IsCancellationRequested, cancel.Token).ConfigureAwait(false);
+                    : await RunLocalAsync(isCentralized, validatorCount, bytes, window, warmupSeconds, rateList, crashedCount, killEvery, () => interrupted || ct.IsCancellationRequested, cancel.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
@@ -149,7 +169,55 @@ internal static class BenchCommand
         return null;
     }
 
-    private static async Task<List<BenchResult>> RunLocalAsync(bool centralized, int validators, int txBytes, int seconds, int warmupSeconds, List<double> rates, Func<bool> interrupted, CancellationToken ct)
+    /// <summary>
+    /// Faults need a local network (the bench must own the processes) and must leave a quorum: with n validators at most
+    /// f = (n-1)/3 may be down at once, and a leader being killed counts as one more down.
+    /// </summary>
+    internal static string? ValidateFaults(int crashed, int killLeaderEvery, int validators, bool centralized, string? url)
+    {
+        var faultsMax = (validators - 1) / 3;
+        if (crashed < 0)
+        {
+            return "--crashed must be 0 or more";
+        }
+
+        if (crashed > 0 && url is not null)
+        {
+            return "--crashed needs the local network it starts; it cannot be combined with --url";
+        }
+
+        if (crashed > faultsMax)
+        {
+            return $"--crashed {crashed}: with {validators} validator(s) at most {faultsMax} may be down, or the rest are not more than 2/3 and commit nothing";
+        }
+
+        if (killLeaderEvery is < 0 or > 600)
+        {
+            return "--kill-leader-every must be between 1 and 600 seconds (0 = off)";
+        }
+
+        if (killLeaderEvery > 0)
+        {
+            if (url is not null || centralized)
+            {
+                return "--kill-leader-every needs a local network of several validators; it cannot be combined with --url or --centralized";
+            }
+
+            if (validators < 4)
+            {
+                return $"--kill-leader-every needs --validators 4 or more (got {validators}): with fewer, one validator down stops the network";
+            }
+
+            if (crashed + 1 > faultsMax)
+            {
+                return $"--kill-leader-every with --crashed {crashed}: {crashed + 1} of {validators} validators would be down at once, at most {faultsMax} may be";
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<List<BenchResult>> RunLocalAsync(bool centralized, int validators, int txBytes, int seconds, int warmupSeconds, List<double> rates, int crashed, int killLeaderEvery, Func<bool> interrupted, CancellationToken ct)
     {
         Console.Error.WriteLine($"fairway bench: starting {validators} validator process(es)");
         var network = LocalNetwork.Start(validators);
@@ -158,7 +226,14 @@ internal static class BenchCommand
             var apis = network.Nodes.Select(n => new Uri(n.ApiUrl)).ToList();
             var height = await BenchRunner.WaitReadyAsync(apis, TimeSpan.FromSeconds(60), network.DeadNodeReport, ct).ConfigureAwait(false);
             Console.Error.WriteLine($"fairway bench: network up at height {height}");
-            var runner = new BenchRunner(apis, network.ProcessIds, centralized ? "centralized" : "decentralized", validators, txBytes);
+            var live = new LiveValidators(apis);
+            if (crashed > 0)
+            {
+                height = await CrashAsync(network, live, crashed, height, ct).ConfigureAwait(false);
+            }
+
+            using var killer = killLeaderEvery > 0 ? new LeaderKiller(network, live, killLeaderEvery) : null;
+            using var runner = new BenchRunner(live, () => network.ProcessIds, centralized ? "centralized" : "decentralized", validators, txBytes, crashed, killer);
             return await runner.RunAsync(rates, seconds, warmupSeconds, height, r => Progress(r), ct).ConfigureAwait(false);
         }
         finally
@@ -167,6 +242,42 @@ internal static class BenchCommand
             network.StopGrace = interrupted() ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
             await network.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Waits for a few committed blocks (so every validator has joined the chain, not just started), then SIGKILLs the
+    /// last <paramref name="count"/> validators: never validator 0, and none of them takes load afterwards. The
+    /// warm-up that follows also gives leader reputation its window to pass the dead ones over.
+    /// </summary>
+    private static async Task<ulong> CrashAsync(LocalNetwork network, LiveValidators live, int count, ulong height, CancellationToken ct)
+    {
+        var apis = live.All;
+        var target = height + 3;
+        var reached = height;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        using (var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) })
+        {
+            while (reached < target)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"the network did not reach height {target} within 60 s (at {reached})");
+                }
+
+                await Task.Delay(200, ct).ConfigureAwait(false);
+                reached = await client.GetFromJsonAsync<ulong>(new Uri(apis[0], "/v1/node/block-height"), ct).ConfigureAwait(false);
+            }
+        }
+
+        var victims = Enumerable.Range(apis.Count - count, count).ToList();
+        foreach (var i in victims)
+        {
+            live.SetDown(i, true);
+            network.Kill(i);
+        }
+
+        Console.Error.WriteLine($"fairway bench: at height {reached} killed validator(s) {string.Join(", ", victims)} (SIGKILL); they stay down, load goes to {string.Join(", ", live.UpIndices())}");
+        return reached;
     }
 
     private static async Task<List<BenchResult>> RunRemoteAsync(string urlText, int txBytes, int seconds, int warmupSeconds, List<double> rates, CancellationToken ct)
@@ -185,13 +296,13 @@ internal static class BenchCommand
             validatorCount = set.RootElement.GetProperty("validators").GetArrayLength();
         }
 
-        var runner = new BenchRunner(apis, null, validatorCount > 1 ? "decentralized" : "centralized", validatorCount, txBytes);
+        using var runner = new BenchRunner(new LiveValidators(apis), null, validatorCount > 1 ? "decentralized" : "centralized", validatorCount, txBytes);
         return await runner.RunAsync(rates, seconds, warmupSeconds, height, r => Progress(r), ct).ConfigureAwait(false);
     }
 
     private static void Progress(BenchResult r) =>
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"fairway bench:   offered {r.OfferedTps:0} accepted {r.AcceptedTps:0} committed {r.CommittedTps:0} tx/s, firm p50 {r.Firm.P50Ms:0} p99 {r.Firm.P99Ms:0} ms, uncommitted {r.Uncommitted}"));
+            $"fairway bench:   offered {r.OfferedTps:0} accepted {r.AcceptedTps:0} committed {r.CommittedTps:0} tx/s, {r.BlocksPerSecond:0.0} blocks/s, {r.RoundsTimedOut} rounds timed out, {r.LeaderKills} leader kills, firm p50 {r.Firm.P50Ms:0} p99 {r.Firm.P99Ms:0} ms, uncommitted {r.Uncommitted}"));
 
     /// <summary>Writes bench.json, bench.md and latency.svg; runs of other modes already in bench.json are kept, so
     /// running both modes into one directory draws both lines.</summary>
@@ -204,8 +315,8 @@ internal static class BenchCommand
         {
             try
             {
-                var keys = results.Select(r => (r.Mode, r.Validators)).ToHashSet();
-                all.AddRange(BenchReport.ParseJson(File.ReadAllText(jsonPath)).Where(r => !keys.Contains((r.Mode, r.Validators))));
+                var keys = results.Select(r => r.SeriesLabel).ToHashSet();
+                all.AddRange(BenchReport.ParseJson(File.ReadAllText(jsonPath)).Where(r => !keys.Contains(r.SeriesLabel)));
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
             {

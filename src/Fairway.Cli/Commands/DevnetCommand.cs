@@ -31,6 +31,12 @@ internal static class DevnetCommand
         command.SetAction(async (result, ct) =>
         {
             var directory = Path.GetFullPath(result.GetValue(dir)!);
+            if (ValidateNew(result.GetValue(validators), result.GetValue(basePort)) is { } invalid)
+            {
+                Console.Error.WriteLine($"fairway devnet: {invalid}");
+                return 2;
+            }
+
             ExclusiveFileLock? devnetLock = null;
             IReadOnlyList<GeneratedNode> nodes;
             try
@@ -75,6 +81,25 @@ internal static class DevnetCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// The generator's own limits, checked here so the operator reads the flag's name and not the
+    /// "(Parameter 'validators')" an argument exception carries.
+    /// </summary>
+    internal static string? ValidateNew(int validators, int basePort)
+    {
+        if (validators is < 1 or > 64)
+        {
+            return $"--validators must be between 1 and 64 (got {validators})";
+        }
+
+        if (basePort < 1024 || basePort + NetworkGenerator.ApiPortOffset + validators > 65535)
+        {
+            return $"--base-port: ports {basePort}..{basePort + NetworkGenerator.ApiPortOffset + validators} must lie in 1024..65535";
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Fairway.Node.Config;
 using Fairway.Node.Hosting;
+using Fairway.Node.Runtime;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fairway.Cli.Commands;
 
@@ -27,6 +29,8 @@ internal static class NodeCommand
 
             await using (app.ConfigureAwait(false))
             {
+                // Resolved before running: RunAsync disposes the app's services when it returns.
+                var node = app.Services.GetRequiredService<ValidatorNode>();
                 try
                 {
                     await app.RunAsync().ConfigureAwait(false);
@@ -35,6 +39,12 @@ internal static class NodeCommand
                 {
                     // Only when another process took the API port between the check in NodeHost.Build and Kestrel's bind.
                     Console.Error.WriteLine($"fairway node: address already in use: {e.Message} (config api_listen)");
+                    return 2;
+                }
+
+                if (node.StartupFailure is { } failure)
+                {
+                    Console.Error.WriteLine($"fairway node: {failure.Message}");
                     return 2;
                 }
             }

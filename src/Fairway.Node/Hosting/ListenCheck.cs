@@ -17,19 +17,20 @@ public static class ListenCheck
         {
             socket.Bind(endPoint);
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        catch (SocketException e) when (Describe(e.SocketErrorCode, endPoint, configKey, configured) is { } message)
         {
-            throw new StartupException($"address already in use: another process listens on {endPoint} (config {configKey} = {configured}); stop that process or choose another port", e);
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressNotAvailable)
-        {
-            throw new StartupException($"cannot listen on {endPoint}: not an address of this machine (config {configKey} = {configured})", e);
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied)
-        {
-            throw new StartupException($"cannot listen on {endPoint}: permission denied, ports below 1024 need privileges (config {configKey} = {configured})", e);
+            throw new StartupException(message, e);
         }
     }
+
+    /// <summary>The operator's one line for a failed bind, or null for errors without a known cause.</summary>
+    public static string? Describe(SocketError error, IPEndPoint endPoint, string configKey, string configured) => error switch
+    {
+        SocketError.AddressAlreadyInUse => $"address already in use: another process listens on {endPoint} (config {configKey} = {configured}); stop that process or choose another port",
+        SocketError.AddressNotAvailable => $"cannot listen on {endPoint}: not an address of this machine (config {configKey} = {configured})",
+        SocketError.AccessDenied => $"cannot listen on {endPoint}: permission denied, ports below 1024 need privileges (config {configKey} = {configured})",
+        _ => null,
+    };
 
     /// <summary>The endpoint Kestrel will bind for an <c>api_listen</c> URL: a literal IP as given, any other host on all addresses.</summary>
     public static IPEndPoint ApiEndPoint(string url)

@@ -4,6 +4,7 @@ using Fairway.Consensus.Engine;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Network;
+using Fairway.Node.Hosting;
 using Fairway.Node.Metrics;
 using Fairway.Ordering;
 using Fairway.Storage;
@@ -30,6 +31,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private TaskCompletionSource _indexed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ISafetyStore _safety;
     private readonly IPeerTransport _transport;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly Channel<NodeEvent> _events = Channel.CreateBounded<NodeEvent>(new BoundedChannelOptions(EventQueueMax)
@@ -71,8 +73,10 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         IPeerTransport transport,
         TimeProvider time,
         ILogger<ValidatorNode> log,
-        NodeMetrics metrics)
+        NodeMetrics metrics,
+        IHostApplicationLifetime lifetime)
     {
+        _lifetime = lifetime ?? throw new ArgumentNullException(nameof(lifetime));
         _identity = identity ?? throw new ArgumentNullException(nameof(identity));
         _chain = chain ?? throw new ArgumentNullException(nameof(chain));
         _query = query ?? throw new ArgumentNullException(nameof(query));
@@ -215,6 +219,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         }
     }
 
+    /// <summary>Set when the node could not start listening for peers; the host has been asked to stop.</summary>
+    public StartupException? StartupFailure { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var recovered = Recover();
@@ -229,7 +236,23 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         CatchUpQueryIndex();
         _committedHeight = _chain.CommittedHeight;
         _diskWriter = new BackgroundWriter<DiskWork>("disk", 4_096, DiskGroupMax, WriteGroup, _log);
-        await _transport.StartAsync(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            await _transport.StartAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (TransportListenException e)
+        {
+            // Another process took the port after NodeHost's check: stop the host quietly and let the command print one
+            // line and exit 2, as for the same failure found by the check, rather than the host logging a stack trace.
+            var config = _identity.Config;
+            StartupFailure = new StartupException(
+                ListenCheck.Describe(e.SocketError, e.EndPoint, "p2p_listen", config.P2pListen) ?? $"{e.Message} (config p2p_listen = {config.P2pListen})", e);
+            await _diskWriter.DisposeAsync().ConfigureAwait(false);
+            _signedLog.Dispose();
+            _lifetime.StopApplication();
+            return;
+        }
+
         Carry(_core.Start());
         var ticker = RunTicker(TimeSpan.FromMilliseconds(genesis.TickMs), stoppingToken);
         try
