@@ -77,7 +77,7 @@ internal sealed class LocalNetwork : IAsyncDisposable
         var processes = new List<Process>();
         try
         {
-            var (_, nodes) = NetworkGenerator.Generate(directory, validators, FreeBasePort(validators));
+            var (_, nodes) = NetworkGenerator.Generate(directory, validators, FreePorts.BaseFor(validators));
             foreach (var node in nodes)
             {
                 // The bench client is one address sending thousands of requests a second: lift the per-client limit.
@@ -148,35 +148,6 @@ internal sealed class LocalNetwork : IAsyncDisposable
         }
     }
 
-    /// <summary>A base port such that the p2p ports and the API ports (100 above) of every validator are free now.</summary>
-    private static int FreeBasePort(int validators)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var basePort = Random.Shared.Next(20_000, 60_000);
-            var ports = Enumerable.Range(basePort, validators).Concat(Enumerable.Range(basePort + NetworkGenerator.ApiPortOffset, validators));
-            if (ports.All(IsFree))
-            {
-                return basePort;
-            }
-        }
 
-        throw new IOException("found no free loopback ports for the validators");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            listener.Stop();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
 }
