@@ -52,13 +52,16 @@ internal sealed class SimulatedDisk
 
     public RecoveredState? Recover(Block genesis, int historyBlocks)
     {
-        if (SafetyBytes is null)
+        // A validator can commit before it ever signs (it waits for batches and never votes, say): its committed
+        // chain must survive a restart even with no safety state written.
+        if (SafetyBytes is null && Committed.Count == 0)
         {
             return null;
         }
 
         var tip = Committed.Count > 0 ? Committed[^1].Block : genesis;
         var below = Committed.Take(Math.Max(0, Committed.Count - 1)).TakeLast(historyBlocks).Select(c => c.Block).ToList();
-        return new RecoveredState(SafetyState.Decode(SafetyBytes), tip, [.. _durableBlocks.Values.Where(b => b.Height > tip.Height)], below);
+        var safety = SafetyBytes is null ? SafetyState.Initial(genesis.Hash) : SafetyState.Decode(SafetyBytes);
+        return new RecoveredState(safety, tip, [.. _durableBlocks.Values.Where(b => b.Height > tip.Height)], below);
     }
 }

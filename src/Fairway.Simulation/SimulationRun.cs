@@ -238,6 +238,9 @@ internal sealed partial class SimulationRun
     /// <summary>Carries out a host's outputs in order, as a real node would: persist, then send.</summary>
     private void Carry(SimulatedHost host, IReadOnlyList<ConsensusOutput> outputs)
     {
+        // Answers go back to the core only after every output of this step is carried: stepping it in the middle would
+        // let the answer's outputs (a commit, say) overtake the rest of this step's.
+        List<ConsensusInput>? followUps = null;
         if (host.Honest && host.Core?.HighTc is { } tc)
         {
             _timeoutRounds.Add(tc.Round);
@@ -271,13 +274,13 @@ internal sealed partial class SimulationRun
                     // A real host would fetch missing batches from peers; a withheld batch is held by no one, ever.
                     if (a.BatchDigests.All(_published.Contains))
                     {
-                        Carry(host, host.Core!.Step(new PayloadAvailable(a.BlockHash)));
+                        (followUps ??= []).Add(new PayloadAvailable(a.BlockHash));
                     }
 
                     break;
                 case RequestPayload r:
                     var digests = MakePayload(host, r.Round);
-                    Carry(host, host.Core!.Step(new PayloadReady(r.Round, digests, (ulong)(_tick * _options.TickMs))));
+                    (followUps ??= []).Add(new PayloadReady(r.Round, digests, (ulong)(_tick * _options.TickMs)));
                     break;
                 case RequestBlocks r:
                     var peers = _hostsByValidator[r.Peer];
@@ -290,6 +293,14 @@ internal sealed partial class SimulationRun
                     }
 
                     break;
+            }
+        }
+
+        foreach (var input in followUps ?? [])
+        {
+            if (host.Core is { } core)
+            {
+                Carry(host, core.Step(input));
             }
         }
     }

@@ -69,8 +69,12 @@ internal sealed class TestNetwork
     public void Start(int i)
     {
         var history = Committed[i].Take(Math.Max(0, Committed[i].Count - 1)).TakeLast(ConsensusCore.HistoryBlocksNeeded(Config)).Select(c => c.Block).ToList();
-        var recovered = PersistedSafety[i] is { } safety
-            ? new RecoveredState(safety, Committed[i].Count > 0 ? Committed[i][^1].Block : Genesis, Stored[i].Values.ToList(), history)
+        var recovered = PersistedSafety[i] is not null || Committed[i].Count > 0
+            ? new RecoveredState(
+                PersistedSafety[i] ?? SafetyState.Initial(Genesis.Hash),
+                Committed[i].Count > 0 ? Committed[i][^1].Block : Genesis,
+                Stored[i].Values.ToList(),
+                history)
             : null;
         Cores[i] = new ConsensusCore(Config, Certificates, i, Signers[i], new Random(i), recovered);
         Carry(i, Cores[i]!.Start());
@@ -122,6 +126,8 @@ internal sealed class TestNetwork
 
     public void Carry(int i, IReadOnlyList<ConsensusOutput> outputs)
     {
+        // Answers are stepped after the whole output list is carried, as a host must, so no output overtakes another.
+        var followUps = new List<ConsensusInput>();
         Outputs[i].Add(outputs);
         foreach (var output in outputs)
         {
@@ -153,12 +159,12 @@ internal sealed class TestNetwork
                 case CheckAvailability c:
                     if (!c.BatchDigests.Any(Withheld.Contains))
                     {
-                        Carry(i, Core(i).Step(new PayloadAvailable(c.BlockHash)));
+                        followUps.Add(new PayloadAvailable(c.BlockHash));
                     }
 
                     break;
                 case RequestPayload r:
-                    Carry(i, Core(i).Step(new PayloadReady(r.Round, [Hash.Compute(BitConverter.GetBytes(r.Round))], r.Round * 10)));
+                    followUps.Add(new PayloadReady(r.Round, [Hash.Compute(BitConverter.GetBytes(r.Round))], r.Round * 10));
                     break;
                 case RequestBlocks r:
                     var blocks = new BlockRequestMessage(r.Tip, r.Count).Collect(Stored[r.Peer].TryGetValue);
@@ -172,6 +178,14 @@ internal sealed class TestNetwork
                 case EvidenceFound e:
                     Evidence.Add(e.Evidence);
                     break;
+            }
+        }
+
+        foreach (var input in followUps)
+        {
+            if (Cores[i] is { } core)
+            {
+                Carry(i, core.Step(input));
             }
         }
     }

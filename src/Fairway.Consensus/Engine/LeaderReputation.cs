@@ -12,7 +12,8 @@ namespace Fairway.Consensus.Engine;
 /// showed up in the last <c>window</c> blocks ending at A (authored one of them or signed one of their QCs) and did not
 /// fail to lead in that window (a round skipped between a block and its parent is a failed round; its expected leader
 /// is drawn the same way from the parent's window, without the failure filter, which keeps the look-back bounded to
-/// two windows). A crashed validator signs nothing and so stops being drawn once a window passes; it is drawn again
+/// two windows); if those hold no more than f stake, all that showed up are eligible, so an honest validator always
+/// is. A crashed validator signs nothing and so stops being drawn once a window passes; it is drawn again
 /// once its votes reappear in QCs. Until a chain is a window long, and whenever the filter would leave no one, every
 /// validator is eligible, with the plain schedule of <see cref="ValidatorSet.LeaderOf"/>.
 /// </para>
@@ -100,8 +101,11 @@ internal sealed class LeaderReputation
                 cursor = parent;
             }
 
+            // Fewer than f+1 stake might be all faulty, and while no QC forms the anchor and so the set stay the same:
+            // draws among only faulty validators would never end. More than f stake always holds an honest validator.
             var members = active.Members.Where(v => !failed.Contains(v)).ToArray();
-            result = members.Length == 0 ? active : new Eligible(_validators, members);
+            var stake = members.Aggregate(0UL, (sum, v) => sum + _validators.StakeOf(v));
+            result = stake < _validators.ValidityStake ? active : new Eligible(_validators, members);
             if (result.Members.Length == _validators.Count)
             {
                 result = null;

@@ -10,6 +10,8 @@ public sealed partial class ValidatorNode
     /// <summary>Carries out the core's outputs in order. The safety write is fsynced before any later send runs.</summary>
     private void Carry(IReadOnlyList<ConsensusOutput> outputs)
     {
+        var availabilityAsked = false;
+        var payloadAsked = false;
         foreach (var output in outputs)
         {
             switch (output)
@@ -46,13 +48,15 @@ public sealed partial class ValidatorNode
                     BroadcastFrame(WireFrame.Encode(new ConsensusFrame(b.Message)));
                     break;
                 case CheckAvailability a:
+                    // Checked once this step's outputs are all carried: an immediate answer would step the core
+                    // again and its outputs could overtake the rest of these.
                     _awaitedAvailability = a;
-                    CheckAwaitedAvailability();
+                    availabilityAsked = true;
                     break;
                 case RequestPayload r:
                     _payloadRound = r.Round;
                     _payloadRequestedAtMs = NowMs;
-                    MaybeAnswerPayload();
+                    payloadAsked = true;
                     break;
                 case RequestBlocks r:
                     SendFrame(r.Peer, WireFrame.Encode(new ConsensusFrame(new BlockRequestMessage(r.Tip, r.Count))));
@@ -62,6 +66,16 @@ public sealed partial class ValidatorNode
                     LogEvidence(_log, e.Evidence.Kind.ToString(), e.Evidence.Validator, e.Evidence.Round);
                     break;
             }
+        }
+
+        if (payloadAsked)
+        {
+            MaybeAnswerPayload();
+        }
+
+        if (availabilityAsked)
+        {
+            CheckAwaitedAvailability();
         }
     }
 

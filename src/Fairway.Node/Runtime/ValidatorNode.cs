@@ -277,14 +277,19 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     private RecoveredState? Recover()
     {
+        var height = _chain.CommittedHeight;
+        var genesis = Block.Genesis(_identity.ChainId);
+
+        // A validator can commit before it ever signs (waiting for a block's batches, it never voted): its committed
+        // chain must survive a restart even with no safety state written.
         var safety = _safety.Load();
-        if (safety is null)
+        if (safety is null && height == 0)
         {
             return null;
         }
 
-        var height = _chain.CommittedHeight;
-        var tip = height == 0 ? Block.Genesis(_identity.ChainId) : _chain.GetCommitted(height)!.Block;
+        safety ??= SafetyState.Initial(genesis.Hash);
+        var tip = height == 0 ? genesis : _chain.GetCommitted(height)!.Block;
         return new RecoveredState(safety, tip, _chain.LoadUncommittedBlocks(), LoadCommittedBelow(tip, ConsensusCore.HistoryBlocksNeeded(ConsensusSettings())));
     }
 
