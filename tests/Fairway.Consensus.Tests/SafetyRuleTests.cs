@@ -104,6 +104,25 @@ public class SafetyRuleTests
     }
 
     [Fact]
+    public void A_validator_restarted_in_the_round_it_voted_in_resends_the_same_signed_vote_to_the_next_leader()
+    {
+        var (net, voter, first, _) = TwoProposalsForRoundOne();
+        Deliver(net, voter, first.Block.Author, first);
+        var signed = net.PersistedSafety[voter]!.LastVote!;
+
+        // The vote may have died with the process: after the restart it must leave again, unchanged.
+        net.Crash(voter);
+        var before = net.Outputs[voter].Count;
+        net.Start(voter);
+        var outputs = net.Outputs[voter].Skip(before).SelectMany(o => o).ToList();
+
+        var resent = Assert.Single(outputs.OfType<SendTo>(), o => o.Message is VoteMessage);
+        Assert.Equal(net.ValidatorSet.LeaderOf(2), resent.To);
+        Assert.Equal(signed, resent.Message);
+        Assert.DoesNotContain(outputs, o => o is PersistSafety);
+    }
+
+    [Fact]
     public void After_timing_out_in_a_round_a_validator_no_longer_votes_in_it()
     {
         var (net, voter, first, _) = TwoProposalsForRoundOne();

@@ -150,6 +150,7 @@ public sealed partial class ConsensusCore
             _started = true;
             var round = Math.Max(HighQc.Round, HighTc?.Round ?? 0) + 1;
             EnterRound(round);
+            ResendLastVote();
         }
 
         return _out;
@@ -224,6 +225,29 @@ public sealed partial class ConsensusCore
             default:
                 Stats.Drop("message kind is served by the host");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A vote signed just before a crash may never have left: re-send the same signed vote when restarting in its round,
+    /// since the voting rule forbids signing a new one and the next leader may need it for a quorum.
+    /// </summary>
+    private void ResendLastVote()
+    {
+        if (Safety.LastVote is not { } vote || vote.Round != _round)
+        {
+            return;
+        }
+
+        var nextLeader = LeaderFor(vote.Round + 1, vote.BlockHash) ?? _validators.LeaderOf(vote.Round + 1);
+        if (nextLeader == _self)
+        {
+            OnVote(vote, local: true);
+        }
+        else
+        {
+            Stats.VotesResent++;
+            Emit(new SendTo(nextLeader, vote));
         }
     }
 

@@ -7,6 +7,9 @@ public sealed class ConsensusStats
 
     public long ProposalsSent { get; internal set; }
     public long VotesSent { get; internal set; }
+
+    /// <summary>Votes re-sent unchanged after a restart in the round they were signed in.</summary>
+    public long VotesResent { get; internal set; }
     public long TimeoutsSent { get; internal set; }
     public long QcsFormed { get; internal set; }
     public long TcsFormed { get; internal set; }
