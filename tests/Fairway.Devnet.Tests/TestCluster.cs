@@ -62,6 +62,18 @@ internal sealed class TestCluster : IAsyncDisposable
         _processes[i] = Process.Start(start) ?? throw new InvalidOperationException("could not start a validator");
     }
 
+    /// <summary>SIGSTOP or SIGCONT: the process freezes (or resumes) with its sockets open, as a stalled machine does.</summary>
+    public void Signal(int i, string signal)
+    {
+        var pid = _processes[i]?.Id ?? throw new InvalidOperationException($"validator {i} is not running");
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} failed");
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as in a power cut.</summary>
     public void Kill(int i)
     {
