@@ -49,6 +49,11 @@ public class CrashedValidatorLivenessTests(ITestOutputHelper output)
         var timedOut = await cluster.MetricAsync(0, "fairway_consensus_rounds_timed_out_total");
         output.WriteLine($"rounds timed out at validator 0: {timedOut}; eligible leaders: {await cluster.MetricAsync(0, "fairway_consensus_eligible_leaders")}");
         Assert.Equal(3, await cluster.MetricAsync(0, "fairway_consensus_eligible_leaders"));
+
+        // The operator can read the same from the log: who is passed over, and the periodic summary.
+        var log = cluster.NodeLog(0);
+        Assert.Contains("leader reputation passes over validator(s) 3", log, StringComparison.Ordinal);
+        Assert.Contains("eligible leaders 3/4", log, StringComparison.Ordinal);
     }
 
     private static async Task<double> BlocksPerSecondAsync(TestCluster cluster, int[] nodes)

@@ -186,6 +186,7 @@ public sealed partial class ValidatorNode
 
             _pendingCommits.Dequeue();
             Metrics.OnCommitted(block.Height, transactions.Count);
+            LogCommit(_log, block.Height, block.Round, block.Author, transactions.Count);
             Metrics.CommitLatency.Observe(Math.Max(0, NowMs - (long)block.TimestampMs) / 1000.0);
         }
     }

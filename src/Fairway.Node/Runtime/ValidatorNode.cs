@@ -399,6 +399,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _batches.ReleaseStale(_core.Round, StaleProposalRounds);
         DrainCommits();
         CheckAwaitedAvailability();
+        MaybeLogSummary();
     }
 
     private SubmitStatus Accept(Transaction transaction)
