@@ -61,6 +61,9 @@ public sealed record SimulationOptions
 
     public ConsensusConfig Consensus { get; init; } = new();
 
+    /// <summary>The engine configuration a run uses: the options' one, with the engine's own invariant checks on.</summary>
+    internal ConsensusConfig EngineConfig => Consensus with { AssertInvariants = true };
+
     /// <summary>Milliseconds of simulated time per tick, for the timestamps leaders put in blocks.</summary>
     public int TickMs { get; init; } = 10;
 

@@ -201,7 +201,7 @@ internal sealed partial class SimulationRun
     private void StartHost(SimulatedHost host)
     {
         var random = new Random(DeriveSeed(_options.Seed, 1000 + host.Id * 97 + host.Restarts));
-        host.Core = new ConsensusCore(_options.Consensus, _certificates, host.Validator, host.Signer, random,
+        host.Core = new ConsensusCore(_options.EngineConfig, _certificates, host.Validator, host.Signer, random,
             host.Disk.Recover(_genesis, ConsensusCore.HistoryBlocksNeeded(_options.Consensus)));
         host.RestartAtTick = -1;
         Carry(host, host.Core.Start());

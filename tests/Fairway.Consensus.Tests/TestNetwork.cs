@@ -18,7 +18,7 @@ internal sealed class TestNetwork
 
     public TestNetwork(int validators, ConsensusConfig? config = null)
     {
-        Config = config ?? new ConsensusConfig();
+        Config = (config ?? new ConsensusConfig()) with { AssertInvariants = true };
         Signers = Enumerable.Range(0, validators).Select(i => Ed25519Signer.FromSeedPhrase($"consensus-test-{i}")).ToArray();
         ValidatorSet = new ValidatorSet(Signers.Select((s, i) => new Validator($"v{i}", s.PublicKey, 1)));
         ChainId = Hash.Compute("consensus-tests"u8);

@@ -224,7 +224,7 @@ internal static class BenchCommand
         try
         {
             var apis = network.Nodes.Select(n => new Uri(n.ApiUrl)).ToList();
-            var height = await BenchRunner.WaitReadyAsync(apis, TimeSpan.FromSeconds(60), network.DeadNodeReport, ct).ConfigureAwait(false);
+            var height = await BenchRunner.WaitReadyAsync(apis, TimeSpan.FromSeconds(180), network.DeadNodeReport, ct).ConfigureAwait(false);
             Console.Error.WriteLine($"fairway bench: network up at height {height}");
             var live = new LiveValidators(apis);
             if (crashed > 0)

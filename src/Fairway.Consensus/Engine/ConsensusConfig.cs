@@ -47,6 +47,9 @@ public sealed record ConsensusConfig
     /// <summary>Rounds behind the current one for which signed messages are remembered for equivocation checks.</summary>
     public ulong EvidenceRoundsWindow { get; init; } = 64;
 
+    /// <summary>Checks the engine's own invariants after every step and throws if one breaks: on in the simulator and tests.</summary>
+    public bool AssertInvariants { get; init; }
+
     /// <summary>
     /// Test-only when false: votes for blocks without waiting for the host to confirm it holds their batches, the hole
     /// that lets a leader stall every commit pipeline with digests it never sends. Never turn it off on a real node.

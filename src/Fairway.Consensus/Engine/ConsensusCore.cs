@@ -188,6 +188,11 @@ public sealed partial class ConsensusCore
                 break;
         }
 
+        if (_config.AssertInvariants)
+        {
+            AssertInvariants();
+        }
+
         return _out;
     }
 
