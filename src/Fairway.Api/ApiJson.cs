@@ -72,9 +72,28 @@ public static class ApiJson
             ["height"] = found.Height,
             ["index"] = found.Index,
             ["proof"] = proofs.ForTransaction(tx.Hash) is { } proof ? Base64(proof) : null,
+            // The block index above is not provable (a batch digest does not commit to how namespaces interleave in it);
+            // the position within the namespace is, by the namespace proof, so clients can check it.
+            ["namespace_index"] = NamespaceIndex(committed, found),
+            ["namespace_proof"] = Base64(proofs.ForNamespace(tx.Namespace)),
             ["header"] = header["header"]!.DeepClone(),
             ["qc"] = header["qc"]!.DeepClone(),
         };
+    }
+
+    private static int NamespaceIndex(CommittedBlock committed, IndexedTransaction found)
+    {
+        var ns = found.Transaction.Namespace;
+        var before = 0;
+        for (var i = 0; i < found.Index; i++)
+        {
+            if (committed.Transactions[i].Namespace == ns)
+            {
+                before++;
+            }
+        }
+
+        return before;
     }
 
     public static object Receipt(SubmitOutcome outcome)

@@ -53,7 +53,36 @@ public sealed class ResponseVerifier(TrustedChain trust)
             throw new VerificationException($"the transaction is not in the certified block at height {block.Height}");
         }
 
-        return new VerifiedTransaction(tx, block.Height, Property(json, "index").GetInt32(), block.Hash);
+        return new VerifiedTransaction(tx, block.Height, VerifyNamespaceIndex(json, block, tx), block.Hash);
+    }
+
+    /// <summary>
+    /// The transaction's position within its namespace at that height, proven by the namespace proof, and refuses a node
+    /// that claims another. The block-wide "index" is left out: the certified header commits each batch's transactions
+    /// per namespace, not how namespaces interleave in the batch, so no proof can establish it.
+    /// </summary>
+    private static int VerifyNamespaceIndex(JsonElement json, Block block, Transaction tx)
+    {
+        var proof = Decode(json, "namespace_proof", NamespaceProof.Decode);
+        if (proof.ProvenHashes(block, tx.Namespace) is not { } hashes)
+        {
+            throw new VerificationException($"height {block.Height}: the namespace proof does not hold for namespace {tx.Namespace}");
+        }
+
+        var proven = -1;
+        for (var i = 0; i < hashes.Count && proven < 0; i++)
+        {
+            proven = hashes[i] == tx.Hash ? i : -1;
+        }
+
+        var claimed = Property(json, "namespace_index");
+        if (proven < 0 || claimed.ValueKind != JsonValueKind.Number || !claimed.TryGetInt32(out var index) || index != proven)
+        {
+            throw new VerificationException(
+                $"height {block.Height}: the node places the transaction at {claimed} in namespace {tx.Namespace}, its proof at {proven}");
+        }
+
+        return proven;
     }
 
     /// <summary>Decodes the header and QC of a response and checks the QC certifies the header on the trusted chain.</summary>

@@ -16,10 +16,18 @@ public enum Commitment
     Firm = 2,
 }
 
+/// <summary>
+/// A validator's word on a transaction, not verified: <see cref="FairwayClient.GetTransactionAsync"/> is the verified
+/// read. <paramref name="Index"/> is the position in the block's ordered list, which no proof can establish.
+/// </summary>
 public sealed record TransactionStatus(Commitment Level, ulong? Height, int? Index);
 
 /// <summary>A namespace's transactions at one height, verified: certified header, and a proof that they are exactly the namespace's, in order.</summary>
 public sealed record VerifiedNamespaceBlock(ulong Height, Hash BlockHash, ulong Namespace, IReadOnlyList<Transaction> Transactions);
 
-/// <summary>A committed transaction, verified against a certified header.</summary>
-public sealed record VerifiedTransaction(Transaction Transaction, ulong Height, int Index, Hash BlockHash);
+/// <summary>
+/// A committed transaction, verified against a certified header: it is in the block at <paramref name="Height"/>, and
+/// <paramref name="NamespaceIndex"/> is its proven position among that block's transactions of its namespace (the
+/// index in <see cref="VerifiedNamespaceBlock.Transactions"/> for that height).
+/// </summary>
+public sealed record VerifiedTransaction(Transaction Transaction, ulong Height, int NamespaceIndex, Hash BlockHash);

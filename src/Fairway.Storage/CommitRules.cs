@@ -54,4 +54,24 @@ internal static class CommitRules
                 $"certificate {committed.Certificate} does not certify {block}", nameof(committed));
         }
     }
+
+    /// <summary>
+    /// Refuses a group unless every batch its blocks order is already stored: a committed block keeps no transactions
+    /// of its own, so without its batches it could not be read back.
+    /// </summary>
+    public static void CheckBatchesStored(IReadOnlyList<CommittedBlock> group, Func<Hash, bool> isStored)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        foreach (var committed in group)
+        {
+            foreach (var digest in committed.Block.BatchDigests)
+            {
+                if (!isStored(digest))
+                {
+                    throw new InvalidOperationException(
+                        $"cannot commit {committed.Block}: its batch {digest.ToHex()[..8]} is not stored; put the batches before the commit");
+                }
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@ namespace Fairway.Storage;
 
 /// <summary>
 /// The test twin of <see cref="SqliteChainStore"/>, with the same semantics: idempotent puts, the same commit checks,
-/// the first location of a transaction hash wins. Nothing here is durable, so <see cref="Flush"/> does nothing.
+/// a committed block's transactions rebuilt from its stored batches. Nothing here is durable, so <see cref="Flush"/> does nothing.
 /// </summary>
 public sealed class InMemoryChainStore : IChainStore
 {
@@ -13,7 +13,6 @@ public sealed class InMemoryChainStore : IChainStore
     private readonly Dictionary<Hash, Block> _blocks = [];
     private readonly Dictionary<Hash, Batch> _batches = [];
     private readonly List<CommittedBlock> _committed = [];
-    private readonly Dictionary<Hash, (ulong Height, int Index)> _transactions = [];
     private bool _disposed;
 
     public ulong CommittedHeight
@@ -75,6 +74,7 @@ public sealed class InMemoryChainStore : IChainStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             // All checked before any is kept: the group lands whole or not at all, as in the SQLite store.
             CommitRules.CheckGroup(committed, (ulong)_committed.Count, _committed.Count == 0 ? null : _committed[^1].Block.Hash);
+            CommitRules.CheckBatchesStored(committed, _batches.ContainsKey);
 
             foreach (var c in committed)
             {
@@ -85,14 +85,8 @@ public sealed class InMemoryChainStore : IChainStore
 
     private void Keep(CommittedBlock committed)
     {
-        // Copy the list: the caller may reuse theirs, and the SQLite store would not see later changes either.
-        var copy = committed with { Transactions = committed.Transactions.ToArray() };
-        _blocks.TryAdd(copy.Block.Hash, copy.Block);
-        _committed.Add(copy);
-        for (var i = 0; i < copy.Transactions.Count; i++)
-        {
-            _transactions.TryAdd(copy.Transactions[i].Hash, (copy.Height, i));
-        }
+        _blocks.TryAdd(committed.Block.Hash, committed.Block);
+        _committed.Add(committed);
     }
 
     public CommittedBlock? GetCommitted(ulong height)
@@ -100,18 +94,21 @@ public sealed class InMemoryChainStore : IChainStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return height >= 1 && height <= (ulong)_committed.Count ? _committed[(int)(height - 1)] : null;
-        }
-    }
+            if (height < 1 || height > (ulong)_committed.Count)
+            {
+                return null;
+            }
 
-    public bool TryFindTransaction(Hash transactionHash, out ulong height, out int index)
-    {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var found = _transactions.TryGetValue(transactionHash, out var location);
-            (height, index) = location;
-            return found;
+            // The list comes from the stored batches, not the caller's, exactly as the SQLite store reads it back.
+            var committed = _committed[(int)(height - 1)];
+            var transactions = BlockOrder.Transactions(committed.Block.BatchDigests.Select(d => _batches[d]).ToList());
+            if (transactions.Count != committed.Transactions.Count)
+            {
+                throw new InvalidDataException(
+                    $"committed height {height} should have {committed.Transactions.Count} transactions, its batches give {transactions.Count}");
+            }
+
+            return committed with { Transactions = transactions };
         }
     }
 

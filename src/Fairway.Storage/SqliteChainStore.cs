@@ -11,6 +11,9 @@ namespace Fairway.Storage;
 /// <see cref="Flush"/> run with <c>synchronous=FULL</c>, so they and every write before them are durable on return.
 /// One connection behind one lock serves the single writer
 /// and the readers: simple and obviously correct; readers wait for a write at most one fsync long.
+/// A committed block is kept as its block, certificate and transaction count: its transactions are already in the
+/// stored batches, so <see cref="GetCommitted"/> rebuilds them with <see cref="BlockOrder"/> rather than the store writing
+/// each one a second time (that second copy was the largest cost of a commit).
 /// Values are canonical encodings. SQLite integers are signed 64-bit, so u64 values (heights, rounds, namespaces)
 /// are stored bit-for-bit as i64; only equality and ordering of heights/rounds (far below 2^63) matter.
 /// </summary>
@@ -23,26 +26,16 @@ public sealed class SqliteChainStore : IChainStore
     private readonly SqliteCommand _insertBatch;
     private readonly SqliteCommand _selectBatch;
     private readonly SqliteCommand _insertCommitted;
-    private readonly SqliteCommand _insertTransaction;
-    private readonly SqliteCommand _findTransaction;
+    private readonly SqliteCommand _batchStored;
     private ulong _committedHeight;
     private Hash? _tipHash;
     private bool _disposed;
     private bool _unsynced;
 
-    private readonly bool _storeTransactions;
-
     /// <param name="databasePath">The SQLite file; created if missing.</param>
-    /// <param name="storeTransactions">
-    /// Keep each committed transaction as a row too (for <see cref="TryFindTransaction"/> and the transactions of
-    /// <see cref="GetCommitted"/>). A validator whose query index holds them passes false: the transactions are already in
-    /// the stored batches, and writing each one a second time was the largest cost of a commit. Then
-    /// <see cref="GetCommitted"/> returns the block and certificate with an empty transaction list.
-    /// </param>
-    public SqliteChainStore(string databasePath, bool storeTransactions = true)
+    public SqliteChainStore(string databasePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
-        _storeTransactions = storeTransactions;
         var fullPath = Path.GetFullPath(databasePath);
         var directory = Path.GetDirectoryName(fullPath)!;
         Directory.CreateDirectory(directory);
@@ -71,9 +64,7 @@ public sealed class SqliteChainStore : IChainStore
             _insertBatch = Prepare("INSERT OR IGNORE INTO batches(digest, data) VALUES ($digest, $data)");
             _selectBatch = Prepare("SELECT data FROM batches WHERE digest = $digest");
             _insertCommitted = Prepare("INSERT INTO committed(height, block_hash, qc, tx_count) VALUES ($height, $hash, $qc, $count)");
-            _insertTransaction = Prepare("INSERT INTO committed_tx(height, idx, hash, namespace, data) VALUES ($height, $idx, $hash, $ns, $data)");
-            // The first location wins when one payload was committed twice.
-            _findTransaction = Prepare("SELECT height, idx FROM committed_tx WHERE hash = $hash ORDER BY height, idx LIMIT 1");
+            _batchStored = Prepare("SELECT 1 FROM batches WHERE digest = $digest");
             LoadTip();
         }
         catch
@@ -177,6 +168,7 @@ public sealed class SqliteChainStore : IChainStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var (height, tip) = CommitRules.CheckGroup(committed, _committedHeight, _tipHash);
+            CommitRules.CheckBatchesStored(committed, IsBatchStored);
 
             SqliteCommands.Execute(_connection, "PRAGMA synchronous=FULL");
             using var transaction = _connection.BeginTransaction();
@@ -214,17 +206,12 @@ public sealed class SqliteChainStore : IChainStore
         _insertCommitted.Parameters["$qc"].Value = qcData;
         _insertCommitted.Parameters["$count"].Value = committed.Transactions.Count;
         _insertCommitted.ExecuteNonQuery();
+    }
 
-        _insertTransaction.Parameters["$height"].Value = ToDb(block.Height);
-        for (var i = 0; _storeTransactions && i < committed.Transactions.Count; i++)
-        {
-            var tx = committed.Transactions[i];
-            _insertTransaction.Parameters["$idx"].Value = i;
-            _insertTransaction.Parameters["$hash"].Value = tx.Hash.ToArray();
-            _insertTransaction.Parameters["$ns"].Value = ToDb(tx.Namespace);
-            _insertTransaction.Parameters["$data"].Value = Canonical.Encode(tx);
-            _insertTransaction.ExecuteNonQuery();
-        }
+    private bool IsBatchStored(Hash digest)
+    {
+        _batchStored.Parameters["$digest"].Value = digest.ToArray();
+        return _batchStored.ExecuteScalar() is not null;
     }
 
     public CommittedBlock? GetCommitted(ulong height)
@@ -250,43 +237,23 @@ public sealed class SqliteChainStore : IChainStore
                 count = reader.GetInt64(2);
             }
 
-            var transactions = new List<Transaction>((int)count);
-            using var selectTransactions = Prepare("SELECT data FROM committed_tx WHERE height = $height ORDER BY idx");
-            selectTransactions.Parameters["$height"].Value = ToDb(height);
-            using (var reader = selectTransactions.ExecuteReader())
+            var batches = new List<Batch>(block.BatchDigests.Count);
+            foreach (var digest in block.BatchDigests)
             {
-                while (reader.Read())
-                {
-                    transactions.Add(Canonical.Decode((byte[])reader.GetValue(0), Transaction.Decode, "stored transaction"));
-                }
+                _selectBatch.Parameters["$digest"].Value = digest.ToArray();
+                var data = _selectBatch.ExecuteScalar() as byte[]
+                    ?? throw new InvalidDataException($"batch {digest.ToHex()[..8]} of committed height {height} is missing from the store");
+                batches.Add(Canonical.Decode(data, Batch.Decode, "stored batch"));
             }
 
-            // A store that keeps no transaction rows returns the block and its certificate only.
-            if (_storeTransactions && transactions.Count != count)
+            var transactions = BlockOrder.Transactions(batches);
+            // The count written at commit time catches batches that no longer decode to the list that was committed.
+            if (transactions.Count != count)
             {
-                throw new InvalidDataException($"committed height {height} should have {count} transactions, the store has {transactions.Count}");
+                throw new InvalidDataException($"committed height {height} should have {count} transactions, its batches give {transactions.Count}");
             }
 
             return new CommittedBlock(block, qc, transactions);
-        }
-    }
-
-    public bool TryFindTransaction(Hash transactionHash, out ulong height, out int index)
-    {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _findTransaction.Parameters["$hash"].Value = transactionHash.ToArray();
-            using var reader = _findTransaction.ExecuteReader();
-            if (!reader.Read())
-            {
-                (height, index) = (0, 0);
-                return false;
-            }
-
-            height = FromDb(reader.GetInt64(0));
-            index = reader.GetInt32(1);
-            return true;
         }
     }
 
@@ -374,11 +341,10 @@ public sealed class SqliteChainStore : IChainStore
     {
         _insertBlock.Transaction = transaction;
         _insertCommitted.Transaction = transaction;
-        _insertTransaction.Transaction = transaction;
     }
 
     private IEnumerable<SqliteCommand> Commands() =>
-        [_insertBlock, _selectBlock, _insertBatch, _selectBatch, _insertCommitted, _insertTransaction, _findTransaction];
+        [_insertBlock, _selectBlock, _insertBatch, _selectBatch, _insertCommitted, _batchStored];
 
     private SqliteCommand Prepare(string sql) => SqliteCommands.Create(_connection, sql);
 

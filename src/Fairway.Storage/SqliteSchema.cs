@@ -8,7 +8,7 @@ namespace Fairway.Storage;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const long Version = 1;
+    public const long Version = 2;
 
     public static void Apply(SqliteConnection connection)
     {
@@ -31,13 +31,23 @@ internal static class SqliteSchema
             return;
         }
 
+        if (version == 1)
+        {
+            // Version 1 could keep each committed transaction a second time in committed_tx; version 2 reads them from the
+            // batches, which version 1 stored as well, so the table is only dropped.
+            using var upgrade = connection.BeginTransaction();
+            SqliteCommands.Execute(connection, "DROP TABLE IF EXISTS committed_tx", upgrade);
+            SqliteCommands.Execute(connection, $"PRAGMA user_version={Version}", upgrade);
+            upgrade.Commit();
+            return;
+        }
+
         if (version != 0)
         {
             throw new InvalidDataException($"{connection.DataSource} has schema version {version}; this build knows {Version}");
         }
 
         using var transaction = connection.BeginTransaction();
-        // committed_tx is keyed by position, not by hash: one payload may be committed twice, and lookups take the first.
         SqliteCommands.Execute(
             connection,
             """
@@ -45,10 +55,6 @@ internal static class SqliteSchema
             CREATE INDEX blocks_height ON blocks(height);
             CREATE TABLE batches(digest BLOB PRIMARY KEY, data BLOB NOT NULL);
             CREATE TABLE committed(height INTEGER PRIMARY KEY, block_hash BLOB NOT NULL, qc BLOB NOT NULL, tx_count INTEGER NOT NULL);
-            CREATE TABLE committed_tx(height INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, namespace INTEGER NOT NULL,
-                data BLOB NOT NULL, PRIMARY KEY(height, idx));
-            CREATE INDEX committed_tx_hash ON committed_tx(hash);
-            CREATE INDEX committed_tx_namespace ON committed_tx(namespace, height);
             """,
             transaction);
         SqliteCommands.Execute(connection, $"PRAGMA user_version={Version}", transaction);

@@ -130,4 +130,48 @@ public sealed class ClientVerificationTests(SqliteNodeFixture node) : IClassFixt
 
         Assert.Throws<VerificationException>(() => new ResponseVerifier(node.Trust).VerifyTransaction(Element(json), receipt.Hash));
     }
+
+    /// <summary>A real transaction answer for the second of several transactions of <see cref="Ns"/> in one block.</summary>
+    private async Task<(JsonObject Json, Hash Hash)> RealSecondTransactionAsync()
+    {
+        var (block, _) = await RealNamespaceResponseAsync();
+        var hash = Hash.ParseHex(block["transactions"]!.AsArray()[1]!["hash"]!.GetValue<string>());
+        var body = await node.Http.GetStringAsync(new Uri(node.BaseUrl, $"/v1/availability/transaction/hash/{hash.ToHex()}"));
+        return (JsonNode.Parse(body)!.AsObject(), hash);
+    }
+
+    [Fact]
+    public async Task A_transaction_is_placed_where_the_verified_namespace_answer_has_it()
+    {
+        var (json, hash) = await RealSecondTransactionAsync();
+
+        var verified = new ResponseVerifier(node.Trust).VerifyTransaction(Element(json), hash);
+
+        // Second in the namespace answer fetched (and verified) separately, so second here.
+        Assert.Equal(1, verified.NamespaceIndex);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(-1)]
+    public async Task A_transaction_answer_with_a_wrong_index_is_refused(int lie)
+    {
+        var (json, hash) = await RealSecondTransactionAsync();
+        json["index"] = lie;
+        json["namespace_index"] = lie;
+
+        Assert.Throws<VerificationException>(() => new ResponseVerifier(node.Trust).VerifyTransaction(Element(json), hash));
+    }
+
+    [Fact]
+    public async Task A_transaction_answer_with_another_namespaces_proof_is_refused()
+    {
+        var (json, hash) = await RealSecondTransactionAsync();
+        var height = json["height"]!.GetValue<ulong>();
+        var other = await node.Http.GetStringAsync(new Uri(node.BaseUrl, $"/v1/availability/block/{height}/namespace/{Ns + 1}"));
+        json["namespace_proof"] = JsonNode.Parse(other)!["proof"]!.GetValue<string>();
+
+        Assert.Throws<VerificationException>(() => new ResponseVerifier(node.Trust).VerifyTransaction(Element(json), hash));
+    }
 }

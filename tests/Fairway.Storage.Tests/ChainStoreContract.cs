@@ -97,6 +97,7 @@ public abstract class ChainStoreContract : IDisposable
     public void Committed_blocks_come_back_with_certificate_and_ordered_transactions()
     {
         var chain = new TestChain(3, 4);
+        Store.PutBatches(chain.Batches);
         foreach (var committed in chain.Committed)
         {
             Store.AppendCommitted(committed);
@@ -115,8 +116,9 @@ public abstract class ChainStoreContract : IDisposable
     [Fact]
     public void A_block_with_no_transactions_commits()
     {
-        var first = new TestChain(1, 0).At(1);
-        Store.AppendCommitted(first);
+        var chain = new TestChain(1, 0);
+        Store.PutBatches(chain.Batches);
+        Store.AppendCommitted(chain.At(1));
 
         Assert.Empty(Store.GetCommitted(1)!.Transactions);
     }
@@ -125,6 +127,7 @@ public abstract class ChainStoreContract : IDisposable
     public void A_gap_in_heights_is_refused_and_changes_nothing()
     {
         var chain = new TestChain(3, 2);
+        Store.PutBatches(chain.Batches);
         Store.AppendCommitted(chain.At(1));
 
         Assert.Throws<InvalidOperationException>(() => Store.AppendCommitted(chain.At(3)));
@@ -136,6 +139,7 @@ public abstract class ChainStoreContract : IDisposable
     public void Committing_the_same_height_twice_is_refused_and_changes_nothing()
     {
         var chain = new TestChain(1, 2);
+        Store.PutBatches(chain.Batches);
         Store.AppendCommitted(chain.At(1));
 
         Assert.Throws<InvalidOperationException>(() => Store.AppendCommitted(chain.At(1)));
@@ -147,15 +151,17 @@ public abstract class ChainStoreContract : IDisposable
     public void A_block_whose_parent_is_not_the_tip_is_refused_and_changes_nothing()
     {
         var chain = new TestChain(2, 2);
+        Store.PutBatches(chain.Batches);
         Store.AppendCommitted(chain.At(1));
         // Right height, but it extends a sibling fork of block 1, not block 1.
         var sibling = new TestChain(1, 2, @namespace: 99).At(1);
-        var fork = TestChain.Child(sibling, 1, new Transaction(5, "fork"u8.ToArray()));
+        var forkBatch = TestChain.BatchOf(9, new Transaction(5, "fork"u8.ToArray()));
+        Store.PutBatch(forkBatch);
+        var fork = TestChain.Child(sibling, 1, [forkBatch]);
 
         Assert.Throws<InvalidOperationException>(() => Store.AppendCommitted(fork));
 
         AssertUnchangedAfterOne(chain);
-        Assert.False(Store.TryFindTransaction(fork.Transactions[0].Hash, out _, out _));
         Assert.False(Store.TryGetBlock(fork.Block.Hash, out _));
     }
 
@@ -183,43 +189,40 @@ public abstract class ChainStoreContract : IDisposable
     }
 
     [Fact]
-    public void A_committed_transaction_is_found_at_its_height_and_index()
+    public void A_block_whose_batch_is_not_stored_is_refused_and_changes_nothing()
     {
-        var chain = new TestChain(3, 5);
-        chain.Committed.ForEach(Store.AppendCommitted);
-
-        Assert.True(Store.TryFindTransaction(chain.At(2).Transactions[3].Hash, out var height, out var index));
-        Assert.Equal(2UL, height);
-        Assert.Equal(3, index);
-        Assert.True(Store.TryFindTransaction(chain.At(1).Transactions[0].Hash, out height, out index));
-        Assert.Equal((1UL, 0), (height, index));
-    }
-
-    [Fact]
-    public void A_transaction_only_in_a_stored_batch_is_not_found()
-    {
-        var chain = new TestChain(1, 2);
+        var chain = new TestChain(2, 3);
         Store.PutBatch(chain.Batches[0]);
-        Store.PutBlock(chain.At(1).Block);
+        Store.AppendCommitted(chain.At(1));
 
-        Assert.False(Store.TryFindTransaction(chain.Batches[0].Transactions[0].Hash, out _, out _));
+        // Its transactions live only in that batch, so the store could never give them back.
+        Assert.Throws<InvalidOperationException>(() => Store.AppendCommitted(chain.At(2)));
+        Assert.Throws<InvalidOperationException>(() => Store.AppendCommittedMany([chain.At(2)]));
+
+        Store.PutBatch(chain.Batches[1]);
+        AssertUnchangedAfterOne(chain);
     }
 
     [Fact]
-    public void A_payload_committed_twice_keeps_its_first_location()
+    public void A_blocks_transactions_come_back_in_block_order_from_its_batches()
     {
         var chain = new TestChain(1, 3);
         var repeated = chain.At(1).Transactions[1];
+        var fresh = new Transaction(1, "x"u8.ToArray());
+        var other = new Transaction(2, "y"u8.ToArray());
+        // A payload already committed at height 1 and repeated across the block's two batches: BlockOrder keeps its
+        // first place in this block and drops the repeat, and a second namespace interleaves.
+        var first = TestChain.BatchOf(10, fresh, repeated);
+        var second = TestChain.BatchOf(11, repeated, other, fresh);
+        Store.PutBatches([.. chain.Batches, first, second]);
         Store.AppendCommitted(chain.At(1));
-        // Again later in the same block and again in the next block: both appends must succeed.
-        var second = TestChain.Child(chain.At(1), 1, new Transaction(1, "x"u8.ToArray()), repeated, repeated);
+        var child = TestChain.Child(chain.At(1), 1, [first, second]);
 
-        Store.AppendCommitted(second);
+        Store.AppendCommitted(child);
 
         Assert.Equal(2UL, Store.CommittedHeight);
-        Assert.True(Store.TryFindTransaction(repeated.Hash, out var height, out var index));
-        Assert.Equal((1UL, 1), (height, index));
-        Assert.Equal(3, Store.GetCommitted(2)!.Transactions.Count);
+        Assert.Equal([fresh, repeated, other], Store.GetCommitted(2)!.Transactions);
+        AssertSame(chain.At(1), Store.GetCommitted(1));
     }
 
     [Fact]
@@ -234,6 +237,7 @@ public abstract class ChainStoreContract : IDisposable
         // A losing fork at height 2: at or below the committed height, it must not come back.
         var sibling = TestChain.Child(chain.At(1), roundGap: 5);
         Store.PutBlock(sibling.Block);
+        Store.PutBatches(chain.Batches);
         Store.AppendCommitted(chain.At(1));
         Store.AppendCommitted(chain.At(2));
 
@@ -261,6 +265,7 @@ public abstract class ChainStoreContract : IDisposable
     public void A_group_of_consecutive_commits_lands_in_order()
     {
         var chain = new TestChain(4, 3);
+        Store.PutBatches(chain.Batches);
         Store.AppendCommittedMany([chain.At(1), chain.At(2), chain.At(3)]);
         Store.AppendCommittedMany([]);
 
@@ -278,6 +283,7 @@ public abstract class ChainStoreContract : IDisposable
     public void A_group_with_a_gap_inside_is_refused_and_commits_none_of_it()
     {
         var chain = new TestChain(4, 2);
+        Store.PutBatches(chain.Batches);
         Store.AppendCommitted(chain.At(1));
 
         Assert.Throws<InvalidOperationException>(() => Store.AppendCommittedMany([chain.At(2), chain.At(4)]));

@@ -37,8 +37,6 @@ public sealed class SqliteChainStoreTests : ChainStoreContract
             AssertSame(batch, back);
         }
 
-        Assert.True(Store.TryFindTransaction(chain.At(2).Transactions[2].Hash, out var height, out var index));
-        Assert.Equal((2UL, 2), (height, index));
         Assert.Equal([chain.At(3).Block.Hash, chain.At(4).Block.Hash], Store.LoadUncommittedBlocks().Select(b => b.Hash));
     }
 
@@ -46,6 +44,7 @@ public sealed class SqliteChainStoreTests : ChainStoreContract
     public void After_a_restart_the_tip_is_remembered_for_the_parent_check()
     {
         var chain = new TestChain(3, 1);
+        Store.PutBatches(chain.Batches);
         Store.AppendCommitted(chain.At(1));
         Reopen();
 
@@ -60,29 +59,74 @@ public sealed class SqliteChainStoreTests : ChainStoreContract
     }
 
     [Fact]
-    public void A_store_without_transaction_rows_reopens_and_returns_blocks_with_empty_lists()
+    public void Committed_transactions_are_kept_once_in_their_batches_and_read_back_after_a_reopen()
     {
-        var chain = new TestChain(3, 4);
-        var path = _directory.File("lean.db");
-        using (var lean = new SqliteChainStore(path, storeTransactions: false))
+        var chain = new TestChain(2, 4);
+        Store.PutBatches(chain.Batches);
+        Store.AppendCommittedMany([chain.At(1), chain.At(2)]);
+        Reopen();
+
+        AssertSame(chain.At(2), Store.GetCommitted(2));
+        Store.Dispose();
+        Assert.Equal(["batches", "blocks", "committed", "sync_marker"], Tables(DatabasePath));
+    }
+
+    [Fact]
+    public void A_version_1_file_drops_its_transaction_rows_and_reads_blocks_from_the_batches()
+    {
+        var chain = new TestChain(2, 3);
+        Store.PutBatches(chain.Batches);
+        Store.AppendCommitted(chain.At(1));
+        Store.Dispose();
+        // What version 1 wrote: the same tables plus committed_tx, which could hold every transaction a second time.
+        Sql(DatabasePath, "CREATE TABLE committed_tx(height INTEGER, idx INTEGER, hash BLOB, namespace INTEGER, data BLOB); " +
+            "INSERT INTO committed_tx VALUES (1, 0, x'00', 7, x'00'); PRAGMA user_version=1;");
+        Reopen();
+
+        AssertSame(chain.At(1), Store.GetCommitted(1));
+        Store.AppendCommitted(chain.At(2));
+        AssertSame(chain.At(2), Store.GetCommitted(2));
+        Store.Dispose();
+        Assert.DoesNotContain("committed_tx", Tables(DatabasePath));
+        Assert.Equal(2L, Sql(DatabasePath, "PRAGMA user_version"));
+    }
+
+    private static List<string> Tables(string path)
+    {
+        using var connection = Connect(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
         {
-            lean.AppendCommitted(chain.At(1));
-            lean.AppendCommitted(chain.At(2));
+            names.Add(reader.GetString(0));
         }
 
-        using var reopened = new SqliteChainStore(path, storeTransactions: false);
-        var committed = reopened.GetCommitted(2);
+        return names;
+    }
 
-        Assert.Equal(2UL, reopened.CommittedHeight);
-        Assert.Equal(chain.At(2).Block.Hash, committed!.Block.Hash);
-        Assert.Empty(committed.Transactions);
-        Assert.False(reopened.TryFindTransaction(chain.At(1).Transactions[0].Hash, out _, out _));
+    private static object? Sql(string path, string sql)
+    {
+        using var connection = Connect(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static Microsoft.Data.Sqlite.SqliteConnection Connect(string path)
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        return connection;
     }
 
     [Fact]
     public void A_new_database_uses_the_write_ahead_log()
     {
-        Store.AppendCommitted(new TestChain(1, 1).At(1));
+        var chain = new TestChain(1, 1);
+        Store.PutBatches(chain.Batches);
+        Store.AppendCommitted(chain.At(1));
 
         Assert.True(File.Exists(DatabasePath + "-wal"), "WAL mode keeps a -wal file beside the database while it is open");
     }

@@ -43,13 +43,23 @@ internal sealed class TestChain
     public static QuorumCertificate Certify(Block block) =>
         new(block.Round, block.Hash, [Sign(0, block), Sign(1, block), Sign(2, block)]);
 
-    /// <summary>A block extending <paramref name="parent"/> in a later round, with its own certificate.</summary>
-    public static CommittedBlock Child(CommittedBlock parent, ulong roundGap = 1, params Transaction[] transactions)
+    /// <summary>A block extending <paramref name="parent"/> in a later round, with its own certificate and no batches.</summary>
+    public static CommittedBlock Child(CommittedBlock parent, ulong roundGap = 1) => Child(parent, roundGap, []);
+
+    /// <summary>
+    /// A block extending <paramref name="parent"/> that orders <paramref name="batches"/>; its transaction list is what
+    /// <see cref="BlockOrder"/> makes of them, as a validator would commit it.
+    /// </summary>
+    public static CommittedBlock Child(CommittedBlock parent, ulong roundGap, IReadOnlyList<Batch> batches)
     {
         var block = new Block(
-            ChainId, parent.Block.Round + roundGap, parent.Height + 1, author: 2, timestampMs: 5, parent.Certificate, null, []);
-        return new CommittedBlock(block, Certify(block), transactions);
+            ChainId, parent.Block.Round + roundGap, parent.Height + 1, author: 2, timestampMs: 5, parent.Certificate, null,
+            [.. batches.Select(b => b.Digest)]);
+        return new CommittedBlock(block, Certify(block), BlockOrder.Transactions(batches));
     }
+
+    /// <summary>A batch of <paramref name="transactions"/> from author 2, distinct per <paramref name="sequence"/>.</summary>
+    public static Batch BatchOf(ulong sequence, params Transaction[] transactions) => new(ChainId, author: 2, sequence, transactions);
 
     private static byte[] Payload(int height, int index) => [.. "tx "u8, (byte)height, (byte)(height >> 8), (byte)index, (byte)(index >> 8)];
 

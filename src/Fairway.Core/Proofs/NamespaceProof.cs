@@ -105,33 +105,7 @@ public sealed class NamespaceProof : ICanonical, IEquatable<NamespaceProof>
     /// </summary>
     public bool Verify(Block block, ulong ns, IReadOnlyList<Transaction> transactions)
     {
-        if (block is null || transactions is null || ns != Namespace || _batches.Length != block.BatchDigests.Count)
-        {
-            return false;
-        }
-
-        var expected = new List<Hash>();
-        var seen = new HashSet<Hash>();
-        for (var i = 0; i < _batches.Length; i++)
-        {
-            var entry = _batches[i];
-            if (entry.Header.Hash != block.BatchDigests[i]
-                || entry.Range.LeafCount != entry.Header.TransactionCount
-                || !entry.Range.VerifyNamespace(entry.Header.NamespaceRoot, ns, entry.TransactionHashes))
-            {
-                return false;
-            }
-
-            foreach (var h in entry.TransactionHashes)
-            {
-                if (seen.Add(h))
-                {
-                    expected.Add(h);
-                }
-            }
-        }
-
-        if (transactions.Count != expected.Count)
+        if (transactions is null || ProvenHashes(block, ns) is not { } expected || transactions.Count != expected.Count)
         {
             return false;
         }
@@ -146,6 +120,42 @@ public sealed class NamespaceProof : ICanonical, IEquatable<NamespaceProof>
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The hashes of namespace <paramref name="ns"/>'s transactions in <paramref name="block"/>, in their committed order,
+    /// as this proof proves them; null when the proof does not hold for the block. A transaction's position in this
+    /// list is its verified index within its namespace at that height.
+    /// </summary>
+    public IReadOnlyList<Hash>? ProvenHashes(Block block, ulong ns)
+    {
+        if (block is null || ns != Namespace || _batches.Length != block.BatchDigests.Count)
+        {
+            return null;
+        }
+
+        var expected = new List<Hash>();
+        var seen = new HashSet<Hash>();
+        for (var i = 0; i < _batches.Length; i++)
+        {
+            var entry = _batches[i];
+            if (entry.Header.Hash != block.BatchDigests[i]
+                || entry.Range.LeafCount != entry.Header.TransactionCount
+                || !entry.Range.VerifyNamespace(entry.Header.NamespaceRoot, ns, entry.TransactionHashes))
+            {
+                return null;
+            }
+
+            foreach (var h in entry.TransactionHashes)
+            {
+                if (seen.Add(h))
+                {
+                    expected.Add(h);
+                }
+            }
+        }
+
+        return expected;
     }
 
     internal static void CheckBatchesMatch(Block block, IReadOnlyList<Batch> batches)

@@ -77,7 +77,7 @@ public static class NodeHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton<NodeMetrics>();
-        builder.Services.AddSingleton<IChainStore>(_ => new SqliteChainStore(Path.Combine(config.DataDir, "chain.db"), storeTransactions: false));
+        builder.Services.AddSingleton<IChainStore>(_ => new SqliteChainStore(Path.Combine(config.DataDir, "chain.db")));
         builder.Services.AddSingleton<IQueryStore>(_ => string.IsNullOrWhiteSpace(config.Query.Postgres)
             ? new SqliteQueryStore(Path.Combine(config.DataDir, "query.db"))
             : new PostgresQueryStore(config.Query.Postgres, config.Query.Schema));

@@ -198,7 +198,7 @@ public sealed partial class ValidatorNode
         {
             var stored = _chain.GetCommitted(height)!;
             var batches = stored.Block.BatchDigests.Select(d => _chain.TryGetBatch(d, out var b) ? b : throw new InvalidOperationException($"batch {d} of committed height {height} is missing from the chain store")).ToList();
-            _query.Index(stored with { Transactions = BlockOrder.Transactions(batches) }, batches);
+            _query.Index(stored, batches);
         }
     }
 
