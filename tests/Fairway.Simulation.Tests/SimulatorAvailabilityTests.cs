@@ -6,16 +6,7 @@ namespace Fairway.Simulation.Tests;
 /// <summary>A leader that proposes batches it never sends must not get them committed, and must not stall the chain.</summary>
 public class SimulatorAvailabilityTests
 {
-    private static readonly SimulationOptions Faults = new()
-    {
-        Nodes = 4,
-        Rounds = 300,
-        Loss = 0.05,
-        PartitionProbability = 0.02,
-        CrashProbability = 0.01,
-        Byzantine = ByzantineKind.WithholdBatches,
-        Faulty = 1,
-    };
+    private static readonly SimulationOptions Faults = Scenarios.Faults with { Byzantine = ByzantineKind.WithholdBatches, Faulty = 1 };
 
     [Fact]
     public void A_batch_withholding_leader_at_f_breaks_nothing_over_two_hundred_seeds()

@@ -6,14 +6,7 @@ namespace Fairway.Simulation.Tests;
 /// <summary>A checker that never fires proves nothing: these runs must break invariants, and the simulator must say so.</summary>
 public class SimulatorCanFailTests
 {
-    private static readonly SimulationOptions Faults = new()
-    {
-        Nodes = 4,
-        Rounds = 300,
-        Loss = 0.05,
-        PartitionProbability = 0.02,
-        CrashProbability = 0.01,
-    };
+    private static readonly SimulationOptions Faults = Scenarios.Faults;
 
     [Fact]
     public void Two_twins_among_four_validators_break_agreement()
