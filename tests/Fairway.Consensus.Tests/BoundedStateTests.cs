@@ -1,5 +1,6 @@
 using Fairway.Consensus.Engine;
 using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 
 namespace Fairway.Consensus.Tests;
@@ -9,7 +10,7 @@ public class BoundedStateTests
     [Fact]
     public void Caches_stay_bounded_over_many_commits_while_a_validator_equivocates_every_round()
     {
-        const int commits = 600;
+        const int commits = 300;
         var config = new ConsensusConfig();
         var net = new TestNetwork(4, config);
         net.StartAll();
