@@ -17,9 +17,21 @@ public sealed class BatchPool(MempoolOptions options)
     private readonly Dictionary<Hash, ulong> _proposedInRound = [];
     private readonly HashSet<Hash> _committed = [];
 
+    // Commit order of the digests in _committed, so the oldest heights can be forgotten without a scan.
+    private readonly Queue<(ulong Height, Hash Digest)> _committedOrder = new();
+
     public int Count => _batches.Count;
 
+    /// <summary>Committed digests remembered to refuse late duplicates; at most <see cref="MempoolOptions.CommittedHeightsKept"/> heights' worth.</summary>
+    public int CommittedRemembered => _committed.Count;
+
+    /// <summary>In the pool, or committed within the remembered heights.</summary>
+    public bool IsKnown(Hash digest) => _batches.ContainsKey(digest) || _committed.Contains(digest);
+
     public int UnproposedCount => _unproposed.Count;
+
+    /// <summary>Digests held back because a proposal references them; emptied by commit or <see cref="ReleaseStale"/>.</summary>
+    public int ProposedCount => _proposedInRound.Count;
 
     /// <summary>Transactions in the batches not yet in a proposal: the backlog the network has yet to order.</summary>
     public long UnproposedTransactions { get; private set; }
@@ -90,13 +102,21 @@ public sealed class BatchPool(MempoolOptions options)
         }
     }
 
-    /// <summary>The batches of a committed block leave the pool for good.</summary>
-    public void MarkCommitted(IEnumerable<Hash> digests)
+    /// <summary>
+    /// The batches of the block committed at <paramref name="height"/> leave the pool. Their digests are remembered for
+    /// <see cref="MempoolOptions.CommittedHeightsKept"/> heights so a copy still in flight is not taken as new; a copy
+    /// arriving later than that must be refused by the caller from the chain store, which holds every batch it stored.
+    /// </summary>
+    public void MarkCommitted(IEnumerable<Hash> digests, ulong height)
     {
         ArgumentNullException.ThrowIfNull(digests);
         foreach (var digest in digests)
         {
-            _committed.Add(digest);
+            if (_committed.Add(digest))
+            {
+                _committedOrder.Enqueue((height, digest));
+            }
+
             _proposedInRound.Remove(digest);
             if (_unproposedNodes.Remove(digest, out var node))
             {
@@ -105,6 +125,11 @@ public sealed class BatchPool(MempoolOptions options)
             }
 
             _batches.Remove(digest);
+        }
+
+        while (_committedOrder.TryPeek(out var oldest) && oldest.Height + options.CommittedHeightsKept <= height)
+        {
+            _committed.Remove(_committedOrder.Dequeue().Digest);
         }
     }
 

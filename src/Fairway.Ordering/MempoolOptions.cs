@@ -14,6 +14,13 @@ public sealed record MempoolOptions
     /// <summary>Batches known but not yet committed that a leader may reference; beyond this, new batches wait.</summary>
     public int PendingBatchesMax { get; init; } = 10_000;
 
+    /// <summary>
+    /// Committed heights whose batch digests the pool remembers to refuse duplicates still in flight (a peer's broadcast
+    /// that arrives after the block committed). Bounds that memory to this many blocks' digests; older duplicates are
+    /// refused from the chain store instead. At ten blocks a second this is well over a minute.
+    /// </summary>
+    public ulong CommittedHeightsKept { get; init; } = 1_024;
+
     /// <summary>Batch digests a leader puts in one block.</summary>
     public int DigestsPerBlockMax { get; init; } = 512;
 

@@ -46,9 +46,9 @@ public class BatchPoolTests
         Assert.Equal(2, pool.UnproposedTransactions);
         pool.ReleaseStale(currentRound: 10, roundsAgo: 3); // a and b come back
         Assert.Equal(9, pool.UnproposedTransactions);
-        pool.MarkCommitted([a.Digest, c.Digest]);
+        pool.MarkCommitted([a.Digest, c.Digest], height: 1);
         Assert.Equal(4, pool.UnproposedTransactions);
-        pool.MarkCommitted([b.Digest]);
+        pool.MarkCommitted([b.Digest], height: 2);
         Assert.Equal(0, pool.UnproposedTransactions);
     }
 
@@ -69,17 +69,47 @@ public class BatchPoolTests
     }
 
     [Fact]
-    public void Committed_batches_leave_for_good_and_are_not_re_added()
+    public void A_committed_batch_leaves_the_pool_and_a_late_copy_is_refused_while_its_height_is_remembered()
     {
-        var pool = new BatchPool(new MempoolOptions());
+        var pool = new BatchPool(new MempoolOptions { CommittedHeightsKept = 3 });
         var batch = MakeBatch(1, 1);
         pool.Add(batch);
 
-        pool.MarkCommitted([batch.Digest]);
+        pool.MarkCommitted([batch.Digest], height: 10);
+        pool.MarkCommitted([], height: 12);
 
         Assert.False(pool.Contains(batch.Digest));
+        Assert.True(pool.IsKnown(batch.Digest));
         Assert.False(pool.Add(batch));
         Assert.Empty(pool.TakeForProposal(1));
+
+        // Three heights on it is forgotten: from here the node refuses the copy from its chain store.
+        pool.MarkCommitted([], height: 13);
+        Assert.False(pool.IsKnown(batch.Digest));
+        Assert.Equal(0, pool.CommittedRemembered);
+    }
+
+    [Fact]
+    public void Committed_digests_remembered_stay_bounded_over_many_commits()
+    {
+        const int digestsPerBlock = 5;
+        var options = new MempoolOptions { CommittedHeightsKept = 100 };
+        var pool = new BatchPool(options);
+        ulong sequence = 0;
+        var peak = 0;
+        for (ulong height = 1; height <= 10_000; height++)
+        {
+            var block = Enumerable.Range(0, digestsPerBlock).Select(_ => MakeBatch(2, ++sequence)).ToList();
+            block.ForEach(b => Assert.True(pool.Add(b)));
+            var proposed = pool.TakeForProposal(height);
+            Assert.Equal(digestsPerBlock, proposed.Count);
+            pool.MarkCommitted(proposed, height);
+            peak = Math.Max(peak, pool.CommittedRemembered);
+        }
+
+        Assert.Equal(0, pool.Count);
+        Assert.Equal((int)options.CommittedHeightsKept * digestsPerBlock, peak);
+        Assert.Equal((int)options.CommittedHeightsKept * digestsPerBlock, pool.CommittedRemembered);
     }
 
     [Fact]
@@ -95,6 +125,23 @@ public class BatchPoolTests
 
         pool.ReleaseStale(currentRound: 20, roundsAgo: 10);
         Assert.Equal([batch.Digest], pool.TakeForProposal(20));
+    }
+
+    [Fact]
+    public void Digests_other_leaders_proposed_that_never_arrive_here_are_forgotten_after_the_stale_window()
+    {
+        var pool = new BatchPool(new MempoolOptions());
+        var peak = 0;
+        for (ulong round = 1; round <= 5_000; round++)
+        {
+            // A proposal whose batches this validator never receives and whose block never commits.
+            pool.MarkProposed([Hash.Compute(BitConverter.GetBytes(round))], round);
+            pool.ReleaseStale(round, roundsAgo: 20);
+            peak = Math.Max(peak, pool.ProposedCount);
+        }
+
+        Assert.Equal(21, peak);
+        Assert.Equal(0, pool.Count);
     }
 
     [Fact]

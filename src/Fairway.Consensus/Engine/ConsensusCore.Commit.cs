@@ -118,6 +118,12 @@ public sealed partial class ConsensusCore
             _certified.Remove(hash);
         }
 
+        // A QC below the committed round can no longer raise the high QC or commit anything; a late copy is re-verified.
+        foreach (var stale in _verifiedQcs.Keys.Where(k => k.Round < tip.Round).ToList())
+        {
+            _verifiedQcs.Remove(stale);
+        }
+
         foreach (var block in _fetched.Values.Where(b => b.Height <= tip.Height).ToList())
         {
             _fetched.Remove(block.Hash);

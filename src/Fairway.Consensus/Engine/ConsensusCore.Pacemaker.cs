@@ -46,7 +46,9 @@ public sealed partial class ConsensusCore
         _roundDeadlineTick = _tick + (leader is { } l && LeaderSeemsDown(l) ? QuickTimeoutTicks() : RoundTimeoutTicks());
         _votes.RemoveBelow(round > 1 ? round - 1 : 0);
         _timeouts.RemoveBelow(round);
-        _proposalsSeen.RemoveBelow(round > _config.EvidenceRoundsWindow ? round - _config.EvidenceRoundsWindow : 0);
+        var evidenceFloor = round > _config.EvidenceRoundsWindow ? round - _config.EvidenceRoundsWindow : 0;
+        _proposalsSeen.RemoveBelow(evidenceFloor);
+        _evidenceReported.RemoveBelow(evidenceFloor);
 
         if (leader == _self)
         {

@@ -200,7 +200,7 @@ public sealed partial class ConsensusCore
 
     private void Report(Evidence evidence)
     {
-        if (_evidenceReported.Add((evidence.Round, evidence.Validator, evidence.Kind)))
+        if (_evidenceReported.GetOrAdd(evidence.Round).Add((evidence.Validator, evidence.Kind)))
         {
             Stats.EvidenceFound++;
             Emit(new EvidenceFound(evidence));

@@ -31,7 +31,8 @@ public sealed partial class ConsensusCore
     private readonly Dictionary<Hash, List<Block>> _fetchedByParent = [];
     private readonly Dictionary<Hash, WantedBlock> _wanted = [];
     private readonly Dictionary<Hash, List<(int From, ProposalMessage Proposal, bool Local)>> _pendingProposals = [];
-    private readonly HashSet<(ulong Round, ushort Validator, EvidenceKind Kind)> _evidenceReported = [];
+    // Per round so it is dropped with the rounds below the evidence window, where no new evidence is looked for.
+    private readonly RoundIndexed<HashSet<(ushort Validator, EvidenceKind Kind)>> _evidenceReported = new();
     private readonly LeaderReputation _reputation;
     private readonly Dictionary<Hash, Block> _history = [];
     private readonly Queue<Hash> _historyOrder = new();
@@ -126,6 +127,19 @@ public sealed partial class ConsensusCore
     public (int Wanted, int Fetched, int PendingProposals) SyncBacklog => (_wanted.Count, _fetched.Count, _pendingProposals.Values.Sum(l => l.Count));
 
     public ConsensusStats Stats { get; } = new();
+
+    /// <summary>
+    /// Entries held in the per-round and per-block caches that pruning must keep bounded; for tests and metrics.
+    /// </summary>
+    public RetainedCounts Retained => new(
+        _evidenceReported.Count,
+        _verifiedQcs.Count,
+        _certified.Count,
+        _proposalsSeen.Count,
+        _votes.Count,
+        _timeouts.Count,
+        _tree.Count,
+        _history.Count);
 
     public ValidatorSet Validators => _validators;
 

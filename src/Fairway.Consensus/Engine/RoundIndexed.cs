@@ -9,6 +9,9 @@ internal sealed class RoundIndexed<T> where T : new()
     private readonly Dictionary<ulong, T> _byRound = [];
     private ulong _oldest = ulong.MaxValue;
 
+    /// <summary>Rounds held now.</summary>
+    public int Count => _byRound.Count;
+
     public T GetOrAdd(ulong round)
     {
         if (!_byRound.TryGetValue(round, out var bucket))

@@ -6,8 +6,9 @@ namespace Fairway.Node.Runtime;
 
 /// <summary>
 /// What this validator knows about transactions that are not committed yet: those it received, the batch each one
-/// travels in, and which batches sit in a certified block. Bounded: the oldest entries are forgotten first.
-/// Written by the event loop, read by API threads.
+/// travels in, and which batches sit in a certified block. Entries leave once their block is indexed (the query store
+/// answers for them from then on); <paramref name="entriesMax"/> caps what is left of transactions that never commit,
+/// the oldest forgotten first. Written by the event loop and the disk writer, read by API threads.
 /// </summary>
 internal sealed class TransactionTracker(int entriesMax)
 {
@@ -16,6 +17,42 @@ internal sealed class TransactionTracker(int entriesMax)
     private readonly Queue<Hash> _transactionOrder = new();
     private readonly Dictionary<Hash, ulong> _certifiedBatchHeight = [];
     private readonly Queue<Hash> _batchOrder = new();
+
+    /// <summary>Transactions tracked now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _batchOfTransaction.Count;
+            }
+        }
+    }
+
+    /// <summary>Certified batches tracked now.</summary>
+    public int CertifiedBatches
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _certifiedBatchHeight.Count;
+            }
+        }
+    }
+
+    /// <summary>Queued hashes, including ones already forgotten that the queues drop lazily; never above the caps.</summary>
+    public int Queued
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _transactionOrder.Count + _batchOrder.Count;
+            }
+        }
+    }
 
     public void OnReceived(Hash transaction)
     {
@@ -60,12 +97,44 @@ internal sealed class TransactionTracker(int entriesMax)
                 }
             }
 
-            while (_batchOrder.Count > entriesMax / 100 + 1000)
+            while (_batchOrder.Count > BatchesMax)
             {
                 _certifiedBatchHeight.Remove(_batchOrder.Dequeue());
             }
         }
     }
+
+    /// <summary>
+    /// The batches of an indexed block and their transactions are answered by the query store now, so they are forgotten
+    /// here. Blocks commit mostly in arrival order, so the queues' heads are forgotten entries, dropped here without a scan.
+    /// </summary>
+    public void OnIndexed(IReadOnlyList<Batch> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        lock (_gate)
+        {
+            foreach (var batch in batches)
+            {
+                _certifiedBatchHeight.Remove(batch.Digest);
+                foreach (var tx in batch.Transactions)
+                {
+                    _batchOfTransaction.Remove(tx.Hash);
+                }
+            }
+
+            while (_transactionOrder.TryPeek(out var oldest) && !_batchOfTransaction.ContainsKey(oldest))
+            {
+                _transactionOrder.Dequeue();
+            }
+
+            while (_batchOrder.TryPeek(out var oldest) && !_certifiedBatchHeight.ContainsKey(oldest))
+            {
+                _batchOrder.Dequeue();
+            }
+        }
+    }
+
+    private int BatchesMax => entriesMax / 100 + 1000;
 
     public TransactionStatus? Status(Hash transaction)
     {

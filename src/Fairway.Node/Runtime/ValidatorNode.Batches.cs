@@ -44,7 +44,9 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        if (_batches.Add(batch))
+        // A copy of a batch committed longer ago than the pool remembers is found in the chain store, which holds every
+        // batch this validator stored; taking it again would let a leader order its transactions twice.
+        if (!_batches.IsKnown(batch.Digest) && !_chain.TryGetBatch(batch.Digest, out _) && _batches.Add(batch))
         {
             _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch));
             _tracker.OnBatch(batch);
@@ -94,9 +96,8 @@ public sealed partial class ValidatorNode
         foreach (var batch in batches)
         {
             // Content-addressed: only batches this validator asked for by digest are taken.
-            if (batch.ChainId == _identity.ChainId && _batchRequestedAt.Remove(batch.Digest))
+            if (batch.ChainId == _identity.ChainId && _fetches.TryAccept(batch, _core!.Round))
             {
-                _fetchedBatches[batch.Digest] = batch;
                 _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch));
             }
         }
@@ -135,7 +136,7 @@ public sealed partial class ValidatorNode
     }
 
     private bool TryFindBatch(Hash digest, out Batch batch) =>
-        _batches.TryGet(digest, out batch) || _fetchedBatches.TryGetValue(digest, out batch!) || _chain.TryGetBatch(digest, out batch);
+        _batches.TryGet(digest, out batch) || _fetches.TryGet(digest, out batch) || _chain.TryGetBatch(digest, out batch);
 
     /// <summary>
     /// Applies committed blocks in order. A block whose batches are not all here yet waits at the head of the queue
@@ -178,11 +179,8 @@ public sealed partial class ValidatorNode
             _committedHeight = block.Height;
             // Queued behind the block's batches: see WriteGroup for the order the disk sees.
             _diskWriter!.Enqueue(new DiskWork.StoreCommit(committed, batches));
-            _batches.MarkCommitted(block.BatchDigests);
-            foreach (var digest in block.BatchDigests)
-            {
-                _fetchedBatches.Remove(digest);
-            }
+            _batches.MarkCommitted(block.BatchDigests, block.Height);
+            _fetches.Forget(block.BatchDigests);
 
             _pendingCommits.Dequeue();
             Metrics.OnCommitted(block.Height, transactions.Count);
@@ -205,16 +203,10 @@ public sealed partial class ValidatorNode
     private void RequestBatches(List<Hash> missing)
     {
         var now = NowMs;
-        var due = missing.Where(d => !_batchRequestedAt.TryGetValue(d, out var at) || now - at >= BatchRetryMs)
-            .Take(WireFrame.DigestsPerRequestMax).ToList();
+        var due = _fetches.TakeDue(missing, now, BatchRetryMs, WireFrame.DigestsPerRequestMax, _core!.Round);
         if (due.Count == 0)
         {
             return;
-        }
-
-        foreach (var digest in due)
-        {
-            _batchRequestedAt[digest] = now;
         }
 
         // Ask a different peer on every retry, so one that lacks the batch or is down does not stall the commit.

@@ -24,6 +24,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private const int EventQueueMax = 100_000;
     private const ulong StaleProposalRounds = 20;
 
+    /// <summary>Rounds a batch request or fetched batch is kept for; far longer than a fetch takes or a disk write lags.</summary>
+    private const ulong FetchRoundsKept = 64;
+
     private readonly NodeIdentity _identity;
     private readonly IChainStore _chain;
     private readonly IQueryStore _query;
@@ -46,8 +49,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private long _queuedSubmissions;
     private readonly Queue<CommitBlock> _pendingCommits = new();
     private CheckAvailability? _awaitedAvailability;
-    private readonly Dictionary<Hash, Batch> _fetchedBatches = [];
-    private readonly Dictionary<Hash, long> _batchRequestedAt = [];
+    private readonly BatchFetches _fetches = new(FetchRoundsKept);
 
     /// <summary>Most queued writes handed to the disk in one group (one database transaction per store).</summary>
     private const int DiskGroupMax = 256;
@@ -115,10 +117,13 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     public string RenderMetrics() => Metrics.Render();
 
+    // The index is asked again after a tracker miss: the transaction may have been indexed, and so forgotten by the
+    // tracker, between the two reads.
     public TransactionStatus? GetStatus(Hash transactionHash) =>
-        _query.FindTransaction(transactionHash) is { } firm
-            ? new TransactionStatus(CommitmentLevel.Firm, firm.Height, firm.Index)
-            : _tracker.Status(transactionHash);
+        FirmStatus(transactionHash) ?? _tracker.Status(transactionHash) ?? FirmStatus(transactionHash);
+
+    private TransactionStatus? FirmStatus(Hash transactionHash) =>
+        _query.FindTransaction(transactionHash) is { } firm ? new TransactionStatus(CommitmentLevel.Firm, firm.Height, firm.Index) : null;
 
     public async Task WaitForHeightAsync(ulong height, CancellationToken cancellationToken)
     {
@@ -199,6 +204,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             foreach (var c in commits)
             {
                 Blocks.Add(c.Committed, c.Batches);
+                _tracker.OnIndexed(c.Batches);
             }
 
             SignalIndexed();
@@ -397,6 +403,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         MaybeCutBatch();
         MaybeAnswerPayload();
         _batches.ReleaseStale(_core.Round, StaleProposalRounds);
+        _fetches.Prune(_core.Round);
         DrainCommits();
         CheckAwaitedAvailability();
         MaybeLogSummary();

@@ -1,0 +1,77 @@
+using Fairway.Api;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Node.Runtime;
+
+namespace Fairway.Node.Tests;
+
+public class TransactionTrackerTests
+{
+    private static readonly Hash Chain = Hash.Compute("tracker"u8);
+    private static readonly Block Genesis = Block.Genesis(Chain);
+
+    private static Batch BatchOf(ushort author, ulong sequence, int transactions) =>
+        new(Chain, author, sequence, Enumerable.Range(0, transactions).Select(i => new Transaction(1, BitConverter.GetBytes((sequence << 20) + (ulong)i))).ToArray());
+
+    private static Block BlockOf(ulong height, IReadOnlyList<Batch> batches) =>
+        new(Chain, height, height, 0, height, QuorumCertificate.Genesis(Genesis.Hash), null, batches.Select(b => b.Digest).ToList());
+
+    [Fact]
+    public void Under_steady_load_the_tracker_holds_only_what_is_not_yet_indexed()
+    {
+        const int entriesMax = 1_000_000;
+        var tracker = new TransactionTracker(entriesMax);
+        var inFlight = new Queue<(Block Block, List<Batch> Batches)>();
+        ulong sequence = 0;
+        var peak = 0;
+        for (ulong height = 1; height <= 1_000; height++)
+        {
+            // Each height four validators cut a batch of 50; a block is indexed three heights after it is certified.
+            var batches = Enumerable.Range(0, 4).Select(a => BatchOf((ushort)a, ++sequence, 50)).ToList();
+            foreach (var tx in batches.SelectMany(b => b.Transactions))
+            {
+                tracker.OnReceived(tx.Hash);
+            }
+
+            batches.ForEach(tracker.OnBatch);
+            var block = BlockOf(height, batches);
+            tracker.OnCertified(block);
+            inFlight.Enqueue((block, batches));
+            peak = Math.Max(peak, tracker.Count);
+            if (inFlight.Count > 3)
+            {
+                tracker.OnIndexed(inFlight.Dequeue().Batches);
+            }
+        }
+
+        // 200,000 transactions went through; only the last few blocks' are held, far below the cap.
+        Assert.Equal(4 * 4 * 50, peak);
+        Assert.Equal(3 * 4 * 50, tracker.Count);
+        Assert.Equal(3 * 4, tracker.CertifiedBatches);
+        Assert.Equal(tracker.Count + tracker.CertifiedBatches, tracker.Queued);
+
+        var (_, pending) = inFlight.Peek();
+        Assert.Equal(CommitmentLevel.Soft, tracker.Status(pending[0].Transactions[0].Hash)!.Level);
+    }
+
+    [Fact]
+    public void An_indexed_transaction_is_forgotten_and_one_that_never_commits_stays_until_the_cap()
+    {
+        var tracker = new TransactionTracker(entriesMax: 100);
+        var stuck = BatchOf(9, 1, 1);
+        tracker.OnBatch(stuck);
+        for (ulong sequence = 2; sequence < 1_000; sequence++)
+        {
+            var batch = BatchOf(1, sequence, 1);
+            tracker.OnBatch(batch);
+            Assert.Equal(CommitmentLevel.Received, tracker.Status(batch.Transactions[0].Hash)!.Level);
+            tracker.OnIndexed([batch]);
+            Assert.Null(tracker.Status(batch.Transactions[0].Hash));
+            Assert.True(tracker.Queued <= 100);
+        }
+
+        // The stuck transaction held the queue's head, so forgotten hashes queued behind it until the cap pushed it out.
+        Assert.Null(tracker.Status(stuck.Transactions[0].Hash));
+        Assert.True(tracker.Count <= 1);
+    }
+}
