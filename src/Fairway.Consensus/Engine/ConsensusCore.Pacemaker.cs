@@ -40,7 +40,7 @@ public sealed partial class ConsensusCore
         _round = round;
         _roundStartTick = _tick;
         _availableBlocks.Clear();
-        _awaitingAvailability = null;
+        _awaitingAvailability.Clear();
         // Unknown while the high QC's block is still being fetched; the proposal starts once it arrives.
         var leader = LeaderFor(round, HighQc.BlockHash);
         _roundDeadlineTick = _tick + (leader is { } l && LeaderSeemsDown(l) ? QuickTimeoutTicks() : RoundTimeoutTicks());

@@ -269,9 +269,11 @@ public sealed partial class ConsensusCore
             return true;
         }
 
-        if (_awaitingAvailability?.Hash != block.Hash)
+        // Each block is checked on its own: which one gets the vote stays the voting rule's decision, not the order in
+        // which batches happen to arrive. A round has few valid proposals; more than a handful is someone flooding.
+        if (!_awaitingAvailability.ContainsKey(block.Hash) && _awaitingAvailability.Count < AwaitedBlocksPerRoundMax)
         {
-            _awaitingAvailability = block;
+            _awaitingAvailability[block.Hash] = block;
             Stats.AvailabilityChecks++;
             Emit(new CheckAvailability(block.Round, block.Hash, block.BatchDigests));
         }
@@ -281,13 +283,12 @@ public sealed partial class ConsensusCore
 
     private void OnPayloadAvailable(PayloadAvailable available)
     {
-        if (_awaitingAvailability is not { } block || block.Hash != available.BlockHash)
+        if (!_awaitingAvailability.Remove(available.BlockHash, out var block))
         {
             Stats.Drop("availability of a block this validator is not waiting for");
             return;
         }
 
-        _awaitingAvailability = null;
         _availableBlocks.Add(block.Hash);
         TryVote(block);
     }

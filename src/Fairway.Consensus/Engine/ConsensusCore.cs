@@ -41,7 +41,8 @@ public sealed partial class ConsensusCore
 
     /// <summary>Blocks of the current round whose batches the host confirmed; cleared on every new round.</summary>
     private readonly HashSet<Hash> _availableBlocks = [];
-    private Block? _awaitingAvailability;
+    private readonly Dictionary<Hash, Block> _awaitingAvailability = [];
+    private const int AwaitedBlocksPerRoundMax = 8;
 
     private List<ConsensusOutput> _out = [];
     private ulong _round;

@@ -113,26 +113,24 @@ public sealed partial class ValidatorNode
     /// </summary>
     private void CheckAwaitedAvailability()
     {
-        if (_awaitedAvailability is not { } awaited)
+        if (_awaitedAvailability.Count == 0)
         {
             return;
         }
 
-        if (awaited.Round != _core!.Round)
+        _awaitedAvailability.RemoveAll(a => a.Round != _core!.Round);
+        foreach (var awaited in _awaitedAvailability.ToList())
         {
-            _awaitedAvailability = null;
-            return;
-        }
+            var missing = awaited.BatchDigests.Where(d => !TryFindBatch(d, out _)).ToList();
+            if (missing.Count > 0)
+            {
+                RequestBatches(missing);
+                continue;
+            }
 
-        var missing = awaited.BatchDigests.Where(d => !TryFindBatch(d, out _)).ToList();
-        if (missing.Count > 0)
-        {
-            RequestBatches(missing);
-            return;
+            _awaitedAvailability.Remove(awaited);
+            Carry(_core!.Step(new PayloadAvailable(awaited.BlockHash)));
         }
-
-        _awaitedAvailability = null;
-        Carry(_core.Step(new PayloadAvailable(awaited.BlockHash)));
     }
 
     private bool TryFindBatch(Hash digest, out Batch batch) =>

@@ -50,7 +50,7 @@ public sealed partial class ValidatorNode
                 case CheckAvailability a:
                     // Checked once this step's outputs are all carried: an immediate answer would step the core
                     // again and its outputs could overtake the rest of these.
-                    _awaitedAvailability = a;
+                    _awaitedAvailability.Add(a);
                     availabilityAsked = true;
                     break;
                 case RequestPayload r:

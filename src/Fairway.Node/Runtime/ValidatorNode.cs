@@ -48,7 +48,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private readonly long _backlogTransactionsMax;
     private long _queuedSubmissions;
     private readonly Queue<CommitBlock> _pendingCommits = new();
-    private CheckAvailability? _awaitedAvailability;
+    /// <summary>Blocks of the current round the core waits on; the core asks about a handful per round at most.</summary>
+    private readonly List<CheckAvailability> _awaitedAvailability = [];
     private readonly BatchFetches _fetches = new(FetchRoundsKept);
 
     /// <summary>Most queued writes handed to the disk in one group (one database transaction per store).</summary>
