@@ -25,10 +25,10 @@ public class StallAndKillTests(ITestOutputHelper output)
             var frozen = random.Next(4);
             var killed = (frozen + 1 + random.Next(3)) % 4;
 
-            cluster.Signal(frozen, "STOP");
+            cluster.Signal(frozen, PosixSignals.Stop);
             var others = All.Where(i => i != frozen).ToArray();
             await cluster.WaitForHeightAsync(others, await cluster.MinHeightAsync(others) + 2);
-            cluster.Signal(frozen, "CONT");
+            cluster.Signal(frozen, PosixSignals.Continue);
 
             cluster.Kill(killed);
             var survivors = All.Where(i => i != killed).ToArray();

@@ -63,16 +63,8 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>SIGSTOP or SIGCONT: the process freezes (or resumes) with its sockets open, as a stalled machine does.</summary>
-    public void Signal(int i, string signal)
-    {
-        var pid = _processes[i]?.Id ?? throw new InvalidOperationException($"validator {i} is not running");
-        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        if (kill.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kill -{signal} {pid} failed");
-        }
-    }
+    public void Signal(int i, int signal) =>
+        PosixSignals.Send(_processes[i]?.Id ?? throw new InvalidOperationException($"validator {i} is not running"), signal);
 
     /// <summary>SIGKILL: no shutdown code runs, as in a power cut.</summary>
     public void Kill(int i)

@@ -1,0 +1,21 @@
+using System.Runtime.InteropServices;
+
+namespace Fairway.Devnet.Tests;
+
+/// <summary>Signals sent with libc's kill(2), so the tests need no kill binary on the machine.</summary>
+internal static class PosixSignals
+{
+    public const int Stop = 19;
+    public const int Continue = 18;
+
+    public static void Send(int pid, int signal)
+    {
+        if (Kill(pid, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
