@@ -247,7 +247,13 @@ public sealed partial class ConsensusCore
         };
         Persist();
         Stats.VotesSent++;
-        var nextLeader = LeaderFor(block.Round + 1, block.Hash) ?? _validators.LeaderOf(block.Round + 1);
+        SendToNextLeader(vote);
+    }
+
+    /// <summary>A vote goes to the leader of the next round on the chain it votes for; this validator's own is counted here.</summary>
+    private void SendToNextLeader(VoteMessage vote)
+    {
+        var nextLeader = LeaderFor(vote.Round + 1, vote.BlockHash) ?? _validators.LeaderOf(vote.Round + 1);
         if (nextLeader == _self)
         {
             OnVote(vote, local: true);
@@ -259,7 +265,7 @@ public sealed partial class ConsensusCore
     }
 
     /// <summary>
-    /// Availability before vote: a block whose batches this validator has not confirmed holding waits (one per round)
+    /// Availability before vote: a block whose batches this validator has not confirmed holding waits (a few per round)
     /// while the host fetches them; a vote for it could certify a block nobody can execute.
     /// </summary>
     private bool PayloadHeld(Block block)

@@ -259,16 +259,8 @@ public sealed partial class ConsensusCore
             return;
         }
 
-        var nextLeader = LeaderFor(vote.Round + 1, vote.BlockHash) ?? _validators.LeaderOf(vote.Round + 1);
-        if (nextLeader == _self)
-        {
-            OnVote(vote, local: true);
-        }
-        else
-        {
-            Stats.VotesResent++;
-            Emit(new SendTo(nextLeader, vote));
-        }
+        Stats.VotesResent++;
+        SendToNextLeader(vote);
     }
 
     private void Emit(ConsensusOutput output) => _out.Add(output);

@@ -200,7 +200,6 @@ internal sealed class LeaderReputation
                 total += validators.StakeOf(members[i]);
                 _cumulative[i] = total;
             }
-
         }
 
         public int[] Members { get; }

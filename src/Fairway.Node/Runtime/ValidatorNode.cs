@@ -231,10 +231,10 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var recovered = Recover();
+        var consensusConfig = ConsensusSettings();
+        var recovered = Recover(consensusConfig);
         _signedLog = new SignedLog(Path.Combine(_identity.Config.DataDir, "signed.log"), recovered?.Safety);
         var genesis = _identity.Genesis.Consensus;
-        var consensusConfig = ConsensusSettings();
         var certificates = new CertificateVerifier(_identity.ChainId, _identity.Validators, Crypto.Ed25519Verifier.Instance);
         _core = new ConsensusCore(consensusConfig, certificates, _identity.Index, _identity.Signer, new Random(Environment.TickCount), recovered);
         _batchSequence = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() << 16;
@@ -282,7 +282,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         }
     }
 
-    private RecoveredState? Recover()
+    private RecoveredState? Recover(ConsensusConfig consensusConfig)
     {
         var height = _chain.CommittedHeight;
         var genesis = Block.Genesis(_identity.ChainId);
@@ -297,7 +297,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
         safety ??= SafetyState.Initial(genesis.Hash);
         var tip = height == 0 ? genesis : _chain.GetCommitted(height)!.Block;
-        return new RecoveredState(safety, tip, _chain.LoadUncommittedBlocks(), LoadCommittedBelow(tip, ConsensusCore.HistoryBlocksNeeded(ConsensusSettings())));
+        return new RecoveredState(safety, tip, _chain.LoadUncommittedBlocks(), LoadCommittedBelow(tip, ConsensusCore.HistoryBlocksNeeded(consensusConfig)));
     }
 
     /// <summary>Committed blocks just below the tip (headers only, by parent hash), for leader reputation after a restart.</summary>
