@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Fairway.Devnet.Tests;
@@ -85,9 +84,9 @@ internal sealed class FairwayCommand : IDisposable
     }
 
     /// <summary>SIGTERM, as a service manager or <c>kill</c> would send.</summary>
-    public void Terminate() => _ = SendSignal(_process.Id, 15);
+    public void Terminate() => _ = PosixSignals.TrySend(_process.Id, PosixSignals.Terminate);
 
-    public static void KillPid(int pid) => _ = SendSignal(pid, 9);
+    public static void KillPid(int pid) => _ = PosixSignals.TrySend(pid, PosixSignals.Kill9);
 
     public void Dispose()
     {
@@ -112,7 +111,4 @@ internal sealed class FairwayCommand : IDisposable
             _output.AppendLine(line);
         }
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 }
