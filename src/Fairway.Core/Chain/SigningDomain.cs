@@ -15,6 +15,7 @@ public static class SigningDomain
     public const byte Handshake = 4;
     public const byte Receipt = 5;
     public const byte Batch = 6;
+    public const byte Output = 7;
 
     private static readonly byte[] Prefix = "FAIRWAY-SIG-v1\0\0"u8.ToArray();
 
@@ -30,6 +31,13 @@ public static class SigningDomain
     {
         w.WriteU64(round);
         w.WriteU64(highQcRound);
+    });
+
+    /// <summary>A validator's statement that the ordered output of committed height <paramref name="height"/> has header <paramref name="headerHash"/>.</summary>
+    public static byte[] OutputMessage(Hash chainId, ulong height, Hash headerHash) => Build(Output, chainId, w =>
+    {
+        w.WriteU64(height);
+        w.WriteHash(headerHash);
     });
 
     public static byte[] BatchMessage(Hash chainId, Hash digest) => Build(Batch, chainId, w => w.WriteHash(digest));

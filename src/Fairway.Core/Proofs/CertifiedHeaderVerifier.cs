@@ -1,5 +1,6 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
+using Fairway.Core.Output;
 using Fairway.Core.Validators;
 
 namespace Fairway.Core.Proofs;
@@ -7,7 +8,7 @@ namespace Fairway.Core.Proofs;
 /// <summary>
 /// What a rollup runs before trusting a block it did not produce: the block belongs to the trusted chain and a quorum
 /// certificate from the trusted validator set certifies exactly this block in its round. A block that passes can then
-/// anchor <see cref="NamespaceProof"/> and <see cref="TransactionProof"/> checks.
+/// anchor an output check (<see cref="VerifyOutput"/>).
 /// <para>
 /// A QC makes a block <c>soft</c> (certified); whether it is committed (<c>firm</c>) is a separate question: the
 /// two-chain rule needs the child's certificate too.
@@ -16,10 +17,12 @@ namespace Fairway.Core.Proofs;
 public sealed class CertifiedHeaderVerifier
 {
     private readonly CertificateVerifier _certificates;
+    private readonly OutputCertificateVerifier _outputs;
 
     public CertifiedHeaderVerifier(Hash chainId, ValidatorSet validators, ISignatureVerifier signatures)
     {
         _certificates = new CertificateVerifier(chainId, validators, signatures);
+        _outputs = new OutputCertificateVerifier(chainId, validators, signatures);
     }
 
     public Hash ChainId => _certificates.ChainId;
@@ -54,18 +57,40 @@ public sealed class CertifiedHeaderVerifier
         return _certificates.Verify(qc, out reason);
     }
 
-    /// <summary>Both checks a rollup needs for a namespace read: the block is certified, and the transactions are exactly namespace <paramref name="ns"/>'s in it.</summary>
-    public bool VerifyNamespace(
-        Block block, QuorumCertificate qc, NamespaceProof proof, ulong ns, IReadOnlyList<Transaction> transactions, out string reason)
+    /// <summary>
+    /// The checks a rollup needs before reading an output: the block is certified, the output header is for that block
+    /// and certified by more than the faulty stake. Only then does a namespace or transaction proof against the header mean
+    /// anything.
+    /// </summary>
+    public bool VerifyOutput(Block block, QuorumCertificate qc, OutputHeader header, OutputCertificate certificate, out string reason)
     {
         if (!Verify(block, qc, out reason))
         {
             return false;
         }
 
-        if (proof is null || !proof.Verify(block, ns, transactions))
+        if (header is null || header.BlockHash != block.Hash || header.Height != block.Height)
         {
-            reason = $"the transactions are not exactly namespace {ns}'s transactions of the block";
+            reason = $"the output header is not for the block at height {block.Height}";
+            return false;
+        }
+
+        return _outputs.Verify(header, certificate, out reason);
+    }
+
+    /// <summary>Every check for a namespace read: certified block, certified output, and the transactions are exactly namespace <paramref name="ns"/>'s part of it.</summary>
+    public bool VerifyNamespace(
+        Block block, QuorumCertificate qc, OutputHeader header, OutputCertificate certificate, NamespaceProof proof, ulong ns,
+        IReadOnlyList<Transaction> transactions, out string reason)
+    {
+        if (!VerifyOutput(block, qc, header, certificate, out reason))
+        {
+            return false;
+        }
+
+        if (proof is null || !proof.Verify(header, ns, transactions))
+        {
+            reason = $"the transactions are not exactly namespace {ns}'s part of the certified output";
             return false;
         }
 

@@ -1,0 +1,94 @@
+using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
+using Fairway.Core.Merkle;
+
+namespace Fairway.Core.Output;
+
+/// <summary>
+/// The commitment to one committed block's ordered output, the thing validators certify and rollups verify against.
+/// <see cref="OutputRoot"/> is the root of a namespaced Merkle tree whose leaves are the output's transactions in output
+/// order (namespaces ascending, each namespace in its policy's order), so one root commits to every namespace's ordered
+/// list, and to the block-wide position of every transaction. <see cref="PreviousOutputHash"/> chains the headers: a
+/// certified header fixes every earlier one.
+/// <para>Byte layout and hash rules: docs/PROOFS.md.</para>
+/// </summary>
+public sealed class OutputHeader : ICanonical, IEquatable<OutputHeader>
+{
+    public const byte Version = 1;
+
+    private Hash? _hash;
+
+    public OutputHeader(Hash chainId, ulong height, Hash blockHash, Hash previousOutputHash, int transactionCount, Hash outputRoot)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegative(transactionCount);
+        ChainId = chainId;
+        Height = height;
+        BlockHash = blockHash;
+        PreviousOutputHash = previousOutputHash;
+        TransactionCount = transactionCount;
+        OutputRoot = outputRoot;
+    }
+
+    public Hash ChainId { get; }
+
+    public ulong Height { get; }
+
+    /// <summary>The committed block this output orders.</summary>
+    public Hash BlockHash { get; }
+
+    /// <summary>The hash of the output header at <see cref="Height"/> - 1; all zero for height 1.</summary>
+    public Hash PreviousOutputHash { get; }
+
+    /// <summary>Leaves of the output tree: the number of transactions in the output.</summary>
+    public int TransactionCount { get; }
+
+    public Hash OutputRoot { get; }
+
+    /// <summary>SHA-256 of the canonical encoding: what validators sign and the next header chains to.</summary>
+    public Hash Hash => _hash ??= Hash.Compute(Canonical.Encode(this));
+
+    /// <summary>The header of an output with these transactions (already in output order) at this height.</summary>
+    public static OutputHeader Over(Hash chainId, ulong height, Hash blockHash, Hash previousOutputHash, IReadOnlyList<Chain.Transaction> ordered)
+    {
+        ArgumentNullException.ThrowIfNull(ordered);
+        return new OutputHeader(chainId, height, blockHash, previousOutputHash, ordered.Count, NamespacedMerkleTree.FromTransactions(ordered).Root);
+    }
+
+    public void Encode(CanonicalWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteU8(Version);
+        writer.WriteHash(ChainId);
+        writer.WriteU64(Height);
+        writer.WriteHash(BlockHash);
+        writer.WriteHash(PreviousOutputHash);
+        writer.WriteU32((uint)TransactionCount);
+        writer.WriteHash(OutputRoot);
+    }
+
+    public static OutputHeader Decode(ref CanonicalReader reader)
+    {
+        reader.ExpectVersion(Version, "output header");
+        var chainId = reader.ReadHash("output header chain id");
+        var height = reader.ReadU64("output header height");
+        var blockHash = reader.ReadHash("output header block hash");
+        var previous = reader.ReadHash("output header previous output hash");
+        var count = reader.ReadU32("output header transaction count");
+        var root = reader.ReadHash("output header output root");
+        if (height == 0 || count > int.MaxValue)
+        {
+            throw new EncodingException($"output header: height {height} or transaction count {count} out of range");
+        }
+
+        return new OutputHeader(chainId, height, blockHash, previous, (int)count, root);
+    }
+
+    public bool Equals(OutputHeader? other) => other is not null && Hash == other.Hash;
+
+    public override bool Equals(object? obj) => Equals(obj as OutputHeader);
+
+    public override int GetHashCode() => Hash.GetHashCode();
+
+    public override string ToString() => $"OutputHeader(h{Height}, {TransactionCount} txs, {Hash.ToHex()[..8]})";
+}
