@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Proofs;
+using Fairway.Ordering.Output;
 using Fairway.Storage;
 using Fairway.Storage.Query;
 
@@ -28,6 +29,9 @@ public class HotPathBenchmarks
     private SqliteChainStore _chain = null!;
     private SqliteQueryStore _query = null!;
     private ulong _sequence;
+    private OrderingState _orderingState = OrderingState.Genesis;
+    private Core.Output.BlockOutput _output = null!;
+    private static readonly OrderingStage Ordering = new(Chain, NamespaceRegistry.FcfsOnly);
 
     [GlobalSetup]
     public void Setup()
@@ -45,6 +49,7 @@ public class HotPathBenchmarks
         var genesis = Block.Genesis(Chain);
         _block = new Block(Chain, 1, 1, 0, 0, QuorumCertificate.Genesis(genesis.Hash), null, [_batch.Digest]);
         _parentQc = QuorumCertificate.Genesis(genesis.Hash);
+        _output = Ordering.Order(_block, [_batch], OrderingState.Genesis).Output;
         _dir = Directory.CreateTempSubdirectory("fairway-bench-").FullName;
         _chain = new SqliteChainStore(Path.Combine(_dir, "chain.db"));
         _query = new SqliteQueryStore(Path.Combine(_dir, "query.db"));
@@ -94,7 +99,10 @@ public class HotPathBenchmarks
         var block = new Block(Chain, height, height, 0, height, _parentQc, null, [batch.Digest]);
         var signature = new Signature(new byte[Signature.Size]);
         var qc = new QuorumCertificate(height, block.Hash, [new SignerSignature(0, signature), new SignerSignature(1, signature), new SignerSignature(2, signature)]);
-        _query.Index(new CommittedBlock(block, qc, BlockOrder.Transactions([batch])), [batch]);
+        var (output, next) = Ordering.Order(block, [batch], _orderingState);
+        _orderingState = next;
+        var certificate = new Core.Output.OutputCertificate(height, output.Header.Hash, [new SignerSignature(0, signature), new SignerSignature(1, signature)]);
+        _query.Index(new CommittedBlock(block, qc, output) { OutputCertificate = certificate }, [batch]);
         _parentQc = qc;
     }
 
@@ -114,6 +122,9 @@ public class HotPathBenchmarks
         _chain.Flush();
     }
 
-    [Benchmark(Description = "Namespace proof for one of 10 namespaces in a 2,000-transaction block")]
-    public int NamespaceProofBuild() => NamespaceProof.Build(_block, [_batch], 3).Batches.Count;
+    [Benchmark(Description = "Ordering stage (fcfs): a 2,000-transaction block into its output and output header")]
+    public int OrderBlock() => Ordering.Order(_block, [_batch], OrderingState.Genesis).Output.Transactions.Count;
+
+    [Benchmark(Description = "Namespace proof for one of 10 namespaces in a 2,000-transaction output (output tree included)")]
+    public int NamespaceProofBuild() => new OutputProofBuilder(_output).ForNamespace(3).TransactionHashes.Count;
 }

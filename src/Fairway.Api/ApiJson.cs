@@ -28,6 +28,9 @@ public static class ApiJson
             ["timestamp_ms"] = block.TimestampMs,
             ["header"] = Base64(block),
             ["qc"] = Base64(committed.Certificate),
+            ["output_hash"] = committed.Output.Header.Hash.ToHex(),
+            ["output_header"] = Base64(committed.Output.Header),
+            ["output_certificate"] = committed.OutputCertificate is { } certificate ? Base64(certificate) : null,
         };
     }
 
@@ -41,7 +44,7 @@ public static class ApiJson
         return json;
     }
 
-    public static JsonObject Namespace(CommittedBlock committed, BlockProofBuilder proofs, IReadOnlyList<IndexedTransaction> transactions, ulong @namespace)
+    public static JsonObject Namespace(CommittedBlock committed, OutputProofBuilder proofs, IReadOnlyList<IndexedTransaction> transactions, ulong @namespace)
     {
         ArgumentNullException.ThrowIfNull(proofs);
         ArgumentNullException.ThrowIfNull(transactions);
@@ -58,7 +61,7 @@ public static class ApiJson
         return new JsonObject { ["hash"] = transaction.Hash.ToHex(), ["payload"] = Convert.ToBase64String(transaction.Payload.Span) };
     }
 
-    public static JsonObject TransactionWithProof(IndexedTransaction found, CommittedBlock committed, BlockProofBuilder proofs)
+    public static JsonObject TransactionWithProof(IndexedTransaction found, CommittedBlock committed, OutputProofBuilder proofs)
     {
         ArgumentNullException.ThrowIfNull(found);
         ArgumentNullException.ThrowIfNull(proofs);
@@ -66,19 +69,23 @@ public static class ApiJson
         var transaction = Transaction(tx);
         transaction["namespace"] = tx.Namespace;
         var header = Header(committed);
-        return new JsonObject
+        var json = new JsonObject
         {
             ["transaction"] = transaction,
             ["height"] = found.Height,
+            // Both positions are provable against the certified output: the block-wide index by the inclusion proof,
+            // the position within the namespace by the namespace proof.
             ["index"] = found.Index,
             ["proof"] = proofs.ForTransaction(tx.Hash) is { } proof ? Base64(proof) : null,
-            // The block index above is not provable (a batch digest does not commit to how namespaces interleave in it);
-            // the position within the namespace is, by the namespace proof, so clients can check it.
             ["namespace_index"] = NamespaceIndex(committed, found),
             ["namespace_proof"] = Base64(proofs.ForNamespace(tx.Namespace)),
-            ["header"] = header["header"]!.DeepClone(),
-            ["qc"] = header["qc"]!.DeepClone(),
         };
+        foreach (var name in (string[])["header", "qc", "output_hash", "output_header", "output_certificate"])
+        {
+            json[name] = header[name]?.DeepClone();
+        }
+
+        return json;
     }
 
     private static int NamespaceIndex(CommittedBlock committed, IndexedTransaction found)

@@ -7,15 +7,15 @@ using Fairway.Storage.Query;
 namespace Fairway.Api;
 
 /// <summary>
-/// Recent committed blocks with their decoded batches and per-batch namespace trees, shared by every reader. Streams and
+/// Recent firm blocks with their outputs and output trees, shared by every reader. Streams and
 /// rollups read the newest heights over and over (one request per namespace per height); without this each read would
-/// decode the block's batches and rebuild their trees again. Bounded to the newest heights.
+/// decode the block's batches and rebuild the output's tree again. Bounded to the newest heights.
 /// </summary>
 public sealed class BlockCache(IQueryStore query, int heightsMax = 64)
 {
     private readonly ConcurrentDictionary<ulong, Lazy<CachedBlock?>> _entries = new();
 
-    public sealed record CachedBlock(CommittedBlock Committed, IReadOnlyList<Batch> Batches, BlockProofBuilder Proofs);
+    public sealed record CachedBlock(CommittedBlock Committed, OutputProofBuilder Proofs);
 
     /// <summary>Heights held right now.</summary>
     public int Count => _entries.Count;
@@ -46,14 +46,13 @@ public sealed class BlockCache(IQueryStore query, int heightsMax = 64)
     }
 
     /// <summary>
-    /// Offers a block just indexed, with the batches the node already holds in memory, so the readers of the newest
-    /// heights (streams above all) never read it back from the index and decode its batches again.
+    /// Offers a block just indexed, as the node holds it in memory, so the readers of the newest heights (streams above
+    /// all) never read it back from the index and decode its batches again.
     /// </summary>
-    public void Add(CommittedBlock committed, IReadOnlyList<Batch> batches)
+    public void Add(CommittedBlock committed)
     {
         ArgumentNullException.ThrowIfNull(committed);
-        ArgumentNullException.ThrowIfNull(batches);
-        var entry = new CachedBlock(committed, batches, new BlockProofBuilder(committed.Block, batches));
+        var entry = new CachedBlock(committed, new OutputProofBuilder(committed.Output));
         _entries[committed.Height] = new Lazy<CachedBlock?>(entry);
         Trim();
     }
@@ -85,7 +84,6 @@ public sealed class BlockCache(IQueryStore query, int heightsMax = 64)
     private CachedBlock? Load(ulong height)
     {
         var committed = query.GetBlock(height);
-        var batches = query.GetBatches(height);
-        return committed is null || batches is null ? null : new CachedBlock(committed, batches, new BlockProofBuilder(committed.Block, batches));
+        return committed is null ? null : new CachedBlock(committed, new OutputProofBuilder(committed.Output));
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
+using Fairway.Core.Output;
 using Fairway.Core.Proofs;
 
 namespace Fairway.Client;
@@ -10,11 +11,16 @@ namespace Fairway.Client;
 public sealed class ResponseVerifier(TrustedChain trust)
 {
     private readonly CertifiedHeaderVerifier _headers = new(trust.ChainId, trust.Validators, trust.Verifier);
+    private readonly OutputCertificateVerifier _outputs = new(trust.ChainId, trust.Validators, trust.Verifier);
 
-    /// <summary>Verifies a namespace response (<c>{height, hash, transactions, proof, header, qc}</c>), from the REST API or a stream.</summary>
+    /// <summary>
+    /// Verifies a namespace response (<c>{height, hash, transactions, proof, header, qc, output_header,
+    /// output_certificate}</c>), from the REST API or a stream.
+    /// </summary>
     public VerifiedNamespaceBlock VerifyNamespace(JsonElement json, ulong expectedNamespace, ulong? expectedHeight = null)
     {
         var (block, _) = VerifyHeader(json, expectedHeight);
+        var output = VerifyOutput(json, block);
         var transactions = new List<Transaction>();
         foreach (var item in Property(json, "transactions").EnumerateArray())
         {
@@ -28,18 +34,19 @@ public sealed class ResponseVerifier(TrustedChain trust)
         }
 
         var proof = Decode(json, "proof", NamespaceProof.Decode);
-        if (!proof.Verify(block, expectedNamespace, transactions))
+        if (!proof.Verify(output, expectedNamespace, transactions))
         {
-            throw new VerificationException($"height {block.Height}: the transactions are not exactly namespace {expectedNamespace}'s (dropped, reordered, altered or injected)");
+            throw new VerificationException($"height {block.Height}: the transactions are not exactly namespace {expectedNamespace}'s part of the certified output (dropped, reordered, altered or injected)");
         }
 
-        return new VerifiedNamespaceBlock(block.Height, block.Hash, expectedNamespace, transactions);
+        return new VerifiedNamespaceBlock(block.Height, block.Hash, expectedNamespace, transactions) { OutputHash = output.Hash };
     }
 
     /// <summary>Verifies a transaction-by-hash response.</summary>
     public VerifiedTransaction VerifyTransaction(JsonElement json, Hash expectedHash)
     {
         var (block, _) = VerifyHeader(json, null);
+        var output = VerifyOutput(json, block);
         var txJson = Property(json, "transaction");
         var tx = new Transaction(Property(txJson, "namespace").GetUInt64(), Base64(txJson, "payload"));
         if (tx.Hash != expectedHash)
@@ -48,25 +55,57 @@ public sealed class ResponseVerifier(TrustedChain trust)
         }
 
         var proof = Decode(json, "proof", TransactionProof.Decode);
-        if (!proof.Verify(block, tx))
+        if (!proof.Verify(output, tx))
         {
-            throw new VerificationException($"the transaction is not in the certified block at height {block.Height}");
+            throw new VerificationException($"the transaction is not in the certified output at height {block.Height}");
         }
 
-        return new VerifiedTransaction(tx, block.Height, VerifyNamespaceIndex(json, block, tx), block.Hash);
+        var claimedIndex = Property(json, "index");
+        if (claimedIndex.ValueKind != JsonValueKind.Number || !claimedIndex.TryGetInt32(out var index) || index != proof.Index)
+        {
+            throw new VerificationException($"height {block.Height}: the node places the transaction at {claimedIndex} in the output, its proof at {proof.Index}");
+        }
+
+        return new VerifiedTransaction(tx, block.Height, proof.Index, VerifyNamespaceIndex(json, output, tx), block.Hash);
     }
 
     /// <summary>
-    /// The transaction's position within its namespace at that height, proven by the namespace proof, and refuses a node
-    /// that claims another. The block-wide "index" is left out: the certified header commits each batch's transactions
-    /// per namespace, not how namespaces interleave in the batch, so no proof can establish it.
+    /// The output header of the response, checked: it is the output of <paramref name="block"/> and validators holding more
+    /// than the faulty stake signed it. Proofs are then checked against it, never against anything the node merely claims.
     /// </summary>
-    private static int VerifyNamespaceIndex(JsonElement json, Block block, Transaction tx)
+    public OutputHeader VerifyOutput(JsonElement json, Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var header = Decode(json, "output_header", OutputHeader.Decode);
+        if (Property(json, "output_certificate").ValueKind != JsonValueKind.String)
+        {
+            throw new VerificationException($"height {block.Height}: the output is not certified yet (no output_certificate)");
+        }
+
+        var certificate = Decode(json, "output_certificate", OutputCertificate.Decode);
+        if (header.BlockHash != block.Hash || header.Height != block.Height)
+        {
+            throw new VerificationException($"height {block.Height}: the output header is for another block");
+        }
+
+        if (!_outputs.Verify(header, certificate, out var reason))
+        {
+            throw new VerificationException($"height {block.Height}: the output header is not certified by the trusted validators: {reason}");
+        }
+
+        return header;
+    }
+
+    /// <summary>
+    /// The transaction's position within its namespace at that height, proven by the namespace proof against the certified
+    /// output, and refuses a node that claims another.
+    /// </summary>
+    private static int VerifyNamespaceIndex(JsonElement json, OutputHeader output, Transaction tx)
     {
         var proof = Decode(json, "namespace_proof", NamespaceProof.Decode);
-        if (proof.ProvenHashes(block, tx.Namespace) is not { } hashes)
+        if (proof.ProvenHashes(output, tx.Namespace) is not { } hashes)
         {
-            throw new VerificationException($"height {block.Height}: the namespace proof does not hold for namespace {tx.Namespace}");
+            throw new VerificationException($"height {output.Height}: the namespace proof does not hold for namespace {tx.Namespace}");
         }
 
         var proven = -1;
@@ -79,7 +118,7 @@ public sealed class ResponseVerifier(TrustedChain trust)
         if (proven < 0 || claimed.ValueKind != JsonValueKind.Number || !claimed.TryGetInt32(out var index) || index != proven)
         {
             throw new VerificationException(
-                $"height {block.Height}: the node places the transaction at {claimed} in namespace {tx.Namespace}, its proof at {proven}");
+                $"height {output.Height}: the node places the transaction at {claimed} in namespace {tx.Namespace}, its proof at {proven}");
         }
 
         return proven;

@@ -18,16 +18,24 @@ public enum Commitment
 
 /// <summary>
 /// A validator's word on a transaction, not verified: <see cref="FairwayClient.GetTransactionAsync"/> is the verified
-/// read. <paramref name="Index"/> is the position in the block's ordered list, which no proof can establish.
+/// read. <paramref name="Index"/> is the position in the block's ordered output.
 /// </summary>
 public sealed record TransactionStatus(Commitment Level, ulong? Height, int? Index);
 
-/// <summary>A namespace's transactions at one height, verified: certified header, and a proof that they are exactly the namespace's, in order.</summary>
-public sealed record VerifiedNamespaceBlock(ulong Height, Hash BlockHash, ulong Namespace, IReadOnlyList<Transaction> Transactions);
+/// <summary>
+/// A namespace's transactions at one height, verified: certified block, certified output header (firm), and a proof that
+/// they are exactly the namespace's part of that output, in output order.
+/// </summary>
+public sealed record VerifiedNamespaceBlock(ulong Height, Hash BlockHash, ulong Namespace, IReadOnlyList<Transaction> Transactions)
+{
+    /// <summary>The certified output header's hash: what a rollup records as the point it has read up to.</summary>
+    public Hash OutputHash { get; init; }
+}
 
 /// <summary>
-/// A committed transaction, verified against a certified header: it is in the block at <paramref name="Height"/>, and
-/// <paramref name="NamespaceIndex"/> is its proven position among that block's transactions of its namespace (the
-/// index in <see cref="VerifiedNamespaceBlock.Transactions"/> for that height).
+/// A firm transaction, verified against a certified output header: it is in the output of the block at
+/// <paramref name="Height"/> at block-wide position <paramref name="Index"/>, and <paramref name="NamespaceIndex"/> is its
+/// position among that output's transactions of its namespace (the index in <see cref="VerifiedNamespaceBlock.Transactions"/>
+/// for that height). Both are proven.
 /// </summary>
-public sealed record VerifiedTransaction(Transaction Transaction, ulong Height, int NamespaceIndex, Hash BlockHash);
+public sealed record VerifiedTransaction(Transaction Transaction, ulong Height, int Index, int NamespaceIndex, Hash BlockHash);

@@ -1,5 +1,6 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
+using Fairway.Core.Output;
 
 namespace Fairway.Storage;
 
@@ -52,6 +53,31 @@ internal static class CommitRules
         {
             throw new ArgumentException(
                 $"certificate {committed.Certificate} does not certify {block}", nameof(committed));
+        }
+
+        var header = committed.Output.Header;
+        if (header.BlockHash != block.Hash || header.Height != block.Height)
+        {
+            throw new ArgumentException($"the output {header} is not the output of {block}", nameof(committed));
+        }
+    }
+
+    /// <summary>
+    /// A certificate is kept for the next uncertified height only, and only for the output header stored there: the
+    /// store's certified heights stay a prefix of its committed ones.
+    /// </summary>
+    public static void CheckCertificate(OutputCertificate certificate, ulong certifiedHeight, ulong committedHeight, OutputHeader? stored)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (certificate.Height != certifiedHeight + 1 || certificate.Height > committedHeight)
+        {
+            throw new InvalidOperationException(
+                $"cannot certify height {certificate.Height}: certified up to {certifiedHeight}, committed up to {committedHeight}");
+        }
+
+        if (stored is null || stored.Hash != certificate.HeaderHash)
+        {
+            throw new ArgumentException($"the certificate for height {certificate.Height} is not for the stored output header", nameof(certificate));
         }
     }
 

@@ -1,5 +1,6 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
+using Fairway.Core.Output;
 
 namespace Fairway.Storage;
 
@@ -7,8 +8,9 @@ namespace Fairway.Storage;
 /// Blocks, batches and the committed chain of one validator.
 /// Writes of blocks and batches become durable at the latest on the next <see cref="Flush"/> or <see cref="AppendCommitted"/>;
 /// <see cref="AppendCommitted"/> is durable when it returns. Committed heights are contiguous from 1.
-/// A committed block's transactions are not stored a second time: they are what <see cref="BlockOrder"/> makes of its
-/// stored batches, so those batches must be put before the block is committed. Finding a transaction by hash is the
+/// A committed block's transactions are not stored a second time: the store keeps its output header and where each
+/// output transaction sits in the stored batches (the ordering stage's sources), so those batches must be put before the
+/// block is committed, and reading back never orders anything again. Finding a transaction by hash is the
 /// query index's job (<c>IQueryStore.FindTransaction</c>), which the node builds from this store.
 /// Implementations are safe for one writer and concurrent readers.
 /// </summary>
@@ -34,8 +36,7 @@ public interface IChainStore : IDisposable
 
     /// <summary>
     /// Appends the next committed block. Throws, changing nothing, if its height is not <see cref="CommittedHeight"/> + 1,
-    /// its parent is not the previous tip, or one of its batches is not stored. Its transaction list must be
-    /// <see cref="BlockOrder"/> of those batches; the store keeps only its length, as a check on reading back.
+    /// its parent is not the previous tip, its output is not for it, or one of its batches is not stored.
     /// </summary>
     void AppendCommitted(CommittedBlock committed);
 
@@ -55,8 +56,18 @@ public interface IChainStore : IDisposable
     /// <summary>Height of the last committed block; 0 when only genesis is committed.</summary>
     ulong CommittedHeight { get; }
 
-    /// <summary>The committed block at <paramref name="height"/>, its transactions rebuilt from its batches; null above the tip or at 0.</summary>
+    /// <summary>The committed block at <paramref name="height"/>, its output rebuilt from its batches, with its output certificate once certified; null above the tip or at 0.</summary>
     CommittedBlock? GetCommitted(ulong height);
+
+    /// <summary>Highest height whose output is certified; every height below it is certified too.</summary>
+    ulong CertifiedHeight { get; }
+
+    /// <summary>
+    /// Keeps the certificate of the output at <see cref="CertifiedHeight"/> + 1. Throws, changing nothing, for another
+    /// height, a height not committed, or a certificate of another output header. Durable at the next flush or commit:
+    /// a lost certificate is obtained again from the peers.
+    /// </summary>
+    void PutOutputCertificate(OutputCertificate certificate);
 
     /// <summary>Stored blocks above the committed height, for the consensus engine to reload on start.</summary>
     IReadOnlyList<Block> LoadUncommittedBlocks();

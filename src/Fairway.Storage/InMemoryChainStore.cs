@@ -1,11 +1,12 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
+using Fairway.Core.Output;
 
 namespace Fairway.Storage;
 
 /// <summary>
 /// The test twin of <see cref="SqliteChainStore"/>, with the same semantics: idempotent puts, the same commit checks,
-/// a committed block's transactions rebuilt from its stored batches. Nothing here is durable, so <see cref="Flush"/> does nothing.
+/// a committed block's output rebuilt from its stored batches. Nothing here is durable, so <see cref="Flush"/> does nothing.
 /// </summary>
 public sealed class InMemoryChainStore : IChainStore
 {
@@ -13,6 +14,7 @@ public sealed class InMemoryChainStore : IChainStore
     private readonly Dictionary<Hash, Block> _blocks = [];
     private readonly Dictionary<Hash, Batch> _batches = [];
     private readonly List<CommittedBlock> _committed = [];
+    private readonly Dictionary<ulong, OutputCertificate> _certificates = [];
     private bool _disposed;
 
     public ulong CommittedHeight
@@ -99,16 +101,36 @@ public sealed class InMemoryChainStore : IChainStore
                 return null;
             }
 
-            // The list comes from the stored batches, not the caller's, exactly as the SQLite store reads it back.
+            // The output comes from the stored batches and sources, not the caller's list, as the SQLite store reads it back.
             var committed = _committed[(int)(height - 1)];
-            var transactions = BlockOrder.Transactions(committed.Block.BatchDigests.Select(d => _batches[d]).ToList());
-            if (transactions.Count != committed.Transactions.Count)
-            {
-                throw new InvalidDataException(
-                    $"committed height {height} should have {committed.Transactions.Count} transactions, its batches give {transactions.Count}");
-            }
+            var output = BlockOutput.Rebuild(
+                committed.Output.Header, committed.Block.BatchDigests.Select(d => _batches[d]).ToList(), committed.Output.Sources);
+            return committed with { Output = output, OutputCertificate = _certificates.GetValueOrDefault(height) };
+        }
+    }
 
-            return committed with { Transactions = transactions };
+    public ulong CertifiedHeight
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (ulong)_certificates.Count;
+            }
+        }
+    }
+
+    public void PutOutputCertificate(OutputCertificate certificate)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var height = (ulong)_certificates.Count;
+            var stored = certificate is not null && certificate.Height >= 1 && certificate.Height <= (ulong)_committed.Count
+                ? _committed[(int)(certificate.Height - 1)].Output.Header
+                : null;
+            CommitRules.CheckCertificate(certificate!, height, (ulong)_committed.Count, stored);
+            _certificates[certificate!.Height] = certificate;
         }
     }
 

@@ -1,6 +1,7 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
+using Fairway.Core.Output;
 using Microsoft.Data.Sqlite;
 
 namespace Fairway.Storage;
@@ -11,9 +12,9 @@ namespace Fairway.Storage;
 /// <see cref="Flush"/> run with <c>synchronous=FULL</c>, so they and every write before them are durable on return.
 /// One connection behind one lock serves the single writer
 /// and the readers: simple and obviously correct; readers wait for a write at most one fsync long.
-/// A committed block is kept as its block, certificate and transaction count: its transactions are already in the
-/// stored batches, so <see cref="GetCommitted"/> rebuilds them with <see cref="BlockOrder"/> rather than the store writing
-/// each one a second time (that second copy was the largest cost of a commit).
+/// A committed block is kept as its block, certificate, output header and output sources (8 bytes per transaction): its
+/// transactions are already in the stored batches, so <see cref="GetCommitted"/> rebuilds the output from them rather
+/// than the store writing each one a second time (that second copy was the largest cost of a commit).
 /// Values are canonical encodings. SQLite integers are signed 64-bit, so u64 values (heights, rounds, namespaces)
 /// are stored bit-for-bit as i64; only equality and ordering of heights/rounds (far below 2^63) matter.
 /// </summary>
@@ -28,6 +29,7 @@ public sealed class SqliteChainStore : IChainStore
     private readonly SqliteCommand _insertCommitted;
     private readonly SqliteCommand _batchStored;
     private ulong _committedHeight;
+    private ulong _certifiedHeight;
     private Hash? _tipHash;
     private bool _disposed;
     private bool _unsynced;
@@ -63,7 +65,8 @@ public sealed class SqliteChainStore : IChainStore
             _selectBlock = Prepare("SELECT data FROM blocks WHERE hash = $hash");
             _insertBatch = Prepare("INSERT OR IGNORE INTO batches(digest, data) VALUES ($digest, $data)");
             _selectBatch = Prepare("SELECT data FROM batches WHERE digest = $digest");
-            _insertCommitted = Prepare("INSERT INTO committed(height, block_hash, qc, tx_count) VALUES ($height, $hash, $qc, $count)");
+            _insertCommitted = Prepare(
+                "INSERT INTO committed(height, block_hash, qc, tx_count, output, sources) VALUES ($height, $hash, $qc, $count, $output, $sources)");
             _batchStored = Prepare("SELECT 1 FROM batches WHERE digest = $digest");
             LoadTip();
         }
@@ -205,6 +208,8 @@ public sealed class SqliteChainStore : IChainStore
         _insertCommitted.Parameters["$hash"].Value = block.Hash.ToArray();
         _insertCommitted.Parameters["$qc"].Value = qcData;
         _insertCommitted.Parameters["$count"].Value = committed.Transactions.Count;
+        _insertCommitted.Parameters["$output"].Value = Canonical.Encode(committed.Output.Header);
+        _insertCommitted.Parameters["$sources"].Value = BlockOutput.EncodeSources(committed.Output.Sources);
         _insertCommitted.ExecuteNonQuery();
     }
 
@@ -220,11 +225,14 @@ public sealed class SqliteChainStore : IChainStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var select = Prepare(
-                "SELECT b.data, c.qc, c.tx_count FROM committed c JOIN blocks b ON b.hash = c.block_hash WHERE c.height = $height");
+                "SELECT b.data, c.qc, c.tx_count, c.output, c.sources, c.output_cert FROM committed c JOIN blocks b ON b.hash = c.block_hash WHERE c.height = $height");
             select.Parameters["$height"].Value = ToDb(height);
             Block block;
             QuorumCertificate qc;
             long count;
+            OutputHeader header;
+            OutputSource[] sources;
+            OutputCertificate? certificate;
             using (var reader = select.ExecuteReader())
             {
                 if (!reader.Read())
@@ -235,6 +243,9 @@ public sealed class SqliteChainStore : IChainStore
                 block = Canonical.Decode((byte[])reader.GetValue(0), Block.Decode, "stored block");
                 qc = Canonical.Decode((byte[])reader.GetValue(1), QuorumCertificate.Decode, "stored quorum certificate");
                 count = reader.GetInt64(2);
+                header = Canonical.Decode((byte[])reader.GetValue(3), OutputHeader.Decode, "stored output header");
+                sources = BlockOutput.DecodeSources((byte[])reader.GetValue(4));
+                certificate = reader.IsDBNull(5) ? null : Canonical.Decode((byte[])reader.GetValue(5), OutputCertificate.Decode, "stored output certificate");
             }
 
             var batches = new List<Batch>(block.BatchDigests.Count);
@@ -246,14 +257,44 @@ public sealed class SqliteChainStore : IChainStore
                 batches.Add(Canonical.Decode(data, Batch.Decode, "stored batch"));
             }
 
-            var transactions = BlockOrder.Transactions(batches);
-            // The count written at commit time catches batches that no longer decode to the list that was committed.
-            if (transactions.Count != count)
+            // The count written at commit time catches sources that no longer match the output that was committed.
+            if (sources.Length != count || header.TransactionCount != count || header.BlockHash != block.Hash)
             {
-                throw new InvalidDataException($"committed height {height} should have {count} transactions, its batches give {transactions.Count}");
+                throw new InvalidDataException($"committed height {height} should have {count} transactions; its stored output disagrees");
             }
 
-            return new CommittedBlock(block, qc, transactions);
+            return new CommittedBlock(block, qc, BlockOutput.Rebuild(header, batches, sources)) { OutputCertificate = certificate };
+        }
+    }
+
+    public ulong CertifiedHeight
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _certifiedHeight;
+            }
+        }
+    }
+
+    public void PutOutputCertificate(OutputCertificate certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var data = Canonical.Encode(certificate);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var select = Prepare("SELECT output FROM committed WHERE height = $height");
+            select.Parameters["$height"].Value = ToDb(certificate.Height);
+            var stored = select.ExecuteScalar() is byte[] bytes ? Canonical.Decode(bytes, OutputHeader.Decode, "stored output header") : null;
+            CommitRules.CheckCertificate(certificate, _certifiedHeight, _committedHeight, stored);
+            using var update = Prepare("UPDATE committed SET output_cert = $cert WHERE height = $height");
+            update.Parameters["$cert"].Value = data;
+            update.Parameters["$height"].Value = ToDb(certificate.Height);
+            update.ExecuteNonQuery();
+            _certifiedHeight = certificate.Height;
+            _unsynced = true;
         }
     }
 
@@ -325,6 +366,10 @@ public sealed class SqliteChainStore : IChainStore
             _committedHeight = FromDb(reader.GetInt64(0));
             _tipHash = new Hash((byte[])reader.GetValue(1));
         }
+
+        // Certificates are put in height order, so the certified heights are a prefix of the committed ones.
+        using var certified = Prepare("SELECT COALESCE(MAX(height), 0) FROM committed WHERE output_cert IS NOT NULL");
+        _certifiedHeight = FromDb((long)certified.ExecuteScalar()!);
     }
 
     private void InsertBlock(Block block, byte[] data)

@@ -8,7 +8,7 @@ namespace Fairway.Storage;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const long Version = 2;
+    public const long Version = 3;
 
     public static void Apply(SqliteConnection connection)
     {
@@ -31,15 +31,14 @@ internal static class SqliteSchema
             return;
         }
 
-        if (version == 1)
+        if (version is 1 or 2)
         {
-            // Version 1 could keep each committed transaction a second time in committed_tx; version 2 reads them from the
-            // batches, which version 1 stored as well, so the table is only dropped.
-            using var upgrade = connection.BeginTransaction();
-            SqliteCommands.Execute(connection, "DROP TABLE IF EXISTS committed_tx", upgrade);
-            SqliteCommands.Execute(connection, $"PRAGMA user_version={Version}", upgrade);
-            upgrade.Commit();
-            return;
+            // Versions 1 and 2 predate ordered outputs: their committed blocks have no output header, no sources and no
+            // certificates, and these cannot be made up here without running the node's ordering stage. The data is not
+            // touched; the operator moves it aside and the node syncs the chain again from its peers.
+            throw new InvalidDataException(
+                $"{connection.DataSource} has schema version {version}, from before certified outputs (this build writes {Version}); "
+                + "move the data directory aside and start the node again: it syncs the chain from its peers");
         }
 
         if (version != 0)
@@ -54,7 +53,8 @@ internal static class SqliteSchema
             CREATE TABLE blocks(hash BLOB PRIMARY KEY, height INTEGER NOT NULL, round INTEGER NOT NULL, data BLOB NOT NULL);
             CREATE INDEX blocks_height ON blocks(height);
             CREATE TABLE batches(digest BLOB PRIMARY KEY, data BLOB NOT NULL);
-            CREATE TABLE committed(height INTEGER PRIMARY KEY, block_hash BLOB NOT NULL, qc BLOB NOT NULL, tx_count INTEGER NOT NULL);
+            CREATE TABLE committed(height INTEGER PRIMARY KEY, block_hash BLOB NOT NULL, qc BLOB NOT NULL, tx_count INTEGER NOT NULL,
+                output BLOB NOT NULL, sources BLOB NOT NULL, output_cert BLOB);
             """,
             transaction);
         SqliteCommands.Execute(connection, $"PRAGMA user_version={Version}", transaction);

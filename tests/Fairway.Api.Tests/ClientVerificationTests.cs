@@ -5,6 +5,8 @@ using Fairway.Client;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
+using Fairway.Core.Output;
+using Fairway.Core.Proofs;
 using Fairway.Core.Validators;
 using Fairway.Crypto;
 
@@ -46,7 +48,11 @@ public sealed class ClientVerificationTests(SqliteNodeFixture node) : IClassFixt
         Assert.Equal(json["transactions"]!.AsArray().Count, verified.Transactions.Count);
     }
 
-    public static TheoryData<string> Tamperings => new() { "dropped", "reordered", "altered", "injected", "forged qc", "qc of another block", "other height" };
+    public static TheoryData<string> Tamperings => new()
+    {
+        "dropped", "reordered", "altered", "injected", "forged qc", "qc of another block", "other height", "no output certificate",
+        "forged output certificate", "output of another block", "reordered output with its own header and proof",
+    };
 
     [Theory]
     [MemberData(nameof(Tamperings))]
@@ -89,6 +95,36 @@ public sealed class ClientVerificationTests(SqliteNodeFixture node) : IClassFixt
                 break;
             case "other height":
                 height += 1;
+                break;
+            case "no output certificate":
+                json["output_certificate"] = null;
+                break;
+            case "forged output certificate":
+                var certificate = Convert.FromBase64String(json["output_certificate"]!.GetValue<string>());
+                certificate[^7] ^= 0x10;
+                json["output_certificate"] = Convert.ToBase64String(certificate);
+                break;
+            case "output of another block":
+                var otherBlock = height > 1 ? height - 1 : height + 1;
+                while (await node.Http.GetFromJsonAsync<ulong>(new Uri(node.BaseUrl, "/v1/node/block-height")) < otherBlock)
+                {
+                    await Task.Delay(20);
+                }
+
+                var another = JsonNode.Parse(await node.Http.GetStringAsync(new Uri(node.BaseUrl, $"/v1/availability/header/{otherBlock}")))!;
+                json["output_header"] = another["output_header"]!.GetValue<string>();
+                json["output_certificate"] = another["output_certificate"]!.GetValue<string>();
+                break;
+            case "reordered output with its own header and proof":
+                // A node that reorders the namespace and serves a self-consistent output for it: only the validators'
+                // certificate can tell, and it certifies the real output header.
+                var real = Canonical.Decode(Convert.FromBase64String(json["output_header"]!.GetValue<string>()), OutputHeader.Decode, "output header");
+                var reordered = txs.Select(t => new Transaction(Ns, Convert.FromBase64String(t!["payload"]!.GetValue<string>()))).Reverse().ToList();
+                var forged = OutputHeader.Over(real.ChainId, real.Height, real.BlockHash, real.PreviousOutputHash, reordered);
+                var output = new BlockOutput(forged, reordered, [.. reordered.Select((_, i) => new OutputSource(0, i))]);
+                json["output_header"] = Convert.ToBase64String(Canonical.Encode(forged));
+                json["proof"] = Convert.ToBase64String(Canonical.Encode(new OutputProofBuilder(output).ForNamespace(Ns)));
+                json["transactions"] = new JsonArray([.. reordered.Select(t => (JsonNode)new JsonObject { ["hash"] = t.Hash.ToHex(), ["payload"] = Convert.ToBase64String(t.Payload.Span) })]);
                 break;
         }
 
@@ -160,6 +196,16 @@ public sealed class ClientVerificationTests(SqliteNodeFixture node) : IClassFixt
         var (json, hash) = await RealSecondTransactionAsync();
         json["index"] = lie;
         json["namespace_index"] = lie;
+
+        Assert.Throws<VerificationException>(() => new ResponseVerifier(node.Trust).VerifyTransaction(Element(json), hash));
+    }
+
+    [Fact]
+    public async Task A_transaction_answer_with_a_wrong_block_wide_index_is_refused()
+    {
+        var (json, hash) = await RealSecondTransactionAsync();
+        Assert.Equal(json["index"]!.GetValue<int>(), new ResponseVerifier(node.Trust).VerifyTransaction(Element(json), hash).Index);
+        json["index"] = json["index"]!.GetValue<int>() + 1;
 
         Assert.Throws<VerificationException>(() => new ResponseVerifier(node.Trust).VerifyTransaction(Element(json), hash));
     }

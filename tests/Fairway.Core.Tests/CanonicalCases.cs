@@ -32,6 +32,10 @@ internal sealed record CanonicalCase(string Name, Gen<byte[]> ValidEncodings, Ca
             (ref CanonicalReader r) => NamespaceProof.Decode(ref r)),
         new("transaction proof", ProofGenerators.TransactionProof.Select(Canonical.Encode),
             (ref CanonicalReader r) => TransactionProof.Decode(ref r)),
+        new("output header", ProofGenerators.OutputHeader.Select(Canonical.Encode),
+            (ref CanonicalReader r) => Output.OutputHeader.Decode(ref r)),
+        new("output certificate", ProofGenerators.OutputCertificate.Select(Canonical.Encode),
+            (ref CanonicalReader r) => Output.OutputCertificate.Decode(ref r)),
     ];
 
     public static TheoryData<string> Names

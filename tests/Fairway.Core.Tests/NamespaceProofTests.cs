@@ -1,122 +1,132 @@
 using Fairway.Core.Chain;
-using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
+using Fairway.Core.Merkle;
+using Fairway.Core.Output;
 using Fairway.Core.Proofs;
+using static Fairway.Core.Tests.OutputFixture;
 
 namespace Fairway.Core.Tests;
 
 public class NamespaceProofTests
 {
-    private static readonly Hash ChainId = Hash.Compute("proof-test-chain"u8);
-
-    /// <summary>A block and its batches; transactions over namespaces 1..namespaces, payloads unique per seed.</summary>
-    private static (Block Block, Batch[] Batches) RandomBlock(int seed, int batchCount = 5, int txsMax = 30, int namespaces = 4)
-    {
-        var random = new Random(seed);
-        var batches = Enumerable.Range(0, batchCount).Select(b =>
-            new Batch(ChainId, (ushort)(b % 4), (ulong)b, Enumerable.Range(0, random.Next(txsMax + 1))
-                .Select(i => new Transaction((ulong)(1 + random.Next(namespaces)), System.Text.Encoding.UTF8.GetBytes($"{seed}-{b}-{i}")))
-                .ToArray()))
-            .ToArray();
-        return (BlockOf(batches, round: 7), batches);
-    }
-
-    private static Block BlockOf(IReadOnlyList<Batch> batches, ulong round = 7) =>
-        new(ChainId, round, round, 1, 1000, new QuorumCertificate(round - 1, Hash.Compute("parent"u8), []), null,
-            batches.Select(b => b.Digest).ToArray());
-
-    /// <summary>The node's first-come-first-served order for one namespace, written independently of the proof code.</summary>
-    private static List<Transaction> Expected(IEnumerable<Batch> batches, ulong ns)
-    {
-        var seen = new HashSet<Hash>();
-        return batches.SelectMany(b => b.Transactions).Where(t => seen.Add(t.Hash)).Where(t => t.Namespace == ns).ToList();
-    }
-
-    private static Transaction Tx(ulong ns, string payload) => new(ns, System.Text.Encoding.UTF8.GetBytes(payload));
-
     private static NamespaceProof RoundTrip(NamespaceProof proof) =>
         Canonical.Decode(Canonical.Encode(proof), NamespaceProof.Decode, "namespace proof");
 
+    /// <summary>Namespace <paramref name="ns"/>'s part of an output, written independently of the proof code.</summary>
+    private static List<Transaction> Part(BlockOutput output, ulong ns) => [.. output.Transactions.Where(t => t.Namespace == ns)];
+
+    private static (BlockOutput Output, NamespaceProof Proof, List<Transaction> Txs) Fixture(ulong ns = 2)
+    {
+        var output = OutputOf(OutputFixture.Random(1234, 120, namespaces: 3));
+        var txs = Part(output, ns);
+        Assert.True(txs.Count >= 4);
+        return (output, ProofsOf(output).ForNamespace(ns), txs);
+    }
+
     [Fact]
-    public void Every_namespace_of_random_blocks_verifies_including_absent_ones()
+    public void Every_namespace_of_random_outputs_verifies_including_absent_ones()
     {
         for (var seed = 0; seed < 30; seed++)
         {
-            var (block, batches) = RandomBlock(seed, batchCount: seed % 7);
+            var output = OutputOf(OutputFixture.Random(seed, seed * 3));
+            var proofs = ProofsOf(output);
             for (ulong ns = 0; ns <= 6; ns++)
             {
-                var proof = NamespaceProof.Build(block, batches, ns);
-                var txs = Expected(batches, ns);
-                Assert.True(proof.Verify(block, ns, txs), $"seed {seed} ns {ns}");
-                Assert.True(RoundTrip(proof).Verify(block, ns, txs), $"seed {seed} ns {ns} after decoding");
+                var proof = proofs.ForNamespace(ns);
+                var txs = Part(output, ns);
+                Assert.True(proof.Verify(output.Header, ns, txs), $"seed {seed} ns {ns}");
+                Assert.True(RoundTrip(proof).Verify(output.Header, ns, txs), $"seed {seed} ns {ns} after decoding");
                 Assert.Equal(proof, RoundTrip(proof));
             }
         }
     }
 
     [Fact]
-    public void Empty_block_proves_every_namespace_empty()
+    public void The_proven_positions_are_the_namespace_index_and_the_block_wide_index()
     {
-        var block = BlockOf([]);
-        var proof = NamespaceProof.Build(block, [], 5);
-        Assert.True(proof.Verify(block, 5, []));
-        Assert.False(proof.Verify(block, 5, [Tx(5, "x")]));
+        var (output, proof, txs) = Fixture();
+        var hashes = proof.ProvenHashes(output.Header, 2)!;
+        for (var i = 0; i < txs.Count; i++)
+        {
+            Assert.Equal(txs[i].Hash, hashes[i]);
+            Assert.Equal(output.Transactions[proof.Range.Start + i], txs[i]);
+        }
     }
 
-    private static (Block Block, Batch[] Batches, NamespaceProof Proof, List<Transaction> Txs) Fixture(ulong ns = 2)
+    [Fact]
+    public void An_empty_output_proves_every_namespace_empty()
     {
-        var (block, batches) = RandomBlock(seed: 1234, batchCount: 4, txsMax: 40, namespaces: 3);
-        var txs = Expected(batches, ns);
-        Assert.True(txs.Count >= 4);
-        return (block, batches, NamespaceProof.Build(block, batches, ns), txs);
+        var output = OutputOf([]);
+        var proof = ProofsOf(output).ForNamespace(5);
+        Assert.True(proof.Verify(output.Header, 5, []));
+        Assert.False(proof.Verify(output.Header, 5, [Tx(5, "x")]));
     }
 
     [Fact]
     public void A_dropped_transaction_is_rejected()
     {
-        var (block, _, proof, txs) = Fixture();
+        var (output, proof, txs) = Fixture();
         for (var i = 0; i < txs.Count; i++)
         {
-            var fewer = txs.Where((_, j) => j != i).ToList();
-            Assert.False(proof.Verify(block, 2, fewer));
+            Assert.False(proof.Verify(output.Header, 2, txs.Where((_, j) => j != i).ToList()));
         }
     }
 
     [Fact]
     public void A_reordered_pair_is_rejected()
     {
-        var (block, _, proof, txs) = Fixture();
+        var (output, proof, txs) = Fixture();
         for (var i = 0; i + 1 < txs.Count; i++)
         {
             var swapped = txs.ToList();
             (swapped[i], swapped[i + 1]) = (swapped[i + 1], swapped[i]);
-            Assert.False(proof.Verify(block, 2, swapped));
+            Assert.False(proof.Verify(output.Header, 2, swapped));
         }
+    }
+
+    [Fact]
+    public void A_reordered_output_does_not_match_the_certified_header()
+    {
+        // A node that serves the namespace in another order with a proof of that order: the proof holds only against
+        // the header of the reordered output, never against the certified one.
+        var (output, _, txs) = Fixture();
+        var reordered = txs.ToList();
+        reordered.Reverse();
+        var other = output.Transactions.Where(t => t.Namespace != 2).Concat(reordered).ToList();
+        var forged = new BlockOutput(
+            OutputHeader.Over(ChainId, output.Height, output.Header.BlockHash, output.Header.PreviousOutputHash, [.. other.OrderBy(t => t.Namespace)]),
+            [.. other.OrderBy(t => t.Namespace)],
+            [.. other.Select((_, i) => new OutputSource(0, i))]);
+        var forgedProof = ProofsOf(forged).ForNamespace(2);
+
+        Assert.True(forgedProof.Verify(forged.Header, 2, reordered));
+        Assert.NotEqual(output.Header.Hash, forged.Header.Hash);
+        Assert.False(forgedProof.Verify(output.Header, 2, reordered));
     }
 
     [Fact]
     public void An_altered_payload_is_rejected()
     {
-        var (block, _, proof, txs) = Fixture();
+        var (output, proof, txs) = Fixture();
         var altered = txs.ToList();
         var payload = altered[1].Payload.ToArray();
         payload[0] ^= 1;
         altered[1] = new Transaction(2, payload);
-        Assert.False(proof.Verify(block, 2, altered));
+        Assert.False(proof.Verify(output.Header, 2, altered));
     }
 
     [Fact]
     public void An_injected_transaction_of_the_same_or_another_namespace_is_rejected()
     {
-        var (block, batches, proof, txs) = Fixture();
-        var otherNamespace = batches.SelectMany(b => b.Transactions).First(t => t.Namespace != 2);
+        var (output, proof, txs) = Fixture();
+        var otherNamespace = output.Transactions.First(t => t.Namespace != 2);
         foreach (var injected in new[] { Tx(2, "injected"), Tx(1, "injected"), otherNamespace, txs[0] })
         {
             for (var at = 0; at <= txs.Count; at++)
             {
                 var more = txs.ToList();
                 more.Insert(at, injected);
-                Assert.False(proof.Verify(block, 2, more));
+                Assert.False(proof.Verify(output.Header, 2, more));
             }
         }
     }
@@ -124,72 +134,33 @@ public class NamespaceProofTests
     [Fact]
     public void A_namespace_relabelled_transaction_is_rejected()
     {
-        // Same payload, other namespace: another transaction with another hash.
-        var (block, _, proof, txs) = Fixture();
+        var (output, proof, txs) = Fixture();
         var relabelled = txs.ToList();
         relabelled[0] = new Transaction(3, txs[0].Payload);
-        Assert.False(proof.Verify(block, 2, relabelled));
+        Assert.False(proof.Verify(output.Header, 2, relabelled));
     }
 
     [Fact]
-    public void The_proof_only_verifies_for_its_own_namespace()
+    public void The_proof_only_verifies_for_its_own_namespace_and_its_own_output()
     {
-        var (block, _, proof, txs) = Fixture();
-        Assert.False(proof.Verify(block, 3, txs));
-        Assert.False(proof.Verify(block, 3, []));
+        var (output, proof, txs) = Fixture();
+        Assert.False(proof.Verify(output.Header, 3, txs));
+        Assert.False(proof.Verify(output.Header, 3, []));
+
+        var other = OutputOf(OutputFixture.Random(999, 120, namespaces: 3));
+        Assert.False(proof.Verify(other.Header, 2, txs));
+        Assert.False(ProofsOf(other).ForNamespace(2).Verify(output.Header, 2, Part(other, 2)));
     }
 
     [Fact]
-    public void A_swapped_or_substituted_batch_header_is_rejected()
+    public void A_truncated_proof_is_rejected_and_truncated_bytes_never_decode()
     {
-        var (block, batches, proof, txs) = Fixture();
-        var entries = proof.Batches.ToArray();
-        (entries[0], entries[1]) = (entries[1], entries[0]);
-        Assert.False(new NamespaceProof(2, entries).Verify(block, 2, txs));
+        var (output, proof, txs) = Fixture();
+        var shortRange = new NamespaceRangeProof(proof.Range.LeafCount, proof.Range.Start, proof.Range.End - 1, proof.Range.Siblings);
+        var cut = new NamespaceProof(2, shortRange, proof.TransactionHashes.Take(proof.TransactionHashes.Count - 1).ToArray());
+        Assert.False(cut.Verify(output.Header, 2, txs));
+        Assert.False(cut.Verify(output.Header, 2, txs.Take(txs.Count - 1).ToList()));
 
-        // A header of another batch (same author and sequence, other transactions), with its own valid range proof.
-        var impostor = new Batch(ChainId, batches[2].Author, batches[2].Sequence, [.. batches[2].Transactions.Take(3)]);
-        var impostorEntry = NamespaceProof.Build(BlockOf([impostor]), [impostor], 2).Batches[0];
-        entries = proof.Batches.ToArray();
-        entries[2] = impostorEntry;
-        var forged = new NamespaceProof(2, entries);
-        var txsOfForgery = Expected([batches[0], batches[1], impostor, batches[3]], 2);
-        Assert.False(forged.Verify(block, 2, txsOfForgery));
-        Assert.False(forged.Verify(block, 2, txs));
-    }
-
-    [Fact]
-    public void A_proof_for_another_block_is_rejected()
-    {
-        var (block, batches, proof, txs) = Fixture();
-        var (other, otherBatches) = RandomBlock(seed: 999, batchCount: 4, txsMax: 40, namespaces: 3);
-        Assert.False(proof.Verify(other, 2, txs));
-        var otherProof = NamespaceProof.Build(other, otherBatches, 2);
-        Assert.False(otherProof.Verify(block, 2, txs));
-        Assert.False(otherProof.Verify(block, 2, Expected(otherBatches, 2)));
-
-        // The same batches in another block order: the digests are the same set, the order is not.
-        var reordered = BlockOf(batches.Reverse().ToArray());
-        Assert.False(proof.Verify(reordered, 2, txs));
-    }
-
-    [Fact]
-    public void A_truncated_proof_is_rejected()
-    {
-        var (block, _, proof, txs) = Fixture();
-        // One batch fewer.
-        Assert.False(new NamespaceProof(2, proof.Batches.Take(proof.Batches.Count - 1).ToArray()).Verify(block, 2, txs));
-        Assert.False(new NamespaceProof(2, proof.Batches.Skip(1).ToArray()).Verify(block, 2, txs));
-        // A batch with the last hash of its run cut off (and its range shortened to match).
-        var entries = proof.Batches.ToArray();
-        var i = Array.FindIndex(entries, e => e.TransactionHashes.Count > 0);
-        var e = entries[i];
-        var shortRange = new Merkle.NamespaceRangeProof(e.Range.LeafCount, e.Range.Start, e.Range.End - 1, e.Range.Siblings);
-        entries[i] = new NamespaceProofBatch(e.Header, shortRange, e.TransactionHashes.Take(e.TransactionHashes.Count - 1).ToArray());
-        var cut = new NamespaceProof(2, entries);
-        Assert.False(cut.Verify(block, 2, txs));
-        Assert.False(cut.Verify(block, 2, txs.Where(t => t.Hash != e.TransactionHashes[^1]).ToList()));
-        // Truncated bytes never decode.
         var bytes = Canonical.Encode(proof);
         foreach (var length in new[] { 0, 1, 9, 13, bytes.Length / 2, bytes.Length - 32, bytes.Length - 1 })
         {
@@ -200,97 +171,30 @@ public class NamespaceProofTests
     [Fact]
     public void A_proof_claiming_absence_when_present_is_rejected()
     {
-        var (block, batches, proof, _) = Fixture();
-        var entries = proof.Batches.ToArray();
-        var i = Array.FindIndex(entries, e => e.TransactionHashes.Count > 0);
-        var tree = Merkle.NamespacedMerkleTree.FromTransactions(batches[i].Transactions);
+        var (output, _, _) = Fixture();
+        var tree = NamespacedMerkleTree.FromTransactions(output.Transactions);
         for (var p = 0; p <= tree.Count; p++)
         {
-            entries[i] = new NamespaceProofBatch(batches[i].Header, tree.ProveRange(p, p), []);
-            var claim = new NamespaceProof(2, entries);
-            var withoutBatch = Expected(batches.Where((_, j) => j != i), 2);
-            Assert.False(claim.Verify(block, 2, withoutBatch));
+            var claim = new NamespaceProof(2, tree.ProveRange(p, p), []);
+            Assert.False(claim.Verify(output.Header, 2, []));
         }
-
-        // Claiming the whole namespace is absent from the block.
-        var empty = NamespaceProof.Build(block, batches, 77);
-        Assert.False(new NamespaceProof(2, empty.Batches).Verify(block, 2, []));
-    }
-
-    [Fact]
-    public void Duplicates_within_a_block_are_served_once_at_their_first_place()
-    {
-        var a = Tx(5, "a");
-        var b = Tx(5, "b");
-        var c = Tx(5, "c");
-        var x = Tx(6, "x");
-        var batch1 = new Batch(ChainId, 0, 1, [a, x, b, a]);  // a twice in one batch
-        var batch2 = new Batch(ChainId, 1, 1, [c, b, x, a]);  // b, x and a again in a later batch
-        var block = BlockOf([batch1, batch2]);
-        var proof = NamespaceProof.Build(block, [batch1, batch2], 5);
-
-        Assert.Equal(3, proof.Batches[0].TransactionHashes.Count); // the run carries duplicates
-        Assert.True(proof.Verify(block, 5, [a, b, c]));
-        Assert.True(RoundTrip(proof).Verify(block, 5, [a, b, c]));
-        Assert.False(proof.Verify(block, 5, [a, b, a, c, b, a]));
-        Assert.False(proof.Verify(block, 5, [a, b, c, a]));
-        Assert.False(proof.Verify(block, 5, [b, a, c]));
-        Assert.False(proof.Verify(block, 5, [a, c, b]));
-
-        var proof6 = NamespaceProof.Build(block, [batch1, batch2], 6);
-        Assert.True(proof6.Verify(block, 6, [x]));
-        Assert.False(proof6.Verify(block, 6, [x, x]));
-    }
-
-    [Fact]
-    public void The_same_batch_listed_twice_contributes_its_transactions_once()
-    {
-        var batch = new Batch(ChainId, 0, 1, [Tx(1, "a"), Tx(1, "b")]);
-        var block = BlockOf([batch, batch]);
-        var proof = NamespaceProof.Build(block, [batch, batch], 1);
-        Assert.True(proof.Verify(block, 1, batch.Transactions));
-        Assert.False(proof.Verify(block, 1, [.. batch.Transactions, .. batch.Transactions]));
     }
 
     [Fact]
     public void Verify_answers_false_on_null_input()
     {
-        var (block, _, proof, txs) = Fixture();
+        var (output, proof, txs) = Fixture();
         Assert.False(proof.Verify(null!, 2, txs));
-        Assert.False(proof.Verify(block, 2, null!));
-        Assert.False(proof.Verify(block, 2, [.. txs.Take(1), null!, .. txs.Skip(2)]));
+        Assert.False(proof.Verify(output.Header, 2, null!));
+        Assert.Null(proof.ProvenHashes(null!, 2));
     }
 
     [Fact]
-    public void Build_refuses_batches_that_are_not_the_blocks()
+    public void A_builder_refuses_transactions_that_are_not_the_headers()
     {
-        var (block, batches, _, _) = Fixture();
-        Assert.Throws<ArgumentException>(() => NamespaceProof.Build(block, batches.Reverse().ToArray(), 2));
-        Assert.Throws<ArgumentException>(() => NamespaceProof.Build(block, batches[1..], 2));
-    }
-}
-
-public class BlockProofBuilderTests
-{
-    [Fact]
-    public void One_builder_serves_the_same_proofs_as_the_one_off_builders()
-    {
-        var chainId = Hash.Compute("builder"u8);
-        var random = new Random(8);
-        var batches = Enumerable.Range(0, 3).Select(b => new Batch(chainId, (ushort)b, 2,
-            Enumerable.Range(0, 20).Select(i => new Transaction((ulong)random.Next(4), new byte[] { (byte)b, (byte)i })).ToArray())).ToArray();
-        var block = new Block(chainId, 2, 2, 0, 0, new QuorumCertificate(1, Hash.Zero, []), null, batches.Select(b => b.Digest).ToArray());
-        var builder = new BlockProofBuilder(block, batches);
-        for (ulong ns = 0; ns < 5; ns++)
-        {
-            Assert.Equal(NamespaceProof.Build(block, batches, ns), builder.ForNamespace(ns));
-        }
-
-        foreach (var tx in batches.SelectMany(b => b.Transactions))
-        {
-            Assert.Equal(TransactionProof.Build(block, batches, tx.Hash), builder.ForTransaction(tx.Hash));
-        }
-
-        Assert.Null(builder.ForTransaction(Hash.Zero));
+        var output = OutputOf(OutputFixture.Random(7, 20));
+        var swapped = output.Transactions.ToArray();
+        (swapped[0], swapped[^1]) = (swapped[^1], swapped[0]);
+        Assert.Throws<ArgumentException>(() => _ = new OutputProofBuilder(new BlockOutput(output.Header, swapped, output.Sources)));
     }
 }

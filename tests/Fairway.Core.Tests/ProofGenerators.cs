@@ -1,6 +1,7 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Merkle;
+using Fairway.Core.Output;
 using Fairway.Core.Proofs;
 using FsCheck;
 using FsCheck.Fluent;
@@ -33,21 +34,30 @@ internal static class ProofGenerators
         from siblings in Gen.ArrayOf(Node, siblingCount)
         select new NamespaceRangeProof(leafCount, start, start + length, siblings);
 
-    public static Gen<NamespaceProofBatch> ProofBatch =>
-        from header in BatchHeader
-        from range in RangeProof(Limits.TransactionsPerBatchMax, 4)
-        from hashes in Gen.ArrayOf(Generators.Hash, range.RangeLength)
-        select new NamespaceProofBatch(header, range, hashes);
-
     public static Gen<NamespaceProof> NamespaceProof =>
         from ns in Generators.U64
-        from count in Gen.Choose(0, 3)
-        from batches in Gen.ArrayOf(ProofBatch, count)
-        select new NamespaceProof(ns, batches);
+        from range in RangeProof(int.MaxValue, 4)
+        from hashes in Gen.ArrayOf(Generators.Hash, range.RangeLength)
+        select new NamespaceProof(ns, range, hashes);
 
     public static Gen<TransactionProof> TransactionProof =>
-        from index in Gen.Choose(0, Limits.BatchDigestsPerBlockMax - 1)
-        from header in BatchHeader
-        from inclusion in RangeProof(Limits.TransactionsPerBatchMax, 1, rangeMin: 1)
-        select new TransactionProof(index, header, inclusion);
+        from inclusion in RangeProof(int.MaxValue, 1, rangeMin: 1)
+        select new TransactionProof(inclusion);
+
+    public static Gen<OutputHeader> OutputHeader =>
+        from chainId in Generators.Hash
+        from height in Gen.Choose(1, int.MaxValue)
+        from block in Generators.Hash
+        from previous in Generators.Hash
+        from count in Gen.Choose(0, int.MaxValue)
+        from root in Generators.Hash
+        select new OutputHeader(chainId, (ulong)height, block, previous, count, root);
+
+    public static Gen<OutputCertificate> OutputCertificate =>
+        from height in Generators.U64
+        from header in Generators.Hash
+        from count in Gen.Choose(0, 5)
+        from signers in Gen.ArrayOf(Gen.Choose(0, 200), count)
+        from signature in Generators.Signature
+        select new OutputCertificate(height, header, [.. signers.Distinct().Order().Select(s => new SignerSignature((ushort)s, signature))]);
 }

@@ -1,5 +1,6 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
+using Fairway.Core.Output;
 using Fairway.Core.Proofs;
 using Fairway.Core.Validators;
 
@@ -105,15 +106,57 @@ public class CertifiedHeaderVerifierTests
         Assert.False(_verifier.Verify(Block.Genesis(OtherChainId), QuorumCertificate.Genesis(Block.Genesis(OtherChainId).Hash), out _));
     }
 
+    /// <summary>The block's output as the ordering stage makes it for fcfs: its transactions grouped by namespace.</summary>
+    private OutputHeader OutputOf(Block block, out List<Transaction> ordered)
+    {
+        ordered = [.. _batches.SelectMany(b => b.Transactions).OrderBy(t => t.Namespace)];
+        return OutputHeader.Over(block.ChainId, block.Height, block.Hash, Hash.Zero, ordered);
+    }
+
+    private OutputCertificate OutputCertificateOf(OutputHeader header, Hash? chainId = null, params int[] signers) =>
+        new(header.Height, header.Hash, [.. signers.Select(i =>
+            new SignerSignature((ushort)i, _signers[i].Sign(SigningDomain.OutputMessage(chainId ?? header.ChainId, header.Height, header.Hash))))]);
+
     [Fact]
-    public void A_certified_block_anchors_a_namespace_proof_end_to_end()
+    public void A_certified_output_anchors_a_namespace_proof_end_to_end()
     {
         var qc = Qc(_block, signers: [1, 2, 3]);
-        var proof = NamespaceProof.Build(_block, _batches, 2);
+        var header = OutputOf(_block, out var ordered);
+        var output = new BlockOutput(header, ordered, [.. ordered.Select((_, i) => new OutputSource(0, i))]);
+        var proof = new OutputProofBuilder(output).ForNamespace(2);
         Transaction[] ns2 = [_batches[0].Transactions[1], _batches[1].Transactions[0]];
-        Assert.True(_verifier.VerifyNamespace(_block, qc, proof, 2, ns2, out var reason), reason);
-        Assert.False(_verifier.VerifyNamespace(_block, qc, proof, 2, ns2[..1], out reason));
+        // f + 1 = 2 of 4 equal stakes certify an output: at least one signer is honest.
+        var certificate = OutputCertificateOf(header, signers: [0, 3]);
+
+        Assert.True(_verifier.VerifyNamespace(_block, qc, header, certificate, proof, 2, ns2, out var reason), reason);
+        Assert.False(_verifier.VerifyNamespace(_block, qc, header, certificate, proof, 2, ns2[..1], out reason));
         Assert.Contains("namespace", reason, StringComparison.Ordinal);
-        Assert.False(_verifier.VerifyNamespace(_block, Qc(_block, signers: [1, 2]), proof, 2, ns2, out _));
+        Assert.False(_verifier.VerifyNamespace(_block, qc, header, certificate, proof, 2, [ns2[1], ns2[0]], out _));
+        Assert.False(_verifier.VerifyNamespace(_block, Qc(_block, signers: [1, 2]), header, certificate, proof, 2, ns2, out _));
+    }
+
+    [Fact]
+    public void An_output_certificate_needs_more_than_the_faulty_stake_of_valid_distinct_signatures_on_this_header()
+    {
+        var qc = Qc(_block, signers: [1, 2, 3]);
+        var header = OutputOf(_block, out _);
+
+        Assert.False(_verifier.VerifyOutput(_block, qc, header, OutputCertificateOf(header, signers: [2]), out var reason));
+        Assert.Contains("faulty stake", reason, StringComparison.Ordinal);
+        Assert.False(_verifier.VerifyOutput(_block, qc, header, OutputCertificateOf(header, chainId: OtherChainId, signers: [0, 1]), out reason));
+        Assert.Contains("bad output signature", reason, StringComparison.Ordinal);
+
+        // Signatures on another header (another output of the same block) do not certify this one.
+        var other = new OutputHeader(ChainId, header.Height, header.BlockHash, header.PreviousOutputHash, header.TransactionCount, Hash.Compute("other root"u8));
+        var forOther = OutputCertificateOf(other, signers: [0, 1]);
+        Assert.False(_verifier.VerifyOutput(_block, qc, header, forOther, out _));
+        Assert.False(_verifier.VerifyOutput(_block, qc, header, new OutputCertificate(header.Height, header.Hash, forOther.Signatures), out reason));
+        Assert.Contains("bad output signature", reason, StringComparison.Ordinal);
+
+        // A certified output of another block.
+        var otherBlock = BlockOn(ChainId, Round + 1);
+        Assert.False(_verifier.VerifyOutput(otherBlock, Qc(otherBlock, signers: [0, 1, 2]), header, OutputCertificateOf(header, signers: [0, 1]), out reason));
+        Assert.Contains("not for the block", reason, StringComparison.Ordinal);
+        Assert.True(_verifier.VerifyOutput(_block, qc, header, OutputCertificateOf(header, signers: [1, 2]), out reason), reason);
     }
 }

@@ -26,12 +26,12 @@ public sealed class BlockCacheTests : IDisposable
         {
             var (committed, batches) = chain.Next(batchCount: 4, transactionsPerBatch: BlockCache.TransactionsMax / 6);
             _store.Index(committed, batches);
-            cache.Add(committed, batches);
+            cache.Add(committed);
         }
 
         // Three blocks of 2/3 of the bound each: only the newest fits.
         Assert.Equal(1, cache.Count);
-        Assert.Same(chain.BatchesAt(3), cache.Get(3)!.Batches);
+        Assert.Same(chain.At(3), cache.Get(3)!.Committed);
 
         var reloaded = cache.Get(1)!;
         Assert.Equal(chain.At(1).Transactions, reloaded.Committed.Transactions);
@@ -47,10 +47,10 @@ public sealed class BlockCacheTests : IDisposable
         {
             var (committed, batches) = chain.Next(batchCount: 1, transactionsPerBatch: 3);
             _store.Index(committed, batches);
-            cache.Add(committed, batches);
+            cache.Add(committed);
         }
 
         Assert.Equal(5, cache.Count);
-        Assert.Same(chain.BatchesAt(8), cache.Get(8)!.Batches);
+        Assert.Same(chain.At(8), cache.Get(8)!.Committed);
     }
 }

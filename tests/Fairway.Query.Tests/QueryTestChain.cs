@@ -1,12 +1,14 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
+using Fairway.Core.Output;
+using Fairway.Ordering.Output;
 using Fairway.Storage;
 
 namespace Fairway.Query.Tests;
 
 /// <summary>
-/// A structurally real chain for the query store: each block orders several batches by digest, its transactions are
-/// the batches' transactions in that order, spread over a few namespaces. Signatures are fake bytes; the index does not
+/// A structurally real chain for the query store: each block orders several batches by digest, its output is what the
+/// ordering stage makes of them (fcfs), spread over a few namespaces, and each output is certified. Signatures are fake bytes; the index does not
 /// verify them.
 /// </summary>
 internal sealed class QueryTestChain
@@ -16,8 +18,11 @@ internal sealed class QueryTestChain
     /// <summary>The namespaces transactions rotate through; the last one checks that u64 values above 2^63 survive.</summary>
     public static readonly ulong[] Namespaces = [7, 8, ulong.MaxValue];
 
+    private static readonly OrderingStage Ordering = new(ChainId, NamespaceRegistry.FcfsOnly);
+
     private ulong _sequence;
     private QuorumCertificate _parentQc;
+    private OrderingState _state = OrderingState.Genesis;
 
     public QueryTestChain(int blocks = 0, int batchesPerBlock = 3, int transactionsPerBatch = 4)
     {
@@ -58,7 +63,9 @@ internal sealed class QueryTestChain
         var block = new Block(ChainId, height + 10, height, author: 1, timestampMs: 1000 * height, _parentQc, null,
             batches.Select(b => b.Digest).ToArray());
         var qc = Certify(block);
-        var committed = new CommittedBlock(block, qc, BlockOrder.Transactions(batches));
+        var (output, next) = Ordering.Order(block, batches, _state);
+        var committed = new CommittedBlock(block, qc, output) { OutputCertificate = CertifyOutput(output.Header) };
+        _state = next;
         _parentQc = qc;
         var entry = (committed, batches.ToArray());
         Blocks.Add(entry);
@@ -77,10 +84,16 @@ internal sealed class QueryTestChain
         return payload;
     }
 
-    private static SignerSignature Sign(ushort signer, Block block)
+    /// <summary>An output certificate with fake signatures, like <see cref="Certify"/>: the index stores it, never checks it.</summary>
+    public static OutputCertificate CertifyOutput(OutputHeader header) =>
+        new(header.Height, header.Hash, [Sign(1, header.Hash), Sign(3, header.Hash)]);
+
+    private static SignerSignature Sign(ushort signer, Block block) => Sign(signer, block.Hash);
+
+    private static SignerSignature Sign(ushort signer, Hash statement)
     {
         var bytes = new byte[Signature.Size];
-        block.Hash.CopyTo(bytes);
+        statement.CopyTo(bytes);
         bytes[^1] = (byte)signer;
         return new SignerSignature(signer, new Signature(bytes));
     }

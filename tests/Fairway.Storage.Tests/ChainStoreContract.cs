@@ -1,3 +1,4 @@
+using Fairway.Ordering.Output;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
@@ -37,6 +38,7 @@ public abstract class ChainStoreContract : IDisposable
         Assert.NotNull(actual);
         AssertSame(expected.Block, actual.Block);
         AssertSame(expected.Certificate, actual.Certificate);
+        AssertSame(expected.Output.Header, actual.Output.Header);
         Assert.Equal(expected.Transactions, actual.Transactions);
     }
 
@@ -172,7 +174,7 @@ public abstract class ChainStoreContract : IDisposable
         // Height 1, but its Justify names block 1 rather than genesis.
         var block = new Block(TestChain.ChainId, 2, 1, 0, 0, chain.At(1).Certificate, null, []);
 
-        Assert.Throws<InvalidOperationException>(() => Store.AppendCommitted(new CommittedBlock(block, TestChain.Certify(block), [])));
+        Assert.Throws<InvalidOperationException>(() => Store.AppendCommitted(TestChain.Commit(block, TestChain.Certify(block), [], OrderingState.Genesis)));
 
         Assert.Equal(0UL, Store.CommittedHeight);
         Assert.Null(Store.GetCommitted(1));
@@ -204,14 +206,14 @@ public abstract class ChainStoreContract : IDisposable
     }
 
     [Fact]
-    public void A_blocks_transactions_come_back_in_block_order_from_its_batches()
+    public void A_blocks_output_comes_back_from_its_batches_in_output_order()
     {
         var chain = new TestChain(1, 3);
         var repeated = chain.At(1).Transactions[1];
         var fresh = new Transaction(1, "x"u8.ToArray());
         var other = new Transaction(2, "y"u8.ToArray());
-        // A payload already committed at height 1 and repeated across the block's two batches: BlockOrder keeps its
-        // first place in this block and drops the repeat, and a second namespace interleaves.
+        // A payload already committed at height 1 and repeated across the block's two batches: the ordering stage keeps
+        // its first place in this block and drops the repeat; the output groups namespaces in ascending order.
         var first = TestChain.BatchOf(10, fresh, repeated);
         var second = TestChain.BatchOf(11, repeated, other, fresh);
         Store.PutBatches([.. chain.Batches, first, second]);
@@ -221,8 +223,53 @@ public abstract class ChainStoreContract : IDisposable
         Store.AppendCommitted(child);
 
         Assert.Equal(2UL, Store.CommittedHeight);
-        Assert.Equal([fresh, repeated, other], Store.GetCommitted(2)!.Transactions);
+        Assert.Equal([fresh, other, repeated], Store.GetCommitted(2)!.Transactions);
+        Assert.Equal(child.Output.Header, Store.GetCommitted(2)!.Output.Header);
         AssertSame(chain.At(1), Store.GetCommitted(1));
+    }
+
+    [Fact]
+    public void Output_certificates_are_kept_in_height_order_and_come_back_with_their_blocks()
+    {
+        var chain = new TestChain(3, 2);
+        Store.PutBatches(chain.Batches);
+        Store.AppendCommittedMany([chain.At(1), chain.At(2)]);
+
+        Assert.Equal(0UL, Store.CertifiedHeight);
+        Assert.Null(Store.GetCommitted(1)!.OutputCertificate);
+        Store.PutOutputCertificate(TestChain.CertifyOutput(chain.At(1)));
+
+        Assert.Equal(1UL, Store.CertifiedHeight);
+        Assert.Equal(TestChain.CertifyOutput(chain.At(1)), Store.GetCommitted(1)!.OutputCertificate);
+        Assert.Null(Store.GetCommitted(2)!.OutputCertificate);
+    }
+
+    [Fact]
+    public void An_output_certificate_out_of_order_or_for_another_output_is_refused_and_changes_nothing()
+    {
+        var chain = new TestChain(3, 2);
+        Store.PutBatches(chain.Batches);
+        Store.AppendCommittedMany([chain.At(1), chain.At(2)]);
+
+        // A gap, a height not committed, and a certificate of another header for the right height.
+        Assert.Throws<InvalidOperationException>(() => Store.PutOutputCertificate(TestChain.CertifyOutput(chain.At(2))));
+        Assert.Throws<InvalidOperationException>(() => Store.PutOutputCertificate(TestChain.CertifyOutput(chain.At(3))));
+        var other = new Fairway.Core.Output.OutputCertificate(1, chain.At(2).Output.Header.Hash, TestChain.CertifyOutput(chain.At(1)).Signatures);
+        Assert.Throws<ArgumentException>(() => Store.PutOutputCertificate(other));
+
+        Assert.Equal(0UL, Store.CertifiedHeight);
+        Assert.Null(Store.GetCommitted(1)!.OutputCertificate);
+    }
+
+    [Fact]
+    public void An_output_for_another_block_is_refused()
+    {
+        var chain = new TestChain(2, 1);
+        Store.PutBatches(chain.Batches);
+        var wrongOutput = chain.At(1) with { Output = chain.At(2).Output };
+
+        Assert.Throws<ArgumentException>(() => Store.AppendCommitted(wrongOutput));
+        Assert.Equal(0UL, Store.CommittedHeight);
     }
 
     [Fact]

@@ -72,23 +72,38 @@ public sealed class SqliteChainStoreTests : ChainStoreContract
     }
 
     [Fact]
-    public void A_version_1_file_drops_its_transaction_rows_and_reads_blocks_from_the_batches()
+    public void Output_certificates_and_the_certified_height_survive_a_reopen()
     {
-        var chain = new TestChain(2, 3);
+        var chain = new TestChain(2, 2);
+        Store.PutBatches(chain.Batches);
+        Store.AppendCommittedMany([chain.At(1), chain.At(2)]);
+        Store.PutOutputCertificate(TestChain.CertifyOutput(chain.At(1)));
+        Store.Flush();
+        Reopen();
+
+        Assert.Equal(1UL, Store.CertifiedHeight);
+        Assert.Equal(TestChain.CertifyOutput(chain.At(1)), Store.GetCommitted(1)!.OutputCertificate);
+        Store.PutOutputCertificate(TestChain.CertifyOutput(chain.At(2)));
+        Assert.Equal(2UL, Store.CertifiedHeight);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_file_from_before_certified_outputs_is_refused_with_the_way_out_and_left_untouched(int version)
+    {
+        var chain = new TestChain(1, 3);
         Store.PutBatches(chain.Batches);
         Store.AppendCommitted(chain.At(1));
         Store.Dispose();
-        // What version 1 wrote: the same tables plus committed_tx, which could hold every transaction a second time.
-        Sql(DatabasePath, "CREATE TABLE committed_tx(height INTEGER, idx INTEGER, hash BLOB, namespace INTEGER, data BLOB); " +
-            "INSERT INTO committed_tx VALUES (1, 0, x'00', 7, x'00'); PRAGMA user_version=1;");
+        Sql(DatabasePath, $"PRAGMA user_version={version}");
+        var before = File.ReadAllBytes(DatabasePath);
         Reopen();
 
-        AssertSame(chain.At(1), Store.GetCommitted(1));
-        Store.AppendCommitted(chain.At(2));
-        AssertSame(chain.At(2), Store.GetCommitted(2));
-        Store.Dispose();
-        Assert.DoesNotContain("committed_tx", Tables(DatabasePath));
-        Assert.Equal(2L, Sql(DatabasePath, "PRAGMA user_version"));
+        var error = Assert.Throws<InvalidDataException>(() => Store.CommittedHeight);
+        Assert.Contains($"schema version {version}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("syncs the chain from its peers", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(DatabasePath));
     }
 
     private static List<string> Tables(string path)

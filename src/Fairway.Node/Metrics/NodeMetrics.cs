@@ -29,6 +29,9 @@ public sealed class NodeMetrics : IDisposable
     private long _messagesDropped;
     private long _evidence;
     private long _batchesCreated;
+    private long _certifiedHeight;
+    private long _outputMismatches;
+    private long _outputVotesRefused;
 
     public NodeMetrics()
     {
@@ -75,6 +78,10 @@ public sealed class NodeMetrics : IDisposable
     public void SetMessagesDropped(long dropped) => Interlocked.Exchange(ref _messagesDropped, dropped);
     public void OnEvidence() => Interlocked.Increment(ref _evidence);
     public void OnBatchCreated() => Interlocked.Increment(ref _batchesCreated);
+    public void SetCertifiedHeight(ulong height) => Interlocked.Exchange(ref _certifiedHeight, (long)height);
+    public long CertifiedHeight => Interlocked.Read(ref _certifiedHeight);
+    public void OnOutputMismatch() => Interlocked.Increment(ref _outputMismatches);
+    public void OnOutputVoteRefused() => Interlocked.Increment(ref _outputVotesRefused);
 
     public string Render()
     {
@@ -82,6 +89,9 @@ public sealed class NodeMetrics : IDisposable
         Counter(text, "fairway_blocks_committed_total", "Blocks this validator committed.", _blocksCommitted);
         Counter(text, "fairway_transactions_committed_total", "Transactions in blocks this validator committed.", _transactionsCommitted);
         Gauge(text, "fairway_committed_height", "Height of the last committed block.", _committedHeight);
+        Gauge(text, "fairway_certified_height", "Height of the last block whose ordered output is certified (firm).", _certifiedHeight);
+        Counter(text, "fairway_output_mismatches_total", "Output votes for a header other than the one this validator computed (evidence).", _outputMismatches);
+        Counter(text, "fairway_output_votes_refused_total", "Output votes or certificates refused (bad signature, outside the window, wrong sender).", _outputVotesRefused);
         Gauge(text, "fairway_consensus_round", "The consensus round this validator is in.", _round);
         Counter(text, "fairway_consensus_timeouts_total", "Rounds this validator gave up on (local timeouts).", _timeouts);
         Counter(text, "fairway_consensus_rounds_timed_out_total", "Rounds this validator left through a timeout certificate.", _roundsTimedOut);

@@ -1,6 +1,7 @@
 using Fairway.Core.Crypto;
 using Fairway.Core.Validators;
 using Fairway.Node.Config;
+using Fairway.Ordering.Output;
 
 namespace Fairway.Node.Runtime;
 
@@ -13,6 +14,9 @@ public sealed record NodeIdentity(
     int Index,
     ISigner Signer)
 {
+    /// <summary>Which policy orders each namespace, from genesis.</summary>
+    public NamespaceRegistry Namespaces { get; init; } = NamespaceRegistry.FcfsOnly;
+
     public static Hash ChainIdOf(string chainName) => Hash.Compute(System.Text.Encoding.UTF8.GetBytes(chainName));
 
     public static NodeIdentity Resolve(NodeConfig config, GenesisDocument genesis, ISigner signer)

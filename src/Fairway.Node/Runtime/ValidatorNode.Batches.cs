@@ -142,7 +142,7 @@ public sealed partial class ValidatorNode
     /// </summary>
     private void DrainCommits()
     {
-        while (_pendingCommits.TryPeek(out var next))
+        while (_outputs!.AcceptsCommits && _pendingCommits.TryPeek(out var next))
         {
             var block = next.Block;
             if (block.Height <= _committedHeight)
@@ -171,32 +171,34 @@ public sealed partial class ValidatorNode
                 return;
             }
 
-            var transactions = BlockOrder.Transactions(batches);
-            var committed = new CommittedBlock(block, next.Certificate, transactions);
+            var committed = _outputs.Order(block, next.Certificate, batches);
             _chain.PutBlock(block);
             _committedHeight = block.Height;
             // Queued behind the block's batches: see WriteGroup for the order the disk sees.
             _diskWriter!.Enqueue(new DiskWork.StoreCommit(committed, batches));
+            _outputs.Certify(committed, batches);
             _batches.MarkCommitted(block.BatchDigests, block.Height);
             _fetches.Forget(block.BatchDigests);
 
             _pendingCommits.Dequeue();
-            Metrics.OnCommitted(block.Height, transactions.Count);
-            LogCommit(_log, block.Height, block.Round, block.Author, transactions.Count);
+            Metrics.OnCommitted(block.Height, committed.Transactions.Count);
+            LogCommit(_log, block.Height, block.Round, block.Author, committed.Transactions.Count);
             Metrics.CommitLatency.Observe(Math.Max(0, NowMs - (long)block.TimestampMs) / 1000.0);
         }
     }
 
-    /// <summary>Indexes committed blocks the query store lacks (a crash between commit and index, or a new query database).</summary>
+    /// <summary>Indexes firm blocks the query store lacks (a crash between certification and index, or a new query database).</summary>
     private void CatchUpQueryIndex()
     {
-        for (var height = _query.IndexedHeight + 1; height <= _chain.CommittedHeight; height++)
+        for (var height = _query.IndexedHeight + 1; height <= _chain.CertifiedHeight; height++)
         {
             var stored = _chain.GetCommitted(height)!;
-            var batches = stored.Block.BatchDigests.Select(d => _chain.TryGetBatch(d, out var b) ? b : throw new InvalidOperationException($"batch {d} of committed height {height} is missing from the chain store")).ToList();
-            _query.Index(stored, batches);
+            _query.Index(stored, StoredBatches(stored.Block));
         }
     }
+
+    private List<Batch> StoredBatches(Block block) =>
+        [.. block.BatchDigests.Select(d => _chain.TryGetBatch(d, out var b) ? b : throw new InvalidOperationException($"batch {d} of committed height {block.Height} is missing from the chain store"))];
 
     private void RequestBatches(List<Hash> missing)
     {

@@ -39,6 +39,12 @@ public sealed partial class ValidatorNode
             case BatchResponseFrame r:
                 OnFetchedBatches(r.Batches);
                 break;
+            case OutputVoteFrame v:
+                _outputs!.OnVote(peer, v.Vote);
+                break;
+            case OutputCertificateFrame c:
+                _outputs!.OnCertificate(peer, c.Certificate);
+                break;
         }
     }
 

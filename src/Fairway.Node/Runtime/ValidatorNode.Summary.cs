@@ -44,6 +44,7 @@ public sealed partial class ValidatorNode
             (now - _summaryAtMs) / 1000.0,
             _committedHeight,
             _committedHeight - _summaryHeight,
+            _outputs!.CertifiedHeight,
             core.Round,
             core.Stats.RoundsEndedByTimeout - _summaryTimedOut,
             core.Stats.LocalTimeouts - _summaryLocalTimeouts,
@@ -63,11 +64,11 @@ public sealed partial class ValidatorNode
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message =
-        "last {Seconds:F1} s: height {Height} (+{Blocks}), round {Round}, rounds ended by timeout +{TimedOut} (local timeouts +{LocalTimeouts}), "
+        "last {Seconds:F1} s: height {Height} (+{Blocks}), certified output height {Certified}, round {Round}, rounds ended by timeout +{TimedOut} (local timeouts +{LocalTimeouts}), "
         + "leader {Leader}, eligible leaders {Eligible}/{Validators}, peers {Peers}, waiting transactions {Waiting}, "
         + "commits waiting for batches {CommitsWaiting}, dropped: {Dropped}")]
     private static partial void LogSummary(
-        ILogger logger, double seconds, ulong height, ulong blocks, ulong round, long timedOut, long localTimeouts, int leader,
+        ILogger logger, double seconds, ulong height, ulong blocks, ulong certified, ulong round, long timedOut, long localTimeouts, int leader,
         int eligible, int validators, int peers, long waiting, int commitsWaiting, string dropped);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "committed height {Height} (round {Round}, leader {Author}) with {Transactions} transactions")]

@@ -6,7 +6,9 @@ using Fairway.Core.Crypto;
 using Fairway.Network;
 using Fairway.Node.Hosting;
 using Fairway.Node.Metrics;
+using Fairway.Node.Wire;
 using Fairway.Ordering;
+using Fairway.Ordering.Output;
 using Fairway.Storage;
 using Fairway.Storage.Query;
 using Microsoft.Extensions.Hosting;
@@ -57,6 +59,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     /// <summary>Disk writes nothing on the loop waits for, in order: batches, then the commits that order them, then the index.</summary>
     private BackgroundWriter<DiskWork>? _diskWriter;
+    private OutputStage? _outputs;
     private ulong _committedHeight;
     private ConsensusCore? _core;
     private SignedLog? _signedLog;
@@ -180,6 +183,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     {
         var batches = new List<Batch>();
         var commits = new List<DiskWork.StoreCommit>();
+        var certified = new List<DiskWork.StoreCertified>();
         foreach (var work in group)
         {
             switch (work)
@@ -189,6 +193,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
                     break;
                 case DiskWork.StoreCommit c:
                     commits.Add(c);
+                    break;
+                case DiskWork.StoreCertified c:
+                    certified.Add(c);
                     break;
             }
         }
@@ -201,10 +208,20 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         if (commits.Count > 0)
         {
             _chain.AppendCommittedMany(commits.Select(c => c.Committed).ToList());
-            _query.IndexMany(commits.Select(c => new BlockToIndex(c.Committed, c.Batches)).ToList());
-            foreach (var c in commits)
+        }
+
+        // A certified output is indexed (firm) only after its block's commit is on disk: same group or an earlier one.
+        if (certified.Count > 0)
+        {
+            foreach (var c in certified)
             {
-                Blocks.Add(c.Committed, c.Batches);
+                _chain.PutOutputCertificate(c.Committed.OutputCertificate!);
+            }
+
+            _query.IndexMany(certified.Select(c => new BlockToIndex(c.Committed, c.Batches)).ToList());
+            foreach (var c in certified)
+            {
+                Blocks.Add(c.Committed);
                 _tracker.OnIndexed(c.Batches);
             }
 
@@ -243,6 +260,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         CatchUpQueryIndex();
         _committedHeight = _chain.CommittedHeight;
         _diskWriter = new BackgroundWriter<DiskWork>("disk", 4_096, DiskGroupMax, WriteGroup, _log);
+        _outputs = ResumeOutputs();
         try
         {
             await _transport.StartAsync(stoppingToken).ConfigureAwait(false);
@@ -280,6 +298,37 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             _signedLog.Dispose();
             LogStopped(_log, _identity.Config.Validator, _chain.CommittedHeight);
         }
+    }
+
+    /// <summary>The output stage where the chain store left it: the last output's hash, and the heights still to certify.</summary>
+    private OutputStage ResumeOutputs()
+    {
+        var committed = _chain.CommittedHeight;
+        var tip = committed == 0 ? null : _chain.GetCommitted(committed)!.Output.Header;
+        var state = tip is null ? OrderingState.Genesis : new OrderingState(tip.Height, tip.Hash);
+        var stage = new OutputStage(_identity, state, _chain.CertifiedHeight, new OutputHost(this), Metrics, _log);
+        var uncertified = new List<(CommittedBlock, IReadOnlyList<Batch>)>();
+        for (var height = _chain.CertifiedHeight + 1; height <= committed; height++)
+        {
+            var stored = _chain.GetCommitted(height)!;
+            uncertified.Add((stored, StoredBatches(stored.Block)));
+        }
+
+        stage.Resume(tip, uncertified);
+        return stage;
+    }
+
+    /// <summary>The node's side of the output stage: sending on the transport, queueing disk work, reading old certificates.</summary>
+    private sealed class OutputHost(ValidatorNode node) : IOutputStageHost
+    {
+        public void Broadcast(WireFrame frame) => node.BroadcastFrame(WireFrame.Encode(frame));
+
+        public void Send(int peer, WireFrame frame) => node.SendFrame(peer, WireFrame.Encode(frame));
+
+        public void StoreCertified(CommittedBlock committed, IReadOnlyList<Batch> batches) =>
+            node._diskWriter!.Enqueue(new DiskWork.StoreCertified(committed, batches));
+
+        public Core.Output.OutputCertificate? ReadCertificate(ulong height) => node._chain.GetCommitted(height)?.OutputCertificate;
     }
 
     private RecoveredState? Recover(ConsensusConfig consensusConfig)
@@ -405,6 +454,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         MaybeAnswerPayload();
         _batches.ReleaseStale(_core.Round, StaleProposalRounds);
         _fetches.Prune(_core.Round);
+        _outputs!.OnTick(NowMs);
         DrainCommits();
         CheckAwaitedAvailability();
         MaybeLogSummary();

@@ -2,6 +2,7 @@ using Fairway.Consensus.Messages;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
+using Fairway.Core.Output;
 
 namespace Fairway.Node.Wire;
 
@@ -15,6 +16,8 @@ public abstract record WireFrame
     private const byte BatchTag = 2;
     private const byte BatchRequestTag = 3;
     private const byte BatchResponseTag = 4;
+    private const byte OutputVoteTag = 5;
+    private const byte OutputCertificateTag = 6;
 
     public static byte[] Encode(WireFrame frame)
     {
@@ -48,6 +51,14 @@ public abstract record WireFrame
                 }
 
                 break;
+            case OutputVoteFrame v:
+                writer.WriteU8(OutputVoteTag);
+                v.Vote.Encode(writer);
+                break;
+            case OutputCertificateFrame c:
+                writer.WriteU8(OutputCertificateTag);
+                c.Certificate.Encode(writer);
+                break;
             default:
                 throw new ArgumentException("unknown frame", nameof(frame));
         }
@@ -70,6 +81,8 @@ public abstract record WireFrame
             BatchTag => new BatchFrame(Batch.DecodeKeepingEncoding(body)),
             BatchRequestTag => Canonical.Decode(body, DecodeBatchRequest, "batch request"),
             BatchResponseTag => Canonical.Decode(body, DecodeBatchResponse, "batch response"),
+            OutputVoteTag => new OutputVoteFrame(Canonical.Decode(body, OutputVote.Decode, "output vote")),
+            OutputCertificateTag => new OutputCertificateFrame(Canonical.Decode(body, OutputCertificate.Decode, "output certificate")),
             _ => throw new EncodingException($"unknown frame tag {bytes[0]}"),
         };
     }
@@ -106,3 +119,9 @@ public sealed record BatchFrame(Batch Batch) : WireFrame;
 public sealed record BatchRequestFrame(IReadOnlyList<Hash> Digests) : WireFrame;
 
 public sealed record BatchResponseFrame(IReadOnlyList<Batch> Batches) : WireFrame;
+
+/// <summary>A validator's signature on the output header it computed for a committed height.</summary>
+public sealed record OutputVoteFrame(OutputVote Vote) : WireFrame;
+
+/// <summary>A whole output certificate, sent to a validator whose vote shows it has not certified that height yet.</summary>
+public sealed record OutputCertificateFrame(OutputCertificate Certificate) : WireFrame;

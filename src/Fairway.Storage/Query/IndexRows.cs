@@ -1,16 +1,17 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
+using Fairway.Core.Output;
 
 namespace Fairway.Storage.Query;
 
 /// <summary>
 /// What <see cref="SqliteQueryStore"/> writes for one block, prepared outside its lock: the encodings, and for every
-/// ordered transaction its 8-byte hash key and the byte range of its encoding inside its batch's blob.
+/// output transaction its 8-byte hash key and the byte range of its encoding inside its batch's blob.
 /// </summary>
 internal sealed record IndexRows(
-    ulong Height, byte[] BlockHash, byte[] BlockData, byte[] CertificateData, byte[][] BatchData, long SizeBytes,
-    IReadOnlyList<PendingTransactionKeys.KeyEntry> Keys)
+    ulong Height, byte[] BlockHash, byte[] BlockData, byte[] CertificateData, byte[] OutputData, byte[] OutputCertificateData,
+    byte[] SourcesData, byte[][] BatchData, long SizeBytes, IReadOnlyList<PendingTransactionKeys.KeyEntry> Keys)
 {
     /// <summary>The first 8 bytes of a transaction hash, bit-for-bit as a signed SQLite integer.</summary>
     public static long Key(Hash hash) => unchecked((long)hash.Prefix64);
@@ -24,29 +25,22 @@ internal sealed record IndexRows(
             batchData[b] = entry.Batches[b].Encoded;
         }
 
-        var placed = BlockOrder.Place(entry.Batches);
-        if (placed.Count != committed.Transactions.Count)
-        {
-            throw new ArgumentException(
-                $"block at height {committed.Height} lists {committed.Transactions.Count} transactions, its batches order {placed.Count}", nameof(entry));
-        }
-
-        var keys = KeyEntries(committed.Height, placed, entry.Batches, batchData);
+        var keys = KeyEntries(committed.Height, committed.Output.Sources, entry.Batches, batchData);
         return new IndexRows(
             committed.Height,
             committed.Block.Hash.ToArray(),
             Canonical.Encode(committed.Block),
             Canonical.Encode(committed.Certificate),
+            Canonical.Encode(committed.Output.Header),
+            Canonical.Encode(committed.OutputCertificate!),
+            BlockOutput.EncodeSources(committed.Output.Sources),
             batchData,
             QueryIndexRules.SizeBytes(committed.Transactions),
             keys);
     }
 
-    /// <summary>Key entries of the block at <paramref name="height"/>, given its batches and their canonical encodings.</summary>
-    public static PendingTransactionKeys.KeyEntry[] KeyEntries(ulong height, IReadOnlyList<Batch> batches, byte[][] batchData) =>
-        KeyEntries(height, BlockOrder.Place(batches), batches, batchData);
-
-    private static PendingTransactionKeys.KeyEntry[] KeyEntries(ulong height, List<BlockOrder.Placed> placed, IReadOnlyList<Batch> batches, byte[][] batchData)
+    /// <summary>Key entries of the block at <paramref name="height"/>: its output's sources, its batches and their canonical encodings.</summary>
+    public static PendingTransactionKeys.KeyEntry[] KeyEntries(ulong height, IReadOnlyList<OutputSource> sources, IReadOnlyList<Batch> batches, byte[][] batchData)
     {
         var firstOffsets = new int[batches.Count][];
         for (var b = 0; b < batches.Count; b++)
@@ -54,12 +48,17 @@ internal sealed record IndexRows(
             firstOffsets[b] = TransactionOffsets(batches[b], batchData[b].Length);
         }
 
-        var keys = new PendingTransactionKeys.KeyEntry[placed.Count];
-        for (var i = 0; i < placed.Count; i++)
+        var keys = new PendingTransactionKeys.KeyEntry[sources.Count];
+        for (var i = 0; i < sources.Count; i++)
         {
-            var p = placed[i];
-            keys[i] = new PendingTransactionKeys.KeyEntry(
-                Key(p.Transaction.Hash), height, i, p.BatchPosition, firstOffsets[p.BatchPosition][p.IndexInBatch], p.Transaction.EncodedSize);
+            var (b, t) = sources[i];
+            if ((uint)b >= (uint)batches.Count || (uint)t >= (uint)batches[b].Transactions.Count)
+            {
+                throw new ArgumentException($"height {height}: output source {i} ({b}, {t}) is outside the block's batches", nameof(sources));
+            }
+
+            var tx = batches[b].Transactions[t];
+            keys[i] = new PendingTransactionKeys.KeyEntry(Key(tx.Hash), height, i, b, firstOffsets[b][t], tx.EncodedSize);
         }
 
         return keys;

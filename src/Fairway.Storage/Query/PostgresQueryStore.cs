@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
+using Fairway.Core.Output;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -18,7 +19,7 @@ namespace Fairway.Storage.Query;
 public sealed partial class PostgresQueryStore : IQueryStore
 {
     public const string DefaultSchema = "fairway_query";
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     // An arbitrary constant ("FWQI") paired with the schema name's hash: serializes concurrent schema creation.
     private const int SchemaLockKey = 0x46575149;
@@ -59,10 +60,11 @@ public sealed partial class PostgresQueryStore : IQueryStore
         _dataSource = builder.Build();
         var s = schema;
         _indexedHeightSql = $"SELECT COALESCE(MAX(height), 0) FROM {s}.blocks";
-        _insertBlockSql = $"INSERT INTO {s}.blocks(height, hash, block, qc, tx_count, size_bytes) VALUES ($1, $2, $3, $4, $5, $6)";
+        _insertBlockSql =
+            $"INSERT INTO {s}.blocks(height, hash, block, qc, tx_count, size_bytes, output, output_cert, sources) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
         _copyBatchesSql = $"COPY {s}.batches(height, position, data) FROM STDIN (FORMAT BINARY)";
         _copyTransactionsSql = $"COPY {s}.transactions(height, idx, hash, namespace, payload) FROM STDIN (FORMAT BINARY)";
-        _selectBlockSql = $"SELECT block, qc, tx_count FROM {s}.blocks WHERE height = $1";
+        _selectBlockSql = $"SELECT block, qc, tx_count, output, output_cert, sources FROM {s}.blocks WHERE height = $1";
         _selectBlockTransactionsSql = $"SELECT namespace, payload FROM {s}.transactions WHERE height = $1 ORDER BY idx";
         _selectBatchesSql =
             $"SELECT b.height, x.data FROM {s}.blocks b LEFT JOIN {s}.batches x ON x.height = b.height WHERE b.height = $1 ORDER BY x.position";
@@ -134,6 +136,9 @@ public sealed partial class PostgresQueryStore : IQueryStore
             insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = qcData });
             insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = transactions.Length });
             insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = QueryIndexRules.SizeBytes(transactions) });
+            insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Canonical.Encode(committed.Output.Header) });
+            insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Canonical.Encode(committed.OutputCertificate!) });
+            insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = BlockOutput.EncodeSources(committed.Output.Sources) });
             insert.ExecuteNonQuery();
         }
 
@@ -185,6 +190,9 @@ public sealed partial class PostgresQueryStore : IQueryStore
         Block block;
         QuorumCertificate qc;
         int count;
+        OutputHeader header;
+        OutputCertificate certificate;
+        OutputSource[] sources;
         using (var select = Command(connection, transaction, _selectBlockSql, key))
         using (var reader = select.ExecuteReader())
         {
@@ -196,6 +204,9 @@ public sealed partial class PostgresQueryStore : IQueryStore
             block = Canonical.Decode(reader.GetFieldValue<byte[]>(0), Block.Decode, "indexed block");
             qc = Canonical.Decode(reader.GetFieldValue<byte[]>(1), QuorumCertificate.Decode, "indexed quorum certificate");
             count = reader.GetInt32(2);
+            header = Canonical.Decode(reader.GetFieldValue<byte[]>(3), OutputHeader.Decode, "indexed output header");
+            certificate = Canonical.Decode(reader.GetFieldValue<byte[]>(4), OutputCertificate.Decode, "indexed output certificate");
+            sources = BlockOutput.DecodeSources(reader.GetFieldValue<byte[]>(5));
         }
 
         var transactions = new List<Transaction>(count);
@@ -209,12 +220,12 @@ public sealed partial class PostgresQueryStore : IQueryStore
         }
 
         transaction.Commit();
-        if (transactions.Count != count)
+        if (transactions.Count != count || sources.Length != count)
         {
             throw new InvalidDataException($"indexed height {height} should have {count} transactions, the index has {transactions.Count}");
         }
 
-        return new CommittedBlock(block, qc, transactions);
+        return new CommittedBlock(block, qc, new BlockOutput(header, transactions, sources)) { OutputCertificate = certificate };
     }
 
     public IReadOnlyList<Batch>? GetBatches(ulong height)
@@ -321,7 +332,8 @@ public sealed partial class PostgresQueryStore : IQueryStore
             CREATE SCHEMA IF NOT EXISTS {s};
             CREATE TABLE IF NOT EXISTS {s}.schema_version(version INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS {s}.blocks(height BIGINT PRIMARY KEY CHECK (height > 0), hash BYTEA NOT NULL,
-                block BYTEA NOT NULL, qc BYTEA NOT NULL, tx_count INTEGER NOT NULL, size_bytes BIGINT NOT NULL);
+                block BYTEA NOT NULL, qc BYTEA NOT NULL, tx_count INTEGER NOT NULL, size_bytes BIGINT NOT NULL,
+                output BYTEA NOT NULL, output_cert BYTEA NOT NULL, sources BYTEA NOT NULL);
             CREATE TABLE IF NOT EXISTS {s}.batches(height BIGINT NOT NULL, position INTEGER NOT NULL, data BYTEA NOT NULL,
                 PRIMARY KEY(height, position));
             CREATE TABLE IF NOT EXISTS {s}.transactions(height BIGINT NOT NULL, idx INTEGER NOT NULL, hash BYTEA NOT NULL,

@@ -29,6 +29,12 @@ internal static class QueryIndexRules
             throw new ArgumentException(
                 $"block at height {committed.Height} orders {committed.Block.BatchDigests.Count} batches, {batches.Count} were given", nameof(batches));
         }
+
+        // The index serves proofs against certified output headers only: an uncertified height is not firm yet.
+        if (committed.OutputCertificate is not { } certificate || certificate.HeaderHash != committed.Output.Header.Hash)
+        {
+            throw new ArgumentException($"the output of height {committed.Height} is not certified; only firm heights are indexed", nameof(committed));
+        }
     }
 
     /// <summary>Throws unless <paramref name="height"/> is the next one after <paramref name="indexedHeight"/>.</summary>

@@ -9,7 +9,7 @@ namespace Fairway.Storage.Query;
 /// </summary>
 internal static class SqliteQuerySchema
 {
-    public const long Version = 2;
+    public const long Version = 3;
 
     /// <summary>"FWQI": Fairway query index.</summary>
     public const long ApplicationId = 0x46575149;
@@ -59,7 +59,8 @@ internal static class SqliteQuerySchema
             connection,
             """
             CREATE TABLE blocks(height INTEGER PRIMARY KEY, hash BLOB NOT NULL, block BLOB NOT NULL, qc BLOB NOT NULL,
-                tx_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL);
+                tx_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL, output BLOB NOT NULL, output_cert BLOB NOT NULL,
+                sources BLOB NOT NULL);
             CREATE TABLE batches(height INTEGER NOT NULL, position INTEGER NOT NULL, data BLOB NOT NULL,
                 PRIMARY KEY(height, position));
             CREATE TABLE transaction_keys(key INTEGER NOT NULL, height INTEGER NOT NULL, idx INTEGER NOT NULL,

@@ -1,6 +1,7 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
+using Fairway.Core.Output;
 using Microsoft.Data.Sqlite;
 
 namespace Fairway.Storage.Query;
@@ -9,7 +10,7 @@ namespace Fairway.Storage.Query;
 /// The query index in one SQLite file (WAL, <c>synchronous=NORMAL</c>: see <see cref="SqliteQuerySchema"/>). One
 /// connection behind one lock serves the single writer and the readers, like <see cref="SqliteChainStore"/>.
 /// Blocks, certificates and batches are kept as their canonical encodings, and transactions only inside their batches:
-/// a block's transaction list is rebuilt from its batches with <see cref="BlockOrder"/>, and a lookup by hash reads
+/// a block's output is rebuilt from its batches and the output's stored sources, and a lookup by hash reads
 /// the transaction's bytes straight out of its batch blob. Batch digests are never recomputed or compared here.
 /// </summary>
 public sealed class SqliteQueryStore : IQueryStore
@@ -60,13 +61,14 @@ public sealed class SqliteQueryStore : IQueryStore
             SqliteQuerySchema.Apply(_connection);
             _indexedHeight = Prepare("SELECT COALESCE(MAX(height), 0) FROM blocks");
             _insertBlock = Prepare(
-                "INSERT INTO blocks(height, hash, block, qc, tx_count, size_bytes) VALUES ($height, $hash, $block, $qc, $count, $size)");
+                "INSERT INTO blocks(height, hash, block, qc, tx_count, size_bytes, output, output_cert, sources) "
+                + "VALUES ($height, $hash, $block, $qc, $count, $size, $output, $outputCert, $sources)");
             _insertBatch = Prepare("INSERT INTO batches(height, position, data) VALUES ($height, $position, $data)");
             // OR IGNORE: after a crash, the slices of a generation that reached the disk are written again.
             _insertKey = Prepare(
                 "INSERT OR IGNORE INTO transaction_keys(key, height, idx, position, offset, length) VALUES ($key, $height, $idx, $position, $offset, $length)");
             _setKeyProgress = Prepare("UPDATE key_progress SET height = $height");
-            _selectBlock = Prepare("SELECT block, qc, tx_count FROM blocks WHERE height = $height");
+            _selectBlock = Prepare("SELECT block, qc, tx_count, output, output_cert, sources FROM blocks WHERE height = $height");
             _selectBatches = Prepare(
                 "SELECT b.height, x.data FROM blocks b LEFT JOIN batches x ON x.height = b.height WHERE b.height = $height ORDER BY x.position");
             _selectKeys = Prepare("SELECT height, idx, position, offset, length FROM transaction_keys WHERE key = $key");
@@ -230,6 +232,9 @@ public sealed class SqliteQueryStore : IQueryStore
         _insertBlock.Parameters["$qc"].Value = block.CertificateData;
         _insertBlock.Parameters["$count"].Value = block.Keys.Count;
         _insertBlock.Parameters["$size"].Value = block.SizeBytes;
+        _insertBlock.Parameters["$output"].Value = block.OutputData;
+        _insertBlock.Parameters["$outputCert"].Value = block.OutputCertificateData;
+        _insertBlock.Parameters["$sources"].Value = block.SourcesData;
         _insertBlock.ExecuteNonQuery();
 
         _insertBatch.Parameters["$height"].Value = height;
@@ -278,7 +283,7 @@ public sealed class SqliteQueryStore : IQueryStore
         for (var height = progress + 1; height <= indexed; height++)
         {
             var batches = ReadBatches((long)height) ?? [];
-            _pendingKeys.AddRange(IndexRows.KeyEntries(height, batches, batches.Select(b => b.Encoded).ToArray()));
+            _pendingKeys.AddRange(IndexRows.KeyEntries(height, ReadSources((long)height), batches, batches.Select(b => b.Encoded).ToArray()));
         }
     }
 
@@ -287,6 +292,9 @@ public sealed class SqliteQueryStore : IQueryStore
         Block block;
         QuorumCertificate qc;
         long count;
+        OutputHeader header;
+        OutputCertificate certificate;
+        OutputSource[] sources;
         _selectBlock.Parameters["$height"].Value = key;
         using (var reader = _selectBlock.ExecuteReader())
         {
@@ -298,15 +306,24 @@ public sealed class SqliteQueryStore : IQueryStore
             block = Canonical.Decode((byte[])reader.GetValue(0), Block.Decode, "indexed block");
             qc = Canonical.Decode((byte[])reader.GetValue(1), QuorumCertificate.Decode, "indexed quorum certificate");
             count = reader.GetInt64(2);
+            header = Canonical.Decode((byte[])reader.GetValue(3), OutputHeader.Decode, "indexed output header");
+            certificate = Canonical.Decode((byte[])reader.GetValue(4), OutputCertificate.Decode, "indexed output certificate");
+            sources = BlockOutput.DecodeSources((byte[])reader.GetValue(5));
         }
 
-        var transactions = BlockOrder.Transactions(ReadBatches(key) ?? []);
-        if (transactions.Count != count)
+        if (sources.Length != count)
         {
-            throw new InvalidDataException($"indexed height {height} should have {count} transactions, its batches hold {transactions.Count}");
+            throw new InvalidDataException($"indexed height {height} should have {count} transactions, its output sources list {sources.Length}");
         }
 
-        return new CommittedBlock(block, qc, transactions);
+        return new CommittedBlock(block, qc, BlockOutput.Rebuild(header, ReadBatches(key) ?? [], sources)) { OutputCertificate = certificate };
+    }
+
+    private OutputSource[] ReadSources(long key)
+    {
+        using var select = Prepare("SELECT sources FROM blocks WHERE height = $height");
+        select.Parameters["$height"].Value = key;
+        return select.ExecuteScalar() is byte[] data ? BlockOutput.DecodeSources(data) : [];
     }
 
     private List<Batch>? ReadBatches(long key)
