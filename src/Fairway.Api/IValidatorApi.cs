@@ -1,6 +1,7 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Validators;
+using Fairway.Ordering.Output;
 using Fairway.Storage.Query;
 
 namespace Fairway.Api;
@@ -24,6 +25,9 @@ public interface IValidatorApi
     Hash ChainId { get; }
 
     ValidatorSet Validators { get; }
+
+    /// <summary>Which ordering policy orders each namespace (from genesis).</summary>
+    NamespaceRegistry Namespaces { get; }
 
     /// <summary>Network addresses from the genesis file, by validator index.</summary>
     IReadOnlyList<string> ValidatorAddresses { get; }
@@ -49,7 +53,7 @@ public sealed record Receipt(int Validator, ulong ReceivedAtMs, Signature Signat
 
 public sealed record SubmitOutcome(SubmitStatus Status, Hash Hash, Receipt? Receipt);
 
-/// <summary>The commitment levels of docs/ARCHITECTURE.md: received, soft (in a certified block), firm (committed).</summary>
+/// <summary>The commitment levels of docs/ARCHITECTURE.md: received, soft (in a certified block), firm (committed, ordered, output certified).</summary>
 public enum CommitmentLevel
 {
     Received,

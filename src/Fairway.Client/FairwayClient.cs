@@ -17,12 +17,14 @@ public sealed class FairwayClient : IDisposable
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly Uri _baseUrl;
+    private readonly TrustedChain _trust;
 
     public FairwayClient(Uri baseUrl, TrustedChain trust, HttpClient? http = null)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
         ArgumentNullException.ThrowIfNull(trust);
         _baseUrl = baseUrl;
+        _trust = trust;
         Verifier = new ResponseVerifier(trust);
         _ownsHttp = http is null;
         _http = http ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
@@ -161,6 +163,34 @@ public sealed class FairwayClient : IDisposable
         using var response = await _http.GetAsync(Url($"/v1/availability/block/{height}/namespace/{@namespace}"), ct).ConfigureAwait(false);
         using var json = await ReadAsync(response, ct).ConfigureAwait(false);
         return Verifier.VerifyNamespace(json.RootElement, @namespace, height);
+    }
+
+    /// <summary>
+    /// The ordering policy of <paramref name="namespace"/>, as the node's registry has it. When the trusted genesis was
+    /// read (<see cref="TrustedChain.FromGenesisFile"/>), a node that reports another policy than genesis declares is refused.
+    /// </summary>
+    public async Task<NamespaceInfo> GetNamespaceAsync(ulong @namespace, CancellationToken ct = default)
+    {
+        using var response = await _http.GetAsync(Url($"/v1/namespaces/{@namespace}"), ct).ConfigureAwait(false);
+        using var json = await ReadAsync(response, ct).ConfigureAwait(false);
+        var root = json.RootElement;
+        var info = new NamespaceInfo(
+            root.GetProperty("id").GetUInt64(),
+            root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
+            root.GetProperty("policy").GetString() ?? "",
+            root.GetProperty("declared").GetBoolean(),
+            root.GetProperty("policy_description").GetString() ?? "");
+        if (info.Id != @namespace)
+        {
+            throw new VerificationException($"asked for namespace {@namespace}, the node answered for {info.Id}");
+        }
+
+        if (_trust.PolicyOf(@namespace) is { } trusted && !string.Equals(trusted, info.Policy, StringComparison.Ordinal))
+        {
+            throw new VerificationException($"the node says namespace {@namespace} is ordered by \"{info.Policy}\"; genesis says \"{trusted}\"");
+        }
+
+        return info;
     }
 
     /// <summary>A committed transaction by hash, verified.</summary>

@@ -39,3 +39,6 @@ public sealed record VerifiedNamespaceBlock(ulong Height, Hash BlockHash, ulong 
 /// for that height). Both are proven.
 /// </summary>
 public sealed record VerifiedTransaction(Transaction Transaction, ulong Height, int Index, int NamespaceIndex, Hash BlockHash);
+
+/// <summary>A namespace's entry in the registry: its ordering policy (declared in genesis, or the chain's default).</summary>
+public sealed record NamespaceInfo(ulong Id, string? Name, string Policy, bool Declared, string PolicyDescription);

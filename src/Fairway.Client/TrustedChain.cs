@@ -11,7 +11,16 @@ namespace Fairway.Client;
 /// </summary>
 public sealed record TrustedChain(Hash ChainId, ValidatorSet Validators, ISignatureVerifier Verifier)
 {
-    /// <summary>Reads a Fairway genesis file (chain_id and validators' keys and stakes).</summary>
+    /// <summary>The ordering policy of every namespace genesis does not declare; null when unknown (not read from genesis).</summary>
+    public string? DefaultPolicy { get; init; }
+
+    /// <summary>Namespaces genesis declares, with their ordering policy.</summary>
+    public IReadOnlyDictionary<ulong, string> DeclaredPolicies { get; init; } = new Dictionary<ulong, string>();
+
+    /// <summary>The policy that orders <paramref name="namespace"/> according to genesis, or null when genesis was not read.</summary>
+    public string? PolicyOf(ulong @namespace) => DeclaredPolicies.TryGetValue(@namespace, out var policy) ? policy : DefaultPolicy;
+
+    /// <summary>Reads a Fairway genesis file: chain_id, validators' keys and stakes, and the namespaces' ordering policies.</summary>
     public static TrustedChain FromGenesisFile(string path)
     {
         using var document = JsonDocument.Parse(File.ReadAllText(path));
@@ -21,6 +30,19 @@ public sealed record TrustedChain(Hash ChainId, ValidatorSet Validators, ISignat
             v.GetProperty("name").GetString() ?? "",
             PublicKey.ParseHex(v.GetProperty("public_key").GetString() ?? ""),
             v.TryGetProperty("stake", out var stake) ? stake.GetUInt64() : 1)).ToList();
-        return new TrustedChain(Hash.Compute(System.Text.Encoding.UTF8.GetBytes(chainName)), new ValidatorSet(validators), Ed25519Verifier.Instance);
+        var declared = new Dictionary<ulong, string>();
+        if (root.TryGetProperty("namespaces", out var namespaces))
+        {
+            foreach (var ns in namespaces.EnumerateArray())
+            {
+                declared[ns.GetProperty("id").GetUInt64()] = ns.GetProperty("policy").GetString() ?? "";
+            }
+        }
+
+        return new TrustedChain(Hash.Compute(System.Text.Encoding.UTF8.GetBytes(chainName)), new ValidatorSet(validators), Ed25519Verifier.Instance)
+        {
+            DefaultPolicy = root.TryGetProperty("default_policy", out var policy) ? policy.GetString() : "fcfs",
+            DeclaredPolicies = declared,
+        };
     }
 }

@@ -92,4 +92,47 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         Assert.Throws<IOException>(() => NetworkGenerator.Generate(_dir, 4, 41000));
     }
+
+    private string GenesisPath => Path.Combine(_dir, "genesis.json");
+
+    private void EditGenesis(Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(GenesisPath))!.AsObject();
+        edit(json);
+        File.WriteAllText(GenesisPath, json.ToJsonString());
+    }
+
+    [Fact]
+    public void A_generated_genesis_declares_one_demo_namespace_per_policy_and_fcfs_by_default()
+    {
+        var genesis = ConfigLoader.LoadGenesis(GenesisPath);
+        var registry = ConfigLoader.NamespacesOf(genesis, GenesisPath);
+
+        Assert.Equal("fcfs", registry.DefaultPolicy.Name);
+        Assert.Equal(Fairway.Ordering.Output.OrderingPolicies.Names.Order(StringComparer.Ordinal), registry.Declared.Select(d => d.Policy.Name));
+        Assert.Equal("demo-fcfs", registry.Find(1)!.Name);
+        Assert.Equal("fcfs", registry.PolicyOf(424242).Name);
+    }
+
+    [Theory]
+    [InlineData("""[{"id": 5, "name": "perps", "policy": "front-run-me"}]""", "namespaces[0].policy", "unknown ordering policy \"front-run-me\"; this build knows: fcfs")]
+    [InlineData("""[{"id": 5, "name": "a", "policy": "fcfs"}, {"id": 5, "name": "b", "policy": "fcfs"}]""", "namespaces[1].id", "declared twice")]
+    [InlineData("""[{"id": 5, "name": "", "policy": "fcfs"}]""", "namespaces[0].name", "1 to 64 characters")]
+    public void A_genesis_with_a_bad_namespace_is_refused_at_load_naming_it(string namespaces, string key, string message)
+    {
+        EditGenesis(json => json["namespaces"] = System.Text.Json.Nodes.JsonNode.Parse(namespaces));
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadGenesis(GenesisPath));
+        Assert.Contains(key, e.Message, StringComparison.Ordinal);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_default_policy_is_refused_at_load()
+    {
+        EditGenesis(json => json["default_policy"] = "priority-gas-auction");
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadGenesis(GenesisPath));
+        Assert.Contains("default_policy", e.Message, StringComparison.Ordinal);
+    }
 }

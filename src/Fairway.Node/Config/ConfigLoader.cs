@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
+using Fairway.Ordering.Output;
+
 namespace Fairway.Node.Config;
 
 /// <summary>
@@ -86,7 +88,34 @@ public static class ConfigLoader
         Require(genesis.Consensus.TimeoutMinTicks >= 1 && genesis.Consensus.TimeoutMinTicks <= genesis.Consensus.TimeoutBaseTicks, path,
             "consensus.timeout_min_ticks", "must be between 1 and consensus.timeout_base_ticks");
         Require(genesis.Consensus.LeaderReputationWindowBlocks is >= 0 and <= 1_000, path, "consensus.leader_reputation_window_blocks", "must be between 0 and 1000");
+        NamespacesOf(genesis, path);
         return genesis;
+    }
+
+    /// <summary>
+    /// The namespace registry genesis declares. A policy this build does not know is refused here, at load, so a node
+    /// never starts ordering a namespace differently from validators that know it.
+    /// </summary>
+    public static NamespaceRegistry NamespacesOf(GenesisDocument genesis, string path)
+    {
+        ArgumentNullException.ThrowIfNull(genesis);
+        var known = string.Join(", ", OrderingPolicies.Names);
+        Require(OrderingPolicies.TryGet(genesis.DefaultPolicy ?? "", out var defaultPolicy), path, "default_policy",
+            $"unknown ordering policy \"{genesis.DefaultPolicy}\"; this build knows: {known}");
+        Require(genesis.Namespaces.Count <= NamespaceRegistry.DeclaredMax, path, "namespaces", $"at most {NamespaceRegistry.DeclaredMax} namespaces");
+        var declared = new List<NamespaceDeclaration>();
+        for (var i = 0; i < genesis.Namespaces.Count; i++)
+        {
+            var ns = genesis.Namespaces[i];
+            Require(ns is not null, path, $"namespaces[{i}]", "must be an object");
+            Require(!string.IsNullOrWhiteSpace(ns!.Name) && ns.Name.Length <= 64, path, $"namespaces[{i}].name", "must be 1 to 64 characters");
+            Require(OrderingPolicies.TryGet(ns.Policy ?? "", out var policy), path, $"namespaces[{i}].policy",
+                $"unknown ordering policy \"{ns.Policy}\"; this build knows: {known}");
+            Require(declared.All(d => d.Id != ns.Id), path, $"namespaces[{i}].id", $"namespace {ns.Id} is declared twice");
+            declared.Add(new NamespaceDeclaration(ns.Id, ns.Name, policy));
+        }
+
+        return new NamespaceRegistry(defaultPolicy, declared);
     }
 
     public static bool TryParseEndPoint(string? text, out IPEndPoint endPoint)

@@ -13,6 +13,27 @@ public sealed record GenesisDocument
 
     [JsonPropertyName("consensus")]
     public ConsensusTiming Consensus { get; init; } = new();
+
+    /// <summary>The ordering policy of every namespace not declared in <see cref="Namespaces"/>.</summary>
+    [JsonPropertyName("default_policy")]
+    public string DefaultPolicy { get; init; } = "fcfs";
+
+    /// <summary>Namespaces with a declared ordering policy.</summary>
+    [JsonPropertyName("namespaces")]
+    public IReadOnlyList<GenesisNamespace> Namespaces { get; init; } = [];
+}
+
+/// <summary>A namespace genesis declares: its id, a name for people, and its ordering policy.</summary>
+public sealed record GenesisNamespace
+{
+    [JsonPropertyName("id")]
+    public required ulong Id { get; init; }
+
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("policy")]
+    public required string Policy { get; init; }
 }
 
 public sealed record GenesisValidator

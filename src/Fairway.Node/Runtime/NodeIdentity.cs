@@ -36,6 +36,9 @@ public sealed record NodeIdentity(
             throw new ConfigException($"the key in {config.KeyFile} is not the key the genesis file lists for \"{config.Validator}\"");
         }
 
-        return new NodeIdentity(config, genesis, ChainIdOf(genesis.ChainId), validators, index, signer);
+        return new NodeIdentity(config, genesis, ChainIdOf(genesis.ChainId), validators, index, signer)
+        {
+            Namespaces = ConfigLoader.NamespacesOf(genesis, config.GenesisFile),
+        };
     }
 }

@@ -117,6 +117,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     public Core.Validators.ValidatorSet Validators => _identity.Validators;
 
+    public NamespaceRegistry Namespaces => _identity.Namespaces;
+
     public IReadOnlyList<string> ValidatorAddresses => _identity.Genesis.Validators.Select(v => v.P2p).ToList();
 
     public string RenderMetrics() => Metrics.Render();

@@ -57,10 +57,17 @@ public static class NetworkGenerator
             nodes.Add(new GeneratedNode(name, configPath, api, p2p));
         }
 
-        var genesis = new GenesisDocument { ChainId = chain, Validators = genesisValidators };
+        var genesis = new GenesisDocument { ChainId = chain, Validators = genesisValidators, Namespaces = DemoNamespaces };
         File.WriteAllText(Path.Combine(root, "genesis.json"), JsonSerializer.Serialize(genesis, ConfigLoader.JsonOptions));
         return (chain, nodes);
     }
+
+    /// <summary>
+    /// One demo namespace per ordering policy this build has, so a newcomer can try each (ids from 1, named after the
+    /// policy); every other namespace gets the default policy.
+    /// </summary>
+    public static IReadOnlyList<GenesisNamespace> DemoNamespaces { get; } =
+        [.. Ordering.Output.OrderingPolicies.Names.Order(StringComparer.Ordinal).Select((policy, i) => new GenesisNamespace { Id = (ulong)(i + 1), Name = $"demo-{policy}", Policy = policy })];
 
     /// <summary>Reads back a network written by <see cref="Generate"/>.</summary>
     public static (string ChainId, IReadOnlyList<GeneratedNode> Nodes) Load(string directory)
