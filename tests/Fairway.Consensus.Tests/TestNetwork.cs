@@ -124,70 +124,61 @@ internal sealed class TestNetwork
         throw new TimeoutException("condition not reached within the step budget");
     }
 
+    /// <summary>Carries a step's outputs at node <paramref name="i"/> through the same interpreter the node and the simulator use.</summary>
     public void Carry(int i, IReadOnlyList<ConsensusOutput> outputs)
     {
-        // Answers are stepped after the whole output list is carried, as a host must, so no output overtakes another.
-        var followUps = new List<ConsensusInput>();
-        Outputs[i].Add(outputs);
-        foreach (var output in outputs)
+        if (Cores[i] is { } core)
         {
-            switch (output)
+            new ConsensusDriver(core, new Host(this, i), Outputs[i].Add).Carry(outputs);
+        }
+        else
+        {
+            Outputs[i].Add(outputs);
+        }
+    }
+
+    /// <summary>Node <paramref name="i"/>'s effects: in-memory storage, the shared inbox, instant payloads.</summary>
+    private sealed class Host(TestNetwork network, int i) : IConsensusHost
+    {
+        public void PersistSafety(SafetyState state) => network.PersistedSafety[i] = state;
+
+        public void PersistBlock(Block block) => network.Stored[i][block.Hash] = block;
+
+        public void Commit(CommitBlock commit)
+        {
+            network.Committed[i].Add((commit.Block, commit.Certificate));
+            network.Stored[i][commit.Block.Hash] = commit.Block;
+        }
+
+        public void Broadcast(ConsensusMessage message)
+        {
+            for (var to = 0; to < network.Cores.Length; to++)
             {
-                case PersistSafety p:
-                    PersistedSafety[i] = p.State;
-                    break;
-                case PersistBlock b:
-                    Stored[i][b.Block.Hash] = b.Block;
-                    break;
-                case CommitBlock c:
-                    Committed[i].Add((c.Block, c.Certificate));
-                    Stored[i][c.Block.Hash] = c.Block;
-                    break;
-                case Broadcast b:
-                    for (var to = 0; to < Cores.Length; to++)
-                    {
-                        if (to != i)
-                        {
-                            _inbox.Enqueue((to, i, b.Message));
-                        }
-                    }
-
-                    break;
-                case SendTo s:
-                    _inbox.Enqueue((s.To, i, s.Message));
-                    break;
-                case CheckAvailability c:
-                    if (!c.BatchDigests.Any(Withheld.Contains))
-                    {
-                        followUps.Add(new PayloadAvailable(c.BlockHash));
-                    }
-
-                    break;
-                case RequestPayload r:
-                    followUps.Add(new PayloadReady(r.Round, [Hash.Compute(BitConverter.GetBytes(r.Round))], r.Round * 10));
-                    break;
-                case RequestBlocks r:
-                    var blocks = new BlockRequestMessage(r.Tip, r.Count).Collect(Stored[r.Peer].TryGetValue);
-
-                    if (!Isolated.Contains(i) && !Isolated.Contains(r.Peer))
-                    {
-                        _inbox.Enqueue((i, r.Peer, new BlockResponseMessage(blocks)));
-                    }
-
-                    break;
-                case EvidenceFound e:
-                    Evidence.Add(e.Evidence);
-                    break;
+                if (to != i)
+                {
+                    network._inbox.Enqueue((to, i, message));
+                }
             }
         }
 
-        foreach (var input in followUps)
+        public void Send(int to, ConsensusMessage message) => network._inbox.Enqueue((to, i, message));
+
+        public ConsensusInput? CheckAvailability(CheckAvailability check) =>
+            check.BatchDigests.Any(network.Withheld.Contains) ? null : new PayloadAvailable(check.BlockHash);
+
+        public ConsensusInput? RequestPayload(RequestPayload request) =>
+            new PayloadReady(request.Round, [Hash.Compute(BitConverter.GetBytes(request.Round))], request.Round * 10);
+
+        public void RequestBlocks(RequestBlocks request)
         {
-            if (Cores[i] is { } core)
+            var blocks = new BlockRequestMessage(request.Tip, request.Count).Collect(network.Stored[request.Peer].TryGetValue);
+            if (!network.Isolated.Contains(i) && !network.Isolated.Contains(request.Peer))
             {
-                Carry(i, core.Step(input));
+                network._inbox.Enqueue((i, request.Peer, new BlockResponseMessage(blocks)));
             }
         }
+
+        public void Evidence(Evidence evidence) => network.Evidence.Add(evidence);
     }
 
     /// <summary>Signs a proposal as validator <paramref name="author"/> would, for hand-made test scenarios.</summary>

@@ -129,7 +129,7 @@ public sealed partial class ValidatorNode
             }
 
             _awaitedAvailability.Remove(awaited);
-            Carry(_core!.Step(new PayloadAvailable(awaited.BlockHash)));
+            _driver!.Step(new PayloadAvailable(awaited.BlockHash));
         }
     }
 

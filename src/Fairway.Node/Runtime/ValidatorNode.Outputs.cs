@@ -1,5 +1,6 @@
 using Fairway.Consensus.Engine;
 using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
 using Fairway.Node.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -7,75 +8,74 @@ namespace Fairway.Node.Runtime;
 
 public sealed partial class ValidatorNode
 {
-    /// <summary>Carries out the core's outputs in order. The safety write is fsynced before any later send runs.</summary>
-    private void Carry(IReadOnlyList<ConsensusOutput> outputs)
+    /// <summary>
+    /// The node's side of the consensus core's outputs; <see cref="ConsensusDriver"/> calls it in order and steps the core
+    /// with the answers only after the whole list is carried. The safety write is fsynced before any later send runs.
+    /// </summary>
+    private sealed class ConsensusHost(ValidatorNode node) : IConsensusHost
     {
-        var availabilityAsked = false;
-        var payloadAsked = false;
-        foreach (var output in outputs)
+        public void PersistSafety(SafetyState state)
         {
-            switch (output)
+            // Blocks before the vote on them: a certified block must not vanish from every voter's disk.
+            node._chain.Flush();
+            node._safety.Save(state);
+            node._signedLog!.Record(state);
+        }
+
+        public void PersistBlock(Block block)
+        {
+            node._chain.PutBlock(block);
+            node._batches.MarkProposed(block.BatchDigests, block.Round);
+            if (node._chain.TryGetBlock(block.ParentHash, out var certified))
             {
-                case PersistSafety p:
-                    // Blocks before the vote on them: a certified block must not vanish from every voter's disk.
-                    _chain.Flush();
-                    _safety.Save(p.State);
-                    _signedLog!.Record(p.State);
-                    break;
-                case PersistBlock b:
-                    _chain.PutBlock(b.Block);
-                    _batches.MarkProposed(b.Block.BatchDigests, b.Block.Round);
-                    if (_chain.TryGetBlock(b.Block.ParentHash, out var certified))
-                    {
-                        // The new block's QC certifies its parent: the parent's transactions are soft-confirmed.
-                        _tracker.OnCertified(certified);
-                    }
+                // The new block's QC certifies its parent: the parent's transactions are soft-confirmed.
+                node._tracker.OnCertified(certified);
+            }
 
-                    if (b.Block.BatchDigests.Count > 0)
-                    {
-                        _highestNonEmptyHeight = Math.Max(_highestNonEmptyHeight, b.Block.Height);
-                    }
-
-                    break;
-                case CommitBlock c:
-                    _pendingCommits.Enqueue(c);
-                    DrainCommits();
-                    break;
-                case SendTo s:
-                    SendFrame(s.To, WireFrame.Encode(new ConsensusFrame(s.Message)));
-                    break;
-                case Broadcast b:
-                    BroadcastFrame(WireFrame.Encode(new ConsensusFrame(b.Message)));
-                    break;
-                case CheckAvailability a:
-                    // Checked once this step's outputs are all carried: an immediate answer would step the core
-                    // again and its outputs could overtake the rest of these.
-                    _awaitedAvailability.Add(a);
-                    availabilityAsked = true;
-                    break;
-                case RequestPayload r:
-                    _payloadRound = r.Round;
-                    _payloadRequestedAtMs = NowMs;
-                    payloadAsked = true;
-                    break;
-                case RequestBlocks r:
-                    SendFrame(r.Peer, WireFrame.Encode(new ConsensusFrame(new BlockRequestMessage(r.Tip, r.Count))));
-                    break;
-                case EvidenceFound e:
-                    Metrics.OnEvidence();
-                    LogEvidence(_log, e.Evidence.Kind.ToString(), e.Evidence.Validator, e.Evidence.Round);
-                    break;
+            if (block.BatchDigests.Count > 0)
+            {
+                node._highestNonEmptyHeight = Math.Max(node._highestNonEmptyHeight, block.Height);
             }
         }
 
-        if (payloadAsked)
+        public void Commit(CommitBlock commit)
         {
-            MaybeAnswerPayload();
+            node._pendingCommits.Enqueue(commit);
+            node.DrainCommits();
         }
 
-        if (availabilityAsked)
+        public void Send(int to, ConsensusMessage message) => node.SendFrame(to, WireFrame.Encode(new ConsensusFrame(message)));
+
+        public void Broadcast(ConsensusMessage message) => node.BroadcastFrame(WireFrame.Encode(new ConsensusFrame(message)));
+
+        public ConsensusInput? CheckAvailability(CheckAvailability check)
         {
-            CheckAwaitedAvailability();
+            var missing = check.BatchDigests.Where(d => !node.TryFindBatch(d, out _)).ToList();
+            if (missing.Count == 0)
+            {
+                return new PayloadAvailable(check.BlockHash);
+            }
+
+            // Answered by CheckAwaitedAvailability once the missing batches arrive, if the round still lasts.
+            node._awaitedAvailability.Add(check);
+            node.RequestBatches(missing);
+            return null;
+        }
+
+        public ConsensusInput? RequestPayload(RequestPayload request)
+        {
+            node._payloadRound = request.Round;
+            node._payloadRequestedAtMs = node.NowMs;
+            return node.PayloadIfDue();
+        }
+
+        public void RequestBlocks(RequestBlocks request) =>
+            node.SendFrame(request.Peer, WireFrame.Encode(new ConsensusFrame(new BlockRequestMessage(request.Tip, request.Count))));
+
+        public void Evidence(Evidence evidence)
+        {
+            node.Metrics.OnEvidence();
+            LogEvidence(node._log, evidence.Kind.ToString(), evidence.Validator, evidence.Round);
         }
     }
 
@@ -85,26 +85,34 @@ public sealed partial class ValidatorNode
     /// </summary>
     private void MaybeAnswerPayload()
     {
+        if (PayloadIfDue() is { } payload)
+        {
+            _driver!.Step(payload);
+        }
+    }
+
+    /// <summary>The payload for the round this validator leads, once it is due; null while it waits for work.</summary>
+    private PayloadReady? PayloadIfDue()
+    {
         if (_payloadRound is not { } round)
         {
-            return;
+            return null;
         }
 
         if (round != _core!.Round)
         {
             _payloadRound = null;
-            return;
+            return null;
         }
 
         var work = _batches.UnproposedCount > 0 || _highestNonEmptyHeight > _committedHeight;
         if (!work && NowMs - _payloadRequestedAtMs < _identity.Config.EmptyBlockDelayMs)
         {
-            return;
+            return null;
         }
 
         _payloadRound = null;
-        var digests = _batches.TakeForProposal(round);
-        Carry(_core.Step(new PayloadReady(round, digests, (ulong)NowMs)));
+        return new PayloadReady(round, _batches.TakeForProposal(round), (ulong)NowMs);
     }
 
     private void SendFrame(int peer, byte[] frame)

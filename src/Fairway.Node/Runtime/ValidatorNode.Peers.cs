@@ -28,7 +28,7 @@ public sealed partial class ValidatorNode
                 AnswerBlockRequest(peer, request);
                 break;
             case ConsensusFrame c:
-                Carry(_core!.Step(new MessageReceived(peer, c.Message)));
+                _driver!.Step(new MessageReceived(peer, c.Message));
                 break;
             case BatchFrame b:
                 OnPeerBatch(peer, b.Batch);

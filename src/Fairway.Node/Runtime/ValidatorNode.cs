@@ -62,6 +62,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private OutputStage? _outputs;
     private ulong _committedHeight;
     private ConsensusCore? _core;
+    private ConsensusDriver? _driver;
     private SignedLog? _signedLog;
     private int _tickQueued;
     private ulong _batchSequence;
@@ -256,6 +257,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         var genesis = _identity.Genesis.Consensus;
         var certificates = new CertificateVerifier(_identity.ChainId, _identity.Validators, Crypto.Ed25519Verifier.Instance);
         _core = new ConsensusCore(consensusConfig, certificates, _identity.Index, _identity.Signer, new Random(Environment.TickCount), recovered);
+        _driver = new ConsensusDriver(_core, new ConsensusHost(this));
         _batchSequence = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() << 16;
         LogStarting(_log, _identity.Config.Validator, _identity.Index, _chain.CommittedHeight, _core.Safety.LastVotedRound);
 
@@ -280,7 +282,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             return;
         }
 
-        Carry(_core.Start());
+        _driver.Start();
         var ticker = RunTicker(TimeSpan.FromMilliseconds(genesis.TickMs), stoppingToken);
         try
         {
@@ -451,10 +453,10 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     private void OnTick()
     {
-        Carry(_core!.Step(Tick.Instance));
+        _driver!.Step(Tick.Instance);
         MaybeCutBatch();
         MaybeAnswerPayload();
-        _batches.ReleaseStale(_core.Round, StaleProposalRounds);
+        _batches.ReleaseStale(_core!.Round, StaleProposalRounds);
         _fetches.Prune(_core.Round);
         _outputs!.OnTick(NowMs);
         DrainCommits();
