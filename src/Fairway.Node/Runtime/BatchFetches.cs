@@ -21,6 +21,12 @@ internal sealed class BatchFetches(ulong roundsKept)
 
     public int Fetched => _fetched.Count;
 
+    /// <summary>Batches asked for by digest and received, since start (for the operator's summary).</summary>
+    public long FetchedTotal { get; private set; }
+
+    /// <summary>Digests asked for, counting every re-ask, since start.</summary>
+    public long AskedTotal { get; private set; }
+
     /// <summary>
     /// Of <paramref name="missing"/>, the digests never asked for or last asked <paramref name="retryMs"/> ago or more,
     /// at most <paramref name="max"/>; they are recorded as asked now.
@@ -33,6 +39,7 @@ internal sealed class BatchFetches(ulong roundsKept)
             _requested[digest] = (nowMs, round);
         }
 
+        AskedTotal += due.Count;
         return due;
     }
 
@@ -46,6 +53,7 @@ internal sealed class BatchFetches(ulong roundsKept)
         }
 
         _fetched[batch.Digest] = (batch, round);
+        FetchedTotal++;
         return true;
     }
 

@@ -14,6 +14,8 @@ public sealed partial class ValidatorNode
     private ulong _summaryHeight;
     private long _summaryTimedOut;
     private long _summaryLocalTimeouts;
+    private long _summaryAsked;
+    private long _summaryFetched;
     private Dictionary<string, long> _summaryDropped = new(StringComparer.Ordinal);
 
     private void MaybeLogSummary()
@@ -54,22 +56,26 @@ public sealed partial class ValidatorNode
             _transport.ConnectedPeers,
             _mempool.Count + _batches.UnproposedTransactions,
             _pendingCommits.Count,
+            _fetches.AskedTotal - _summaryAsked,
+            _fetches.FetchedTotal - _summaryFetched,
             string.Join(", ", newlyDropped) is { Length: > 0 } d ? d : "none");
 
         _summaryAtMs = now;
         _summaryHeight = _committedHeight;
         _summaryTimedOut = core.Stats.RoundsEndedByTimeout;
         _summaryLocalTimeouts = core.Stats.LocalTimeouts;
+        _summaryAsked = _fetches.AskedTotal;
+        _summaryFetched = _fetches.FetchedTotal;
         _summaryDropped = new Dictionary<string, long>(dropped, StringComparer.Ordinal);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message =
         "last {Seconds:F1} s: height {Height} (+{Blocks}), certified output height {Certified}, round {Round}, rounds ended by timeout +{TimedOut} (local timeouts +{LocalTimeouts}), "
         + "leader {Leader}, eligible leaders {Eligible}/{Validators}, peers {Peers}, waiting transactions {Waiting}, "
-        + "commits waiting for batches {CommitsWaiting}, dropped: {Dropped}")]
+        + "commits waiting for batches {CommitsWaiting}, batches asked for +{Asked} (fetched +{Fetched}), dropped: {Dropped}")]
     private static partial void LogSummary(
         ILogger logger, double seconds, ulong height, ulong blocks, ulong certified, ulong round, long timedOut, long localTimeouts, int leader,
-        int eligible, int validators, int peers, long waiting, int commitsWaiting, string dropped);
+        int eligible, int validators, int peers, long waiting, int commitsWaiting, long asked, long fetched, string dropped);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "committed height {Height} (round {Round}, leader {Author}) with {Transactions} transactions")]
     private static partial void LogCommit(ILogger logger, ulong height, ulong round, int author, int transactions);
