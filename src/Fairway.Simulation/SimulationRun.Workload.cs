@@ -57,9 +57,10 @@ internal sealed partial class SimulationRun
 
         for (var k = 0; k < hosts.Count; k++)
         {
-            if (received[k] is { } transactions)
+            // As a node's mempool does, a host cuts batches of at most the configured size.
+            foreach (var chunk in received[k]?.Chunk(PoolOptions.BatchTransactionsMax) ?? [])
             {
-                CutBatch(hosts[k], transactions);
+                CutBatch(hosts[k], chunk);
             }
         }
     }
@@ -75,7 +76,7 @@ internal sealed partial class SimulationRun
     }
 
     /// <summary>As a node does: the batch goes into the host's own pool, is stored where peers can fetch it, and is broadcast.</summary>
-    private void CutBatch(SimulatedHost host, List<Transaction> transactions)
+    private void CutBatch(SimulatedHost host, Transaction[] transactions)
     {
         var batch = new Batch(_chainId, (ushort)host.Validator, ++host.BatchSequence, transactions);
         _outputChecker.OnSubmitted(batch.Transactions);
