@@ -51,8 +51,14 @@ public sealed class BatchPool(MempoolOptions options)
         }
 
         _batches[digest] = batch;
-        _unproposedNodes[digest] = _unproposed.AddLast(digest);
-        UnproposedTransactions += batch.Transactions.Count;
+        // A proposal can overtake the batch it references (they come from different validators): such a batch is
+        // already proposed, and offering it again would let a second block order its transactions once more.
+        if (!_proposedInRound.ContainsKey(digest))
+        {
+            _unproposedNodes[digest] = _unproposed.AddLast(digest);
+            UnproposedTransactions += batch.Transactions.Count;
+        }
+
         return true;
     }
 

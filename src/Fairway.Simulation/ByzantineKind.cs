@@ -20,6 +20,12 @@ public enum ByzantineKind
 
     /// <summary>When it leads, proposes digests of batches it never sends to anyone; otherwise honest.</summary>
     WithholdBatches,
+
+    /// <summary>
+    /// Runs consensus honestly but signs a wrong output header for every committed height: the output of a block in
+    /// which it slipped a transaction of its own in front (front-running), which no honest validator computes.
+    /// </summary>
+    WrongOutput,
 }
 
 public static class ByzantineKindNames
@@ -32,6 +38,7 @@ public static class ByzantineKindNames
         ByzantineKind.Silent => "silent",
         ByzantineKind.Delay => "delay",
         ByzantineKind.WithholdBatches => "withhold-batches",
+        ByzantineKind.WrongOutput => "wrong-output",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

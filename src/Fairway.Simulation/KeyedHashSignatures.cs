@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Fairway.Core.Crypto;
 
@@ -28,13 +29,19 @@ public sealed class KeyedHashVerifier : ISignatureVerifier
 
     internal static Signature Compute(PublicKey publicKey, ReadOnlySpan<byte> message)
     {
-        using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> key = stackalloc byte[PublicKey.Size];
-        publicKey.CopyTo(key);
-        hasher.AppendData(key);
-        hasher.AppendData(message);
+        // One-shot hashing over a copied buffer: creating an incremental hasher per signature cost more than the hash.
+        var length = PublicKey.Size + message.Length;
+        var rented = length > 1024 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        var buffer = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+        publicKey.CopyTo(buffer);
+        message.CopyTo(buffer[PublicKey.Size..]);
         Span<byte> signature = stackalloc byte[Signature.Size];
-        hasher.GetHashAndReset(signature);
+        SHA256.HashData(buffer, signature);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
         signature[..Hash.Size].CopyTo(signature[Hash.Size..]);
         return new Signature(signature);
     }

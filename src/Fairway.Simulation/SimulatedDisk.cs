@@ -1,6 +1,7 @@
 using Fairway.Consensus.Engine;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
+using Fairway.Core.Output;
 
 namespace Fairway.Simulation;
 
@@ -17,6 +18,30 @@ internal sealed class SimulatedDisk
 
     public List<(Block Block, QuorumCertificate Certificate)> Committed { get; } = [];
 
+    /// <summary>Digests of every committed batch: a copy that arrives late must not go back into the pool.</summary>
+    public HashSet<Hash> CommittedBatches { get; } = [];
+
+    /// <summary>
+    /// The output of each committed height this host ordered, in height order (index = height - 1). Written in the same
+    /// step as the commit, before anything leaves the host, so the commit's sync covers it.
+    /// </summary>
+    public List<BlockOutput> Outputs { get; } = [];
+
+    /// <summary>Output certificates by height, persisted before the height counts as certified.</summary>
+    public Dictionary<ulong, OutputCertificate> Certificates { get; } = [];
+
+    /// <summary>Highest height certified together with every height below it.</summary>
+    public ulong CertifiedHeight { get; private set; }
+
+    public void PutCertificate(OutputCertificate certificate)
+    {
+        Certificates[certificate.Height] = certificate;
+        while (Certificates.ContainsKey(CertifiedHeight + 1))
+        {
+            CertifiedHeight++;
+        }
+    }
+
     /// <summary>Safety state is fsynced, and the fsync makes every earlier write durable too (blocks before the vote on them).</summary>
     public void WriteSafety(SafetyState state)
     {
@@ -29,6 +54,7 @@ internal sealed class SimulatedDisk
     public void AppendCommitted(Block block, QuorumCertificate certificate)
     {
         Committed.Add((block, certificate));
+        CommittedBatches.UnionWith(block.BatchDigests);
         _durableBlocks[block.Hash] = block;
         Sync();
     }

@@ -24,6 +24,15 @@ internal sealed class SimulatedHost(int id, int validator, ISigner signer, Byzan
 
     public ConsensusCore? Core { get; set; }
 
+    /// <summary>The rest of the node's memory; set and lost together with <see cref="Core"/>.</summary>
+    public NodeState? Node { get; set; }
+
+    /// <summary>How far this host's wall clock is off, in milliseconds (0 for faulty hosts: their timestamps are theirs to pick anyway).</summary>
+    public int ClockSkewMs { get; init; }
+
+    /// <summary>Batches this host has cut; the next one's sequence is one more. Kept across restarts, as a node keeps it on disk.</summary>
+    public ulong BatchSequence { get; set; }
+
     public bool Alive => Core is not null;
 
     public long RestartAtTick { get; set; } = -1;

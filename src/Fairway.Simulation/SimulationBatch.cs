@@ -22,6 +22,24 @@ public sealed record BatchReport
 
     public int Timeouts => Results.Sum(r => r.Timeouts);
 
+    public long TransactionsSubmitted => Results.Sum(r => (long)r.TransactionsSubmitted);
+
+    public long TransactionsCommitted => Results.Sum(r => (long)r.TransactionsCommitted);
+
+    public long TransactionsRepeated => Results.Sum(r => (long)r.TransactionsRepeated);
+
+    public long TransactionsPending => Results.Sum(r => (long)r.TransactionsPending);
+
+    public long TransactionsLost => Results.Sum(r => (long)r.TransactionsLost);
+
+    public long OutputsCertified => Results.Sum(r => (long)r.OutputsCertified);
+
+    public int OutputsMismatched => Results.Sum(r => r.OutputsMismatched);
+
+    public int OutputEvidence => Results.Sum(r => r.OutputEvidence);
+
+    public int BlockTimestampRegressions => Results.Sum(r => r.BlockTimestampRegressions);
+
     /// <summary>99th percentile of proposal-to-commit latency in simulated milliseconds, over every seed's measured blocks.</summary>
     public long CommitLatencyP99Ms => Percentile(Results.SelectMany(r => r.CommitLatenciesMs).ToList(), 0.99);
 

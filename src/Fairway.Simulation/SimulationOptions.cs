@@ -61,11 +61,36 @@ public sealed record SimulationOptions
 
     public ConsensusConfig Consensus { get; init; } = new();
 
+    /// <summary>
+    /// Transactions clients submit per round, in total across the network: each goes to a seeded random running honest
+    /// host, which packs what it received into one batch for the round. Submissions stop when the fault phase ends, so
+    /// the phase after healing drains them.
+    /// </summary>
+    public int TransactionsPerRound { get; init; } = 4;
+
+    /// <summary>Namespaces (rollups) the submitted transactions are spread over, ids 1..N.</summary>
+    public int Namespaces { get; init; } = 3;
+
+    /// <summary>Each honest host's wall clock is off by a seeded amount in [-N, +N] ms (block timestamps carry it).</summary>
+    public int ClockSkewMs { get; init; }
+
+    /// <summary>Ticks between re-sends of a host's own output votes for heights it has not certified yet.</summary>
+    public int OutputVoteResendTicks { get; init; } = 50;
+
+    /// <summary>Test-only: break honest hosts' output pipeline so the output invariants can be seen to fire.</summary>
+    public OutputFaultForTesting UnsafeOutputFaultForTesting { get; init; }
+
     /// <summary>The engine configuration a run uses: the options' one, with the engine's own invariant checks on.</summary>
     internal ConsensusConfig EngineConfig => Consensus with { AssertInvariants = true };
 
     /// <summary>Milliseconds of simulated time per tick, for the timestamps leaders put in blocks.</summary>
     public int TickMs { get; init; } = 10;
+
+    /// <summary>
+    /// The simulated wall clock at tick 0 (2023-11-14 UTC): far enough from zero that a clock running behind never
+    /// needs a negative timestamp.
+    /// </summary>
+    public const long ClockEpochMs = 1_700_000_000_000;
 
     public void Validate()
     {
@@ -80,6 +105,10 @@ public sealed record SimulationOptions
         Require(PartitionProbability is >= 0 and <= 1, "--partition-prob must be in [0, 1]");
         Require(CrashProbability is >= 0 and <= 1, "--crash-prob must be in [0, 1]");
         Require(DelayTicksMin >= 1 && DelayTicksMax >= DelayTicksMin, "delays must satisfy 1 <= min <= max");
+        Require(TransactionsPerRound is >= 0 and <= 100_000, "--transactions-per-round must be between 0 and 100000");
+        Require(Namespaces is >= 1 and <= 64, "namespaces must be between 1 and 64");
+        Require(ClockSkewMs is >= 0 and <= 3_600_000, "--clock-skew-ms must be between 0 and 3600000");
+        Require(OutputVoteResendTicks >= 1, "the output vote re-send interval must be at least one tick");
     }
 
     private static void Require(bool condition, string message)

@@ -38,5 +38,41 @@ public sealed record SimulationResult
     /// <summary>Simulated milliseconds from a block's proposal to its commit at the first live honest node, after the warm-up.</summary>
     public IReadOnlyList<long> CommitLatenciesMs { get; init; } = [];
 
-    public bool Failed => SafetyViolations.Count > 0 || LivenessFailure is not null || DoubleSigns > 0;
+    /// <summary>Transactions clients submitted to honest hosts.</summary>
+    public int TransactionsSubmitted { get; init; }
+
+    /// <summary>Transactions in the outputs certified at the first running honest host, counted per output.</summary>
+    public int TransactionsCommitted { get; init; }
+
+    /// <summary>
+    /// Of <see cref="TransactionsCommitted"/>, those already certified at a lower height: a batch ordered by two blocks
+    /// (its first proposal looked abandoned and the pool offered it again, and both blocks committed).
+    /// </summary>
+    public int TransactionsRepeated { get; init; }
+
+    /// <summary>
+    /// Submitted transactions in no output certified at that host by the end: still in a batch pool or in a block not
+    /// yet certified, or lost (<see cref="TransactionsLost"/>). So committed - repeated + pending = submitted.
+    /// </summary>
+    public int TransactionsPending { get; init; }
+
+    /// <summary>
+    /// Of <see cref="TransactionsPending"/>, those in no running host's pool and no committed block: their batch was
+    /// held only by hosts that crashed before proposing it. A node's pool is memory, so a client must resubmit these.
+    /// </summary>
+    public int TransactionsLost { get; init; }
+
+    /// <summary>Heights whose output that host certified.</summary>
+    public int OutputsCertified { get; init; }
+
+    /// <summary>Heights at which two honest hosts certified different output headers (each also a safety violation).</summary>
+    public int OutputsMismatched { get; init; }
+
+    /// <summary>Distinct (height, validator) pairs honest hosts caught signing an output header that differs from theirs.</summary>
+    public int OutputEvidence { get; init; }
+
+    /// <summary>Committed blocks, at that host, whose timestamp is below their parent's (leaders' clocks disagree).</summary>
+    public int BlockTimestampRegressions { get; init; }
+
+    public bool Failed => SafetyViolations.Count > 0 || LivenessFailure is not null || DoubleSigns > 0 || OutputsMismatched > 0;
 }

@@ -14,6 +14,11 @@ internal sealed partial class SimulationRun
             return;
         }
 
+        BroadcastFrom(sender, new ConsensusEnvelope(message));
+    }
+
+    private void BroadcastFrom(SimulatedHost sender, SimulatedMessage message)
+    {
         for (var v = 0; v < _options.Nodes; v++)
         {
             if (v != sender.Validator)
@@ -32,7 +37,10 @@ internal sealed partial class SimulationRun
         }
     }
 
-    private void SendToValidator(SimulatedHost sender, int validator, ConsensusMessage message)
+    private void SendToValidator(SimulatedHost sender, int validator, ConsensusMessage message) =>
+        SendToValidator(sender, validator, new ConsensusEnvelope(message));
+
+    private void SendToValidator(SimulatedHost sender, int validator, SimulatedMessage message)
     {
         foreach (var host in _hostsByValidator[validator])
         {
@@ -43,7 +51,11 @@ internal sealed partial class SimulationRun
         }
     }
 
-    private void SendToHost(SimulatedHost sender, SimulatedHost receiver, ConsensusMessage message)
+    private void SendToHost(SimulatedHost sender, SimulatedHost receiver, ConsensusMessage message) =>
+        SendToHost(sender, receiver, new ConsensusEnvelope(message));
+
+    /// <summary>Every message between hosts, consensus or not, goes through here and meets the same faults.</summary>
+    private void SendToHost(SimulatedHost sender, SimulatedHost receiver, SimulatedMessage message)
     {
         if (sender.Behaviour == ByzantineKind.Silent)
         {
@@ -161,6 +173,7 @@ internal sealed partial class SimulationRun
     {
         _crashes++;
         host.Core = null;
+        host.Node = null;
         host.Restarts++;
         host.Disk.LoseUnsyncedWrites();
         host.RestartAtTick = _tick + _faultRandom.Next(_options.DowntimeTicksMin, _options.DowntimeTicksMax + 1);

@@ -3,6 +3,8 @@ using Fairway.Consensus.Messages;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Validators;
+using Fairway.Ordering;
+using Fairway.Ordering.Output;
 
 namespace Fairway.Simulation;
 
@@ -16,15 +18,28 @@ internal sealed partial class SimulationRun
     private readonly Random _networkRandom;
     private readonly Random _faultRandom;
     private readonly Random _byzantineRandom;
+    private readonly Random _workloadRandom;
     private readonly List<SimulatedHost> _hosts = [];
     private readonly Dictionary<int, List<SimulatedHost>> _hostsByValidator = [];
     private readonly PriorityQueue<Delivery, (long Tick, long Sequence)> _events = new();
     private readonly CertificateVerifier _certificates;
     private readonly Block _genesis;
     private readonly InvariantChecker _checker;
+    private readonly OutputChecker _outputChecker;
+    private readonly Hash _chainId;
+    private readonly ValidatorSet _validators;
+    private readonly ISignatureVerifier _verifier;
+    private readonly OrderingStage _stage;
+
+    /// <summary>Test-only: the honest hosts whose output pipeline <see cref="SimulationOptions.UnsafeOutputFaultForTesting"/> breaks.</summary>
+    private readonly HashSet<int> _brokenPipelineHosts = [];
 
     private readonly HashSet<ulong> _timeoutRounds = [];
-    private readonly HashSet<Hash> _published = [];
+    /// <summary>
+    /// Every batch some validator published, by digest: what any host can fetch from a peer. A withheld batch is never
+    /// here. Fetching is not simulated message by message: a published batch is always one fetch away.
+    /// </summary>
+    private readonly Dictionary<Hash, Batch> _published = [];
     private readonly HashSet<Hash> _unavailableReported = [];
     private readonly List<long> _commitLatenciesMs = [];
     private SimulatedHost? _measured;
@@ -36,8 +51,9 @@ internal sealed partial class SimulationRun
     private long _partitionEndsAtTick = -1;
     private int _crashes;
     private int _partitions;
+    private int _timestampRegressions;
 
-    private sealed record Delivery(int ToHost, int FromValidator, int FromHost, ConsensusMessage Message);
+    private sealed record Delivery(int ToHost, int FromValidator, int FromHost, SimulatedMessage Message);
 
     public SimulationRun(SimulationOptions options, Func<string, ISigner> signerFactory, ISignatureVerifier verifier)
     {
@@ -46,12 +62,18 @@ internal sealed partial class SimulationRun
         _networkRandom = new Random(DeriveSeed(seed, 1));
         _faultRandom = new Random(DeriveSeed(seed, 2));
         _byzantineRandom = new Random(DeriveSeed(seed, 3));
+        _workloadRandom = new Random(DeriveSeed(seed, 5));
+        var skewRandom = new Random(DeriveSeed(seed, 4));
 
         var signers = Enumerable.Range(0, options.Nodes).Select(i => signerFactory($"validator-{i}")).ToArray();
         var validators = new ValidatorSet(signers.Select((s, i) => new Validator($"validator-{i}", s.PublicKey, 1)));
         var chainId = Hash.Compute(System.Text.Encoding.UTF8.GetBytes("fairway-sim"));
         _certificates = new CertificateVerifier(chainId, validators, verifier);
         _genesis = Block.Genesis(chainId);
+        _chainId = chainId;
+        _validators = validators;
+        _verifier = verifier;
+        _stage = new OrderingStage(chainId, NamespaceRegistry.FcfsOnly);
 
         var (faulty, crashed) = PickFaultyAndCrashed();
         var hostId = 0;
@@ -64,6 +86,8 @@ internal sealed partial class SimulationRun
                 var host = new SimulatedHost(hostId++, v, signers[v], isFaulty ? options.Byzantine : ByzantineKind.None)
                 {
                     PermanentlyDown = crashed.Contains(v),
+                    // Drawn for every host, honest or not, so a host's skew does not depend on who is faulty.
+                    ClockSkewMs = SkewFor(skewRandom, isFaulty),
                 };
                 _hosts.Add(host);
                 if (!_hostsByValidator.TryGetValue(v, out var list))
@@ -78,7 +102,23 @@ internal sealed partial class SimulationRun
 
         var honest = Enumerable.Range(0, options.Nodes).Where(v => !faulty.Contains(v)).ToHashSet();
         _checker = new InvariantChecker(_certificates, _genesis, honest);
+        _outputChecker = new OutputChecker(new Fairway.Core.Output.OutputCertificateVerifier(chainId, validators, verifier), honest);
+        if (options.UnsafeOutputFaultForTesting != OutputFaultForTesting.None)
+        {
+            // f+1: the fewest signers that certify an output, so the broken hosts certify their own.
+            var count = (int)validators.ValidityStake;
+            _brokenPipelineHosts.UnionWith(_hosts.Where(h => h.Honest && !h.PermanentlyDown).Take(count).Select(h => h.Id));
+        }
     }
+
+    private int SkewFor(Random random, bool faulty)
+    {
+        var skew = _options.ClockSkewMs == 0 ? 0 : random.Next(-_options.ClockSkewMs, _options.ClockSkewMs + 1);
+        return faulty ? 0 : skew;
+    }
+
+    /// <summary>The host's wall clock: simulated time plus its skew. What it writes into the blocks it proposes.</summary>
+    private long NowMs(SimulatedHost host) => SimulationOptions.ClockEpochMs + (_tick * _options.TickMs) + host.ClockSkewMs;
 
     private (HashSet<int> Faulty, HashSet<int> Crashed) PickFaultyAndCrashed()
     {
@@ -115,7 +155,9 @@ internal sealed partial class SimulationRun
         string? livenessFailure = null;
         while (true)
         {
-            var lagging = RunningHonest.Where(h => h.Disk.Committed.Count < baseline[h.Id] + _options.LivenessCommitsRequired).ToList();
+            // Certification is part of liveness: each host must also certify the outputs of those new heights.
+            var lagging = RunningHonest.Where(h => h.Disk.Committed.Count < baseline[h.Id] + _options.LivenessCommitsRequired
+                || h.Disk.CertifiedHeight < (ulong)(baseline[h.Id] + _options.LivenessCommitsRequired)).ToList();
             if (lagging.Count == 0)
             {
                 break;
@@ -123,8 +165,8 @@ internal sealed partial class SimulationRun
 
             if (_tick >= livenessDeadline)
             {
-                livenessFailure = $"after the network healed, host(s) {string.Join(",", lagging.Select(h => h.Id))} committed fewer than "
-                    + $"{_options.LivenessCommitsRequired} new blocks within {_options.LivenessTicksMax} ticks; " + DescribeHosts();
+                livenessFailure = $"after the network healed, host(s) {string.Join(",", lagging.Select(h => h.Id))} committed or certified fewer than "
+                    + $"{_options.LivenessCommitsRequired} new heights within {_options.LivenessTicksMax} ticks; " + DescribeHosts();
                 break;
             }
 
@@ -132,10 +174,11 @@ internal sealed partial class SimulationRun
         }
 
         _checker.CheckAgreement(_hosts);
+        var transactions = CountTransactions(_measured);
         return new SimulationResult
         {
             Seed = _options.Seed,
-            SafetyViolations = _checker.Violations,
+            SafetyViolations = [.. _checker.Violations, .. _outputChecker.Violations],
             LivenessFailure = livenessFailure,
             DoubleSigns = _checker.DoubleSigns.Count,
             DoubleSignReports = _checker.DoubleSigns,
@@ -149,11 +192,20 @@ internal sealed partial class SimulationRun
             MessagesDelivered = _delivered,
             Crashes = _crashes,
             Partitions = _partitions,
+            TransactionsSubmitted = _outputChecker.TransactionsSubmitted,
+            TransactionsCommitted = transactions.Committed,
+            TransactionsRepeated = transactions.Repeated,
+            TransactionsPending = transactions.Pending,
+            TransactionsLost = transactions.Lost,
+            OutputsCertified = _measured.Disk.Certificates.Count,
+            OutputsMismatched = _outputChecker.OutputsMismatched,
+            OutputEvidence = _outputChecker.OutputEvidence,
+            BlockTimestampRegressions = _timestampRegressions,
         };
     }
 
     private string DescribeHosts() => string.Join(" | ", _hosts.Select(h => h.Core is { } c
-        ? $"host {h.Id}: round {c.Round}, high qc {c.HighQc.Round}, tc {c.HighTc?.Round}, voted {c.Safety.LastVotedRound}, locked {c.Safety.LockedQcRound}, "
+        ? $"host {h.Id}: round {c.Round}, ordered h{h.Disk.Outputs.Count}, certified h{h.Disk.CertifiedHeight}, pool {h.Node?.Pool.Count}, high qc {c.HighQc.Round}, tc {c.HighTc?.Round}, voted {c.Safety.LastVotedRound}, locked {c.Safety.LockedQcRound}, "
           + $"committed h{c.CommittedTip.Height}/r{c.CommittedTip.Round}, tree {c.BlockTreeCount}, backlog {c.SyncBacklog}, sync requests {c.Stats.SyncRequests}, local timeouts {c.Stats.LocalTimeouts}, sent {c.Stats.TimeoutsSent}, tcs {c.Stats.TcsFormed}, qcs {c.Stats.QcsFormed}, votes {c.Stats.VotesSent}, props {c.Stats.ProposalsSent}, ticks in round {c.TicksInRound}, "
           + $"dropped {string.Join(",", c.Stats.DroppedByReason.Select(kv => kv.Key + "=" + kv.Value))}"
         : $"host {h.Id}: down"));
@@ -185,11 +237,18 @@ internal sealed partial class SimulationRun
             if (host.Alive)
             {
                 Carry(host, host.Core!.Step(Tick.Instance));
+                host.Node!.OnRound(host.Core!.Round, StaleProposalRounds);
             }
             else if (host.RestartAtTick >= 0 && host.RestartAtTick <= _tick)
             {
                 StartHost(host);
             }
+        }
+
+        SubmitTransactions();
+        if (_tick % _options.OutputVoteResendTicks == 0)
+        {
+            ResendOutputVotes();
         }
 
         if (!_healed && _tick % _options.FaultIntervalTicks == 0)
@@ -203,7 +262,9 @@ internal sealed partial class SimulationRun
         var random = new Random(DeriveSeed(_options.Seed, 1000 + host.Id * 97 + host.Restarts));
         host.Core = new ConsensusCore(_options.EngineConfig, _certificates, host.Validator, host.Signer, random,
             host.Disk.Recover(_genesis, ConsensusCore.HistoryBlocksNeeded(_options.Consensus)));
+        host.Node = new NodeState(new BatchPool(PoolOptions), new OutputCertifier(_chainId, _validators, host.Validator, host.Signer, _verifier));
         host.RestartAtTick = -1;
+        RecoverOutputs(host);
         Carry(host, host.Core.Start());
     }
 
@@ -216,13 +277,24 @@ internal sealed partial class SimulationRun
         }
 
         _delivered++;
-        if (delivery.Message is BlockRequestMessage request)
+        switch (delivery.Message)
         {
-            AnswerBlockRequest(host, delivery.FromHost, request);
-            return;
+            case ConsensusEnvelope { Message: BlockRequestMessage request }:
+                AnswerBlockRequest(host, delivery.FromHost, request);
+                break;
+            case ConsensusEnvelope c:
+                Carry(host, host.Core!.Step(new MessageReceived(delivery.FromValidator, c.Message)));
+                break;
+            case BatchEnvelope b:
+                OnPeerBatch(host, delivery.FromValidator, b.Batch);
+                break;
+            case OutputVoteEnvelope v:
+                OnOutputVote(host, delivery.FromValidator, delivery.FromHost, v);
+                break;
+            case OutputCertificateEnvelope c:
+                CarryCertifier(host, host.Node!.Certifier.OnCertificate(delivery.FromValidator, c.Certificate));
+                break;
         }
-
-        Carry(host, host.Core!.Step(new MessageReceived(delivery.FromValidator, delivery.Message)));
     }
 
     private void AnswerBlockRequest(SimulatedHost host, int requesterHost, BlockRequestMessage request)
@@ -255,12 +327,15 @@ internal sealed partial class SimulationRun
                     break;
                 case PersistBlock b:
                     host.Disk.WriteBlock(b.Block);
+                    host.Node!.Pool.MarkProposed(b.Block.BatchDigests, b.Block.Round);
                     break;
                 case CommitBlock c:
                     host.Disk.AppendCommitted(c.Block, c.Certificate);
+                    host.Node!.Pool.MarkCommitted(c.Block.BatchDigests, c.Block.Height);
                     _checker.OnCommit(host, c.Block, c.Certificate);
                     CheckCommittedPayload(host, c.Block);
                     ObserveCommit(host, c.Block);
+                    OrderCommitted(host);
                     break;
                 case Broadcast b:
                     _checker.OnSent(host, b.Message);
@@ -272,7 +347,7 @@ internal sealed partial class SimulationRun
                     break;
                 case CheckAvailability a:
                     // A real host would fetch missing batches from peers; a withheld batch is held by no one, ever.
-                    if (a.BatchDigests.All(_published.Contains))
+                    if (a.BatchDigests.All(_published.ContainsKey))
                     {
                         (followUps ??= []).Add(new PayloadAvailable(a.BlockHash));
                     }
@@ -280,7 +355,7 @@ internal sealed partial class SimulationRun
                     break;
                 case RequestPayload r:
                     var digests = MakePayload(host, r.Round);
-                    (followUps ??= []).Add(new PayloadReady(r.Round, digests, (ulong)(_tick * _options.TickMs)));
+                    (followUps ??= []).Add(new PayloadReady(r.Round, digests, (ulong)NowMs(host)));
                     break;
                 case RequestBlocks r:
                     var peers = _hostsByValidator[r.Peer];
@@ -313,33 +388,24 @@ internal sealed partial class SimulationRun
             return;
         }
 
-        var count = host.Disk.Committed.Count;
+        // Nothing makes a leader's timestamp exceed its parent's: with skewed clocks, block time runs backwards.
+        var committed = host.Disk.Committed;
+        if (committed.Count >= 2 && block.TimestampMs < committed[^2].Block.TimestampMs)
+        {
+            _timestampRegressions++;
+        }
+
+        var count = committed.Count;
         if (count == _options.WarmupBlocks)
         {
             _warmupEndTick = _tick;
         }
         else if (count > _options.WarmupBlocks && _warmupEndTick >= 0)
         {
-            _commitLatenciesMs.Add((_tick * _options.TickMs) - (long)block.TimestampMs);
+            // The proposer stamped the block with its own skewed clock; take the skew out to get the simulated latency.
+            var proposedAtMs = (long)block.TimestampMs - _hostsByValidator[block.Author][0].ClockSkewMs;
+            _commitLatenciesMs.Add(SimulationOptions.ClockEpochMs + (_tick * _options.TickMs) - proposedAtMs);
         }
-    }
-
-    /// <summary>
-    /// One batch digest per proposal. An honest leader's batch reaches everyone (it is published); a withholding
-    /// leader's never leaves it, so no validator can ever fetch it.
-    /// </summary>
-    private Hash[] MakePayload(SimulatedHost host, ulong round)
-    {
-        Span<byte> seed = stackalloc byte[16];
-        BitConverter.TryWriteBytes(seed, round);
-        BitConverter.TryWriteBytes(seed[8..], (ulong)host.Id);
-        var digest = Hash.Compute(seed);
-        if (host.Behaviour != ByzantineKind.WithholdBatches)
-        {
-            _published.Add(digest);
-        }
-
-        return [digest];
     }
 
     /// <summary>A committed block whose batches nobody holds stalls every node that must execute it.</summary>
@@ -352,7 +418,7 @@ internal sealed partial class SimulationRun
 
         foreach (var digest in block.BatchDigests)
         {
-            if (!_published.Contains(digest))
+            if (!_published.ContainsKey(digest))
             {
                 _unavailableReported.Add(block.Hash);
                 _checker.Violations.Add($"availability broken: host {host.Id} committed height {block.Height} (round {block.Round}) whose batch {digest.ToHex()[..16]} no validator can fetch");

@@ -128,6 +128,23 @@ public class BatchPoolTests
     }
 
     [Fact]
+    public void A_batch_that_arrives_after_a_proposal_of_it_is_not_offered_again_until_that_proposal_is_stale()
+    {
+        // The simulator found this: a leader's proposal overtook the author's broadcast of the batch, the next leader
+        // proposed the batch again, and both blocks committed, ordering its transactions at two heights.
+        var pool = new BatchPool(new MempoolOptions());
+        var batch = MakeBatch(2, 3);
+        pool.MarkProposed([batch.Digest], 5);
+
+        Assert.True(pool.Add(batch));
+        Assert.Equal(0, pool.UnproposedTransactions);
+        Assert.Empty(pool.TakeForProposal(6));
+
+        pool.ReleaseStale(currentRound: 30, roundsAgo: 20);
+        Assert.Equal([batch.Digest], pool.TakeForProposal(30));
+    }
+
+    [Fact]
     public void Digests_other_leaders_proposed_that_never_arrive_here_are_forgotten_after_the_stale_window()
     {
         var pool = new BatchPool(new MempoolOptions());

@@ -16,7 +16,7 @@ internal static class SimCommand
         var rounds = new Option<int>("--rounds") { Description = "rounds in the fault phase of each run", DefaultValueFactory = _ => 300 };
         var byzantine = new Option<string>("--byzantine")
         {
-            Description = "none | equivocating-leader | twins | silent | delay",
+            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output",
             DefaultValueFactory = _ => "none",
         };
         byzantine.AcceptOnlyFromAmong(Enum.GetValues<ByzantineKind>().Select(k => k.ToCliName()).ToArray());
@@ -30,12 +30,19 @@ internal static class SimCommand
             Description = "blocks of history that decide who may lead; 0 turns leader reputation off (for comparison)",
             DefaultValueFactory = _ => new Fairway.Consensus.Engine.ConsensusConfig().LeaderReputationWindowBlocks,
         };
+        var transactionsPerRound = new Option<int>("--transactions-per-round")
+        {
+            Description = "client transactions per round across the network (during the fault phase), batched by the hosts that receive them",
+            DefaultValueFactory = _ => new SimulationOptions().TransactionsPerRound,
+        };
+        var clockSkew = new Option<int>("--clock-skew-ms") { Description = "each honest host's clock is off by a seeded amount in [-N, +N] ms", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var realCrypto = new Option<bool>("--real-crypto") { Description = "sign with Ed25519 instead of the fast simulation scheme" };
 
         var command = new Command("sim", "run the deterministic consensus simulator over many seeds; exit 1 if any invariant broke")
         {
             nodes, seed, seeds, rounds, byzantine, faulty, crashed, reputation, loss, partition, crash, json, realCrypto,
+            transactionsPerRound, clockSkew,
         };
         command.SetAction(result =>
         {
@@ -52,6 +59,8 @@ internal static class SimCommand
                 PartitionProbability = result.GetValue(partition),
                 CrashProbability = result.GetValue(crash),
                 RealCrypto = result.GetValue(realCrypto),
+                TransactionsPerRound = result.GetValue(transactionsPerRound),
+                ClockSkewMs = result.GetValue(clockSkew),
                 Consensus = new Fairway.Consensus.Engine.ConsensusConfig { LeaderReputationWindowBlocks = result.GetValue(reputation) },
             };
             var seedCount = result.GetValue(seeds);
@@ -138,6 +147,17 @@ internal static class SimCommand
         rounds_per_second = Math.Round(r.RoundsPerSecond, 1),
         crashes = r.Results.Sum(x => x.Crashes),
         partitions = r.Results.Sum(x => x.Partitions),
+        transactions_per_round = o.TransactionsPerRound,
+        clock_skew_ms = o.ClockSkewMs,
+        transactions_submitted = r.TransactionsSubmitted,
+        transactions_committed = r.TransactionsCommitted,
+        transactions_repeated = r.TransactionsRepeated,
+        transactions_pending = r.TransactionsPending,
+        transactions_lost = r.TransactionsLost,
+        outputs_certified = r.OutputsCertified,
+        outputs_mismatched = r.OutputsMismatched,
+        output_evidence = r.OutputEvidence,
+        block_timestamp_regressions = r.BlockTimestampRegressions,
     };
 
     private static void PrintSummary(SimulationOptions o, BatchReport r)
@@ -147,6 +167,7 @@ internal static class SimCommand
         Console.WriteLine(string.Create(ci, $"  safety violations: {r.SafetyViolations}   liveness failures: {r.LivenessFailures}   double signs: {r.DoubleSigns}   evidence detected: {r.EvidenceDetected}"));
         Console.WriteLine(string.Create(ci, $"  committed blocks per honest node: min {r.CommittedBlocksMin}, max {r.CommittedBlocksMax}"));
         Console.WriteLine(string.Create(ci, $"  crashed for the whole run: {o.Crashed}   {r.BlocksPerSimulatedSecond:F1} blocks per simulated second after warm-up   {r.Timeouts} rounds ended by timeout   commit latency p50 {r.CommitLatencyP50Ms} ms, p99 {r.CommitLatencyP99Ms} ms"));
+        Console.WriteLine(string.Create(ci, $"  transactions: {r.TransactionsSubmitted} submitted, {r.TransactionsCommitted} in certified outputs, {r.TransactionsPending} pending ({r.TransactionsLost} lost with crashed pools)   outputs certified: {r.OutputsCertified}   mismatched: {r.OutputsMismatched}   output evidence: {r.OutputEvidence}"));
         Console.WriteLine(string.Create(ci, $"  {r.RoundsTotal} rounds in {r.WallSeconds:F2} s = {r.RoundsPerSecond:F0} simulated rounds/s"));
         Console.WriteLine(r.Passed ? "  PASS: every invariant held" : $"  FAIL: seeds {string.Join(", ", r.FailingSeeds)}");
     }

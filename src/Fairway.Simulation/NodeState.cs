@@ -1,0 +1,51 @@
+using Fairway.Core.Output;
+using Fairway.Ordering;
+using Fairway.Ordering.Output;
+
+namespace Fairway.Simulation;
+
+/// <summary>
+/// What a node holds in memory besides the consensus core, lost with the process: the pool leaders propose batches
+/// from, the output certifier with the votes it collected, and its own votes still waiting for a certificate.
+/// </summary>
+internal sealed class NodeState(BatchPool pool, OutputCertifier certifier)
+{
+    /// <summary>Own votes re-sent per interval, lowest heights first: enough to catch up a window quickly, bounded per send.</summary>
+    public const int VotesResentMax = 64;
+
+    public BatchPool Pool { get; } = pool;
+
+    public OutputCertifier Certifier { get; } = certifier;
+
+    /// <summary>This host's vote for each height it ordered and has not certified; pruned with the certifier's window.</summary>
+    public SortedDictionary<ulong, OutputVote> UncertifiedVotes { get; } = [];
+
+    private ulong _round;
+
+    /// <summary>
+    /// Offers stale proposals' batches again. A node does this every tick; what it releases depends only on the round,
+    /// so once per round does the same at a fraction of the simulator's cost.
+    /// </summary>
+    public void OnRound(ulong round, ulong staleRounds)
+    {
+        if (round != _round)
+        {
+            _round = round;
+            Pool.ReleaseStale(round, staleRounds);
+        }
+    }
+
+    public void ForgetVotesBelowWindow()
+    {
+        while (UncertifiedVotes.Count > 0)
+        {
+            var lowest = UncertifiedVotes.Keys.First();
+            if (lowest + OutputCertifier.HeightsBehindMax >= Certifier.LocalHeight)
+            {
+                return;
+            }
+
+            UncertifiedVotes.Remove(lowest);
+        }
+    }
+}

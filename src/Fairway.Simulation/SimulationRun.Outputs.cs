@@ -1,0 +1,210 @@
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Output;
+using Fairway.Ordering.Output;
+
+namespace Fairway.Simulation;
+
+/// <summary>
+/// After consensus: each host orders its committed blocks with the ordering stage, signs the output header and
+/// certifies it with f+1 matching votes, as a node does; votes and certificates cross the faulty network.
+/// </summary>
+internal sealed partial class SimulationRun
+{
+    private static readonly NamespaceRegistry ReversedForTesting = new(ReversedOrderPolicy.Instance, []);
+
+    /// <summary>
+    /// Orders every committed block the host has not ordered yet, in height order, and hands each output to the
+    /// certifier. Stops at a block whose batches nobody can fetch: the host cannot order past it (the availability
+    /// invariant has reported that block).
+    /// </summary>
+    private void OrderCommitted(SimulatedHost host)
+    {
+        var disk = host.Disk;
+        while (disk.Outputs.Count < disk.Committed.Count)
+        {
+            var block = disk.Committed[disk.Outputs.Count].Block;
+            var batches = new List<Batch>(block.BatchDigests.Count);
+            foreach (var digest in block.BatchDigests)
+            {
+                if (!_published.TryGetValue(digest, out var batch))
+                {
+                    return;
+                }
+
+                batches.Add(batch);
+            }
+
+            var previous = disk.Outputs.Count == 0 ? OrderingState.Genesis : new OrderingState(disk.Outputs[^1].Height, disk.Outputs[^1].Header.Hash);
+            var output = Order(host, block, batches, previous);
+            disk.Outputs.Add(output);
+            _outputChecker.OnOutput(host, output);
+            CarryCertifier(host, host.Node!.Certifier.OnLocalOutput(output.Header), output, repeat: false);
+        }
+    }
+
+    private BlockOutput Order(SimulatedHost host, Block block, List<Batch> batches, OrderingState previous)
+    {
+        if (!_brokenPipelineHosts.Contains(host.Id))
+        {
+            return _stage.Order(block, batches, previous).Output;
+        }
+
+        var fault = _options.UnsafeOutputFaultForTesting;
+        var registry = fault == OutputFaultForTesting.ReversedOrderAtFPlusOne ? ReversedForTesting : NamespaceRegistry.FcfsOnly;
+        var output = new OrderingStage(_chainId, registry).Order(block, batches, previous).Output;
+        Transaction? extra = fault switch
+        {
+            OutputFaultForTesting.InventedTransactionAtFPlusOne => new Transaction(1, Hash.Compute(block.Hash.ToArray()).ToArray()),
+            OutputFaultForTesting.DuplicatedTransactionAtFPlusOne when output.Transactions.Count > 0 => output.Transactions[0],
+            _ => null,
+        };
+        if (extra is null)
+        {
+            return output;
+        }
+
+        List<Transaction> transactions = [.. output.Transactions, extra];
+        var header = OutputHeader.Over(_chainId, block.Height, block.Hash, previous.OutputHash, transactions);
+        return new BlockOutput(header, transactions, [.. output.Sources, new OutputSource(0, 0)]);
+    }
+
+    /// <summary>
+    /// After a restart: the certifier is rebuilt from the outputs and certificates on disk. It restarts at the lowest
+    /// height not certified yet; heights certified before the crash are passed as such, so no vote is signed for them
+    /// again. The votes it re-signs are marked as repeats, so peers that certified those heights send the certificate.
+    /// </summary>
+    private void RecoverOutputs(SimulatedHost host)
+    {
+        var outputs = host.Disk.Outputs;
+        if (outputs.Count > 0)
+        {
+            var last = (ulong)outputs.Count;
+            var first = Math.Min(last, Math.Max(host.Disk.CertifiedHeight + 1, last > OutputCertifier.HeightsBehindMax ? last - OutputCertifier.HeightsBehindMax : 1));
+            for (var height = first; height <= last; height++)
+            {
+                var output = outputs[(int)height - 1];
+                var certified = host.Disk.Certificates.ContainsKey(height);
+                CarryCertifier(host, host.Node!.Certifier.OnLocalOutput(output.Header, certified), output, repeat: true);
+            }
+        }
+
+        OrderCommitted(host);
+    }
+
+    /// <summary>Carries out what the certifier asks for; <paramref name="output"/> is the output just handed to it, if any.</summary>
+    private void CarryCertifier(SimulatedHost host, IReadOnlyList<CertifierEvent> events, BlockOutput? output = null, bool repeat = false)
+    {
+        var node = host.Node!;
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case BroadcastOutputVote v:
+                    var vote = host.Behaviour == ByzantineKind.WrongOutput && output is not null ? WrongVote(host, output) : v.Vote;
+                    node.UncertifiedVotes[vote.Height] = vote;
+                    node.ForgetVotesBelowWindow();
+                    SendOutputVote(host, vote, repeat);
+                    break;
+                case OutputCertified c:
+                    host.Disk.PutCertificate(c.Certificate);
+                    node.UncertifiedVotes.Remove(c.Header.Height);
+                    _outputChecker.OnCertified(host, c.Header, c.Certificate);
+                    break;
+                case OutputMismatch m:
+                    _outputChecker.OnMismatch(host, m);
+                    break;
+                case OutputVoteRefused:
+                    // A refused vote changed nothing; a node only counts these.
+                    break;
+            }
+        }
+    }
+
+    private void SendOutputVote(SimulatedHost host, OutputVote vote, bool repeat)
+    {
+        if (_options.UnsafeOutputFaultForTesting != OutputFaultForTesting.OutputVotesLost)
+        {
+            BroadcastFrom(host, new OutputVoteEnvelope(vote, repeat));
+        }
+    }
+
+    /// <summary>A repeated vote means the sender still lacks a certificate: one who has it answers with it.</summary>
+    private void OnOutputVote(SimulatedHost host, int fromValidator, int fromHost, OutputVoteEnvelope envelope)
+    {
+        if (envelope.Repeat && host.Disk.Certificates.TryGetValue(envelope.Vote.Height, out var certificate))
+        {
+            SendToHost(host, _hosts[fromHost], new OutputCertificateEnvelope(certificate));
+        }
+
+        CarryCertifier(host, host.Node!.Certifier.OnVote(fromValidator, envelope.Vote));
+    }
+
+    /// <summary>Lost votes must not stall certification: every host re-sends its votes for the lowest heights it has not certified.</summary>
+    private void ResendOutputVotes()
+    {
+        foreach (var host in _hosts.Where(h => h.Alive))
+        {
+            foreach (var vote in host.Node!.UncertifiedVotes.Values.Take(NodeState.VotesResentMax).ToList())
+            {
+                SendOutputVote(host, vote, repeat: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The wrong-output adversary's vote: the header of the output with a transaction of its own slipped in front, the
+    /// header a front-running validator would want certified.
+    /// </summary>
+    private OutputVote WrongVote(SimulatedHost host, BlockOutput output)
+    {
+        var own = new Transaction(output.Transactions.Count > 0 ? output.Transactions[0].Namespace : 1, output.Header.Hash.ToArray());
+        List<Transaction> transactions = [own, .. output.Transactions];
+        var header = OutputHeader.Over(_chainId, output.Height, output.Header.BlockHash, output.Header.PreviousOutputHash, transactions);
+        return OutputVote.Sign(_chainId, header, (ushort)host.Validator, host.Signer);
+    }
+
+    /// <summary>
+    /// Where the submitted transactions ended up, as seen from <paramref name="host"/>: in its certified outputs (counted
+    /// per output, and how many of those repeat one certified at an earlier height), and the submitted ones in none of
+    /// them, of which the lost ones are held by no running host's pool and in no block it committed.
+    /// </summary>
+    private TransactionCounts CountTransactions(SimulatedHost host)
+    {
+        var committed = 0;
+        var certified = new HashSet<Hash>();
+        foreach (var height in host.Disk.Certificates.Keys)
+        {
+            var output = host.Disk.Outputs[(int)height - 1];
+            committed += output.Transactions.Count;
+            certified.UnionWith(output.Transactions.Select(t => t.Hash));
+        }
+
+        var held = new HashSet<Hash>();
+        foreach (var batch in _published.Values)
+        {
+            if (host.Disk.CommittedBatches.Contains(batch.Digest) || _hosts.Any(h => h.Alive && h.Node!.Pool.Contains(batch.Digest)))
+            {
+                held.UnionWith(batch.Transactions.Select(t => t.Hash));
+            }
+        }
+
+        var pending = 0;
+        var lost = 0;
+        foreach (var batch in _published.Values)
+        {
+            foreach (var tx in batch.Transactions)
+            {
+                if (_outputChecker.WasSubmitted(tx.Hash) && !certified.Contains(tx.Hash))
+                {
+                    pending++;
+                    lost += held.Contains(tx.Hash) ? 0 : 1;
+                }
+            }
+        }
+
+        return new TransactionCounts(committed, committed - certified.Count, pending, lost);
+    }
+
+    private readonly record struct TransactionCounts(int Committed, int Repeated, int Pending, int Lost);
+}

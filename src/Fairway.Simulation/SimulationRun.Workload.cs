@@ -1,0 +1,114 @@
+using System.Buffers.Binary;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Ordering;
+
+namespace Fairway.Simulation;
+
+/// <summary>Client transactions, the batches hosts pack them into, and the pool leaders propose from.</summary>
+internal sealed partial class SimulationRun
+{
+    /// <summary>As on a node: a batch whose proposal has not committed after this many rounds is offered again.</summary>
+    private const ulong StaleProposalRounds = 20;
+
+    /// <summary>A node's pool bounds; a simulated round's few batches stay far below them.</summary>
+    private static readonly MempoolOptions PoolOptions = new();
+
+    /// <summary>The highest round whose transactions clients have submitted.</summary>
+    private ulong _workloadRound;
+
+    private ulong _transactionsCreated;
+
+    /// <summary>
+    /// Each round that an honest host reaches for the first time brings one round's worth of transactions. Only during
+    /// the fault phase: the phase after healing is left to drain what was submitted.
+    /// </summary>
+    private void SubmitTransactions()
+    {
+        if (_healed || _options.TransactionsPerRound == 0)
+        {
+            return;
+        }
+
+        var round = MaxHonestRound();
+        while (_workloadRound < round)
+        {
+            _workloadRound++;
+            SubmitRound(_workloadRound);
+        }
+    }
+
+    /// <summary>Clients send each transaction to a running honest host picked at random; each host batches what it got.</summary>
+    private void SubmitRound(ulong round)
+    {
+        var hosts = _hosts.Where(h => h.Honest && h.Alive).ToList();
+        if (hosts.Count == 0)
+        {
+            return;
+        }
+
+        var received = new List<Transaction>?[hosts.Count];
+        for (var i = 0; i < _options.TransactionsPerRound; i++)
+        {
+            var k = _workloadRandom.Next(hosts.Count);
+            var ns = (ulong)(1 + _workloadRandom.Next(_options.Namespaces));
+            (received[k] ??= []).Add(new Transaction(ns, Payload(round, hosts[k].Id)));
+        }
+
+        for (var k = 0; k < hosts.Count; k++)
+        {
+            // As a node's mempool does, a host cuts batches of at most the configured size.
+            foreach (var chunk in received[k]?.Chunk(PoolOptions.BatchTransactionsMax) ?? [])
+            {
+                CutBatch(hosts[k], chunk);
+            }
+        }
+    }
+
+    /// <summary>Unique within the run: the n-th transaction created, with the round and host for a reader of a dump.</summary>
+    private byte[] Payload(ulong round, int hostId)
+    {
+        var payload = new byte[20];
+        BinaryPrimitives.WriteUInt64LittleEndian(payload, ++_transactionsCreated);
+        BinaryPrimitives.WriteUInt64LittleEndian(payload.AsSpan(8), round);
+        BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(16), hostId);
+        return payload;
+    }
+
+    /// <summary>As a node does: the batch goes into the host's own pool, is stored where peers can fetch it, and is broadcast.</summary>
+    private void CutBatch(SimulatedHost host, Transaction[] transactions)
+    {
+        var batch = new Batch(_chainId, (ushort)host.Validator, ++host.BatchSequence, transactions);
+        _outputChecker.OnSubmitted(batch.Transactions);
+        _published[batch.Digest] = batch;
+        host.Node!.Pool.Add(batch);
+        BroadcastFrom(host, new BatchEnvelope(batch));
+    }
+
+    private void OnPeerBatch(SimulatedHost host, int fromValidator, Batch batch)
+    {
+        // The transport authenticates peers, so a batch is only taken from its author.
+        if (batch.Author != fromValidator || batch.ChainId != _chainId || host.Disk.CommittedBatches.Contains(batch.Digest))
+        {
+            return;
+        }
+
+        host.Node!.Pool.Add(batch);
+    }
+
+    /// <summary>
+    /// A leader proposes the oldest batches in its pool, as a node does. A withholding leader adds a batch of its own
+    /// that it never sends anyone (its transactions invented, since no client gave it any), so no validator can fetch it.
+    /// </summary>
+    private List<Hash> MakePayload(SimulatedHost host, ulong round)
+    {
+        var digests = host.Node!.Pool.TakeForProposal(round);
+        if (host.Behaviour == ByzantineKind.WithholdBatches)
+        {
+            var invented = new Transaction(1, Payload(round, host.Id));
+            digests.Add(new Batch(_chainId, (ushort)host.Validator, ++host.BatchSequence, [invented]).Digest);
+        }
+
+        return digests;
+    }
+}
