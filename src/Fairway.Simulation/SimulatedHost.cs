@@ -24,6 +24,9 @@ internal sealed class SimulatedHost(int id, int validator, ISigner signer, Byzan
 
     public ConsensusCore? Core { get; set; }
 
+    /// <summary>Carries the core's outputs: the same interpreter the node runs. Set and lost together with <see cref="Core"/>.</summary>
+    public ConsensusDriver? Driver { get; set; }
+
     /// <summary>The rest of the node's memory; set and lost together with <see cref="Core"/>.</summary>
     public NodeState? Node { get; set; }
 

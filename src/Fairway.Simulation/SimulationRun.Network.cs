@@ -173,6 +173,7 @@ internal sealed partial class SimulationRun
     {
         _crashes++;
         host.Core = null;
+        host.Driver = null;
         host.Node = null;
         host.Restarts++;
         host.Disk.LoseUnsyncedWrites();

@@ -236,7 +236,7 @@ internal sealed partial class SimulationRun
         {
             if (host.Alive)
             {
-                Carry(host, host.Core!.Step(Tick.Instance));
+                host.Driver!.Step(Tick.Instance);
                 host.Node!.OnRound(host.Core!.Round, StaleProposalRounds);
             }
             else if (host.RestartAtTick >= 0 && host.RestartAtTick <= _tick)
@@ -264,8 +264,15 @@ internal sealed partial class SimulationRun
             host.Disk.Recover(_genesis, ConsensusCore.HistoryBlocksNeeded(_options.Consensus)));
         host.Node = new NodeState(new BatchPool(PoolOptions), new OutputCertifier(_chainId, _validators, host.Validator, host.Signer, _verifier));
         host.RestartAtTick = -1;
+        host.Driver = new ConsensusDriver(host.Core, new ConsensusHost(this, host), _ =>
+        {
+            if (host.Honest && host.Core?.HighTc is { } tc)
+            {
+                _timeoutRounds.Add(tc.Round);
+            }
+        });
         RecoverOutputs(host);
-        Carry(host, host.Core.Start());
+        host.Driver.Start();
     }
 
     private void Deliver(Delivery delivery)
@@ -283,7 +290,7 @@ internal sealed partial class SimulationRun
                 AnswerBlockRequest(host, delivery.FromHost, request);
                 break;
             case ConsensusEnvelope c:
-                Carry(host, host.Core!.Step(new MessageReceived(delivery.FromValidator, c.Message)));
+                host.Driver!.Step(new MessageReceived(delivery.FromValidator, c.Message));
                 break;
             case BatchEnvelope b:
                 OnPeerBatch(host, delivery.FromValidator, b.Batch);
@@ -304,79 +311,6 @@ internal sealed partial class SimulationRun
         if (blocks.Count > 0)
         {
             SendToHost(host, _hosts[requesterHost], new BlockResponseMessage(blocks));
-        }
-    }
-
-    /// <summary>Carries out a host's outputs in order, as a real node would: persist, then send.</summary>
-    private void Carry(SimulatedHost host, IReadOnlyList<ConsensusOutput> outputs)
-    {
-        // Answers go back to the core only after every output of this step is carried: stepping it in the middle would
-        // let the answer's outputs (a commit, say) overtake the rest of this step's.
-        List<ConsensusInput>? followUps = null;
-        if (host.Honest && host.Core?.HighTc is { } tc)
-        {
-            _timeoutRounds.Add(tc.Round);
-        }
-
-        foreach (var output in outputs)
-        {
-            switch (output)
-            {
-                case PersistSafety p:
-                    host.Disk.WriteSafety(p.State);
-                    break;
-                case PersistBlock b:
-                    host.Disk.WriteBlock(b.Block);
-                    host.Node!.Pool.MarkProposed(b.Block.BatchDigests, b.Block.Round);
-                    break;
-                case CommitBlock c:
-                    host.Disk.AppendCommitted(c.Block, c.Certificate);
-                    host.Node!.Pool.MarkCommitted(c.Block.BatchDigests, c.Block.Height);
-                    _checker.OnCommit(host, c.Block, c.Certificate);
-                    CheckCommittedPayload(host, c.Block);
-                    ObserveCommit(host, c.Block);
-                    OrderCommitted(host);
-                    break;
-                case Broadcast b:
-                    _checker.OnSent(host, b.Message);
-                    BroadcastFrom(host, b.Message);
-                    break;
-                case SendTo s:
-                    _checker.OnSent(host, s.Message);
-                    SendToValidator(host, s.To, s.Message);
-                    break;
-                case CheckAvailability a:
-                    // A real host would fetch missing batches from peers; a withheld batch is held by no one, ever.
-                    if (a.BatchDigests.All(_published.ContainsKey))
-                    {
-                        (followUps ??= []).Add(new PayloadAvailable(a.BlockHash));
-                    }
-
-                    break;
-                case RequestPayload r:
-                    var digests = MakePayload(host, r.Round);
-                    (followUps ??= []).Add(new PayloadReady(r.Round, digests, (ulong)NowMs(host)));
-                    break;
-                case RequestBlocks r:
-                    var peers = _hostsByValidator[r.Peer];
-                    SendToHost(host, peers[_networkRandom.Next(peers.Count)], new BlockRequestMessage(r.Tip, r.Count));
-                    break;
-                case EvidenceFound e:
-                    if (host.Honest)
-                    {
-                        _checker.OnEvidence(e.Evidence);
-                    }
-
-                    break;
-            }
-        }
-
-        foreach (var input in followUps ?? [])
-        {
-            if (host.Core is { } core)
-            {
-                Carry(host, core.Step(input));
-            }
         }
     }
 

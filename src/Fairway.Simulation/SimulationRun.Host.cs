@@ -1,0 +1,66 @@
+using Fairway.Consensus.Engine;
+using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
+
+namespace Fairway.Simulation;
+
+internal sealed partial class SimulationRun
+{
+    /// <summary>
+    /// One simulated host's side of the consensus core's outputs, called by the same <see cref="ConsensusDriver"/> the
+    /// node runs: the fake disk, the faulty network, the host's batch pool and the run's invariant checks.
+    /// </summary>
+    private sealed class ConsensusHost(SimulationRun run, SimulatedHost host) : IConsensusHost
+    {
+        public void PersistSafety(SafetyState state) => host.Disk.WriteSafety(state);
+
+        public void PersistBlock(Block block)
+        {
+            host.Disk.WriteBlock(block);
+            host.Node!.Pool.MarkProposed(block.BatchDigests, block.Round);
+        }
+
+        public void Commit(CommitBlock commit)
+        {
+            host.Disk.AppendCommitted(commit.Block, commit.Certificate);
+            host.Node!.Pool.MarkCommitted(commit.Block.BatchDigests, commit.Block.Height);
+            run._checker.OnCommit(host, commit.Block, commit.Certificate);
+            run.CheckCommittedPayload(host, commit.Block);
+            run.ObserveCommit(host, commit.Block);
+            run.OrderCommitted(host);
+        }
+
+        public void Broadcast(ConsensusMessage message)
+        {
+            run._checker.OnSent(host, message);
+            run.BroadcastFrom(host, message);
+        }
+
+        public void Send(int to, ConsensusMessage message)
+        {
+            run._checker.OnSent(host, message);
+            run.SendToValidator(host, to, message);
+        }
+
+        // A real host would fetch missing batches from peers; a withheld batch is held by no one, ever.
+        public ConsensusInput? CheckAvailability(CheckAvailability check) =>
+            check.BatchDigests.All(run._published.ContainsKey) ? new PayloadAvailable(check.BlockHash) : null;
+
+        public ConsensusInput? RequestPayload(RequestPayload request) =>
+            new PayloadReady(request.Round, run.MakePayload(host, request.Round), (ulong)run.NowMs(host));
+
+        public void RequestBlocks(RequestBlocks request)
+        {
+            var peers = run._hostsByValidator[request.Peer];
+            run.SendToHost(host, peers[run._networkRandom.Next(peers.Count)], new BlockRequestMessage(request.Tip, request.Count));
+        }
+
+        public void Evidence(Evidence evidence)
+        {
+            if (host.Honest)
+            {
+                run._checker.OnEvidence(evidence);
+            }
+        }
+    }
+}
