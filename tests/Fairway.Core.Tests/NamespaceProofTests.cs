@@ -195,6 +195,7 @@ public class NamespaceProofTests
         var output = OutputOf(OutputFixture.Random(7, 20));
         var swapped = output.Transactions.ToArray();
         (swapped[0], swapped[^1]) = (swapped[^1], swapped[0]);
-        Assert.Throws<ArgumentException>(() => _ = new OutputProofBuilder(new BlockOutput(output.Header, swapped, output.Sources)));
+        var builder = new OutputProofBuilder(new BlockOutput(output.Header, swapped, output.Sources));
+        Assert.Throws<InvalidOperationException>(() => builder.ForNamespace(1));
     }
 }
