@@ -97,6 +97,22 @@ public class NamespacedMerkleTreeTests
     }
 
     [Fact]
+    public void The_streaming_root_of_sorted_transactions_equals_the_full_trees_root_for_every_size_up_to_300()
+    {
+        var random = new Random(5);
+        for (var n = 0; n <= 300; n++)
+        {
+            var sorted = Enumerable.Range(0, n)
+                .Select(i => new Chain.Transaction((ulong)random.Next(6), BitConverter.GetBytes(i * 7919 + n)))
+                .OrderBy(t => t.Namespace)
+                .ToList();
+            Assert.Equal(NamespacedMerkleTree.FromTransactions(sorted).Root, NamespacedMerkleTree.RootOfSorted(sorted));
+        }
+
+        Assert.Throws<ArgumentException>(() => NamespacedMerkleTree.RootOfSorted([new Chain.Transaction(2, new byte[1]), new Chain.Transaction(1, new byte[1])]));
+    }
+
+    [Fact]
     public void Sort_is_stable_within_a_namespace()
     {
         NamespacedLeaf[] leaves = [new(5, H("x1")), new(3, H("y1")), new(5, H("x2")), new(3, H("y2")), new(5, H("x3"))];

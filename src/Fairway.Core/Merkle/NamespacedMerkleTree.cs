@@ -85,6 +85,52 @@ public sealed class NamespacedMerkleTree
         return new NamespacedMerkleTree(transactions.Select(t => new NamespacedLeaf(t.Namespace, t.Hash)));
     }
 
+    /// <summary>
+    /// The root of the tree over <paramref name="sortedByNamespace"/>, which must already be in tree order (namespaces
+    /// ascending), computed left to right with O(log n) memory: no levels are kept, so a large block's output header costs
+    /// hashing only, not the large arrays a full tree allocates. Equal to <c>FromTransactions(...).Root</c>.
+    /// </summary>
+    public static Hash RootOfSorted(IReadOnlyList<Transaction> sortedByNamespace)
+    {
+        ArgumentNullException.ThrowIfNull(sortedByNamespace);
+        if (sortedByNamespace.Count == 0)
+        {
+            return EmptyRoot;
+        }
+
+        // Perfect subtrees of decreasing size, as in a Merkle mountain range; folding them right to left at the end gives
+        // the RFC 6962 shape (the top of n leaves splits at the largest power of two below n).
+        var stack = new List<(NamespacedNode Node, int Size)>(32);
+        var previous = sortedByNamespace[0].Namespace;
+        foreach (var tx in sortedByNamespace)
+        {
+            if (tx.Namespace < previous)
+            {
+                throw new ArgumentException("transactions are not in namespace order", nameof(sortedByNamespace));
+            }
+
+            previous = tx.Namespace;
+            var node = LeafNode(tx.Namespace, tx.Hash);
+            var size = 1;
+            while (stack.Count > 0 && stack[^1].Size == size)
+            {
+                node = InnerNode(stack[^1].Node, node);
+                size *= 2;
+                stack.RemoveAt(stack.Count - 1);
+            }
+
+            stack.Add((node, size));
+        }
+
+        var top = stack[^1].Node;
+        for (var i = stack.Count - 2; i >= 0; i--)
+        {
+            top = InnerNode(stack[i].Node, top);
+        }
+
+        return RootOf(sortedByNamespace.Count, top);
+    }
+
     /// <summary>The leaves in tree order (sorted by namespace, stable).</summary>
     public IReadOnlyList<NamespacedLeaf> Leaves => _leaves;
 

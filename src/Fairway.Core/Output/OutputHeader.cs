@@ -48,11 +48,11 @@ public sealed class OutputHeader : ICanonical, IEquatable<OutputHeader>
     /// <summary>SHA-256 of the canonical encoding: what validators sign and the next header chains to.</summary>
     public Hash Hash => _hash ??= Hash.Compute(Canonical.Encode(this));
 
-    /// <summary>The header of an output with these transactions (already in output order) at this height.</summary>
+    /// <summary>The header of an output with these transactions (already in output order: namespaces ascending) at this height.</summary>
     public static OutputHeader Over(Hash chainId, ulong height, Hash blockHash, Hash previousOutputHash, IReadOnlyList<Chain.Transaction> ordered)
     {
         ArgumentNullException.ThrowIfNull(ordered);
-        return new OutputHeader(chainId, height, blockHash, previousOutputHash, ordered.Count, NamespacedMerkleTree.FromTransactions(ordered).Root);
+        return new OutputHeader(chainId, height, blockHash, previousOutputHash, ordered.Count, NamespacedMerkleTree.RootOfSorted(ordered));
     }
 
     public void Encode(CanonicalWriter writer)
