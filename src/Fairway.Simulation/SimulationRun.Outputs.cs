@@ -64,9 +64,12 @@ internal sealed partial class SimulationRun
             return output;
         }
 
-        List<Transaction> transactions = [.. output.Transactions, extra];
+        // Still in namespace order (an output header is over the output in that order); only its content is wrong.
+        var placed = output.Transactions.Zip(output.Sources, (t, s) => (Transaction: t, Source: s))
+            .Append((Transaction: extra, Source: new OutputSource(0, 0))).OrderBy(p => p.Transaction.Namespace).ToList();
+        List<Transaction> transactions = [.. placed.Select(p => p.Transaction)];
         var header = OutputHeader.Over(_chainId, block.Height, block.Hash, previous.OutputHash, transactions);
-        return new BlockOutput(header, transactions, [.. output.Sources, new OutputSource(0, 0)]);
+        return new BlockOutput(header, transactions, [.. placed.Select(p => p.Source)]);
     }
 
     /// <summary>

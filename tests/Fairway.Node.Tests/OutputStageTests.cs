@@ -100,12 +100,16 @@ public sealed class OutputStageTests : IDisposable
     }
 
     [Fact]
-    public void A_peer_voting_on_a_height_already_firm_here_gets_the_whole_certificate()
+    public void A_peer_voting_on_a_height_already_firm_here_gets_the_whole_certificate_unless_it_is_the_newest()
     {
         var one = Commit(1);
         _stage.OnVote(2, Vote(2, one));
-
         _stage.OnVote(3, Vote(3, one));
+        Assert.Empty(_host.Sent); // a late vote for the newest firm height: that peer is about to certify it too
+
+        var two = Commit(2);
+        _stage.OnVote(2, Vote(2, two));
+        _stage.OnVote(3, Vote(3, one)); // now height 1 is behind: the peer is lagging
 
         var (peer, frame) = Assert.Single(_host.Sent);
         Assert.Equal(3, peer);

@@ -134,8 +134,10 @@ internal sealed partial class OutputStage
     {
         if (vote.Height <= CertifiedHeight)
         {
-            // The peer has not certified a height this validator has: help it along with the whole certificate.
-            if (Certificate(vote.Height) is { } certificate)
+            // A vote for a height certified here before the newest one comes from a peer that is behind (restarted, or
+            // its votes were lost): help it along with the whole certificate. A vote for the newest certified height is
+            // most likely one of the usual late votes of a peer that is about to certify it too; it gets none.
+            if (vote.Height < CertifiedHeight && Certificate(vote.Height) is { } certificate)
             {
                 _host.Send(peer, new OutputCertificateFrame(certificate));
             }
