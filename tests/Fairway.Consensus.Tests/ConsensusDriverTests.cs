@@ -41,7 +41,7 @@ public class ConsensusDriverTests
     }
 
     [Fact]
-    public void Answers_reach_the_core_only_after_every_output_of_the_step_is_carried()
+    public void Questions_are_asked_and_answers_stepped_only_after_every_output_of_the_step_is_carried()
     {
         var net = new TestNetwork(4);
         net.StartAll();
@@ -51,11 +51,12 @@ public class ConsensusDriverTests
         var unknownBlock = Hash.Compute("not a block the core waits on"u8);
         var vote = new VoteMessage(9, unknownBlock, 1, new Signature(new byte[Signature.Size]));
 
-        // An availability question in the middle of a list: its answer is stepped after the send that follows it.
+        // An availability question in the middle of a list: it is asked after the sends that follow it, and its answer
+        // stepped after that.
         driver.Carry([new CheckAvailability(core.Round, unknownBlock, []), new SendTo(2, vote), new Broadcast(vote)]);
 
-        // The list, its three effects, and only then the core's (empty) answer to PayloadAvailable.
-        Assert.Equal(["3 outputs", "check availability", "send VoteMessage", "broadcast VoteMessage", "0 outputs"], host.Calls);
+        // The list, its effects, then the question, and only then the core's (empty) answer to PayloadAvailable.
+        Assert.Equal(["3 outputs", "send VoteMessage", "broadcast VoteMessage", "check availability", "0 outputs"], host.Calls);
     }
 
     [Fact]

@@ -33,9 +33,10 @@ public interface IConsensusHost
 
 /// <summary>
 /// The one interpreter of consensus outputs: carries out each step's outputs in order through an <see cref="IConsensusHost"/>,
-/// and only then steps the core with the answers the host had at once. Stepping the core in the middle of a list would
-/// let the answer's outputs (a commit, say) overtake the rest of the list, and a safety write could then trail a send
-/// that depends on it.
+/// then asks the host the step's questions (availability, a payload), and only then steps the core with the answers the
+/// host had at once. Asking in the middle of a list would answer from a state the rest of the list is about to change;
+/// stepping the core in the middle would let the answer's outputs (a commit, say) overtake the rest of the list, and a
+/// safety write could then trail a send that depends on it.
 /// </summary>
 /// <param name="observe">Sees each output list before it is carried (tests and the simulator record or check them).</param>
 public sealed class ConsensusDriver(ConsensusCore core, IConsensusHost host, Action<IReadOnlyList<ConsensusOutput>>? observe = null)
@@ -50,10 +51,9 @@ public sealed class ConsensusDriver(ConsensusCore core, IConsensusHost host, Act
     {
         ArgumentNullException.ThrowIfNull(outputs);
         observe?.Invoke(outputs);
-        List<ConsensusInput>? answers = null;
+        List<ConsensusOutput>? questions = null;
         foreach (var output in outputs)
         {
-            ConsensusInput? answer = null;
             switch (output)
             {
                 case PersistSafety p:
@@ -71,11 +71,10 @@ public sealed class ConsensusDriver(ConsensusCore core, IConsensusHost host, Act
                 case Broadcast b:
                     host.Broadcast(b.Message);
                     break;
-                case CheckAvailability a:
-                    answer = host.CheckAvailability(a);
-                    break;
-                case RequestPayload r:
-                    answer = host.RequestPayload(r);
+                case CheckAvailability or RequestPayload:
+                    // Asked once the whole list is carried, so the host answers from the state after this step (a
+                    // leader's payload must not be taken before the step's own blocks are marked proposed or committed).
+                    (questions ??= []).Add(output);
                     break;
                 case RequestBlocks r:
                     host.RequestBlocks(r);
@@ -86,7 +85,22 @@ public sealed class ConsensusDriver(ConsensusCore core, IConsensusHost host, Act
                 default:
                     throw new InvalidOperationException($"no host action for {output.GetType().Name}");
             }
+        }
 
+        if (questions is null)
+        {
+            return;
+        }
+
+        List<ConsensusInput>? answers = null;
+        foreach (var question in questions)
+        {
+            var answer = question switch
+            {
+                CheckAvailability a => host.CheckAvailability(a),
+                RequestPayload r => host.RequestPayload(r),
+                _ => null,
+            };
             if (answer is not null)
             {
                 (answers ??= []).Add(answer);
