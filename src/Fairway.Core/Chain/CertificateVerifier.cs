@@ -41,24 +41,9 @@ public sealed class CertificateVerifier
         }
 
         var message = SigningDomain.VoteMessage(_chainId, qc.Round, qc.BlockHash);
-        ulong stake = 0;
-        var previous = -1;
-        foreach (var s in qc.Signatures)
+        if (!SignerSignatures.TryStake(_validators, _signatures, qc.Signatures, message, "vote", out var stake, out reason))
         {
-            if (s.Signer <= previous || !_validators.Contains(s.Signer))
-            {
-                reason = $"signer {s.Signer} is unknown or repeated";
-                return false;
-            }
-
-            previous = s.Signer;
-            if (!_signatures.Verify(_validators[s.Signer].PublicKey, message, s.Signature))
-            {
-                reason = $"bad vote signature from validator {s.Signer}";
-                return false;
-            }
-
-            stake += _validators.StakeOf(s.Signer);
+            return false;
         }
 
         if (stake < _validators.QuorumStake)

@@ -17,20 +17,9 @@ public sealed class QuorumCertificate : ICanonical, IEquatable<QuorumCertificate
 
     public QuorumCertificate(ulong round, Hash blockHash, IReadOnlyList<SignerSignature> signatures)
     {
-        ArgumentNullException.ThrowIfNull(signatures);
-        // Copy first, then check the copy: the certificate must not change if the caller's list does later.
-        var copy = signatures.ToArray();
-        for (var i = 1; i < copy.Length; i++)
-        {
-            if (copy[i].Signer <= copy[i - 1].Signer)
-            {
-                throw new ArgumentException("certificate signers must be strictly ascending", nameof(signatures));
-            }
-        }
-
         Round = round;
         BlockHash = blockHash;
-        Signatures = copy;
+        Signatures = SignerSignatures.CopyAscending(signatures, nameof(signatures));
     }
 
     public ulong Round { get; }
@@ -49,12 +38,7 @@ public sealed class QuorumCertificate : ICanonical, IEquatable<QuorumCertificate
         writer.WriteU8(Version);
         writer.WriteU64(Round);
         writer.WriteHash(BlockHash);
-        writer.WriteCount(Signatures.Count);
-        foreach (var s in Signatures)
-        {
-            writer.WriteU16(s.Signer);
-            writer.WriteSignature(s.Signature);
-        }
+        SignerSignatures.Write(writer, Signatures);
     }
 
     public static QuorumCertificate Decode(ref CanonicalReader reader)
@@ -62,19 +46,7 @@ public sealed class QuorumCertificate : ICanonical, IEquatable<QuorumCertificate
         reader.ExpectVersion(Version, "quorum certificate");
         var round = reader.ReadU64("qc round");
         var blockHash = reader.ReadHash("qc block hash");
-        var count = reader.ReadCount(Limits.SignersMax, "qc signatures");
-        var signatures = new SignerSignature[count];
-        for (var i = 0; i < count; i++)
-        {
-            var signer = reader.ReadU16("qc signer");
-            if (i > 0 && signer <= signatures[i - 1].Signer)
-            {
-                throw new EncodingException("quorum certificate: signers not strictly ascending");
-            }
-
-            signatures[i] = new SignerSignature(signer, reader.ReadSignature("qc signature"));
-        }
-
+        var signatures = SignerSignatures.Read(ref reader, "qc", "quorum certificate");
         return new QuorumCertificate(round, blockHash, signatures);
     }
 

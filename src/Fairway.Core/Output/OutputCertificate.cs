@@ -15,19 +15,9 @@ public sealed class OutputCertificate : ICanonical, IEquatable<OutputCertificate
 
     public OutputCertificate(ulong height, Hash headerHash, IReadOnlyList<SignerSignature> signatures)
     {
-        ArgumentNullException.ThrowIfNull(signatures);
-        var copy = signatures.ToArray();
-        for (var i = 1; i < copy.Length; i++)
-        {
-            if (copy[i].Signer <= copy[i - 1].Signer)
-            {
-                throw new ArgumentException("certificate signers must be strictly ascending", nameof(signatures));
-            }
-        }
-
         Height = height;
         HeaderHash = headerHash;
-        Signatures = copy;
+        Signatures = SignerSignatures.CopyAscending(signatures, nameof(signatures));
     }
 
     public ulong Height { get; }
@@ -42,12 +32,7 @@ public sealed class OutputCertificate : ICanonical, IEquatable<OutputCertificate
         writer.WriteU8(Version);
         writer.WriteU64(Height);
         writer.WriteHash(HeaderHash);
-        writer.WriteCount(Signatures.Count);
-        foreach (var s in Signatures)
-        {
-            writer.WriteU16(s.Signer);
-            writer.WriteSignature(s.Signature);
-        }
+        SignerSignatures.Write(writer, Signatures);
     }
 
     public static OutputCertificate Decode(ref CanonicalReader reader)
@@ -55,19 +40,7 @@ public sealed class OutputCertificate : ICanonical, IEquatable<OutputCertificate
         reader.ExpectVersion(Version, "output certificate");
         var height = reader.ReadU64("output certificate height");
         var headerHash = reader.ReadHash("output certificate header hash");
-        var count = reader.ReadCount(Limits.SignersMax, "output certificate signatures");
-        var signatures = new SignerSignature[count];
-        for (var i = 0; i < count; i++)
-        {
-            var signer = reader.ReadU16("output certificate signer");
-            if (i > 0 && signer <= signatures[i - 1].Signer)
-            {
-                throw new EncodingException("output certificate: signers not strictly ascending");
-            }
-
-            signatures[i] = new SignerSignature(signer, reader.ReadSignature("output certificate signature"));
-        }
-
+        var signatures = SignerSignatures.Read(ref reader, "output certificate", "output certificate");
         return new OutputCertificate(height, headerHash, signatures);
     }
 

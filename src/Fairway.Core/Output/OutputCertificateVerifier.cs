@@ -31,24 +31,9 @@ public sealed class OutputCertificateVerifier(Hash chainId, ValidatorSet validat
         }
 
         var message = SigningDomain.OutputMessage(chainId, header.Height, header.Hash);
-        ulong stake = 0;
-        var previous = -1;
-        foreach (var s in certificate.Signatures)
+        if (!SignerSignatures.TryStake(validators, signatures, certificate.Signatures, message, "output", out var stake, out reason))
         {
-            if (s.Signer <= previous || !validators.Contains(s.Signer))
-            {
-                reason = $"signer {s.Signer} is unknown or repeated";
-                return false;
-            }
-
-            previous = s.Signer;
-            if (!signatures.Verify(validators[s.Signer].PublicKey, message, s.Signature))
-            {
-                reason = $"bad output signature from validator {s.Signer}";
-                return false;
-            }
-
-            stake += validators.StakeOf(s.Signer);
+            return false;
         }
 
         if (stake < validators.ValidityStake)
