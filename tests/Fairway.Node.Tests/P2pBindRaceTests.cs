@@ -44,7 +44,7 @@ public class P2pBindRaceTests
         }
     }
 
-    private static int FreeBasePort()
+    internal static int FreeBasePort()
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {
