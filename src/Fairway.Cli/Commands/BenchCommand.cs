@@ -23,8 +23,8 @@ internal static class BenchCommand
         var seconds = new Option<int>("--seconds") { Description = "measurement window per rate (1..3600)", DefaultValueFactory = _ => 20 };
         var warmup = new Option<int>("--warmup")
         {
-            Description = "seconds of load at the lowest rate before measuring, then discarded (0..600): a fresh .NET process runs unoptimised JIT code at first",
-            DefaultValueFactory = _ => 10,
+            Description = "seconds of load at the lowest rate before measuring, then discarded (0..600): a fresh .NET process runs unoptimised JIT code at first, and under load on a small machine it takes about a minute to reach optimised code",
+            DefaultValueFactory = _ => 60,
         };
         var crashed = new Option<int>("--crashed")
         {

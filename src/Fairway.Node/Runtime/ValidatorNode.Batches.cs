@@ -52,7 +52,7 @@ public sealed partial class ValidatorNode
             _tracker.OnBatch(batch);
         }
 
-        if (_pendingCommits.Count > 0)
+        if (!_commits.IsEmpty)
         {
             DrainCommits();
         }
@@ -142,14 +142,9 @@ public sealed partial class ValidatorNode
     /// </summary>
     private void DrainCommits()
     {
-        while (_outputs!.AcceptsCommits && _pendingCommits.TryPeek(out var next))
+        while (_outputs!.AcceptsCommits && _commits.TryPeek(_committedHeight, out var next))
         {
             var block = next.Block;
-            if (block.Height <= _committedHeight)
-            {
-                _pendingCommits.Dequeue();
-                continue;
-            }
 
             var batches = new List<Batch>(block.BatchDigests.Count);
             var missing = new List<Hash>();
@@ -180,7 +175,7 @@ public sealed partial class ValidatorNode
             _batches.MarkCommitted(block.BatchDigests, block.Height);
             _fetches.Forget(block.BatchDigests);
 
-            _pendingCommits.Dequeue();
+            _commits.Dequeue();
             Metrics.OnCommitted(block.Height, committed.Transactions.Count);
             LogCommit(_log, block.Height, block.Round, block.Author, committed.Transactions.Count);
             Metrics.CommitLatency.Observe(Math.Max(0, NowMs - (long)block.TimestampMs) / 1000.0);

@@ -40,7 +40,7 @@ public sealed partial class ValidatorNode
 
         public void Commit(CommitBlock commit)
         {
-            node._pendingCommits.Enqueue(commit);
+            node._commits.Add(commit);
             node.DrainCommits();
         }
 

@@ -55,7 +55,7 @@ public sealed partial class ValidatorNode
             _identity.Validators.Count,
             _transport.ConnectedPeers,
             _mempool.Count + _batches.UnproposedTransactions,
-            _pendingCommits.Count,
+            _commits.NewestHeight > _committedHeight ? _commits.NewestHeight - _committedHeight : 0UL,
             _fetches.AskedTotal - _summaryAsked,
             _fetches.FetchedTotal - _summaryFetched,
             string.Join(", ", newlyDropped) is { Length: > 0 } d ? d : "none");
@@ -72,10 +72,10 @@ public sealed partial class ValidatorNode
     [LoggerMessage(Level = LogLevel.Information, Message =
         "last {Seconds:F1} s: height {Height} (+{Blocks}), certified output height {Certified}, round {Round}, rounds ended by timeout +{TimedOut} (local timeouts +{LocalTimeouts}), "
         + "leader {Leader}, eligible leaders {Eligible}/{Validators}, peers {Peers}, waiting transactions {Waiting}, "
-        + "commits waiting for batches {CommitsWaiting}, batches asked for +{Asked} (fetched +{Fetched}), dropped: {Dropped}")]
+        + "commits not yet applied {CommitsWaiting}, batches asked for +{Asked} (fetched +{Fetched}), dropped: {Dropped}")]
     private static partial void LogSummary(
         ILogger logger, double seconds, ulong height, ulong blocks, ulong certified, ulong round, long timedOut, long localTimeouts, int leader,
-        int eligible, int validators, int peers, long waiting, int commitsWaiting, long asked, long fetched, string dropped);
+        int eligible, int validators, int peers, long waiting, ulong commitsWaiting, long asked, long fetched, string dropped);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "committed height {Height} (round {Round}, leader {Author}) with {Transactions} transactions")]
     private static partial void LogCommit(ILogger logger, ulong height, ulong round, int author, int transactions);

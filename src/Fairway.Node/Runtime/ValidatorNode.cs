@@ -49,10 +49,14 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private readonly BatchPool _batches;
     private readonly long _backlogTransactionsMax;
     private long _queuedSubmissions;
-    private readonly Queue<CommitBlock> _pendingCommits = new();
     /// <summary>Blocks of the current round the core waits on; the core asks about a handful per round at most.</summary>
     private readonly List<CheckAvailability> _awaitedAvailability = [];
     private readonly BatchFetches _fetches = new(FetchRoundsKept);
+
+    /// <summary>Commits held in memory before the rest are left to the chain store: see <see cref="CommitQueue"/>.</summary>
+    private const int CommitsHeldMax = 1_024;
+
+    private readonly CommitQueue _commits;
 
     /// <summary>Most queued writes handed to the disk in one group (one database transaction per store).</summary>
     private const int DiskGroupMax = 256;
@@ -86,6 +90,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _lifetime = lifetime ?? throw new ArgumentNullException(nameof(lifetime));
         _identity = identity ?? throw new ArgumentNullException(nameof(identity));
         _chain = chain ?? throw new ArgumentNullException(nameof(chain));
+        _commits = new CommitQueue(CommitsHeldMax, hash => _chain.TryGetBlock(hash, out var block) ? block : null);
         _query = query ?? throw new ArgumentNullException(nameof(query));
         Blocks = new BlockCache(query);
         _safety = safety ?? throw new ArgumentNullException(nameof(safety));
