@@ -16,6 +16,7 @@ public static class SigningDomain
     public const byte Receipt = 5;
     public const byte Batch = 6;
     public const byte Output = 7;
+    public const byte CandidateList = 8;
 
     private static readonly byte[] Prefix = "FAIRWAY-SIG-v1\0\0"u8.ToArray();
 
@@ -41,6 +42,9 @@ public static class SigningDomain
     });
 
     public static byte[] BatchMessage(Hash chainId, Hash digest) => Build(Batch, chainId, w => w.WriteHash(digest));
+
+    /// <summary>A validator's candidate list for the inclusion stage, by the digest of its unsigned body.</summary>
+    public static byte[] CandidateListMessage(Hash chainId, Hash digest) => Build(CandidateList, chainId, w => w.WriteHash(digest));
 
     /// <summary>A validator's receipt: it received transaction <paramref name="transactionHash"/> at <paramref name="receivedAtMs"/>.</summary>
     public static byte[] ReceiptMessage(Hash chainId, Hash transactionHash, ushort validator, ulong receivedAtMs) => Build(Receipt, chainId, w =>

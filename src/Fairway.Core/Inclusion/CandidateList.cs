@@ -1,0 +1,184 @@
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
+using Fairway.Core.Validators;
+
+namespace Fairway.Core.Inclusion;
+
+/// <summary>One transaction in a candidate list: its hash and when the list's signer first saw it, by its own clock.</summary>
+public readonly record struct CandidateEntry(Hash Transaction, ulong ReceivedAtMs);
+
+/// <summary>
+/// A validator's signed statement for one round of the inclusion stage: its clock reading, its view of the L1 inbox
+/// index, and the fair-lane transactions it has held for at least the fair delay and not yet seen included, each with
+/// its own receive time. Entries are sorted by transaction hash with no repeats, so a list has exactly one encoding
+/// and two different lists from one signer for one round are provably conflicting. Lists travel by <see cref="Digest"/>.
+/// </summary>
+public sealed class CandidateList : ICanonical
+{
+    public const byte Version = 1;
+
+    /// <summary>Entries per list: a bound on what a peer can make a validator decode, hold and count.</summary>
+    public const int EntriesMax = 65_536;
+
+    private Hash? _digest;
+
+    public CandidateList(
+        Hash chainId, ulong round, ushort validator, ulong clockMs, ulong inboxIndex, IReadOnlyList<CandidateEntry> entries, Signature signature)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count > EntriesMax)
+        {
+            throw new ArgumentException($"at most {EntriesMax} entries per candidate list", nameof(entries));
+        }
+
+        var copy = entries.ToArray();
+        for (var i = 1; i < copy.Length; i++)
+        {
+            if (copy[i - 1].Transaction.CompareTo(copy[i].Transaction) >= 0)
+            {
+                throw new ArgumentException("candidate list entries must be sorted by transaction hash with no repeats", nameof(entries));
+            }
+        }
+
+        ChainId = chainId;
+        Round = round;
+        Validator = validator;
+        ClockMs = clockMs;
+        InboxIndex = inboxIndex;
+        Entries = copy;
+        Signature = signature;
+    }
+
+    public Hash ChainId { get; }
+
+    public ulong Round { get; }
+
+    public ushort Validator { get; }
+
+    /// <summary>The signer's clock when it made the list (Unix milliseconds).</summary>
+    public ulong ClockMs { get; }
+
+    /// <summary>The signer's view of the final L1 inbox index (0 until settlement exists).</summary>
+    public ulong InboxIndex { get; }
+
+    public IReadOnlyList<CandidateEntry> Entries { get; }
+
+    public Signature Signature { get; }
+
+    /// <summary>The hash of everything but the signature: what the signer signs and what proposals reference.</summary>
+    public Hash Digest => _digest ??= Hash.Compute(BodyBytes());
+
+    /// <summary>Builds and signs a list; entries may come in any order and are sorted here (a repeated hash is refused).</summary>
+    public static CandidateList Sign(
+        Hash chainId, ulong round, ushort validator, ulong clockMs, ulong inboxIndex, IEnumerable<CandidateEntry> entries, ISigner key)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(key);
+        var sorted = entries.OrderBy(e => e.Transaction).ToArray();
+        var unsigned = new CandidateList(chainId, round, validator, clockMs, inboxIndex, sorted, default);
+        return new CandidateList(
+            chainId, round, validator, clockMs, inboxIndex, sorted, key.Sign(SigningDomain.CandidateListMessage(chainId, unsigned.Digest)));
+    }
+
+    /// <summary>The receive time this list gives the transaction, if it lists it.</summary>
+    public bool TryGetReceivedAt(Hash transaction, out ulong receivedAtMs)
+    {
+        var lo = 0;
+        var hi = Entries.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            var c = Entries[mid].Transaction.CompareTo(transaction);
+            if (c == 0)
+            {
+                receivedAtMs = Entries[mid].ReceivedAtMs;
+                return true;
+            }
+
+            if (c < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        receivedAtMs = 0;
+        return false;
+    }
+
+    /// <summary>Null when the list is for this chain and signed by the validator it names; otherwise why not.</summary>
+    public string? Check(Hash chainId, ValidatorSet validators, ISignatureVerifier verifier)
+    {
+        ArgumentNullException.ThrowIfNull(validators);
+        ArgumentNullException.ThrowIfNull(verifier);
+        if (ChainId != chainId)
+        {
+            return "candidate list for another chain";
+        }
+
+        if (Validator >= validators.Count)
+        {
+            return $"candidate list signer {Validator} is not a validator";
+        }
+
+        return verifier.Verify(validators[Validator].PublicKey, SigningDomain.CandidateListMessage(chainId, Digest), Signature)
+            ? null
+            : $"candidate list of validator {Validator} for round {Round} has a bad signature";
+    }
+
+    public void Encode(CanonicalWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        EncodeBody(writer);
+        writer.WriteSignature(Signature);
+    }
+
+    public static CandidateList Decode(ref CanonicalReader reader)
+    {
+        reader.ExpectVersion(Version, "candidate list");
+        var chainId = reader.ReadHash("candidate list chain id");
+        var round = reader.ReadU64("candidate list round");
+        var validator = reader.ReadU16("candidate list validator");
+        var clock = reader.ReadU64("candidate list clock");
+        var inbox = reader.ReadU64("candidate list inbox index");
+        var count = reader.ReadCount(EntriesMax, "candidate list entries");
+        var entries = new CandidateEntry[count];
+        for (var i = 0; i < count; i++)
+        {
+            entries[i] = new CandidateEntry(reader.ReadHash("candidate entry transaction"), reader.ReadU64("candidate entry receive time"));
+            if (i > 0 && entries[i - 1].Transaction.CompareTo(entries[i].Transaction) >= 0)
+            {
+                throw new EncodingException("candidate list entries are not sorted by transaction hash without repeats");
+            }
+        }
+
+        return new CandidateList(chainId, round, validator, clock, inbox, entries, reader.ReadSignature("candidate list signature"));
+    }
+
+    private void EncodeBody(CanonicalWriter writer)
+    {
+        writer.WriteU8(Version);
+        writer.WriteHash(ChainId);
+        writer.WriteU64(Round);
+        writer.WriteU16(Validator);
+        writer.WriteU64(ClockMs);
+        writer.WriteU64(InboxIndex);
+        writer.WriteCount(Entries.Count);
+        foreach (var entry in Entries)
+        {
+            writer.WriteHash(entry.Transaction);
+            writer.WriteU64(entry.ReceivedAtMs);
+        }
+    }
+
+    private byte[] BodyBytes()
+    {
+        var writer = new CanonicalWriter();
+        EncodeBody(writer);
+        return writer.ToArray();
+    }
+}

@@ -1,0 +1,126 @@
+using Fairway.Core.Crypto;
+using Fairway.Core.Inclusion;
+using Fairway.Core.Validators;
+
+namespace Fairway.Ordering.Fair;
+
+/// <summary>A transaction the inclusion stage admits, with the fair time it is ordered by.</summary>
+public readonly record struct FairTransaction(Hash Transaction, ulong FairTimeMs, Hash TieBreak);
+
+/// <summary>What a block's candidate lists decide: the transactions they include, in fair order, and the block's timestamp.</summary>
+public sealed record FairInclusionResult(IReadOnlyList<FairTransaction> Included, ulong TimestampMs);
+
+/// <summary>
+/// The inclusion stage of the <c>fair</c> policy, as one pure function of a block's candidate lists. A transaction is
+/// included once lists holding more than the faulty stake (f+1) name it, so at least one honest validator vouches for
+/// it; its fair time is the stake-weighted median, over all the block's lists, of each list's receive time for it (or
+/// the list's own clock reading where the list lacks it). The lists hold more than two thirds of the stake and the
+/// faulty at most a third, so more than half the lists' stake is honest on either side of that median: a coalition of
+/// up to f can move a fair time only within the range of honest readings, never past them. Ties are broken by a hash of
+/// the transaction and a seed no single party chooses (the caller passes, e.g., the block's quorum certificate).
+/// </summary>
+public static class FairInclusion
+{
+    public static FairInclusionResult Include(
+        IReadOnlyList<CandidateList> lists, ValidatorSet validators, Func<Hash, bool> alreadyIncluded, ulong previousTimestampMs, Hash tieBreakSeed)
+    {
+        ArgumentNullException.ThrowIfNull(lists);
+        ArgumentNullException.ThrowIfNull(validators);
+        ArgumentNullException.ThrowIfNull(alreadyIncluded);
+        CheckQuorum(lists, validators);
+
+        var stakeFor = new Dictionary<Hash, ulong>();
+        foreach (var list in lists)
+        {
+            var stake = validators.StakeOf(list.Validator);
+            foreach (var entry in list.Entries)
+            {
+                stakeFor[entry.Transaction] = stakeFor.GetValueOrDefault(entry.Transaction) + stake;
+            }
+        }
+
+        var included = new List<FairTransaction>();
+        foreach (var (transaction, stake) in stakeFor)
+        {
+            if (stake < validators.ValidityStake || alreadyIncluded(transaction))
+            {
+                continue;
+            }
+
+            var readings = lists.Select(l => (l.TryGetReceivedAt(transaction, out var at) ? at : l.ClockMs, validators.StakeOf(l.Validator)));
+            included.Add(new FairTransaction(transaction, WeightedMedian(readings), TieBreak(tieBreakSeed, transaction)));
+        }
+
+        included.Sort(static (a, b) => a.FairTimeMs != b.FairTimeMs ? a.FairTimeMs.CompareTo(b.FairTimeMs) : a.TieBreak.CompareTo(b.TieBreak));
+        var clock = WeightedMedian(lists.Select(l => (l.ClockMs, validators.StakeOf(l.Validator))));
+        return new FairInclusionResult(included, Math.Max(previousTimestampMs, clock));
+    }
+
+    /// <summary>
+    /// The lists a block carries: one per validator, from validators holding more than two thirds of the stake, all
+    /// for one round. What a voter checks before it counts anything; signatures are checked where lists arrive.
+    /// </summary>
+    public static void CheckQuorum(IReadOnlyList<CandidateList> lists, ValidatorSet validators)
+    {
+        ArgumentNullException.ThrowIfNull(lists);
+        ArgumentNullException.ThrowIfNull(validators);
+        var seen = new HashSet<int>();
+        ulong stake = 0;
+        foreach (var list in lists)
+        {
+            if (list.Validator >= validators.Count)
+            {
+                throw new ArgumentException($"candidate list signer {list.Validator} is not a validator", nameof(lists));
+            }
+
+            if (!seen.Add(list.Validator))
+            {
+                throw new ArgumentException($"two candidate lists from validator {list.Validator}", nameof(lists));
+            }
+
+            if (list.Round != lists[0].Round)
+            {
+                throw new ArgumentException($"candidate lists for rounds {lists[0].Round} and {list.Round} in one block", nameof(lists));
+            }
+
+            stake += validators.StakeOf(list.Validator);
+        }
+
+        if (stake < validators.QuorumStake)
+        {
+            throw new ArgumentException($"candidate lists hold stake {stake}, a block needs {validators.QuorumStake}", nameof(lists));
+        }
+    }
+
+    /// <summary>The stake-weighted median: the smallest value with more than half the stake at or below it.</summary>
+    public static ulong WeightedMedian(IEnumerable<(ulong Value, ulong Stake)> readings)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        var sorted = readings.OrderBy(r => r.Value).ToList();
+        if (sorted.Count == 0)
+        {
+            throw new ArgumentException("a median needs at least one reading", nameof(readings));
+        }
+
+        var total = sorted.Aggregate(0UL, (sum, r) => sum + r.Stake);
+        ulong below = 0;
+        foreach (var (value, stake) in sorted)
+        {
+            below += stake;
+            if (below * 2 > total)
+            {
+                return value;
+            }
+        }
+
+        return sorted[^1].Value;
+    }
+
+    private static Hash TieBreak(Hash seed, Hash transaction)
+    {
+        Span<byte> input = stackalloc byte[2 * Hash.Size];
+        seed.CopyTo(input[..Hash.Size]);
+        transaction.CopyTo(input[Hash.Size..]);
+        return Hash.Compute(input);
+    }
+}
