@@ -59,7 +59,7 @@ internal sealed class InvariantChecker(CertificateVerifier certificates, Block g
             return;
         }
 
-        var committed = host.Disk.Committed;
+        var committed = host.Commits;
         var previous = committed.Count >= 2 ? committed[^2].Block : genesis;
         if (block.ParentHash != previous.Hash || block.Height != previous.Height + 1)
         {
@@ -91,7 +91,7 @@ internal sealed class InvariantChecker(CertificateVerifier certificates, Block g
     /// <summary>Every honest node's committed chain must be a prefix of the longest one.</summary>
     public void CheckAgreement(IEnumerable<SimulatedHost> hosts)
     {
-        var chains = hosts.Where(h => h.Honest).Select(h => (h.Id, Chain: h.Disk.Committed)).ToList();
+        var chains = hosts.Where(h => h.Honest).Select(h => (h.Id, Chain: h.Commits)).ToList();
         var longest = chains.OrderByDescending(c => c.Chain.Count).FirstOrDefault();
         foreach (var (id, chain) in chains)
         {

@@ -20,6 +20,9 @@ internal sealed class NodeState(BatchPool pool, OutputCertifier certifier)
     /// <summary>This host's vote for each height it ordered and has not certified; pruned with the certifier's window.</summary>
     public SortedDictionary<ulong, OutputVote> UncertifiedVotes { get; } = [];
 
+    /// <summary>Certificates of heights above the stored certified height, waiting to be stored in height order.</summary>
+    public SortedDictionary<ulong, OutputCertificate> CertifiedEarly { get; } = [];
+
     private ulong _round;
 
     /// <summary>

@@ -16,6 +16,7 @@ internal sealed class OutputChecker(OutputCertificateVerifier certificates, ISet
     private readonly Dictionary<ulong, (Hash Header, int Host)> _certified = [];
     private readonly HashSet<ulong> _mismatchedHeights = [];
     private readonly HashSet<(ulong Height, int Validator)> _evidence = [];
+    private readonly Dictionary<int, List<BlockOutput>> _outputs = [];
 
     public List<string> Violations { get; } = [];
 
@@ -38,8 +39,23 @@ internal sealed class OutputChecker(OutputCertificateVerifier certificates, ISet
         }
     }
 
+    /// <summary>The output <paramref name="host"/> computed for <paramref name="height"/>, as it computed it; null if none yet.</summary>
+    public BlockOutput? OutputOf(SimulatedHost host, ulong height) =>
+        _outputs.TryGetValue(host.Id, out var outputs) && height >= 1 && height <= (ulong)outputs.Count ? outputs[(int)height - 1] : null;
+
     public void OnOutput(SimulatedHost host, BlockOutput output)
     {
+        if (!_outputs.TryGetValue(host.Id, out var outputs))
+        {
+            _outputs[host.Id] = outputs = [];
+        }
+
+        // A host orders each height once: its chain store keeps commits across restarts.
+        if (output.Height == (ulong)outputs.Count + 1)
+        {
+            outputs.Add(output);
+        }
+
         if (!host.Honest)
         {
             return;
@@ -69,9 +85,8 @@ internal sealed class OutputChecker(OutputCertificateVerifier certificates, ISet
             return;
         }
 
-        var outputs = host.Disk.Outputs;
         var height = header.Height;
-        if (height == 0 || height > (ulong)outputs.Count || outputs[(int)height - 1].Header.Hash != header.Hash)
+        if (OutputOf(host, height) is not { } computed || computed.Header.Hash != header.Hash)
         {
             Violations.Add($"host {host.Id} certified an output header at height {height} that it did not compute");
         }

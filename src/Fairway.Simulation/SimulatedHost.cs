@@ -1,5 +1,7 @@
 using Fairway.Consensus.Engine;
+using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
+using Fairway.Storage;
 
 namespace Fairway.Simulation;
 
@@ -20,7 +22,20 @@ internal sealed class SimulatedHost(int id, int validator, ISigner signer, Byzan
     /// <summary>Down for the whole run: never started, never restarted, not expected to commit.</summary>
     public bool PermanentlyDown { get; init; }
 
-    public SimulatedDisk Disk { get; } = new();
+    /// <summary>
+    /// The host's disk: the node's own chain store twin, with its durability (what was not flushed is lost in a crash).
+    /// It holds a commit once the commit is ordered, as a node's chain store does.
+    /// </summary>
+    public InMemoryChainStore Chain { get; } = new();
+
+    /// <summary>The host's safety state, in the node's own safety store twin.</summary>
+    public InMemorySafetyStore Safety { get; } = new();
+
+    /// <summary>
+    /// Every block consensus committed on this host, in height order, kept across restarts: what the safety checks
+    /// compare. An observation of the run, not something the host reads back.
+    /// </summary>
+    public List<(Block Block, QuorumCertificate Certificate)> Commits { get; } = [];
 
     public ConsensusCore? Core { get; set; }
 

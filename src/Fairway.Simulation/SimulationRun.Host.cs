@@ -12,17 +12,28 @@ internal sealed partial class SimulationRun
     /// </summary>
     private sealed class ConsensusHost(SimulationRun run, SimulatedHost host) : IConsensusHost
     {
-        public void PersistSafety(SafetyState state) => host.Disk.WriteSafety(state);
+        public void PersistSafety(SafetyState state)
+        {
+            // Blocks before the vote on them, as the node flushes its chain store before it writes its safety state.
+            host.Chain.Flush();
+            host.Safety.Save(state);
+        }
 
         public void PersistBlock(Block block)
         {
-            host.Disk.WriteBlock(block);
+            host.Chain.PutBlock(block);
             host.Node!.Pool.MarkProposed(block.BatchDigests, block.Round);
         }
 
         public void Commit(CommitBlock commit)
         {
-            host.Disk.AppendCommitted(commit.Block, commit.Certificate);
+            if (!run.RecordCommit(host, commit))
+            {
+                // Committed again after a restart from an older tip: only ordering may still be owed.
+                run.OrderCommitted(host);
+                return;
+            }
+
             host.Node!.Pool.MarkCommitted(commit.Block.BatchDigests, commit.Block.Height);
             run._checker.OnCommit(host, commit.Block, commit.Certificate);
             run.CheckCommittedPayload(host, commit.Block);

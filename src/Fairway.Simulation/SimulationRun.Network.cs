@@ -94,9 +94,9 @@ internal sealed partial class SimulationRun
         // which may already be committed somewhere. The voting rule forbids this (the TC reports a higher QC), so honest
         // validators must refuse it.
         if (b.Timeout is not null
-            && sender.Disk.TryGetBlock(b.ParentHash, out var parent) && !parent.IsGenesis
-            && sender.Disk.TryGetBlock(parent.ParentHash, out var grandparent) && !grandparent.IsGenesis
-            && sender.Disk.TryGetBlock(grandparent.ParentHash, out var greatGrandparent))
+            && sender.Chain.TryGetBlock(b.ParentHash, out var parent) && !parent.IsGenesis
+            && sender.Chain.TryGetBlock(parent.ParentHash, out var grandparent) && !grandparent.IsGenesis
+            && sender.Chain.TryGetBlock(grandparent.ParentHash, out var greatGrandparent))
         {
             twin = new Block(b.ChainId, b.Round, greatGrandparent.Height + 1, b.Author, b.TimestampMs, grandparent.Justify, b.Timeout, digests);
         }
@@ -176,7 +176,7 @@ internal sealed partial class SimulationRun
         host.Driver = null;
         host.Node = null;
         host.Restarts++;
-        host.Disk.LoseUnsyncedWrites();
+        host.Chain.LoseUnsyncedWrites();
         host.RestartAtTick = _tick + _faultRandom.Next(_options.DowntimeTicksMin, _options.DowntimeTicksMax + 1);
     }
 

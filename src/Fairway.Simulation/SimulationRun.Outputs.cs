@@ -1,7 +1,9 @@
+using Fairway.Consensus.Engine;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Output;
 using Fairway.Ordering.Output;
+using Fairway.Storage;
 
 namespace Fairway.Simulation;
 
@@ -20,10 +22,10 @@ internal sealed partial class SimulationRun
     /// </summary>
     private void OrderCommitted(SimulatedHost host)
     {
-        var disk = host.Disk;
-        while (disk.Outputs.Count < disk.Committed.Count)
+        var chain = host.Chain;
+        while (chain.CommittedHeight < (ulong)host.Commits.Count)
         {
-            var block = disk.Committed[disk.Outputs.Count].Block;
+            var (block, certificate) = host.Commits[(int)chain.CommittedHeight];
             var batches = new List<Batch>(block.BatchDigests.Count);
             foreach (var digest in block.BatchDigests)
             {
@@ -35,11 +37,62 @@ internal sealed partial class SimulationRun
                 batches.Add(batch);
             }
 
-            var previous = disk.Outputs.Count == 0 ? OrderingState.Genesis : new OrderingState(disk.Outputs[^1].Height, disk.Outputs[^1].Header.Hash);
+            var tip = chain.CommittedHeight;
+            var previous = tip == 0 ? OrderingState.Genesis : new OrderingState(tip, chain.GetOutputHeader(tip)!.Hash);
             var output = Order(host, block, batches, previous);
-            disk.Outputs.Add(output);
+
+            // As the node writes a commit: its batches first, then the block with its output, durable together.
+            chain.PutBatches(batches);
+            chain.AppendCommitted(new CommittedBlock(block, certificate, output));
             _outputChecker.OnOutput(host, output);
             CarryCertifier(host, host.Node!.Certifier.OnLocalOutput(output.Header), output, repeat: false);
+            StoreCertificates(host);
+        }
+    }
+
+    /// <summary>
+    /// A commit the host's consensus core just made, recorded for the checks; false for a height it committed before
+    /// (a restarted host whose chain store kept an older tip commits those heights again).
+    /// </summary>
+    private bool RecordCommit(SimulatedHost host, CommitBlock commit)
+    {
+        var height = commit.Block.Height;
+        if (height <= (ulong)host.Commits.Count)
+        {
+            if (host.Honest && host.Commits[(int)height - 1].Block.Hash != commit.Block.Hash)
+            {
+                _checker.Violations.Add($"host {host.Id} committed a different block at height {height} after a restart");
+            }
+
+            return false;
+        }
+
+        host.Commits.Add((commit.Block, commit.Certificate));
+        return true;
+    }
+
+    /// <summary>Certificates reach the chain store in height order and only for heights stored there, as in the node.</summary>
+    private static void StoreCertificates(SimulatedHost host)
+    {
+        var chain = host.Chain;
+        var early = host.Node!.CertifiedEarly;
+        while (early.Remove(chain.CertifiedHeight + 1, out var next))
+        {
+            if (next.Height > chain.CommittedHeight)
+            {
+                early[next.Height] = next;
+                return;
+            }
+
+            // A certificate of a header other than the one this host stored is the output checker's to report.
+            if (chain.GetOutputHeader(next.Height)!.Hash == next.HeaderHash)
+            {
+                chain.PutOutputCertificate(next);
+            }
+            else
+            {
+                return;
+            }
         }
     }
 
@@ -79,16 +132,19 @@ internal sealed partial class SimulationRun
     /// </summary>
     private void RecoverOutputs(SimulatedHost host)
     {
-        var outputs = host.Disk.Outputs;
-        if (outputs.Count > 0)
+        var chain = host.Chain;
+        var last = chain.CommittedHeight;
+        if (last > 0)
         {
-            var last = (ulong)outputs.Count;
-            var first = Math.Min(last, Math.Max(host.Disk.CertifiedHeight + 1, last > OutputCertifier.HeightsBehindMax ? last - OutputCertifier.HeightsBehindMax : 1));
+            var first = Math.Min(last, Math.Max(chain.CertifiedHeight + 1, last > OutputCertifier.HeightsBehindMax ? last - OutputCertifier.HeightsBehindMax : 1));
             for (var height = first; height <= last; height++)
             {
-                var output = outputs[(int)height - 1];
-                var certified = host.Disk.Certificates.ContainsKey(height);
-                CarryCertifier(host, host.Node!.Certifier.OnLocalOutput(output.Header, certified), output, repeat: true);
+                var header = chain.GetOutputHeader(height)!;
+                var certified = height <= chain.CertifiedHeight;
+
+                // Only the wrong-output adversary needs the transactions, to build its lie.
+                var output = host.Behaviour == ByzantineKind.WrongOutput ? chain.GetCommitted(height)!.Output : null;
+                CarryCertifier(host, host.Node!.Certifier.OnLocalOutput(header, certified), output, repeat: true);
             }
         }
 
@@ -110,7 +166,12 @@ internal sealed partial class SimulationRun
                     SendOutputVote(host, vote, repeat);
                     break;
                 case OutputCertified c:
-                    host.Disk.PutCertificate(c.Certificate);
+                    if (c.Certificate.Height > host.Chain.CertifiedHeight)
+                    {
+                        node.CertifiedEarly[c.Certificate.Height] = c.Certificate;
+                        StoreCertificates(host);
+                    }
+
                     node.UncertifiedVotes.Remove(c.Header.Height);
                     _outputChecker.OnCertified(host, c.Header, c.Certificate);
                     break;
@@ -135,7 +196,8 @@ internal sealed partial class SimulationRun
     /// <summary>A repeated vote means the sender still lacks a certificate: one who has it answers with it.</summary>
     private void OnOutputVote(SimulatedHost host, int fromValidator, int fromHost, OutputVoteEnvelope envelope)
     {
-        if (envelope.Repeat && host.Disk.Certificates.TryGetValue(envelope.Vote.Height, out var certificate))
+        if (envelope.Repeat
+            && (host.Chain.GetOutputCertificate(envelope.Vote.Height) ?? host.Node!.CertifiedEarly.GetValueOrDefault(envelope.Vote.Height)) is { } certificate)
         {
             SendToHost(host, _hosts[fromHost], new OutputCertificateEnvelope(certificate));
         }
@@ -176,9 +238,10 @@ internal sealed partial class SimulationRun
     {
         var committed = 0;
         var certified = new HashSet<Hash>();
-        foreach (var height in host.Disk.Certificates.Keys)
+        for (var height = 1UL; height <= host.Chain.CertifiedHeight; height++)
         {
-            var output = host.Disk.Outputs[(int)height - 1];
+            // As this host computed it (the store would rebuild it from sources, which a broken pipeline may have invented).
+            var output = _outputChecker.OutputOf(host, height)!;
             committed += output.Transactions.Count;
             certified.UnionWith(output.Transactions.Select(t => t.Hash));
         }
@@ -186,7 +249,7 @@ internal sealed partial class SimulationRun
         var held = new HashSet<Hash>();
         foreach (var batch in _published.Values)
         {
-            if (host.Disk.CommittedBatches.Contains(batch.Digest) || _hosts.Any(h => h.Alive && h.Node!.Pool.Contains(batch.Digest)))
+            if (host.Chain.TryGetBatch(batch.Digest, out _) || _hosts.Any(h => h.Alive && h.Node!.Pool.Contains(batch.Digest)))
             {
                 held.UnionWith(batch.Transactions.Select(t => t.Hash));
             }

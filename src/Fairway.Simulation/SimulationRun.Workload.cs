@@ -88,7 +88,7 @@ internal sealed partial class SimulationRun
     private void OnPeerBatch(SimulatedHost host, int fromValidator, Batch batch)
     {
         // The transport authenticates peers, so a batch is only taken from its author.
-        if (batch.Author != fromValidator || batch.ChainId != _chainId || host.Disk.CommittedBatches.Contains(batch.Digest))
+        if (batch.Author != fromValidator || batch.ChainId != _chainId || host.Chain.TryGetBatch(batch.Digest, out _))
         {
             return;
         }

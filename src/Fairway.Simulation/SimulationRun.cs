@@ -5,6 +5,7 @@ using Fairway.Core.Crypto;
 using Fairway.Core.Validators;
 using Fairway.Ordering;
 using Fairway.Ordering.Output;
+using Fairway.Storage;
 
 namespace Fairway.Simulation;
 
@@ -150,14 +151,14 @@ internal sealed partial class SimulationRun
         }
 
         Heal();
-        var baseline = RunningHonest.ToDictionary(h => h.Id, h => h.Disk.Committed.Count);
+        var baseline = RunningHonest.ToDictionary(h => h.Id, h => h.Commits.Count);
         var livenessDeadline = _tick + _options.LivenessTicksMax;
         string? livenessFailure = null;
         while (true)
         {
             // Certification is part of liveness: each host must also certify the outputs of those new heights.
-            var lagging = RunningHonest.Where(h => h.Disk.Committed.Count < baseline[h.Id] + _options.LivenessCommitsRequired
-                || h.Disk.CertifiedHeight < (ulong)(baseline[h.Id] + _options.LivenessCommitsRequired)).ToList();
+            var lagging = RunningHonest.Where(h => h.Commits.Count < baseline[h.Id] + _options.LivenessCommitsRequired
+                || h.Chain.CertifiedHeight < (ulong)(baseline[h.Id] + _options.LivenessCommitsRequired)).ToList();
             if (lagging.Count == 0)
             {
                 break;
@@ -183,7 +184,7 @@ internal sealed partial class SimulationRun
             DoubleSigns = _checker.DoubleSigns.Count,
             DoubleSignReports = _checker.DoubleSigns,
             EvidenceDetected = _checker.EvidenceDetected,
-            CommittedBlocks = RunningHonest.Select(h => h.Disk.Committed.Count).ToList(),
+            CommittedBlocks = RunningHonest.Select(h => h.Commits.Count).ToList(),
             BlocksPerSimulatedSecond = BlocksPerSimulatedSecond(),
             Timeouts = _timeoutRounds.Count,
             CommitLatenciesMs = _commitLatenciesMs,
@@ -197,7 +198,7 @@ internal sealed partial class SimulationRun
             TransactionsRepeated = transactions.Repeated,
             TransactionsPending = transactions.Pending,
             TransactionsLost = transactions.Lost,
-            OutputsCertified = _measured.Disk.Certificates.Count,
+            OutputsCertified = (int)_measured.Chain.CertifiedHeight,
             OutputsMismatched = _outputChecker.OutputsMismatched,
             OutputEvidence = _outputChecker.OutputEvidence,
             BlockTimestampRegressions = _timestampRegressions,
@@ -205,7 +206,7 @@ internal sealed partial class SimulationRun
     }
 
     private string DescribeHosts() => string.Join(" | ", _hosts.Select(h => h.Core is { } c
-        ? $"host {h.Id}: round {c.Round}, ordered h{h.Disk.Outputs.Count}, certified h{h.Disk.CertifiedHeight}, pool {h.Node?.Pool.Count}, high qc {c.HighQc.Round}, tc {c.HighTc?.Round}, voted {c.Safety.LastVotedRound}, locked {c.Safety.LockedQcRound}, "
+        ? $"host {h.Id}: round {c.Round}, ordered h{h.Chain.CommittedHeight}, certified h{h.Chain.CertifiedHeight}, pool {h.Node?.Pool.Count}, high qc {c.HighQc.Round}, tc {c.HighTc?.Round}, voted {c.Safety.LastVotedRound}, locked {c.Safety.LockedQcRound}, "
           + $"committed h{c.CommittedTip.Height}/r{c.CommittedTip.Round}, tree {c.BlockTreeCount}, backlog {c.SyncBacklog}, sync requests {c.Stats.SyncRequests}, local timeouts {c.Stats.LocalTimeouts}, sent {c.Stats.TimeoutsSent}, tcs {c.Stats.TcsFormed}, qcs {c.Stats.QcsFormed}, votes {c.Stats.VotesSent}, props {c.Stats.ProposalsSent}, ticks in round {c.TicksInRound}, "
           + $"dropped {string.Join(",", c.Stats.DroppedByReason.Select(kv => kv.Key + "=" + kv.Value))}"
         : $"host {h.Id}: down"));
@@ -217,7 +218,7 @@ internal sealed partial class SimulationRun
             return 0;
         }
 
-        var blocks = _measured!.Disk.Committed.Count - _options.WarmupBlocks;
+        var blocks = _measured!.Commits.Count - _options.WarmupBlocks;
         return blocks / ((_tick - _warmupEndTick) * _options.TickMs / 1000.0);
     }
 
@@ -261,7 +262,7 @@ internal sealed partial class SimulationRun
     {
         var random = new Random(DeriveSeed(_options.Seed, 1000 + host.Id * 97 + host.Restarts));
         host.Core = new ConsensusCore(_options.EngineConfig, _certificates, host.Validator, host.Signer, random,
-            host.Disk.Recover(_genesis, ConsensusCore.HistoryBlocksNeeded(_options.Consensus)));
+            ConsensusRecovery.Recover(host.Chain, host.Safety, _genesis, ConsensusCore.HistoryBlocksNeeded(_options.Consensus)));
         host.Node = new NodeState(new BatchPool(PoolOptions), new OutputCertifier(_chainId, _validators, host.Validator, host.Signer, _verifier));
         host.RestartAtTick = -1;
         host.Driver = new ConsensusDriver(host.Core, new ConsensusHost(this, host), _ =>
@@ -306,7 +307,7 @@ internal sealed partial class SimulationRun
 
     private void AnswerBlockRequest(SimulatedHost host, int requesterHost, BlockRequestMessage request)
     {
-        var blocks = request.Collect(host.Disk.TryGetBlock);
+        var blocks = request.Collect(host.Chain.TryGetBlock);
 
         if (blocks.Count > 0)
         {
@@ -323,7 +324,7 @@ internal sealed partial class SimulationRun
         }
 
         // Nothing makes a leader's timestamp exceed its parent's: with skewed clocks, block time runs backwards.
-        var committed = host.Disk.Committed;
+        var committed = host.Commits;
         if (committed.Count >= 2 && block.TimestampMs < committed[^2].Block.TimestampMs)
         {
             _timestampRegressions++;

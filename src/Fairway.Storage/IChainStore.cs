@@ -59,6 +59,12 @@ public interface IChainStore : IDisposable
     /// <summary>The committed block at <paramref name="height"/>, its output rebuilt from its batches, with its output certificate once certified; null above the tip or at 0.</summary>
     CommittedBlock? GetCommitted(ulong height);
 
+    /// <summary>The output header of committed height <paramref name="height"/>, read without its block's batches; null above the tip or at 0.</summary>
+    OutputHeader? GetOutputHeader(ulong height);
+
+    /// <summary>The output certificate of <paramref name="height"/>, read without its block; null while uncertified.</summary>
+    OutputCertificate? GetOutputCertificate(ulong height);
+
     /// <summary>Highest height whose output is certified; every height below it is certified too.</summary>
     ulong CertifiedHeight { get; }
 

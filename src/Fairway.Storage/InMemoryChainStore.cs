@@ -5,8 +5,11 @@ using Fairway.Core.Output;
 namespace Fairway.Storage;
 
 /// <summary>
-/// The test twin of <see cref="SqliteChainStore"/>, with the same semantics: idempotent puts, the same commit checks,
-/// a committed block's output rebuilt from its stored batches. Nothing here is durable, so <see cref="Flush"/> does nothing.
+/// The twin of <see cref="SqliteChainStore"/>, with the same semantics: idempotent puts, the same commit checks, a
+/// committed block's output rebuilt from its stored batches, and the same durability. Blocks, batches and output
+/// certificates are durable only from the next <see cref="Flush"/> or commit on (the SQLite store writes them without
+/// an fsync and lets the next durable write cover them); <see cref="LoseUnsyncedWrites"/> is the power cut that drops
+/// everything not yet durable. The simulator's hosts keep their disks in this store.
 /// </summary>
 public sealed class InMemoryChainStore : IChainStore
 {
@@ -15,6 +18,9 @@ public sealed class InMemoryChainStore : IChainStore
     private readonly Dictionary<Hash, Batch> _batches = [];
     private readonly List<CommittedBlock> _committed = [];
     private readonly Dictionary<ulong, OutputCertificate> _certificates = [];
+    private readonly HashSet<Hash> _unsyncedBlocks = [];
+    private readonly HashSet<Hash> _unsyncedBatches = [];
+    private readonly HashSet<ulong> _unsyncedCertificates = [];
     private bool _disposed;
 
     public ulong CommittedHeight
@@ -34,7 +40,10 @@ public sealed class InMemoryChainStore : IChainStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _blocks.TryAdd(block.Hash, block);
+            if (_blocks.TryAdd(block.Hash, block))
+            {
+                _unsyncedBlocks.Add(block.Hash);
+            }
         }
     }
 
@@ -53,7 +62,19 @@ public sealed class InMemoryChainStore : IChainStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _batches.TryAdd(batch.Digest, batch);
+            if (_batches.TryAdd(batch.Digest, batch))
+            {
+                _unsyncedBatches.Add(batch.Digest);
+            }
+        }
+    }
+
+    public void PutBatches(IReadOnlyList<Batch> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        foreach (var batch in batches)
+        {
+            PutBatch(batch);
         }
     }
 
@@ -82,6 +103,9 @@ public sealed class InMemoryChainStore : IChainStore
             {
                 Keep(c);
             }
+
+            // A commit is a durable write, and it carries every earlier write with it.
+            Sync();
         }
     }
 
@@ -109,6 +133,24 @@ public sealed class InMemoryChainStore : IChainStore
         }
     }
 
+    public OutputHeader? GetOutputHeader(ulong height)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return height >= 1 && height <= (ulong)_committed.Count ? _committed[(int)(height - 1)].Output.Header : null;
+        }
+    }
+
+    public OutputCertificate? GetOutputCertificate(ulong height)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _certificates.GetValueOrDefault(height);
+        }
+    }
+
     public ulong CertifiedHeight
     {
         get
@@ -131,6 +173,7 @@ public sealed class InMemoryChainStore : IChainStore
                 : null;
             CommitRules.CheckCertificate(certificate!, height, (ulong)_committed.Count, stored);
             _certificates[certificate!.Height] = certificate;
+            _unsyncedCertificates.Add(certificate.Height);
         }
     }
 
@@ -152,7 +195,42 @@ public sealed class InMemoryChainStore : IChainStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            Sync();
         }
+    }
+
+    /// <summary>A power cut: blocks, batches and certificates written since the last durable write are gone.</summary>
+    public void LoseUnsyncedWrites()
+    {
+        lock (_lock)
+        {
+            foreach (var hash in _unsyncedBlocks)
+            {
+                _blocks.Remove(hash);
+            }
+
+            foreach (var digest in _unsyncedBatches)
+            {
+                _batches.Remove(digest);
+            }
+
+            // Certificates are written in height order, so the ones lost are the newest: the rest stay contiguous.
+            foreach (var height in _unsyncedCertificates)
+            {
+                _certificates.Remove(height);
+            }
+
+            ClearUnsynced();
+        }
+    }
+
+    private void Sync() => ClearUnsynced();
+
+    private void ClearUnsynced()
+    {
+        _unsyncedBlocks.Clear();
+        _unsyncedBatches.Clear();
+        _unsyncedCertificates.Clear();
     }
 
     public void Dispose()

@@ -267,6 +267,28 @@ public sealed class SqliteChainStore : IChainStore
         }
     }
 
+    public OutputHeader? GetOutputHeader(ulong height)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var select = Prepare("SELECT output FROM committed WHERE height = $height");
+            select.Parameters["$height"].Value = ToDb(height);
+            return select.ExecuteScalar() is byte[] data ? Canonical.Decode(data, OutputHeader.Decode, "stored output header") : null;
+        }
+    }
+
+    public OutputCertificate? GetOutputCertificate(ulong height)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var select = Prepare("SELECT output_cert FROM committed WHERE height = $height");
+            select.Parameters["$height"].Value = ToDb(height);
+            return select.ExecuteScalar() is byte[] data ? Canonical.Decode(data, OutputCertificate.Decode, "stored output certificate") : null;
+        }
+    }
+
     public ulong CertifiedHeight
     {
         get

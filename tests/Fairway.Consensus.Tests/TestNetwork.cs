@@ -4,13 +4,14 @@ using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Validators;
 using Fairway.Crypto;
+using Fairway.Storage;
 
 namespace Fairway.Consensus.Tests;
 
 /// <summary>
 /// A minimal host for several engines in one test: messages are delivered in FIFO order, and when none are in flight
-/// every running engine gets a tick. It keeps what a real host would: the persisted safety state, stored blocks and
-/// the committed chain of each validator, plus every output list for inspection.
+/// every running engine gets a tick. Each validator keeps its safety state and blocks in the node's own store twins
+/// (the same ones the simulator's hosts use), plus, for inspection, its committed chain and every output list.
 /// </summary>
 internal sealed class TestNetwork
 {
@@ -26,8 +27,8 @@ internal sealed class TestNetwork
         Genesis = Block.Genesis(ChainId);
         Cores = new ConsensusCore?[validators];
         Committed = Enumerable.Range(0, validators).Select(_ => new List<(Block Block, QuorumCertificate Qc)>()).ToArray();
-        Stored = Enumerable.Range(0, validators).Select(_ => new Dictionary<Hash, Block>()).ToArray();
-        PersistedSafety = new SafetyState?[validators];
+        Stores = Enumerable.Range(0, validators).Select(_ => new InMemoryChainStore()).ToArray();
+        SafetyStores = Enumerable.Range(0, validators).Select(_ => new InMemorySafetyStore()).ToArray();
         Outputs = Enumerable.Range(0, validators).Select(_ => new List<IReadOnlyList<ConsensusOutput>>()).ToArray();
     }
 
@@ -39,8 +40,11 @@ internal sealed class TestNetwork
     public Block Genesis { get; }
     public ConsensusCore?[] Cores { get; }
     public List<(Block Block, QuorumCertificate Qc)>[] Committed { get; }
-    public Dictionary<Hash, Block>[] Stored { get; }
-    public SafetyState?[] PersistedSafety { get; }
+    public InMemoryChainStore[] Stores { get; }
+    public InMemorySafetyStore[] SafetyStores { get; }
+
+    /// <summary>Each validator's safety state as its store would give it back after a restart.</summary>
+    public SafetyState?[] PersistedSafety => [.. SafetyStores.Select(s => s.Load())];
     public List<IReadOnlyList<ConsensusOutput>>[] Outputs { get; }
     public List<Evidence> Evidence { get; } = [];
 
@@ -69,11 +73,12 @@ internal sealed class TestNetwork
     public void Start(int i)
     {
         var history = Committed[i].Take(Math.Max(0, Committed[i].Count - 1)).TakeLast(ConsensusCore.HistoryBlocksNeeded(Config)).Select(c => c.Block).ToList();
-        var recovered = PersistedSafety[i] is not null || Committed[i].Count > 0
+        var safety = SafetyStores[i].Load();
+        var recovered = safety is not null || Committed[i].Count > 0
             ? new RecoveredState(
-                PersistedSafety[i] ?? SafetyState.Initial(Genesis.Hash),
+                safety ?? SafetyState.Initial(Genesis.Hash),
                 Committed[i].Count > 0 ? Committed[i][^1].Block : Genesis,
-                Stored[i].Values.ToList(),
+                Stores[i].LoadUncommittedBlocks(),
                 history)
             : null;
         Cores[i] = new ConsensusCore(Config, Certificates, i, Signers[i], new Random(i), recovered);
@@ -140,14 +145,18 @@ internal sealed class TestNetwork
     /// <summary>Node <paramref name="i"/>'s effects: in-memory storage, the shared inbox, instant payloads.</summary>
     private sealed class Host(TestNetwork network, int i) : IConsensusHost
     {
-        public void PersistSafety(SafetyState state) => network.PersistedSafety[i] = state;
+        public void PersistSafety(SafetyState state)
+        {
+            network.Stores[i].Flush();
+            network.SafetyStores[i].Save(state);
+        }
 
-        public void PersistBlock(Block block) => network.Stored[i][block.Hash] = block;
+        public void PersistBlock(Block block) => network.Stores[i].PutBlock(block);
 
         public void Commit(CommitBlock commit)
         {
             network.Committed[i].Add((commit.Block, commit.Certificate));
-            network.Stored[i][commit.Block.Hash] = commit.Block;
+            network.Stores[i].PutBlock(commit.Block);
         }
 
         public void Broadcast(ConsensusMessage message)
@@ -171,7 +180,7 @@ internal sealed class TestNetwork
 
         public void RequestBlocks(RequestBlocks request)
         {
-            var blocks = new BlockRequestMessage(request.Tip, request.Count).Collect(network.Stored[request.Peer].TryGetValue);
+            var blocks = new BlockRequestMessage(request.Tip, request.Count).Collect(network.Stores[request.Peer].TryGetBlock);
             if (!network.Isolated.Contains(i) && !network.Isolated.Contains(request.Peer))
             {
                 network._inbox.Enqueue((i, request.Peer, new BlockResponseMessage(blocks)));

@@ -245,6 +245,23 @@ public abstract class ChainStoreContract : IDisposable
     }
 
     [Fact]
+    public void Output_headers_and_certificates_read_alone_match_the_committed_blocks()
+    {
+        var chain = new TestChain(3, 2);
+        Store.PutBatches(chain.Batches);
+        Store.AppendCommittedMany([chain.At(1), chain.At(2)]);
+        Store.PutOutputCertificate(TestChain.CertifyOutput(chain.At(1)));
+
+        Assert.Equal(chain.At(1).Output.Header, Store.GetOutputHeader(1));
+        Assert.Equal(chain.At(2).Output.Header, Store.GetOutputHeader(2));
+        Assert.Null(Store.GetOutputHeader(0));
+        Assert.Null(Store.GetOutputHeader(3));
+        Assert.Equal(TestChain.CertifyOutput(chain.At(1)), Store.GetOutputCertificate(1));
+        Assert.Null(Store.GetOutputCertificate(2));
+        Assert.Null(Store.GetOutputCertificate(3));
+    }
+
+    [Fact]
     public void An_output_certificate_out_of_order_or_for_another_output_is_refused_and_changes_nothing()
     {
         var chain = new TestChain(3, 2);

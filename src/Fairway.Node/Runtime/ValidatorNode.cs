@@ -313,7 +313,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private OutputStage ResumeOutputs()
     {
         var committed = _chain.CommittedHeight;
-        var tip = committed == 0 ? null : _chain.GetCommitted(committed)!.Output.Header;
+        var tip = committed == 0 ? null : _chain.GetOutputHeader(committed)!;
         var state = tip is null ? OrderingState.Genesis : new OrderingState(tip.Height, tip.Hash);
         var stage = new OutputStage(_identity, state, _chain.CertifiedHeight, new OutputHost(this), Metrics, _log);
         var uncertified = new List<(CommittedBlock, IReadOnlyList<Batch>)>();
@@ -337,51 +337,11 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         public void StoreCertified(CommittedBlock committed, IReadOnlyList<Batch> batches) =>
             node._diskWriter!.Enqueue(new DiskWork.StoreCertified(committed, batches));
 
-        public Core.Output.OutputCertificate? ReadCertificate(ulong height) => node._chain.GetCommitted(height)?.OutputCertificate;
+        public Core.Output.OutputCertificate? ReadCertificate(ulong height) => node._chain.GetOutputCertificate(height);
     }
 
-    private RecoveredState? Recover(ConsensusConfig consensusConfig)
-    {
-        var height = _chain.CommittedHeight;
-        var genesis = Block.Genesis(_identity.ChainId);
-
-        // A validator can commit before it ever signs (waiting for a block's batches, it never voted): its committed
-        // chain must survive a restart even with no safety state written.
-        var safety = _safety.Load();
-        if (safety is null && height == 0)
-        {
-            return null;
-        }
-
-        safety ??= SafetyState.Initial(genesis.Hash);
-        var tip = height == 0 ? genesis : _chain.GetCommitted(height)!.Block;
-        return new RecoveredState(safety, tip, _chain.LoadUncommittedBlocks(), LoadCommittedBelow(tip, ConsensusCore.HistoryBlocksNeeded(consensusConfig)));
-    }
-
-    /// <summary>Committed blocks just below the tip (headers only, by parent hash), for leader reputation after a restart.</summary>
-    private List<Block> LoadCommittedBelow(Block tip, int count)
-    {
-        var blocks = new List<Block>(count);
-        var cursor = tip;
-        while (blocks.Count < count && cursor.Height > 1)
-        {
-            if (!_chain.TryGetBlock(cursor.ParentHash, out var parent))
-            {
-                var committed = _chain.GetCommitted(cursor.Height - 1);
-                if (committed is null)
-                {
-                    break;
-                }
-
-                parent = committed.Block;
-            }
-
-            blocks.Add(parent);
-            cursor = parent;
-        }
-
-        return blocks;
-    }
+    private RecoveredState? Recover(ConsensusConfig consensusConfig) =>
+        ConsensusRecovery.Recover(_chain, _safety, Block.Genesis(_identity.ChainId), ConsensusCore.HistoryBlocksNeeded(consensusConfig));
 
     private ConsensusConfig ConsensusSettings()
     {
