@@ -267,25 +267,21 @@ public sealed class SqliteChainStore : IChainStore
         }
     }
 
-    public OutputHeader? GetOutputHeader(ulong height)
-    {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using var select = Prepare("SELECT output FROM committed WHERE height = $height");
-            select.Parameters["$height"].Value = ToDb(height);
-            return select.ExecuteScalar() is byte[] data ? Canonical.Decode(data, OutputHeader.Decode, "stored output header") : null;
-        }
-    }
+    public OutputHeader? GetOutputHeader(ulong height) =>
+        CommittedColumn("output", height) is { } data ? Canonical.Decode(data, OutputHeader.Decode, "stored output header") : null;
 
-    public OutputCertificate? GetOutputCertificate(ulong height)
+    public OutputCertificate? GetOutputCertificate(ulong height) =>
+        CommittedColumn("output_cert", height) is { } data ? Canonical.Decode(data, OutputCertificate.Decode, "stored output certificate") : null;
+
+    /// <summary>One blob column of a committed height's row, read without its block or batches; null without a row or value.</summary>
+    private byte[]? CommittedColumn(string column, ulong height)
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var select = Prepare("SELECT output_cert FROM committed WHERE height = $height");
+            using var select = Prepare($"SELECT {column} FROM committed WHERE height = $height");
             select.Parameters["$height"].Value = ToDb(height);
-            return select.ExecuteScalar() is byte[] data ? Canonical.Decode(data, OutputCertificate.Decode, "stored output certificate") : null;
+            return select.ExecuteScalar() as byte[];
         }
     }
 
