@@ -26,6 +26,13 @@ public enum ByzantineKind
     /// which it slipped a transaction of its own in front (front-running), which no honest validator computes.
     /// </summary>
     WrongOutput,
+
+    /// <summary>
+    /// Runs consensus honestly and front-runs: on seeing an honest client's transaction in a peer's batch, it sends one of
+    /// its own in the same namespace, and when it leads it proposes its own batch ahead of the victim's. The faulty
+    /// validators collude (one front-run per victim). What the <c>fair</c> policy exists to defeat.
+    /// </summary>
+    FrontRunner,
 }
 
 public static class ByzantineKindNames
@@ -39,6 +46,7 @@ public static class ByzantineKindNames
         ByzantineKind.Delay => "delay",
         ByzantineKind.WithholdBatches => "withhold-batches",
         ByzantineKind.WrongOutput => "wrong-output",
+        ByzantineKind.FrontRunner => "front-runner",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -37,6 +37,9 @@ internal sealed class SimulatedHost(int id, int validator, ISigner signer, Byzan
     /// </summary>
     public List<(Block Block, QuorumCertificate Certificate)> Commits { get; } = [];
 
+    /// <summary>Transactions this host has received, kept across restarts: an observation for the fairness check.</summary>
+    public HashSet<Hash> Seen { get; } = [];
+
     public ConsensusCore? Core { get; set; }
 
     /// <summary>Carries the core's outputs: the same interpreter the node runs. Set and lost together with <see cref="Core"/>.</summary>

@@ -40,6 +40,12 @@ public sealed record BatchReport
 
     public int BlockTimestampRegressions => Results.Sum(r => r.BlockTimestampRegressions);
 
+    public int FairnessViolations => Results.Sum(r => r.FairnessViolations);
+
+    public int FrontRunsTried => Results.Sum(r => r.FrontRunsTried);
+
+    public int FrontRunsSucceeded => Results.Sum(r => r.FrontRunsSucceeded);
+
     /// <summary>99th percentile of proposal-to-commit latency in simulated milliseconds, over every seed's measured blocks.</summary>
     public long CommitLatencyP99Ms => Percentile(Results.SelectMany(r => r.CommitLatenciesMs).ToList(), 0.99);
 

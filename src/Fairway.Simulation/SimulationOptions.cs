@@ -74,6 +74,12 @@ public sealed record SimulationOptions
     /// <summary>Each honest host's wall clock is off by a seeded amount in [-N, +N] ms (block timestamps carry it).</summary>
     public int ClockSkewMs { get; init; }
 
+    /// <summary>
+    /// Δ of receive-order fairness: transactions every honest host received at least this much (plus the clock skew)
+    /// apart must come out in that order, or <c>fairness_violations</c> counts them.
+    /// </summary>
+    public int FairDelayMs { get; init; } = 250;
+
     /// <summary>Ticks between re-sends of a host's own output votes for heights it has not certified yet.</summary>
     public int OutputVoteResendTicks { get; init; } = 50;
 

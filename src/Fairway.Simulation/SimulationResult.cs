@@ -75,4 +75,16 @@ public sealed record SimulationResult
     public int BlockTimestampRegressions { get; init; }
 
     public bool Failed => SafetyViolations.Count > 0 || LivenessFailure is not null || DoubleSigns > 0 || OutputsMismatched > 0;
+
+    /// <summary>
+    /// Transactions that every honest host received at least the fair delay plus the clock skew before some other
+    /// transaction was received by any honest host, yet were ordered after it (at the measured host).
+    /// </summary>
+    public int FairnessViolations { get; init; }
+
+    /// <summary>Front-running transactions a faulty leader proposed ahead of their victim's.</summary>
+    public int FrontRunsTried { get; init; }
+
+    /// <summary>Of those tried, the ones certified ahead of their victim (at the measured host).</summary>
+    public int FrontRunsSucceeded { get; init; }
 }

@@ -230,6 +230,31 @@ internal sealed partial class SimulationRun
     }
 
     /// <summary>
+    /// Fairness as <paramref name="host"/>'s certified outputs show it: receive-order violations, and the front-runs
+    /// tried that worked (the front-runner's transaction ahead of its victim's).
+    /// </summary>
+    private (int Violations, int FrontRunsSucceeded) MeasureFairness(SimulatedHost host)
+    {
+        var order = new List<Hash>();
+        for (var height = 1UL; height <= host.Chain.CertifiedHeight; height++)
+        {
+            order.AddRange(_outputChecker.OutputOf(host, height)!.Transactions.Select(t => t.Hash));
+        }
+
+        var honestHosts = _hosts.Count(h => h.Honest && !h.PermanentlyDown);
+        var violations = FairnessCheck.Violations(order, _receipts, honestHosts, _options.FairDelayMs + _options.ClockSkewMs);
+        var position = new Dictionary<Hash, int>();
+        for (var i = 0; i < order.Count; i++)
+        {
+            position.TryAdd(order[i], i);
+        }
+
+        var succeeded = _frontRunsTried.Count(front =>
+            position.TryGetValue(front, out var f) && position.TryGetValue(_frontRunVictims[front], out var v) && f < v);
+        return (violations, succeeded);
+    }
+
+    /// <summary>
     /// Where the submitted transactions ended up, as seen from <paramref name="host"/>: in its certified outputs (counted
     /// per output, and how many of those repeat one certified at an earlier height), and the submitted ones in none of
     /// them, of which the lost ones are held by no running host's pool and in no block it committed.

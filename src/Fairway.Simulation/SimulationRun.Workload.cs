@@ -19,6 +19,24 @@ internal sealed partial class SimulationRun
 
     private ulong _transactionsCreated;
 
+    /// <summary>Front-runs per run at most: a bound on what the adversary's bookkeeping holds.</summary>
+    private const int FrontRunsMax = 100_000;
+
+    /// <summary>Honest hosts' receipts of each transaction.</summary>
+    private readonly Dictionary<Hash, HonestReceipts> _receipts = [];
+
+    /// <summary>Each front-running transaction and the victim it targets.</summary>
+    private readonly Dictionary<Hash, Hash> _frontRunVictims = [];
+
+    /// <summary>Victims already targeted: the colluding front-runners attack each once.</summary>
+    private readonly HashSet<Hash> _frontRunTargets = [];
+
+    /// <summary>Each front-running batch: the victim's batch it must precede and its transaction.</summary>
+    private readonly Dictionary<Hash, (Hash VictimBatch, Hash Transaction)> _frontRunBatches = [];
+
+    /// <summary>Front-running transactions a faulty leader proposed ahead of their victim.</summary>
+    private readonly HashSet<Hash> _frontRunsTried = [];
+
     /// <summary>
     /// Each round that an honest host reaches for the first time brings one round's worth of transactions. Only during
     /// the fault phase: the phase after healing is left to drain what was submitted.
@@ -76,13 +94,15 @@ internal sealed partial class SimulationRun
     }
 
     /// <summary>As a node does: the batch goes into the host's own pool, is stored where peers can fetch it, and is broadcast.</summary>
-    private void CutBatch(SimulatedHost host, Transaction[] transactions)
+    private Batch CutBatch(SimulatedHost host, Transaction[] transactions)
     {
         var batch = new Batch(_chainId, (ushort)host.Validator, ++host.BatchSequence, transactions);
         _outputChecker.OnSubmitted(batch.Transactions);
         _published[batch.Digest] = batch;
         host.Node!.Pool.Add(batch);
+        RecordReceipts(host, batch);
         BroadcastFrom(host, new BatchEnvelope(batch));
+        return batch;
     }
 
     private void OnPeerBatch(SimulatedHost host, int fromValidator, Batch batch)
@@ -94,6 +114,72 @@ internal sealed partial class SimulationRun
         }
 
         host.Node!.Pool.Add(batch);
+        RecordReceipts(host, batch);
+        if (host.Behaviour == ByzantineKind.FrontRunner)
+        {
+            TryFrontRun(host, batch);
+        }
+    }
+
+    /// <summary>When honest hosts first saw each transaction, by true time: what receive-order fairness is judged on.</summary>
+    private void RecordReceipts(SimulatedHost host, Batch batch)
+    {
+        if (!host.Honest)
+        {
+            return;
+        }
+
+        var nowMs = _tick * _options.TickMs;
+        foreach (var tx in batch.Transactions)
+        {
+            if (host.Seen.Add(tx.Hash))
+            {
+                _receipts[tx.Hash] = _receipts.TryGetValue(tx.Hash, out var r)
+                    ? new HonestReceipts(Math.Min(r.FirstMs, nowMs), Math.Max(r.LastMs, nowMs), r.Hosts + 1)
+                    : new HonestReceipts(nowMs, nowMs, 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The front-runner's reaction to an honest client's transaction: a transaction of its own in the same namespace, in
+    /// a batch of its own, remembered so that it proposes that batch ahead of the victim's when it leads.
+    /// </summary>
+    private void TryFrontRun(SimulatedHost host, Batch victimBatch)
+    {
+        if (victimBatch.Transactions.Count == 0 || !_hostsByValidator[victimBatch.Author].Any(h => h.Honest) || _frontRunVictims.Count >= FrontRunsMax)
+        {
+            return;
+        }
+
+        var victim = victimBatch.Transactions[0];
+        if (!_frontRunTargets.Add(victim.Hash))
+        {
+            return;
+        }
+
+        var own = CutBatch(host, [new Transaction(victim.Namespace, Payload(_workloadRound, host.Id))]);
+        _frontRunVictims[own.Transactions[0].Hash] = victim.Hash;
+        _frontRunBatches[own.Digest] = (victimBatch.Digest, own.Transactions[0].Hash);
+    }
+
+    /// <summary>A front-runner proposing both its batch and its victim's puts its own first; each such proposal is a try.</summary>
+    private void PlaceFrontRunsFirst(List<Hash> digests)
+    {
+        var proposed = digests.ToHashSet();
+        var first = digests.Where(d => _frontRunBatches.TryGetValue(d, out var pair) && proposed.Contains(pair.VictimBatch)).ToList();
+        if (first.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var digest in first)
+        {
+            _frontRunsTried.Add(_frontRunBatches[digest].Transaction);
+        }
+
+        digests.RemoveAll(first.Contains);
+        digests.InsertRange(0, first);
     }
 
     /// <summary>
@@ -103,6 +189,11 @@ internal sealed partial class SimulationRun
     private List<Hash> MakePayload(SimulatedHost host, ulong round)
     {
         var digests = host.Node!.Pool.TakeForProposal(round);
+        if (host.Behaviour == ByzantineKind.FrontRunner)
+        {
+            PlaceFrontRunsFirst(digests);
+        }
+
         if (host.Behaviour == ByzantineKind.WithholdBatches)
         {
             var invented = new Transaction(1, Payload(round, host.Id));

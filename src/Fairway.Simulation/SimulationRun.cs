@@ -176,6 +176,7 @@ internal sealed partial class SimulationRun
 
         _checker.CheckAgreement(_hosts);
         var transactions = CountTransactions(_measured);
+        var fairness = MeasureFairness(_measured);
         return new SimulationResult
         {
             Seed = _options.Seed,
@@ -202,6 +203,9 @@ internal sealed partial class SimulationRun
             OutputsMismatched = _outputChecker.OutputsMismatched,
             OutputEvidence = _outputChecker.OutputEvidence,
             BlockTimestampRegressions = _timestampRegressions,
+            FairnessViolations = fairness.Violations,
+            FrontRunsTried = _frontRunsTried.Count,
+            FrontRunsSucceeded = fairness.FrontRunsSucceeded,
         };
     }
 

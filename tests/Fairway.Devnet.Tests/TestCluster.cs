@@ -163,6 +163,34 @@ internal sealed class TestCluster : IAsyncDisposable
     public async Task WaitForHeightAsync(IEnumerable<int> nodes, ulong height)
     {
         var list = nodes.ToList();
+        try
+        {
+            await WaitForHeightCoreAsync(list, height).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            // Whoever reads a failed run needs each validator's view, not only that the wait ran out.
+            throw new TimeoutException($"{e.Message}\n{await DescribeAsync().ConfigureAwait(false)}", e);
+        }
+    }
+
+    /// <summary>Each validator's height and the end of its log.</summary>
+    public async Task<string> DescribeAsync()
+    {
+        var lines = new List<string>();
+        for (var i = 0; i < Count; i++)
+        {
+            var log = Path.Combine(Directory, Nodes[i].Name, "node.log");
+            var tail = File.Exists(log) ? File.ReadLines(log).TakeLast(12) : ["(no log)"];
+            lines.Add($"--- validator {i}: running {IsRunning(i)}, height {await HeightAsync(i).ConfigureAwait(false)}");
+            lines.AddRange(tail);
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    private async Task WaitForHeightCoreAsync(List<int> list, ulong height)
+    {
         await WaitUntilAsync(async () =>
         {
             foreach (var i in list)

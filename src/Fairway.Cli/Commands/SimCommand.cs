@@ -16,7 +16,7 @@ internal static class SimCommand
         var rounds = new Option<int>("--rounds") { Description = "rounds in the fault phase of each run", DefaultValueFactory = _ => 300 };
         var byzantine = new Option<string>("--byzantine")
         {
-            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output",
+            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output | front-runner",
             DefaultValueFactory = _ => "none",
         };
         byzantine.AcceptOnlyFromAmong(Enum.GetValues<ByzantineKind>().Select(k => k.ToCliName()).ToArray());
@@ -158,6 +158,9 @@ internal static class SimCommand
         outputs_mismatched = r.OutputsMismatched,
         output_evidence = r.OutputEvidence,
         block_timestamp_regressions = r.BlockTimestampRegressions,
+        fairness_violations = r.FairnessViolations,
+        front_runs_tried = r.FrontRunsTried,
+        front_runs_succeeded = r.FrontRunsSucceeded,
     };
 
     private static void PrintSummary(SimulationOptions o, BatchReport r)
@@ -168,6 +171,7 @@ internal static class SimCommand
         Console.WriteLine(string.Create(ci, $"  committed blocks per honest node: min {r.CommittedBlocksMin}, max {r.CommittedBlocksMax}"));
         Console.WriteLine(string.Create(ci, $"  crashed for the whole run: {o.Crashed}   {r.BlocksPerSimulatedSecond:F1} blocks per simulated second after warm-up   {r.Timeouts} rounds ended by timeout   commit latency p50 {r.CommitLatencyP50Ms} ms, p99 {r.CommitLatencyP99Ms} ms"));
         Console.WriteLine(string.Create(ci, $"  transactions: {r.TransactionsSubmitted} submitted, {r.TransactionsCommitted} in certified outputs, {r.TransactionsPending} pending ({r.TransactionsLost} lost with crashed pools)   outputs certified: {r.OutputsCertified}   mismatched: {r.OutputsMismatched}   output evidence: {r.OutputEvidence}"));
+        Console.WriteLine(string.Create(ci, $"  fairness violations: {r.FairnessViolations}   front-runs succeeded: {r.FrontRunsSucceeded} of {r.FrontRunsTried} tried"));
         Console.WriteLine(string.Create(ci, $"  {r.RoundsTotal} rounds in {r.WallSeconds:F2} s = {r.RoundsPerSecond:F0} simulated rounds/s"));
         Console.WriteLine(r.Passed ? "  PASS: every invariant held" : $"  FAIL: seeds {string.Join(", ", r.FailingSeeds)}");
     }
