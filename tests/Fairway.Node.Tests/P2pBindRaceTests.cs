@@ -44,32 +44,5 @@ public class P2pBindRaceTests
         }
     }
 
-    internal static int FreeBasePort()
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var p = Random.Shared.Next(30_000, 60_000);
-            if (IsFree(p) && IsFree(p + NetworkGenerator.ApiPortOffset))
-            {
-                return p;
-            }
-        }
-
-        throw new IOException("no free ports");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var l = new TcpListener(IPAddress.Loopback, port);
-            l.Start();
-            l.Stop();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    internal static int FreeBasePort() => FreePorts.BaseFor(1);
 }

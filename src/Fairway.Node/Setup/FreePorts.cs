@@ -13,9 +13,13 @@ public static class FreePorts
     public static int BaseFor(int validators)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(validators, 1);
+
+        // Below the kernel's ephemeral range: a port in it can be handed to any outgoing connection (an HTTP client, a
+        // peer dialling out) between this check and the node's bind, and the node then fails to start.
+        var top = Math.Max(LowestPort + 2_000, EphemeralPortsStart() - NetworkGenerator.ApiPortOffset - validators);
         for (var attempt = 0; attempt < 200; attempt++)
         {
-            var basePort = Random.Shared.Next(20_000, 60_000);
+            var basePort = Random.Shared.Next(LowestPort, top);
             var ports = Enumerable.Range(basePort, validators)
                 .Concat(Enumerable.Range(basePort + NetworkGenerator.ApiPortOffset, validators));
             if (ports.All(IsFree))
@@ -25,6 +29,26 @@ public static class FreePorts
         }
 
         throw new IOException("found no free block of loopback ports for the validators");
+    }
+
+    private const int LowestPort = 10_000;
+
+    /// <summary>The first port the kernel hands out for outgoing connections (Linux; the usual default elsewhere).</summary>
+    public static int EphemeralPortsStart()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (range.Length > 0 && int.TryParse(range[0], System.Globalization.CultureInfo.InvariantCulture, out var start) && start > 1024)
+            {
+                return start;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return 32_768;
     }
 
     public static bool IsFree(int port)
