@@ -32,10 +32,7 @@ public sealed partial class ValidatorNode
                 node._tracker.OnCertified(certified);
             }
 
-            if (block.BatchDigests.Count > 0)
-            {
-                node._highestNonEmptyHeight = Math.Max(node._highestNonEmptyHeight, block.Height);
-            }
+            node._proposalTiming.OnBlockStored(block.Height, block.BatchDigests.Count);
         }
 
         public void Commit(CommitBlock commit)
@@ -64,8 +61,7 @@ public sealed partial class ValidatorNode
 
         public ConsensusInput? RequestPayload(RequestPayload request)
         {
-            node._payloadRound = request.Round;
-            node._payloadRequestedAtMs = node.NowMs;
+            node._proposalTiming.OnRequest(request.Round, node.NowMs);
             return node.PayloadIfDue();
         }
 
@@ -92,28 +88,10 @@ public sealed partial class ValidatorNode
     }
 
     /// <summary>The payload for the round this validator leads, once it is due; null while it waits for work.</summary>
-    private PayloadReady? PayloadIfDue()
-    {
-        if (_payloadRound is not { } round)
-        {
-            return null;
-        }
-
-        if (round != _core!.Round)
-        {
-            _payloadRound = null;
-            return null;
-        }
-
-        var work = _batches.UnproposedCount > 0 || _highestNonEmptyHeight > _committedHeight;
-        if (!work && NowMs - _payloadRequestedAtMs < _identity.Config.EmptyBlockDelayMs)
-        {
-            return null;
-        }
-
-        _payloadRound = null;
-        return new PayloadReady(round, _batches.TakeForProposal(round), (ulong)NowMs);
-    }
+    private PayloadReady? PayloadIfDue() =>
+        _proposalTiming.Due(_core!.Round, NowMs, _batches.UnproposedCount > 0, _committedHeight) is { } round
+            ? new PayloadReady(round, _batches.TakeForProposal(round), (ulong)NowMs)
+            : null;
 
     private void SendFrame(int peer, byte[] frame)
     {

@@ -57,6 +57,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private const int CommitsHeldMax = 1_024;
 
     private readonly CommitQueue _commits;
+    private readonly ProposalTiming _proposalTiming;
 
     /// <summary>Most queued writes handed to the disk in one group (one database transaction per store).</summary>
     private const int DiskGroupMax = 256;
@@ -71,9 +72,6 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private int _tickQueued;
     private ulong _batchSequence;
     private long _lastBatchAtMs;
-    private ulong? _payloadRound;
-    private long _payloadRequestedAtMs;
-    private ulong _highestNonEmptyHeight;
     private int _nextBatchPeer;
 
     public ValidatorNode(
@@ -91,6 +89,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _identity = identity ?? throw new ArgumentNullException(nameof(identity));
         _chain = chain ?? throw new ArgumentNullException(nameof(chain));
         _commits = new CommitQueue(CommitsHeldMax, hash => _chain.TryGetBlock(hash, out var block) ? block : null);
+        _proposalTiming = new ProposalTiming(identity.Config.EmptyBlockDelayMs);
         _query = query ?? throw new ArgumentNullException(nameof(query));
         Blocks = new BlockCache(query);
         _safety = safety ?? throw new ArgumentNullException(nameof(safety));
