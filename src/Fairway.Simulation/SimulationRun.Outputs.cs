@@ -76,23 +76,17 @@ internal sealed partial class SimulationRun
     {
         var chain = host.Chain;
         var early = host.Node!.CertifiedEarly;
-        while (early.Remove(chain.CertifiedHeight + 1, out var next))
+        while (early.TryGetValue(chain.CertifiedHeight + 1, out var next) && next.Height <= chain.CommittedHeight)
         {
-            if (next.Height > chain.CommittedHeight)
+            early.Remove(next.Height);
+
+            // A certificate of a header other than the one this host stored is the output checker's to report.
+            if (chain.GetOutputHeader(next.Height)!.Hash != next.HeaderHash)
             {
-                early[next.Height] = next;
                 return;
             }
 
-            // A certificate of a header other than the one this host stored is the output checker's to report.
-            if (chain.GetOutputHeader(next.Height)!.Hash == next.HeaderHash)
-            {
-                chain.PutOutputCertificate(next);
-            }
-            else
-            {
-                return;
-            }
+            chain.PutOutputCertificate(next);
         }
     }
 

@@ -27,7 +27,7 @@ public static class ConsensusRecovery
         }
 
         safety ??= SafetyState.Initial(genesis.Hash);
-        var tip = height == 0 ? genesis : chain.GetCommitted(height)!.Block;
+        var tip = height == 0 ? genesis : CommittedBlockAt(chain, height)!;
         return new RecoveredState(safety, tip, chain.LoadUncommittedBlocks(), CommittedBelow(chain, tip, historyBlocks));
     }
 
@@ -37,15 +37,10 @@ public static class ConsensusRecovery
         var cursor = tip;
         while (blocks.Count < count && cursor.Height > 1)
         {
-            if (!chain.TryGetBlock(cursor.ParentHash, out var parent))
+            var parent = chain.TryGetBlock(cursor.ParentHash, out var stored) ? stored : CommittedBlockAt(chain, cursor.Height - 1);
+            if (parent is null)
             {
-                var committed = chain.GetCommitted(cursor.Height - 1);
-                if (committed is null)
-                {
-                    break;
-                }
-
-                parent = committed.Block;
+                break;
             }
 
             blocks.Add(parent);
@@ -54,4 +49,11 @@ public static class ConsensusRecovery
 
         return blocks;
     }
+
+    /// <summary>
+    /// The block committed at <paramref name="height"/>, found through its output header: reading the whole committed
+    /// block would decode every batch it orders, at every start.
+    /// </summary>
+    private static Block? CommittedBlockAt(IChainStore chain, ulong height) =>
+        chain.GetOutputHeader(height) is { } header && chain.TryGetBlock(header.BlockHash, out var block) ? block : chain.GetCommitted(height)?.Block;
 }

@@ -138,9 +138,12 @@ public sealed class InMemoryChainStore : IChainStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return height >= 1 && height <= (ulong)_committed.Count ? _committed[(int)(height - 1)].Output.Header : null;
+            return HeaderAt(height);
         }
     }
+
+    private OutputHeader? HeaderAt(ulong height) =>
+        height >= 1 && height <= (ulong)_committed.Count ? _committed[(int)(height - 1)].Output.Header : null;
 
     public OutputCertificate? GetOutputCertificate(ulong height)
     {
@@ -168,9 +171,7 @@ public sealed class InMemoryChainStore : IChainStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var height = (ulong)_certificates.Count;
-            var stored = certificate is not null && certificate.Height >= 1 && certificate.Height <= (ulong)_committed.Count
-                ? _committed[(int)(certificate.Height - 1)].Output.Header
-                : null;
+            var stored = certificate is null ? null : HeaderAt(certificate.Height);
             CommitRules.CheckCertificate(certificate!, height, (ulong)_committed.Count, stored);
             _certificates[certificate!.Height] = certificate;
             _unsyncedCertificates.Add(certificate.Height);
@@ -220,13 +221,12 @@ public sealed class InMemoryChainStore : IChainStore
                 _certificates.Remove(height);
             }
 
-            ClearUnsynced();
+            Sync();
         }
     }
 
-    private void Sync() => ClearUnsynced();
-
-    private void ClearUnsynced()
+    /// <summary>Everything written so far is durable: nothing is left for a power cut to take.</summary>
+    private void Sync()
     {
         _unsyncedBlocks.Clear();
         _unsyncedBatches.Clear();

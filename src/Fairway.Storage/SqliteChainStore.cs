@@ -267,11 +267,13 @@ public sealed class SqliteChainStore : IChainStore
         }
     }
 
-    public OutputHeader? GetOutputHeader(ulong height) =>
-        CommittedColumn("output", height) is { } data ? Canonical.Decode(data, OutputHeader.Decode, "stored output header") : null;
+    public OutputHeader? GetOutputHeader(ulong height) => DecodeOutputHeader(CommittedColumn("output", height));
 
     public OutputCertificate? GetOutputCertificate(ulong height) =>
         CommittedColumn("output_cert", height) is { } data ? Canonical.Decode(data, OutputCertificate.Decode, "stored output certificate") : null;
+
+    private static OutputHeader? DecodeOutputHeader(byte[]? data) =>
+        data is null ? null : Canonical.Decode(data, OutputHeader.Decode, "stored output header");
 
     /// <summary>One blob column of a committed height's row, read without its block or batches; null without a row or value.</summary>
     private byte[]? CommittedColumn(string column, ulong height)
@@ -279,10 +281,16 @@ public sealed class SqliteChainStore : IChainStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var select = Prepare($"SELECT {column} FROM committed WHERE height = $height");
-            select.Parameters["$height"].Value = ToDb(height);
-            return select.ExecuteScalar() as byte[];
+            return ReadCommittedColumn(column, height);
         }
+    }
+
+    /// <summary><see cref="CommittedColumn"/> for a caller that holds the lock.</summary>
+    private byte[]? ReadCommittedColumn(string column, ulong height)
+    {
+        using var select = Prepare($"SELECT {column} FROM committed WHERE height = $height");
+        select.Parameters["$height"].Value = ToDb(height);
+        return select.ExecuteScalar() as byte[];
     }
 
     public ulong CertifiedHeight
@@ -303,10 +311,7 @@ public sealed class SqliteChainStore : IChainStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var select = Prepare("SELECT output FROM committed WHERE height = $height");
-            select.Parameters["$height"].Value = ToDb(certificate.Height);
-            var stored = select.ExecuteScalar() is byte[] bytes ? Canonical.Decode(bytes, OutputHeader.Decode, "stored output header") : null;
-            CommitRules.CheckCertificate(certificate, _certifiedHeight, _committedHeight, stored);
+            CommitRules.CheckCertificate(certificate, _certifiedHeight, _committedHeight, DecodeOutputHeader(ReadCommittedColumn("output", certificate.Height)));
             using var update = Prepare("UPDATE committed SET output_cert = $cert WHERE height = $height");
             update.Parameters["$cert"].Value = data;
             update.Parameters["$height"].Value = ToDb(certificate.Height);
