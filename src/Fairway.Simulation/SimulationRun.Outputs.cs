@@ -26,8 +26,8 @@ internal sealed partial class SimulationRun
         while (chain.CommittedHeight < (ulong)host.Commits.Count)
         {
             var (block, certificate) = host.Commits[(int)chain.CommittedHeight];
-            var batches = new List<Batch>(block.BatchDigests.Count);
-            foreach (var digest in block.BatchDigests)
+            var batches = new List<Batch>(block.AllBatchDigests.Count);
+            foreach (var digest in block.AllBatchDigests)
             {
                 if (!_published.TryGetValue(digest, out var batch))
                 {

@@ -355,7 +355,7 @@ internal sealed partial class SimulationRun
             return;
         }
 
-        foreach (var digest in block.BatchDigests)
+        foreach (var digest in block.AllBatchDigests)
         {
             if (!_published.ContainsKey(digest))
             {

@@ -90,7 +90,7 @@ internal static class CommitRules
         ArgumentNullException.ThrowIfNull(group);
         foreach (var committed in group)
         {
-            foreach (var digest in committed.Block.BatchDigests)
+            foreach (var digest in committed.Block.AllBatchDigests)
             {
                 if (!isStored(digest))
                 {

@@ -248,8 +248,8 @@ public sealed class SqliteChainStore : IChainStore
                 certificate = reader.IsDBNull(5) ? null : Canonical.Decode((byte[])reader.GetValue(5), OutputCertificate.Decode, "stored output certificate");
             }
 
-            var batches = new List<Batch>(block.BatchDigests.Count);
-            foreach (var digest in block.BatchDigests)
+            var batches = new List<Batch>(block.AllBatchDigests.Count);
+            foreach (var digest in block.AllBatchDigests)
             {
                 _selectBatch.Parameters["$digest"].Value = digest.ToArray();
                 var data = _selectBatch.ExecuteScalar() as byte[]

@@ -53,7 +53,7 @@ public class ConsensusDriverTests
 
         // An availability question in the middle of a list: it is asked after the sends that follow it, and its answer
         // stepped after that.
-        driver.Carry([new CheckAvailability(core.Round, unknownBlock, []), new SendTo(2, vote), new Broadcast(vote)]);
+        driver.Carry([new CheckAvailability(core.Round, unknownBlock, [], Block.Genesis(Hash.Zero), 0), new SendTo(2, vote), new Broadcast(vote)]);
 
         // The list, its effects, then the question, and only then the core's (empty) answer to PayloadAvailable.
         Assert.Equal(["3 outputs", "send VoteMessage", "broadcast VoteMessage", "check availability", "0 outputs"], host.Calls);

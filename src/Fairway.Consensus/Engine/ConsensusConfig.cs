@@ -57,6 +57,12 @@ public sealed record ConsensusConfig
     public bool AvailabilityBeforeVote { get; init; } = true;
 
     /// <summary>
+    /// Asks the host about every block, even one with no batches and no lists: on a chain with fair namespaces a block
+    /// must carry its round's candidate lists, and only the host can say whether it does.
+    /// </summary>
+    public bool CheckEveryBlock { get; init; }
+
+    /// <summary>
     /// Test-only: breaks the voting rule on purpose so the simulator can show it catches the violations that follow.
     /// Never set it on a real node.
     /// </summary>

@@ -27,7 +27,7 @@ public sealed partial class ConsensusCore
         }
 
         _payloadRequestedRound = _round;
-        Emit(new RequestPayload(_round, parent.Height + 1, parent.Hash));
+        Emit(new RequestPayload(_round, parent.Height + 1, parent.Hash, parent.TimestampMs));
     }
 
     private void OnPayloadReady(PayloadReady payload)
@@ -44,7 +44,10 @@ public sealed partial class ConsensusCore
             return;
         }
 
-        if (payload.BatchDigests is null || payload.BatchDigests.Count > Limits.BatchDigestsPerBlockMax)
+        if (payload.BatchDigests is null
+            || payload.BatchDigests.Count + (payload.PayloadDigests?.Count ?? 0) > Limits.BatchDigestsPerBlockMax
+            || (payload.CandidateLists?.Count ?? 0) > Limits.CandidateListsPerBlockMax
+            || (payload.CandidateLists?.Sum(l => (long)l.Entries.Count) ?? 0) > Limits.CandidateEntriesPerBlockMax)
         {
             Stats.Drop("payload too large");
             return;
@@ -68,7 +71,8 @@ public sealed partial class ConsensusCore
             tc = HighTc;
         }
 
-        var block = new Block(_chainId, _round, parent.Height + 1, _self, payload.TimestampMs, HighQc, tc, payload.BatchDigests);
+        var block = new Block(
+            _chainId, _round, parent.Height + 1, _self, payload.TimestampMs, HighQc, tc, payload.BatchDigests, payload.PayloadDigests, payload.CandidateLists);
         var proposal = new ProposalMessage(block, _signer.Sign(SigningDomain.ProposalMessage(_chainId, block.Hash)));
         Safety = Safety with { LastProposal = proposal };
         Persist();
@@ -270,7 +274,9 @@ public sealed partial class ConsensusCore
     /// </summary>
     private bool PayloadHeld(Block block)
     {
-        if (!_config.AvailabilityBeforeVote || block.BatchDigests.Count == 0 || _availableBlocks.Contains(block.Hash))
+        if (!_config.AvailabilityBeforeVote
+            || (block.AllBatchDigests.Count == 0 && block.CandidateLists.Count == 0 && !_config.CheckEveryBlock)
+            || _availableBlocks.Contains(block.Hash))
         {
             return true;
         }
@@ -281,7 +287,8 @@ public sealed partial class ConsensusCore
         {
             _awaitingAvailability[block.Hash] = block;
             Stats.AvailabilityChecks++;
-            Emit(new CheckAvailability(block.Round, block.Hash, block.BatchDigests));
+            var parentTimestamp = _tree.TryGet(block.ParentHash, out var parent) ? parent.TimestampMs : 0;
+            Emit(new CheckAvailability(block.Round, block.Hash, block.AllBatchDigests, block, parentTimestamp));
         }
 
         return false;

@@ -16,8 +16,16 @@ public sealed record Tick : ConsensusInput
     public static readonly Tick Instance = new();
 }
 
-/// <summary>The host assembled the payload the engine asked for with <see cref="RequestPayload"/>.</summary>
-public sealed record PayloadReady(ulong Round, IReadOnlyList<Hash> BatchDigests, ulong TimestampMs) : ConsensusInput;
+/// <summary>
+/// The host assembled the payload the engine asked for with <see cref="RequestPayload"/>: the batches to order and, on a
+/// chain with fair namespaces, the candidate lists of the round and the earlier batches that carry what they include.
+/// </summary>
+public sealed record PayloadReady(
+    ulong Round,
+    IReadOnlyList<Hash> BatchDigests,
+    ulong TimestampMs,
+    IReadOnlyList<Hash>? PayloadDigests = null,
+    IReadOnlyList<Core.Inclusion.CandidateList>? CandidateLists = null) : ConsensusInput;
 
 /// <summary>A peer answered a <see cref="RequestBlocks"/> with blocks, newest first.</summary>
 public sealed record SyncResponse(int From, IReadOnlyList<Block> Blocks) : ConsensusInput;

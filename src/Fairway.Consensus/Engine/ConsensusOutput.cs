@@ -24,7 +24,7 @@ public sealed record PersistBlock(Block Block) : ConsensusOutput;
 public sealed record CommitBlock(Block Block, QuorumCertificate Certificate) : ConsensusOutput;
 
 /// <summary>This validator leads <paramref name="Round"/>: answer with <see cref="PayloadReady"/>.</summary>
-public sealed record RequestPayload(ulong Round, ulong Height, Hash Parent) : ConsensusOutput;
+public sealed record RequestPayload(ulong Round, ulong Height, Hash Parent, ulong ParentTimestampMs = 0) : ConsensusOutput;
 
 /// <summary>Fetch the block <paramref name="Tip"/> and ancestors from <paramref name="Peer"/>; answer with <see cref="SyncResponse"/>.</summary>
 public sealed record RequestBlocks(int Peer, Hash Tip, int Count) : ConsensusOutput;
@@ -34,5 +34,9 @@ public sealed record EvidenceFound(Evidence Evidence) : ConsensusOutput;
 /// <summary>
 /// Availability before vote: make sure every batch in <paramref name="BatchDigests"/> is held (fetch the missing ones
 /// from any peer, bounded) and answer with <see cref="PayloadAvailable"/>. No answer means no vote: the round times out.
+/// The host also checks what only it can judge: on a chain with fair namespaces, the block's candidate lists (their
+/// signatures, round, clock readings, quorum, and that every transaction they include has its payload in the block)
+/// and its timestamp against <paramref name="ParentTimestampMs"/>.
 /// </summary>
-public sealed record CheckAvailability(ulong Round, Hash BlockHash, IReadOnlyList<Hash> BatchDigests) : ConsensusOutput;
+public sealed record CheckAvailability(ulong Round, Hash BlockHash, IReadOnlyList<Hash> BatchDigests, Block Block, ulong ParentTimestampMs)
+    : ConsensusOutput;

@@ -1,5 +1,6 @@
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
+using Fairway.Core.Inclusion;
 
 namespace Fairway.Core.Chain;
 
@@ -7,10 +8,14 @@ namespace Fairway.Core.Chain;
 /// A proposed block. It certifies its parent through <see cref="Justify"/> (the parent is the block that QC names),
 /// may carry the timeout certificate that let its round start, and orders batches by digest: consensus orders
 /// references, and the transactions travel separately in batches.
+/// <para>On a chain with <c>fair</c> namespaces a block also carries the signed candidate lists of its round (the inclusion
+/// stage's input, embedded so the block alone decides its output) and, in <see cref="PayloadDigests"/>, batches already
+/// ordered by an earlier block that hold fair-lane transactions these lists include: those batches are named again only
+/// for their payloads, and nothing else in them is output a second time.</para>
 /// </summary>
 public sealed class Block : ICanonical
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
 
     private Hash? _hash;
 
@@ -22,15 +27,30 @@ public sealed class Block : ICanonical
         ulong timestampMs,
         QuorumCertificate justify,
         TimeoutCertificate? timeout,
-        IReadOnlyList<Hash> batchDigests)
+        IReadOnlyList<Hash> batchDigests,
+        IReadOnlyList<Hash>? payloadDigests = null,
+        IReadOnlyList<CandidateList>? candidateLists = null)
     {
         ArgumentNullException.ThrowIfNull(justify);
         ArgumentNullException.ThrowIfNull(batchDigests);
+        Hash[] payloads = payloadDigests is null ? [] : [.. payloadDigests];
+        CandidateList[] lists = candidateLists is null ? [] : [.. candidateLists];
         // Copy so the block (and its cached hash) cannot change if the caller's list does later.
         var digests = batchDigests.ToArray();
         if (digests.Length > Limits.BatchDigestsPerBlockMax)
         {
             throw new ArgumentException($"at most {Limits.BatchDigestsPerBlockMax} batch digests per block", nameof(batchDigests));
+        }
+
+        if (digests.Length + payloads.Length > Limits.BatchDigestsPerBlockMax)
+        {
+            throw new ArgumentException($"at most {Limits.BatchDigestsPerBlockMax} batch and payload digests per block", nameof(payloadDigests));
+        }
+
+        if (lists.Length > Limits.CandidateListsPerBlockMax || lists.Sum(l => (long)l.Entries.Count) > Limits.CandidateEntriesPerBlockMax)
+        {
+            throw new ArgumentException(
+                $"at most {Limits.CandidateListsPerBlockMax} candidate lists and {Limits.CandidateEntriesPerBlockMax} entries per block", nameof(candidateLists));
         }
 
         ChainId = chainId;
@@ -41,6 +61,9 @@ public sealed class Block : ICanonical
         Justify = justify;
         Timeout = timeout;
         BatchDigests = digests;
+        PayloadDigests = payloads;
+        CandidateLists = lists;
+        AllBatchDigests = payloads.Length == 0 ? digests : [.. digests, .. payloads];
     }
 
     public Hash ChainId { get; }
@@ -58,7 +81,17 @@ public sealed class Block : ICanonical
 
     public TimeoutCertificate? Timeout { get; }
 
+    /// <summary>The batches this block orders: every transaction in them not already output is output with this block.</summary>
     public IReadOnlyList<Hash> BatchDigests { get; }
+
+    /// <summary>Batches named only for the fair-lane transactions this block's lists include (see the class remarks).</summary>
+    public IReadOnlyList<Hash> PayloadDigests { get; }
+
+    /// <summary><see cref="BatchDigests"/> then <see cref="PayloadDigests"/>: every batch a validator must hold to vote for and order this block.</summary>
+    public IReadOnlyList<Hash> AllBatchDigests { get; }
+
+    /// <summary>The signed candidate lists of this block's round; empty on a chain without fair namespaces.</summary>
+    public IReadOnlyList<CandidateList> CandidateLists { get; }
 
     public Hash ParentHash => Justify.BlockHash;
 
@@ -88,6 +121,18 @@ public sealed class Block : ICanonical
         {
             writer.WriteHash(d);
         }
+
+        writer.WriteCount(PayloadDigests.Count);
+        foreach (var d in PayloadDigests)
+        {
+            writer.WriteHash(d);
+        }
+
+        writer.WriteCount(CandidateLists.Count);
+        foreach (var list in CandidateLists)
+        {
+            list.Encode(writer);
+        }
     }
 
     public static Block Decode(ref CanonicalReader reader)
@@ -107,7 +152,27 @@ public sealed class Block : ICanonical
             digests[i] = reader.ReadHash("batch digest");
         }
 
-        return new Block(chainId, round, height, author, timestamp, justify, timeout, digests);
+        var payloadCount = reader.ReadCount(Limits.BatchDigestsPerBlockMax - count, "block payload digests");
+        var payloads = new Hash[payloadCount];
+        for (var i = 0; i < payloadCount; i++)
+        {
+            payloads[i] = reader.ReadHash("payload digest");
+        }
+
+        var listCount = reader.ReadCount(Limits.CandidateListsPerBlockMax, "block candidate lists");
+        var lists = new CandidateList[listCount];
+        long entries = 0;
+        for (var i = 0; i < listCount; i++)
+        {
+            lists[i] = CandidateList.Decode(ref reader);
+            entries += lists[i].Entries.Count;
+            if (entries > Limits.CandidateEntriesPerBlockMax)
+            {
+                throw new EncodingException($"a block carries at most {Limits.CandidateEntriesPerBlockMax} candidate entries");
+            }
+        }
+
+        return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists);
     }
 
     public override string ToString() => $"Block(r{Round}, h{Height}, {Hash.ToHex()[..8]}, by {Author})";

@@ -12,6 +12,12 @@ public static class Limits
     public const int NameBytesMax = 256;
     public const int TransactionsPerBatchMax = 20_000;
 
+    /// <summary>Candidate lists one block may carry: one per validator.</summary>
+    public const int CandidateListsPerBlockMax = ValidatorSet.CountMax;
+
+    /// <summary>Candidate entries (40 bytes each) one block may carry in all its lists: 5 MiB, well inside a frame.</summary>
+    public const int CandidateEntriesPerBlockMax = 131_072;
+
     /// <summary>Largest frame a validator accepts from a peer: a full batch of maximum-size payloads would not fit, by design.</summary>
     public const int FrameBytesMax = 16 * 1024 * 1024;
 }

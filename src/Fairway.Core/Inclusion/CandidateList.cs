@@ -19,7 +19,7 @@ public sealed class CandidateList : ICanonical
     public const byte Version = 1;
 
     /// <summary>Entries per list: a bound on what a peer can make a validator decode, hold and count.</summary>
-    public const int EntriesMax = 65_536;
+    public const int EntriesMax = 16_384;
 
     private Hash? _digest;
 

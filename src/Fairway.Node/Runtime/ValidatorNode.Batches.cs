@@ -146,9 +146,9 @@ public sealed partial class ValidatorNode
         {
             var block = next.Block;
 
-            var batches = new List<Batch>(block.BatchDigests.Count);
+            var batches = new List<Batch>(block.AllBatchDigests.Count);
             var missing = new List<Hash>();
-            foreach (var digest in block.BatchDigests)
+            foreach (var digest in block.AllBatchDigests)
             {
                 if (TryFindBatch(digest, out var batch))
                 {
@@ -173,7 +173,7 @@ public sealed partial class ValidatorNode
             _diskWriter!.Enqueue(new DiskWork.StoreCommit(committed, batches));
             _outputs.Certify(committed, batches);
             _batches.MarkCommitted(block.BatchDigests, block.Height);
-            _fetches.Forget(block.BatchDigests);
+            _fetches.Forget(block.AllBatchDigests);
 
             _commits.Dequeue();
             Metrics.OnCommitted(block.Height, committed.Transactions.Count);
@@ -193,7 +193,7 @@ public sealed partial class ValidatorNode
     }
 
     private List<Batch> StoredBatches(Block block) =>
-        [.. block.BatchDigests.Select(d => _chain.TryGetBatch(d, out var b) ? b : throw new InvalidOperationException($"batch {d} of committed height {block.Height} is missing from the chain store"))];
+        [.. block.AllBatchDigests.Select(d => _chain.TryGetBatch(d, out var b) ? b : throw new InvalidOperationException($"batch {d} of committed height {block.Height} is missing from the chain store"))];
 
     private void RequestBatches(List<Hash> missing)
     {

@@ -56,6 +56,24 @@ public static class FairInclusion
         return new FairInclusionResult(included, Math.Max(previousTimestampMs, clock));
     }
 
+    /// <summary>Transactions named by lists of at least the validity stake (f+1): what the lists include unless included before.</summary>
+    public static IEnumerable<Hash> Eligible(IReadOnlyList<CandidateList> lists, ValidatorSet validators)
+    {
+        ArgumentNullException.ThrowIfNull(lists);
+        ArgumentNullException.ThrowIfNull(validators);
+        var stakeFor = new Dictionary<Hash, ulong>();
+        foreach (var list in lists)
+        {
+            var stake = validators.Contains(list.Validator) ? validators.StakeOf(list.Validator) : 0;
+            foreach (var entry in list.Entries)
+            {
+                stakeFor[entry.Transaction] = stakeFor.GetValueOrDefault(entry.Transaction) + stake;
+            }
+        }
+
+        return stakeFor.Where(p => p.Value >= validators.ValidityStake).Select(p => p.Key);
+    }
+
     /// <summary>
     /// The lists a block carries: one per validator, from validators holding more than two thirds of the stake, all
     /// for one round. What a voter checks before it counts anything; signatures are checked where lists arrive.

@@ -34,6 +34,7 @@ public sealed class NamespaceRegistry
         }
 
         Declared = [.. _declared.Values.OrderBy(d => d.Id)];
+        HasFair = defaultPolicy is FairPolicy || _declared.Values.Any(d => d.Policy is FairPolicy);
     }
 
     /// <summary>Every namespace gets <c>fcfs</c>; none declared.</summary>
@@ -42,6 +43,9 @@ public sealed class NamespaceRegistry
     public IOrderingPolicy DefaultPolicy { get; }
 
     public IReadOnlyList<NamespaceDeclaration> Declared { get; }
+
+    /// <summary>True when some namespace is ordered by <c>fair</c>: the chain's blocks then carry candidate lists.</summary>
+    public bool HasFair { get; }
 
     public IOrderingPolicy PolicyOf(ulong @namespace) =>
         _declared.TryGetValue(@namespace, out var d) ? d.Policy : DefaultPolicy;

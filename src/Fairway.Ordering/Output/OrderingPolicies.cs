@@ -6,6 +6,7 @@ public static class OrderingPolicies
     private static readonly Dictionary<string, IOrderingPolicy> ByName = new(StringComparer.Ordinal)
     {
         [FcfsPolicy.PolicyName] = FcfsPolicy.Instance,
+        [FairPolicy.PolicyName] = FairPolicy.Instance,
     };
 
     public static IReadOnlyCollection<string> Names => ByName.Keys;

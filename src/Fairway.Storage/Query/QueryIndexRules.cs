@@ -24,10 +24,10 @@ internal static class QueryIndexRules
             throw new ArgumentOutOfRangeException(nameof(committed), committed.Height, "heights above 2^63-1 do not fit the index's signed 64-bit columns");
         }
 
-        if (batches.Count != committed.Block.BatchDigests.Count)
+        if (batches.Count != committed.Block.AllBatchDigests.Count)
         {
             throw new ArgumentException(
-                $"block at height {committed.Height} orders {committed.Block.BatchDigests.Count} batches, {batches.Count} were given", nameof(batches));
+                $"block at height {committed.Height} orders {committed.Block.AllBatchDigests.Count} batches, {batches.Count} were given", nameof(batches));
         }
 
         // The index serves proofs against certified output headers only: an uncertified height is not firm yet.

@@ -1,0 +1,296 @@
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Inclusion;
+using Fairway.Core.Validators;
+
+namespace Fairway.Ordering.Fair;
+
+/// <summary>What a leader's fair lane puts in its block: the round's lists, the earlier batches they need, the timestamp.</summary>
+public sealed record FairProposal(IReadOnlyList<CandidateList> Lists, IReadOnlyList<Hash> PayloadDigests, ulong TimestampMs);
+
+/// <summary>Two different lists one validator signed for one round: evidence against it, checkable by anyone.</summary>
+public sealed record ConflictingLists(CandidateList First, CandidateList Second);
+
+/// <summary>
+/// One validator's side of the inclusion stage of the <c>fair</c> policy, with no clock or network of its own (the node
+/// and the simulator drive it): it records when it first saw each fair-lane transaction, signs one candidate list per
+/// round, keeps the lists peers send it (checked and bounded), builds the fair part of its proposals when it leads, and
+/// checks the fair part of a proposal before this validator votes for it.
+/// </summary>
+public sealed class FairLane
+{
+    /// <summary>Rounds around the current one whose lists are kept: lists for other rounds are refused.</summary>
+    public const ulong RoundsKept = 8;
+
+    private readonly FairLaneOptions _options;
+    private readonly Hash _chainId;
+    private readonly ValidatorSet _validators;
+    private readonly int _self;
+    private readonly ISigner _signer;
+    private readonly ISignatureVerifier _verifier;
+    private readonly ReceiveLog _received;
+    private readonly Dictionary<Hash, Hash> _payloadBatch = [];
+    private readonly Queue<Hash> _payloadOrder = new();
+    private readonly SortedDictionary<ulong, Dictionary<int, CandidateList>> _lists = [];
+    private readonly SortedDictionary<ulong, CandidateList> _own = [];
+    private ulong _round;
+
+    public FairLane(FairLaneOptions options, Hash chainId, ValidatorSet validators, int self, ISigner signer, ISignatureVerifier verifier)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _chainId = chainId;
+        _validators = validators ?? throw new ArgumentNullException(nameof(validators));
+        _self = self;
+        _signer = signer ?? throw new ArgumentNullException(nameof(signer));
+        _verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
+        _received = new ReceiveLog(options.ReceiveCapacity);
+    }
+
+    public FairLaneOptions Options => _options;
+
+    /// <summary>Fair-lane transactions this validator holds and has not seen output.</summary>
+    public int Pending => _received.Count;
+
+    /// <summary>
+    /// This validator first saw <paramref name="transaction"/> (from a client, or in <paramref name="batch"/> from a peer) at
+    /// <paramref name="nowMs"/> by its own clock. False when the receive log is full: the caller refuses the transaction.
+    /// </summary>
+    public bool Receive(Hash transaction, Hash batch, ulong nowMs)
+    {
+        if (!_payloadBatch.ContainsKey(transaction))
+        {
+            if (_payloadBatch.Count >= _options.PayloadIndexMax)
+            {
+                _payloadBatch.Remove(_payloadOrder.Dequeue());
+            }
+
+            _payloadBatch[transaction] = batch;
+            _payloadOrder.Enqueue(transaction);
+        }
+
+        return _received.TryRecord(transaction, nowMs);
+    }
+
+    /// <summary>Whether the receive log has room for one more transaction (a client's submission is refused when not).</summary>
+    public bool HasRoom => _received.Count < _options.ReceiveCapacity;
+
+    public bool TryGetReceivedAt(Hash transaction, out ulong receivedAtMs) => _received.TryGetReceivedAt(transaction, out receivedAtMs);
+
+    /// <summary>Fair-lane transactions just output: they leave this validator's lists.</summary>
+    public void OnOutput(IEnumerable<Hash> transactions) => _received.OnIncluded(transactions);
+
+    /// <summary>
+    /// This validator's list for <paramref name="round"/>, signed once: asked again for the same round it returns the same
+    /// list (two different lists for one round would be evidence against an honest validator).
+    /// </summary>
+    public CandidateList ListFor(ulong round, ulong nowMs)
+    {
+        AdvanceTo(round);
+        if (_own.TryGetValue(round, out var made))
+        {
+            return made;
+        }
+
+        var list = CandidateList.Sign(
+            _chainId, round, (ushort)_self, nowMs, 0, _received.Candidates(nowMs, _options.DelayMs, _options.EntriesPerList), _signer);
+        _own[round] = list;
+        while (_own.Count > (int)RoundsKept)
+        {
+            _own.Remove(_own.Keys.First());
+        }
+
+        Keep(list);
+        return list;
+    }
+
+    /// <summary>
+    /// A peer's list, from validator <paramref name="from"/> (the transport authenticates it). Null when kept; otherwise the
+    /// reason it was refused, one of a few fixed strings the caller counts. A second, different list for a round already
+    /// held from that validator is refused and reported through <paramref name="conflict"/>.
+    /// </summary>
+    public string? OnList(int from, CandidateList list, ulong nowMs, out ConflictingLists? conflict)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        conflict = null;
+        if (list.Validator != from)
+        {
+            return "signer is not the sender";
+        }
+
+        if (list.Round + RoundsKept < _round)
+        {
+            return "old round";
+        }
+
+        if (list.Round > _round + RoundsKept)
+        {
+            return "round out of range";
+        }
+
+        var reason = CheckOne(list, nowMs);
+        if (reason is not null)
+        {
+            return reason;
+        }
+
+        if (_lists.TryGetValue(list.Round, out var held) && held.TryGetValue(from, out var earlier))
+        {
+            if (earlier.Digest == list.Digest)
+            {
+                return null;
+            }
+
+            conflict = new ConflictingLists(earlier, list);
+            return "conflicting list";
+        }
+
+        Keep(list);
+        return null;
+    }
+
+    /// <summary>The round the validator is in: lists for rounds far from it are refused and old ones forgotten.</summary>
+    public void AdvanceTo(ulong round)
+    {
+        if (round <= _round)
+        {
+            return;
+        }
+
+        _round = round;
+        while (_lists.Count > 0 && _lists.Keys.First() + RoundsKept < round)
+        {
+            _lists.Remove(_lists.Keys.First());
+        }
+    }
+
+    /// <summary>
+    /// The fair part of this validator's proposal for <paramref name="round"/>, or null while it cannot make one: it needs
+    /// lists of more than two thirds of the stake for the round, and a batch for every transaction they include.
+    /// <paramref name="batches"/> are the batches the block orders; <paramref name="findBatch"/> finds any other held batch.
+    /// </summary>
+    public FairProposal? Propose(ulong round, ulong parentTimestampMs, IReadOnlyList<Batch> batches, Func<Hash, Batch?> findBatch, Func<Hash, bool> alreadyIncluded)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(findBatch);
+        ArgumentNullException.ThrowIfNull(alreadyIncluded);
+        if (!_lists.TryGetValue(round, out var held))
+        {
+            return null;
+        }
+
+        var lists = held.Values.OrderBy(l => l.Validator).ToList();
+        if (lists.Aggregate(0UL, (sum, l) => sum + _validators.StakeOf(l.Validator)) < _validators.QuorumStake)
+        {
+            return null;
+        }
+
+        var carried = batches.SelectMany(b => b.Transactions).Select(t => t.Hash).ToHashSet();
+        var payloads = new List<Hash>();
+        foreach (var transaction in FairInclusion.Eligible(lists, _validators))
+        {
+            if (carried.Contains(transaction))
+            {
+                continue;
+            }
+
+            if (_payloadBatch.TryGetValue(transaction, out var digest) && findBatch(digest) is { } batch && !payloads.Contains(digest))
+            {
+                payloads.Add(digest);
+                carried.UnionWith(batch.Transactions.Select(t => t.Hash));
+            }
+            else if (!carried.Contains(transaction) && !alreadyIncluded(transaction))
+            {
+                return null;
+            }
+        }
+
+        return new FairProposal(lists, payloads, Timestamp(lists, parentTimestampMs));
+    }
+
+    /// <summary>
+    /// The check a voter makes on the fair part of <paramref name="block"/> before it votes: null when sound, otherwise
+    /// why not. <paramref name="batches"/> are all the block's batches (it votes only once it holds them).
+    /// </summary>
+    public string? CheckProposal(Block block, ulong parentTimestampMs, IReadOnlyList<Batch> batches, ulong nowMs, Func<Hash, bool> alreadyIncluded)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(alreadyIncluded);
+        if (block.CandidateLists.Count == 0)
+        {
+            return "block without candidate lists";
+        }
+
+        foreach (var list in block.CandidateLists)
+        {
+            var known = _lists.TryGetValue(list.Round, out var held) && held.TryGetValue(list.Validator, out var mine) && mine.Digest == list.Digest;
+            var reason = list.Round != block.Round ? "list for another round" : known ? null : CheckOne(list, nowMs);
+            if (reason is not null)
+            {
+                return reason;
+            }
+        }
+
+        try
+        {
+            FairInclusion.CheckQuorum(block.CandidateLists, _validators);
+        }
+        catch (ArgumentException)
+        {
+            return "lists without a quorum";
+        }
+
+        if (block.TimestampMs != Timestamp(block.CandidateLists, parentTimestampMs))
+        {
+            return "timestamp is not the median of the lists' clocks";
+        }
+
+        var carried = batches.SelectMany(b => b.Transactions).Select(t => t.Hash).ToHashSet();
+        foreach (var transaction in FairInclusion.Eligible(block.CandidateLists, _validators))
+        {
+            if (!carried.Contains(transaction) && !alreadyIncluded(transaction))
+            {
+                return "an included transaction has no payload in the block";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The consensus timestamp of a block carrying <paramref name="lists"/>: never below its parent's.</summary>
+    public ulong Timestamp(IReadOnlyList<CandidateList> lists, ulong parentTimestampMs) =>
+        Math.Max(parentTimestampMs, FairInclusion.WeightedMedian(lists.Select(l => (l.ClockMs, _validators.StakeOf(l.Validator)))));
+
+    /// <summary>Signer, clock (within this validator's clock, give or take the skew and a list's age) and signature.</summary>
+    private string? CheckOne(CandidateList list, ulong nowMs)
+    {
+        if (!_validators.Contains(list.Validator))
+        {
+            return "not a validator";
+        }
+
+        if (list.ClockMs + _options.SkewMs + _options.ListAgeMaxMs < nowMs || list.ClockMs > nowMs + _options.SkewMs)
+        {
+            return "clock out of bounds";
+        }
+
+        return list.Check(_chainId, _validators, _verifier) is null ? null : "bad signature";
+    }
+
+    private void Keep(CandidateList list)
+    {
+        if (list.Round + RoundsKept < _round || list.Round > _round + RoundsKept)
+        {
+            return;
+        }
+
+        if (!_lists.TryGetValue(list.Round, out var held))
+        {
+            _lists[list.Round] = held = [];
+        }
+
+        held.TryAdd(list.Validator, list);
+    }
+}
