@@ -8,7 +8,8 @@ internal readonly record struct HonestReceipts(long FirstMs, long LastMs, int Ho
 /// <summary>
 /// Receive-order fairness, measured on an output: a violation is a transaction A that every honest host received at
 /// least <c>marginMs</c> (the fair delay plus the clock skew) before any honest host received some B, with B ordered
-/// before A. Transactions not received by every honest host promise nothing and are not judged, but still count as a B.
+/// before A, in one namespace's stream (the caller passes each namespace on its own). Transactions not received by every
+/// honest host promise nothing and are not judged, but still count as a B.
 /// </summary>
 internal static class FairnessCheck
 {

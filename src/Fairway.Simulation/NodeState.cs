@@ -1,5 +1,7 @@
+using Fairway.Core.Crypto;
 using Fairway.Core.Output;
 using Fairway.Ordering;
+using Fairway.Ordering.Fair;
 using Fairway.Ordering.Output;
 
 namespace Fairway.Simulation;
@@ -8,7 +10,7 @@ namespace Fairway.Simulation;
 /// What a node holds in memory besides the consensus core, lost with the process: the pool leaders propose batches
 /// from, the output certifier with the votes it collected, and its own votes still waiting for a certificate.
 /// </summary>
-internal sealed class NodeState(BatchPool pool, OutputCertifier certifier)
+internal sealed class NodeState(BatchPool pool, OutputCertifier certifier, OrderingStage ordering, FairLane? fair)
 {
     /// <summary>Own votes re-sent per interval, lowest heights first: enough to catch up a window quickly, bounded per send.</summary>
     public const int VotesResentMax = 64;
@@ -16,6 +18,15 @@ internal sealed class NodeState(BatchPool pool, OutputCertifier certifier)
     public BatchPool Pool { get; } = pool;
 
     public OutputCertifier Certifier { get; } = certifier;
+
+    /// <summary>This host's ordering stage: its window of recent fair inclusions is rebuilt from its chain store on restart.</summary>
+    public OrderingStage Ordering { get; } = ordering;
+
+    /// <summary>The inclusion stage's state on a chain with fair namespaces; null otherwise.</summary>
+    public FairLane? Fair { get; } = fair;
+
+    /// <summary>A proposal waiting for its round's lists (or a batch they need): the round and the batches taken for it.</summary>
+    public (ulong Round, List<Hash> Digests, ulong ParentTimestampMs)? PendingPayload { get; set; }
 
     /// <summary>This host's vote for each height it ordered and has not certified; pruned with the certifier's window.</summary>
     public SortedDictionary<ulong, OutputVote> UncertifiedVotes { get; } = [];

@@ -22,3 +22,6 @@ internal sealed record BatchEnvelope(Batch Batch) : SimulatedMessage;
 internal sealed record OutputVoteEnvelope(OutputVote Vote, bool Repeat) : SimulatedMessage;
 
 internal sealed record OutputCertificateEnvelope(OutputCertificate Certificate) : SimulatedMessage;
+
+/// <summary>A validator's candidate list for a round, sent with its vote to the round's leader (or to all on a timeout).</summary>
+internal sealed record CandidateListEnvelope(Fairway.Core.Inclusion.CandidateList List) : SimulatedMessage;

@@ -46,6 +46,10 @@ public sealed record BatchReport
 
     public int FrontRunsSucceeded => Results.Sum(r => r.FrontRunsSucceeded);
 
+    /// <summary>Refusals of candidate lists and fair proposals over all seeds, by reason.</summary>
+    public SortedDictionary<string, int> FairRefusals => new(
+        Results.SelectMany(r => r.FairRefusals).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value)), StringComparer.Ordinal);
+
     /// <summary>99th percentile of proposal-to-commit latency in simulated milliseconds, over every seed's measured blocks.</summary>
     public long CommitLatencyP99Ms => Percentile(Results.SelectMany(r => r.CommitLatenciesMs).ToList(), 0.99);
 

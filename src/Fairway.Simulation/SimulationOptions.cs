@@ -80,6 +80,9 @@ public sealed record SimulationOptions
     /// </summary>
     public int FairDelayMs { get; init; } = 250;
 
+    /// <summary>The ordering policy of every simulated namespace: <c>fcfs</c> or <c>fair</c>.</summary>
+    public string Policy { get; init; } = "fcfs";
+
     /// <summary>Ticks between re-sends of a host's own output votes for heights it has not certified yet.</summary>
     public int OutputVoteResendTicks { get; init; } = 50;
 
@@ -114,6 +117,7 @@ public sealed record SimulationOptions
         Require(TransactionsPerRound is >= 0 and <= 100_000, "--transactions-per-round must be between 0 and 100000");
         Require(Namespaces is >= 1 and <= 64, "namespaces must be between 1 and 64");
         Require(ClockSkewMs is >= 0 and <= 3_600_000, "--clock-skew-ms must be between 0 and 3600000");
+        Require(Policy is "fcfs" or "fair", "--policy must be fcfs or fair");
         Require(OutputVoteResendTicks >= 1, "the output vote re-send interval must be at least one tick");
     }
 

@@ -82,6 +82,9 @@ public sealed record SimulationResult
     /// </summary>
     public int FairnessViolations { get; init; }
 
+    /// <summary>Candidate lists and fair proposals honest hosts refused, by reason.</summary>
+    public IReadOnlyDictionary<string, int> FairRefusals { get; init; } = new Dictionary<string, int>();
+
     /// <summary>Front-running transactions a faulty leader proposed ahead of their victim's.</summary>
     public int FrontRunsTried { get; init; }
 

@@ -45,20 +45,24 @@ internal sealed partial class SimulationRun
         {
             run._checker.OnSent(host, message);
             run.BroadcastFrom(host, message);
+            run.BroadcastListOnTimeout(host, message);
         }
 
         public void Send(int to, ConsensusMessage message)
         {
             run._checker.OnSent(host, message);
             run.SendToValidator(host, to, message);
+            run.SendListWithVote(host, to, message);
         }
 
         // A real host would fetch missing batches from peers; a withheld batch is held by no one, ever.
         public ConsensusInput? CheckAvailability(CheckAvailability check) =>
-            check.BatchDigests.All(run._published.ContainsKey) ? new PayloadAvailable(check.BlockHash) : null;
+            check.BatchDigests.All(run._published.ContainsKey) && run.FairProposalSound(host, check) ? new PayloadAvailable(check.BlockHash) : null;
 
         public ConsensusInput? RequestPayload(RequestPayload request) =>
-            new PayloadReady(request.Round, run.MakePayload(host, request.Round), (ulong)run.NowMs(host));
+            host.Node!.Fair is not null
+                ? run.RequestFairPayload(host, request)
+                : new PayloadReady(request.Round, run.MakePayload(host, request.Round), (ulong)run.NowMs(host));
 
         public void RequestBlocks(RequestBlocks request)
         {

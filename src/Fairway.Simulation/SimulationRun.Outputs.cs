@@ -45,6 +45,7 @@ internal sealed partial class SimulationRun
             chain.PutBatches(batches);
             chain.AppendCommitted(new CommittedBlock(block, certificate, output));
             _outputChecker.OnOutput(host, output);
+            OnFairOutput(host, output);
             CarryCertifier(host, host.Node!.Certifier.OnLocalOutput(output.Header), output, repeat: false);
             StoreCertificates(host);
         }
@@ -94,12 +95,12 @@ internal sealed partial class SimulationRun
     {
         if (!_brokenPipelineHosts.Contains(host.Id))
         {
-            return _stage.Order(block, batches, previous).Output;
+            return host.Node!.Ordering.Order(block, batches, previous).Output;
         }
 
         var fault = _options.UnsafeOutputFaultForTesting;
         var registry = fault == OutputFaultForTesting.ReversedOrderAtFPlusOne ? ReversedForTesting : NamespaceRegistry.FcfsOnly;
-        var output = new OrderingStage(_chainId, registry).Order(block, batches, previous).Output;
+        var output = new OrderingStage(_chainId, registry, _validators).Order(block, batches, previous).Output;
         Transaction? extra = fault switch
         {
             OutputFaultForTesting.InventedTransactionAtFPlusOne => new Transaction(1, Hash.Compute(block.Hash.ToArray()).ToArray()),
@@ -126,6 +127,8 @@ internal sealed partial class SimulationRun
     /// </summary>
     private void RecoverOutputs(SimulatedHost host)
     {
+        RestoreOrdering(host);
+        RestoreFairLane(host);
         var chain = host.Chain;
         var last = chain.CommittedHeight;
         if (last > 0)
@@ -229,21 +232,36 @@ internal sealed partial class SimulationRun
     /// </summary>
     private (int Violations, int FrontRunsSucceeded) MeasureFairness(SimulatedHost host)
     {
+        // Each namespace is its own stream (a rollup reads only its own): order is judged within a namespace.
         var order = new List<Hash>();
+        var byNamespace = new SortedDictionary<ulong, List<Hash>>();
         for (var height = 1UL; height <= host.Chain.CertifiedHeight; height++)
         {
-            order.AddRange(_outputChecker.OutputOf(host, height)!.Transactions.Select(t => t.Hash));
+            foreach (var t in _outputChecker.OutputOf(host, height)!.Transactions)
+            {
+                order.Add(t.Hash);
+                if (!byNamespace.TryGetValue(t.Namespace, out var stream))
+                {
+                    byNamespace[t.Namespace] = stream = [];
+                }
+
+                stream.Add(t.Hash);
+            }
         }
 
         var honestHosts = _hosts.Count(h => h.Honest && !h.PermanentlyDown);
-        var violations = FairnessCheck.Violations(order, _receipts, honestHosts, _options.FairDelayMs + _options.ClockSkewMs);
+        var violations = byNamespace.Values.Sum(stream => FairnessCheck.Violations(stream, _receipts, honestHosts, _options.FairDelayMs + _options.ClockSkewMs));
+        if (Environment.GetEnvironmentVariable("FAIRWAY_DEBUG_FAIR") is not null)
+        {
+            DebugFairness(host, order, honestHosts);
+        }
         var position = new Dictionary<Hash, int>();
         for (var i = 0; i < order.Count; i++)
         {
             position.TryAdd(order[i], i);
         }
 
-        var succeeded = _frontRunsTried.Count(front =>
+        var succeeded = (_registry.HasFair ? _frontRunVictims.Keys : (IEnumerable<Hash>)_frontRunsTried).Count(front =>
             position.TryGetValue(front, out var f) && position.TryGetValue(_frontRunVictims[front], out var v) && f < v);
         return (violations, succeeded);
     }
@@ -276,11 +294,13 @@ internal sealed partial class SimulationRun
 
         var pending = 0;
         var lost = 0;
+        var counted = new HashSet<Hash>();
         foreach (var batch in _published.Values)
         {
             foreach (var tx in batch.Transactions)
             {
-                if (_outputChecker.WasSubmitted(tx.Hash) && !certified.Contains(tx.Hash))
+                // A transaction sent to several hosts is in several batches; it is pending once.
+                if (_outputChecker.WasSubmitted(tx.Hash) && !certified.Contains(tx.Hash) && counted.Add(tx.Hash))
                 {
                     pending++;
                     lost += held.Contains(tx.Hash) ? 0 : 1;
@@ -289,6 +309,48 @@ internal sealed partial class SimulationRun
         }
 
         return new TransactionCounts(committed, committed - certified.Count, pending, lost);
+    }
+
+    private void DebugFairness(SimulatedHost host, List<Hash> order, int honestHosts)
+    {
+        var heightOf = new Dictionary<Hash, ulong>();
+        var nsOf = new Dictionary<Hash, ulong>();
+        for (var height = 1UL; height <= host.Chain.CertifiedHeight; height++)
+        {
+            foreach (var t in _outputChecker.OutputOf(host, height)!.Transactions)
+            {
+                heightOf.TryAdd(t.Hash, height);
+                nsOf.TryAdd(t.Hash, t.Namespace);
+            }
+        }
+
+        var printed = 0;
+        for (var i = 0; i < order.Count && printed < 3; i++)
+        {
+            if (!_receipts.TryGetValue(order[i], out var ra) || ra.Hosts < honestHosts)
+            {
+                continue;
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (nsOf[order[j]] == nsOf[order[i]] && _receipts.TryGetValue(order[j], out var rb) && ra.LastMs + _options.FairDelayMs + _options.ClockSkewMs <= rb.FirstMs)
+                {
+                    printed++;
+                    var hb = heightOf[order[j]];
+                    var block = host.Commits[(int)hb - 1].Block;
+                    Console.Error.WriteLine($"A {order[i].ToHex()[..8]} at h{heightOf[order[i]]} recv [{ra.FirstMs},{ra.LastMs}] x{ra.Hosts}; B {order[j].ToHex()[..8]} at h{hb} recv [{rb.FirstMs},{rb.LastMs}] x{rb.Hosts}; block r{block.Round} ts {block.TimestampMs - SimulationOptions.ClockEpochMs}");
+                    foreach (var l in block.CandidateLists)
+                    {
+                        var a = l.TryGetReceivedAt(order[i], out var at) ? (long)at - SimulationOptions.ClockEpochMs : -1;
+                        var b = l.TryGetReceivedAt(order[j], out var bt) ? (long)bt - SimulationOptions.ClockEpochMs : -1;
+                        Console.Error.WriteLine($"   list v{l.Validator} r{l.Round} clock {(long)l.ClockMs - SimulationOptions.ClockEpochMs} entries {l.Entries.Count} A {a} B {b}");
+                    }
+
+                    break;
+                }
+            }
+        }
     }
 
     private readonly record struct TransactionCounts(int Committed, int Repeated, int Pending, int Lost);

@@ -28,6 +28,9 @@ internal sealed partial class SimulationRun
     /// <summary>Each front-running transaction and the victim it targets.</summary>
     private readonly Dictionary<Hash, Hash> _frontRunVictims = [];
 
+    /// <summary>The batch each front-running transaction travels in, for the colluders' lists.</summary>
+    private readonly Dictionary<Hash, Hash> _frontRunBatchOf = [];
+
     /// <summary>Victims already targeted: the colluding front-runners attack each once.</summary>
     private readonly HashSet<Hash> _frontRunTargets = [];
 
@@ -70,7 +73,20 @@ internal sealed partial class SimulationRun
         {
             var k = _workloadRandom.Next(hosts.Count);
             var ns = (ulong)(1 + _workloadRandom.Next(_options.Namespaces));
-            (received[k] ??= []).Add(new Transaction(ns, Payload(round, hosts[k].Id)));
+            var tx = new Transaction(ns, Payload(round, hosts[k].Id));
+            if (_registry.HasFair)
+            {
+                // As the SDK does on a fair chain: the client sends to every validator at once, so no single one decides
+                // when the others first see it.
+                for (var h = 0; h < hosts.Count; h++)
+                {
+                    (received[h] ??= []).Add(tx);
+                }
+            }
+            else
+            {
+                (received[k] ??= []).Add(tx);
+            }
         }
 
         for (var k = 0; k < hosts.Count; k++)
@@ -101,6 +117,7 @@ internal sealed partial class SimulationRun
         _published[batch.Digest] = batch;
         host.Node!.Pool.Add(batch);
         RecordReceipts(host, batch);
+        ReceiveFair(host, batch);
         BroadcastFrom(host, new BatchEnvelope(batch));
         return batch;
     }
@@ -115,6 +132,7 @@ internal sealed partial class SimulationRun
 
         host.Node!.Pool.Add(batch);
         RecordReceipts(host, batch);
+        ReceiveFair(host, batch);
         if (host.Behaviour == ByzantineKind.FrontRunner)
         {
             TryFrontRun(host, batch);
@@ -160,6 +178,7 @@ internal sealed partial class SimulationRun
 
         var own = CutBatch(host, [new Transaction(victim.Namespace, Payload(_workloadRound, host.Id))]);
         _frontRunVictims[own.Transactions[0].Hash] = victim.Hash;
+        _frontRunBatchOf[own.Transactions[0].Hash] = own.Digest;
         _frontRunBatches[own.Digest] = (victimBatch.Digest, own.Transactions[0].Hash);
     }
 

@@ -4,6 +4,7 @@ using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Validators;
 using Fairway.Ordering;
+using Fairway.Ordering.Fair;
 using Fairway.Ordering.Output;
 using Fairway.Storage;
 
@@ -30,7 +31,7 @@ internal sealed partial class SimulationRun
     private readonly Hash _chainId;
     private readonly ValidatorSet _validators;
     private readonly ISignatureVerifier _verifier;
-    private readonly OrderingStage _stage;
+    private readonly NamespaceRegistry _registry;
 
     /// <summary>Test-only: the honest hosts whose output pipeline <see cref="SimulationOptions.UnsafeOutputFaultForTesting"/> breaks.</summary>
     private readonly HashSet<int> _brokenPipelineHosts = [];
@@ -74,7 +75,7 @@ internal sealed partial class SimulationRun
         _chainId = chainId;
         _validators = validators;
         _verifier = verifier;
-        _stage = new OrderingStage(chainId, NamespaceRegistry.FcfsOnly);
+        _registry = options.Policy == FairPolicy.PolicyName ? new NamespaceRegistry(FairPolicy.Instance, []) : NamespaceRegistry.FcfsOnly;
 
         var (faulty, crashed) = PickFaultyAndCrashed();
         var hostId = 0;
@@ -204,7 +205,9 @@ internal sealed partial class SimulationRun
             OutputEvidence = _outputChecker.OutputEvidence,
             BlockTimestampRegressions = _timestampRegressions,
             FairnessViolations = fairness.Violations,
-            FrontRunsTried = _frontRunsTried.Count,
+            FairRefusals = new SortedDictionary<string, int>(_fairRefusals, StringComparer.Ordinal),
+            // Under fair a faulty leader cannot put a batch first; every front-running transaction, lied about in lists, is a try.
+            FrontRunsTried = _registry.HasFair ? _frontRunVictims.Count : _frontRunsTried.Count,
             FrontRunsSucceeded = fairness.FrontRunsSucceeded,
         };
     }
@@ -243,6 +246,7 @@ internal sealed partial class SimulationRun
             {
                 host.Driver!.Step(Tick.Instance);
                 host.Node!.OnRound(host.Core!.Round, StaleProposalRounds);
+                TryPendingPayload(host);
             }
             else if (host.RestartAtTick >= 0 && host.RestartAtTick <= _tick)
             {
@@ -267,7 +271,14 @@ internal sealed partial class SimulationRun
         var random = new Random(DeriveSeed(_options.Seed, 1000 + host.Id * 97 + host.Restarts));
         host.Core = new ConsensusCore(_options.EngineConfig, _certificates, host.Validator, host.Signer, random,
             ConsensusRecovery.Recover(host.Chain, host.Safety, _genesis, ConsensusCore.HistoryBlocksNeeded(_options.Consensus)));
-        host.Node = new NodeState(new BatchPool(PoolOptions), new OutputCertifier(_chainId, _validators, host.Validator, host.Signer, _verifier));
+        var fair = _registry.HasFair
+            ? new FairLane(FairOptions, _chainId, _validators, host.Validator, host.Signer, _verifier)
+            : null;
+        host.Node = new NodeState(
+            new BatchPool(PoolOptions),
+            new OutputCertifier(_chainId, _validators, host.Validator, host.Signer, _verifier),
+            new OrderingStage(_chainId, _registry, _validators),
+            fair);
         host.RestartAtTick = -1;
         host.Driver = new ConsensusDriver(host.Core, new ConsensusHost(this, host), _ =>
         {
@@ -302,6 +313,15 @@ internal sealed partial class SimulationRun
                 break;
             case OutputVoteEnvelope v:
                 OnOutputVote(host, delivery.FromValidator, delivery.FromHost, v);
+                break;
+            case CandidateListEnvelope l:
+                host.Node!.Fair?.AdvanceTo(host.Core!.Round);
+                if (host.Node!.Fair?.OnList(delivery.FromValidator, l.List, (ulong)NowMs(host), out _) is { } refused && host.Honest)
+                {
+                    _fairRefusals[refused] = _fairRefusals.GetValueOrDefault(refused) + 1;
+                }
+
+                TryPendingPayload(host);
                 break;
             case OutputCertificateEnvelope c:
                 CarryCertifier(host, host.Node!.Certifier.OnCertificate(delivery.FromValidator, c.Certificate));

@@ -78,6 +78,19 @@ public interface IChainStore : IDisposable
     /// <summary>Stored blocks above the committed height, for the consensus engine to reload on start.</summary>
     IReadOnlyList<Block> LoadUncommittedBlocks();
 
+    /// <summary>
+    /// Records when this validator first held these batches (stored with <see cref="PutBatch"/>), durable with the next
+    /// flush or commit: after a restart the fair lane rebuilds its receive times from them instead of forgetting every
+    /// transaction it had seen, which would make an honest validator's lists look like a faulty one's.
+    /// </summary>
+    void PutBatchReceipts(IReadOnlyList<BatchReceipt> receipts);
+
+    /// <summary>Receipts at or after <paramref name="sinceMs"/>, oldest first, at most <paramref name="max"/>.</summary>
+    IReadOnlyList<BatchReceipt> LoadBatchReceipts(ulong sinceMs, int max);
+
+    /// <summary>Forgets receipts older than <paramref name="beforeMs"/> (their transactions are long included or abandoned).</summary>
+    void PruneBatchReceipts(ulong beforeMs);
+
     /// <summary>Makes every earlier write durable.</summary>
     void Flush();
 }

@@ -16,6 +16,8 @@ public sealed class InMemoryChainStore : IChainStore
     private readonly Lock _lock = new();
     private readonly Dictionary<Hash, Block> _blocks = [];
     private readonly Dictionary<Hash, Batch> _batches = [];
+    private readonly Dictionary<Hash, ulong> _receipts = [];
+    private readonly HashSet<Hash> _unsyncedReceipts = [];
     private readonly List<CommittedBlock> _committed = [];
     private readonly Dictionary<ulong, OutputCertificate> _certificates = [];
     private readonly HashSet<Hash> _unsyncedBlocks = [];
@@ -65,6 +67,43 @@ public sealed class InMemoryChainStore : IChainStore
             if (_batches.TryAdd(batch.Digest, batch))
             {
                 _unsyncedBatches.Add(batch.Digest);
+            }
+        }
+    }
+
+    public void PutBatchReceipts(IReadOnlyList<BatchReceipt> receipts)
+    {
+        ArgumentNullException.ThrowIfNull(receipts);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var receipt in receipts)
+            {
+                if (_receipts.TryAdd(receipt.Digest, receipt.ReceivedAtMs))
+                {
+                    _unsyncedReceipts.Add(receipt.Digest);
+                }
+            }
+        }
+    }
+
+    public IReadOnlyList<BatchReceipt> LoadBatchReceipts(ulong sinceMs, int max)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return [.. _receipts.Where(r => r.Value >= sinceMs).OrderBy(r => r.Value).ThenBy(r => r.Key).Take(max).Select(r => new BatchReceipt(r.Key, r.Value))];
+        }
+    }
+
+    public void PruneBatchReceipts(ulong beforeMs)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var digest in _receipts.Where(r => r.Value < beforeMs).Select(r => r.Key).ToList())
+            {
+                _receipts.Remove(digest);
             }
         }
     }
@@ -215,6 +254,11 @@ public sealed class InMemoryChainStore : IChainStore
                 _batches.Remove(digest);
             }
 
+            foreach (var digest in _unsyncedReceipts)
+            {
+                _receipts.Remove(digest);
+            }
+
             // Certificates are written in height order, so the ones lost are the newest: the rest stay contiguous.
             foreach (var height in _unsyncedCertificates)
             {
@@ -230,6 +274,7 @@ public sealed class InMemoryChainStore : IChainStore
     {
         _unsyncedBlocks.Clear();
         _unsyncedBatches.Clear();
+        _unsyncedReceipts.Clear();
         _unsyncedCertificates.Clear();
     }
 

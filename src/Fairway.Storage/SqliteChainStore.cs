@@ -112,6 +112,63 @@ public sealed class SqliteChainStore : IChainStore
         }
     }
 
+    public void PutBatchReceipts(IReadOnlyList<BatchReceipt> receipts)
+    {
+        ArgumentNullException.ThrowIfNull(receipts);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var transaction = _connection.BeginTransaction();
+            using var insert = _connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT OR IGNORE INTO batch_receipts(digest, received_ms) VALUES ($digest, $ms)";
+            var digest = insert.Parameters.Add("$digest", SqliteType.Blob);
+            var ms = insert.Parameters.Add("$ms", SqliteType.Integer);
+            foreach (var receipt in receipts)
+            {
+                digest.Value = receipt.Digest.ToArray();
+                ms.Value = (long)receipt.ReceivedAtMs;
+                insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            _unsynced = true;
+        }
+    }
+
+    public IReadOnlyList<BatchReceipt> LoadBatchReceipts(ulong sinceMs, int max)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var select = _connection.CreateCommand();
+            select.CommandText = "SELECT digest, received_ms FROM batch_receipts WHERE received_ms >= $since ORDER BY received_ms LIMIT $max";
+            select.Parameters.AddWithValue("$since", (long)Math.Min(sinceMs, long.MaxValue));
+            select.Parameters.AddWithValue("$max", max);
+            using var reader = select.ExecuteReader();
+            var receipts = new List<BatchReceipt>();
+            while (reader.Read())
+            {
+                receipts.Add(new BatchReceipt(new Hash((byte[])reader[0]), (ulong)reader.GetInt64(1)));
+            }
+
+            return receipts;
+        }
+    }
+
+    public void PruneBatchReceipts(ulong beforeMs)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var delete = _connection.CreateCommand();
+            delete.CommandText = "DELETE FROM batch_receipts WHERE received_ms < $before";
+            delete.Parameters.AddWithValue("$before", (long)Math.Min(beforeMs, long.MaxValue));
+            delete.ExecuteNonQuery();
+            _unsynced = true;
+        }
+    }
+
     public void PutBatch(Batch batch) => PutBatches([batch]);
 
     public void PutBatches(IReadOnlyList<Batch> batches)

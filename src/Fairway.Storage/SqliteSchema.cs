@@ -8,7 +8,12 @@ namespace Fairway.Storage;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const long Version = 3;
+    public const long Version = 4;
+
+    private const string ReceiptsTable = """
+        CREATE TABLE batch_receipts(digest BLOB PRIMARY KEY, received_ms INTEGER NOT NULL);
+        CREATE INDEX batch_receipts_time ON batch_receipts(received_ms);
+        """;
 
     public static void Apply(SqliteConnection connection)
     {
@@ -28,6 +33,16 @@ internal static class SqliteSchema
         var version = (long)SqliteCommands.Scalar(connection, "PRAGMA user_version")!;
         if (version == Version)
         {
+            return;
+        }
+
+        if (version == 3)
+        {
+            // Version 4 only adds the receive times of batches; a version 3 file gains the empty table.
+            using var upgrade = connection.BeginTransaction();
+            SqliteCommands.Execute(connection, ReceiptsTable, upgrade);
+            SqliteCommands.Execute(connection, $"PRAGMA user_version={Version}", upgrade);
+            upgrade.Commit();
             return;
         }
 
@@ -57,6 +72,7 @@ internal static class SqliteSchema
                 output BLOB NOT NULL, sources BLOB NOT NULL, output_cert BLOB);
             """,
             transaction);
+        SqliteCommands.Execute(connection, ReceiptsTable, transaction);
         SqliteCommands.Execute(connection, $"PRAGMA user_version={Version}", transaction);
         transaction.Commit();
     }

@@ -36,13 +36,18 @@ internal static class SimCommand
             DefaultValueFactory = _ => new SimulationOptions().TransactionsPerRound,
         };
         var clockSkew = new Option<int>("--clock-skew-ms") { Description = "each honest host's clock is off by a seeded amount in [-N, +N] ms", DefaultValueFactory = _ => 0 };
+        var policy = new Option<string>("--policy")
+        {
+            Description = "ordering policy of every simulated namespace: fcfs (the leader's order) | fair (candidate lists, median receive time)",
+            DefaultValueFactory = _ => "fcfs",
+        };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var realCrypto = new Option<bool>("--real-crypto") { Description = "sign with Ed25519 instead of the fast simulation scheme" };
 
         var command = new Command("sim", "run the deterministic consensus simulator over many seeds; exit 1 if any invariant broke")
         {
             nodes, seed, seeds, rounds, byzantine, faulty, crashed, reputation, loss, partition, crash, json, realCrypto,
-            transactionsPerRound, clockSkew,
+            transactionsPerRound, clockSkew, policy,
         };
         command.SetAction(result =>
         {
@@ -61,6 +66,7 @@ internal static class SimCommand
                 RealCrypto = result.GetValue(realCrypto),
                 TransactionsPerRound = result.GetValue(transactionsPerRound),
                 ClockSkewMs = result.GetValue(clockSkew),
+                Policy = result.GetValue(policy) ?? "fcfs",
                 Consensus = new Fairway.Consensus.Engine.ConsensusConfig { LeaderReputationWindowBlocks = result.GetValue(reputation) },
             };
             var seedCount = result.GetValue(seeds);
@@ -149,6 +155,7 @@ internal static class SimCommand
         partitions = r.Results.Sum(x => x.Partitions),
         transactions_per_round = o.TransactionsPerRound,
         clock_skew_ms = o.ClockSkewMs,
+        policy = o.Policy,
         transactions_submitted = r.TransactionsSubmitted,
         transactions_committed = r.TransactionsCommitted,
         transactions_repeated = r.TransactionsRepeated,
@@ -161,6 +168,7 @@ internal static class SimCommand
         fairness_violations = r.FairnessViolations,
         front_runs_tried = r.FrontRunsTried,
         front_runs_succeeded = r.FrontRunsSucceeded,
+        fair_refusals = r.FairRefusals,
     };
 
     private static void PrintSummary(SimulationOptions o, BatchReport r)
@@ -172,6 +180,10 @@ internal static class SimCommand
         Console.WriteLine(string.Create(ci, $"  crashed for the whole run: {o.Crashed}   {r.BlocksPerSimulatedSecond:F1} blocks per simulated second after warm-up   {r.Timeouts} rounds ended by timeout   commit latency p50 {r.CommitLatencyP50Ms} ms, p99 {r.CommitLatencyP99Ms} ms"));
         Console.WriteLine(string.Create(ci, $"  transactions: {r.TransactionsSubmitted} submitted, {r.TransactionsCommitted} in certified outputs, {r.TransactionsPending} pending ({r.TransactionsLost} lost with crashed pools)   outputs certified: {r.OutputsCertified}   mismatched: {r.OutputsMismatched}   output evidence: {r.OutputEvidence}"));
         Console.WriteLine(string.Create(ci, $"  fairness violations: {r.FairnessViolations}   front-runs succeeded: {r.FrontRunsSucceeded} of {r.FrontRunsTried} tried"));
+        if (r.FairRefusals.Count > 0)
+        {
+            Console.WriteLine("  fair refusals: " + string.Join(", ", r.FairRefusals.Select(p => $"{p.Key}: {p.Value}")));
+        }
         Console.WriteLine(string.Create(ci, $"  {r.RoundsTotal} rounds in {r.WallSeconds:F2} s = {r.RoundsPerSecond:F0} simulated rounds/s"));
         Console.WriteLine(r.Passed ? "  PASS: every invariant held" : $"  FAIL: seeds {string.Join(", ", r.FailingSeeds)}");
     }

@@ -15,7 +15,11 @@ namespace Fairway.Core.Chain;
 /// </summary>
 public sealed class Block : ICanonical
 {
-    public const byte Version = 2;
+    /// <summary>Written for blocks without lists or payload digests: every block of a chain without fair namespaces.</summary>
+    public const byte Version = 1;
+
+    /// <summary>Written for blocks that carry candidate lists or payload digests (a chain with fair namespaces).</summary>
+    public const byte FairVersion = 2;
 
     private Hash? _hash;
 
@@ -107,7 +111,8 @@ public sealed class Block : ICanonical
     public void Encode(CanonicalWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteU8(Version);
+        var fair = PayloadDigests.Count > 0 || CandidateLists.Count > 0;
+        writer.WriteU8(fair ? FairVersion : Version);
         writer.WriteHash(ChainId);
         writer.WriteU64(Round);
         writer.WriteU64(Height);
@@ -120,6 +125,11 @@ public sealed class Block : ICanonical
         foreach (var d in BatchDigests)
         {
             writer.WriteHash(d);
+        }
+
+        if (!fair)
+        {
+            return;
         }
 
         writer.WriteCount(PayloadDigests.Count);
@@ -137,7 +147,12 @@ public sealed class Block : ICanonical
 
     public static Block Decode(ref CanonicalReader reader)
     {
-        reader.ExpectVersion(Version, "block");
+        var version = reader.ReadU8("block version");
+        if (version is not (Version or FairVersion))
+        {
+            throw new EncodingException($"block: unsupported version {version} (expected {Version} or {FairVersion})");
+        }
+
         var chainId = reader.ReadHash("block chain id");
         var round = reader.ReadU64("block round");
         var height = reader.ReadU64("block height");
@@ -150,6 +165,11 @@ public sealed class Block : ICanonical
         for (var i = 0; i < count; i++)
         {
             digests[i] = reader.ReadHash("batch digest");
+        }
+
+        if (version == Version)
+        {
+            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests);
         }
 
         var payloadCount = reader.ReadCount(Limits.BatchDigestsPerBlockMax - count, "block payload digests");
@@ -170,6 +190,12 @@ public sealed class Block : ICanonical
             {
                 throw new EncodingException($"a block carries at most {Limits.CandidateEntriesPerBlockMax} candidate entries");
             }
+        }
+
+        if (payloadCount == 0 && listCount == 0)
+        {
+            // One block, one encoding: without lists or payload digests a block is written as version 1.
+            throw new EncodingException("block: version 2 without candidate lists or payload digests");
         }
 
         return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists);

@@ -5,8 +5,11 @@ using Fairway.Core.Validators;
 
 namespace Fairway.Core.Inclusion;
 
-/// <summary>One transaction in a candidate list: its hash and when the list's signer first saw it, by its own clock.</summary>
-public readonly record struct CandidateEntry(Hash Transaction, ulong ReceivedAtMs);
+/// <summary>
+/// One transaction in a candidate list: its hash, when the list's signer first saw it (by its own clock), and the batch
+/// it saw it in, so a leader that never received that batch knows what to fetch to carry the payload.
+/// </summary>
+public readonly record struct CandidateEntry(Hash Transaction, ulong ReceivedAtMs, Hash Batch);
 
 /// <summary>
 /// A validator's signed statement for one round of the inclusion stage: its clock reading, its view of the L1 inbox
@@ -145,15 +148,41 @@ public sealed class CandidateList : ICanonical
         var validator = reader.ReadU16("candidate list validator");
         var clock = reader.ReadU64("candidate list clock");
         var inbox = reader.ReadU64("candidate list inbox index");
+        var batchCount = reader.ReadCount(EntriesMax, "candidate list batches");
+        var batches = new Hash[batchCount];
+        for (var i = 0; i < batchCount; i++)
+        {
+            batches[i] = reader.ReadHash("candidate list batch");
+            if (i > 0 && batches[i - 1].CompareTo(batches[i]) >= 0)
+            {
+                throw new EncodingException("candidate list batches are not sorted without repeats");
+            }
+        }
+
         var count = reader.ReadCount(EntriesMax, "candidate list entries");
         var entries = new CandidateEntry[count];
+        var used = new bool[batchCount];
         for (var i = 0; i < count; i++)
         {
-            entries[i] = new CandidateEntry(reader.ReadHash("candidate entry transaction"), reader.ReadU64("candidate entry receive time"));
+            var transaction = reader.ReadHash("candidate entry transaction");
+            var at = reader.ReadU64("candidate entry receive time");
+            var batch = reader.ReadU32("candidate entry batch");
+            if (batch >= (uint)batchCount)
+            {
+                throw new EncodingException($"candidate entry names batch {batch} of {batchCount}");
+            }
+
+            used[batch] = true;
+            entries[i] = new CandidateEntry(transaction, at, batches[batch]);
             if (i > 0 && entries[i - 1].Transaction.CompareTo(entries[i].Transaction) >= 0)
             {
                 throw new EncodingException("candidate list entries are not sorted by transaction hash without repeats");
             }
+        }
+
+        if (used.Contains(false))
+        {
+            throw new EncodingException("a candidate list batch no entry names");
         }
 
         return new CandidateList(chainId, round, validator, clock, inbox, entries, reader.ReadSignature("candidate list signature"));
@@ -167,11 +196,22 @@ public sealed class CandidateList : ICanonical
         writer.WriteU16(Validator);
         writer.WriteU64(ClockMs);
         writer.WriteU64(InboxIndex);
+        // Each batch digest once (ascending), entries point into that table: a batch holds many listed transactions.
+        var batches = Entries.Select(e => e.Batch).Distinct().Order().ToArray();
+        var index = new Dictionary<Hash, int>(batches.Length);
+        writer.WriteCount(batches.Length);
+        for (var i = 0; i < batches.Length; i++)
+        {
+            index[batches[i]] = i;
+            writer.WriteHash(batches[i]);
+        }
+
         writer.WriteCount(Entries.Count);
         foreach (var entry in Entries)
         {
             writer.WriteHash(entry.Transaction);
             writer.WriteU64(entry.ReceivedAtMs);
+            writer.WriteU32((uint)index[entry.Batch]);
         }
     }
 

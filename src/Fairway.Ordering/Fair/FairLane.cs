@@ -29,11 +29,10 @@ public sealed class FairLane
     private readonly ISigner _signer;
     private readonly ISignatureVerifier _verifier;
     private readonly ReceiveLog _received;
-    private readonly Dictionary<Hash, Hash> _payloadBatch = [];
-    private readonly Queue<Hash> _payloadOrder = new();
     private readonly SortedDictionary<ulong, Dictionary<int, CandidateList>> _lists = [];
     private readonly SortedDictionary<ulong, CandidateList> _own = [];
     private ulong _round;
+    private ulong _listsRefusedThrough;
 
     public FairLane(FairLaneOptions options, Hash chainId, ValidatorSet validators, int self, ISigner signer, ISignatureVerifier verifier)
     {
@@ -57,20 +56,34 @@ public sealed class FairLane
     /// This validator first saw <paramref name="transaction"/> (from a client, or in <paramref name="batch"/> from a peer) at
     /// <paramref name="nowMs"/> by its own clock. False when the receive log is full: the caller refuses the transaction.
     /// </summary>
-    public bool Receive(Hash transaction, Hash batch, ulong nowMs)
+    public bool Receive(Hash transaction, Hash batch, ulong nowMs) => _received.TryRecord(transaction, nowMs, batch);
+
+    /// <summary>
+    /// After a restart: this validator may have signed lists up to <paramref name="round"/> before it crashed (it sends one
+    /// with each vote and timeout, and it persisted the highest round it voted or timed out in). It signs none for those
+    /// rounds again: a second, different list for a round is evidence of equivocation, even from an honest validator.
+    /// </summary>
+    public void RefuseListsThrough(ulong round) => _listsRefusedThrough = Math.Max(_listsRefusedThrough, round);
+
+    /// <summary>
+    /// After a restart: the batches this validator held before, with the times it first held them (oldest first), so it
+    /// lists what it had seen with the times it saw them instead of forgetting them.
+    /// </summary>
+    public void Restore(IEnumerable<(Batch Batch, ulong ReceivedAtMs)> held, Func<Transaction, bool> isFair, Func<Hash, bool> wasIncluded)
     {
-        if (!_payloadBatch.ContainsKey(transaction))
+        ArgumentNullException.ThrowIfNull(held);
+        ArgumentNullException.ThrowIfNull(isFair);
+        ArgumentNullException.ThrowIfNull(wasIncluded);
+        foreach (var (batch, at) in held)
         {
-            if (_payloadBatch.Count >= _options.PayloadIndexMax)
+            foreach (var tx in batch.Transactions)
             {
-                _payloadBatch.Remove(_payloadOrder.Dequeue());
+                if (isFair(tx) && !wasIncluded(tx.Hash))
+                {
+                    Receive(tx.Hash, batch.Digest, at);
+                }
             }
-
-            _payloadBatch[transaction] = batch;
-            _payloadOrder.Enqueue(transaction);
         }
-
-        return _received.TryRecord(transaction, nowMs);
     }
 
     /// <summary>Whether the receive log has room for one more transaction (a client's submission is refused when not).</summary>
@@ -85,12 +98,17 @@ public sealed class FairLane
     /// This validator's list for <paramref name="round"/>, signed once: asked again for the same round it returns the same
     /// list (two different lists for one round would be evidence against an honest validator).
     /// </summary>
-    public CandidateList ListFor(ulong round, ulong nowMs)
+    public CandidateList? ListFor(ulong round, ulong nowMs)
     {
         AdvanceTo(round);
         if (_own.TryGetValue(round, out var made))
         {
             return made;
+        }
+
+        if (round <= _listsRefusedThrough)
+        {
+            return null;
         }
 
         var list = CandidateList.Sign(
@@ -169,9 +187,13 @@ public sealed class FairLane
     /// The fair part of this validator's proposal for <paramref name="round"/>, or null while it cannot make one: it needs
     /// lists of more than two thirds of the stake for the round, and a batch for every transaction they include.
     /// <paramref name="batches"/> are the batches the block orders; <paramref name="findBatch"/> finds any other held batch.
+    /// Batches the lists name for an included transaction but this validator lacks are added to <paramref name="missing"/>:
+    /// the caller fetches them and asks again.
     /// </summary>
-    public FairProposal? Propose(ulong round, ulong parentTimestampMs, IReadOnlyList<Batch> batches, Func<Hash, Batch?> findBatch, Func<Hash, bool> alreadyIncluded)
+    public FairProposal? Propose(
+        ulong round, ulong parentTimestampMs, IReadOnlyList<Batch> batches, Func<Hash, Batch?> findBatch, Func<Hash, bool> alreadyIncluded, ISet<Hash> missing)
     {
+        ArgumentNullException.ThrowIfNull(missing);
         ArgumentNullException.ThrowIfNull(batches);
         ArgumentNullException.ThrowIfNull(findBatch);
         ArgumentNullException.ThrowIfNull(alreadyIncluded);
@@ -188,25 +210,35 @@ public sealed class FairLane
 
         var carried = batches.SelectMany(b => b.Transactions).Select(t => t.Hash).ToHashSet();
         var payloads = new List<Hash>();
+        var hints = BatchHints(lists);
+        var complete = true;
         foreach (var transaction in FairInclusion.Eligible(lists, _validators))
         {
-            if (carried.Contains(transaction))
+            if (carried.Contains(transaction) || alreadyIncluded(transaction))
             {
                 continue;
             }
 
-            if (_payloadBatch.TryGetValue(transaction, out var digest) && findBatch(digest) is { } batch && !payloads.Contains(digest))
+            var found = false;
+            foreach (var digest in hints[transaction])
             {
-                payloads.Add(digest);
-                carried.UnionWith(batch.Transactions.Select(t => t.Hash));
+                if (findBatch(digest) is { } batch && batch.Transactions.Any(t => t.Hash == transaction))
+                {
+                    payloads.Add(digest);
+                    carried.UnionWith(batch.Transactions.Select(t => t.Hash));
+                    found = true;
+                    break;
+                }
             }
-            else if (!carried.Contains(transaction) && !alreadyIncluded(transaction))
+
+            if (!found)
             {
-                return null;
+                complete = false;
+                missing.UnionWith(hints[transaction]);
             }
         }
 
-        return new FairProposal(lists, payloads, Timestamp(lists, parentTimestampMs));
+        return complete ? new FairProposal(lists, payloads, Timestamp(lists, parentTimestampMs)) : null;
     }
 
     /// <summary>
@@ -258,6 +290,9 @@ public sealed class FairLane
 
         return null;
     }
+
+    private static ILookup<Hash, Hash> BatchHints(IReadOnlyList<CandidateList> lists) =>
+        lists.SelectMany(l => l.Entries).Select(e => (e.Transaction, e.Batch)).Distinct().ToLookup(p => p.Transaction, p => p.Batch);
 
     /// <summary>The consensus timestamp of a block carrying <paramref name="lists"/>: never below its parent's.</summary>
     public ulong Timestamp(IReadOnlyList<CandidateList> lists, ulong parentTimestampMs) =>

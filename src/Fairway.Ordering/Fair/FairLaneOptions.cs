@@ -18,9 +18,6 @@ public sealed record FairLaneOptions
     /// <summary>Entries in one of this validator's lists; older ones go first, the rest wait a round.</summary>
     public int EntriesPerList { get; init; } = 4_096;
 
-    /// <summary>Where each fair-lane transaction's payload is (transaction hash to batch digest), for proposals.</summary>
-    public int PayloadIndexMax { get; init; } = 1_000_000;
-
     public void Validate()
     {
         if (DelayMs > 60_000 || SkewMs > 60_000 || ListAgeMaxMs is 0 or > 600_000)
@@ -28,7 +25,7 @@ public sealed record FairLaneOptions
             throw new ArgumentException("fair_delay_ms and clock_skew_ms must be at most 60000, the list age between 1 and 600000 ms");
         }
 
-        if (ReceiveCapacity < 1 || EntriesPerList is < 1 or > Core.Inclusion.CandidateList.EntriesMax || PayloadIndexMax < 1)
+        if (ReceiveCapacity < 1 || EntriesPerList is < 1 or > Core.Inclusion.CandidateList.EntriesMax)
         {
             throw new ArgumentException($"fair lane bounds must be positive, entries per list at most {Core.Inclusion.CandidateList.EntriesMax}");
         }

@@ -11,7 +11,7 @@ namespace Fairway.Ordering.Fair;
 /// </summary>
 public sealed class ReceiveLog(int capacity)
 {
-    private readonly Dictionary<Hash, ulong> _receivedAt = [];
+    private readonly Dictionary<Hash, (ulong At, Hash Batch)> _receivedAt = [];
 
     /// <summary>Receive order, oldest first; entries whose transaction was included since are skipped lazily.</summary>
     private readonly SortedSet<(ulong At, Hash Transaction)> _byTime = [];
@@ -19,7 +19,7 @@ public sealed class ReceiveLog(int capacity)
     public int Count => _receivedAt.Count;
 
     /// <summary>Records the first sighting; a repeat keeps the first time. False only when full and the transaction is new.</summary>
-    public bool TryRecord(Hash transaction, ulong nowMs)
+    public bool TryRecord(Hash transaction, ulong nowMs, Hash batch = default)
     {
         if (_receivedAt.ContainsKey(transaction))
         {
@@ -31,12 +31,17 @@ public sealed class ReceiveLog(int capacity)
             return false;
         }
 
-        _receivedAt[transaction] = nowMs;
+        _receivedAt[transaction] = (nowMs, batch);
         _byTime.Add((nowMs, transaction));
         return true;
     }
 
-    public bool TryGetReceivedAt(Hash transaction, out ulong receivedAtMs) => _receivedAt.TryGetValue(transaction, out receivedAtMs);
+    public bool TryGetReceivedAt(Hash transaction, out ulong receivedAtMs)
+    {
+        var found = _receivedAt.TryGetValue(transaction, out var seen);
+        receivedAtMs = seen.At;
+        return found;
+    }
 
     /// <summary>Included transactions leave: they are in no later list.</summary>
     public void OnIncluded(IEnumerable<Hash> transactions)
@@ -44,9 +49,9 @@ public sealed class ReceiveLog(int capacity)
         ArgumentNullException.ThrowIfNull(transactions);
         foreach (var transaction in transactions)
         {
-            if (_receivedAt.Remove(transaction, out var at))
+            if (_receivedAt.Remove(transaction, out var seen))
             {
-                _byTime.Remove((at, transaction));
+                _byTime.Remove((seen.At, transaction));
             }
         }
     }
@@ -65,7 +70,7 @@ public sealed class ReceiveLog(int capacity)
                 break;
             }
 
-            entries.Add(new CandidateEntry(transaction, at));
+            entries.Add(new CandidateEntry(transaction, at, _receivedAt[transaction].Batch));
         }
 
         return entries;

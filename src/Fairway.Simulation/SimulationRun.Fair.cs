@@ -1,0 +1,233 @@
+using Fairway.Consensus.Engine;
+using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Inclusion;
+using Fairway.Core.Output;
+using Fairway.Ordering.Fair;
+using Fairway.Ordering.Output;
+
+namespace Fairway.Simulation;
+
+/// <summary>
+/// The inclusion stage of the <c>fair</c> policy on simulated hosts, through the same <see cref="FairLane"/> a node runs:
+/// receive times, one list per round sent with the vote to the next leader (to all on a timeout), proposals that wait
+/// for their round's lists, and the voter's check. The front-runner's lies live here too.
+/// </summary>
+internal sealed partial class SimulationRun
+{
+    /// <summary>Refusals of candidate lists and of fair proposals by honest hosts, by reason.</summary>
+    private readonly SortedDictionary<string, int> _fairRefusals = new(StringComparer.Ordinal);
+
+    private FairLaneOptions FairOptions => new()
+    {
+        DelayMs = (ulong)_options.FairDelayMs,
+        // Any two simulated clocks differ by at most twice the per-host bound.
+        SkewMs = (ulong)(2 * _options.ClockSkewMs),
+    };
+
+    /// <summary>A host saw a batch (its own or a peer's): it records when it first saw each fair-lane transaction in it.</summary>
+    private void ReceiveFair(SimulatedHost host, Batch batch)
+    {
+        if (host.Node!.Fair is not { } lane)
+        {
+            return;
+        }
+
+        var now = (ulong)NowMs(host);
+
+        // Kept with the batch, as a node keeps it: a restart must not make an honest host forget what it saw when.
+        host.Chain.PutBatch(batch);
+        host.Chain.PutBatchReceipts([new Storage.BatchReceipt(batch.Digest, now)]);
+        foreach (var tx in batch.Transactions)
+        {
+            if (!host.Node.Ordering.WasIncluded(tx.Hash) && _registry.PolicyOf(tx.Namespace) is FairPolicy)
+            {
+                lane.Receive(tx.Hash, batch.Digest, now);
+            }
+        }
+    }
+
+    /// <summary>With its vote for a round a host sends its list for the next round to the vote's recipient, that round's leader.</summary>
+    private void SendListWithVote(SimulatedHost host, int to, ConsensusMessage message)
+    {
+        if (message is VoteMessage vote && host.Node!.Fair is not null)
+        {
+            SendList(host, to, vote.Round + 1);
+        }
+    }
+
+    /// <summary>A host giving up on a round sends its list for the next one to all: it does not know who leads it.</summary>
+    private void BroadcastListOnTimeout(SimulatedHost host, ConsensusMessage message)
+    {
+        if (message is TimeoutMessage timeout && host.Node!.Fair is not null)
+        {
+            foreach (var v in _hostsByValidator.Keys.Where(v => v != host.Validator))
+            {
+                SendList(host, v, timeout.Round + 1);
+            }
+        }
+    }
+
+    private void SendList(SimulatedHost host, int to, ulong round)
+    {
+        var lane = host.Node!.Fair!;
+        lane.AdvanceTo(round);
+        if (lane.ListFor(round, (ulong)NowMs(host)) is not { } list)
+        {
+            return;
+        }
+
+        if (host.Behaviour == ByzantineKind.FrontRunner)
+        {
+            // Colluders help only each other: an honest leader gets no list from them, a faulty one gets a lying list.
+            if (_hostsByValidator[to].All(h => h.Honest))
+            {
+                return;
+            }
+
+            list = LyingList(host, list);
+        }
+
+        SendToValidator(host, to, new CandidateListEnvelope(list));
+    }
+
+    /// <summary>
+    /// The front-runner's list: its own front-running transactions received long before anyone could have (they win any
+    /// median it can sway), and their victims left out (so the list's late clock reading counts for them).
+    /// </summary>
+    private CandidateList LyingList(SimulatedHost host, CandidateList honest)
+    {
+        var entries = honest.Entries.Where(e => !_frontRunTargets.Contains(e.Transaction)).ToDictionary(e => e.Transaction);
+        foreach (var (front, batch) in _frontRunBatchOf)
+        {
+            if (!host.Node!.Ordering.WasIncluded(front))
+            {
+                entries[front] = new CandidateEntry(front, honest.ClockMs > 60_000 ? honest.ClockMs - 60_000 : 0, batch);
+            }
+        }
+
+        return CandidateList.Sign(
+            _chainId, honest.Round, honest.Validator, honest.ClockMs, 0, entries.Values.Take(CandidateList.EntriesMax), host.Signer);
+    }
+
+    /// <summary>The leader's payload on a fair chain: null until the round's lists (and the batches they need) are in.</summary>
+    private PayloadReady? RequestFairPayload(SimulatedHost host, RequestPayload request)
+    {
+        host.Node!.PendingPayload = (request.Round, MakePayload(host, request.Round), request.ParentTimestampMs);
+        return MakeFairPayload(host, request.Round);
+    }
+
+    private PayloadReady? MakeFairPayload(SimulatedHost host, ulong round)
+    {
+        var node = host.Node!;
+        var lane = node.Fair!;
+        if (node.PendingPayload is not { } pending || pending.Round != round || host.Core!.Round != round)
+        {
+            node.PendingPayload = null;
+            return null;
+        }
+
+        var parentTimestampMs = pending.ParentTimestampMs;
+        lane.AdvanceTo(round);
+        lane.ListFor(round, (ulong)NowMs(host));
+        var batches = pending.Digests.Where(_published.ContainsKey).Select(d => _published[d]).ToList();
+
+        // A leader fetches a batch it lacks as a voter does: any published batch can be fetched from someone.
+        var proposal = lane.Propose(
+            round, parentTimestampMs, batches, d => _published.GetValueOrDefault(d), node.Ordering.WasIncluded, new HashSet<Hash>());
+        if (proposal is null)
+        {
+            return null;
+        }
+
+        node.PendingPayload = null;
+        var lists = proposal.Lists;
+        if (host.Behaviour == ByzantineKind.FrontRunner)
+        {
+            lists = ChooseLists(lists);
+        }
+
+        return new PayloadReady(round, pending.Digests, lane.Timestamp(lists, parentTimestampMs), proposal.PayloadDigests, lists);
+    }
+
+    /// <summary>A faulty leader carries the colluders' lists and as few honest ones as a quorum needs: those naming fewest victims.</summary>
+    private List<CandidateList> ChooseLists(IReadOnlyList<CandidateList> held)
+    {
+        var chosen = held.Where(l => !_hostsByValidator[l.Validator].Any(h => h.Honest)).ToList();
+        var honest = held.Where(l => _hostsByValidator[l.Validator].Any(h => h.Honest))
+            .OrderBy(l => l.Entries.Count(e => _frontRunTargets.Contains(e.Transaction))).ToList();
+        foreach (var list in honest)
+        {
+            if (chosen.Aggregate(0UL, (sum, l) => sum + _validators.StakeOf(l.Validator)) >= _validators.QuorumStake)
+            {
+                break;
+            }
+
+            chosen.Add(list);
+        }
+
+        return chosen;
+    }
+
+    /// <summary>A waiting proposal is retried whenever a list arrives and every tick.</summary>
+    private void TryPendingPayload(SimulatedHost host)
+    {
+        if (host.Node?.PendingPayload is { } pending && host.Alive && MakeFairPayload(host, pending.Round) is { } ready)
+        {
+            host.Driver!.Step(ready);
+        }
+    }
+
+    /// <summary>The voter's check of a block's fair part; a refusal is counted and means no vote.</summary>
+    private bool FairProposalSound(SimulatedHost host, CheckAvailability check)
+    {
+        if (host.Node!.Fair is not { } lane || !host.Honest)
+        {
+            return true;
+        }
+
+        var batches = check.BatchDigests.Select(d => _published[d]).ToList();
+        var reason = lane.CheckProposal(check.Block, check.ParentTimestampMs, batches, (ulong)NowMs(host), host.Node.Ordering.WasIncluded);
+        if (reason is null)
+        {
+            return true;
+        }
+
+        _fairRefusals[reason] = _fairRefusals.GetValueOrDefault(reason) + 1;
+        return false;
+    }
+
+    /// <summary>Fair-lane transactions a host just saw output leave its lists.</summary>
+    private static void OnFairOutput(SimulatedHost host, BlockOutput output)
+    {
+        host.Node!.Fair?.OnOutput(output.Transactions.Select(t => t.Hash));
+    }
+
+    /// <summary>Receipts kept this long are what a restarted host's fair lane comes back with.</summary>
+    private const ulong ReceiptsRestoredMs = 600_000;
+
+    /// <summary>After a restart the fair lane's receive times come back from the batches and receipts on disk.</summary>
+    private void RestoreFairLane(SimulatedHost host)
+    {
+        if (host.Node!.Fair is not { } lane)
+        {
+            return;
+        }
+
+        lane.RefuseListsThrough(host.Core!.Safety.LastVotedRound + 1);
+        var now = (ulong)NowMs(host);
+        var receipts = host.Chain.LoadBatchReceipts(now > ReceiptsRestoredMs ? now - ReceiptsRestoredMs : 0, lane.Options.ReceiveCapacity);
+        var held = receipts.Select(r => host.Chain.TryGetBatch(r.Digest, out var b) ? (b, r.ReceivedAtMs) : default).Where(p => p.b is not null);
+        lane.Restore(held!, tx => _registry.PolicyOf(tx.Namespace) is FairPolicy, host.Node.Ordering.WasIncluded);
+    }
+
+    /// <summary>After a restart the ordering stage's window of recent fair inclusions comes back from the chain store.</summary>
+    private static void RestoreOrdering(SimulatedHost host)
+    {
+        var chain = host.Chain;
+        var last = chain.CommittedHeight;
+        var first = last > IncludedWindow.HeightsKept ? last - IncludedWindow.HeightsKept + 1 : 1;
+        host.Node!.Ordering.Restore(Enumerable.Range(0, (int)(last - first + 1)).Select(i => chain.GetCommitted(first + (ulong)i)!.Output));
+    }
+}
