@@ -161,6 +161,14 @@ public static class ConfigLoader
         Require(c.MempoolTransactionsMax is >= 1 and <= 10_000_000, path, "mempool_transactions_max", "must be between 1 and 10000000");
         Require(c.PayloadBytesMax is >= 1 and <= Core.Chain.Limits.TransactionPayloadBytesMax, path, "payload_bytes_max", $"must be between 1 and {Core.Chain.Limits.TransactionPayloadBytesMax}");
         Require(c.EmptyBlockDelayMs is >= 0 and <= 60_000, path, "empty_block_delay_ms", "must be between 0 and 60000");
+        Require(c.FairDelayMs is >= 0 and <= 60_000, path, "fair_delay_ms", "must be between 0 and 60000");
+        Require(c.ClockSkewMs is >= 0 and <= 60_000, path, "clock_skew_ms", "must be between 0 and 60000");
+        Require(
+            c.ClockOffsetMs == 0 || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
+            path,
+            "clock_offset_ms",
+            "is a test-only setting (it makes this validator's clock wrong on purpose); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
+        Require(c.ClockOffsetMs is >= -3_600_000 and <= 3_600_000, path, "clock_offset_ms", "must be between -3600000 and 3600000");
         Require(c.ApiRequestsPerSecond is >= 1 and <= 10_000_000, path, "api_requests_per_second", "must be between 1 and 10000000");
         Require(c.StreamLagHeightsMax is >= 1 and <= 100_000_000, path, "stream_lag_heights_max", "must be between 1 and 100000000");
     }

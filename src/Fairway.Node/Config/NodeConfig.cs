@@ -43,6 +43,21 @@ public sealed record NodeConfig
     [JsonPropertyName("empty_block_delay_ms")]
     public int EmptyBlockDelayMs { get; init; } = 250;
 
+    /// <summary>Δ of the fair policy: a fair-lane transaction is listed once this validator has held it this long.</summary>
+    [JsonPropertyName("fair_delay_ms")]
+    public int FairDelayMs { get; init; } = 250;
+
+    /// <summary>How far honest validators' clocks may differ: the slack a voter allows on a candidate list's clock reading.</summary>
+    [JsonPropertyName("clock_skew_ms")]
+    public int ClockSkewMs { get; init; } = 500;
+
+    /// <summary>
+    /// TEST ONLY: shifts this validator's clock by this many milliseconds (it may be negative), to test fairness under
+    /// clock skew on real processes. Refused unless <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c> is set in the environment.
+    /// </summary>
+    [JsonPropertyName("clock_offset_ms")]
+    public int ClockOffsetMs { get; init; }
+
     /// <summary>Requests per second one client address may make to the API.</summary>
     [JsonPropertyName("api_requests_per_second")]
     public int ApiRequestsPerSecond { get; init; } = 2_000;

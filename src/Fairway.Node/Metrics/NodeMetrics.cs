@@ -83,6 +83,18 @@ public sealed class NodeMetrics : IDisposable
     public void OnOutputMismatch() => Interlocked.Increment(ref _outputMismatches);
     public void OnOutputVoteRefused() => Interlocked.Increment(ref _outputVotesRefused);
 
+    /// <summary>Candidate lists and fair proposals refused, by reason (a fixed, small set of strings).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _fairRefusals = new(StringComparer.Ordinal);
+
+    private long _fairPending;
+
+    public void OnFairRefused(string reason) => _fairRefusals.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public void SetFairPending(int pending) => Interlocked.Exchange(ref _fairPending, pending);
+
+    /// <summary>Refusals by reason, for tests and the summary log.</summary>
+    public IReadOnlyDictionary<string, long> FairRefusals => new SortedDictionary<string, long>(_fairRefusals, StringComparer.Ordinal);
+
     public string Render()
     {
         var text = new StringBuilder(2048);
@@ -106,6 +118,13 @@ public sealed class NodeMetrics : IDisposable
         Counter(text, "fairway_p2p_connections_rejected_total", "Peer connections refused at the handshake.", _connectionsRejected);
         Counter(text, "fairway_consensus_messages_dropped_total", "Invalid or useless consensus inputs dropped.", _messagesDropped);
         Counter(text, "fairway_evidence_total", "Equivocation evidence records found.", _evidence);
+        Gauge(text, "fairway_fair_pending_transactions", "Fair-lane transactions this validator holds and has not seen included.", _fairPending);
+        text.Append("# HELP fairway_fair_refused_total Candidate lists and fair proposals this validator refused, by reason.\n# TYPE fairway_fair_refused_total counter\n");
+        foreach (var (reason, count) in FairRefusals)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"fairway_fair_refused_total{{reason=\"{reason}\"}} {count}\n");
+        }
+
         CommitLatency.Render(text);
         return text.ToString();
     }

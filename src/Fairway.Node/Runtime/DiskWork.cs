@@ -6,7 +6,8 @@ namespace Fairway.Node.Runtime;
 /// <summary>One write for the disk writer: a batch to keep, a committed block to append, or a certified output to keep and index.</summary>
 internal abstract record DiskWork
 {
-    public sealed record StoreBatch(Batch Batch) : DiskWork;
+    /// <summary>A batch to keep, with the time this validator first held it (the fair lane's receive time for its transactions).</summary>
+    public sealed record StoreBatch(Batch Batch, long ReceivedAtMs = 0) : DiskWork;
 
     public sealed record StoreCommit(CommittedBlock Committed, IReadOnlyList<Batch> Batches) : DiskWork;
 

@@ -69,7 +69,7 @@ internal sealed partial class OutputStage
         NodeIdentity identity, OrderingState start, ulong certifiedHeight, IOutputStageHost host, NodeMetrics metrics, ILogger log)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        _ordering = new OrderingStage(identity.ChainId, identity.Namespaces);
+        _ordering = new OrderingStage(identity.ChainId, identity.Namespaces, identity.Validators);
         _certifier = new OutputCertifier(identity.ChainId, identity.Validators, identity.Index, identity.Signer, Crypto.Ed25519Verifier.Instance);
         _host = host;
         _metrics = metrics;
@@ -78,6 +78,12 @@ internal sealed partial class OutputStage
         CertifiedHeight = certifiedHeight;
         metrics.SetCertifiedHeight(certifiedHeight);
     }
+
+    /// <summary>A fair-lane transaction output within the ordering stage's window of recent inclusions.</summary>
+    public bool WasIncluded(Core.Crypto.Hash transaction) => _ordering.WasIncluded(transaction);
+
+    /// <summary>After a restart: the stored outputs of the last heights, oldest first, rebuild the window of recent inclusions.</summary>
+    public void RestoreIncluded(IEnumerable<BlockOutput> outputs) => _ordering.Restore(outputs);
 
     /// <summary>Every height up to this one is certified and handed to the disk.</summary>
     public ulong CertifiedHeight { get; private set; }

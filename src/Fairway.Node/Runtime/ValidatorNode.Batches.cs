@@ -22,7 +22,8 @@ public sealed partial class ValidatorNode
         while (_mempool.Count > 0)
         {
             var batch = new Batch(_identity.ChainId, (ushort)_identity.Index, ++_batchSequence, _mempool.TakeBatch());
-            _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch));
+            _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch, NowMs));
+            ReceiveFair(batch, NowMs);
             _batches.Add(batch);
             _tracker.OnBatch(batch);
             Metrics.OnBatchCreated();
@@ -48,7 +49,8 @@ public sealed partial class ValidatorNode
         // batch this validator stored; taking it again would let a leader order its transactions twice.
         if (!_batches.IsKnown(batch.Digest) && !_chain.TryGetBatch(batch.Digest, out _) && _batches.Add(batch))
         {
-            _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch));
+            _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch, NowMs));
+            ReceiveFair(batch, NowMs);
             _tracker.OnBatch(batch);
         }
 
@@ -129,7 +131,10 @@ public sealed partial class ValidatorNode
             }
 
             _awaitedAvailability.Remove(awaited);
-            _driver!.Step(new PayloadAvailable(awaited.BlockHash));
+            if (FairProposalSound(awaited))
+            {
+                _driver!.Step(new PayloadAvailable(awaited.BlockHash));
+            }
         }
     }
 
@@ -167,6 +172,7 @@ public sealed partial class ValidatorNode
             }
 
             var committed = _outputs.Order(block, next.Certificate, batches);
+            OnFairOutput(committed.Output);
             _chain.PutBlock(block);
             _committedHeight = block.Height;
             // Queued behind the block's batches: see WriteGroup for the order the disk sees.

@@ -41,16 +41,24 @@ public sealed partial class ValidatorNode
             node.DrainCommits();
         }
 
-        public void Send(int to, ConsensusMessage message) => node.SendFrame(to, WireFrame.Encode(new ConsensusFrame(message)));
+        public void Send(int to, ConsensusMessage message)
+        {
+            node.SendFrame(to, WireFrame.Encode(new ConsensusFrame(message)));
+            node.SendListWithVote(to, message);
+        }
 
-        public void Broadcast(ConsensusMessage message) => node.BroadcastFrame(WireFrame.Encode(new ConsensusFrame(message)));
+        public void Broadcast(ConsensusMessage message)
+        {
+            node.BroadcastFrame(WireFrame.Encode(new ConsensusFrame(message)));
+            node.BroadcastListOnTimeout(message);
+        }
 
         public ConsensusInput? CheckAvailability(CheckAvailability check)
         {
             var missing = check.BatchDigests.Where(d => !node.TryFindBatch(d, out _)).ToList();
             if (missing.Count == 0)
             {
-                return new PayloadAvailable(check.BlockHash);
+                return node.FairProposalSound(check) ? new PayloadAvailable(check.BlockHash) : null;
             }
 
             // Answered by CheckAwaitedAvailability once the missing batches arrive, if the round still lasts.
@@ -61,6 +69,7 @@ public sealed partial class ValidatorNode
 
         public ConsensusInput? RequestPayload(RequestPayload request)
         {
+            node._parentTimestampMs = request.ParentTimestampMs;
             node._proposalTiming.OnRequest(request.Round, node.NowMs);
             return node.PayloadIfDue();
         }
@@ -89,7 +98,7 @@ public sealed partial class ValidatorNode
 
     /// <summary>The payload for the round this validator leads, once it is due; null while it waits for work.</summary>
     private PayloadReady? PayloadIfDue() =>
-        _proposalTiming.Due(_core!.Round, NowMs, _batches.UnproposedCount > 0, _committedHeight) is { } round
+        _fair is not null ? FairPayloadIfDue() : _proposalTiming.Due(_core!.Round, NowMs, _batches.UnproposedCount > 0, _committedHeight) is { } round
             ? new PayloadReady(round, _batches.TakeForProposal(round), (ulong)NowMs)
             : null;
 

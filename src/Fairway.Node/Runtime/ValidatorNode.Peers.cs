@@ -45,6 +45,9 @@ public sealed partial class ValidatorNode
             case OutputCertificateFrame c:
                 _outputs!.OnCertificate(peer, c.Certificate);
                 break;
+            case CandidateListFrame l:
+                OnCandidateList(peer, l.List);
+                break;
         }
     }
 

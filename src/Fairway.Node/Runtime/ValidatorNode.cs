@@ -189,6 +189,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private void WriteGroup(IReadOnlyList<DiskWork> group)
     {
         var batches = new List<Batch>();
+        var receipts = new List<BatchReceipt>();
         var commits = new List<DiskWork.StoreCommit>();
         var certified = new List<DiskWork.StoreCertified>();
         foreach (var work in group)
@@ -197,6 +198,11 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             {
                 case DiskWork.StoreBatch b:
                     batches.Add(b.Batch);
+                    if (b.ReceivedAtMs > 0)
+                    {
+                        receipts.Add(new BatchReceipt(b.Batch.Digest, (ulong)b.ReceivedAtMs));
+                    }
+
                     break;
                 case DiskWork.StoreCommit c:
                     commits.Add(c);
@@ -210,6 +216,11 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         if (batches.Count > 0)
         {
             _chain.PutBatches(batches);
+        }
+
+        if (receipts.Count > 0)
+        {
+            _chain.PutBatchReceipts(receipts);
         }
 
         if (commits.Count > 0)
@@ -269,6 +280,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _committedHeight = _chain.CommittedHeight;
         _diskWriter = new BackgroundWriter<DiskWork>("disk", 4_096, DiskGroupMax, WriteGroup, _log);
         _outputs = ResumeOutputs();
+        RestoreFairLane();
         try
         {
             await _transport.StartAsync(stoppingToken).ConfigureAwait(false);
@@ -357,6 +369,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             LeaderReputationWindowBlocks = genesis.LeaderReputationWindowBlocks,
             LeaderSilentTicks = 2 * genesis.TimeoutBaseTicks,
             SyncRetryTicks = Math.Max(20, genesis.TimeoutBaseTicks / 2),
+            CheckEveryBlock = _identity.Namespaces.HasFair,
         };
     }
 
@@ -413,7 +426,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         UpdateMetrics();
     }
 
-    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>This validator's clock; <c>clock_offset_ms</c> (test only) shifts it to test fairness under clock skew.</summary>
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds() + _identity.Config.ClockOffsetMs;
 
     private void OnTick()
     {

@@ -18,6 +18,7 @@ public abstract record WireFrame
     private const byte BatchResponseTag = 4;
     private const byte OutputVoteTag = 5;
     private const byte OutputCertificateTag = 6;
+    private const byte CandidateListTag = 7;
 
     public static byte[] Encode(WireFrame frame)
     {
@@ -59,6 +60,10 @@ public abstract record WireFrame
                 writer.WriteU8(OutputCertificateTag);
                 c.Certificate.Encode(writer);
                 break;
+            case CandidateListFrame l:
+                writer.WriteU8(CandidateListTag);
+                l.List.Encode(writer);
+                break;
             default:
                 throw new ArgumentException("unknown frame", nameof(frame));
         }
@@ -83,6 +88,7 @@ public abstract record WireFrame
             BatchResponseTag => Canonical.Decode(body, DecodeBatchResponse, "batch response"),
             OutputVoteTag => new OutputVoteFrame(Canonical.Decode(body, OutputVote.Decode, "output vote")),
             OutputCertificateTag => new OutputCertificateFrame(Canonical.Decode(body, OutputCertificate.Decode, "output certificate")),
+            CandidateListTag => new CandidateListFrame(Canonical.Decode(body, Core.Inclusion.CandidateList.Decode, "candidate list")),
             _ => throw new EncodingException($"unknown frame tag {bytes[0]}"),
         };
     }
@@ -125,3 +131,6 @@ public sealed record OutputVoteFrame(OutputVote Vote) : WireFrame;
 
 /// <summary>A whole output certificate, sent to a validator whose vote shows it has not certified that height yet.</summary>
 public sealed record OutputCertificateFrame(OutputCertificate Certificate) : WireFrame;
+
+/// <summary>A validator's signed candidate list for a round of the fair policy's inclusion stage.</summary>
+public sealed record CandidateListFrame(Core.Inclusion.CandidateList List) : WireFrame;

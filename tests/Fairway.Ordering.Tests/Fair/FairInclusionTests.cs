@@ -17,7 +17,7 @@ public class FairInclusionTests
     private static Hash Tx(string name) => Hash.Compute(System.Text.Encoding.UTF8.GetBytes(name));
 
     private static CandidateList List(int validator, ulong clock, params (string Tx, ulong At)[] entries) =>
-        CandidateList.Sign(ChainId, 7, (ushort)validator, clock, 0, entries.Select(e => new CandidateEntry(Tx(e.Tx), e.At)), Signers[validator]);
+        CandidateList.Sign(ChainId, 7, (ushort)validator, clock, 0, entries.Select(e => new CandidateEntry(Tx(e.Tx), e.At, Tx("batch"))), Signers[validator]);
 
     private static FairInclusionResult Include(params CandidateList[] lists) => FairInclusion.Include(lists, Four, _ => false, 0, Seed);
 
@@ -145,7 +145,7 @@ public class CandidateListTests
 
     private static CandidateList Signed(int validator = 1) => CandidateList.Sign(
         ChainId, 3, (ushort)validator, 1_234, 0,
-        [new CandidateEntry(Hash.Compute("y"u8), 20), new CandidateEntry(Hash.Compute("x"u8), 10)], Signers[validator]);
+        [new CandidateEntry(Hash.Compute("y"u8), 20, Hash.Compute("b1"u8)), new CandidateEntry(Hash.Compute("x"u8), 10, Hash.Compute("b2"u8))], Signers[validator]);
 
     [Fact]
     public void A_signed_list_round_trips_byte_for_byte_and_checks()

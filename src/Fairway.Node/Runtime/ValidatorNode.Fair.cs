@@ -1,0 +1,218 @@
+using Fairway.Consensus.Engine;
+using Fairway.Consensus.Messages;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Inclusion;
+using Fairway.Core.Output;
+using Fairway.Node.Wire;
+using Fairway.Ordering.Fair;
+using Fairway.Ordering.Output;
+
+namespace Fairway.Node.Runtime;
+
+/// <summary>
+/// The inclusion stage of the <c>fair</c> policy in the node, around the pure <see cref="FairLane"/> (the simulator drives
+/// the same one): receive times recorded when a batch is first held and kept on disk with it, one signed list per round
+/// sent with the vote to the next leader (to all with a timeout), a leader's proposal that waits for its round's lists,
+/// and the voter's check of a proposal's lists. Only on a chain whose genesis declares a fair namespace.
+/// </summary>
+public sealed partial class ValidatorNode
+{
+    /// <summary>Receipts older than this are not reloaded after a restart, and are pruned from the disk.</summary>
+    private const long ReceiptsKeptMs = 10 * 60_000;
+
+    private FairLane? _fair;
+    private ulong _parentTimestampMs;
+    private (ulong Round, List<Hash> Digests)? _fairPending;
+    private long _receiptsPrunedAtMs;
+
+    private FairLane? CreateFairLane() => _identity.Namespaces.HasFair
+        ? new FairLane(
+            new FairLaneOptions { DelayMs = (ulong)_identity.Config.FairDelayMs, SkewMs = (ulong)_identity.Config.ClockSkewMs },
+            _identity.ChainId,
+            _identity.Validators,
+            _identity.Index,
+            _identity.Signer,
+            Crypto.Ed25519Verifier.Instance)
+        : null;
+
+    private bool IsFair(Transaction tx) => _identity.Namespaces.PolicyOf(tx.Namespace) is FairPolicy;
+
+    /// <summary>A batch is first held (cut here or received from a peer): its fair-lane transactions' receive time is now.</summary>
+    private void ReceiveFair(Batch batch, long nowMs)
+    {
+        if (_fair is null)
+        {
+            return;
+        }
+
+        foreach (var tx in batch.Transactions)
+        {
+            if (IsFair(tx) && !_outputs!.WasIncluded(tx.Hash))
+            {
+                _fair.Receive(tx.Hash, batch.Digest, (ulong)nowMs);
+            }
+        }
+    }
+
+    /// <summary>With its vote for a round this validator sends its list for the next round to the vote's recipient, that round's leader.</summary>
+    private void SendListWithVote(int to, ConsensusMessage message)
+    {
+        if (_fair is not null && message is VoteMessage vote && _fair.ListFor(vote.Round + 1, (ulong)NowMs) is { } list)
+        {
+            SendFrame(to, WireFrame.Encode(new CandidateListFrame(list)));
+        }
+    }
+
+    /// <summary>A validator giving up on a round sends its list for the next to all: it cannot know who will lead it.</summary>
+    private void BroadcastListOnTimeout(ConsensusMessage message)
+    {
+        if (_fair is not null && message is TimeoutMessage timeout && _fair.ListFor(timeout.Round + 1, (ulong)NowMs) is { } list)
+        {
+            BroadcastFrame(WireFrame.Encode(new CandidateListFrame(list)));
+        }
+    }
+
+    private void OnCandidateList(int peer, CandidateList list)
+    {
+        if (_fair is null)
+        {
+            Metrics.OnFairRefused("no fair namespaces on this chain");
+            return;
+        }
+
+        _fair.AdvanceTo(_core!.Round);
+        if (_fair.OnList(peer, list, (ulong)NowMs, out var conflict) is { } reason)
+        {
+            Metrics.OnFairRefused(reason);
+            if (conflict is not null)
+            {
+                Metrics.OnEvidence();
+            }
+
+            return;
+        }
+
+        MaybeAnswerPayload();
+    }
+
+    /// <summary>
+    /// On a fair chain the leader's payload waits for lists of more than two thirds of the stake for its round, and for
+    /// every batch they need (fetched from peers when missing); the batches it orders are taken once per round.
+    /// </summary>
+    private PayloadReady? FairPayloadIfDue()
+    {
+        var lane = _fair!;
+        var round = _core!.Round;
+        if (_fairPending is { } pending && pending.Round != round)
+        {
+            _fairPending = null;
+        }
+
+        if (_fairPending is null)
+        {
+            if (_proposalTiming.Due(round, NowMs, _batches.UnproposedCount > 0 || lane.Pending > 0, _committedHeight) is not { } due)
+            {
+                return null;
+            }
+
+            _fairPending = (due, _batches.TakeForProposal(due));
+        }
+
+        var (r, digests) = _fairPending.Value;
+        lane.AdvanceTo(r);
+        lane.ListFor(r, (ulong)NowMs);
+        var batches = new List<Batch>(digests.Count);
+        foreach (var digest in digests)
+        {
+            if (TryFindBatch(digest, out var batch))
+            {
+                batches.Add(batch);
+            }
+        }
+
+        var missing = new HashSet<Hash>();
+        var proposal = lane.Propose(r, _parentTimestampMs, batches, d => TryFindBatch(d, out var b) ? b : null, _outputs!.WasIncluded, missing);
+        if (proposal is null)
+        {
+            if (missing.Count > 0)
+            {
+                RequestBatches([.. missing.Take(WireFrame.DigestsPerRequestMax)]);
+            }
+
+            return null;
+        }
+
+        _fairPending = null;
+        return new PayloadReady(r, digests, proposal.TimestampMs, proposal.PayloadDigests, proposal.Lists);
+    }
+
+    /// <summary>The voter's check of a block's fair part, once its batches are all here; a refusal is counted and means no vote.</summary>
+    private bool FairProposalSound(CheckAvailability check)
+    {
+        if (_fair is null)
+        {
+            return check.Block.CandidateLists.Count == 0 && check.Block.PayloadDigests.Count == 0;
+        }
+
+        var batches = new List<Batch>(check.BatchDigests.Count);
+        foreach (var digest in check.BatchDigests)
+        {
+            if (!TryFindBatch(digest, out var batch))
+            {
+                return false;
+            }
+
+            batches.Add(batch);
+        }
+
+        if (_fair.CheckProposal(check.Block, check.ParentTimestampMs, batches, (ulong)NowMs, _outputs!.WasIncluded) is { } reason)
+        {
+            Metrics.OnFairRefused(reason);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Fair-lane transactions just output leave this validator's lists.</summary>
+    private void OnFairOutput(BlockOutput output)
+    {
+        if (_fair is null)
+        {
+            return;
+        }
+
+        _fair.OnOutput(output.Transactions.Where(IsFair).Select(t => t.Hash));
+        Metrics.SetFairPending(_fair.Pending);
+        var now = NowMs;
+        if (now - _receiptsPrunedAtMs > ReceiptsKeptMs / 10)
+        {
+            _receiptsPrunedAtMs = now;
+            _chain.PruneBatchReceipts((ulong)Math.Max(0, now - ReceiptsKeptMs));
+        }
+    }
+
+    /// <summary>
+    /// After a restart: the window of recent inclusions from the stored outputs, the receive times from the stored batch
+    /// receipts, and no list signed again for a round this validator may have listed before it stopped.
+    /// </summary>
+    private void RestoreFairLane()
+    {
+        _fair = CreateFairLane();
+        if (_fair is null)
+        {
+            return;
+        }
+
+        var last = _chain.CommittedHeight;
+        var first = last > IncludedWindow.HeightsKept ? last - IncludedWindow.HeightsKept + 1 : 1;
+        _outputs!.RestoreIncluded(Enumerable.Range(0, (int)(last + 1 - first)).Select(i => _chain.GetCommitted(first + (ulong)i)!.Output));
+        _fair.RefuseListsThrough(_core!.Safety.LastVotedRound + 1);
+        var since = (ulong)Math.Max(0, NowMs - ReceiptsKeptMs);
+        var held = _chain.LoadBatchReceipts(since, _fair.Options.ReceiveCapacity)
+            .Select(r => _chain.TryGetBatch(r.Digest, out var b) ? (b, r.ReceivedAtMs) : default)
+            .Where(p => p.b is not null);
+        _fair.Restore(held!, IsFair, _outputs.WasIncluded);
+    }
+}
