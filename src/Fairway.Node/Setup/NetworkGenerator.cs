@@ -64,10 +64,11 @@ public static class NetworkGenerator
 
     /// <summary>
     /// One demo namespace per ordering policy this build has, so a newcomer can try each (ids from 1, named after the
-    /// policy); every other namespace gets the default policy.
+    /// policy, <c>fcfs</c> first so its id stays 1); every other namespace gets the default policy.
     /// </summary>
     public static IReadOnlyList<GenesisNamespace> DemoNamespaces { get; } =
-        [.. Ordering.Output.OrderingPolicies.Names.Order(StringComparer.Ordinal).Select((policy, i) => new GenesisNamespace { Id = (ulong)(i + 1), Name = $"demo-{policy}", Policy = policy })];
+        [.. Ordering.Output.OrderingPolicies.Names.OrderBy(p => p != Ordering.Output.FcfsPolicy.PolicyName).ThenBy(p => p, StringComparer.Ordinal)
+            .Select((policy, i) => new GenesisNamespace { Id = (ulong)(i + 1), Name = $"demo-{policy}", Policy = policy })];
 
     /// <summary>Reads back a network written by <see cref="Generate"/>.</summary>
     public static (string ChainId, IReadOnlyList<GeneratedNode> Nodes) Load(string directory)
