@@ -355,6 +355,20 @@ public abstract class ChainStoreContract : IDisposable
         AssertUnchangedAfterOne(chain);
     }
 
+    [Fact]
+    public void Batch_receipts_are_read_back_oldest_first_from_a_time_on_and_pruned_before_a_time()
+    {
+        BatchReceipt[] receipts = [.. Enumerable.Range(1, 5).Select(i => new BatchReceipt(Hash.Compute([(byte)i]), (ulong)(1_000 * (6 - i))))];
+        Store.PutBatchReceipts(receipts);
+        Store.PutBatchReceipts([receipts[0] with { ReceivedAtMs = 1 }]);
+        Store.Flush();
+
+        // The first receipt of a batch stands; later ones for it change nothing.
+        Assert.Equal([receipts[3], receipts[2], receipts[1]], Store.LoadBatchReceipts(2_000, 3));
+        Store.PruneBatchReceipts(3_000);
+        Assert.Equal([receipts[2], receipts[1], receipts[0]], Store.LoadBatchReceipts(0, 10));
+    }
+
     private void AssertUnchangedAfterOne(TestChain chain)
     {
         Assert.Equal(1UL, Store.CommittedHeight);

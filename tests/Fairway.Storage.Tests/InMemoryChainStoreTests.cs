@@ -1,3 +1,5 @@
+using Fairway.Core.Crypto;
+
 namespace Fairway.Storage.Tests;
 
 public sealed class InMemoryChainStoreTests : ChainStoreContract
@@ -35,5 +37,17 @@ public sealed class InMemoryChainStoreTests : ChainStoreContract
 
         Assert.Equal(1UL, store.CertifiedHeight);
         Assert.True(store.TryGetBlock(chain.At(2).Block.Hash, out _));
+    }
+
+    [Fact]
+    public void A_power_cut_takes_the_batch_receipts_written_since_the_last_durable_write()
+    {
+        using var store = new InMemoryChainStore();
+        var (kept, lost) = (new BatchReceipt(Hash.Compute("kept"u8), 1), new BatchReceipt(Hash.Compute("lost"u8), 2));
+        store.PutBatchReceipts([kept]);
+        store.Flush();
+        store.PutBatchReceipts([lost]);
+        store.LoseUnsyncedWrites();
+        Assert.Equal([kept], store.LoadBatchReceipts(0, 10));
     }
 }

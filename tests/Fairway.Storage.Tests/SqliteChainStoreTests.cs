@@ -68,7 +68,7 @@ public sealed class SqliteChainStoreTests : ChainStoreContract
 
         AssertSame(chain.At(2), Store.GetCommitted(2));
         Store.Dispose();
-        Assert.Equal(["batches", "blocks", "committed", "sync_marker"], Tables(DatabasePath));
+        Assert.Equal(["batch_receipts", "batches", "blocks", "committed", "sync_marker"], Tables(DatabasePath));
     }
 
     [Fact]
@@ -85,6 +85,23 @@ public sealed class SqliteChainStoreTests : ChainStoreContract
         Assert.Equal(TestChain.CertifyOutput(chain.At(1)), Store.GetCommitted(1)!.OutputCertificate);
         Store.PutOutputCertificate(TestChain.CertifyOutput(chain.At(2)));
         Assert.Equal(2UL, Store.CertifiedHeight);
+    }
+
+    [Fact]
+    public void Batch_receipts_survive_a_reopen_and_a_version_3_file_gains_their_table()
+    {
+        var receipt = new BatchReceipt(Fairway.Core.Crypto.Hash.Compute("b"u8), 42);
+        Store.PutBatchReceipts([receipt]);
+        Store.Flush();
+        Reopen();
+        Assert.Equal([receipt], Store.LoadBatchReceipts(0, 10));
+
+        Store.Dispose();
+        Sql(DatabasePath, "DROP TABLE batch_receipts");
+        Sql(DatabasePath, "PRAGMA user_version=3");
+        Reopen();
+        Assert.Empty(Store.LoadBatchReceipts(0, 10));
+        Assert.Equal(4L, Sql(DatabasePath, "PRAGMA user_version"));
     }
 
     [Theory]
