@@ -36,11 +36,17 @@ internal sealed partial class SimulationRun
 
         var now = (ulong)NowMs(host);
 
-        // Kept with the batch, as a node keeps it: a restart must not make an honest host forget what it saw when.
+        // Kept with the batch and made durable, as a node does: a restart must not make an honest host forget what it saw when.
         host.Chain.PutBatch(batch);
         host.Chain.PutBatchReceipts([new Storage.BatchReceipt(batch.Digest, now)]);
+        host.Chain.Flush();
         foreach (var tx in batch.Transactions)
         {
+            if (DebugTx is { } d && tx.Hash.ToHex().StartsWith(d, StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine($"t{_tick} host {host.Id} receives {d} in batch {batch.Digest.ToHex()[..8]} included={host.Node.Ordering.WasIncluded(tx.Hash)}");
+            }
+
             if (!host.Node.Ordering.WasIncluded(tx.Hash) && _registry.PolicyOf(tx.Namespace) is FairPolicy)
             {
                 lane.Receive(tx.Hash, batch.Digest, now);
@@ -199,8 +205,15 @@ internal sealed partial class SimulationRun
     }
 
     /// <summary>Fair-lane transactions a host just saw output leave its lists.</summary>
+    private static readonly string? DebugTx = Environment.GetEnvironmentVariable("FAIRWAY_DEBUG_TX");
+
     private static void OnFairOutput(SimulatedHost host, BlockOutput output)
     {
+        if (DebugTx is { } d && output.Transactions.Any(t => t.Hash.ToHex().StartsWith(d, StringComparison.Ordinal)))
+        {
+            Console.Error.WriteLine($"host {host.Id} outputs {d} at h{output.Height}");
+        }
+
         host.Node!.Fair?.OnOutput(output.Transactions.Select(t => t.Hash));
     }
 
@@ -220,6 +233,11 @@ internal sealed partial class SimulationRun
         var receipts = host.Chain.LoadBatchReceipts(now > ReceiptsRestoredMs ? now - ReceiptsRestoredMs : 0, lane.Options.ReceiveCapacity);
         var held = receipts.Select(r => host.Chain.TryGetBatch(r.Digest, out var b) ? (b, r.ReceivedAtMs) : default).Where(p => p.b is not null);
         lane.Restore(held!, tx => _registry.PolicyOf(tx.Namespace) is FairPolicy, host.Node.Ordering.WasIncluded);
+        if (DebugTx is { } d)
+        {
+            var has = held.Any(p => p.b!.Transactions.Any(t => t.Hash.ToHex().StartsWith(d, StringComparison.Ordinal)));
+            Console.Error.WriteLine($"t{_tick} host {host.Id} restarts with {receipts.Count} receipts; {d} among them: {has}; chain h{host.Chain.CommittedHeight}");
+        }
     }
 
     /// <summary>After a restart the ordering stage's window of recent fair inclusions comes back from the chain store.</summary>

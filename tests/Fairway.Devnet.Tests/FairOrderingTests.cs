@@ -125,7 +125,7 @@ public class FairOrderingTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"{Pairs} pairs in {clock.Elapsed.TotalSeconds:F1} s");
-        output.WriteLine(await DescribeAsync(cluster));
+        output.WriteLine(await FairMetricsAsync(cluster));
     }
 
     /// <summary>The test means nothing unless the namespace it uses is ordered by the fair policy.</summary>
@@ -239,9 +239,12 @@ public class FairOrderingTests(ITestOutputHelper output)
     }
 
     /// <summary>Each validator's height and log tail, with its fair-lane metrics: what a failed run needs to be read.</summary>
-    private static async Task<string> DescribeAsync(TestCluster cluster)
+    private static async Task<string> DescribeAsync(TestCluster cluster) => $"{await cluster.DescribeAsync()}\n{await FairMetricsAsync(cluster)}";
+
+    /// <summary>Each validator's fair-lane metrics (lists and proposals it refused, by reason) and rounds ended by timeout.</summary>
+    private static async Task<string> FairMetricsAsync(TestCluster cluster)
     {
-        var lines = new List<string> { await cluster.DescribeAsync() };
+        var lines = new List<string>();
         for (var i = 0; i < cluster.Count; i++)
         {
             var metrics = await cluster.MetricsAsync(i) ?? "";

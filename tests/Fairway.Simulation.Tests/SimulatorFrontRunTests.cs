@@ -3,9 +3,9 @@ using Fairway.Simulation;
 namespace Fairway.Simulation.Tests;
 
 /// <summary>
-/// The front-running adversary against today's only policy, <c>fcfs</c>: the leader's batch order decides, so a faulty
+/// The front-running adversary against <c>fcfs</c>: the leader's batch order decides, so a faulty
 /// leader that proposes its own batch ahead of its victim's wins. This is the attack the <c>fair</c> policy must defeat,
-/// shown to be real in the simulator before that policy exists.
+/// shown to be real (the negative control of SimulatorFairPolicyTests).
 /// </summary>
 public class SimulatorFrontRunTests
 {

@@ -221,6 +221,12 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         if (receipts.Count > 0)
         {
             _chain.PutBatchReceipts(receipts);
+            if (commits.Count == 0)
+            {
+                // Durable now, not at the next commit: a validator cut off from a quorum commits nothing for as long as
+                // the partition lasts, and a crash then would make it forget every receive time it had recorded.
+                _chain.Flush();
+            }
         }
 
         if (commits.Count > 0)
