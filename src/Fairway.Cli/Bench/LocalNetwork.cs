@@ -71,13 +71,17 @@ internal sealed class LocalNetwork : IAsyncDisposable
     /// <summary>How long stopping waits after SIGTERM before killing; short when the user pressed Ctrl-C.</summary>
     public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(10);
 
-    public static LocalNetwork Start(int validators)
+    /// <summary>
+    /// Starts <paramref name="validators"/> processes of a new chain ordered by <paramref name="policy"/> in every
+    /// namespace: <c>fcfs</c> declares no fair namespace (blocks carry no candidate lists), <c>fair</c> makes every one fair.
+    /// </summary>
+    public static LocalNetwork Start(int validators, string policy = "fcfs")
     {
         var directory = Path.Combine(Path.GetTempPath(), $"fairway-bench-{Guid.NewGuid():N}");
         var processes = new List<Process>();
         try
         {
-            var (_, nodes) = NetworkGenerator.Generate(directory, validators, FreePorts.BaseFor(validators));
+            var (_, nodes) = NetworkGenerator.Generate(directory, validators, FreePorts.BaseFor(validators), defaultPolicy: policy, namespaces: []);
             foreach (var node in nodes)
             {
                 // The bench client is one address sending thousands of requests a second: lift the per-client limit.

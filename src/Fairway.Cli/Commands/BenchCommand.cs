@@ -36,6 +36,11 @@ internal static class BenchCommand
             Description = "during each measurement window, every S seconds SIGKILL the validator leading the current round and restart it at once (1..600; 0 = off; --validators >= 4, local network only)",
             DefaultValueFactory = _ => 0,
         };
+        var policy = new Option<string>("--policy")
+        {
+            Description = "ordering policy of the local network's chain: fcfs (no fair namespace: the baseline) | fair (every namespace fair)",
+            DefaultValueFactory = _ => "fcfs",
+        };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var output = new Option<string?>("--out") { Description = "directory for bench.md, latency.svg and bench.json" };
         var command = new Command("bench", """
@@ -47,7 +52,7 @@ internal static class BenchCommand
             validators that are up.
             """)
         {
-            validators, centralized, url, txBytes, rates, seconds, warmup, crashed, killLeaderEvery, json, output,
+            validators, centralized, url, txBytes, rates, seconds, warmup, crashed, killLeaderEvery, json, output, policy,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -59,8 +64,11 @@ internal static class BenchCommand
             var warmupSeconds = result.GetValue(warmup);
             var crashedCount = result.GetValue(crashed);
             var killEvery = result.GetValue(killLeaderEvery);
+            var policyName = result.GetValue(policy) ?? "fcfs";
             var error = Validate(result.GetValue(rates)!, window, warmupSeconds, bytes, validatorCount, isCentralized, urlText, out var rateList)
-                ?? ValidateFaults(crashedCount, killEvery, validatorCount, isCentralized, urlText);
+                ?? ValidateFaults(crashedCount, killEvery, validatorCount, isCentralized, urlText)
+                ?? (policyName is "fcfs" or "fair" ? null : "--policy must be fcfs or fair")
+                ?? (policyName != "fcfs" && urlText is not null ? "--policy applies to a local network; a running one keeps its genesis" : null);
             if (error is not null)
             {
                 Console.Error.WriteLine($"fairway bench: {error}");
@@ -89,7 +97,7 @@ internal static class BenchCommand
             {
                 results = urlText is not null
                     ? await RunRemoteAsync(urlText, bytes, window, warmupSeconds, rateList, cancel.Token).ConfigureAwait(false)
-                    : await RunLocalAsync(isCentralized, validatorCount, bytes, window, warmupSeconds, rateList, crashedCount, killEvery, () => interrupted || ct.IsCancellationRequested, cancel.Token).ConfigureAwait(false);
+                    : await RunLocalAsync(isCentralized, policyName, validatorCount, bytes, window, warmupSeconds, rateList, crashedCount, killEvery, () => interrupted || ct.IsCancellationRequested, cancel.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
@@ -217,10 +225,10 @@ internal static class BenchCommand
         return null;
     }
 
-    private static async Task<List<BenchResult>> RunLocalAsync(bool centralized, int validators, int txBytes, int seconds, int warmupSeconds, List<double> rates, int crashed, int killLeaderEvery, Func<bool> interrupted, CancellationToken ct)
+    private static async Task<List<BenchResult>> RunLocalAsync(bool centralized, string policy, int validators, int txBytes, int seconds, int warmupSeconds, List<double> rates, int crashed, int killLeaderEvery, Func<bool> interrupted, CancellationToken ct)
     {
         Console.Error.WriteLine($"fairway bench: starting {validators} validator process(es)");
-        var network = LocalNetwork.Start(validators);
+        var network = LocalNetwork.Start(validators, policy);
         try
         {
             var apis = network.Nodes.Select(n => new Uri(n.ApiUrl)).ToList();
@@ -233,7 +241,7 @@ internal static class BenchCommand
             }
 
             using var killer = killLeaderEvery > 0 ? new LeaderKiller(network, live, killLeaderEvery) : null;
-            using var runner = new BenchRunner(live, () => network.ProcessIds, centralized ? "centralized" : "decentralized", validators, txBytes, crashed, killer);
+            using var runner = new BenchRunner(live, () => network.ProcessIds, (centralized ? "centralized" : "decentralized") + (policy == "fcfs" ? "" : $" {policy}"), validators, txBytes, crashed, killer);
             return await runner.RunAsync(rates, seconds, warmupSeconds, height, r => Progress(r), ct).ConfigureAwait(false);
         }
         finally

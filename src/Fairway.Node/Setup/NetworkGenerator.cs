@@ -12,7 +12,10 @@ public static class NetworkGenerator
 {
     public const int ApiPortOffset = 100;
 
-    public static (string ChainId, IReadOnlyList<GeneratedNode> Nodes) Generate(string directory, int validators, int basePort, string? chainId = null)
+    /// <param name="defaultPolicy">The policy of every namespace not declared; <c>fcfs</c> unless given.</param>
+    /// <param name="namespaces">Declared namespaces; the demo ones (one per policy) unless given.</param>
+    public static (string ChainId, IReadOnlyList<GeneratedNode> Nodes) Generate(
+        string directory, int validators, int basePort, string? chainId = null, string? defaultPolicy = null, IReadOnlyList<GenesisNamespace>? namespaces = null)
     {
         if (validators is < 1 or > 64)
         {
@@ -57,7 +60,13 @@ public static class NetworkGenerator
             nodes.Add(new GeneratedNode(name, configPath, api, p2p));
         }
 
-        var genesis = new GenesisDocument { ChainId = chain, Validators = genesisValidators, Namespaces = DemoNamespaces };
+        var genesis = new GenesisDocument
+        {
+            ChainId = chain,
+            Validators = genesisValidators,
+            Namespaces = namespaces ?? DemoNamespaces,
+            DefaultPolicy = defaultPolicy ?? Ordering.Output.FcfsPolicy.PolicyName,
+        };
         File.WriteAllText(Path.Combine(root, "genesis.json"), JsonSerializer.Serialize(genesis, ConfigLoader.JsonOptions));
         return (chain, nodes);
     }
