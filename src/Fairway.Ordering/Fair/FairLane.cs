@@ -214,7 +214,8 @@ public sealed class FairLane
         var complete = true;
         foreach (var transaction in FairInclusion.Eligible(lists, _validators))
         {
-            if (carried.Contains(transaction) || alreadyIncluded(transaction))
+            // Carried even when this leader has seen it included: a voter whose ordering lags may not have yet.
+            if (carried.Contains(transaction))
             {
                 continue;
             }
@@ -231,7 +232,7 @@ public sealed class FairLane
                 }
             }
 
-            if (!found)
+            if (!found && !alreadyIncluded(transaction))
             {
                 complete = false;
                 missing.UnionWith(hints[transaction]);
