@@ -22,7 +22,7 @@ public sealed partial class ValidatorNode
         while (_mempool.Count > 0)
         {
             var batch = new Batch(_identity.ChainId, (ushort)_identity.Index, ++_batchSequence, _mempool.TakeBatch());
-            _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch, NowMs));
+            _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch, _fair is null ? 0 : NowMs));
             ReceiveFair(batch, NowMs);
             _batches.Add(batch);
             _tracker.OnBatch(batch);
@@ -49,7 +49,7 @@ public sealed partial class ValidatorNode
         // batch this validator stored; taking it again would let a leader order its transactions twice.
         if (!_batches.IsKnown(batch.Digest) && !_chain.TryGetBatch(batch.Digest, out _) && _batches.Add(batch))
         {
-            _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch, NowMs));
+            _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch, _fair is null ? 0 : NowMs));
             ReceiveFair(batch, NowMs);
             _tracker.OnBatch(batch);
         }

@@ -18,6 +18,9 @@ public sealed record FairInclusionResult(IReadOnlyList<FairTransaction> Included
 /// faulty at most a third, so more than half the lists' stake is honest on either side of that median: a coalition of
 /// up to f can move a fair time only within the range of honest readings, never past them. Ties are broken by a hash of
 /// the transaction and a seed no single party chooses (the caller passes, e.g., the block's quorum certificate).
+/// <para>The median orders transactions far apart; within a block the final order is <see cref="PairwiseOrder"/>'s, which
+/// compares each pair on each list's own clock: medians taken over skewed clocks let a faulty list flip two transactions
+/// that every honest validator saw in one order, which is exactly what a front-runner reacting to its victim produces.</para>
 /// </summary>
 public static class FairInclusion
 {
@@ -52,8 +55,14 @@ public static class FairInclusion
         }
 
         included.Sort(static (a, b) => a.FairTimeMs != b.FairTimeMs ? a.FairTimeMs.CompareTo(b.FairTimeMs) : a.TieBreak.CompareTo(b.TieBreak));
+        var ordered = included.Count is < 2 or > PairwiseOrder.TransactionsMax
+            ? included
+            : PairwiseOrder.Order(
+                included,
+                [.. included.Select(t => lists.Select(l => l.TryGetReceivedAt(t.Transaction, out var at) ? at : l.ClockMs).ToArray())],
+                [.. lists.Select(l => validators.StakeOf(l.Validator))]);
         var clock = WeightedMedian(lists.Select(l => (l.ClockMs, validators.StakeOf(l.Validator))));
-        return new FairInclusionResult(included, Math.Max(previousTimestampMs, clock));
+        return new FairInclusionResult(ordered, Math.Max(previousTimestampMs, clock));
     }
 
     /// <summary>Transactions named by lists of at least the validity stake (f+1): what the lists include unless included before.</summary>

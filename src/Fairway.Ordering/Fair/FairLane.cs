@@ -211,6 +211,7 @@ public sealed class FairLane
         var carried = batches.SelectMany(b => b.Transactions).Select(t => t.Hash).ToHashSet();
         var payloads = new List<Hash>();
         var hints = BatchHints(lists);
+        var looked = new Dictionary<Hash, HashSet<Hash>?>();
         var complete = true;
         foreach (var transaction in FairInclusion.Eligible(lists, _validators))
         {
@@ -223,10 +224,17 @@ public sealed class FairLane
             var found = false;
             foreach (var digest in hints[transaction])
             {
-                if (findBatch(digest) is { } batch && batch.Transactions.Any(t => t.Hash == transaction))
+                // Each named batch is looked up once per proposal: most of a busy block's payload batches come from the
+                // chain store, and thousands of listed transactions share a few dozen batches.
+                if (!looked.TryGetValue(digest, out var content))
+                {
+                    looked[digest] = content = findBatch(digest) is { } batch ? [.. batch.Transactions.Select(t => t.Hash)] : null;
+                }
+
+                if (content is not null && content.Contains(transaction))
                 {
                     payloads.Add(digest);
-                    carried.UnionWith(batch.Transactions.Select(t => t.Hash));
+                    carried.UnionWith(content);
                     found = true;
                     break;
                 }
