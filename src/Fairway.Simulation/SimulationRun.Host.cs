@@ -23,6 +23,7 @@ internal sealed partial class SimulationRun
         {
             host.Chain.PutBlock(block);
             host.Node!.Pool.MarkProposed(block.BatchDigests, block.Round);
+            host.Node.Fair?.OnBlock(block);
         }
 
         public void Commit(CommitBlock commit)

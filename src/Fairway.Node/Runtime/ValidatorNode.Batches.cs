@@ -139,7 +139,8 @@ public sealed partial class ValidatorNode
     }
 
     private bool TryFindBatch(Hash digest, out Batch batch) =>
-        _batches.TryGet(digest, out batch) || _fetches.TryGet(digest, out batch) || _chain.TryGetBatch(digest, out batch);
+        _batches.TryGet(digest, out batch) || _fetches.TryGet(digest, out batch) || _recentBatches.TryGet(digest, out batch)
+        || _chain.TryGetBatch(digest, out batch);
 
     /// <summary>
     /// Applies committed blocks in order. A block whose batches are not all here yet waits at the head of the queue
@@ -179,6 +180,11 @@ public sealed partial class ValidatorNode
             _diskWriter!.Enqueue(new DiskWork.StoreCommit(committed, batches));
             _outputs.Certify(committed, batches);
             _batches.MarkCommitted(block.BatchDigests, block.Height);
+            foreach (var batch in batches)
+            {
+                _recentBatches.Add(batch);
+            }
+
             _fetches.Forget(block.AllBatchDigests);
 
             _commits.Dequeue();

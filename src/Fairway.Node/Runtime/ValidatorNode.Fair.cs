@@ -21,10 +21,20 @@ public sealed partial class ValidatorNode
     /// <summary>Receipts older than this are not reloaded after a restart, and are pruned from the disk.</summary>
     private const long ReceiptsKeptMs = 10 * 60_000;
 
+    /// <summary>Committed batches kept in memory on a fair chain (about 1 GB at most with full 512-byte batches): see <see cref="RecentBatches"/>.</summary>
+    private const int RecentBatchesKept = 512;
+
     private FairLane? _fair;
+    private RecentBatches _recentBatches = new(0);
     private ulong _parentTimestampMs;
     private (ulong Round, List<Hash> Digests)? _fairPending;
     private long _receiptsPrunedAtMs;
+    private long _fairWaitStartMs;
+
+    /// <summary>Milliseconds proposals spent waiting for their round's lists, and for batches the lists named, in all.</summary>
+    private long _fairWaitListsMs;
+    private long _fairWaitBatchesMs;
+    private bool _fairWaitingForBatches;
 
     private FairLane? CreateFairLane() => _identity.Namespaces.HasFair
         ? new FairLane(
@@ -117,6 +127,8 @@ public sealed partial class ValidatorNode
             }
 
             _fairPending = (due, _batches.TakeForProposal(due));
+            _fairWaitStartMs = NowMs;
+            _fairWaitingForBatches = false;
         }
 
         var (r, digests) = _fairPending.Value;
@@ -137,6 +149,7 @@ public sealed partial class ValidatorNode
         {
             if (missing.Count > 0)
             {
+                _fairWaitingForBatches = true;
                 RequestBatches([.. missing.Take(WireFrame.DigestsPerRequestMax)]);
             }
 
@@ -144,8 +157,32 @@ public sealed partial class ValidatorNode
         }
 
         _fairPending = null;
+        if (_fairWaitingForBatches)
+        {
+            _fairWaitBatchesMs += NowMs - _fairWaitStartMs;
+        }
+        else
+        {
+            _fairWaitListsMs += NowMs - _fairWaitStartMs;
+        }
+
         return new PayloadReady(r, digests, proposal.TimestampMs, proposal.PayloadDigests, proposal.Lists);
     }
+
+    /// <summary>The fair lane's line in the summary log: what a slow fair chain is waiting for.</summary>
+    private void LogFairSummary()
+    {
+        if (_fair is null)
+        {
+            return;
+        }
+
+        LogFair(_log, _fair.Pending, _fairWaitListsMs, _fairWaitBatchesMs, string.Join(", ", Metrics.FairRefusals.Select(p => $"{p.Key}={p.Value}")) is { Length: > 0 } r ? r : "none");
+    }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message =
+        "fair lane: {Pending} transactions awaiting inclusion; proposals waited {ListsMs} ms for lists and {BatchesMs} ms for batches in all; refused so far: {Refused}")]
+    private static partial void LogFair(Microsoft.Extensions.Logging.ILogger logger, int pending, long listsMs, long batchesMs, string refused);
 
     /// <summary>The voter's check of a block's fair part, once its batches are all here; a refusal is counted and means no vote.</summary>
     private bool FairProposalSound(CheckAvailability check)
@@ -205,6 +242,7 @@ public sealed partial class ValidatorNode
             return;
         }
 
+        _recentBatches = new RecentBatches(RecentBatchesKept);
         var last = _chain.CommittedHeight;
         var first = last > IncludedWindow.HeightsKept ? last - IncludedWindow.HeightsKept + 1 : 1;
         _outputs!.RestoreIncluded(Enumerable.Range(0, (int)(last + 1 - first)).Select(i => _chain.GetCommitted(first + (ulong)i)!.Output));

@@ -26,6 +26,7 @@ public sealed partial class ValidatorNode
         {
             node._chain.PutBlock(block);
             node._batches.MarkProposed(block.BatchDigests, block.Round);
+            node._fair?.OnBlock(block);
             if (node._chain.TryGetBlock(block.ParentHash, out var certified))
             {
                 // The new block's QC certifies its parent: the parent's transactions are soft-confirmed.

@@ -60,6 +60,7 @@ public sealed partial class ValidatorNode
             _fetches.FetchedTotal - _summaryFetched,
             string.Join(", ", newlyDropped) is { Length: > 0 } d ? d : "none");
 
+        LogFairSummary();
         _summaryAtMs = now;
         _summaryHeight = _committedHeight;
         _summaryTimedOut = core.Stats.RoundsEndedByTimeout;

@@ -186,6 +186,11 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     /// then the group's commits in order, durable together, then their indexing: so a commit never reaches the disk
     /// before the batches it orders (a restart rebuilds from them), and the API never shows what the disk has not got.
     /// </summary>
+    /// <summary>Longest a batch receipt waits for an fsync when no commit brings one (see <see cref="WriteGroup"/>).</summary>
+    private const long ReceiptsFlushMs = 200;
+
+    private long _receiptsFlushedAtMs;
+
     private void WriteGroup(IReadOnlyList<DiskWork> group)
     {
         var batches = new List<Batch>();
@@ -221,11 +226,13 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         if (receipts.Count > 0)
         {
             _chain.PutBatchReceipts(receipts);
-            if (commits.Count == 0)
+            if (commits.Count == 0 && NowMs - _receiptsFlushedAtMs >= ReceiptsFlushMs)
             {
-                // Durable now, not at the next commit: a validator cut off from a quorum commits nothing for as long as
-                // the partition lasts, and a crash then would make it forget every receive time it had recorded.
+                // Durable soon, not only at the next commit: a validator cut off from a quorum commits nothing for as
+                // long as the partition lasts, and a crash then would make it forget every receive time it had recorded.
+                // Not at every group: an fsync per group kept the store's lock from the event loop under load.
                 _chain.Flush();
+                _receiptsFlushedAtMs = NowMs;
             }
         }
 

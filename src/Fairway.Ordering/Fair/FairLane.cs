@@ -34,6 +34,21 @@ public sealed class FairLane
     private ulong _round;
     private ulong _listsRefusedThrough;
 
+    /// <summary>Transactions a proposal's lists include, left out of this validator's lists while that proposal may commit.</summary>
+    private readonly Dictionary<Hash, Hash> _inFlight = [];
+    private readonly Dictionary<Hash, InFlightBlock> _inFlightBlocks = [];
+
+    /// <summary>Proposals with lists not yet certified by a child, by hash.</summary>
+    private readonly Dictionary<Hash, Block> _proposed = [];
+
+    private sealed record InFlightBlock(ulong Round, Hash[] Transactions);
+
+    /// <summary>Rounds a certified block's inclusions stay out of this validator's lists, unless output sooner.</summary>
+    public const ulong CertifiedHoldRounds = 4;
+
+    /// <summary>Proposals whose inclusions are held out at once: a bound on this state.</summary>
+    private const int InFlightBlocksMax = 64;
+
     public FairLane(FairLaneOptions options, Hash chainId, ValidatorSet validators, int self, ISigner signer, ISignatureVerifier verifier)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -92,7 +107,15 @@ public sealed class FairLane
     public bool TryGetReceivedAt(Hash transaction, out ulong receivedAtMs) => _received.TryGetReceivedAt(transaction, out receivedAtMs);
 
     /// <summary>Fair-lane transactions just output: they leave this validator's lists.</summary>
-    public void OnOutput(IEnumerable<Hash> transactions) => _received.OnIncluded(transactions);
+    public void OnOutput(IEnumerable<Hash> transactions)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        foreach (var transaction in transactions)
+        {
+            _received.OnIncluded([transaction]);
+            _inFlight.Remove(transaction);
+        }
+    }
 
     /// <summary>
     /// This validator's list for <paramref name="round"/>, signed once: asked again for the same round it returns the same
@@ -112,7 +135,7 @@ public sealed class FairLane
         }
 
         var list = CandidateList.Sign(
-            _chainId, round, (ushort)_self, nowMs, 0, _received.Candidates(nowMs, _options.DelayMs, _options.EntriesPerList), _signer);
+            _chainId, round, (ushort)_self, nowMs, 0, _received.Candidates(nowMs, _options.DelayMs, _options.EntriesPerList, _inFlight.ContainsKey), _signer);
         _own[round] = list;
         while (_own.Count > (int)RoundsKept)
         {
@@ -168,6 +191,34 @@ public sealed class FairLane
         return null;
     }
 
+    /// <summary>
+    /// A proposal joined this validator's block tree; it certifies its parent. What a certified block's lists include is
+    /// left out of this validator's next lists for <see cref="CertifiedHoldRounds"/> rounds (a certified block commits
+    /// within a round or two, and listing its transactions again only makes later blocks carry them again). Uncertified
+    /// proposals hold nothing out: a proposal that fails must not delay what it named, or a faulty leader could delay a
+    /// victim by proposing a block it lets fail.
+    /// </summary>
+    public void OnBlock(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        if (block.CandidateLists.Count > 0 && !_proposed.ContainsKey(block.Hash) && _proposed.Count < InFlightBlocksMax)
+        {
+            _proposed[block.Hash] = block;
+        }
+
+        if (!_proposed.Remove(block.ParentHash, out var parent) || _inFlightBlocks.ContainsKey(parent.Hash))
+        {
+            return;
+        }
+
+        Hash[] included = [.. FairInclusion.Eligible(parent.CandidateLists, _validators)];
+        _inFlightBlocks[parent.Hash] = new InFlightBlock(block.Round, included);
+        foreach (var transaction in included)
+        {
+            _inFlight[transaction] = parent.Hash;
+        }
+    }
+
     /// <summary>The round the validator is in: lists for rounds far from it are refused and old ones forgotten.</summary>
     public void AdvanceTo(ulong round)
     {
@@ -177,6 +228,23 @@ public sealed class FairLane
         }
 
         _round = round;
+        foreach (var hash in _proposed.Where(p => p.Value.Round + RoundsKept < round).Select(p => p.Key).ToList())
+        {
+            _proposed.Remove(hash);
+        }
+
+        foreach (var (hash, block) in _inFlightBlocks.Where(p => p.Value.Round + CertifiedHoldRounds < round).ToList())
+        {
+            _inFlightBlocks.Remove(hash);
+            foreach (var transaction in block.Transactions)
+            {
+                if (_inFlight.TryGetValue(transaction, out var holder) && holder == hash)
+                {
+                    _inFlight.Remove(transaction);
+                }
+            }
+        }
+
         while (_lists.Count > 0 && _lists.Keys.First() + RoundsKept < round)
         {
             _lists.Remove(_lists.Keys.First());

@@ -28,38 +28,31 @@ public static class PairwiseOrder
             return byMedian;
         }
 
-        // beats[a, b]: a goes before b. Between two transactions the lists split evenly, the median order decides (a < b
-        // in index), so the relation is a tournament: exactly one direction for every pair.
-        var beats = new bool[k, k];
+        // a goes before b when more of the lists' stake reads it earlier; between two transactions the lists split
+        // evenly, the median order decides (a < b in index), so the relation is a tournament: one direction for every
+        // pair. Only each transaction's wins are kept: they are all the component order below needs.
         var score = new int[k];
+        var lists = stakes.Count;
         for (var a = 0; a < k; a++)
         {
+            var ra = readings[a];
             for (var b = a + 1; b < k; b++)
             {
+                var rb = readings[b];
                 ulong aFirst = 0, bFirst = 0;
-                for (var l = 0; l < stakes.Count; l++)
+                for (var l = 0; l < lists; l++)
                 {
-                    var (ra, rb) = (readings[a][l], readings[b][l]);
-                    if (ra < rb)
+                    if (ra[l] < rb[l])
                     {
                         aFirst += stakes[l];
                     }
-                    else if (rb < ra)
+                    else if (rb[l] < ra[l])
                     {
                         bFirst += stakes[l];
                     }
                 }
 
-                if (bFirst > aFirst)
-                {
-                    beats[b, a] = true;
-                    score[b]++;
-                }
-                else
-                {
-                    beats[a, b] = true;
-                    score[a]++;
-                }
+                score[bFirst > aFirst ? b : a]++;
             }
         }
 

@@ -60,7 +60,7 @@ public sealed class ReceiveLog(int capacity)
     /// What this validator lists now: transactions held for at least <paramref name="delayMs"/>, oldest first, at most
     /// <paramref name="max"/> of them (the rest wait for a later round, still oldest first).
     /// </summary>
-    public List<CandidateEntry> Candidates(ulong nowMs, ulong delayMs, int max)
+    public List<CandidateEntry> Candidates(ulong nowMs, ulong delayMs, int max, Func<Hash, bool>? skip = null)
     {
         var entries = new List<CandidateEntry>();
         foreach (var (at, transaction) in _byTime)
@@ -68,6 +68,11 @@ public sealed class ReceiveLog(int capacity)
             if (entries.Count >= max || at + delayMs > nowMs)
             {
                 break;
+            }
+
+            if (skip?.Invoke(transaction) == true)
+            {
+                continue;
             }
 
             entries.Add(new CandidateEntry(transaction, at, _receivedAt[transaction].Batch));
