@@ -69,6 +69,7 @@ public static class ApiEndpoints
             {
                 CommitmentLevel.Firm => "firm",
                 CommitmentLevel.Soft => "soft",
+                CommitmentLevel.Included => "included",
                 _ => "received",
             },
             height = status.Height,

@@ -57,6 +57,9 @@ public sealed record SubmitOutcome(SubmitStatus Status, Hash Hash, Receipt? Rece
 public enum CommitmentLevel
 {
     Received,
+
+    /// <summary>Fair namespaces: a proposal this validator holds carries candidate lists from more than a third of the stake naming it.</summary>
+    Included,
     Soft,
     Firm,
 }

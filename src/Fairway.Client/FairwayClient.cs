@@ -40,6 +40,68 @@ public sealed class FairwayClient : IDisposable
     }
 
     /// <summary>
+    /// Submits one transaction to several validators at once, as a fair namespace needs: validators holding at least
+    /// <paramref name="stake"/> (default: more than the faulty stake, f+1), starting with this client's validator, then
+    /// the others in order, by their API URLs from genesis (<see cref="TrustedChain.ApiUrls"/>). Every receipt is
+    /// verified; a validator that fails is reported in <see cref="FanOutSubmitResult.Failures"/> and the next one is
+    /// tried, so the result is <c>Included</c> (receipts from more than the faulty stake) whenever enough validators answer.
+    /// </summary>
+    public async Task<FanOutSubmitResult> SubmitAsync(ulong @namespace, ReadOnlyMemory<byte> payload, ulong? stake, CancellationToken ct = default)
+    {
+        var validators = _trust.Validators;
+        var wanted = stake ?? validators.ValidityStake;
+        var hash = new Core.Chain.Transaction(@namespace, payload).Hash;
+        var body = new { @namespace, payload = Convert.ToBase64String(payload.Span) };
+        var self = _trust.ApiUrls.FirstOrDefault(p => p.Value == _baseUrl).Key;
+        var order = _trust.ApiUrls.Keys.Where(i => validators.Contains(i)).OrderBy(i => i == self && _trust.ApiUrls.ContainsKey(self) ? -1 : i).ToList();
+        var receipts = new List<SubmitResult>();
+        var failures = new Dictionary<int, string>();
+        ulong held = 0;
+        var next = 0;
+        while (held < wanted && next < order.Count)
+        {
+            // Ask as many at once as the remaining stake needs, assuming each answers; more only if some fail.
+            var batch = new List<int>();
+            ulong planned = held;
+            while (planned < wanted && next < order.Count)
+            {
+                batch.Add(order[next]);
+                planned += validators.StakeOf(order[next]);
+                next++;
+            }
+
+            var answers = await Task.WhenAll(batch.Select(async v =>
+            {
+                try
+                {
+                    using var response = await _http.PostAsJsonAsync(new Uri(_trust.ApiUrls[v], "/v1/submit"), body, ct).ConfigureAwait(false);
+                    using var json = await ReadAsync(response, ct).ConfigureAwait(false);
+                    var receipt = ParseReceipt(json.RootElement, hash);
+                    return (v, Receipt: receipt.Validator == v ? receipt : null, Error: receipt.Validator == v ? null : $"receipt signed by validator {receipt.Validator}");
+                }
+                catch (Exception e) when (e is HttpRequestException or VerificationException or JsonException or KeyNotFoundException or TaskCanceledException && !ct.IsCancellationRequested)
+                {
+                    return (v, Receipt: (SubmitResult?)null, Error: e.Message);
+                }
+            })).ConfigureAwait(false);
+            foreach (var (v, receipt, error) in answers)
+            {
+                if (receipt is not null)
+                {
+                    receipts.Add(receipt);
+                    held += validators.StakeOf(v);
+                }
+                else
+                {
+                    failures[v] = error ?? "no receipt";
+                }
+            }
+        }
+
+        return new FanOutSubmitResult(hash, receipts, failures, held >= validators.ValidityStake);
+    }
+
+    /// <summary>
     /// Submits a batch in the binary form (no base64, no JSON per transaction). Results are in order: a hash for an
     /// accepted or duplicate transaction, the error <c>busy</c> when the mempool was full. A batch the node refuses as
     /// a whole (a payload above its limit, too many transactions, a body too large) throws
@@ -125,6 +187,7 @@ public sealed class FairwayClient : IDisposable
         {
             "firm" => Commitment.Firm,
             "soft" => Commitment.Soft,
+            "included" => Commitment.Included,
             "received" => Commitment.Received,
             var other => throw new VerificationException($"unknown status \"{other}\""),
         };

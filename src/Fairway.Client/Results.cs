@@ -12,9 +12,19 @@ public sealed record BatchSubmitResult(Hash? Accepted, string? ErrorCode, string
 public enum Commitment
 {
     Received = 0,
-    Soft = 1,
-    Firm = 2,
+
+    /// <summary>Fair namespaces: a proposal's candidate lists from more than a third of the stake name it.</summary>
+    Included = 1,
+    Soft = 2,
+    Firm = 3,
 }
+
+/// <summary>
+/// A transaction sent to several validators at once (a fair namespace's way to submit): the verified receipts, the
+/// validators that failed to answer or refused, and whether the receipts' signers hold more than the faulty stake, which
+/// makes the transaction <c>included</c>: at least one honest validator holds it and will list it.
+/// </summary>
+public sealed record FanOutSubmitResult(Hash Hash, IReadOnlyList<SubmitResult> Receipts, IReadOnlyDictionary<int, string> Failures, bool Included);
 
 /// <summary>
 /// A validator's word on a transaction, not verified: <see cref="FairwayClient.GetTransactionAsync"/> is the verified

@@ -17,6 +17,9 @@ public sealed record TrustedChain(Hash ChainId, ValidatorSet Validators, ISignat
     /// <summary>Namespaces genesis declares, with their ordering policy.</summary>
     public IReadOnlyDictionary<ulong, string> DeclaredPolicies { get; init; } = new Dictionary<ulong, string>();
 
+    /// <summary>Each validator's API URL from genesis (by validator index), where genesis gives one: where a fan-out submits.</summary>
+    public IReadOnlyDictionary<int, Uri> ApiUrls { get; init; } = new Dictionary<int, Uri>();
+
     /// <summary>The policy that orders <paramref name="namespace"/> according to genesis, or null when genesis was not read.</summary>
     public string? PolicyOf(ulong @namespace) => DeclaredPolicies.TryGetValue(@namespace, out var policy) ? policy : DefaultPolicy;
 
@@ -30,6 +33,18 @@ public sealed record TrustedChain(Hash ChainId, ValidatorSet Validators, ISignat
             v.GetProperty("name").GetString() ?? "",
             PublicKey.ParseHex(v.GetProperty("public_key").GetString() ?? ""),
             v.TryGetProperty("stake", out var stake) ? stake.GetUInt64() : 1)).ToList();
+        var apis = new Dictionary<int, Uri>();
+        var index = 0;
+        foreach (var v in root.GetProperty("validators").EnumerateArray())
+        {
+            if (v.TryGetProperty("api", out var api) && Uri.TryCreate(api.GetString(), UriKind.Absolute, out var url))
+            {
+                apis[index] = url;
+            }
+
+            index++;
+        }
+
         var declared = new Dictionary<ulong, string>();
         if (root.TryGetProperty("namespaces", out var namespaces))
         {
@@ -43,6 +58,7 @@ public sealed record TrustedChain(Hash ChainId, ValidatorSet Validators, ISignat
         {
             DefaultPolicy = root.TryGetProperty("default_policy", out var policy) ? policy.GetString() : "fcfs",
             DeclaredPolicies = declared,
+            ApiUrls = apis,
         };
     }
 }

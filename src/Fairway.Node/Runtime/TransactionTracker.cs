@@ -10,9 +10,18 @@ namespace Fairway.Node.Runtime;
 /// answers for them from then on); <paramref name="entriesMax"/> caps what is left of transactions that never commit,
 /// the oldest forgotten first. Written by the event loop and the disk writer, read by API threads.
 /// </summary>
-internal sealed class TransactionTracker(int entriesMax)
+internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>? isFair = null)
 {
     private readonly Lock _gate = new();
+
+    /// <summary>Fair-lane transactions a stored proposal's lists include (f+1 stake): the proposal's hash and height.</summary>
+    private readonly Dictionary<Hash, (Hash Block, ulong Height)> _includedIn = [];
+    private readonly Queue<Hash> _includedOrder = new();
+
+    /// <summary>Fair-lane transactions: a certified batch says nothing about them, their inclusion does.</summary>
+    private readonly HashSet<Hash> _fair = [];
+    private readonly Dictionary<Hash, ulong> _certifiedBlockHeight = [];
+    private readonly Queue<Hash> _certifiedBlockOrder = new();
     private readonly Dictionary<Hash, Hash?> _batchOfTransaction = [];
     private readonly Queue<Hash> _transactionOrder = new();
     private readonly Dictionary<Hash, ulong> _certifiedBatchHeight = [];
@@ -78,6 +87,10 @@ internal sealed class TransactionTracker(int entriesMax)
                 }
 
                 _batchOfTransaction[tx.Hash] = batch.Digest;
+                if (isFair?.Invoke(tx) == true)
+                {
+                    _fair.Add(tx.Hash);
+                }
             }
 
             Trim();
@@ -101,6 +114,16 @@ internal sealed class TransactionTracker(int entriesMax)
             {
                 _certifiedBatchHeight.Remove(_batchOrder.Dequeue());
             }
+
+            if (_certifiedBlockHeight.TryAdd(block.Hash, block.Height))
+            {
+                _certifiedBlockOrder.Enqueue(block.Hash);
+            }
+
+            while (_certifiedBlockOrder.Count > BatchesMax)
+            {
+                _certifiedBlockHeight.Remove(_certifiedBlockOrder.Dequeue());
+            }
         }
     }
 
@@ -108,17 +131,28 @@ internal sealed class TransactionTracker(int entriesMax)
     /// The batches of an indexed block and their transactions are answered by the query store now, so they are forgotten
     /// here. Blocks commit mostly in arrival order, so the queues' heads are forgotten entries, dropped here without a scan.
     /// </summary>
-    public void OnIndexed(IReadOnlyList<Batch> batches)
+    /// <remarks>A fair-lane transaction in an indexed batch is forgotten only once it is output (<paramref name="output"/>).</remarks>
+    public void OnIndexed(IReadOnlyList<Batch> batches, IReadOnlyList<Transaction>? output = null)
     {
         ArgumentNullException.ThrowIfNull(batches);
         lock (_gate)
         {
+            foreach (var tx in output ?? [])
+            {
+                _includedIn.Remove(tx.Hash);
+                _fair.Remove(tx.Hash);
+                _batchOfTransaction.Remove(tx.Hash);
+            }
+
             foreach (var batch in batches)
             {
                 _certifiedBatchHeight.Remove(batch.Digest);
                 foreach (var tx in batch.Transactions)
                 {
-                    _batchOfTransaction.Remove(tx.Hash);
+                    if (!_fair.Contains(tx.Hash))
+                    {
+                        _batchOfTransaction.Remove(tx.Hash);
+                    }
                 }
             }
 
@@ -136,13 +170,47 @@ internal sealed class TransactionTracker(int entriesMax)
 
     private int BatchesMax => entriesMax / 100 + 1000;
 
+    /// <summary>A proposal joined the block tree carrying lists that include these fair-lane transactions.</summary>
+    public void OnListed(Block block, IEnumerable<Hash> included)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(included);
+        lock (_gate)
+        {
+            foreach (var transaction in included)
+            {
+                if (_includedIn.TryAdd(transaction, (block.Hash, block.Height)))
+                {
+                    _includedOrder.Enqueue(transaction);
+                }
+            }
+
+            while (_includedOrder.Count > entriesMax)
+            {
+                _includedIn.Remove(_includedOrder.Dequeue());
+            }
+        }
+    }
+
     public TransactionStatus? Status(Hash transaction)
     {
         lock (_gate)
         {
+            if (_includedIn.TryGetValue(transaction, out var inclusion))
+            {
+                return _certifiedBlockHeight.ContainsKey(inclusion.Block)
+                    ? new TransactionStatus(CommitmentLevel.Soft, inclusion.Height, null)
+                    : new TransactionStatus(CommitmentLevel.Included, inclusion.Height, null);
+            }
+
             if (!_batchOfTransaction.TryGetValue(transaction, out var digest))
             {
                 return null;
+            }
+
+            if (_fair.Contains(transaction))
+            {
+                return new TransactionStatus(CommitmentLevel.Received, null, null);
             }
 
             return digest is { } d && _certifiedBatchHeight.TryGetValue(d, out var height)
@@ -155,7 +223,9 @@ internal sealed class TransactionTracker(int entriesMax)
     {
         while (_transactionOrder.Count > entriesMax)
         {
-            _batchOfTransaction.Remove(_transactionOrder.Dequeue());
+            var oldest = _transactionOrder.Dequeue();
+            _batchOfTransaction.Remove(oldest);
+            _fair.Remove(oldest);
         }
     }
 }

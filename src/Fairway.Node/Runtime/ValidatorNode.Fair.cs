@@ -21,8 +21,8 @@ public sealed partial class ValidatorNode
     /// <summary>Receipts older than this are not reloaded after a restart, and are pruned from the disk.</summary>
     private const long ReceiptsKeptMs = 10 * 60_000;
 
-    /// <summary>Committed batches kept in memory on a fair chain (about 1 GB at most with full 512-byte batches): see <see cref="RecentBatches"/>.</summary>
-    private const int RecentBatchesKept = 512;
+    /// <summary>Transactions of committed batches kept in memory on a fair chain (50 MB of 512-byte ones): see <see cref="RecentBatches"/>.</summary>
+    private const int RecentTransactionsKept = 100_000;
 
     private FairLane? _fair;
     private RecentBatches _recentBatches = new(0);
@@ -242,7 +242,7 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        _recentBatches = new RecentBatches(RecentBatchesKept);
+        _recentBatches = new RecentBatches(RecentTransactionsKept);
         var last = _chain.CommittedHeight;
         var first = last > IncludedWindow.HeightsKept ? last - IncludedWindow.HeightsKept + 1 : 1;
         _outputs!.RestoreIncluded(Enumerable.Range(0, (int)(last + 1 - first)).Select(i => _chain.GetCommitted(first + (ulong)i)!.Output));

@@ -26,7 +26,11 @@ public sealed partial class ValidatorNode
         {
             node._chain.PutBlock(block);
             node._batches.MarkProposed(block.BatchDigests, block.Round);
-            node._fair?.OnBlock(block);
+            if (node._fair is not null && block.CandidateLists.Count > 0)
+            {
+                node._fair.OnBlock(block);
+                node._tracker.OnListed(block, Ordering.Fair.FairInclusion.Eligible(block.CandidateLists, node._identity.Validators));
+            }
             if (node._chain.TryGetBlock(block.ParentHash, out var certified))
             {
                 // The new block's QC certifies its parent: the parent's transactions are soft-confirmed.

@@ -32,7 +32,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private readonly NodeIdentity _identity;
     private readonly IChainStore _chain;
     private readonly IQueryStore _query;
-    private readonly TransactionTracker _tracker = new(1_000_000);
+    private readonly TransactionTracker _tracker;
     private TaskCompletionSource _indexed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ISafetyStore _safety;
     private readonly IPeerTransport _transport;
@@ -90,6 +90,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _chain = chain ?? throw new ArgumentNullException(nameof(chain));
         _commits = new CommitQueue(CommitsHeldMax, hash => _chain.TryGetBlock(hash, out var block) ? block : null);
         _proposalTiming = new ProposalTiming(identity.Config.EmptyBlockDelayMs);
+        _tracker = new TransactionTracker(1_000_000, tx => identity.Namespaces.PolicyOf(tx.Namespace) is Ordering.Output.FairPolicy);
         _query = query ?? throw new ArgumentNullException(nameof(query));
         Blocks = new BlockCache(query);
         _safety = safety ?? throw new ArgumentNullException(nameof(safety));
@@ -253,7 +254,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             foreach (var c in certified)
             {
                 Blocks.Add(c.Committed);
-                _tracker.OnIndexed(c.Batches);
+                _tracker.OnIndexed(c.Batches, c.Committed.Output.Transactions);
             }
 
             SignalIndexed();

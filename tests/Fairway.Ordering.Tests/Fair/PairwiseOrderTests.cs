@@ -48,12 +48,17 @@ public class PairwiseOrderTests
     }
 
     [Fact]
-    public void An_even_split_keeps_the_median_order_and_a_block_too_large_is_left_in_median_order()
+    public void An_even_split_keeps_the_median_order_and_pairs_further_apart_than_the_window_keep_it_too()
     {
         Assert.Equal(["p", "q"], PairwiseOrder.Order(["p", "q"], [[1, 2], [2, 1]], [1UL, 1]));
 
-        var many = Enumerable.Range(0, PairwiseOrder.TransactionsMax + 1).ToArray();
+        // One list reads everything in reverse: within the window the lists win, beyond it median order does, so the
+        // result is a permutation that keeps every pair further apart than the window in median order.
+        var many = Enumerable.Range(0, (2 * PairwiseOrder.Window) + 10).ToArray();
         var reversed = many.Select(i => new[] { (ulong)(many.Length - i) }).ToArray();
-        Assert.Same(many, PairwiseOrder.Order(many, reversed, [1UL]));
+        var order = PairwiseOrder.Order(many, reversed, [1UL]);
+        Assert.Equal(many.Order(), order.Order());
+        var position = order.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i);
+        Assert.True(position[0] < position[PairwiseOrder.Window + 1]);
     }
 }
