@@ -43,6 +43,9 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("p2p_listen", "\"nowhere\"")]
     [InlineData("api_listen", "\"ftp://x\"")]
     [InlineData("payload_bytes_max", "\"lots\"")]
+    [InlineData("fair_delay_ms", "-1")]
+    [InlineData("clock_skew_ms", "70000")]
+    [InlineData("clock_offset_ms", "100")]
     public void A_bad_value_is_refused_naming_the_key(string key, string value)
     {
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ConfigPath))!.AsObject();
@@ -109,8 +112,10 @@ public sealed class ConfigLoaderTests : IDisposable
         var registry = ConfigLoader.NamespacesOf(genesis, GenesisPath);
 
         Assert.Equal("fcfs", registry.DefaultPolicy.Name);
-        Assert.Equal(Fairway.Ordering.Output.OrderingPolicies.Names.Order(StringComparer.Ordinal), registry.Declared.Select(d => d.Policy.Name));
+        Assert.Equal(["fcfs", "fair"], registry.Declared.Select(d => d.Policy.Name));
         Assert.Equal("demo-fcfs", registry.Find(1)!.Name);
+        Assert.Equal("demo-fair", registry.Find(2)!.Name);
+        Assert.True(registry.HasFair);
         Assert.Equal("fcfs", registry.PolicyOf(424242).Name);
     }
 

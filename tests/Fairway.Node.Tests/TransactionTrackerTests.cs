@@ -74,4 +74,30 @@ public class TransactionTrackerTests
         Assert.Null(tracker.Status(stuck.Transactions[0].Hash));
         Assert.True(tracker.Count <= 1);
     }
+
+    [Fact]
+    public void A_fair_transaction_is_received_until_lists_include_it_soft_once_that_proposal_is_certified_and_kept_until_output()
+    {
+        var tracker = new TransactionTracker(entriesMax: 100, isFair: _ => true);
+        var batch = BatchOf(1, 1, 2);
+        var (tx, other) = (batch.Transactions[0].Hash, batch.Transactions[1].Hash);
+        tracker.OnBatch(batch);
+
+        // Its batch is certified: under fcfs that would be soft; a fair transaction waits for the lists.
+        tracker.OnCertified(BlockOf(1, [batch]));
+        Assert.Equal(CommitmentLevel.Received, tracker.Status(tx)!.Level);
+
+        var proposal = BlockOf(2, []);
+        tracker.OnListed(proposal, [tx]);
+        Assert.Equal((CommitmentLevel.Included, 2UL), (tracker.Status(tx)!.Level, tracker.Status(tx)!.Height!.Value));
+        tracker.OnCertified(proposal);
+        Assert.Equal(CommitmentLevel.Soft, tracker.Status(tx)!.Level);
+
+        // Its batch is indexed before it is output: it is still known; once output, the query store answers for it.
+        tracker.OnIndexed([batch], []);
+        Assert.NotNull(tracker.Status(other));
+        tracker.OnIndexed([], [batch.Transactions[0], batch.Transactions[1]]);
+        Assert.Null(tracker.Status(tx));
+        Assert.Null(tracker.Status(other));
+    }
 }

@@ -1,0 +1,41 @@
+using Fairway.Client;
+
+namespace Fairway.Api.Tests;
+
+/// <summary>A fair namespace through the API and the SDK on a real node: fan-out submit, the included level, a verified read.</summary>
+public sealed class FairSubmitTests(SqliteNodeFixture node) : IClassFixture<SqliteNodeFixture>
+{
+    /// <summary>The demo fair namespace every generated network declares.</summary>
+    private const ulong FairNamespace = 2;
+
+    [Fact]
+    public async Task A_fan_out_submit_holds_receipts_of_more_than_the_faulty_stake_and_the_transaction_becomes_firm_in_its_fair_namespace()
+    {
+        Assert.Equal("fair", node.Trust.PolicyOf(FairNamespace));
+        using var client = node.Client();
+        var payload = System.Text.Encoding.UTF8.GetBytes($"fair {Guid.NewGuid()}");
+
+        var result = await client.SubmitAsync(FairNamespace, payload, stake: null);
+
+        Assert.True(result.Included);
+        Assert.Empty(result.Failures);
+        Assert.Equal([0], result.Receipts.Select(r => r.Validator));
+        var firm = await client.WaitForAsync(result.Hash, Commitment.Firm, TimeSpan.FromSeconds(60));
+        var block = await client.GetNamespaceAsync(firm.Height!.Value, FairNamespace);
+        Assert.Contains(block.Transactions, t => t.Hash == result.Hash);
+    }
+
+    [Fact]
+    public async Task A_validator_that_does_not_answer_is_reported_and_the_result_is_not_included_without_enough_stake()
+    {
+        // The genesis API URL of the only validator points nowhere: no receipt, so nothing vouches for the transaction.
+        var nowhere = node.Trust with { ApiUrls = new Dictionary<int, Uri> { [0] = new("http://127.0.0.1:9") } };
+        using var client = new FairwayClient(node.BaseUrl, nowhere);
+
+        var result = await client.SubmitAsync(FairNamespace, "unheard"u8.ToArray(), stake: null);
+
+        Assert.False(result.Included);
+        Assert.Empty(result.Receipts);
+        Assert.Contains(0, result.Failures.Keys);
+    }
+}
