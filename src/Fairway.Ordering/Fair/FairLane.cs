@@ -60,7 +60,12 @@ public sealed class FairLane
         _signer = signer ?? throw new ArgumentNullException(nameof(signer));
         _verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
         _received = new ReceiveLog(options.ReceiveCapacity);
+
+        // Every validator's list must fit in one block together: a proposal over the block's entry budget would be dropped.
+        _entriesPerList = Math.Max(1, Math.Min(options.EntriesPerList, Limits.CandidateEntriesPerBlockMax / validators.Count));
     }
+
+    private readonly int _entriesPerList;
 
     public FairLaneOptions Options => _options;
 
@@ -135,7 +140,7 @@ public sealed class FairLane
         }
 
         var list = CandidateList.Sign(
-            _chainId, round, (ushort)_self, nowMs, 0, _received.Candidates(nowMs, _options.DelayMs, _options.EntriesPerList, _inFlight.ContainsKey), _signer);
+            _chainId, round, (ushort)_self, nowMs, 0, _received.Candidates(nowMs, _options.DelayMs, _entriesPerList, _inFlight.ContainsKey), _signer);
         _own[round] = list;
         while (_own.Count > (int)RoundsKept)
         {
