@@ -25,12 +25,43 @@ public static class ApiEndpoints
         app.MapGet("/v1/status/tx/{hash}", (string hash) => GetStatus(node, hash));
         app.MapGet("/v1/node/block-height", () => Results.Json(node.Query.IndexedHeight));
         app.MapGet("/v1/node/validators", () => Validators(node));
+        app.MapGet("/v1/evidence", (string? from, string? limit) => GetEvidence(node, from, limit));
         app.MapGet("/v1/status/metrics", () => Results.Text(node.RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/v1/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
         StreamEndpoints.Map(app, node);
 
         // No catch-all fallback route: it would match every method on every path and so hide routing's own 405 (with
         // its Allow header) behind a 404. Unmatched paths end bodiless and WriteStatusAsync gives them the JSON shape.
+    }
+
+    /// <summary>Evidence records per page at most.</summary>
+    private const int EvidencePageMax = 1_000;
+
+    private static IResult GetEvidence(IValidatorApi node, string? from, string? limit)
+    {
+        long start = 0;
+        var max = 100;
+        if ((from is not null && (!long.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out start) || start < 0))
+            || (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out max) || max is < 1 or > EvidencePageMax)))
+        {
+            return ApiError.Of(400, "bad_query", $"from must be a non-negative integer and limit between 1 and {EvidencePageMax}");
+        }
+
+        var (records, next) = node.ReadEvidence(start, max);
+        return Results.Json(new
+        {
+            evidence = records.Select(r => new
+            {
+                kind = r.Kind,
+                validator = r.Validator,
+                round = r.Round,
+                height = r.Height,
+                detected_at_ms = r.DetectedAtMs,
+                first = r.First,
+                second = r.Second,
+            }),
+            next,
+        });
     }
 
     internal static bool TryParseHeight(string text, out ulong height) =>

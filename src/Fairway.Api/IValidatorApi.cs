@@ -35,6 +35,9 @@ public interface IValidatorApi
     /// <summary>Completes once a block at <paramref name="height"/> or above is indexed (or the token is cancelled).</summary>
     Task WaitForHeightAsync(ulong height, CancellationToken cancellationToken);
 
+    /// <summary>Evidence found by this validator from index <paramref name="from"/>, at most <paramref name="max"/>, and the next index.</summary>
+    (IReadOnlyList<EvidenceRecord> Records, long Next) ReadEvidence(long from, int max);
+
     /// <summary>Metrics in the Prometheus text exposition format.</summary>
     string RenderMetrics();
 

@@ -16,7 +16,7 @@ internal static class OpenApiDocument
             ["/v1/submit"] = Post("Submit one transaction", "SubmitRequest", "Receipt", "400, 405, 413, 415, 429"),
             ["/v1/submit/batch"] = WithBinaryBatch(Post("Submit up to the configured number of transactions; results in order, each a hash or an error (no receipts). "
                 + $"Also in a binary form ({SubmitBatchFormat.RequestContentType}), answered in {SubmitBatchFormat.ResultContentType}; there a bad record refuses the whole batch", "SubmitBatchRequest", "SubmitBatchResult", "400, 405, 413, 415, 429")),
-            ["/v1/status/tx/{hash}"] = Get("Commitment level of a transaction: received, soft (in a certified block) or firm (committed, ordered, output certified)", "TxStatus", "hash"),
+            ["/v1/status/tx/{hash}"] = Get("Commitment level of a transaction: received, included (fair namespaces: a proposal's candidate lists from more than a third of the stake name it), soft (in a certified block) or firm (committed, ordered, output certified)", "TxStatus", "hash"),
             ["/v1/availability/header/{height}"] = Get("A firm block's header and QC, with its certified output header", "Header", "height"),
             ["/v1/availability/block/{height}"] = Get("A firm block: header, QC, certified output header, namespaces, transaction count, size", "Block", "height"),
             ["/v1/availability/block/{height}/namespace/{ns}"] = Get("A namespace's part of a block's certified output, with a completeness proof against the output header", "NamespaceBlock", "height", "ns"),
@@ -28,6 +28,7 @@ internal static class OpenApiDocument
             ["/v1/namespaces"] = Get("The namespace registry: the default ordering policy, the namespaces genesis declares with their policies, and every policy this build knows", "Namespaces"),
             ["/v1/namespaces/{ns}"] = Get("One namespace's ordering policy (declared, or the default)", "Namespace", "ns"),
             ["/v1/node/validators"] = Get("The validator set: keys, stakes, addresses", "Validators"),
+            ["/v1/evidence"] = Get("Evidence of misbehaviour this validator found (conflicting proposals, votes or candidate lists for one round; output headers signed against its own), oldest first; query from (index) and limit (1..1000)", "Evidence"),
             ["/v1/status/metrics"] = GetText("Prometheus text metrics"),
             ["/v1/openapi.json"] = GetText("This document"),
         };
@@ -63,7 +64,21 @@ internal static class OpenApiDocument
                 ["type"] = "array",
                 ["items"] = new JsonObject { ["oneOf"] = new JsonArray(Obj(("hash", hash()), ("duplicate", new JsonObject { ["type"] = "boolean" })), Ref("Error")) },
             },
-            ["TxStatus"] = Obj(("status", new JsonObject { ["enum"] = new JsonArray("received", "soft", "firm") }), ("height", Int("when soft or firm, else null")), ("index", Int("position in the block's ordered output when firm, else null"))),
+            ["Evidence"] = Obj(
+                ("evidence", new JsonObject
+                {
+                    ["type"] = "array",
+                    ["items"] = Obj(
+                        ("kind", new JsonObject { ["enum"] = new JsonArray("conflicting_proposals", "conflicting_votes", "conflicting_lists", "output_mismatch") }),
+                        ("validator", Int("the validator it proves against")),
+                        ("round", Int("the round, for conflicting statements")),
+                        ("height", Int("the height, for an output mismatch")),
+                        ("detected_at_ms", Int("unix ms")),
+                        ("first", Str("hex of the first signed statement")),
+                        ("second", Str("hex of the second signed statement, or this validator's output header hash"))),
+                }),
+                ("next", Int("the index to ask from next"))),
+            ["TxStatus"] = Obj(("status", new JsonObject { ["enum"] = new JsonArray("received", "included", "soft", "firm") }), ("height", Int("when soft or firm, else null")), ("index", Int("position in the block's ordered output when firm, else null"))),
             ["Header"] = Obj(("height", Int("")), ("hash", hash()), ("parent", hash()), ("round", Int("")), ("author", Int("")), ("timestamp_ms", Int("")), ("header", b64()), ("qc", b64()), ("output_hash", hash()),
                 ("output_header", b64()), ("output_certificate", b64())),
             ["Block"] = Obj(("height", Int("")), ("hash", hash()), ("header", b64()), ("qc", b64()), ("namespaces", new JsonObject { ["type"] = "array", ["items"] = Int("") }),

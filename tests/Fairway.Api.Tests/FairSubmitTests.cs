@@ -38,4 +38,20 @@ public sealed class FairSubmitTests(SqliteNodeFixture node) : IClassFixture<Sqli
         Assert.Empty(result.Receipts);
         Assert.Contains(0, result.Failures.Keys);
     }
+
+    [Fact]
+    public async Task The_evidence_endpoint_pages_what_was_found_and_refuses_a_bad_query()
+    {
+        // One honest validator finds nothing to report; the page is empty and says where to resume.
+        using var page = System.Text.Json.JsonDocument.Parse(await node.Http.GetStringAsync(new Uri(node.BaseUrl, "/v1/evidence?from=0&limit=10")));
+        Assert.Equal(0, page.RootElement.GetProperty("evidence").GetArrayLength());
+        Assert.Equal(0, page.RootElement.GetProperty("next").GetInt64());
+
+        foreach (var bad in new[] { "/v1/evidence?from=-1", "/v1/evidence?limit=0", "/v1/evidence?limit=1001", "/v1/evidence?from=x" })
+        {
+            using var response = await node.Http.GetAsync(new Uri(node.BaseUrl, bad));
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("bad_query", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
 }

@@ -54,6 +54,10 @@ public sealed class OutputStageTests : IDisposable
         public void StoreCertified(CommittedBlock committed, IReadOnlyList<Batch> batches) => Stored.Add(committed);
 
         public OutputCertificate? ReadCertificate(ulong height) => Stored.FirstOrDefault(c => c.Height == height)?.OutputCertificate;
+
+        public List<Api.EvidenceRecord> Evidence { get; } = [];
+
+        void IOutputStageHost.Evidence(Api.EvidenceRecord record) => Evidence.Add(record);
     }
 
     private CommittedBlock Commit(ulong height)

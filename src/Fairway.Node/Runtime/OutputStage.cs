@@ -20,6 +20,9 @@ internal interface IOutputStageHost
 
     /// <summary>The certificate of an older certified height, from the chain store.</summary>
     OutputCertificate? ReadCertificate(ulong height);
+
+    /// <summary>Keep evidence of misbehaviour found here (an output header signed against this validator's).</summary>
+    void Evidence(Api.EvidenceRecord record);
 }
 
 /// <summary>
@@ -188,6 +191,9 @@ internal sealed partial class OutputStage
                     break;
                 case OutputMismatch m:
                     _metrics.OnOutputMismatch();
+                    _host.Evidence(new Api.EvidenceRecord(
+                        "output_mismatch", m.Validator, null, m.Height, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                        Convert.ToHexStringLower(Core.Encoding.Canonical.Encode(m.Vote)), m.OurHeader.ToHex()));
                     LogMismatch(_log, m.Validator, m.Height, m.TheirHeader.ToHex()[..16], m.OurHeader.ToHex()[..16]);
                     break;
                 case OutputVoteRefused r:

@@ -98,6 +98,14 @@ public sealed partial class ValidatorNode
             if (conflict is not null)
             {
                 Metrics.OnEvidence();
+                _evidence.Add(new Api.EvidenceRecord(
+                    "conflicting_lists",
+                    conflict.First.Validator,
+                    conflict.First.Round,
+                    null,
+                    NowMs,
+                    Convert.ToHexStringLower(Core.Encoding.Canonical.Encode(conflict.First)),
+                    Convert.ToHexStringLower(Core.Encoding.Canonical.Encode(conflict.Second))));
             }
 
             return;

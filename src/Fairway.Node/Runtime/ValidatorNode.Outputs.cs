@@ -85,6 +85,14 @@ public sealed partial class ValidatorNode
         public void Evidence(Evidence evidence)
         {
             node.Metrics.OnEvidence();
+            node._evidence.Add(new Api.EvidenceRecord(
+                evidence.Kind == EvidenceKind.ConflictingProposals ? "conflicting_proposals" : "conflicting_votes",
+                evidence.Validator,
+                evidence.Round,
+                null,
+                node.NowMs,
+                Convert.ToHexStringLower(MessageCodec.Encode(evidence.First)),
+                Convert.ToHexStringLower(MessageCodec.Encode(evidence.Second))));
             LogEvidence(node._log, evidence.Kind.ToString(), evidence.Validator, evidence.Round);
         }
     }

@@ -129,6 +129,13 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     public string RenderMetrics() => Metrics.Render();
 
+    /// <summary>Evidence records kept: a bound on what equivocating peers can make this validator hold.</summary>
+    private const int EvidenceKept = 10_000;
+
+    private readonly EvidenceLog _evidence = new(EvidenceKept);
+
+    public (IReadOnlyList<EvidenceRecord> Records, long Next) ReadEvidence(long from, int max) => _evidence.Read(from, max);
+
     // The index is asked again after a tracker miss: the transaction may have been indexed, and so forgotten by the
     // tracker, between the two reads.
     public TransactionStatus? GetStatus(Hash transactionHash) =>
@@ -363,6 +370,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             node._diskWriter!.Enqueue(new DiskWork.StoreCertified(committed, batches));
 
         public Core.Output.OutputCertificate? ReadCertificate(ulong height) => node._chain.GetOutputCertificate(height);
+
+        public void Evidence(EvidenceRecord record) => node._evidence.Add(record);
     }
 
     private RecoveredState? Recover(ConsensusConfig consensusConfig) =>
