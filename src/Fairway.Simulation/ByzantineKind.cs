@@ -33,6 +33,13 @@ public enum ByzantineKind
     /// validators collude (one front-run per victim). What the <c>fair</c> policy exists to defeat.
     /// </summary>
     FrontRunner,
+
+    /// <summary>
+    /// Runs consensus honestly but censors the rollup of namespace 1: its lists never name that namespace's
+    /// transactions, and when it leads it carries as few honest lists as a quorum allows (those naming fewest victims)
+    /// and leaves out the batches that hold them. The faulty validators collude.
+    /// </summary>
+    Censor,
 }
 
 public static class ByzantineKindNames
@@ -47,6 +54,7 @@ public static class ByzantineKindNames
         ByzantineKind.WithholdBatches => "withhold-batches",
         ByzantineKind.WrongOutput => "wrong-output",
         ByzantineKind.FrontRunner => "front-runner",
+        ByzantineKind.Censor => "censor",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -46,6 +46,8 @@ public sealed record BatchReport
 
     public int FrontRunsSucceeded => Results.Sum(r => r.FrontRunsSucceeded);
 
+    public int Censored => Results.Sum(r => r.Censored);
+
     /// <summary>Refusals of candidate lists and fair proposals over all seeds, by reason.</summary>
     public SortedDictionary<string, int> FairRefusals => new(
         Results.SelectMany(r => r.FairRefusals).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value)), StringComparer.Ordinal);

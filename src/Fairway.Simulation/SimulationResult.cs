@@ -82,6 +82,12 @@ public sealed record SimulationResult
     /// </summary>
     public int FairnessViolations { get; init; }
 
+    /// <summary>
+    /// Transactions of the victim namespace (1) that honest validators with more than the faulty stake held for the fair
+    /// delay and that the measured host's certified output still lacked 4 rounds later.
+    /// </summary>
+    public int Censored { get; init; }
+
     /// <summary>Candidate lists and fair proposals honest hosts refused, by reason.</summary>
     public IReadOnlyDictionary<string, int> FairRefusals { get; init; } = new Dictionary<string, int>();
 

@@ -42,11 +42,6 @@ internal sealed partial class SimulationRun
         host.Chain.Flush();
         foreach (var tx in batch.Transactions)
         {
-            if (DebugTx is { } d && tx.Hash.ToHex().StartsWith(d, StringComparison.Ordinal))
-            {
-                Console.Error.WriteLine($"t{_tick} host {host.Id} receives {d} in batch {batch.Digest.ToHex()[..8]} included={host.Node.Ordering.WasIncluded(tx.Hash)}");
-            }
-
             if (!host.Node.Ordering.WasIncluded(tx.Hash) && _registry.PolicyOf(tx.Namespace) is FairPolicy)
             {
                 lane.Receive(tx.Hash, batch.Digest, now);
@@ -93,6 +88,12 @@ internal sealed partial class SimulationRun
             }
 
             list = LyingList(host, list);
+        }
+
+        if (host.Behaviour == ByzantineKind.Censor)
+        {
+            list = CandidateList.Sign(
+                _chainId, list.Round, list.Validator, list.ClockMs, 0, list.Entries.Where(e => !IsVictim(e.Transaction)), host.Signer);
         }
 
         SendToValidator(host, to, new CandidateListEnvelope(list));
@@ -149,20 +150,32 @@ internal sealed partial class SimulationRun
 
         node.PendingPayload = null;
         var lists = proposal.Lists;
-        if (host.Behaviour == ByzantineKind.FrontRunner)
+        var digests = pending.Digests;
+        var payloads = proposal.PayloadDigests;
+        if (host.Behaviour is ByzantineKind.FrontRunner or ByzantineKind.Censor)
         {
             lists = ChooseLists(lists);
         }
 
-        return new PayloadReady(round, pending.Digests, lane.Timestamp(lists, parentTimestampMs), proposal.PayloadDigests, lists);
+        if (host.Behaviour == ByzantineKind.Censor)
+        {
+            // Voters refuse a block without the payload of a transaction its lists include: this costs the censor its round.
+            digests = [.. digests.Where(d => !_published[d].Transactions.Any(t => t.Namespace == VictimNamespace))];
+            payloads = [.. payloads.Where(d => !_published[d].Transactions.Any(t => t.Namespace == VictimNamespace))];
+        }
+
+        return new PayloadReady(round, digests, lane.Timestamp(lists, parentTimestampMs), payloads, lists);
     }
+
+    /// <summary>A transaction of the censored rollup (only the censor adversary cares).</summary>
+    private bool IsVictim(Hash transaction) => _options.Byzantine == ByzantineKind.Censor && _victimTransactions.Contains(transaction);
 
     /// <summary>A faulty leader carries the colluders' lists and as few honest ones as a quorum needs: those naming fewest victims.</summary>
     private List<CandidateList> ChooseLists(IReadOnlyList<CandidateList> held)
     {
         var chosen = held.Where(l => !_hostsByValidator[l.Validator].Any(h => h.Honest)).ToList();
         var honest = held.Where(l => _hostsByValidator[l.Validator].Any(h => h.Honest))
-            .OrderBy(l => l.Entries.Count(e => _frontRunTargets.Contains(e.Transaction))).ToList();
+            .OrderBy(l => l.Entries.Count(e => _frontRunTargets.Contains(e.Transaction) || IsVictim(e.Transaction))).ToList();
         foreach (var list in honest)
         {
             if (chosen.Aggregate(0UL, (sum, l) => sum + _validators.StakeOf(l.Validator)) >= _validators.QuorumStake)
@@ -205,14 +218,8 @@ internal sealed partial class SimulationRun
     }
 
     /// <summary>Fair-lane transactions a host just saw output leave its lists.</summary>
-    private static readonly string? DebugTx = Environment.GetEnvironmentVariable("FAIRWAY_DEBUG_TX");
-
     private static void OnFairOutput(SimulatedHost host, BlockOutput output)
     {
-        if (DebugTx is { } d && output.Transactions.Any(t => t.Hash.ToHex().StartsWith(d, StringComparison.Ordinal)))
-        {
-            Console.Error.WriteLine($"host {host.Id} outputs {d} at h{output.Height}");
-        }
 
         host.Node!.Fair?.OnOutput(output.Transactions.Select(t => t.Hash));
     }
@@ -233,11 +240,7 @@ internal sealed partial class SimulationRun
         var receipts = host.Chain.LoadBatchReceipts(now > ReceiptsRestoredMs ? now - ReceiptsRestoredMs : 0, lane.Options.ReceiveCapacity);
         var held = receipts.Select(r => host.Chain.TryGetBatch(r.Digest, out var b) ? (b, r.ReceivedAtMs) : default).Where(p => p.b is not null);
         lane.Restore(held!, tx => _registry.PolicyOf(tx.Namespace) is FairPolicy, host.Node.Ordering.WasIncluded);
-        if (DebugTx is { } d)
-        {
-            var has = held.Any(p => p.b!.Transactions.Any(t => t.Hash.ToHex().StartsWith(d, StringComparison.Ordinal)));
-            Console.Error.WriteLine($"t{_tick} host {host.Id} restarts with {receipts.Count} receipts; {d} among them: {has}; chain h{host.Chain.CommittedHeight}");
-        }
+
     }
 
     /// <summary>After a restart the ordering stage's window of recent fair inclusions comes back from the chain store.</summary>

@@ -251,10 +251,6 @@ internal sealed partial class SimulationRun
 
         var honestHosts = _hosts.Count(h => h.Honest && !h.PermanentlyDown);
         var violations = byNamespace.Values.Sum(stream => FairnessCheck.Violations(stream, _receipts, honestHosts, _options.FairDelayMs + _options.ClockSkewMs));
-        if (Environment.GetEnvironmentVariable("FAIRWAY_DEBUG_FAIR") is not null)
-        {
-            DebugFairness(host, order, honestHosts);
-        }
         var position = new Dictionary<Hash, int>();
         for (var i = 0; i < order.Count; i++)
         {
@@ -309,48 +305,6 @@ internal sealed partial class SimulationRun
         }
 
         return new TransactionCounts(committed, committed - certified.Count, pending, lost);
-    }
-
-    private void DebugFairness(SimulatedHost host, List<Hash> order, int honestHosts)
-    {
-        var heightOf = new Dictionary<Hash, ulong>();
-        var nsOf = new Dictionary<Hash, ulong>();
-        for (var height = 1UL; height <= host.Chain.CertifiedHeight; height++)
-        {
-            foreach (var t in _outputChecker.OutputOf(host, height)!.Transactions)
-            {
-                heightOf.TryAdd(t.Hash, height);
-                nsOf.TryAdd(t.Hash, t.Namespace);
-            }
-        }
-
-        var printed = 0;
-        for (var i = 0; i < order.Count && printed < 3; i++)
-        {
-            if (!_receipts.TryGetValue(order[i], out var ra) || ra.Hosts < honestHosts)
-            {
-                continue;
-            }
-
-            for (var j = 0; j < i; j++)
-            {
-                if (nsOf[order[j]] == nsOf[order[i]] && _receipts.TryGetValue(order[j], out var rb) && ra.LastMs + _options.FairDelayMs + _options.ClockSkewMs <= rb.FirstMs)
-                {
-                    printed++;
-                    var hb = heightOf[order[j]];
-                    var block = host.Commits[(int)hb - 1].Block;
-                    Console.Error.WriteLine($"A {order[i].ToHex()[..8]} at h{heightOf[order[i]]} recv [{ra.FirstMs},{ra.LastMs}] x{ra.Hosts}; B {order[j].ToHex()[..8]} at h{hb} recv [{rb.FirstMs},{rb.LastMs}] x{rb.Hosts}; block r{block.Round} ts {block.TimestampMs - SimulationOptions.ClockEpochMs}");
-                    foreach (var l in block.CandidateLists)
-                    {
-                        var a = l.TryGetReceivedAt(order[i], out var at) ? (long)at - SimulationOptions.ClockEpochMs : -1;
-                        var b = l.TryGetReceivedAt(order[j], out var bt) ? (long)bt - SimulationOptions.ClockEpochMs : -1;
-                        Console.Error.WriteLine($"   list v{l.Validator} r{l.Round} clock {(long)l.ClockMs - SimulationOptions.ClockEpochMs} entries {l.Entries.Count} A {a} B {b}");
-                    }
-
-                    break;
-                }
-            }
-        }
     }
 
     private readonly record struct TransactionCounts(int Committed, int Repeated, int Pending, int Lost);

@@ -155,6 +155,7 @@ internal sealed partial class SimulationRun
                 _receipts[tx.Hash] = _receipts.TryGetValue(tx.Hash, out var r)
                     ? new HonestReceipts(Math.Min(r.FirstMs, nowMs), Math.Max(r.LastMs, nowMs), r.Hosts + 1)
                     : new HonestReceipts(nowMs, nowMs, 1);
+                OnHonestReceipt(tx, _receipts[tx.Hash].Hosts, nowMs);
             }
         }
     }
@@ -211,6 +212,11 @@ internal sealed partial class SimulationRun
         if (host.Behaviour == ByzantineKind.FrontRunner)
         {
             PlaceFrontRunsFirst(digests);
+        }
+
+        if (host.Behaviour == ByzantineKind.Censor)
+        {
+            digests.RemoveAll(d => _published[d].Transactions.Any(t => t.Namespace == VictimNamespace));
         }
 
         if (host.Behaviour == ByzantineKind.WithholdBatches)

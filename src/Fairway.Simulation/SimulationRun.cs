@@ -205,6 +205,7 @@ internal sealed partial class SimulationRun
             OutputEvidence = _outputChecker.OutputEvidence,
             BlockTimestampRegressions = _timestampRegressions,
             FairnessViolations = fairness.Violations,
+            Censored = MeasureCensorship(_measured),
             FairRefusals = new SortedDictionary<string, int>(_fairRefusals, StringComparer.Ordinal),
             // Under fair a faulty leader cannot put a batch first; every front-running transaction, lied about in lists, is a try.
             FrontRunsTried = _registry.HasFair ? _frontRunVictims.Count : _frontRunsTried.Count,
@@ -255,6 +256,7 @@ internal sealed partial class SimulationRun
         }
 
         SubmitTransactions();
+        StampListableVictims();
         if (_tick % _options.OutputVoteResendTicks == 0)
         {
             ResendOutputVotes();

@@ -48,4 +48,19 @@ public class SimulatorFairPolicyTests
 
         Assert.True(report.FrontRunsSucceeded > 0, $"{report.FrontRunsSucceeded} of {report.FrontRunsTried} front-runs succeeded");
     }
+
+    [Fact]
+    public void Under_fair_a_censor_at_f_keeps_no_victim_transaction_out_and_more_than_f_censors_do()
+    {
+        // No other faults: a crash or partition that takes an honest holder away adds a second fault to the censor's.
+        var censor = Fair with { Byzantine = ByzantineKind.Censor, Loss = 0, PartitionProbability = 0, CrashProbability = 0, Rounds = 100 };
+        var atF = SimulationBatch.Run(censor, seeds: 8);
+        Assert.True(atF.Passed, Why(atF));
+        Assert.Equal(0, atF.Censored);
+        Assert.True(atF.FairRefusals.GetValueOrDefault("an included transaction has no payload in the block") > 0, "the censor's leaders never tried to leave a payload out");
+
+        // Two of four censor: their lists and an honest one make a quorum in which victims have too little stake.
+        var beyond = SimulationBatch.Run(censor with { Faulty = 2 }, seeds: 4);
+        Assert.True(beyond.Censored > 0, $"{beyond.Censored} censored");
+    }
 }

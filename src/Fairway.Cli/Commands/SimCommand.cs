@@ -16,7 +16,7 @@ internal static class SimCommand
         var rounds = new Option<int>("--rounds") { Description = "rounds in the fault phase of each run", DefaultValueFactory = _ => 300 };
         var byzantine = new Option<string>("--byzantine")
         {
-            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output | front-runner",
+            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output | front-runner | censor",
             DefaultValueFactory = _ => "none",
         };
         byzantine.AcceptOnlyFromAmong(Enum.GetValues<ByzantineKind>().Select(k => k.ToCliName()).ToArray());
@@ -168,6 +168,7 @@ internal static class SimCommand
         fairness_violations = r.FairnessViolations,
         front_runs_tried = r.FrontRunsTried,
         front_runs_succeeded = r.FrontRunsSucceeded,
+        censored = r.Censored,
         fair_refusals = r.FairRefusals,
     };
 
@@ -179,7 +180,7 @@ internal static class SimCommand
         Console.WriteLine(string.Create(ci, $"  committed blocks per honest node: min {r.CommittedBlocksMin}, max {r.CommittedBlocksMax}"));
         Console.WriteLine(string.Create(ci, $"  crashed for the whole run: {o.Crashed}   {r.BlocksPerSimulatedSecond:F1} blocks per simulated second after warm-up   {r.Timeouts} rounds ended by timeout   commit latency p50 {r.CommitLatencyP50Ms} ms, p99 {r.CommitLatencyP99Ms} ms"));
         Console.WriteLine(string.Create(ci, $"  transactions: {r.TransactionsSubmitted} submitted, {r.TransactionsCommitted} in certified outputs, {r.TransactionsPending} pending ({r.TransactionsLost} lost with crashed pools)   outputs certified: {r.OutputsCertified}   mismatched: {r.OutputsMismatched}   output evidence: {r.OutputEvidence}"));
-        Console.WriteLine(string.Create(ci, $"  fairness violations: {r.FairnessViolations}   front-runs succeeded: {r.FrontRunsSucceeded} of {r.FrontRunsTried} tried"));
+        Console.WriteLine(string.Create(ci, $"  fairness violations: {r.FairnessViolations}   front-runs succeeded: {r.FrontRunsSucceeded} of {r.FrontRunsTried} tried   censored: {r.Censored}"));
         if (r.FairRefusals.Count > 0)
         {
             Console.WriteLine("  fair refusals: " + string.Join(", ", r.FairRefusals.Select(p => $"{p.Key}: {p.Value}")));
