@@ -66,6 +66,7 @@ public class BenchCommandTests
     [InlineData("--tx-bytes", "0")]
     [InlineData("--tx-bytes", "131073")]
     [InlineData("--validators", "17")]
+    [InlineData("--policy", "leader-decides")]
     public void Bench_refuses_bad_arguments_with_a_message(string flag, string value)
     {
         var (exit, stdout, stderr) = FairwayProcess.Run("bench", flag, value, "--json");

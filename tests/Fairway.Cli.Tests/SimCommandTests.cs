@@ -42,11 +42,30 @@ public class SimCommandTests
         }
     }
 
+    [Fact]
+    public void Sim_under_the_fair_policy_reports_the_fairness_fields_and_the_front_runner_wins_nothing_without_faults()
+    {
+        var (exit, stdout, stderr) = FairwayProcess.Run(
+            "sim", "--seeds", "4", "--rounds", "100", "--policy", "fair", "--byzantine", "front-runner", "--faulty", "1",
+            "--transactions-per-round", "8", "--json");
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal("fair", root.GetProperty("policy").GetString());
+        Assert.True(root.GetProperty("front_runs_tried").GetInt32() > 0);
+        Assert.Equal(0, root.GetProperty("front_runs_succeeded").GetInt32());
+        Assert.Equal(0, root.GetProperty("fairness_violations").GetInt32());
+        Assert.Equal(0, root.GetProperty("censored").GetInt32());
+        Assert.Equal(JsonValueKind.Object, root.GetProperty("fair_refusals").ValueKind);
+    }
+
     [Theory]
     [InlineData("--byzantine", "sneaky")]
     [InlineData("--loss", "1.5")]
     [InlineData("--faulty", "9")]
     [InlineData("--nodes", "0")]
+    [InlineData("--policy", "leader-decides")]
     public void Sim_refuses_bad_arguments_with_a_message(string flag, string value)
     {
         var (exit, _, stderr) = FairwayProcess.Run("sim", flag, value);
