@@ -21,7 +21,7 @@ internal interface IOutputStageHost
     /// <summary>The certificate of an older certified height, from the chain store.</summary>
     OutputCertificate? ReadCertificate(ulong height);
 
-    /// <summary>Keep evidence of misbehaviour found here (an output header signed against this validator's).</summary>
+    /// <summary>Keep evidence of misbehaviour found here (an output header signed against this validator's); the host stamps the time.</summary>
     void Evidence(Api.EvidenceRecord record);
 }
 
@@ -192,7 +192,7 @@ internal sealed partial class OutputStage
                 case OutputMismatch m:
                     _metrics.OnOutputMismatch();
                     _host.Evidence(new Api.EvidenceRecord(
-                        "output_mismatch", m.Validator, null, m.Height, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                        "output_mismatch", m.Validator, null, m.Height, 0,
                         Convert.ToHexStringLower(Core.Encoding.Canonical.Encode(m.Vote)), m.OurHeader.ToHex()));
                     LogMismatch(_log, m.Validator, m.Height, m.TheirHeader.ToHex()[..16], m.OurHeader.ToHex()[..16]);
                     break;

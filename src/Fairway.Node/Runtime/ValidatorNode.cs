@@ -156,7 +156,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var reply = new TaskCompletionSource<SubmitStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var receivedAtMs = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds();
+        var receivedAtMs = (ulong)NowMs;
         if (!_events.Writer.TryWrite(new SubmitEvent(transaction, reply)))
         {
             return new SubmitOutcome(SubmitStatus.Busy, transaction.Hash, null);
@@ -371,7 +371,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
         public Core.Output.OutputCertificate? ReadCertificate(ulong height) => node._chain.GetOutputCertificate(height);
 
-        public void Evidence(EvidenceRecord record) => node._evidence.Add(record);
+        public void Evidence(EvidenceRecord record) => node._evidence.Add(record with { DetectedAtMs = node.NowMs });
     }
 
     private RecoveredState? Recover(ConsensusConfig consensusConfig) =>
