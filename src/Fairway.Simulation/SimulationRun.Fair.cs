@@ -6,6 +6,7 @@ using Fairway.Core.Inclusion;
 using Fairway.Core.Output;
 using Fairway.Ordering.Fair;
 using Fairway.Ordering.Output;
+using Fairway.Storage;
 
 namespace Fairway.Simulation;
 
@@ -221,11 +222,8 @@ internal sealed partial class SimulationRun
     private static void OnFairOutput(SimulatedHost host, BlockOutput output)
     {
 
-        host.Node!.Fair?.OnOutput(output.Transactions.Select(t => t.Hash));
+        host.Node!.Fair?.OnOutput([.. output.Transactions.Select(t => t.Hash)]);
     }
-
-    /// <summary>Receipts kept this long are what a restarted host's fair lane comes back with.</summary>
-    private const ulong ReceiptsRestoredMs = 600_000;
 
     /// <summary>After a restart the fair lane's receive times come back from the batches and receipts on disk.</summary>
     private void RestoreFairLane(SimulatedHost host)
@@ -236,19 +234,21 @@ internal sealed partial class SimulationRun
         }
 
         lane.RefuseListsThrough(host.Core!.Safety.LastVotedRound + 1);
-        var now = (ulong)NowMs(host);
-        var receipts = host.Chain.LoadBatchReceipts(now > ReceiptsRestoredMs ? now - ReceiptsRestoredMs : 0, lane.Options.ReceiveCapacity);
-        var held = receipts.Select(r => host.Chain.TryGetBatch(r.Digest, out var b) ? (b, r.ReceivedAtMs) : default).Where(p => p.b is not null);
-        lane.Restore(held!, tx => _registry.PolicyOf(tx.Namespace) is FairPolicy, host.Node.Ordering.WasIncluded);
-
+        lane.Restore(
+            FairRecovery.HeldBatches(host.Chain, (ulong)NowMs(host), lane.Options.ReceiveCapacity),
+            tx => _registry.PolicyOf(tx.Namespace) is FairPolicy,
+            host.Node.Ordering.WasIncluded);
     }
 
-    /// <summary>After a restart the ordering stage's window of recent fair inclusions comes back from the chain store.</summary>
-    private static void RestoreOrdering(SimulatedHost host)
+    /// <summary>
+    /// After a restart the ordering stage's window of recent fair inclusions comes back from the chain store; a chain
+    /// without fair namespaces has no window, and reading a thousand stored outputs for it would be wasted.
+    /// </summary>
+    private void RestoreOrdering(SimulatedHost host)
     {
-        var chain = host.Chain;
-        var last = chain.CommittedHeight;
-        var first = last > IncludedWindow.HeightsKept ? last - IncludedWindow.HeightsKept + 1 : 1;
-        host.Node!.Ordering.Restore(Enumerable.Range(0, (int)(last - first + 1)).Select(i => chain.GetCommitted(first + (ulong)i)!.Output));
+        if (_registry.HasFair)
+        {
+            host.Node!.Ordering.Restore(FairRecovery.RecentOutputs(host.Chain, IncludedWindow.HeightsKept));
+        }
     }
 }

@@ -7,6 +7,7 @@ using Fairway.Core.Output;
 using Fairway.Node.Wire;
 using Fairway.Ordering.Fair;
 using Fairway.Ordering.Output;
+using Fairway.Storage;
 
 namespace Fairway.Node.Runtime;
 
@@ -18,9 +19,6 @@ namespace Fairway.Node.Runtime;
 /// </summary>
 public sealed partial class ValidatorNode
 {
-    /// <summary>Receipts older than this are not reloaded after a restart, and are pruned from the disk.</summary>
-    private const long ReceiptsKeptMs = 10 * 60_000;
-
     /// <summary>Transactions of committed batches kept in memory on a fair chain (50 MB of 512-byte ones): see <see cref="RecentBatches"/>.</summary>
     private const int RecentTransactionsKept = 100_000;
 
@@ -228,13 +226,13 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        _fair.OnOutput(output.Transactions.Where(IsFair).Select(t => t.Hash));
+        _fair.OnOutput([.. output.Transactions.Where(IsFair).Select(t => t.Hash)]);
         Metrics.SetFairPending(_fair.Pending);
         var now = NowMs;
-        if (now - _receiptsPrunedAtMs > ReceiptsKeptMs / 10)
+        if (now - _receiptsPrunedAtMs > (long)FairRecovery.ReceiptsKeptMs / 10)
         {
             _receiptsPrunedAtMs = now;
-            _chain.PruneBatchReceipts((ulong)Math.Max(0, now - ReceiptsKeptMs));
+            _chain.PruneBatchReceipts((ulong)Math.Max(0, now - (long)FairRecovery.ReceiptsKeptMs));
         }
     }
 
@@ -251,14 +249,8 @@ public sealed partial class ValidatorNode
         }
 
         _recentBatches = new RecentBatches(RecentTransactionsKept);
-        var last = _chain.CommittedHeight;
-        var first = last > IncludedWindow.HeightsKept ? last - IncludedWindow.HeightsKept + 1 : 1;
-        _outputs!.RestoreIncluded(Enumerable.Range(0, (int)(last + 1 - first)).Select(i => _chain.GetCommitted(first + (ulong)i)!.Output));
+        _outputs!.RestoreIncluded(FairRecovery.RecentOutputs(_chain, IncludedWindow.HeightsKept));
         _fair.RefuseListsThrough(_core!.Safety.LastVotedRound + 1);
-        var since = (ulong)Math.Max(0, NowMs - ReceiptsKeptMs);
-        var held = _chain.LoadBatchReceipts(since, _fair.Options.ReceiveCapacity)
-            .Select(r => _chain.TryGetBatch(r.Digest, out var b) ? (b, r.ReceivedAtMs) : default)
-            .Where(p => p.b is not null);
-        _fair.Restore(held!, IsFair, _outputs.WasIncluded);
+        _fair.Restore(FairRecovery.HeldBatches(_chain, (ulong)NowMs, _fair.Options.ReceiveCapacity), IsFair, _outputs.WasIncluded);
     }
 }

@@ -28,8 +28,7 @@ public sealed partial class ValidatorNode
             node._batches.MarkProposed(block.BatchDigests, block.Round);
             if (node._fair is not null && block.CandidateLists.Count > 0)
             {
-                node._fair.OnBlock(block);
-                node._tracker.OnListed(block, Ordering.Fair.FairInclusion.Eligible(block.CandidateLists, node._identity.Validators));
+                node._tracker.OnListed(block, node._fair.OnBlock(block));
             }
             if (node._chain.TryGetBlock(block.ParentHash, out var certified))
             {

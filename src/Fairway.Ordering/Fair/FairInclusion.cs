@@ -32,36 +32,25 @@ public static class FairInclusion
         ArgumentNullException.ThrowIfNull(alreadyIncluded);
         CheckQuorum(lists, validators);
 
-        var stakeFor = new Dictionary<Hash, ulong>();
-        foreach (var list in lists)
-        {
-            var stake = validators.StakeOf(list.Validator);
-            foreach (var entry in list.Entries)
-            {
-                stakeFor[entry.Transaction] = stakeFor.GetValueOrDefault(entry.Transaction) + stake;
-            }
-        }
-
+        // Each list's reading of each included transaction, read once: the median and the pairwise order both use them.
+        ulong[] stakes = [.. lists.Select(l => validators.StakeOf(l.Validator))];
         var included = new List<FairTransaction>();
-        foreach (var (transaction, stake) in stakeFor)
+        var readingsOf = new Dictionary<Hash, ulong[]>();
+        foreach (var transaction in Eligible(lists, validators))
         {
-            if (stake < validators.ValidityStake || alreadyIncluded(transaction))
+            if (alreadyIncluded(transaction))
             {
                 continue;
             }
 
-            var readings = lists.Select(l => (l.TryGetReceivedAt(transaction, out var at) ? at : l.ClockMs, validators.StakeOf(l.Validator)));
-            included.Add(new FairTransaction(transaction, WeightedMedian(readings), TieBreak(tieBreakSeed, transaction)));
+            ulong[] readings = [.. lists.Select(l => l.TryGetReceivedAt(transaction, out var at) ? at : l.ClockMs)];
+            readingsOf[transaction] = readings;
+            included.Add(new FairTransaction(transaction, WeightedMedian(readings.Zip(stakes)), TieBreak(tieBreakSeed, transaction)));
         }
 
         included.Sort(static (a, b) => a.FairTimeMs != b.FairTimeMs ? a.FairTimeMs.CompareTo(b.FairTimeMs) : a.TieBreak.CompareTo(b.TieBreak));
-        var ordered = included.Count is < 2 or > PairwiseOrder.TransactionsMax
-            ? included
-            : PairwiseOrder.Order(
-                included,
-                [.. included.Select(t => lists.Select(l => l.TryGetReceivedAt(t.Transaction, out var at) ? at : l.ClockMs).ToArray())],
-                [.. lists.Select(l => validators.StakeOf(l.Validator))]);
-        var clock = WeightedMedian(lists.Select(l => (l.ClockMs, validators.StakeOf(l.Validator))));
+        var ordered = PairwiseOrder.Order(included, [.. included.Select(t => readingsOf[t.Transaction])], stakes);
+        var clock = WeightedMedian(lists.Select(l => l.ClockMs).Zip(stakes));
         return new FairInclusionResult(ordered, Math.Max(previousTimestampMs, clock));
     }
 

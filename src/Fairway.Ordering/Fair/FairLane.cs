@@ -39,7 +39,7 @@ public sealed class FairLane
     private readonly Dictionary<Hash, InFlightBlock> _inFlightBlocks = [];
 
     /// <summary>Proposals with lists not yet certified by a child, by hash.</summary>
-    private readonly Dictionary<Hash, Block> _proposed = [];
+    private readonly Dictionary<Hash, InFlightBlock> _proposed = [];
 
     private sealed record InFlightBlock(ulong Round, Hash[] Transactions);
 
@@ -106,18 +106,15 @@ public sealed class FairLane
         }
     }
 
-    /// <summary>Whether the receive log has room for one more transaction (a client's submission is refused when not).</summary>
-    public bool HasRoom => _received.Count < _options.ReceiveCapacity;
-
     public bool TryGetReceivedAt(Hash transaction, out ulong receivedAtMs) => _received.TryGetReceivedAt(transaction, out receivedAtMs);
 
     /// <summary>Fair-lane transactions just output: they leave this validator's lists.</summary>
-    public void OnOutput(IEnumerable<Hash> transactions)
+    public void OnOutput(IReadOnlyCollection<Hash> transactions)
     {
         ArgumentNullException.ThrowIfNull(transactions);
+        _received.OnIncluded(transactions);
         foreach (var transaction in transactions)
         {
-            _received.OnIncluded([transaction]);
             _inFlight.Remove(transaction);
         }
     }
@@ -197,31 +194,33 @@ public sealed class FairLane
     }
 
     /// <summary>
-    /// A proposal joined this validator's block tree; it certifies its parent. What a certified block's lists include is
+    /// A proposal joined this validator's block tree; it certifies its parent. Returns what the proposal's lists include
+    /// (f+1 stake), computed once here for the caller too. What a certified block's lists include is
     /// left out of this validator's next lists for <see cref="CertifiedHoldRounds"/> rounds (a certified block commits
     /// within a round or two, and listing its transactions again only makes later blocks carry them again). Uncertified
     /// proposals hold nothing out: a proposal that fails must not delay what it named, or a faulty leader could delay a
     /// victim by proposing a block it lets fail.
     /// </summary>
-    public void OnBlock(Block block)
+    public IReadOnlyList<Hash> OnBlock(Block block)
     {
         ArgumentNullException.ThrowIfNull(block);
+        Hash[] included = block.CandidateLists.Count == 0 ? [] : [.. FairInclusion.Eligible(block.CandidateLists, _validators)];
         if (block.CandidateLists.Count > 0 && !_proposed.ContainsKey(block.Hash) && _proposed.Count < InFlightBlocksMax)
         {
-            _proposed[block.Hash] = block;
+            _proposed[block.Hash] = new InFlightBlock(block.Round, included);
         }
 
-        if (!_proposed.Remove(block.ParentHash, out var parent) || _inFlightBlocks.ContainsKey(parent.Hash))
+        if (_proposed.Remove(block.ParentHash, out var parent) && !_inFlightBlocks.ContainsKey(block.ParentHash))
         {
-            return;
+            // The hold counts from the certifying round.
+            _inFlightBlocks[block.ParentHash] = parent with { Round = block.Round };
+            foreach (var transaction in parent.Transactions)
+            {
+                _inFlight[transaction] = block.ParentHash;
+            }
         }
 
-        Hash[] included = [.. FairInclusion.Eligible(parent.CandidateLists, _validators)];
-        _inFlightBlocks[parent.Hash] = new InFlightBlock(block.Round, included);
-        foreach (var transaction in included)
-        {
-            _inFlight[transaction] = parent.Hash;
-        }
+        return included;
     }
 
     /// <summary>The round the validator is in: lists for rounds far from it are refused and old ones forgotten.</summary>

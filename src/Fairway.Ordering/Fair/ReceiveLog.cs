@@ -13,7 +13,7 @@ public sealed class ReceiveLog(int capacity)
 {
     private readonly Dictionary<Hash, (ulong At, Hash Batch)> _receivedAt = [];
 
-    /// <summary>Receive order, oldest first; entries whose transaction was included since are skipped lazily.</summary>
+    /// <summary>Receive order, oldest first; an included transaction leaves it with its receive time.</summary>
     private readonly SortedSet<(ulong At, Hash Transaction)> _byTime = [];
 
     public int Count => _receivedAt.Count;
