@@ -23,6 +23,9 @@ public ref struct CanonicalReader
 
     public readonly int Position => _position;
 
+    /// <summary>The bytes read since <paramref name="start"/> (an earlier <see cref="Position"/>): lets a decoder keep its own encoding.</summary>
+    public readonly ReadOnlySpan<byte> ReadSince(int start) => _data[start.._position];
+
     private ReadOnlySpan<byte> Take(int count, string what)
     {
         if (count < 0 || count > Remaining)

@@ -26,8 +26,20 @@ public sealed class CandidateList : ICanonical
 
     private Hash? _digest;
 
+    /// <summary>
+    /// The encoding of everything but the signature, made once: a list is hashed, sent, carried in blocks and stored, and
+    /// under load it holds thousands of entries.
+    /// </summary>
+    private byte[]? _body;
+
     public CandidateList(
         Hash chainId, ulong round, ushort validator, ulong clockMs, ulong inboxIndex, IReadOnlyList<CandidateEntry> entries, Signature signature)
+        : this(chainId, round, validator, clockMs, inboxIndex, entries, signature, null)
+    {
+    }
+
+    private CandidateList(
+        Hash chainId, ulong round, ushort validator, ulong clockMs, ulong inboxIndex, IReadOnlyList<CandidateEntry> entries, Signature signature, byte[]? body)
     {
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count > EntriesMax)
@@ -51,6 +63,7 @@ public sealed class CandidateList : ICanonical
         InboxIndex = inboxIndex;
         Entries = copy;
         Signature = signature;
+        _body = body;
     }
 
     public Hash ChainId { get; }
@@ -81,7 +94,7 @@ public sealed class CandidateList : ICanonical
         var sorted = entries.OrderBy(e => e.Transaction).ToArray();
         var unsigned = new CandidateList(chainId, round, validator, clockMs, inboxIndex, sorted, default);
         return new CandidateList(
-            chainId, round, validator, clockMs, inboxIndex, sorted, key.Sign(SigningDomain.CandidateListMessage(chainId, unsigned.Digest)));
+            chainId, round, validator, clockMs, inboxIndex, sorted, key.Sign(SigningDomain.CandidateListMessage(chainId, unsigned.Digest)), unsigned.BodyBytes());
     }
 
     /// <summary>The receive time this list gives the transaction, if it lists it.</summary>
@@ -142,6 +155,7 @@ public sealed class CandidateList : ICanonical
 
     public static CandidateList Decode(ref CanonicalReader reader)
     {
+        var start = reader.Position;
         reader.ExpectVersion(Version, "candidate list");
         var chainId = reader.ReadHash("candidate list chain id");
         var round = reader.ReadU64("candidate list round");
@@ -185,10 +199,14 @@ public sealed class CandidateList : ICanonical
             throw new EncodingException("a candidate list batch no entry names");
         }
 
-        return new CandidateList(chainId, round, validator, clock, inbox, entries, reader.ReadSignature("candidate list signature"));
+        // The bytes just read are this list's only encoding (entries sorted, every batch named once in order): kept as its body.
+        var body = reader.ReadSince(start).ToArray();
+        return new CandidateList(chainId, round, validator, clock, inbox, entries, reader.ReadSignature("candidate list signature"), body);
     }
 
-    private void EncodeBody(CanonicalWriter writer)
+    private void EncodeBody(CanonicalWriter writer) => writer.WriteRaw(BodyBytes());
+
+    private void WriteBody(CanonicalWriter writer)
     {
         writer.WriteU8(Version);
         writer.WriteHash(ChainId);
@@ -217,8 +235,13 @@ public sealed class CandidateList : ICanonical
 
     private byte[] BodyBytes()
     {
-        var writer = new CanonicalWriter();
-        EncodeBody(writer);
-        return writer.ToArray();
+        if (_body is null)
+        {
+            var writer = new CanonicalWriter(64 + (Entries.Count * 44));
+            WriteBody(writer);
+            _body = writer.ToArray();
+        }
+
+        return _body;
     }
 }

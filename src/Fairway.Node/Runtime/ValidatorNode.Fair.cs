@@ -66,9 +66,13 @@ public sealed partial class ValidatorNode
     /// <summary>With its vote for a round this validator sends its list for the next round to the vote's recipient, that round's leader.</summary>
     private void SendListWithVote(int to, ConsensusMessage message)
     {
-        if (_fair is not null && message is VoteMessage vote && _fair.ListFor(vote.Round + 1, (ulong)NowMs) is { } list)
+        if (_fair is not null && message is VoteMessage vote)
         {
-            SendFrame(to, WireFrame.Encode(new CandidateListFrame(list)));
+            _fair.OnVoted(vote.BlockHash);
+            if (_fair.ListFor(vote.Round + 1, (ulong)NowMs) is { } list)
+            {
+                SendFrame(to, WireFrame.Encode(new CandidateListFrame(list)));
+            }
         }
     }
 
@@ -183,12 +187,12 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        LogFair(_log, _fair.Pending, _fairWaitListsMs, _fairWaitBatchesMs, string.Join(", ", Metrics.FairRefusals.Select(p => $"{p.Key}={p.Value}")) is { Length: > 0 } r ? r : "none");
+        LogFair(_log, _fair.Pending, _fair.LastListEntries, _fairWaitListsMs, _fairWaitBatchesMs, string.Join(", ", Metrics.FairRefusals.Select(p => $"{p.Key}={p.Value}")) is { Length: > 0 } r ? r : "none");
     }
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message =
-        "fair lane: {Pending} transactions awaiting inclusion; proposals waited {ListsMs} ms for lists and {BatchesMs} ms for batches in all; refused so far: {Refused}")]
-    private static partial void LogFair(Microsoft.Extensions.Logging.ILogger logger, int pending, long listsMs, long batchesMs, string refused);
+        "fair lane: {Pending} transactions awaiting inclusion, last list signed had {ListEntries} entries; proposals waited {ListsMs} ms for lists and {BatchesMs} ms for batches in all; refused so far: {Refused}")]
+    private static partial void LogFair(Microsoft.Extensions.Logging.ILogger logger, int pending, int listEntries, long listsMs, long batchesMs, string refused);
 
     /// <summary>The voter's check of a block's fair part, once its batches are all here; a refusal is counted and means no vote.</summary>
     private bool FairProposalSound(CheckAvailability check)

@@ -32,26 +32,64 @@ public static class FairInclusion
         ArgumentNullException.ThrowIfNull(alreadyIncluded);
         CheckQuorum(lists, validators);
 
-        // Each list's reading of each included transaction, read once: the median and the pairwise order both use them.
+        // Each list's reading of each included transaction, in one row per transaction (a list's clock where it lacks the
+        // transaction), read in one pass over each list: the median and the pairwise order both use them.
+        var n = lists.Count;
         ulong[] stakes = [.. lists.Select(l => validators.StakeOf(l.Validator))];
-        var included = new List<FairTransaction>();
-        var readingsOf = new Dictionary<Hash, ulong[]>();
+        var rowOf = new Dictionary<Hash, int>();
+        var transactions = new List<Hash>();
         foreach (var transaction in Eligible(lists, validators))
         {
-            if (alreadyIncluded(transaction))
+            if (!alreadyIncluded(transaction))
             {
-                continue;
+                rowOf[transaction] = transactions.Count;
+                transactions.Add(transaction);
             }
-
-            ulong[] readings = [.. lists.Select(l => l.TryGetReceivedAt(transaction, out var at) ? at : l.ClockMs)];
-            readingsOf[transaction] = readings;
-            included.Add(new FairTransaction(transaction, WeightedMedian(readings.Zip(stakes)), TieBreak(tieBreakSeed, transaction)));
         }
 
-        included.Sort(static (a, b) => a.FairTimeMs != b.FairTimeMs ? a.FairTimeMs.CompareTo(b.FairTimeMs) : a.TieBreak.CompareTo(b.TieBreak));
-        var ordered = PairwiseOrder.Order(included, [.. included.Select(t => readingsOf[t.Transaction])], stakes);
-        var clock = WeightedMedian(lists.Select(l => l.ClockMs).Zip(stakes));
-        return new FairInclusionResult(ordered, Math.Max(previousTimestampMs, clock));
+        var k = transactions.Count;
+        var readings = new ulong[k * n];
+        for (var l = 0; l < n; l++)
+        {
+            var clock = lists[l].ClockMs;
+            for (var row = 0; row < k; row++)
+            {
+                readings[(row * n) + l] = clock;
+            }
+
+            foreach (var entry in lists[l].Entries)
+            {
+                if (rowOf.TryGetValue(entry.Transaction, out var row))
+                {
+                    readings[(row * n) + l] = entry.ReceivedAtMs;
+                }
+            }
+        }
+
+        var scratch = new (ulong Value, ulong Stake)[n];
+        var included = new (FairTransaction Transaction, int Row)[k];
+        for (var row = 0; row < k; row++)
+        {
+            for (var l = 0; l < n; l++)
+            {
+                scratch[l] = (readings[(row * n) + l], stakes[l]);
+            }
+
+            included[row] = (new FairTransaction(transactions[row], WeightedMedian(scratch), TieBreak(tieBreakSeed, transactions[row])), row);
+        }
+
+        Array.Sort(included, static (a, b) => a.Transaction.FairTimeMs != b.Transaction.FairTimeMs
+            ? a.Transaction.FairTimeMs.CompareTo(b.Transaction.FairTimeMs)
+            : a.Transaction.TieBreak.CompareTo(b.Transaction.TieBreak));
+        var byMedian = new ulong[k * n];
+        for (var i = 0; i < k; i++)
+        {
+            Array.Copy(readings, included[i].Row * n, byMedian, i * n, n);
+        }
+
+        var ordered = PairwiseOrder.Order([.. included.Select(t => t.Transaction)], byMedian, stakes);
+        var clocks = lists.Select((l, i) => (l.ClockMs, stakes[i])).ToArray();
+        return new FairInclusionResult(ordered, Math.Max(previousTimestampMs, WeightedMedian(clocks)));
     }
 
     /// <summary>Transactions named by lists of at least the validity stake (f+1): what the lists include unless included before.</summary>
@@ -112,15 +150,26 @@ public static class FairInclusion
     public static ulong WeightedMedian(IEnumerable<(ulong Value, ulong Stake)> readings)
     {
         ArgumentNullException.ThrowIfNull(readings);
-        var sorted = readings.OrderBy(r => r.Value).ToList();
-        if (sorted.Count == 0)
+        return WeightedMedian(readings.ToArray());
+    }
+
+    /// <summary>The same, sorting <paramref name="readings"/> in place (a block's lists are few: no allocation per transaction).</summary>
+    private static ulong WeightedMedian(Span<(ulong Value, ulong Stake)> readings)
+    {
+        if (readings.Length == 0)
         {
             throw new ArgumentException("a median needs at least one reading", nameof(readings));
         }
 
-        var total = sorted.Aggregate(0UL, (sum, r) => sum + r.Stake);
+        readings.Sort(static (a, b) => a.Value.CompareTo(b.Value));
+        ulong total = 0;
+        foreach (var (_, stake) in readings)
+        {
+            total += stake;
+        }
+
         ulong below = 0;
-        foreach (var (value, stake) in sorted)
+        foreach (var (value, stake) in readings)
         {
             below += stake;
             if (below * 2 > total)
@@ -129,7 +178,7 @@ public static class FairInclusion
             }
         }
 
-        return sorted[^1].Value;
+        return readings[^1].Value;
     }
 
     private static Hash TieBreak(Hash seed, Hash transaction)

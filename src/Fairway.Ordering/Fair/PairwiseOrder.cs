@@ -26,10 +26,38 @@ public static class PairwiseOrder
     /// <param name="stakes">Each list's stake, in the same list order as the readings.</param>
     public static IReadOnlyList<T> Order<T>(IReadOnlyList<T> byMedian, IReadOnlyList<ulong[]> readings, IReadOnlyList<ulong> stakes)
     {
+        ArgumentNullException.ThrowIfNull(readings);
+        ArgumentNullException.ThrowIfNull(stakes);
+        var lists = stakes.Count;
+        var flat = new ulong[readings.Count * lists];
+        for (var i = 0; i < readings.Count; i++)
+        {
+            if (readings[i].Length != lists)
+            {
+                throw new ArgumentException("every transaction needs one reading per list", nameof(readings));
+            }
+
+            readings[i].CopyTo(flat, i * lists);
+        }
+
+        return Order(byMedian, flat, [.. stakes]);
+    }
+
+    /// <param name="byMedian">The transactions in median order (ties by hash).</param>
+    /// <param name="readings">Row i holds each list's reading of transaction i, <paramref name="stakes"/>.Length per row.</param>
+    /// <param name="stakes">Each list's stake, in the same list order as the readings.</param>
+    public static IReadOnlyList<T> Order<T>(IReadOnlyList<T> byMedian, ulong[] readings, ulong[] stakes)
+    {
         ArgumentNullException.ThrowIfNull(byMedian);
         ArgumentNullException.ThrowIfNull(readings);
         ArgumentNullException.ThrowIfNull(stakes);
         var k = byMedian.Count;
+        var lists = stakes.Length;
+        if (readings.Length != k * lists)
+        {
+            throw new ArgumentException("every transaction needs one reading per list", nameof(readings));
+        }
+
         if (k < 2 || k > TransactionsMax)
         {
             return byMedian;
@@ -39,25 +67,26 @@ public static class PairwiseOrder
         // evenly, the median order decides (a < b in index), so the relation is a tournament: one direction for every
         // pair. Only each transaction's wins are kept: they are all the component order below needs.
         var score = new int[k];
-        var lists = stakes.Count;
         for (var a = 0; a < k; a++)
         {
-            var ra = readings[a];
+            var ra = a * lists;
             var last = Math.Min(k - 1, a + Window);
 
             // Beyond the window, median order decides: a wins against every later transaction there.
             score[a] += k - 1 - last;
             for (var b = a + 1; b <= last; b++)
             {
-                var rb = readings[b];
+                var rb = b * lists;
                 ulong aFirst = 0, bFirst = 0;
                 for (var l = 0; l < lists; l++)
                 {
-                    if (ra[l] < rb[l])
+                    var x = readings[ra + l];
+                    var y = readings[rb + l];
+                    if (x < y)
                     {
                         aFirst += stakes[l];
                     }
-                    else if (rb[l] < ra[l])
+                    else if (y < x)
                     {
                         bFirst += stakes[l];
                     }
