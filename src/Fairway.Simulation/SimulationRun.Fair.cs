@@ -55,7 +55,6 @@ internal sealed partial class SimulationRun
     {
         if (message is VoteMessage vote && host.Node!.Fair is not null)
         {
-            host.Node.Fair.OnVoted(vote.BlockHash);
             SendList(host, to, vote.Round + 1);
         }
     }

@@ -123,7 +123,7 @@ public sealed partial class ValidatorNode
         _awaitedAvailability.RemoveAll(a => a.Round != _core!.Round);
         foreach (var awaited in _awaitedAvailability.ToList())
         {
-            var missing = awaited.BatchDigests.Where(d => !TryFindBatch(d, out _)).ToList();
+            var (found, missing) = FindBatches(awaited.BatchDigests);
             if (missing.Count > 0)
             {
                 RequestBatches(missing);
@@ -131,11 +131,31 @@ public sealed partial class ValidatorNode
             }
 
             _awaitedAvailability.Remove(awaited);
-            if (FairProposalSound(awaited))
+            if (FairProposalSound(awaited, found))
             {
                 _driver!.Step(new PayloadAvailable(awaited.BlockHash));
             }
         }
+    }
+
+    /// <summary>The batches of <paramref name="digests"/> this validator holds, and the digests of those it lacks: each looked up once.</summary>
+    private (List<Batch> Found, List<Hash> Missing) FindBatches(IReadOnlyList<Hash> digests)
+    {
+        var found = new List<Batch>(digests.Count);
+        var missing = new List<Hash>();
+        foreach (var digest in digests)
+        {
+            if (TryFindBatch(digest, out var batch))
+            {
+                found.Add(batch);
+            }
+            else
+            {
+                missing.Add(digest);
+            }
+        }
+
+        return (found, missing);
     }
 
     private bool TryFindBatch(Hash digest, out Batch batch) =>

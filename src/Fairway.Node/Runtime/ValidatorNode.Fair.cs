@@ -19,8 +19,13 @@ namespace Fairway.Node.Runtime;
 /// </summary>
 public sealed partial class ValidatorNode
 {
-    /// <summary>Transactions of committed batches kept in memory on a fair chain (50 MB of 512-byte ones): see <see cref="RecentBatches"/>.</summary>
-    private const int RecentTransactionsKept = 100_000;
+    /// <summary>
+    /// Transactions of committed batches kept in memory on a fair chain (200 MB of 512-byte ones): as many as the fair
+    /// lane holds awaiting inclusion, since a backlog's payload batches are named again by the blocks that include them,
+    /// and reading and decoding them from the chain store for the leader, each voter and the ordering stage dominated
+    /// the cost of a fair block under load. See <see cref="RecentBatches"/>.
+    /// </summary>
+    private const int RecentTransactionsKept = 400_000;
 
     private FairLane? _fair;
     private RecentBatches _recentBatches = new(0);
@@ -66,13 +71,9 @@ public sealed partial class ValidatorNode
     /// <summary>With its vote for a round this validator sends its list for the next round to the vote's recipient, that round's leader.</summary>
     private void SendListWithVote(int to, ConsensusMessage message)
     {
-        if (_fair is not null && message is VoteMessage vote)
+        if (_fair is not null && message is VoteMessage vote && _fair.ListFor(vote.Round + 1, (ulong)NowMs) is { } list)
         {
-            _fair.OnVoted(vote.BlockHash);
-            if (_fair.ListFor(vote.Round + 1, (ulong)NowMs) is { } list)
-            {
-                SendFrame(to, WireFrame.Encode(new CandidateListFrame(list)));
-            }
+            SendFrame(to, WireFrame.Encode(new CandidateListFrame(list)));
         }
     }
 
@@ -195,22 +196,11 @@ public sealed partial class ValidatorNode
     private static partial void LogFair(Microsoft.Extensions.Logging.ILogger logger, int pending, int listEntries, long listsMs, long batchesMs, string refused);
 
     /// <summary>The voter's check of a block's fair part, once its batches are all here; a refusal is counted and means no vote.</summary>
-    private bool FairProposalSound(CheckAvailability check)
+    private bool FairProposalSound(CheckAvailability check, IReadOnlyList<Batch> batches)
     {
         if (_fair is null)
         {
             return check.Block.CandidateLists.Count == 0 && check.Block.PayloadDigests.Count == 0;
-        }
-
-        var batches = new List<Batch>(check.BatchDigests.Count);
-        foreach (var digest in check.BatchDigests)
-        {
-            if (!TryFindBatch(digest, out var batch))
-            {
-                return false;
-            }
-
-            batches.Add(batch);
         }
 
         if (_fair.CheckProposal(check.Block, check.ParentTimestampMs, batches, (ulong)NowMs, _outputs!.WasIncluded) is { } reason)

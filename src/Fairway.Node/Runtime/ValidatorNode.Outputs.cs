@@ -59,10 +59,10 @@ public sealed partial class ValidatorNode
 
         public ConsensusInput? CheckAvailability(CheckAvailability check)
         {
-            var missing = check.BatchDigests.Where(d => !node.TryFindBatch(d, out _)).ToList();
+            var (found, missing) = node.FindBatches(check.BatchDigests);
             if (missing.Count == 0)
             {
-                return node.FairProposalSound(check) ? new PayloadAvailable(check.BlockHash) : null;
+                return node.FairProposalSound(check, found) ? new PayloadAvailable(check.BlockHash) : null;
             }
 
             // Answered by CheckAwaitedAvailability once the missing batches arrive, if the round still lasts.

@@ -41,7 +41,6 @@ public sealed class FairLane
     /// <summary>Proposals with lists not yet certified by a child, by hash.</summary>
     private readonly Dictionary<Hash, InFlightBlock> _proposed = [];
 
-    /// <summary>A proposal's inclusions, by the round it was proposed in (or, once held out, the last round it holds them out for).</summary>
     private sealed record InFlightBlock(ulong Round, Hash[] Transactions);
 
     /// <summary>Rounds a certified block's inclusions stay out of this validator's lists, unless output sooner.</summary>
@@ -202,9 +201,9 @@ public sealed class FairLane
     /// A proposal joined this validator's block tree; it certifies its parent. Returns what the proposal's lists include
     /// (f+1 stake), computed once here for the caller too. What a certified block's lists include is
     /// left out of this validator's next lists for <see cref="CertifiedHoldRounds"/> rounds (a certified block commits
-    /// within a round or two, and listing its transactions again only makes later blocks carry them again). An uncertified
-    /// proposal holds out nothing for longer than the one round of <see cref="OnVoted"/>: a proposal that fails must not
-    /// delay what it named for long, or a faulty leader could delay a victim by proposing a block it lets fail.
+    /// within a round or two, and listing its transactions again only makes later blocks carry them again). Uncertified
+    /// proposals hold nothing out: a proposal that fails must not delay what it named, or a faulty leader could delay a
+    /// victim by proposing a block it lets fail.
     /// </summary>
     public IReadOnlyList<Hash> OnBlock(Block block)
     {
@@ -215,41 +214,17 @@ public sealed class FairLane
             _proposed[block.Hash] = new InFlightBlock(block.Round, included);
         }
 
-        if (_proposed.Remove(block.ParentHash, out var parent))
+        if (_proposed.Remove(block.ParentHash, out var parent) && !_inFlightBlocks.ContainsKey(block.ParentHash))
         {
-            // The hold counts from the certifying round; it replaces the one-round hold of a vote.
-            HoldOut(block.ParentHash, parent.Transactions, block.Round + CertifiedHoldRounds);
+            // The hold counts from the certifying round.
+            _inFlightBlocks[block.ParentHash] = parent with { Round = block.Round };
+            foreach (var transaction in parent.Transactions)
+            {
+                _inFlight[transaction] = block.ParentHash;
+            }
         }
 
         return included;
-    }
-
-    /// <summary>
-    /// This validator votes for <paramref name="block"/>: what the block's lists include is left out of the list it sends
-    /// with that vote (for the next round), since that list can only reach blocks that extend this one if it commits. Held
-    /// out for that one round only: if the block then fails, its inclusions are listed again in the round after, a delay of
-    /// one round that a faulty leader can cause only in a round it spends on a block that fails.
-    /// </summary>
-    public void OnVoted(Hash block)
-    {
-        if (_proposed.TryGetValue(block, out var proposal) && !_inFlightBlocks.ContainsKey(block))
-        {
-            HoldOut(block, proposal.Transactions, proposal.Round + 1);
-        }
-    }
-
-    private void HoldOut(Hash block, Hash[] transactions, ulong throughRound)
-    {
-        if (_inFlightBlocks.TryGetValue(block, out var held) && held.Round >= throughRound)
-        {
-            return;
-        }
-
-        _inFlightBlocks[block] = new InFlightBlock(throughRound, transactions);
-        foreach (var transaction in transactions)
-        {
-            _inFlight[transaction] = block;
-        }
     }
 
     /// <summary>The round the validator is in: lists for rounds far from it are refused and old ones forgotten.</summary>
@@ -266,7 +241,7 @@ public sealed class FairLane
             _proposed.Remove(hash);
         }
 
-        foreach (var (hash, block) in _inFlightBlocks.Where(p => p.Value.Round < round).ToList())
+        foreach (var (hash, block) in _inFlightBlocks.Where(p => p.Value.Round + CertifiedHoldRounds < round).ToList())
         {
             _inFlightBlocks.Remove(hash);
             foreach (var transaction in block.Transactions)

@@ -16,7 +16,7 @@ public sealed record FairLaneOptions
     public int ReceiveCapacity { get; init; } = 400_000;
 
     /// <summary>Entries in one of this validator's lists; older ones go first, the rest wait a round.</summary>
-    public int EntriesPerList { get; init; } = 16_384;
+    public int EntriesPerList { get; init; } = 4_096;
 
     public void Validate()
     {
