@@ -38,6 +38,12 @@ public interface IValidatorApi
     /// <summary>Evidence found by this validator from index <paramref name="from"/>, at most <paramref name="max"/>, and the next index.</summary>
     (IReadOnlyList<EvidenceRecord> Records, long Next) ReadEvidence(long from, int max);
 
+    /// <summary>
+    /// Receipts a user holds for <paramref name="transaction"/>, to watch for censorship: each signer's lists in later
+    /// committed blocks are checked against its receipt. How many were taken, or why the rest were refused.
+    /// </summary>
+    ReceiptReport ReportReceipts(Core.Crypto.Hash transaction, IReadOnlyList<Receipt> receipts);
+
     /// <summary>Metrics in the Prometheus text exposition format.</summary>
     string RenderMetrics();
 
@@ -85,3 +91,6 @@ public sealed record ApiLimits
     /// <summary>A stream subscriber further behind the chain than this many heights is disconnected.</summary>
     public ulong StreamLagHeightsMax { get; init; } = 100_000;
 }
+
+/// <summary>The answer to reported receipts: how many are now watched, and the first refusal, if any.</summary>
+public sealed record ReceiptReport(int Watched, string? Error);

@@ -28,6 +28,7 @@ internal static class OpenApiDocument
             ["/v1/namespaces"] = Get("The namespace registry: the default ordering policy, the namespaces genesis declares with their policies, and every policy this build knows", "Namespaces"),
             ["/v1/namespaces/{ns}"] = Get("One namespace's ordering policy (declared, or the default)", "Namespace", "ns"),
             ["/v1/node/validators"] = Get("The validator set: keys, stakes, addresses", "Validators"),
+            ["/v1/evidence/receipts"] = Post("Report receipts for a transaction, to be watched for censorship: a signer whose later committed list leaves the transaction out while listing one it received after it becomes censorship evidence", "ReceiptReportRequest", "ReceiptReportResult", "400, 405, 413, 415"),
             ["/v1/evidence"] = Get("Evidence of misbehaviour this validator found (conflicting proposals, votes or candidate lists for one round; output headers signed against its own), oldest first; query from (index) and limit (1..1000)", "Evidence"),
             ["/v1/status/metrics"] = GetText("Prometheus text metrics"),
             ["/v1/openapi.json"] = GetText("This document"),
@@ -64,17 +65,19 @@ internal static class OpenApiDocument
                 ["type"] = "array",
                 ["items"] = new JsonObject { ["oneOf"] = new JsonArray(Obj(("hash", hash()), ("duplicate", new JsonObject { ["type"] = "boolean" })), Ref("Error")) },
             },
+            ["ReceiptReportRequest"] = Obj(("transaction", hash()), ("receipts", new JsonObject { ["type"] = "array", ["items"] = Obj(("validator", Int("validator index")), ("received_at_ms", Int("unix ms")), ("signature", Str("hex Ed25519 signature"))) })),
+            ["ReceiptReportResult"] = Obj(("watched", Int("receipts now watched"))),
             ["Evidence"] = Obj(
                 ("evidence", new JsonObject
                 {
                     ["type"] = "array",
                     ["items"] = Obj(
-                        ("kind", new JsonObject { ["enum"] = new JsonArray("conflicting_proposals", "conflicting_votes", "conflicting_lists", "output_mismatch") }),
+                        ("kind", new JsonObject { ["enum"] = new JsonArray("conflicting_proposals", "conflicting_votes", "conflicting_lists", "censorship", "output_mismatch") }),
                         ("validator", Int("the validator it proves against")),
-                        ("round", Int("the round, for conflicting statements")),
-                        ("height", Int("the height, for an output mismatch")),
+                        ("round", Int("the round, for conflicting statements and censorship (the list's round)")),
+                        ("height", Int("the height, for an output mismatch, or of the committed block whose list showed censorship")),
                         ("detected_at_ms", Int("unix ms")),
-                        ("first", Str("hex of the first signed statement")),
+                        ("first", Str("hex of the first signed statement (for censorship, the receipt: transaction hash, validator u16, received_at_ms u64, signature)")),
                         ("second", Str("hex of the second signed statement, or this validator's output header hash"))),
                 }),
                 ("next", Int("the index to ask from next"))),

@@ -89,7 +89,7 @@ internal static class SubmitEndpoints
         }
     }
 
-    private static async Task<(JsonDocument? Document, IResult? Error)> ReadJsonAsync(HttpContext http, IValidatorApi node, string unsupportedMessage, CancellationToken ct)
+    internal static async Task<(JsonDocument? Document, IResult? Error)> ReadJsonAsync(HttpContext http, IValidatorApi node, string unsupportedMessage, CancellationToken ct)
     {
         if (http.Request.ContentType is not { } contentType)
         {

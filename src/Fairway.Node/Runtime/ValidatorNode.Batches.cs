@@ -172,26 +172,14 @@ public sealed partial class ValidatorNode
         {
             var block = next.Block;
 
-            var batches = new List<Batch>(block.AllBatchDigests.Count);
-            var missing = new List<Hash>();
-            foreach (var digest in block.AllBatchDigests)
-            {
-                if (TryFindBatch(digest, out var batch))
-                {
-                    batches.Add(batch);
-                }
-                else
-                {
-                    missing.Add(digest);
-                }
-            }
-
+            var (batches, missing) = FindBatches(block.AllBatchDigests);
             if (missing.Count > 0)
             {
                 RequestBatches(missing);
                 return;
             }
 
+            WatchForCensorship(block);
             var committed = _outputs.Order(block, next.Certificate, batches);
             OnFairOutput(committed.Output);
             _chain.PutBlock(block);

@@ -100,15 +100,7 @@ public sealed partial class ValidatorNode
             Metrics.OnFairRefused(reason);
             if (conflict is not null)
             {
-                Metrics.OnEvidence();
-                _evidence.Add(new Api.EvidenceRecord(
-                    "conflicting_lists",
-                    conflict.First.Validator,
-                    conflict.First.Round,
-                    null,
-                    NowMs,
-                    Convert.ToHexStringLower(Core.Encoding.Canonical.Encode(conflict.First)),
-                    Convert.ToHexStringLower(Core.Encoding.Canonical.Encode(conflict.Second))));
+                KeepFairEvidence(FairEvidence.Conflicting(conflict.First, conflict.Second), foundHere: true);
             }
 
             return;
@@ -237,6 +229,7 @@ public sealed partial class ValidatorNode
     private void RestoreFairLane()
     {
         _fair = CreateFairLane();
+        CreateCensorshipWatch();
         if (_fair is null)
         {
             return;

@@ -48,6 +48,9 @@ public sealed partial class ValidatorNode
             case CandidateListFrame l:
                 OnCandidateList(peer, l.List);
                 break;
+            case FairEvidenceFrame e:
+                OnFairEvidence(e.Evidence);
+                break;
         }
     }
 

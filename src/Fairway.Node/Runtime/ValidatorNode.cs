@@ -472,6 +472,14 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             return SubmitStatus.Busy;
         }
 
+        // A fair-lane transaction this validator could not record a receive time for would get a receipt and then be
+        // missing from its lists: refused while the receive log is full (counting what waits to be batched), so a
+        // receipt always means the transaction will be listed.
+        if (_fair is not null && IsFair(transaction) && _fair.Pending + _mempool.Count >= _fair.Options.ReceiveCapacity)
+        {
+            return SubmitStatus.Busy;
+        }
+
         var result = _mempool.TryAdd(transaction);
         if (result == AddResult.Accepted)
         {

@@ -19,6 +19,7 @@ public abstract record WireFrame
     private const byte OutputVoteTag = 5;
     private const byte OutputCertificateTag = 6;
     private const byte CandidateListTag = 7;
+    private const byte FairEvidenceTag = 8;
 
     public static byte[] Encode(WireFrame frame)
     {
@@ -64,6 +65,10 @@ public abstract record WireFrame
                 writer.WriteU8(CandidateListTag);
                 l.List.Encode(writer);
                 break;
+            case FairEvidenceFrame e:
+                writer.WriteU8(FairEvidenceTag);
+                e.Evidence.Encode(writer);
+                break;
             default:
                 throw new ArgumentException("unknown frame", nameof(frame));
         }
@@ -89,6 +94,7 @@ public abstract record WireFrame
             OutputVoteTag => new OutputVoteFrame(Canonical.Decode(body, OutputVote.Decode, "output vote")),
             OutputCertificateTag => new OutputCertificateFrame(Canonical.Decode(body, OutputCertificate.Decode, "output certificate")),
             CandidateListTag => new CandidateListFrame(Canonical.Decode(body, Core.Inclusion.CandidateList.Decode, "candidate list")),
+            FairEvidenceTag => new FairEvidenceFrame(Canonical.Decode(body, Core.Inclusion.FairEvidence.Decode, "fair evidence")),
             _ => throw new EncodingException($"unknown frame tag {bytes[0]}"),
         };
     }
@@ -134,3 +140,6 @@ public sealed record OutputCertificateFrame(OutputCertificate Certificate) : Wir
 
 /// <summary>A validator's signed candidate list for a round of the fair policy's inclusion stage.</summary>
 public sealed record CandidateListFrame(Core.Inclusion.CandidateList List) : WireFrame;
+
+/// <summary>Evidence from the inclusion stage a peer found; the receiver checks it before keeping it.</summary>
+public sealed record FairEvidenceFrame(Core.Inclusion.FairEvidence Evidence) : WireFrame;

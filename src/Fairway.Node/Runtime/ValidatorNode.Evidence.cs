@@ -1,0 +1,153 @@
+using Fairway.Api;
+using Fairway.Core.Chain;
+using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
+using Fairway.Core.Inclusion;
+using Fairway.Node.Wire;
+using Fairway.Ordering.Fair;
+
+namespace Fairway.Node.Runtime;
+
+/// <summary>
+/// Evidence from the inclusion stage: conflicting lists a peer signed, and censorship shown by receipts users report
+/// (<c>POST /v1/evidence/receipts</c>) against the lists of committed blocks. What this validator finds it keeps and
+/// sends to every peer; what a peer sends it keeps once it has checked the signed statements itself.
+/// </summary>
+public sealed partial class ValidatorNode
+{
+    private CensorshipWatch? _censorship;
+    private readonly Lock _censorshipGate = new();
+
+    /// <summary>Fair evidence kept, by id: what was received from peers is not kept twice.</summary>
+    private readonly HashSet<Hash> _fairEvidenceSeen = [];
+    private readonly Queue<Hash> _fairEvidenceOrder = new();
+    private const int FairEvidenceSeenMax = 4_096;
+
+    /// <summary>How long after its receipt a validator may leave a transaction out of its lists: Δ and one round (the base timeout).</summary>
+    private ulong CensorshipGraceMs => (ulong)_identity.Config.FairDelayMs
+        + (ulong)(_identity.Genesis.Consensus.TimeoutBaseTicks * _identity.Genesis.Consensus.TickMs);
+
+    private void CreateCensorshipWatch() =>
+        _censorship = _identity.Namespaces.HasFair
+            ? new CensorshipWatch(_identity.ChainId, _identity.Validators, Crypto.Ed25519Verifier.Instance, CensorshipGraceMs)
+            : null;
+
+    /// <inheritdoc />
+    public ReceiptReport ReportReceipts(Hash transaction, IReadOnlyList<Receipt> receipts)
+    {
+        ArgumentNullException.ThrowIfNull(receipts);
+        if (_censorship is null)
+        {
+            return new ReceiptReport(0, "this chain has no fair namespace: receipts are not watched");
+        }
+
+        var watched = 0;
+        lock (_censorshipGate)
+        {
+            foreach (var receipt in receipts)
+            {
+                if (receipt.Validator is < 0 or > ushort.MaxValue)
+                {
+                    return new ReceiptReport(watched, $"validator {receipt.Validator} is not a validator");
+                }
+
+                if (_censorship.Watch(new SignedReceipt(transaction, (ushort)receipt.Validator, receipt.ReceivedAtMs, receipt.Signature)) is { } reason)
+                {
+                    return new ReceiptReport(watched, $"the receipt of validator {receipt.Validator}: {reason}");
+                }
+
+                watched++;
+            }
+        }
+
+        return new ReceiptReport(watched, null);
+    }
+
+    /// <summary>A committed block is about to be output: its lists are checked against the reported receipts.</summary>
+    private void WatchForCensorship(Block block)
+    {
+        if (_censorship is null || block.CandidateLists.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<FairEvidence> found;
+        lock (_censorshipGate)
+        {
+            found = _censorship.OnBlock(block.CandidateLists, _outputs!.WasIncluded, (ulong)NowMs);
+        }
+
+        foreach (var evidence in found)
+        {
+            KeepFairEvidence(evidence, foundHere: true, block.Height);
+        }
+    }
+
+    /// <summary>A peer's evidence: kept once its signed statements check out here, refused (and counted) otherwise.</summary>
+    private void OnFairEvidence(FairEvidence evidence)
+    {
+        if (_fair is null)
+        {
+            Metrics.OnFairRefused("no fair namespaces on this chain");
+            return;
+        }
+
+        if (_fairEvidenceSeen.Contains(evidence.Id))
+        {
+            return;
+        }
+
+        if (evidence.Check(_identity.ChainId, _identity.Validators, Crypto.Ed25519Verifier.Instance, CensorshipGraceMs) is not null)
+        {
+            Metrics.OnFairRefused("evidence that does not check");
+            return;
+        }
+
+        KeepFairEvidence(evidence, foundHere: false);
+    }
+
+    /// <summary>Kept and served; what this validator found itself also goes to every peer (the network is all-to-all, so no relay).</summary>
+    private void KeepFairEvidence(FairEvidence evidence, bool foundHere, ulong? height = null)
+    {
+        if (!_fairEvidenceSeen.Add(evidence.Id))
+        {
+            return;
+        }
+
+        _fairEvidenceOrder.Enqueue(evidence.Id);
+        while (_fairEvidenceOrder.Count > FairEvidenceSeenMax)
+        {
+            _fairEvidenceSeen.Remove(_fairEvidenceOrder.Dequeue());
+        }
+
+        Metrics.OnEvidence();
+        var censorship = evidence.Kind == FairEvidenceKind.Censorship;
+        _evidence.Add(new EvidenceRecord(
+            censorship ? "censorship" : "conflicting_lists",
+            evidence.Validator,
+            evidence.Round,
+            height,
+            NowMs,
+            Convert.ToHexStringLower(censorship ? ReceiptBytes(evidence.Receipt!) : Canonical.Encode(evidence.List)),
+            Convert.ToHexStringLower(Canonical.Encode(censorship ? evidence.List : evidence.Second!))));
+        LogFairEvidence(_log, censorship ? "censorship" : "conflicting lists", evidence.Validator, evidence.Round, foundHere ? "found here" : "from a peer");
+        if (foundHere)
+        {
+            BroadcastFrame(WireFrame.Encode(new FairEvidenceFrame(evidence)));
+        }
+    }
+
+    private static byte[] ReceiptBytes(SignedReceipt receipt)
+    {
+        var writer = new CanonicalWriter();
+        writer.WriteHash(receipt.Transaction);
+        writer.WriteU16(receipt.Validator);
+        writer.WriteU64(receipt.ReceivedAtMs);
+        writer.WriteSignature(receipt.Signature);
+        return writer.ToArray();
+    }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message =
+        "evidence: {Kind} by validator {Validator} in round {Round} ({Source})")]
+    private static partial void LogFairEvidence(Microsoft.Extensions.Logging.ILogger logger, string kind, int validator, ulong round, string source);
+}
