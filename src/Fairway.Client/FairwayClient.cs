@@ -355,7 +355,25 @@ public sealed class FairwayClient : IDisposable
             throw new VerificationException("the receipt's signature does not verify");
         }
 
-        return new SubmitResult(hash, validator, at, item.TryGetProperty("duplicate", out var d) && d.GetBoolean());
+        return new SubmitResult(hash, validator, at, item.TryGetProperty("duplicate", out var d) && d.GetBoolean(), signature);
+    }
+
+    /// <summary>
+    /// Hands the receipts this client holds for a transaction to its validator, which then watches the signers' lists in
+    /// committed blocks: one that leaves the transaction out while listing a later one becomes censorship evidence
+    /// (<c>GET /v1/evidence</c>), sent to every validator. Returns how many receipts are watched.
+    /// </summary>
+    public async Task<int> ReportReceiptsAsync(Hash transaction, IReadOnlyList<SubmitResult> receipts, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(receipts);
+        var body = new
+        {
+            transaction = transaction.ToHex(),
+            receipts = receipts.Select(r => new { validator = r.Validator, received_at_ms = r.ReceivedAtMs, signature = r.Signature.ToHex() }),
+        };
+        using var response = await _http.PostAsJsonAsync(Url("/v1/evidence/receipts"), body, ct).ConfigureAwait(false);
+        using var json = await ReadAsync(response, ct).ConfigureAwait(false);
+        return json.RootElement.GetProperty("watched").GetInt32();
     }
 
     private static async Task<JsonDocument> ReadAsync(HttpResponseMessage response, CancellationToken ct)

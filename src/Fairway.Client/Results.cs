@@ -4,7 +4,7 @@ using Fairway.Core.Crypto;
 namespace Fairway.Client;
 
 /// <summary>A node accepted a transaction; the receipt's signature was checked against that validator's key.</summary>
-public sealed record SubmitResult(Hash Hash, int Validator, ulong ReceivedAtMs, bool Duplicate);
+public sealed record SubmitResult(Hash Hash, int Validator, ulong ReceivedAtMs, bool Duplicate, Signature Signature = default);
 
 /// <summary>One transaction of a batch submission: accepted (its hash) or refused (the node's error). Batches carry no receipts.</summary>
 public sealed record BatchSubmitResult(Hash? Accepted, string? ErrorCode, string? ErrorMessage);

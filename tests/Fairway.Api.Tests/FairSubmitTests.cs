@@ -54,4 +54,36 @@ public sealed class FairSubmitTests(SqliteNodeFixture node) : IClassFixture<Sqli
             Assert.Contains("bad_query", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Reported_receipts_are_watched_and_bad_reports_are_refused()
+    {
+        using var client = node.Client();
+        var result = await client.SubmitAsync(FairNamespace, System.Text.Encoding.UTF8.GetBytes($"watched {Guid.NewGuid()}"), stake: null);
+        Assert.Equal(1, await client.ReportReceiptsAsync(result.Hash, result.Receipts));
+
+        // The one validator lists what it received: once the transaction is firm, no censorship was found.
+        await client.WaitForAsync(result.Hash, Commitment.Firm, TimeSpan.FromSeconds(60));
+        using var page = System.Text.Json.JsonDocument.Parse(await node.Http.GetStringAsync(new Uri(node.BaseUrl, "/v1/evidence")));
+        Assert.DoesNotContain(page.RootElement.GetProperty("evidence").EnumerateArray(), e => e.GetProperty("kind").GetString() == "censorship");
+
+        var receipt = result.Receipts[0];
+        var signature = receipt.Signature.ToHex();
+        var forged = (signature[0] == '0' ? "1" : "0") + signature[1..];
+        foreach (var (body, expected) in new (string, string)[]
+        {
+            ("{}", "bad_transaction"),
+            ($$"""{"transaction":"{{result.Hash.ToHex()}}","receipts":[]}""", "bad_receipts"),
+            ($$"""{"transaction":"{{result.Hash.ToHex()}}","receipts":[{"validator":0}]}""", "bad_receipts"),
+            ($$"""{"transaction":"{{result.Hash.ToHex()}}","receipts":[{"validator":0,"received_at_ms":{{receipt.ReceivedAtMs}},"signature":"{{forged}}"}]}""", "does not verify"),
+            ($$"""{"transaction":"{{result.Hash.ToHex()}}","receipts":[{"validator":7,"received_at_ms":1,"signature":"{{signature}}"}]}""", "does not verify"),
+            ("[1]", "bad_transaction"),
+        })
+        {
+            using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+            using var response = await node.Http.PostAsync(new Uri(node.BaseUrl, "/v1/evidence/receipts"), content);
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
 }

@@ -46,6 +46,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("fair_delay_ms", "-1")]
     [InlineData("clock_skew_ms", "70000")]
     [InlineData("clock_offset_ms", "100")]
+    [InlineData("test_censor_namespace", "2")]
     public void A_bad_value_is_refused_naming_the_key(string key, string value)
     {
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ConfigPath))!.AsObject();

@@ -30,6 +30,26 @@ public class WireFrameTests
     }
 
     [Fact]
+    public void Fair_evidence_frames_round_trip_and_a_truncated_one_is_an_encoding_error()
+    {
+        var signer = Crypto.Ed25519Signer.FromSeedPhrase("wire-evidence");
+        Core.Inclusion.CandidateList List(string tx) => Core.Inclusion.CandidateList.Sign(
+            Chain, 4, 1, 1_000, 0, [new Core.Inclusion.CandidateEntry(Hash.Compute(System.Text.Encoding.UTF8.GetBytes(tx)), 900, Hash.Zero)], signer);
+        var evidence = new[]
+        {
+            Core.Inclusion.FairEvidence.Conflicting(List("a"), List("b")),
+            Core.Inclusion.FairEvidence.Censorship(new Core.Inclusion.SignedReceipt(Hash.Compute("v"u8), 1, 10, signer.Sign("x"u8)), List("c")),
+        };
+
+        foreach (var item in evidence)
+        {
+            var bytes = WireFrame.Encode(new FairEvidenceFrame(item));
+            Assert.Equal(item.Id, ((FairEvidenceFrame)WireFrame.Decode(bytes)).Evidence.Id);
+            Assert.Throws<EncodingException>(() => WireFrame.Decode(bytes[..^1]));
+        }
+    }
+
+    [Fact]
     public void Garbage_frames_only_ever_raise_encoding_errors()
     {
         var random = new Random(3);

@@ -24,6 +24,15 @@ public sealed class CandidateList : ICanonical
     /// <summary>Entries per list: a bound on what a peer can make a validator decode, hold and count.</summary>
     public const int EntriesMax = 16_384;
 
+    /// <summary>
+    /// No validator caps its lists below this many entries, so a shorter list was not cut short: it holds everything its
+    /// signer had held for the fair delay and not seen included (what censorship evidence relies on).
+    /// </summary>
+    public const int CapFloor = 1_024;
+
+    /// <summary>The floor for a set of <paramref name="validators"/>: lower when every validator's list must fit one block's entry budget.</summary>
+    public static int CapFloorFor(int validators) => Math.Max(1, Math.Min(CapFloor, Limits.CandidateEntriesPerBlockMax / Math.Max(1, validators)));
+
     private Hash? _digest;
 
     /// <summary>

@@ -30,8 +30,9 @@ public sealed record SignedReceipt(Hash Transaction, ushort Validator, ulong Rec
 /// <summary>
 /// Evidence against a validator from the inclusion stage, made only of statements it signed, so anyone holding the
 /// validator set can check it (<see cref="Check"/>); what staking will slash. Censorship evidence pairs a receipt with
-/// a later list that leaves the receipted transaction out while it lists one received after it: a validator lists the
-/// oldest transactions it holds first, so passing over an older one for a newer one has no honest reason. Whether the
+/// a later list that leaves the receipted transaction out while it lists one received after it, or while it holds
+/// fewer entries than any validator's cap (<see cref="CandidateList.CapFloor"/>): a validator lists the oldest
+/// transactions it holds first, up to its cap, so neither has an honest reason. Whether the
 /// transaction had already been output before the list (an honest reason to leave it out) depends on the chain, so the
 /// finder checks that against the block carrying the list, and a reader of the chain can too.
 /// </summary>
@@ -132,7 +133,11 @@ public sealed class FairEvidence : ICanonical
                     return "the list names the transaction";
                 }
 
-                return List.Entries.Any(e => e.ReceivedAtMs > receipt.ReceivedAtMs) ? null : "the list names nothing received after the transaction";
+                // A list cut short by its cap may leave out what came after its last entry; a shorter list, or one that names
+                // a later transaction, has no such excuse.
+                return List.Entries.Count < CandidateList.CapFloorFor(validators.Count) || List.Entries.Any(e => e.ReceivedAtMs > receipt.ReceivedAtMs)
+                    ? null
+                    : "the list is full of transactions received before this one";
             default:
                 return "unknown kind";
         }

@@ -169,6 +169,11 @@ public static class ConfigLoader
             "clock_offset_ms",
             "is a test-only setting (it makes this validator's clock wrong on purpose); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
         Require(c.ClockOffsetMs is >= -3_600_000 and <= 3_600_000, path, "clock_offset_ms", "must be between -3600000 and 3600000");
+        Require(
+            c.TestCensorNamespace is null || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
+            path,
+            "test_censor_namespace",
+            "is a test-only setting (it makes this validator censor a namespace on purpose); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
         Require(c.ApiRequestsPerSecond is >= 1 and <= 10_000_000, path, "api_requests_per_second", "must be between 1 and 10000000");
         Require(c.StreamLagHeightsMax is >= 1 and <= 100_000_000, path, "stream_lag_heights_max", "must be between 1 and 100000000");
     }

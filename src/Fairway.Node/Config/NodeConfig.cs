@@ -58,6 +58,14 @@ public sealed record NodeConfig
     [JsonPropertyName("clock_offset_ms")]
     public int ClockOffsetMs { get; init; }
 
+    /// <summary>
+    /// TEST ONLY: this validator censors the namespace: it receipts its transactions but drops them, and never lists
+    /// those it sees in peers' batches, so
+    /// tests can show the censorship evidence receipts give. Refused unless <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.
+    /// </summary>
+    [JsonPropertyName("test_censor_namespace")]
+    public ulong? TestCensorNamespace { get; init; }
+
     /// <summary>Requests per second one client address may make to the API.</summary>
     [JsonPropertyName("api_requests_per_second")]
     public int ApiRequestsPerSecond { get; init; } = 2_000;

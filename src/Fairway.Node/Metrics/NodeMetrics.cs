@@ -117,7 +117,7 @@ public sealed class NodeMetrics : IDisposable
         Counter(text, "fairway_p2p_frames_rejected_total", "Peer connections closed for malformed or oversized frames.", _framesRejected);
         Counter(text, "fairway_p2p_connections_rejected_total", "Peer connections refused at the handshake.", _connectionsRejected);
         Counter(text, "fairway_consensus_messages_dropped_total", "Invalid or useless consensus inputs dropped.", _messagesDropped);
-        Counter(text, "fairway_evidence_total", "Equivocation evidence records found.", _evidence);
+        Counter(text, "fairway_evidence_total", "Evidence records kept: equivocation, conflicting lists, censorship (found here or checked from a peer).", _evidence);
         Gauge(text, "fairway_fair_pending_transactions", "Fair-lane transactions this validator holds and has not seen included.", _fairPending);
         text.Append("# HELP fairway_fair_refused_total Candidate lists and fair proposals this validator refused, by reason.\n# TYPE fairway_fair_refused_total counter\n");
         foreach (var (reason, count) in FairRefusals)

@@ -480,6 +480,12 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             return SubmitStatus.Busy;
         }
 
+        if (transaction.Namespace == _identity.Config.TestCensorNamespace)
+        {
+            // The test-only censor: a receipt, and then nothing.
+            return SubmitStatus.Accepted;
+        }
+
         var result = _mempool.TryAdd(transaction);
         if (result == AddResult.Accepted)
         {

@@ -62,7 +62,7 @@ public sealed class FairLane
         _received = new ReceiveLog(options.ReceiveCapacity);
 
         // Every validator's list must fit in one block together: a proposal over the block's entry budget would be dropped.
-        _entriesPerList = Math.Max(1, Math.Min(options.EntriesPerList, Limits.CandidateEntriesPerBlockMax / validators.Count));
+        _entriesPerList = Math.Max(CandidateList.CapFloorFor(validators.Count), Math.Min(options.EntriesPerList, Limits.CandidateEntriesPerBlockMax / validators.Count));
     }
 
     private readonly int _entriesPerList;

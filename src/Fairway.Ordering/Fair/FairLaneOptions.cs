@@ -25,9 +25,10 @@ public sealed record FairLaneOptions
             throw new ArgumentException("fair_delay_ms and clock_skew_ms must be at most 60000, the list age between 1 and 600000 ms");
         }
 
-        if (ReceiveCapacity < 1 || EntriesPerList is < 1 or > Core.Inclusion.CandidateList.EntriesMax)
+        if (ReceiveCapacity < 1 || EntriesPerList < Core.Inclusion.CandidateList.CapFloor || EntriesPerList > Core.Inclusion.CandidateList.EntriesMax)
         {
-            throw new ArgumentException($"fair lane bounds must be positive, entries per list at most {Core.Inclusion.CandidateList.EntriesMax}");
+            throw new ArgumentException(
+                $"fair lane bounds must be positive, entries per list between {Core.Inclusion.CandidateList.CapFloor} and {Core.Inclusion.CandidateList.EntriesMax}");
         }
     }
 }

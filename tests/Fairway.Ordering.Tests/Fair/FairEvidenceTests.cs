@@ -74,8 +74,12 @@ public class FairEvidenceTests
         Assert.Equal("the list is too soon after the receipt", Check(FairEvidence.Censorship(receipt, List(2, 9, At + Grace - 1, (Later, At + 10)))));
         Assert.Equal("the list names the transaction", Check(FairEvidence.Censorship(receipt, List(2, 9, At + Grace, (Victim, At), (Later, At + 10)))));
 
-        // A backlog: the list is full of what the validator received before the victim, an honest reason to leave it out.
-        Assert.Equal("the list names nothing received after the transaction", Check(FairEvidence.Censorship(receipt, List(2, 9, At + Grace, (Later, At - 10)))));
+        // A backlog: the list is full (at the cap floor) of what the validator received before the victim, an honest reason
+        // to leave it out; one entry fewer and it was not cut short, so the omission is censorship again.
+        var older = Enumerable.Range(0, CandidateList.CapFloor).Select(i => (Hash.Compute(BitConverter.GetBytes(i)), At - 10 - (ulong)i)).ToArray();
+        Assert.Equal("the list is full of transactions received before this one", Check(FairEvidence.Censorship(receipt, List(2, 9, At + Grace, older))));
+        Assert.Null(Check(FairEvidence.Censorship(receipt, List(2, 9, At + Grace, older[1..]))));
+        Assert.Null(Check(FairEvidence.Censorship(receipt, List(2, 9, At + Grace))));
         Assert.Equal("the receipt and the list are from different validators", Check(FairEvidence.Censorship(receipt, List(3, 9, At + Grace, (Later, At + 10)))));
 
         var forged = receipt with { ReceivedAtMs = At - 5_000 };
