@@ -66,4 +66,27 @@ public class FairBlockEncodingTests
         unused.InsertRange(tableAt + 4 + Hash.Size, Hash.Compute("zzz"u8).ToArray().Select(_ => (byte)0xff));
         Assert.Throws<EncodingException>(() => Canonical.Decode([.. unused], CandidateList.Decode, "candidate list"));
     }
+
+    [Fact]
+    public void A_block_with_evidence_is_version_3_round_trips_and_a_version_3_block_without_evidence_is_refused()
+    {
+        var evidence = FairEvidence.Conflicting(List(2, ("a", 10, "b1")), List(2, ("b", 11, "b1")));
+        var lists = new[] { List(0, ("a", 10, "b1")), List(1) };
+        var block = new Block(ChainId, 4, 2, 1, 5, Parent, null, [], [], lists, [evidence]);
+        var bytes = Canonical.Encode(block);
+        Assert.Equal(Block.EvidenceVersion, bytes[0]);
+        var back = Canonical.Decode(bytes, Block.Decode, "block");
+        Assert.Equal(block.Hash, back.Hash);
+        Assert.Equal(evidence.Id, Assert.Single(back.Evidence).Id);
+
+        var withoutEvidence = Canonical.Encode(new Block(ChainId, 4, 2, 1, 5, Parent, null, [], [], lists));
+        var writer = new CanonicalWriter();
+        writer.WriteRaw(withoutEvidence);
+        writer.WriteCount(0);
+        var second = writer.ToArray();
+        second[0] = Block.EvidenceVersion;
+        Assert.Throws<EncodingException>(() => Canonical.Decode(second, Block.Decode, "block"));
+
+        Assert.Throws<ArgumentException>(() => new Block(ChainId, 4, 2, 1, 5, Parent, null, [], [], lists, Enumerable.Repeat(evidence, Limits.EvidencePerBlockMax + 1).ToList()));
+    }
 }

@@ -10,7 +10,7 @@ namespace Fairway.Devnet.Tests;
 /// Censorship evidence on real validator processes. Validator 3 runs the test-only censor for the fair namespace: it
 /// gives a user a signed receipt and drops the transaction. The user reports the receipt to validator 0; validator 3's
 /// next committed lists leave the transaction out, so validator 0 turns receipt and list into evidence, and sends it to
-/// the others, which check it and keep it too.
+/// the others, which check it and keep it too; a leader then puts it in a block, which every validator commits.
 /// </summary>
 [Collection("processes")]
 public class CensorshipEvidenceTests(ITestOutputHelper output)
@@ -71,6 +71,14 @@ public class CensorshipEvidenceTests(ITestOutputHelper output)
             Assert.Equal(Censor, record.GetProperty("validator").GetInt32());
             Assert.StartsWith(hash, record.GetProperty("first").GetString(), StringComparison.Ordinal);
             output.WriteLine($"validator {node}: censorship by {Censor} in round {record.GetProperty("round")}, height {record.GetProperty("height")}");
+        }
+
+        // A leader carries the evidence in a block: every validator, the censor too, commits it.
+        foreach (var node in All)
+        {
+            await TestCluster.WaitUntilAsync(
+                async () => await cluster.MetricAsync(node, "fairway_evidence_carried_total") >= 1,
+                $"a committed block carrying the evidence at validator {node}");
         }
 
         // The transaction never reached a batch: the censor dropped it, and it is nowhere in the chain.

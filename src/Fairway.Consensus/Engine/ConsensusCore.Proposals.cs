@@ -72,7 +72,7 @@ public sealed partial class ConsensusCore
         }
 
         var block = new Block(
-            _chainId, _round, parent.Height + 1, _self, payload.TimestampMs, HighQc, tc, payload.BatchDigests, payload.PayloadDigests, payload.CandidateLists);
+            _chainId, _round, parent.Height + 1, _self, payload.TimestampMs, HighQc, tc, payload.BatchDigests, payload.PayloadDigests, payload.CandidateLists, payload.Evidence);
         var proposal = new ProposalMessage(block, _signer.Sign(SigningDomain.ProposalMessage(_chainId, block.Hash)));
         Safety = Safety with { LastProposal = proposal };
         Persist();

@@ -25,7 +25,8 @@ public sealed record PayloadReady(
     IReadOnlyList<Hash> BatchDigests,
     ulong TimestampMs,
     IReadOnlyList<Hash>? PayloadDigests = null,
-    IReadOnlyList<Core.Inclusion.CandidateList>? CandidateLists = null) : ConsensusInput;
+    IReadOnlyList<Core.Inclusion.CandidateList>? CandidateLists = null,
+    IReadOnlyList<Core.Inclusion.FairEvidence>? Evidence = null) : ConsensusInput;
 
 /// <summary>A peer answered a <see cref="RequestBlocks"/> with blocks, newest first.</summary>
 public sealed record SyncResponse(int From, IReadOnlyList<Block> Blocks) : ConsensusInput;

@@ -21,6 +21,9 @@ public sealed class Block : ICanonical
     /// <summary>Written for blocks that carry candidate lists or payload digests (a chain with fair namespaces).</summary>
     public const byte FairVersion = 2;
 
+    /// <summary>Version 2 with fair-lane evidence after the lists: written only when a block carries evidence.</summary>
+    public const byte EvidenceVersion = 3;
+
     private Hash? _hash;
 
     public Block(
@@ -33,7 +36,8 @@ public sealed class Block : ICanonical
         TimeoutCertificate? timeout,
         IReadOnlyList<Hash> batchDigests,
         IReadOnlyList<Hash>? payloadDigests = null,
-        IReadOnlyList<CandidateList>? candidateLists = null)
+        IReadOnlyList<CandidateList>? candidateLists = null,
+        IReadOnlyList<FairEvidence>? evidence = null)
     {
         ArgumentNullException.ThrowIfNull(justify);
         ArgumentNullException.ThrowIfNull(batchDigests);
@@ -57,6 +61,13 @@ public sealed class Block : ICanonical
                 $"at most {Limits.CandidateListsPerBlockMax} candidate lists and {Limits.CandidateEntriesPerBlockMax} entries per block", nameof(candidateLists));
         }
 
+        FairEvidence[] carried = evidence is null ? [] : [.. evidence];
+        if (carried.Length > Limits.EvidencePerBlockMax || EvidenceEntries(carried) > Limits.EvidenceEntriesPerBlockMax)
+        {
+            throw new ArgumentException(
+                $"at most {Limits.EvidencePerBlockMax} pieces of evidence and {Limits.EvidenceEntriesPerBlockMax} entries in their lists per block", nameof(evidence));
+        }
+
         ChainId = chainId;
         Round = round;
         Height = height;
@@ -67,6 +78,7 @@ public sealed class Block : ICanonical
         BatchDigests = digests;
         PayloadDigests = payloads;
         CandidateLists = lists;
+        Evidence = carried;
         AllBatchDigests = payloads.Length == 0 ? digests : [.. digests, .. payloads];
     }
 
@@ -97,6 +109,12 @@ public sealed class Block : ICanonical
     /// <summary>The signed candidate lists of this block's round; empty on a chain without fair namespaces.</summary>
     public IReadOnlyList<CandidateList> CandidateLists { get; }
 
+    /// <summary>Fair-lane evidence (censorship, conflicting lists) the leader put on the chain; voters check each piece.</summary>
+    public IReadOnlyList<FairEvidence> Evidence { get; }
+
+    private static long EvidenceEntries(IEnumerable<FairEvidence> evidence) =>
+        evidence.Sum(e => (long)e.List.Entries.Count + (e.Second?.Entries.Count ?? 0));
+
     public Hash ParentHash => Justify.BlockHash;
 
     public bool IsGenesis => Round == 0 && Height == 0;
@@ -111,8 +129,8 @@ public sealed class Block : ICanonical
     public void Encode(CanonicalWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var fair = PayloadDigests.Count > 0 || CandidateLists.Count > 0;
-        writer.WriteU8(fair ? FairVersion : Version);
+        var fair = PayloadDigests.Count > 0 || CandidateLists.Count > 0 || Evidence.Count > 0;
+        writer.WriteU8(Evidence.Count > 0 ? EvidenceVersion : fair ? FairVersion : Version);
         writer.WriteHash(ChainId);
         writer.WriteU64(Round);
         writer.WriteU64(Height);
@@ -143,14 +161,23 @@ public sealed class Block : ICanonical
         {
             list.Encode(writer);
         }
+
+        if (Evidence.Count > 0)
+        {
+            writer.WriteCount(Evidence.Count);
+            foreach (var evidence in Evidence)
+            {
+                evidence.Encode(writer);
+            }
+        }
     }
 
     public static Block Decode(ref CanonicalReader reader)
     {
         var version = reader.ReadU8("block version");
-        if (version is not (Version or FairVersion))
+        if (version is not (Version or FairVersion or EvidenceVersion))
         {
-            throw new EncodingException($"block: unsupported version {version} (expected {Version} or {FairVersion})");
+            throw new EncodingException($"block: unsupported version {version} (expected {Version}, {FairVersion} or {EvidenceVersion})");
         }
 
         var chainId = reader.ReadHash("block chain id");
@@ -192,13 +219,36 @@ public sealed class Block : ICanonical
             }
         }
 
-        if (payloadCount == 0 && listCount == 0)
+        if (version == FairVersion && payloadCount == 0 && listCount == 0)
         {
             // One block, one encoding: without lists or payload digests a block is written as version 1.
             throw new EncodingException("block: version 2 without candidate lists or payload digests");
         }
 
-        return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists);
+        if (version == FairVersion)
+        {
+            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists);
+        }
+
+        var evidenceCount = reader.ReadCount(Limits.EvidencePerBlockMax, "block evidence");
+        if (evidenceCount == 0)
+        {
+            throw new EncodingException("block: version 3 without evidence");
+        }
+
+        var evidence = new FairEvidence[evidenceCount];
+        long evidenceEntries = 0;
+        for (var i = 0; i < evidenceCount; i++)
+        {
+            evidence[i] = FairEvidence.Decode(ref reader);
+            evidenceEntries += evidence[i].List.Entries.Count + (evidence[i].Second?.Entries.Count ?? 0);
+            if (evidenceEntries > Limits.EvidenceEntriesPerBlockMax)
+            {
+                throw new EncodingException($"a block's evidence carries at most {Limits.EvidenceEntriesPerBlockMax} candidate entries");
+            }
+        }
+
+        return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists, evidence);
     }
 
     public override string ToString() => $"Block(r{Round}, h{Height}, {Hash.ToHex()[..8]}, by {Author})";

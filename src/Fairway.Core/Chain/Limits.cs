@@ -18,6 +18,12 @@ public static class Limits
     /// <summary>Candidate entries (40 bytes each) one block may carry in all its lists: 5 MiB, well inside a frame.</summary>
     public const int CandidateEntriesPerBlockMax = 131_072;
 
+    /// <summary>Pieces of fair-lane evidence one block may carry; the rest wait for later blocks.</summary>
+    public const int EvidencePerBlockMax = 4;
+
+    /// <summary>Candidate entries in all the lists of one block's evidence: another 1.4 MiB at most.</summary>
+    public const int EvidenceEntriesPerBlockMax = 32_768;
+
     /// <summary>Largest frame a validator accepts from a peer: a full batch of maximum-size payloads would not fit, by design.</summary>
     public const int FrameBytesMax = 16 * 1024 * 1024;
 }

@@ -28,6 +28,7 @@ public sealed class NodeMetrics : IDisposable
     private long _connectionsRejected;
     private long _messagesDropped;
     private long _evidence;
+    private long _evidenceCarried;
     private long _batchesCreated;
     private long _certifiedHeight;
     private long _outputMismatches;
@@ -77,6 +78,8 @@ public sealed class NodeMetrics : IDisposable
 
     public void SetMessagesDropped(long dropped) => Interlocked.Exchange(ref _messagesDropped, dropped);
     public void OnEvidence() => Interlocked.Increment(ref _evidence);
+
+    public void OnEvidenceCarried() => Interlocked.Increment(ref _evidenceCarried);
     public void OnBatchCreated() => Interlocked.Increment(ref _batchesCreated);
     public void SetCertifiedHeight(ulong height) => Interlocked.Exchange(ref _certifiedHeight, (long)height);
     public long CertifiedHeight => Interlocked.Read(ref _certifiedHeight);
@@ -118,6 +121,7 @@ public sealed class NodeMetrics : IDisposable
         Counter(text, "fairway_p2p_connections_rejected_total", "Peer connections refused at the handshake.", _connectionsRejected);
         Counter(text, "fairway_consensus_messages_dropped_total", "Invalid or useless consensus inputs dropped.", _messagesDropped);
         Counter(text, "fairway_evidence_total", "Evidence records kept: equivocation, conflicting lists, censorship (found here or checked from a peer).", _evidence);
+        Counter(text, "fairway_evidence_carried_total", "Pieces of fair-lane evidence committed blocks carried.", _evidenceCarried);
         Gauge(text, "fairway_fair_pending_transactions", "Fair-lane transactions this validator holds and has not seen included.", _fairPending);
         text.Append("# HELP fairway_fair_refused_total Candidate lists and fair proposals this validator refused, by reason.\n# TYPE fairway_fair_refused_total counter\n");
         foreach (var (reason, count) in FairRefusals)

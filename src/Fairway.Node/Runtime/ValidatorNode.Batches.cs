@@ -180,6 +180,7 @@ public sealed partial class ValidatorNode
             }
 
             WatchForCensorship(block);
+            OnEvidenceCommitted(block);
             var committed = _outputs.Order(block, next.Certificate, batches);
             OnFairOutput(committed.Output);
             _chain.PutBlock(block);

@@ -23,6 +23,14 @@ public sealed partial class ValidatorNode
     private readonly Queue<Hash> _fairEvidenceOrder = new();
     private const int FairEvidenceSeenMax = 4_096;
 
+    /// <summary>Evidence kept and not yet seen carried by a committed block, oldest first: what this validator puts in its proposals.</summary>
+    private readonly Dictionary<Hash, FairEvidence> _evidenceToCarry = [];
+    private readonly Queue<Hash> _evidenceToCarryOrder = new();
+
+    /// <summary>Evidence committed blocks carried (recent ids): a proposal carrying it again is refused.</summary>
+    private readonly HashSet<Hash> _evidenceCarried = [];
+    private readonly Queue<Hash> _evidenceCarriedOrder = new();
+
     /// <summary>How long after its receipt a validator may leave a transaction out of its lists: Δ and one round (the base timeout).</summary>
     private ulong CensorshipGraceMs => (ulong)_identity.Config.FairDelayMs
         + (ulong)(_identity.Genesis.Consensus.TimeoutBaseTicks * _identity.Genesis.Consensus.TickMs);
@@ -134,6 +142,80 @@ public sealed partial class ValidatorNode
         if (foundHere)
         {
             BroadcastFrame(WireFrame.Encode(new FairEvidenceFrame(evidence)));
+        }
+
+        if (height is null && !_evidenceCarried.Contains(evidence.Id) && _evidenceToCarry.TryAdd(evidence.Id, evidence))
+        {
+            _evidenceToCarryOrder.Enqueue(evidence.Id);
+            while (_evidenceToCarryOrder.Count > FairEvidenceSeenMax)
+            {
+                _evidenceToCarry.Remove(_evidenceToCarryOrder.Dequeue());
+            }
+        }
+    }
+
+    /// <summary>What this leader's proposal carries: the oldest evidence not yet on the chain, within a block's bounds.</summary>
+    private List<FairEvidence> EvidenceToPropose()
+    {
+        var chosen = new List<FairEvidence>();
+        long entries = 0;
+        foreach (var id in _evidenceToCarryOrder)
+        {
+            if (chosen.Count == Core.Chain.Limits.EvidencePerBlockMax)
+            {
+                break;
+            }
+
+            if (_evidenceToCarry.TryGetValue(id, out var evidence))
+            {
+                var size = evidence.List.Entries.Count + (evidence.Second?.Entries.Count ?? 0);
+                if (entries + size <= Core.Chain.Limits.EvidenceEntriesPerBlockMax)
+                {
+                    chosen.Add(evidence);
+                    entries += size;
+                }
+            }
+        }
+
+        return chosen;
+    }
+
+    /// <summary>A voter's check of the evidence a proposal carries: every piece checks out here and is not on the chain yet.</summary>
+    private string? CheckCarriedEvidence(Block block)
+    {
+        foreach (var evidence in block.Evidence)
+        {
+            if (_evidenceCarried.Contains(evidence.Id))
+            {
+                return "evidence already on the chain";
+            }
+
+            if (evidence.Check(_identity.ChainId, _identity.Validators, Crypto.Ed25519Verifier.Instance, CensorshipGraceMs) is not null)
+            {
+                return "evidence that does not check";
+            }
+        }
+
+        return block.Evidence.Select(e => e.Id).Distinct().Count() == block.Evidence.Count ? null : "the same evidence twice";
+    }
+
+    /// <summary>A committed block's evidence is on the chain: kept here too (a validator that missed the gossip learns it now), not proposed again.</summary>
+    private void OnEvidenceCommitted(Block block)
+    {
+        foreach (var evidence in block.Evidence)
+        {
+            _evidenceToCarry.Remove(evidence.Id);
+            if (_evidenceCarried.Add(evidence.Id))
+            {
+                Metrics.OnEvidenceCarried();
+                _evidenceCarriedOrder.Enqueue(evidence.Id);
+                while (_evidenceCarriedOrder.Count > FairEvidenceSeenMax)
+                {
+                    _evidenceCarried.Remove(_evidenceCarriedOrder.Dequeue());
+                }
+            }
+
+            KeepFairEvidence(evidence, foundHere: false, block.Height);
         }
     }
 

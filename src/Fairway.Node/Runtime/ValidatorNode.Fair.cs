@@ -169,7 +169,7 @@ public sealed partial class ValidatorNode
             _fairWaitListsMs += NowMs - _fairWaitStartMs;
         }
 
-        return new PayloadReady(r, digests, proposal.TimestampMs, proposal.PayloadDigests, proposal.Lists);
+        return new PayloadReady(r, digests, proposal.TimestampMs, proposal.PayloadDigests, proposal.Lists, EvidenceToPropose());
     }
 
     /// <summary>The fair lane's line in the summary log: what a slow fair chain is waiting for.</summary>
@@ -192,7 +192,13 @@ public sealed partial class ValidatorNode
     {
         if (_fair is null)
         {
-            return check.Block.CandidateLists.Count == 0 && check.Block.PayloadDigests.Count == 0;
+            return check.Block.CandidateLists.Count == 0 && check.Block.PayloadDigests.Count == 0 && check.Block.Evidence.Count == 0;
+        }
+
+        if (CheckCarriedEvidence(check.Block) is { } bad)
+        {
+            Metrics.OnFairRefused(bad);
+            return false;
         }
 
         if (_fair.CheckProposal(check.Block, check.ParentTimestampMs, batches, (ulong)NowMs, _outputs!.WasIncluded) is { } reason)
