@@ -115,7 +115,8 @@ public sealed partial class ValidatorNode
     }
 
     /// <summary>Kept and served; what this validator found itself also goes to every peer (the network is all-to-all, so no relay).</summary>
-    private void KeepFairEvidence(FairEvidence evidence, bool foundHere, ulong? height = null)
+    /// <param name="height">The height of the block that showed it (censorship) or carried it (<paramref name="onChain"/>).</param>
+    private void KeepFairEvidence(FairEvidence evidence, bool foundHere, ulong? height = null, bool onChain = false)
     {
         if (!_fairEvidenceSeen.Add(evidence.Id))
         {
@@ -144,7 +145,7 @@ public sealed partial class ValidatorNode
             BroadcastFrame(WireFrame.Encode(new FairEvidenceFrame(evidence)));
         }
 
-        if (height is null && !_evidenceCarried.Contains(evidence.Id) && _evidenceToCarry.TryAdd(evidence.Id, evidence))
+        if (!onChain && !_evidenceCarried.Contains(evidence.Id) && _evidenceToCarry.TryAdd(evidence.Id, evidence))
         {
             _evidenceToCarryOrder.Enqueue(evidence.Id);
             while (_evidenceToCarryOrder.Count > FairEvidenceSeenMax)
@@ -215,7 +216,7 @@ public sealed partial class ValidatorNode
                 }
             }
 
-            KeepFairEvidence(evidence, foundHere: false, block.Height);
+            KeepFairEvidence(evidence, foundHere: false, block.Height, onChain: true);
         }
     }
 
