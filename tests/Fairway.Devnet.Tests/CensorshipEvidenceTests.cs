@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
 namespace Fairway.Devnet.Tests;
@@ -17,29 +16,15 @@ public class CensorshipEvidenceTests(ITestOutputHelper output)
 {
     private const ulong FairNamespace = 2;
     private const int Censor = 3;
-    private const string AllowTestSettings = "FAIRWAY_ALLOW_TEST_SETTINGS";
     private static readonly int[] All = [0, 1, 2, 3];
 
     [Fact]
     public async Task A_receipt_the_signer_then_leaves_out_of_its_lists_becomes_evidence_every_validator_holds()
     {
         await using var cluster = new TestCluster();
-        var path = cluster.Nodes[Censor].ConfigPath;
-        var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        config["test_censor_namespace"] = FairNamespace;
-        File.WriteAllText(path, config.ToJsonString());
-
-        // Inherited by the validators as they start (see FairOrderingTests), restored right after.
-        var previous = Environment.GetEnvironmentVariable(AllowTestSettings);
-        Environment.SetEnvironmentVariable(AllowTestSettings, "1");
-        try
-        {
-            cluster.StartAll();
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(AllowTestSettings, previous);
-        }
+        cluster.SetConfig(Censor, "test_censor_namespace", FairNamespace);
+        cluster.AllowTestSettings = true;
+        cluster.StartAll();
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await cluster.WaitForHeightAsync(All, 3);

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
 namespace Fairway.Devnet.Tests;
@@ -22,12 +21,8 @@ public class FairOrderingTests(ITestOutputHelper output)
 
     private const int Pairs = 5;
 
-    /// <summary>The test-only setting the node refuses unless this variable is 1 in its environment.</summary>
-    private const string AllowTestSettings = "FAIRWAY_ALLOW_TEST_SETTINGS";
-
     private static readonly TimeSpan Gap = TimeSpan.FromMilliseconds(400);
     private static readonly int[] All = [0, 1, 2, 3];
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     [Fact]
     public async Task A_transaction_sent_first_to_all_validators_precedes_one_sent_400ms_later()
@@ -41,22 +36,9 @@ public class FairOrderingTests(ITestOutputHelper output)
     public async Task A_transaction_sent_first_to_all_validators_precedes_one_sent_400ms_later_with_one_clock_100ms_off()
     {
         await using var cluster = new TestCluster();
-        SetConfig(cluster, 3, "clock_offset_ms", 100);
-
-        // TestCluster.Start builds its ProcessStartInfo itself and takes no environment, so the variable that lets the node
-        // accept clock_offset_ms goes into this test process's environment, which the validators inherit when they start
-        // (ProcessStartInfo copies it then), and is restored right after. A validator another test starts meanwhile
-        // inherits it too, harmlessly: only validator 3's config here sets a test-only key.
-        var previous = Environment.GetEnvironmentVariable(AllowTestSettings);
-        Environment.SetEnvironmentVariable(AllowTestSettings, "1");
-        try
-        {
-            cluster.StartAll();
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(AllowTestSettings, previous);
-        }
+        cluster.SetConfig(3, "clock_offset_ms", 100);
+        cluster.AllowTestSettings = true;
+        cluster.StartAll();
 
         await RunPairsAsync(cluster, "validator 3's clock +100 ms", killLeaderBetween: false);
 
@@ -133,15 +115,6 @@ public class FairOrderingTests(ITestOutputHelper output)
     {
         using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri($"{cluster.Nodes[0].ApiUrl}/v1/namespaces/{FairNamespace}")));
         Assert.Equal("fair", json.RootElement.GetProperty("policy").GetString());
-    }
-
-    /// <summary>Sets one key of a validator's config.json before it starts.</summary>
-    private static void SetConfig(TestCluster cluster, int node, string key, int value)
-    {
-        var path = cluster.Nodes[node].ConfigPath;
-        var config = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidOperationException($"{path} is empty");
-        config[key] = value;
-        File.WriteAllText(path, config.ToJsonString(Indented));
     }
 
     /// <summary>A payload no other transaction has, so each transaction has its own hash and is found by it.</summary>

@@ -41,6 +41,21 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public bool IsRunning(int i) => _processes[i] is { HasExited: false };
 
+    /// <summary>
+    /// Validators started from now on run with <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>, so their config may hold test-only
+    /// keys (set with <see cref="SetConfig"/>); without it the node refuses them.
+    /// </summary>
+    public bool AllowTestSettings { get; set; }
+
+    /// <summary>Sets one key of a validator's config.json, before it starts.</summary>
+    public void SetConfig(int node, string key, System.Text.Json.Nodes.JsonNode value)
+    {
+        var path = Nodes[node].ConfigPath;
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidOperationException($"{path} is empty");
+        config[key] = value;
+        File.WriteAllText(path, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+
     public void StartAll()
     {
         for (var i = 0; i < Count; i++)
@@ -59,6 +74,11 @@ internal sealed class TestCluster : IAsyncDisposable
         start.ArgumentList.Add(Nodes[i].ConfigPath);
         start.ArgumentList.Add(log);
         start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+        if (AllowTestSettings)
+        {
+            start.Environment["FAIRWAY_ALLOW_TEST_SETTINGS"] = "1";
+        }
+
         _processes[i] = Process.Start(start) ?? throw new InvalidOperationException("could not start a validator");
     }
 
