@@ -48,6 +48,10 @@ public sealed record BatchReport
 
     public int Censored => Results.Sum(r => r.Censored);
 
+    public int CensorshipEvidence => Results.Sum(r => r.CensorshipEvidence);
+
+    public int FalseCensorshipEvidence => Results.Sum(r => r.FalseCensorshipEvidence);
+
     /// <summary>Refusals of candidate lists and fair proposals over all seeds, by reason.</summary>
     public SortedDictionary<string, int> FairRefusals => new(
         Results.SelectMany(r => r.FairRefusals).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value)), StringComparer.Ordinal);

@@ -89,6 +89,13 @@ public sealed record SimulationOptions
     /// <summary>Test-only: break honest hosts' output pipeline so the output invariants can be seen to fire.</summary>
     public OutputFaultForTesting UnsafeOutputFaultForTesting { get; init; }
 
+    /// <summary>
+    /// TEST ONLY: the time after a receipt from which honest hosts take a list leaving the transaction out as censorship,
+    /// instead of the fair delay and a round. Cut to 0 it accuses honest validators of what the fair delay excuses: the
+    /// negative control of the false-accusation check.
+    /// </summary>
+    public ulong? CensorshipGraceMsForTesting { get; init; }
+
     /// <summary>The engine configuration a run uses: the options' one, with the engine's own invariant checks on.</summary>
     internal ConsensusConfig EngineConfig => Consensus with { AssertInvariants = true };
 

@@ -88,6 +88,12 @@ public sealed record SimulationResult
     /// </summary>
     public int Censored { get; init; }
 
+    /// <summary>Distinct pieces of censorship evidence honest hosts found against faulty validators (from receipts clients reported).</summary>
+    public int CensorshipEvidence { get; init; }
+
+    /// <summary>Distinct pieces of censorship evidence against honest validators: false accusations, which must be 0.</summary>
+    public int FalseCensorshipEvidence { get; init; }
+
     /// <summary>Candidate lists and fair proposals honest hosts refused, by reason.</summary>
     public IReadOnlyDictionary<string, int> FairRefusals { get; init; } = new Dictionary<string, int>();
 

@@ -93,6 +93,7 @@ internal sealed partial class SimulationRun
 
     private BlockOutput Order(SimulatedHost host, Block block, List<Batch> batches, OrderingState previous)
     {
+        WatchForCensorship(host, block);
         if (!_brokenPipelineHosts.Contains(host.Id))
         {
             return host.Node!.Ordering.Order(block, batches, previous).Output;

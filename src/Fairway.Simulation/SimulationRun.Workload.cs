@@ -81,7 +81,10 @@ internal sealed partial class SimulationRun
                 for (var h = 0; h < hosts.Count; h++)
                 {
                     (received[h] ??= []).Add(tx);
+                    OnClientReceipt(hosts[h], tx);
                 }
+
+                SendVictimsToCensors([tx]);
             }
             else
             {

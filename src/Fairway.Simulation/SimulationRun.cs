@@ -206,6 +206,8 @@ internal sealed partial class SimulationRun
             BlockTimestampRegressions = _timestampRegressions,
             FairnessViolations = fairness.Violations,
             Censored = MeasureCensorship(_measured),
+            CensorshipEvidence = _censorshipEvidence.Count,
+            FalseCensorshipEvidence = _falseCensorshipEvidence.Count,
             FairRefusals = new SortedDictionary<string, int>(_fairRefusals, StringComparer.Ordinal),
             // Under fair a faulty leader cannot put a batch first; every front-running transaction, lied about in lists, is a try.
             FrontRunsTried = _registry.HasFair ? _frontRunVictims.Count : _frontRunsTried.Count,

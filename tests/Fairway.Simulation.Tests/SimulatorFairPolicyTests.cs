@@ -63,4 +63,24 @@ public class SimulatorFairPolicyTests
         var beyond = SimulationBatch.Run(censor with { Faulty = 2 }, seeds: 4);
         Assert.True(beyond.Censored > 0, $"{beyond.Censored} censored");
     }
+
+    [Fact]
+    public void Reported_receipts_turn_a_censor_into_evidence_never_accuse_an_honest_validator_and_the_check_fires_without_the_grace()
+    {
+        // Every receipt is reported to every honest host (the worst case for false accusations), under loss, partitions,
+        // crashes and, for the honest run, skewed clocks.
+        var censor = SimulationBatch.Run(Fair with { Byzantine = ByzantineKind.Censor, Rounds = 100 }, seeds: 6);
+        Assert.True(censor.Passed, Why(censor));
+        Assert.True(censor.CensorshipEvidence > 0, "no evidence against the censor");
+        Assert.Equal(0, censor.FalseCensorshipEvidence);
+
+        var honest = SimulationBatch.Run(Fair with { Byzantine = ByzantineKind.None, Faulty = 0, ClockSkewMs = 100, Rounds = 100 }, seeds: 6);
+        Assert.Equal(0, honest.CensorshipEvidence);
+        Assert.Equal(0, honest.FalseCensorshipEvidence);
+
+        // Negative control: with no grace after the receipt, a list an honest validator made before the fair delay passed
+        // leaves the transaction out, and the check calls it censorship.
+        var careless = SimulationBatch.Run(Fair with { Byzantine = ByzantineKind.None, Faulty = 0, Rounds = 60, CensorshipGraceMsForTesting = 0 }, seeds: 2);
+        Assert.True(careless.FalseCensorshipEvidence > 0, "the false-accusation check did not fire");
+    }
 }

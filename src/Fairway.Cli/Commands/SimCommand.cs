@@ -169,6 +169,8 @@ internal static class SimCommand
         front_runs_tried = r.FrontRunsTried,
         front_runs_succeeded = r.FrontRunsSucceeded,
         censored = r.Censored,
+        censorship_evidence = r.CensorshipEvidence,
+        false_censorship_evidence = r.FalseCensorshipEvidence,
         fair_refusals = r.FairRefusals,
     };
 
@@ -180,7 +182,7 @@ internal static class SimCommand
         Console.WriteLine(string.Create(ci, $"  committed blocks per honest node: min {r.CommittedBlocksMin}, max {r.CommittedBlocksMax}"));
         Console.WriteLine(string.Create(ci, $"  crashed for the whole run: {o.Crashed}   {r.BlocksPerSimulatedSecond:F1} blocks per simulated second after warm-up   {r.Timeouts} rounds ended by timeout   commit latency p50 {r.CommitLatencyP50Ms} ms, p99 {r.CommitLatencyP99Ms} ms"));
         Console.WriteLine(string.Create(ci, $"  transactions: {r.TransactionsSubmitted} submitted, {r.TransactionsCommitted} in certified outputs, {r.TransactionsPending} pending ({r.TransactionsLost} lost with crashed pools)   outputs certified: {r.OutputsCertified}   mismatched: {r.OutputsMismatched}   output evidence: {r.OutputEvidence}"));
-        Console.WriteLine(string.Create(ci, $"  fairness violations: {r.FairnessViolations}   front-runs succeeded: {r.FrontRunsSucceeded} of {r.FrontRunsTried} tried   censored: {r.Censored}"));
+        Console.WriteLine(string.Create(ci, $"  fairness violations: {r.FairnessViolations}   front-runs succeeded: {r.FrontRunsSucceeded} of {r.FrontRunsTried} tried   censored: {r.Censored}   censorship evidence: {r.CensorshipEvidence} (false: {r.FalseCensorshipEvidence})"));
         if (r.FairRefusals.Count > 0)
         {
             Console.WriteLine("  fair refusals: " + string.Join(", ", r.FairRefusals.Select(p => $"{p.Key}: {p.Value}")));
