@@ -18,9 +18,12 @@ public sealed record SafetyState(
     TimeoutCertificate? HighTc,
     VoteMessage? LastVote,
     TimeoutMessage? LastTimeout,
-    ProposalMessage? LastProposal) : ICanonical
+    ProposalMessage? LastProposal) : ICanonical, IEncodedSizeHint
 {
     public const byte Version = 1;
+
+    /// <summary>Dominated by the last proposal, which on a fair chain carries the round's candidate lists.</summary>
+    public int EncodedSizeHint => 8_192 + (LastProposal?.EncodedSizeHint ?? 0);
 
     public static SafetyState Initial(Hash genesisHash) => new(0, 0, QuorumCertificate.Genesis(genesisHash), null, null, null, null);
 

@@ -5,13 +5,15 @@ using Fairway.Core.Encoding;
 namespace Fairway.Consensus.Messages;
 
 /// <summary>A leader's signed block for its round.</summary>
-public sealed class ProposalMessage(Block block, Signature signature) : ConsensusMessage
+public sealed class ProposalMessage(Block block, Signature signature) : ConsensusMessage, IEncodedSizeHint
 {
     public Block Block { get; } = block ?? throw new ArgumentNullException(nameof(block));
 
     public Signature Signature { get; } = signature;
 
     public override MessageKind Kind => MessageKind.Proposal;
+
+    public int EncodedSizeHint => Block.EncodedSizeHint + Signature.Size + 1;
 
     public override ulong Round => Block.Round;
 

@@ -13,7 +13,7 @@ namespace Fairway.Core.Chain;
 /// ordered by an earlier block that hold fair-lane transactions these lists include: those batches are named again only
 /// for their payloads, and nothing else in them is output a second time.</para>
 /// </summary>
-public sealed class Block : ICanonical
+public sealed class Block : ICanonical, IEncodedSizeHint
 {
     /// <summary>Written for blocks without lists or payload digests: every block of a chain without fair namespaces.</summary>
     public const byte Version = 1;
@@ -111,6 +111,11 @@ public sealed class Block : ICanonical
 
     /// <summary>Fair-lane evidence (censorship, conflicting lists) the leader put on the chain; voters check each piece.</summary>
     public IReadOnlyList<FairEvidence> Evidence { get; }
+
+    /// <summary>About the length of the encoding: exact for the lists and digests that dominate a large block.</summary>
+    public int EncodedSizeHint =>
+        256 + (Hash.Size * AllBatchDigests.Count) + (96 * Justify.Signatures.Count) + (Timeout is null ? 0 : 2_048)
+        + CandidateLists.Sum(l => l.EncodedSizeHint) + Evidence.Sum(e => e.EncodedSizeHint);
 
     private static long EvidenceEntries(IEnumerable<FairEvidence> evidence) =>
         evidence.Sum(e => (long)e.List.Entries.Count + (e.Second?.Entries.Count ?? 0));

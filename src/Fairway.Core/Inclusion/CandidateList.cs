@@ -17,7 +17,7 @@ public readonly record struct CandidateEntry(Hash Transaction, ulong ReceivedAtM
 /// its own receive time. Entries are sorted by transaction hash with no repeats, so a list has exactly one encoding
 /// and two different lists from one signer for one round are provably conflicting. Lists travel by <see cref="Digest"/>.
 /// </summary>
-public sealed class CandidateList : ICanonical
+public sealed class CandidateList : ICanonical, IEncodedSizeHint
 {
     public const byte Version = 1;
 
@@ -93,6 +93,8 @@ public sealed class CandidateList : ICanonical
 
     /// <summary>The hash of everything but the signature: what the signer signs and what proposals reference.</summary>
     public Hash Digest => _digest ??= Hash.Compute(BodyBytes());
+
+    public int EncodedSizeHint => BodyBytes().Length + Signature.Size;
 
     /// <summary>Builds and signs a list; entries may come in any order and are sorted here (a repeated hash is refused).</summary>
     public static CandidateList Sign(

@@ -36,7 +36,7 @@ public sealed record SignedReceipt(Hash Transaction, ushort Validator, ulong Rec
 /// transaction had already been output before the list (an honest reason to leave it out) depends on the chain, so the
 /// finder checks that against the block carrying the list, and a reader of the chain can too.
 /// </summary>
-public sealed class FairEvidence : ICanonical
+public sealed class FairEvidence : ICanonical, IEncodedSizeHint
 {
     public const byte Version = 1;
 
@@ -60,6 +60,8 @@ public sealed class FairEvidence : ICanonical
 
     /// <summary>The receipt, for censorship.</summary>
     public SignedReceipt? Receipt { get; }
+
+    public int EncodedSizeHint => 128 + List.EncodedSizeHint + (Second?.EncodedSizeHint ?? 0);
 
     public int Validator => List.Validator;
 

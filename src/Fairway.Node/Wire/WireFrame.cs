@@ -24,7 +24,13 @@ public abstract record WireFrame
     public static byte[] Encode(WireFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        var writer = new CanonicalWriter(512);
+        var writer = new CanonicalWriter(frame switch
+        {
+            ConsensusFrame c => Canonical.InitialCapacity(c.Message, 16),
+            CandidateListFrame l => Canonical.InitialCapacity(l.List, 16),
+            FairEvidenceFrame e => Canonical.InitialCapacity(e.Evidence, 16),
+            _ => 512,
+        });
         switch (frame)
         {
             case ConsensusFrame c:
