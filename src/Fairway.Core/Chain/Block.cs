@@ -62,7 +62,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
         }
 
         FairEvidence[] carried = evidence is null ? [] : [.. evidence];
-        if (carried.Length > Limits.EvidencePerBlockMax || EvidenceEntries(carried) > Limits.EvidenceEntriesPerBlockMax)
+        if (carried.Length > Limits.EvidencePerBlockMax || carried.Sum(e => (long)e.EntryCount) > Limits.EvidenceEntriesPerBlockMax)
         {
             throw new ArgumentException(
                 $"at most {Limits.EvidencePerBlockMax} pieces of evidence and {Limits.EvidenceEntriesPerBlockMax} entries in their lists per block", nameof(evidence));
@@ -116,9 +116,6 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     public int EncodedSizeHint =>
         256 + (Hash.Size * AllBatchDigests.Count) + (96 * Justify.Signatures.Count) + (Timeout is null ? 0 : 2_048)
         + CandidateLists.Sum(l => l.EncodedSizeHint) + Evidence.Sum(e => e.EncodedSizeHint);
-
-    private static long EvidenceEntries(IEnumerable<FairEvidence> evidence) =>
-        evidence.Sum(e => (long)e.List.Entries.Count + (e.Second?.Entries.Count ?? 0));
 
     public Hash ParentHash => Justify.BlockHash;
 
@@ -246,7 +243,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
         for (var i = 0; i < evidenceCount; i++)
         {
             evidence[i] = FairEvidence.Decode(ref reader);
-            evidenceEntries += evidence[i].List.Entries.Count + (evidence[i].Second?.Entries.Count ?? 0);
+            evidenceEntries += evidence[i].EntryCount;
             if (evidenceEntries > Limits.EvidenceEntriesPerBlockMax)
             {
                 throw new EncodingException($"a block's evidence carries at most {Limits.EvidenceEntriesPerBlockMax} candidate entries");

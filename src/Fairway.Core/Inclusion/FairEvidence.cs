@@ -16,8 +16,23 @@ public enum FairEvidenceKind : byte
 }
 
 /// <summary>A validator's signed receipt: it received <paramref name="Transaction"/> at <paramref name="ReceivedAtMs"/> by its clock.</summary>
-public sealed record SignedReceipt(Hash Transaction, ushort Validator, ulong ReceivedAtMs, Signature Signature)
+public sealed record SignedReceipt(Hash Transaction, ushort Validator, ulong ReceivedAtMs, Signature Signature) : ICanonical
 {
+    public void Encode(CanonicalWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteHash(Transaction);
+        writer.WriteU16(Validator);
+        writer.WriteU64(ReceivedAtMs);
+        writer.WriteSignature(Signature);
+    }
+
+    public static SignedReceipt Decode(ref CanonicalReader reader) => new(
+        reader.ReadHash("receipt transaction"),
+        reader.ReadU16("receipt validator"),
+        reader.ReadU64("receipt time"),
+        reader.ReadSignature("receipt signature"));
+
     public bool Verify(Hash chainId, ValidatorSet validators, ISignatureVerifier verifier)
     {
         ArgumentNullException.ThrowIfNull(validators);
@@ -57,6 +72,9 @@ public sealed class FairEvidence : ICanonical, IEncodedSizeHint
 
     /// <summary>The second list, for conflicting lists.</summary>
     public CandidateList? Second { get; }
+
+    /// <summary>Candidate entries in the evidence's lists: what a block's evidence budget counts.</summary>
+    public int EntryCount => List.Entries.Count + (Second?.Entries.Count ?? 0);
 
     /// <summary>The receipt, for censorship.</summary>
     public SignedReceipt? Receipt { get; }
@@ -157,11 +175,7 @@ public sealed class FairEvidence : ICanonical, IEncodedSizeHint
         }
         else
         {
-            var receipt = Receipt!;
-            writer.WriteHash(receipt.Transaction);
-            writer.WriteU16(receipt.Validator);
-            writer.WriteU64(receipt.ReceivedAtMs);
-            writer.WriteSignature(receipt.Signature);
+            Receipt!.Encode(writer);
         }
     }
 
@@ -181,12 +195,7 @@ public sealed class FairEvidence : ICanonical, IEncodedSizeHint
 
                 return new FairEvidence(kind, list, second, null);
             case FairEvidenceKind.Censorship:
-                var receipt = new SignedReceipt(
-                    reader.ReadHash("receipt transaction"),
-                    reader.ReadU16("receipt validator"),
-                    reader.ReadU64("receipt time"),
-                    reader.ReadSignature("receipt signature"));
-                return new FairEvidence(kind, list, null, receipt);
+                return new FairEvidence(kind, list, null, SignedReceipt.Decode(ref reader));
             default:
                 throw new EncodingException($"fair evidence: unknown kind {(byte)kind}");
         }

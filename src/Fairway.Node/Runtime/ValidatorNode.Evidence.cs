@@ -18,18 +18,17 @@ public sealed partial class ValidatorNode
     private CensorshipWatch? _censorship;
     private readonly Lock _censorshipGate = new();
 
-    /// <summary>Fair evidence kept, by id: what was received from peers is not kept twice.</summary>
-    private readonly HashSet<Hash> _fairEvidenceSeen = [];
-    private readonly Queue<Hash> _fairEvidenceOrder = new();
     private const int FairEvidenceSeenMax = 4_096;
+
+    /// <summary>Fair evidence kept, by id: what was received from peers is not kept twice.</summary>
+    private readonly RecentIds _fairEvidenceSeen = new(FairEvidenceSeenMax);
 
     /// <summary>Evidence kept and not yet seen carried by a committed block, oldest first: what this validator puts in its proposals.</summary>
     private readonly Dictionary<Hash, FairEvidence> _evidenceToCarry = [];
     private readonly Queue<Hash> _evidenceToCarryOrder = new();
 
     /// <summary>Evidence committed blocks carried (recent ids): a proposal carrying it again is refused.</summary>
-    private readonly HashSet<Hash> _evidenceCarried = [];
-    private readonly Queue<Hash> _evidenceCarriedOrder = new();
+    private readonly RecentIds _evidenceCarried = new(FairEvidenceSeenMax);
 
     /// <summary>How long after its receipt a validator may leave a transaction out of its lists: Δ and one round (the base timeout).</summary>
     private ulong CensorshipGraceMs => (ulong)_identity.Config.FairDelayMs
@@ -105,7 +104,7 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        if (evidence.Check(_identity.ChainId, _identity.Validators, Crypto.Ed25519Verifier.Instance, CensorshipGraceMs) is not null)
+        if (_censorship!.Check(evidence) is not null)
         {
             Metrics.OnFairRefused("evidence that does not check");
             return;
@@ -123,12 +122,6 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        _fairEvidenceOrder.Enqueue(evidence.Id);
-        while (_fairEvidenceOrder.Count > FairEvidenceSeenMax)
-        {
-            _fairEvidenceSeen.Remove(_fairEvidenceOrder.Dequeue());
-        }
-
         Metrics.OnEvidence();
         var censorship = evidence.Kind == FairEvidenceKind.Censorship;
         _evidence.Add(new EvidenceRecord(
@@ -137,7 +130,7 @@ public sealed partial class ValidatorNode
             evidence.Round,
             height,
             NowMs,
-            Convert.ToHexStringLower(censorship ? ReceiptBytes(evidence.Receipt!) : Canonical.Encode(evidence.List)),
+            Convert.ToHexStringLower(Canonical.Encode(censorship ? evidence.Receipt! : evidence.List)),
             Convert.ToHexStringLower(Canonical.Encode(censorship ? evidence.List : evidence.Second!))));
         LogFairEvidence(_log, censorship ? "censorship" : "conflicting lists", evidence.Validator, evidence.Round, foundHere ? "found here" : "from a peer");
         if (foundHere)
@@ -169,11 +162,10 @@ public sealed partial class ValidatorNode
 
             if (_evidenceToCarry.TryGetValue(id, out var evidence))
             {
-                var size = evidence.List.Entries.Count + (evidence.Second?.Entries.Count ?? 0);
-                if (entries + size <= Core.Chain.Limits.EvidenceEntriesPerBlockMax)
+                if (entries + evidence.EntryCount <= Core.Chain.Limits.EvidenceEntriesPerBlockMax)
                 {
                     chosen.Add(evidence);
-                    entries += size;
+                    entries += evidence.EntryCount;
                 }
             }
         }
@@ -191,7 +183,7 @@ public sealed partial class ValidatorNode
                 return "evidence already on the chain";
             }
 
-            if (evidence.Check(_identity.ChainId, _identity.Validators, Crypto.Ed25519Verifier.Instance, CensorshipGraceMs) is not null)
+            if (_censorship!.Check(evidence) is not null)
             {
                 return "evidence that does not check";
             }
@@ -209,25 +201,10 @@ public sealed partial class ValidatorNode
             if (_evidenceCarried.Add(evidence.Id))
             {
                 Metrics.OnEvidenceCarried();
-                _evidenceCarriedOrder.Enqueue(evidence.Id);
-                while (_evidenceCarriedOrder.Count > FairEvidenceSeenMax)
-                {
-                    _evidenceCarried.Remove(_evidenceCarriedOrder.Dequeue());
-                }
             }
 
             KeepFairEvidence(evidence, foundHere: false, block.Height, onChain: true);
         }
-    }
-
-    private static byte[] ReceiptBytes(SignedReceipt receipt)
-    {
-        var writer = new CanonicalWriter();
-        writer.WriteHash(receipt.Transaction);
-        writer.WriteU16(receipt.Validator);
-        writer.WriteU64(receipt.ReceivedAtMs);
-        writer.WriteSignature(receipt.Signature);
-        return writer.ToArray();
     }
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message =

@@ -36,7 +36,12 @@ public sealed class CensorshipWatch
 
     public int Count => _watched.Count;
 
-    public ulong GraceMs => _graceMs;
+    /// <summary>Null when <paramref name="evidence"/>'s signed statements show the misbehaviour on this chain; otherwise why not.</summary>
+    public string? Check(FairEvidence evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        return evidence.Check(_chainId, _validators, _verifier, _graceMs);
+    }
 
     /// <summary>Starts watching <paramref name="receipt"/>; null when watched, otherwise why it was refused.</summary>
     public string? Watch(SignedReceipt receipt)
@@ -96,7 +101,7 @@ public sealed class CensorshipWatch
             if (byValidator.TryGetValue(key.Validator, out var list))
             {
                 var evidence = FairEvidence.Censorship(receipt, list);
-                if (evidence.Check(_chainId, _validators, _verifier, _graceMs) is null)
+                if (Check(evidence) is null)
                 {
                     found.Add(evidence);
                     _watched.Remove(key);
