@@ -61,7 +61,10 @@ public sealed class FileSafetyStore : ISafetyStore
     public void Save(SafetyState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var payload = Canonical.Encode(state);
+        // Written from the encoder's buffer: a leader's state holds its proposal, on a fair chain hundreds of kilobytes.
+        var writer = new CanonicalWriter(Canonical.InitialCapacity(state));
+        state.Encode(writer);
+        var payload = writer.WrittenSpan;
         if (payload.Length > PayloadBytesMax)
         {
             throw new ArgumentException($"safety state is {payload.Length} bytes, at most {PayloadBytesMax}", nameof(state));

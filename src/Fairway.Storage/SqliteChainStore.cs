@@ -34,6 +34,14 @@ public sealed class SqliteChainStore : IChainStore
     private bool _disposed;
     private bool _unsynced;
 
+    /// <summary>
+    /// The blocks put last, by hash: each new block asks for its parent, and reading a fair block back means decoding its
+    /// lists again. Bounded (a fair block can be most of a megabyte).
+    /// </summary>
+    private readonly Dictionary<Hash, Block> _recentBlocks = [];
+    private readonly Queue<Hash> _recentOrder = new();
+    private const int RecentBlocksMax = 32;
+
     /// <param name="databasePath">The SQLite file; created if missing.</param>
     public SqliteChainStore(string databasePath)
     {
@@ -91,12 +99,20 @@ public sealed class SqliteChainStore : IChainStore
     public void PutBlock(Block block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        var data = Canonical.Encode(block);
+        var data = block.Encoded;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             InsertBlock(block, data);
             _unsynced = true;
+            if (_recentBlocks.TryAdd(block.Hash, block))
+            {
+                _recentOrder.Enqueue(block.Hash);
+                if (_recentOrder.Count > RecentBlocksMax)
+                {
+                    _recentBlocks.Remove(_recentOrder.Dequeue());
+                }
+            }
         }
     }
 
@@ -105,6 +121,11 @@ public sealed class SqliteChainStore : IChainStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_recentBlocks.TryGetValue(hash, out block!))
+            {
+                return true;
+            }
+
             _selectBlock.Parameters["$hash"].Value = hash.ToArray();
             var data = _selectBlock.ExecuteScalar() as byte[];
             block = data is null ? null! : Canonical.Decode(data, Block.Decode, "stored block");
@@ -223,7 +244,7 @@ public sealed class SqliteChainStore : IChainStore
             return;
         }
 
-        var encoded = committed.Select(c => (Committed: c, Block: Canonical.Encode(c.Block), Qc: Canonical.Encode(c.Certificate))).ToList();
+        var encoded = committed.Select(c => (Committed: c, Block: c.Block.Encoded, Qc: Canonical.Encode(c.Certificate))).ToList();
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

@@ -127,7 +127,7 @@ public sealed partial class ConsensusCore
 
         var signature = _signer.Sign(SigningDomain.TimeoutMessage(_chainId, _round, qcRound));
         var timeout = new TimeoutMessage(_round, HighQc, _self, signature);
-        Safety = Safety with { LastVotedRound = Math.Max(Safety.LastVotedRound, _round), LastTimeout = timeout };
+        Safety = Safety.VotedIn(_round) with { LastTimeout = timeout };
         Persist();
         Emit(new Broadcast(timeout));
         Stats.TimeoutsSent++;

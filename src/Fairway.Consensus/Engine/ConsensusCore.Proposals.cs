@@ -44,6 +44,13 @@ public sealed partial class ConsensusCore
             return;
         }
 
+        if (_round < Safety.LastVotedRound)
+        {
+            // Only after a restart into a round below one it voted in; a proposal it made there may be forgotten (VotedIn).
+            Stats.Drop("round below one this validator voted in");
+            return;
+        }
+
         if (payload.BatchDigests is null
             || payload.BatchDigests.Count + (payload.PayloadDigests?.Count ?? 0) > Limits.BatchDigestsPerBlockMax
             || (payload.CandidateLists?.Count ?? 0) > Limits.CandidateListsPerBlockMax
@@ -243,9 +250,8 @@ public sealed partial class ConsensusCore
         }
 
         var vote = new VoteMessage(block.Round, block.Hash, _self, _signer.Sign(SigningDomain.VoteMessage(_chainId, block.Round, block.Hash)));
-        Safety = Safety with
+        Safety = Safety.VotedIn(block.Round) with
         {
-            LastVotedRound = Math.Max(Safety.LastVotedRound, block.Round),
             LockedQcRound = Math.Max(Safety.LockedQcRound, block.Justify.Round),
             LastVote = vote,
         };

@@ -27,6 +27,18 @@ public sealed record SafetyState(
 
     public static SafetyState Initial(Hash genesisHash) => new(0, 0, QuorumCertificate.Genesis(genesisHash), null, null, null, null);
 
+    /// <summary>
+    /// This validator voted or timed out in <paramref name="round"/>. Its last proposal is kept only while it is for the
+    /// highest such round: the proposal is there to be re-sent after a restart in its own round, a validator never proposes
+    /// in a round below the highest it voted in, and on a fair chain a proposal is hundreds of kilobytes that were rewritten
+    /// with every later vote.
+    /// </summary>
+    public SafetyState VotedIn(ulong round)
+    {
+        var voted = Math.Max(LastVotedRound, round);
+        return this with { LastVotedRound = voted, LastProposal = LastProposal?.Block.Round < voted ? null : LastProposal };
+    }
+
     public void Encode(CanonicalWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);

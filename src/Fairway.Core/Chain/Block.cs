@@ -26,6 +26,13 @@ public sealed class Block : ICanonical, IEncodedSizeHint
 
     private Hash? _hash;
 
+    /// <summary>
+    /// The block's one encoding, made once: a fair block carries its round's lists (hundreds of kilobytes), and it is
+    /// hashed, stored, sent, indexed and kept in the safety file. A decoded block keeps the bytes it was read from (the
+    /// decoder accepts only the canonical form, so they are the bytes encoding would produce).
+    /// </summary>
+    private byte[]? _encoded;
+
     public Block(
         Hash chainId,
         ulong round,
@@ -122,7 +129,10 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     public bool IsGenesis => Round == 0 && Height == 0;
 
     /// <summary>SHA-256 of the canonical encoding, computed once.</summary>
-    public Hash Hash => _hash ??= Hash.Compute(Canonical.Encode(this));
+    public Hash Hash => _hash ??= Hash.Compute(EncodedBytes());
+
+    /// <summary>The canonical encoding, made at most once (as <see cref="Batch.Encoded"/>: shared, callers only read it).</summary>
+    public byte[] Encoded => EncodedBytes();
 
     /// <summary>The block every chain starts from; it is the same on every node of the chain.</summary>
     public static Block Genesis(Hash chainId) =>
@@ -131,6 +141,23 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     public void Encode(CanonicalWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteRaw(EncodedBytes());
+    }
+
+    private byte[] EncodedBytes()
+    {
+        if (_encoded is null)
+        {
+            var writer = new CanonicalWriter(Math.Max(256, EncodedSizeHint));
+            WriteFields(writer);
+            _encoded = writer.ToArray();
+        }
+
+        return _encoded;
+    }
+
+    private void WriteFields(CanonicalWriter writer)
+    {
         var fair = PayloadDigests.Count > 0 || CandidateLists.Count > 0 || Evidence.Count > 0;
         writer.WriteU8(Evidence.Count > 0 ? EvidenceVersion : fair ? FairVersion : Version);
         writer.WriteHash(ChainId);
@@ -175,6 +202,14 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     }
 
     public static Block Decode(ref CanonicalReader reader)
+    {
+        var start = reader.Position;
+        var block = DecodeFields(ref reader);
+        block._encoded = reader.ReadSince(start).ToArray();
+        return block;
+    }
+
+    private static Block DecodeFields(ref CanonicalReader reader)
     {
         var version = reader.ReadU8("block version");
         if (version is not (Version or FairVersion or EvidenceVersion))

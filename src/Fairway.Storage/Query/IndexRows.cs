@@ -29,7 +29,7 @@ internal sealed record IndexRows(
         return new IndexRows(
             committed.Height,
             committed.Block.Hash.ToArray(),
-            Canonical.Encode(committed.Block),
+            committed.Block.Encoded,
             Canonical.Encode(committed.Certificate),
             Canonical.Encode(committed.Output.Header),
             Canonical.Encode(committed.OutputCertificate!),

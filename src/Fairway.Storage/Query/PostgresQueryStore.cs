@@ -106,7 +106,7 @@ public sealed partial class PostgresQueryStore : IQueryStore
         QueryIndexRules.CheckArguments(committed, batches);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var block = committed.Block;
-        var blockData = Canonical.Encode(block);
+        var blockData = block.Encoded;
         var qcData = Canonical.Encode(committed.Certificate);
         var batchData = batches.Select(Canonical.Encode).ToArray();
         var transactions = committed.Transactions.ToArray();
