@@ -23,7 +23,16 @@ public sealed class SqliteChainStore : IChainStore
     private readonly Lock _lock = new();
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insertBlock;
-    private readonly SqliteCommand _selectBlock;
+
+    /// <summary>
+    /// A second connection for point reads of blocks and batches, with its own lock. The node's event loop looks batches
+    /// and blocks up while the background writer holds the main connection for a group commit with its fsync; in WAL mode a
+    /// reader sees every committed write without waiting for the writer, and anything not yet committed is still in memory.
+    /// </summary>
+    private readonly SqliteConnection _reader;
+    private readonly Lock _readLock = new();
+    private readonly SqliteCommand _readBlock;
+    private readonly SqliteCommand _readBatch;
     private readonly SqliteCommand _insertBatch;
     private readonly SqliteCommand _selectBatch;
     private readonly SqliteCommand _insertCommitted;
@@ -35,8 +44,8 @@ public sealed class SqliteChainStore : IChainStore
     private bool _unsynced;
 
     /// <summary>
-    /// The blocks put last, by hash: each new block asks for its parent, and reading a fair block back means decoding its
-    /// lists again. Bounded (a fair block can be most of a megabyte).
+    /// The blocks put last, by hash (under the read lock): each new block asks for its parent, and reading a fair block
+    /// back means decoding its lists again. Bounded (a fair block can be most of a megabyte).
     /// </summary>
     private readonly Dictionary<Hash, Block> _recentBlocks = [];
     private readonly Queue<Hash> _recentOrder = new();
@@ -70,16 +79,25 @@ public sealed class SqliteChainStore : IChainStore
             }
 
             _insertBlock = Prepare("INSERT OR IGNORE INTO blocks(hash, height, round, data) VALUES ($hash, $height, $round, $data)");
-            _selectBlock = Prepare("SELECT data FROM blocks WHERE hash = $hash");
             _insertBatch = Prepare("INSERT OR IGNORE INTO batches(digest, data) VALUES ($digest, $data)");
             _selectBatch = Prepare("SELECT data FROM batches WHERE digest = $digest");
             _insertCommitted = Prepare(
                 "INSERT INTO committed(height, block_hash, qc, tx_count, output, sources) VALUES ($height, $hash, $qc, $count, $output, $sources)");
             _batchStored = Prepare("SELECT 1 FROM batches WHERE digest = $digest");
             LoadTip();
+            _reader = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = fullPath,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+            }.ToString());
+            _reader.Open();
+            _readBlock = SqliteCommands.Create(_reader, "SELECT data FROM blocks WHERE hash = $hash");
+            _readBatch = SqliteCommands.Create(_reader, "SELECT data FROM batches WHERE digest = $digest");
         }
         catch
         {
+            _reader?.Dispose();
             _connection.Dispose();
             throw;
         }
@@ -105,6 +123,10 @@ public sealed class SqliteChainStore : IChainStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             InsertBlock(block, data);
             _unsynced = true;
+        }
+
+        lock (_readLock)
+        {
             if (_recentBlocks.TryAdd(block.Hash, block))
             {
                 _recentOrder.Enqueue(block.Hash);
@@ -118,19 +140,18 @@ public sealed class SqliteChainStore : IChainStore
 
     public bool TryGetBlock(Hash hash, out Block block)
     {
-        lock (_lock)
+        lock (_readLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_recentBlocks.TryGetValue(hash, out block!))
             {
                 return true;
             }
-
-            _selectBlock.Parameters["$hash"].Value = hash.ToArray();
-            var data = _selectBlock.ExecuteScalar() as byte[];
-            block = data is null ? null! : Canonical.Decode(data, Block.Decode, "stored block");
-            return data is not null;
         }
+
+        var data = ReadScalar(_readBlock, "$hash", hash);
+        block = data is null ? null! : Canonical.Decode(data, Block.Decode, "stored block");
+        return data is not null;
     }
 
     public void PutBatchReceipts(IReadOnlyList<BatchReceipt> receipts)
@@ -224,13 +245,18 @@ public sealed class SqliteChainStore : IChainStore
 
     public bool TryGetBatch(Hash digest, out Batch batch)
     {
-        lock (_lock)
+        var data = ReadScalar(_readBatch, "$digest", digest);
+        batch = data is null ? null! : Canonical.Decode(data, Batch.Decode, "stored batch");
+        return data is not null;
+    }
+
+    private byte[]? ReadScalar(SqliteCommand command, string parameter, Hash key)
+    {
+        lock (_readLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _selectBatch.Parameters["$digest"].Value = digest.ToArray();
-            var data = _selectBatch.ExecuteScalar() as byte[];
-            batch = data is null ? null! : Canonical.Decode(data, Batch.Decode, "stored batch");
-            return data is not null;
+            command.Parameters[parameter].Value = key.ToArray();
+            return command.ExecuteScalar() as byte[];
         }
     }
 
@@ -456,6 +482,11 @@ public sealed class SqliteChainStore : IChainStore
             _disposed = true;
             SqliteCommands.Close(Commands(), _connection);
         }
+
+        lock (_readLock)
+        {
+            SqliteCommands.Close([_readBlock, _readBatch], _reader);
+        }
     }
 
     private void LoadTip()
@@ -490,7 +521,7 @@ public sealed class SqliteChainStore : IChainStore
     }
 
     private IEnumerable<SqliteCommand> Commands() =>
-        [_insertBlock, _selectBlock, _insertBatch, _selectBatch, _insertCommitted, _batchStored];
+        [_insertBlock, _insertBatch, _selectBatch, _insertCommitted, _batchStored];
 
     private SqliteCommand Prepare(string sql) => SqliteCommands.Create(_connection, sql);
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Inclusion;
 using Fairway.Core.Validators;
@@ -92,11 +94,35 @@ public static class FairInclusion
         return new FairInclusionResult(ordered, Math.Max(previousTimestampMs, WeightedMedian(clocks)));
     }
 
-    /// <summary>Transactions named by lists of at least the validity stake (f+1): what the lists include unless included before.</summary>
-    public static IEnumerable<Hash> Eligible(IReadOnlyList<CandidateList> lists, ValidatorSet validators)
+    /// <summary>
+    /// Results of <see cref="Eligible"/> by the list collection they were computed from: a block's lists are counted by the
+    /// voter's check, when the block is stored and when it is ordered, and a collection is never changed after a block
+    /// holds it. Weak keys: an entry lives as long as the block.
+    /// </summary>
+    private static readonly ConditionalWeakTable<IReadOnlyList<CandidateList>, EligibleMemo> Memo = [];
+
+    private sealed record EligibleMemo(ValidatorSet Validators, Hash[] Transactions);
+
+    /// <summary>
+    /// Transactions named by lists of at least the validity stake (f+1): what the lists include unless included before.
+    /// Remembered per collection of lists (pass a collection nobody changes later, such as <see cref="Block.CandidateLists"/>).
+    /// </summary>
+    public static IReadOnlyList<Hash> Eligible(IReadOnlyList<CandidateList> lists, ValidatorSet validators)
     {
         ArgumentNullException.ThrowIfNull(lists);
         ArgumentNullException.ThrowIfNull(validators);
+        if (Memo.TryGetValue(lists, out var memo) && ReferenceEquals(memo.Validators, validators))
+        {
+            return memo.Transactions;
+        }
+
+        var transactions = CountEligible(lists, validators);
+        Memo.AddOrUpdate(lists, new EligibleMemo(validators, transactions));
+        return transactions;
+    }
+
+    private static Hash[] CountEligible(IReadOnlyList<CandidateList> lists, ValidatorSet validators)
+    {
         var stakeFor = new Dictionary<Hash, ulong>();
         foreach (var list in lists)
         {
@@ -107,7 +133,7 @@ public static class FairInclusion
             }
         }
 
-        return stakeFor.Where(p => p.Value >= validators.ValidityStake).Select(p => p.Key);
+        return [.. stakeFor.Where(p => p.Value >= validators.ValidityStake).Select(p => p.Key)];
     }
 
     /// <summary>

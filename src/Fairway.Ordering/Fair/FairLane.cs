@@ -41,7 +41,7 @@ public sealed class FairLane
     /// <summary>Proposals with lists not yet certified by a child, by hash.</summary>
     private readonly Dictionary<Hash, InFlightBlock> _proposed = [];
 
-    private sealed record InFlightBlock(ulong Round, Hash[] Transactions);
+    private sealed record InFlightBlock(ulong Round, IReadOnlyList<Hash> Transactions);
 
     /// <summary>Rounds a certified block's inclusions stay out of this validator's lists, unless output sooner.</summary>
     public const ulong CertifiedHoldRounds = 4;
@@ -208,7 +208,7 @@ public sealed class FairLane
     public IReadOnlyList<Hash> OnBlock(Block block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        Hash[] included = block.CandidateLists.Count == 0 ? [] : [.. FairInclusion.Eligible(block.CandidateLists, _validators)];
+        IReadOnlyList<Hash> included = block.CandidateLists.Count == 0 ? [] : FairInclusion.Eligible(block.CandidateLists, _validators);
         if (block.CandidateLists.Count > 0 && !_proposed.ContainsKey(block.Hash) && _proposed.Count < InFlightBlocksMax)
         {
             _proposed[block.Hash] = new InFlightBlock(block.Round, included);
