@@ -1,0 +1,39 @@
+using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
+using Fairway.Crypto.Group;
+
+namespace Fairway.Crypto.Threshold;
+
+/// <summary>
+/// One holder's part of opening a ciphertext: U_i = x_i·U for its share index i, with a proof that it used the same x_i
+/// as its verification key x_i·G, so anyone can check a share without trusting its sender, and a wrong share is provable.
+/// </summary>
+public sealed record DecryptionShare(Hash Ciphertext, ushort Index, GroupElement Value, DleqProof Proof) : ICanonical
+{
+    public const byte Version = 1;
+
+    public const int EncodedSize = 1 + Hash.Size + 2 + GroupElement.Size + DleqProof.Size;
+
+    public void Encode(CanonicalWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteU8(Version);
+        writer.WriteHash(Ciphertext);
+        writer.WriteU16(Index);
+        writer.WriteRaw(Value.ToArray());
+        Span<byte> proof = stackalloc byte[DleqProof.Size];
+        Proof.CopyTo(proof);
+        writer.WriteRaw(proof);
+    }
+
+    public static DecryptionShare Decode(ref CanonicalReader reader)
+    {
+        reader.ExpectVersion(Version, "decryption share");
+        var ciphertext = reader.ReadHash("decryption share ciphertext");
+        var index = reader.ReadU16("decryption share index");
+        var value = ThresholdKeySet.ReadElement(ref reader, "decryption share value");
+        var challenge = ThresholdKeySet.ReadScalar(ref reader, "decryption share proof challenge");
+        var response = ThresholdKeySet.ReadScalar(ref reader, "decryption share proof response");
+        return new DecryptionShare(ciphertext, index, value, new DleqProof(challenge, response));
+    }
+}

@@ -1,0 +1,169 @@
+using System.Security.Cryptography;
+using System.Text;
+using Fairway.Core.Crypto;
+using Fairway.Crypto.Dkg;
+using Fairway.Crypto.Group;
+
+namespace Fairway.Crypto.Threshold;
+
+/// <summary>What opening a ciphertext gave: the plaintext, or a verdict every node reaches alike that it has none.</summary>
+public sealed record DecryptionResult(byte[]? Plaintext)
+{
+    /// <summary>The shares were valid but the sealed body does not open under the key they give: its sender made it so.</summary>
+    public static DecryptionResult Undecryptable { get; } = new((byte[]?)null);
+
+    public bool Decrypted => Plaintext is not null;
+}
+
+/// <summary>
+/// TDH2 threshold encryption over ristretto255 with ChaCha20-Poly1305 for the payload. Anyone encrypts to a key set; a
+/// holder of share i makes a decryption share only for a ciphertext that passes <see cref="Check"/>; any
+/// <see cref="ThresholdKeySet.Threshold"/> valid shares with distinct indices open it, and fewer give nothing.
+/// </summary>
+public static class ThresholdEncryption
+{
+    private const string ProofDomain = "fairway/tdh2/ciphertext";
+    private const string ShareDomain = "fairway/tdh2/share";
+    private static readonly byte[] KeyDomain = Encoding.UTF8.GetBytes("fairway/tdh2/key");
+    private static readonly byte[] Nonce = new byte[12];
+
+    /// <summary>Ḡ: a second generator whose discrete log to G nobody knows (the map of a fixed label).</summary>
+    public static GroupElement SecondGenerator { get; } = GroupElement.HashToGroup("fairway/tdh2/second-generator");
+
+    public static ThresholdCiphertext Encrypt(ThresholdKeySet keySet, ReadOnlySpan<byte> label, ReadOnlySpan<byte> plaintext)
+    {
+        ArgumentNullException.ThrowIfNull(keySet);
+        if (plaintext.Length > ThresholdCiphertext.BodyMax - ThresholdCiphertext.TagSize)
+        {
+            throw new ArgumentException($"at most {ThresholdCiphertext.BodyMax - ThresholdCiphertext.TagSize} bytes of plaintext", nameof(plaintext));
+        }
+
+        var r = Scalar.Random();
+        var u = GroupElement.MultiplyBase(r);
+        var uBar = SecondGenerator.Multiply(r);
+        var body = new byte[plaintext.Length + ThresholdCiphertext.TagSize];
+        using (var aead = new ChaCha20Poly1305(DeriveKey(keySet.PublicKey.Multiply(r), u)))
+        {
+            aead.Encrypt(Nonce, plaintext, body.AsSpan(0, plaintext.Length), body.AsSpan(plaintext.Length), AssociatedData(keySet.Id, label));
+        }
+
+        var proof = DleqProof.Prove(ProofDomain, ProofContext(keySet.Id, label, body), r, GroupElement.Generator, SecondGenerator);
+        return new ThresholdCiphertext(keySet.Id, label, u, uBar, body, proof);
+    }
+
+    /// <summary>Null when <paramref name="ciphertext"/> is well formed for this key set and label; otherwise why not.</summary>
+    public static string? Check(ThresholdKeySet keySet, ThresholdCiphertext ciphertext, ReadOnlySpan<byte> label)
+    {
+        ArgumentNullException.ThrowIfNull(keySet);
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        if (ciphertext.KeySetId != keySet.Id)
+        {
+            return "ciphertext for another key set";
+        }
+
+        if (!ciphertext.LabelBytes.AsSpan().SequenceEqual(label))
+        {
+            return "ciphertext for another label";
+        }
+
+        if (ciphertext.U.IsIdentity || ciphertext.UBar.IsIdentity)
+        {
+            return "degenerate ciphertext";
+        }
+
+        var context = ProofContext(keySet.Id, ciphertext.LabelBytes, ciphertext.BodyBytes);
+        return ciphertext.Proof.Verify(ProofDomain, context, GroupElement.Generator, ciphertext.U, SecondGenerator, ciphertext.UBar)
+            ? null
+            : "ciphertext proof does not verify";
+    }
+
+    /// <summary>Share <paramref name="index"/>'s decryption share, made only for a ciphertext that passes <see cref="Check"/>.</summary>
+    public static DecryptionShare CreateShare(ThresholdKeySet keySet, int index, Scalar secretShare, ThresholdCiphertext ciphertext, ReadOnlySpan<byte> label)
+    {
+        ArgumentNullException.ThrowIfNull(keySet);
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        if (Check(keySet, ciphertext, label) is { } reason)
+        {
+            throw new ArgumentException($"no share for an invalid ciphertext: {reason}", nameof(ciphertext));
+        }
+
+        if (!keySet.TryGetVerificationKey(index, out var verification) || GroupElement.MultiplyBase(secretShare) != verification)
+        {
+            throw new ArgumentException($"the secret is not share {index} of key set {keySet.Id.ToHex()[..8]}", nameof(secretShare));
+        }
+
+        var value = ciphertext.U.Multiply(secretShare);
+        var proof = DleqProof.Prove(ShareDomain, ShareContext(ciphertext.Id, index), secretShare, GroupElement.Generator, ciphertext.U);
+        return new DecryptionShare(ciphertext.Id, (ushort)index, value, proof);
+    }
+
+    /// <summary>True when <paramref name="share"/> is a correct share of this ciphertext for its index.</summary>
+    public static bool VerifyShare(ThresholdKeySet keySet, ThresholdCiphertext ciphertext, DecryptionShare share)
+    {
+        ArgumentNullException.ThrowIfNull(keySet);
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        ArgumentNullException.ThrowIfNull(share);
+        return share.Ciphertext == ciphertext.Id
+            && keySet.TryGetVerificationKey(share.Index, out var verification)
+            && share.Proof.Verify(ShareDomain, ShareContext(ciphertext.Id, share.Index), GroupElement.Generator, verification, ciphertext.U, share.Value);
+    }
+
+    /// <summary>
+    /// Opens <paramref name="ciphertext"/> from the valid shares among <paramref name="shares"/> (invalid ones and repeated
+    /// indices are passed over). Throws when fewer than the threshold are valid: then nothing can be learned.
+    /// </summary>
+    public static DecryptionResult Combine(ThresholdKeySet keySet, ThresholdCiphertext ciphertext, IEnumerable<DecryptionShare> shares)
+    {
+        ArgumentNullException.ThrowIfNull(shares);
+        var valid = new SortedDictionary<int, GroupElement>();
+        foreach (var share in shares)
+        {
+            if (valid.Count < keySet.Threshold && !valid.ContainsKey(share.Index) && VerifyShare(keySet, ciphertext, share))
+            {
+                valid[share.Index] = share.Value;
+            }
+        }
+
+        if (valid.Count < keySet.Threshold)
+        {
+            throw new InvalidOperationException($"{valid.Count} valid decryption shares, {keySet.Threshold} needed");
+        }
+
+        // r·H = Σ λ_i·(x_i·U): the secret key is never put together, only its product with this ciphertext's U.
+        var indices = valid.Keys.ToList();
+        var shared = GroupElement.Identity;
+        foreach (var (index, value) in valid)
+        {
+            shared += value.Multiply(Lagrange.CoefficientAtZero(index, indices));
+        }
+
+        var plaintext = new byte[ciphertext.PlaintextLength];
+        var body = ciphertext.BodyBytes;
+        using var aead = new ChaCha20Poly1305(DeriveKey(shared, ciphertext.U));
+        try
+        {
+            aead.Decrypt(Nonce, body.AsSpan(0, plaintext.Length), body.AsSpan(plaintext.Length), plaintext, AssociatedData(keySet.Id, ciphertext.LabelBytes));
+            return new DecryptionResult(plaintext);
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return DecryptionResult.Undecryptable;
+        }
+    }
+
+    private static byte[] DeriveKey(GroupElement shared, GroupElement u)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(KeyDomain);
+        hash.AppendData(shared.ToArray());
+        hash.AppendData(u.ToArray());
+        return hash.GetHashAndReset();
+    }
+
+    private static byte[] AssociatedData(Hash keySetId, ReadOnlySpan<byte> label) => [.. keySetId.ToArray(), (byte)label.Length, .. label];
+
+    private static byte[] ProofContext(Hash keySetId, ReadOnlySpan<byte> label, ReadOnlySpan<byte> body) =>
+        [.. keySetId.ToArray(), (byte)label.Length, .. label, .. SHA256.HashData(body)];
+
+    private static byte[] ShareContext(Hash ciphertext, int index) => [.. ciphertext.ToArray(), (byte)(index >> 8), (byte)index];
+}
