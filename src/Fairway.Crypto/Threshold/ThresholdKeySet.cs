@@ -41,6 +41,13 @@ public sealed class ThresholdKeySet : ICanonical
         VerificationKeys = [.. verificationKeys];
     }
 
+    /// <summary>The key set a finished key generation made (share index v+1 is validator v's).</summary>
+    public static ThresholdKeySet From(Dkg.DkgResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new ThresholdKeySet(result.KeySetId, result.Threshold, result.PublicKey, result.VerificationKeys);
+    }
+
     public Hash Id { get; }
 
     /// <summary>Valid decryption shares with distinct indices needed to open a ciphertext.</summary>
