@@ -27,6 +27,7 @@ public static class ApiEndpoints
         app.MapGet("/v1/node/validators", () => Validators(node));
         app.MapGet("/v1/evidence", (string? from, string? limit) => GetEvidence(node, from, limit));
         EvidenceEndpoints.Map(app, node);
+        EncryptionEndpoints.Map(app, node);
         app.MapGet("/v1/status/metrics", () => Results.Text(node.RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/v1/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
         StreamEndpoints.Map(app, node);

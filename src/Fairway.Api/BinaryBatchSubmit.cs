@@ -1,3 +1,4 @@
+using Fairway.Core.Chain;
 using System.Buffers;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
@@ -61,6 +62,11 @@ internal static class BinaryBatchSubmit
         }
 
         var transactions = decoded.Transactions;
+        if (transactions.FirstOrDefault(t => SystemNamespaces.IsReserved(t.Namespace)) is { } reserved)
+        {
+            return ApiError.BadRequest("reserved_namespace", $"namespace {reserved.Namespace} is the chain's own (key generation); nothing was submitted");
+        }
+
         var statuses = transactions.Count == 0 ? [] : await node.SubmitManyAsync(transactions, ct).ConfigureAwait(false);
         var results = new (SubmitBatchStatus, Hash)[transactions.Count];
         for (var i = 0; i < results.Length; i++)

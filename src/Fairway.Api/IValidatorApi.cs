@@ -48,6 +48,9 @@ public interface IValidatorApi
     string RenderMetrics();
 
     ApiLimits Limits { get; }
+
+    /// <summary>The chain's threshold encryption key as this validator's key generation left it.</summary>
+    EncryptionKeyView EncryptionKey { get; }
 }
 
 public enum SubmitStatus

@@ -28,6 +28,7 @@ internal static class OpenApiDocument
             ["/v1/namespaces"] = Get("The namespace registry: the default ordering policy, the namespaces genesis declares with their policies, and every policy this build knows", "Namespaces"),
             ["/v1/namespaces/{ns}"] = Get("One namespace's ordering policy (declared, or the default)", "Namespace", "ns"),
             ["/v1/node/validators"] = Get("The validator set: keys, stakes, addresses", "Validators"),
+            ["/v1/node/encryption-key"] = Get("The chain's threshold encryption key from the key generation at genesis: pending, ready (with the key set to encrypt to), failed or disabled", "EncryptionKey"),
             ["/v1/evidence/receipts"] = Post("Report receipts for a transaction, to be watched for censorship: a signer whose later committed list leaves the transaction out while listing one it received after it becomes censorship evidence", "ReceiptReportRequest", "ReceiptReportResult", "400, 405, 413, 415"),
             ["/v1/evidence"] = Get("Evidence of misbehaviour this validator found (conflicting proposals, votes or candidate lists for one round; output headers signed against its own), oldest first; query from (index) and limit (1..1000)", "Evidence"),
             ["/v1/status/metrics"] = GetText("Prometheus text metrics"),
@@ -98,6 +99,10 @@ internal static class OpenApiDocument
             ["Height"] = Int("committed height"),
             ["Validators"] = Obj(("chain_id", hash()), ("total_stake", Int("")), ("quorum_stake", Int("")),
                 ("validators", new JsonObject { ["type"] = "array", ["items"] = Obj(("index", Int("")), ("name", Str("")), ("public_key", hash()), ("stake", Int("")), ("address", Str("host:port"))) })),
+            ["EncryptionKey"] = Obj(("state", Str("pending, ready, failed or disabled")), ("completes_at_height", Int("the height whose commit finishes the key generation")),
+                ("key_set_id", hash()), ("threshold", Int("decryption shares needed")), ("public_key", Str("ristretto255, hex")),
+                ("verification_keys", new JsonObject { ["type"] = "array", ["items"] = Str("ristretto255, hex; share index i+1") }),
+                ("qualified", new JsonObject { ["type"] = "array", ["items"] = Int("validator index") }), ("key_set", b64()), ("failure", Str("why there is no key"))),
             ["Error"] = Obj(("error", Obj(("code", Str("machine-readable")), ("message", Str("for people"))))),
         };
     }

@@ -171,6 +171,11 @@ internal static class SubmitEndpoints
             return (null, 400, "bad_namespace", "\"namespace\" must be an unsigned 64-bit integer");
         }
 
+        if (SystemNamespaces.IsReserved(ns))
+        {
+            return (null, 400, "reserved_namespace", $"namespaces from {SystemNamespaces.First} up are the chain's own (key generation)");
+        }
+
         if (payloadElement.ValueKind != JsonValueKind.String)
         {
             return (null, 400, "bad_payload", "\"payload\" must be a base64 string");

@@ -124,6 +124,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("""[{"id": 5, "name": "perps", "policy": "front-run-me"}]""", "namespaces[0].policy", "unknown ordering policy \"front-run-me\"; this build knows: fcfs")]
     [InlineData("""[{"id": 5, "name": "a", "policy": "fcfs"}, {"id": 5, "name": "b", "policy": "fcfs"}]""", "namespaces[1].id", "declared twice")]
     [InlineData("""[{"id": 5, "name": "", "policy": "fcfs"}]""", "namespaces[0].name", "1 to 64 characters")]
+    [InlineData("""[{"id": 18446744073709551361, "name": "mine", "policy": "fcfs"}]""", "namespaces[0].id", "the chain's own")]
     public void A_genesis_with_a_bad_namespace_is_refused_at_load_naming_it(string namespaces, string key, string message)
     {
         EditGenesis(json => json["namespaces"] = System.Text.Json.Nodes.JsonNode.Parse(namespaces));
@@ -131,6 +132,25 @@ public sealed class ConfigLoaderTests : IDisposable
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadGenesis(GenesisPath));
         Assert.Contains(key, e.Message, StringComparison.Ordinal);
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("dkg_key", null, "validators[2].dkg_key")]
+    [InlineData("dkg_key", "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d7f", "validators[2].dkg_key")]
+    [InlineData("dkg_key", "0000000000000000000000000000000000000000000000000000000000000000", "validators[2].dkg_key")]
+    public void A_genesis_that_generates_a_key_needs_every_transport_key(string key, string? value, string message)
+    {
+        var generated = ConfigLoader.LoadGenesis(GenesisPath);
+        Assert.NotNull(generated.Encryption);
+        Assert.All(generated.Validators, v => Assert.True(Dkg.DkgKeys.TryParse(v.DkgKey, out _)));
+
+        EditGenesis(json => json["validators"]![2]![key] = value);
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadGenesis(GenesisPath));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+
+        // Without the encryption section the transport keys are not needed.
+        EditGenesis(json => json.Remove("encryption"));
+        Assert.Null(ConfigLoader.LoadGenesis(GenesisPath).Encryption);
     }
 
     [Fact]

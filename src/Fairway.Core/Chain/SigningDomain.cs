@@ -17,6 +17,7 @@ public static class SigningDomain
     public const byte Batch = 6;
     public const byte Output = 7;
     public const byte CandidateList = 8;
+    public const byte Dkg = 9;
 
     private static readonly byte[] Prefix = "FAIRWAY-SIG-v1\0\0"u8.ToArray();
 
@@ -52,6 +53,14 @@ public static class SigningDomain
         w.WriteHash(transactionHash);
         w.WriteU16(validator);
         w.WriteU64(receivedAtMs);
+    });
+
+    /// <summary>A validator's key-generation message (a dealing or a complaint) of kind <paramref name="kind"/>, by the hash of its body.</summary>
+    public static byte[] DkgMessage(Hash chainId, byte kind, ushort validator, Hash bodyHash) => Build(Dkg, chainId, w =>
+    {
+        w.WriteU8(kind);
+        w.WriteU16(validator);
+        w.WriteHash(bodyHash);
     });
 
     /// <summary>Size of each side's random challenge in the peer handshake.</summary>

@@ -88,6 +88,19 @@ public static class ConfigLoader
         Require(genesis.Consensus.TimeoutMinTicks >= 1 && genesis.Consensus.TimeoutMinTicks <= genesis.Consensus.TimeoutBaseTicks, path,
             "consensus.timeout_min_ticks", "must be between 1 and consensus.timeout_base_ticks");
         Require(genesis.Consensus.LeaderReputationWindowBlocks is >= 0 and <= 1_000, path, "consensus.leader_reputation_window_blocks", "must be between 0 and 1000");
+        if (genesis.Encryption is { } encryption)
+        {
+            Require(encryption.DealingHeights is >= 1 and <= 1_000, path, "encryption.dealing_heights", "must be between 1 and 1000");
+            Require(encryption.ComplaintHeights is >= 1 and <= 1_000, path, "encryption.complaint_heights", "must be between 1 and 1000");
+            Require(genesis.Validators.Count <= Fairway.Crypto.Dkg.DkgParameters.MaxValidators, path, "validators",
+                $"at most {Fairway.Crypto.Dkg.DkgParameters.MaxValidators} validators can generate a key together");
+            for (var i = 0; i < genesis.Validators.Count; i++)
+            {
+                Require(Dkg.DkgKeys.TryParse(genesis.Validators[i].DkgKey, out _), path, $"validators[{i}].dkg_key",
+                    "must be a ristretto255 public key in hex (64 characters) when the genesis has an encryption section");
+            }
+        }
+
         NamespacesOf(genesis, path);
         return genesis;
     }
@@ -112,6 +125,7 @@ public static class ConfigLoader
             Require(OrderingPolicies.TryGet(ns.Policy ?? "", out var policy), path, $"namespaces[{i}].policy",
                 $"unknown ordering policy \"{ns.Policy}\"; this build knows: {known}");
             Require(declared.All(d => d.Id != ns.Id), path, $"namespaces[{i}].id", $"namespace {ns.Id} is declared twice");
+            Require(ns.Id < Core.Chain.SystemNamespaces.First, path, $"namespaces[{i}].id", $"namespaces from {Core.Chain.SystemNamespaces.First} up are the chain's own");
             declared.Add(new NamespaceDeclaration(ns.Id, ns.Name, policy));
         }
 

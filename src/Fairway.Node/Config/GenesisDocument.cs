@@ -21,6 +21,23 @@ public sealed record GenesisDocument
     /// <summary>Namespaces with a declared ordering policy.</summary>
     [JsonPropertyName("namespaces")]
     public IReadOnlyList<GenesisNamespace> Namespaces { get; init; } = [];
+
+    /// <summary>When present, the validators generate a threshold encryption key at genesis (every validator needs a <c>dkg_key</c>).</summary>
+    [JsonPropertyName("encryption")]
+    public GenesisEncryption? Encryption { get; init; }
+}
+
+/// <summary>
+/// The key generation at genesis: dealings count when committed at heights 1 to <see cref="DealingHeights"/>, complaints
+/// during the next <see cref="ComplaintHeights"/>; at the height after that every validator finishes the same key set.
+/// </summary>
+public sealed record GenesisEncryption
+{
+    [JsonPropertyName("dealing_heights")]
+    public ulong DealingHeights { get; init; } = 10;
+
+    [JsonPropertyName("complaint_heights")]
+    public ulong ComplaintHeights { get; init; } = 10;
 }
 
 /// <summary>A namespace genesis declares: its id, a name for people, and its ordering policy.</summary>
@@ -43,6 +60,10 @@ public sealed record GenesisValidator
 
     [JsonPropertyName("public_key")]
     public required string PublicKey { get; init; }
+
+    /// <summary>The validator's key-generation transport key (ristretto255, hex): dealers pad its shares to it.</summary>
+    [JsonPropertyName("dkg_key")]
+    public string? DkgKey { get; init; }
 
     [JsonPropertyName("stake")]
     public ulong Stake { get; init; } = 1;

@@ -17,6 +17,9 @@ public sealed record NodeIdentity(
     /// <summary>Which policy orders each namespace, from genesis.</summary>
     public NamespaceRegistry Namespaces { get; init; } = NamespaceRegistry.FcfsOnly;
 
+    /// <summary>This validator's key-generation transport key (derived from its key file), when the chain generates an encryption key.</summary>
+    public Crypto.Dkg.DkgTransportKey? TransportKey { get; init; }
+
     public static Hash ChainIdOf(string chainName) => Hash.Compute(System.Text.Encoding.UTF8.GetBytes(chainName));
 
     public static NodeIdentity Resolve(NodeConfig config, GenesisDocument genesis, ISigner signer)

@@ -183,6 +183,7 @@ public sealed partial class ValidatorNode
             OnEvidenceCommitted(block);
             var committed = _outputs.Order(block, next.Certificate, batches);
             OnFairOutput(committed.Output);
+            OnDkgOutput(block.Height, committed.Output);
             _chain.PutBlock(block);
             _committedHeight = block.Height;
             // Queued behind the block's batches: see WriteGroup for the order the disk sees.

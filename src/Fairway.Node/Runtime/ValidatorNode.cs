@@ -302,6 +302,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _diskWriter = new BackgroundWriter<DiskWork>("disk", 4_096, DiskGroupMax, WriteGroup, _log);
         _outputs = ResumeOutputs();
         RestoreFairLane();
+        RestoreDkg();
         try
         {
             await _transport.StartAsync(stoppingToken).ConfigureAwait(false);
@@ -455,6 +456,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private void OnTick()
     {
         _driver!.Step(Tick.Instance);
+        SubmitDkgMessages();
         MaybeCutBatch();
         MaybeAnswerPayload();
         _batches.ReleaseStale(_core!.Round, StaleProposalRounds);

@@ -45,7 +45,15 @@ public static class NetworkGenerator
             var signer = KeyFile.Generate(Path.Combine(dir, "key.json"));
             var p2p = $"127.0.0.1:{basePort + i}";
             var api = $"http://127.0.0.1:{basePort + ApiPortOffset + i}";
-            genesisValidators.Add(new GenesisValidator { Name = name, PublicKey = signer.PublicKey.ToHex(), Stake = 1, P2p = p2p, Api = api });
+            genesisValidators.Add(new GenesisValidator
+            {
+                Name = name,
+                PublicKey = signer.PublicKey.ToHex(),
+                DkgKey = Dkg.DkgKeys.TransportKeyOf(signer).PublicKey.ToHex(),
+                Stake = 1,
+                P2p = p2p,
+                Api = api,
+            });
             var config = new NodeConfig
             {
                 Validator = name,
@@ -66,6 +74,8 @@ public static class NetworkGenerator
             Validators = genesisValidators,
             Namespaces = namespaces ?? DemoNamespaces,
             DefaultPolicy = defaultPolicy ?? Ordering.Output.FcfsPolicy.PolicyName,
+            // A local network generates its encryption key at genesis, so the key and its API are there to try.
+            Encryption = new GenesisEncryption(),
         };
         File.WriteAllText(Path.Combine(root, "genesis.json"), JsonSerializer.Serialize(genesis, ConfigLoader.JsonOptions));
         return (chain, nodes);

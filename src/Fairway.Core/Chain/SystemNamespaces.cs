@@ -1,0 +1,16 @@
+namespace Fairway.Core.Chain;
+
+/// <summary>
+/// Namespaces the chain uses for its own messages, ordered and committed like any other so every validator agrees on
+/// them. Clients cannot submit to them, and genesis cannot declare them.
+/// </summary>
+public static class SystemNamespaces
+{
+    /// <summary>The lowest reserved namespace id.</summary>
+    public const ulong First = 0xFFFF_FFFF_FFFF_FF00;
+
+    /// <summary>Key generation: signed dealings and complaints.</summary>
+    public const ulong Dkg = First + 1;
+
+    public static bool IsReserved(ulong @namespace) => @namespace >= First;
+}
