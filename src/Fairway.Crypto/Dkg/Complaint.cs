@@ -109,9 +109,9 @@ public sealed class Complaint : ICanonical
         writer.WriteU16(Complainer);
         writer.WriteU16(Dealer);
         writer.WriteHash(DealingId);
-        DkgEncoding.Write(writer, SharedPoint);
-        DkgEncoding.Write(writer, Proof.Challenge);
-        DkgEncoding.Write(writer, Proof.Response);
+        GroupEncoding.Write(writer, SharedPoint);
+        GroupEncoding.Write(writer, Proof.Challenge);
+        GroupEncoding.Write(writer, Proof.Response);
     }
 
     public static Complaint Decode(ref CanonicalReader reader)
@@ -121,8 +121,8 @@ public sealed class Complaint : ICanonical
             reader.ReadU16("complaint complainer"),
             reader.ReadU16("complaint dealer"),
             reader.ReadHash("complaint dealing id"),
-            DkgEncoding.ReadElement(ref reader, "complaint shared point"),
-            new DleqProof(DkgEncoding.ReadScalar(ref reader, "complaint proof challenge"), DkgEncoding.ReadScalar(ref reader, "complaint proof response")));
+            GroupEncoding.ReadElement(ref reader, "complaint shared point"),
+            new DleqProof(GroupEncoding.ReadScalar(ref reader, "complaint proof challenge"), GroupEncoding.ReadScalar(ref reader, "complaint proof response")));
     }
 
     private static byte[] ProofContext(DkgParameters parameters, Hash dealingId, ushort complainer)

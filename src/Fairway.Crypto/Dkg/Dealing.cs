@@ -162,14 +162,14 @@ public sealed class Dealing : ICanonical, IEncodedSizeHint
         writer.WriteCount(Commitments.Count);
         foreach (var commitment in Commitments)
         {
-            DkgEncoding.Write(writer, commitment);
+            GroupEncoding.Write(writer, commitment);
         }
 
-        DkgEncoding.Write(writer, Ephemeral);
+        GroupEncoding.Write(writer, Ephemeral);
         writer.WriteCount(EncryptedShares.Count);
         foreach (var share in EncryptedShares)
         {
-            DkgEncoding.Write(writer, share);
+            GroupEncoding.Write(writer, share);
         }
     }
 
@@ -180,14 +180,14 @@ public sealed class Dealing : ICanonical, IEncodedSizeHint
         var commitments = new GroupElement[reader.ReadCount(DkgParameters.MaxValidators, "dealing commitments")];
         for (var k = 0; k < commitments.Length; k++)
         {
-            commitments[k] = DkgEncoding.ReadElement(ref reader, "dealing commitment");
+            commitments[k] = GroupEncoding.ReadElement(ref reader, "dealing commitment");
         }
 
-        var ephemeral = DkgEncoding.ReadElement(ref reader, "dealing ephemeral key");
+        var ephemeral = GroupEncoding.ReadElement(ref reader, "dealing ephemeral key");
         var shares = new Scalar[reader.ReadCount(DkgParameters.MaxValidators, "dealing shares")];
         for (var v = 0; v < shares.Length; v++)
         {
-            shares[v] = DkgEncoding.ReadScalar(ref reader, "dealing encrypted share");
+            shares[v] = GroupEncoding.ReadScalar(ref reader, "dealing encrypted share");
         }
 
         return new Dealing(dealer, commitments, ephemeral, shares);

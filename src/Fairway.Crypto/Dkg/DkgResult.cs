@@ -75,11 +75,11 @@ public sealed class DkgResult : ICanonical
             writer.WriteU16(dealer);
         }
 
-        DkgEncoding.Write(writer, PublicKey);
+        GroupEncoding.Write(writer, PublicKey);
         writer.WriteCount(VerificationKeys.Count);
         foreach (var key in VerificationKeys)
         {
-            DkgEncoding.Write(writer, key);
+            GroupEncoding.Write(writer, key);
         }
     }
 
@@ -102,11 +102,11 @@ public sealed class DkgResult : ICanonical
             }
         }
 
-        var publicKey = DkgEncoding.ReadElement(ref reader, "dkg result public key");
+        var publicKey = GroupEncoding.ReadElement(ref reader, "dkg result public key");
         var keys = new GroupElement[reader.ReadCount(DkgParameters.MaxValidators, "dkg result verification keys")];
         for (var v = 0; v < keys.Length; v++)
         {
-            keys[v] = DkgEncoding.ReadElement(ref reader, "dkg result verification key");
+            keys[v] = GroupEncoding.ReadElement(ref reader, "dkg result verification key");
         }
 
         if (threshold < 1 || threshold > keys.Length)

@@ -31,9 +31,9 @@ public sealed record DecryptionShare(Hash Ciphertext, ushort Index, GroupElement
         reader.ExpectVersion(Version, "decryption share");
         var ciphertext = reader.ReadHash("decryption share ciphertext");
         var index = reader.ReadU16("decryption share index");
-        var value = ThresholdKeySet.ReadElement(ref reader, "decryption share value");
-        var challenge = ThresholdKeySet.ReadScalar(ref reader, "decryption share proof challenge");
-        var response = ThresholdKeySet.ReadScalar(ref reader, "decryption share proof response");
+        var value = GroupEncoding.ReadElement(ref reader, "decryption share value");
+        var challenge = GroupEncoding.ReadScalar(ref reader, "decryption share proof challenge");
+        var response = GroupEncoding.ReadScalar(ref reader, "decryption share proof response");
         return new DecryptionShare(ciphertext, index, value, new DleqProof(challenge, response));
     }
 }

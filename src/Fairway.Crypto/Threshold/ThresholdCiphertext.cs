@@ -101,16 +101,16 @@ public sealed class ThresholdCiphertext : ICanonical, IEncodedSizeHint
             label[i] = reader.ReadU8("ciphertext label");
         }
 
-        var u = ThresholdKeySet.ReadElement(ref reader, "ciphertext U");
-        var uBar = ThresholdKeySet.ReadElement(ref reader, "ciphertext U-bar");
+        var u = GroupEncoding.ReadElement(ref reader, "ciphertext U");
+        var uBar = GroupEncoding.ReadElement(ref reader, "ciphertext U-bar");
         var body = reader.ReadBytes(BodyMax, "ciphertext body");
         if (body.Length < TagSize)
         {
             throw new EncodingException("ciphertext body shorter than its tag");
         }
 
-        var challenge = ThresholdKeySet.ReadScalar(ref reader, "ciphertext proof challenge");
-        var response = ThresholdKeySet.ReadScalar(ref reader, "ciphertext proof response");
+        var challenge = GroupEncoding.ReadScalar(ref reader, "ciphertext proof challenge");
+        var response = GroupEncoding.ReadScalar(ref reader, "ciphertext proof response");
         return new ThresholdCiphertext(keySet, label, u, uBar, body, new DleqProof(challenge, response));
     }
 }

@@ -91,12 +91,12 @@ public sealed class ThresholdKeySet : ICanonical
         reader.ExpectVersion(Version, "threshold key set");
         var id = reader.ReadHash("key set id");
         var threshold = reader.ReadU16("key set threshold");
-        var publicKey = ReadElement(ref reader, "key set public key");
+        var publicKey = GroupEncoding.ReadElement(ref reader, "key set public key");
         var count = reader.ReadCount(SharesMax, "key set verification keys");
         var keys = new GroupElement[count];
         for (var i = 0; i < count; i++)
         {
-            keys[i] = ReadElement(ref reader, "verification key");
+            keys[i] = GroupEncoding.ReadElement(ref reader, "verification key");
         }
 
         try
@@ -108,10 +108,4 @@ public sealed class ThresholdKeySet : ICanonical
             throw new EncodingException($"threshold key set: {e.Message}");
         }
     }
-
-    internal static GroupElement ReadElement(ref CanonicalReader reader, string what) =>
-        GroupElement.TryRead(reader.ReadHash(what).ToArray(), out var element) ? element : throw new EncodingException($"{what}: not a ristretto255 element");
-
-    internal static Scalar ReadScalar(ref CanonicalReader reader, string what) =>
-        Scalar.TryRead(reader.ReadHash(what).ToArray(), out var scalar) ? scalar : throw new EncodingException($"{what}: not a canonical scalar");
 }

@@ -1,10 +1,8 @@
 using Fairway.Core.Encoding;
-using Fairway.Crypto.Group;
+namespace Fairway.Crypto.Group;
 
-namespace Fairway.Crypto.Dkg;
-
-/// <summary>Reads the fixed-size group values of the key generation's messages, refusing any non-canonical encoding.</summary>
-internal static class DkgEncoding
+/// <summary>Reads and writes group elements and scalars in canonical encodings (key generation, ciphertexts, shares), refusing any other.</summary>
+internal static class GroupEncoding
 {
     // The canonical reader has no raw fixed-width read; a hash is 32 bytes read verbatim, the size of both values.
     public static GroupElement ReadElement(ref CanonicalReader reader, string what) =>
