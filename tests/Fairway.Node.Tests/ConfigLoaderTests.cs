@@ -142,7 +142,7 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         var generated = ConfigLoader.LoadGenesis(GenesisPath);
         Assert.NotNull(generated.Encryption);
-        Assert.All(generated.Validators, v => Assert.True(Dkg.DkgKeys.TryParse(v.DkgKey, out _)));
+        Assert.All(generated.Validators, v => Assert.True(Fairway.Ordering.Encrypted.DkgKeys.TryParse(v.DkgKey, out _)));
 
         EditGenesis(json => json["validators"]![2]![key] = value);
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadGenesis(GenesisPath));

@@ -96,7 +96,7 @@ public static class ConfigLoader
                 $"at most {Fairway.Crypto.Dkg.DkgParameters.MaxValidators} validators can generate a key together");
             for (var i = 0; i < genesis.Validators.Count; i++)
             {
-                Require(Dkg.DkgKeys.TryParse(genesis.Validators[i].DkgKey, out _), path, $"validators[{i}].dkg_key",
+                Require(Ordering.Encrypted.DkgKeys.TryParse(genesis.Validators[i].DkgKey, out _), path, $"validators[{i}].dkg_key",
                     "must be a ristretto255 public key in hex (64 characters) when the genesis has an encryption section");
             }
         }

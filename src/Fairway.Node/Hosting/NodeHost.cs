@@ -25,7 +25,7 @@ public static class NodeHost
         var config = ConfigLoader.LoadNodeConfig(configPath);
         var genesis = ConfigLoader.LoadGenesis(config.GenesisFile);
         var signer = KeyFile.Read(config.KeyFile);
-        var identity = NodeIdentity.Resolve(config, genesis, signer) with { TransportKey = Dkg.DkgKeys.TransportKeyOf(signer) };
+        var identity = NodeIdentity.Resolve(config, genesis, signer) with { TransportKey = Ordering.Encrypted.DkgKeys.TransportKeyOf(signer) };
         Directory.CreateDirectory(config.DataDir);
         var dataLock = LockDataDirectory(config.DataDir);
         try

@@ -3,7 +3,7 @@ using Fairway.Core.Chain;
 using Fairway.Core.Encoding;
 using Fairway.Core.Output;
 using Fairway.Node.Config;
-using Fairway.Node.Dkg;
+using Fairway.Ordering.Encrypted;
 
 namespace Fairway.Node.Runtime;
 

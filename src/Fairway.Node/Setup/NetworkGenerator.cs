@@ -49,7 +49,7 @@ public static class NetworkGenerator
             {
                 Name = name,
                 PublicKey = signer.PublicKey.ToHex(),
-                DkgKey = Dkg.DkgKeys.TransportKeyOf(signer).PublicKey.ToHex(),
+                DkgKey = Ordering.Encrypted.DkgKeys.TransportKeyOf(signer).PublicKey.ToHex(),
                 Stake = 1,
                 P2p = p2p,
                 Api = api,

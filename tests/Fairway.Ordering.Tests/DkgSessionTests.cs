@@ -5,9 +5,9 @@ using Fairway.Crypto;
 using Fairway.Crypto.Dkg;
 using Fairway.Crypto.Group;
 using Fairway.Crypto.Threshold;
-using Fairway.Node.Dkg;
+using Fairway.Ordering.Encrypted;
 
-namespace Fairway.Node.Tests;
+namespace Fairway.Ordering.Tests;
 
 /// <summary>
 /// Four validators' key-generation sessions fed one committed chain (what the validators' loops do with their committed

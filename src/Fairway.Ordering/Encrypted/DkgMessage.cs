@@ -3,7 +3,7 @@ using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
 using Fairway.Core.Validators;
 
-namespace Fairway.Node.Dkg;
+namespace Fairway.Ordering.Encrypted;
 
 /// <summary>
 /// A dealing or a complaint as a transaction in the key-generation namespace, signed by the validator it comes from:

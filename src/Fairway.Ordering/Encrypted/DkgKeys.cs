@@ -3,7 +3,7 @@ using Fairway.Crypto;
 using Fairway.Crypto.Dkg;
 using Fairway.Crypto.Group;
 
-namespace Fairway.Node.Dkg;
+namespace Fairway.Ordering.Encrypted;
 
 /// <summary>
 /// A validator's key-generation transport key, derived from its signing key file: one secret to keep (the key file,

@@ -6,7 +6,7 @@ using Fairway.Crypto.Dkg;
 using Fairway.Crypto.Group;
 using Fairway.Crypto.Threshold;
 
-namespace Fairway.Node.Dkg;
+namespace Fairway.Ordering.Encrypted;
 
 /// <summary>Where a validator's key generation stands.</summary>
 public enum DkgState
