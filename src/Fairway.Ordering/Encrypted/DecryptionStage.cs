@@ -74,14 +74,13 @@ public sealed class DecryptionStage
         for (var i = 0; i < ciphertexts.Count; i++)
         {
             var (_, ciphertext, label) = ciphertexts[i];
-            if (ciphertext is null || ThresholdEncryption.Check(_keySet, ciphertext, label) is not null)
+            if (ciphertext is null || !TryShare(ciphertext, label, out var share))
             {
                 open.Results[i] = DecryptionResult.Undecryptable;
                 continue;
             }
 
             open.PositionOf[ciphertext.Id] = i;
-            var share = ThresholdEncryption.CreateShare(_keySet, _self + 1, _secretShare, ciphertext, label);
             mine.Add(share);
             Take(open, i, share);
         }
@@ -166,6 +165,21 @@ public sealed class DecryptionStage
 
     /// <summary>The height's output is made: its state goes.</summary>
     public void Forget(ulong height) => _open.Remove(height);
+
+    /// <summary>This validator's share, or false when the ciphertext fails its check (CreateShare checks it; the secret was checked once).</summary>
+    private bool TryShare(ThresholdCiphertext ciphertext, byte[] label, out DecryptionShare share)
+    {
+        try
+        {
+            share = ThresholdEncryption.CreateShare(_keySet, _self + 1, _secretShare, ciphertext, label);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            share = null!;
+            return false;
+        }
+    }
 
     private void Apply(OpenHeight open, int from, ulong height, DecryptionShare share)
     {
