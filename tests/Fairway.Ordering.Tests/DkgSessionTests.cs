@@ -73,7 +73,10 @@ public sealed class DkgSessionTests
 
         var complaints = Commit(sessions, 1, dealings);
         Assert.Single(complaints);
-        RunToEnd(sessions, 2, complaints);
+
+        // Committed twice (a restarted complainer sends it again): one complaint per complainer and dealer counts.
+        RunToEnd(sessions, 2, [.. complaints, .. complaints]);
+        Assert.All(sessions, s => Assert.Equal(1, s.Refused["repeated complaint"]));
 
         Assert.All(sessions, s => Assert.Equal([0, 1, 2], s.Status.Qualified.Select(q => (int)q)));
         Assert.All(sessions, s => Assert.Equal(sessions[0].Status.KeySet!.Id, s.Status.KeySet!.Id));

@@ -26,19 +26,19 @@ public sealed record DkgMessage(byte Kind, ushort Validator, byte[] Body, Signat
         return new DkgMessage(kind, validator, body, signer.Sign(SigningDomain.DkgMessage(chainId, kind, validator, Hash.Compute(body))));
     }
 
-    /// <summary>Null when signed by the validator it names; otherwise why not.</summary>
+    /// <summary>Null when signed by the validator it names; otherwise why not (one of a few fixed reasons, counted by the caller).</summary>
     public string? Check(Hash chainId, ValidatorSet validators, ISignatureVerifier verifier)
     {
         ArgumentNullException.ThrowIfNull(validators);
         ArgumentNullException.ThrowIfNull(verifier);
         if (Kind is not (DealingKind or ComplaintKind))
         {
-            return $"unknown message kind {Kind}";
+            return "unknown message kind";
         }
 
         if (Validator >= validators.Count)
         {
-            return $"signer {Validator} is not a validator";
+            return "signer is not a validator";
         }
 
         return verifier.Verify(validators[Validator].PublicKey, SigningDomain.DkgMessage(chainId, Kind, Validator, Hash.Compute(Body)), Signature)

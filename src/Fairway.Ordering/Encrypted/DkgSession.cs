@@ -40,6 +40,9 @@ public sealed class DkgSession
     private readonly List<Dealing> _dealings = [];
     private readonly List<Complaint> _complaints = [];
     private readonly HashSet<ushort> _dealt = [];
+
+    /// <summary>Complainer and accused pairs seen: one complaint per pair counts, so the transcript stays within n² complaints.</summary>
+    private readonly HashSet<(ushort Complainer, ushort Dealer)> _complained = [];
     private readonly Dictionary<string, long> _refused = [];
     private bool _dealingSent;
     private ulong _height;
@@ -157,6 +160,11 @@ public sealed class DkgSession
             if (complaint.Complainer != message.Validator)
             {
                 return Refuse("complaint in another validator's name");
+            }
+
+            if (!_complained.Add((complaint.Complainer, complaint.Dealer)))
+            {
+                return Refuse("repeated complaint");
             }
 
             _complaints.Add(complaint);
