@@ -56,4 +56,7 @@ public class ThresholdEncryptionBenchmarks
 
     [Benchmark]
     public DecryptionResult Combine() => ThresholdEncryption.Combine(_keySet, _ciphertext, _shares);
+
+    [Benchmark]
+    public DecryptionResult CombineVerified() => ThresholdEncryption.CombineVerified(_keySet, _ciphertext, _shares);
 }

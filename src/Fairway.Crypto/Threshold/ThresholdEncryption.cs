@@ -129,6 +129,38 @@ public static class ThresholdEncryption
             throw new InvalidOperationException($"{valid.Count} valid decryption shares, {keySet.Threshold} needed");
         }
 
+        return Open(keySet, ciphertext, valid);
+    }
+
+    /// <summary>
+    /// The same for shares the caller has already checked one by one with <see cref="VerifyShare"/> (a decryption stage
+    /// checks each share as it arrives; checking again here would double the cost of opening). Their proofs are not
+    /// checked again; their count and distinct indices are.
+    /// </summary>
+    public static DecryptionResult CombineVerified(ThresholdKeySet keySet, ThresholdCiphertext ciphertext, IReadOnlyList<DecryptionShare> verifiedShares)
+    {
+        ArgumentNullException.ThrowIfNull(keySet);
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        ArgumentNullException.ThrowIfNull(verifiedShares);
+        var valid = new SortedDictionary<int, GroupElement>();
+        foreach (var share in verifiedShares)
+        {
+            if (share.Ciphertext == ciphertext.Id && valid.Count < keySet.Threshold)
+            {
+                valid.TryAdd(share.Index, share.Value);
+            }
+        }
+
+        if (valid.Count < keySet.Threshold)
+        {
+            throw new InvalidOperationException($"{valid.Count} distinct decryption shares, {keySet.Threshold} needed");
+        }
+
+        return Open(keySet, ciphertext, valid);
+    }
+
+    private static DecryptionResult Open(ThresholdKeySet keySet, ThresholdCiphertext ciphertext, SortedDictionary<int, GroupElement> valid)
+    {
         // r·H = Σ λ_i·(x_i·U): the secret key is never put together, only its product with this ciphertext's U.
         var indices = valid.Keys.ToList();
         var shared = GroupElement.Identity;

@@ -210,7 +210,8 @@ public sealed class DecryptionStage
         shares.Add(share);
         if (shares.Count >= _keySet.Threshold)
         {
-            open.Results[position] = ThresholdEncryption.Combine(_keySet, open.Ciphertexts[position].Ciphertext!, shares);
+            // Every share here was checked as it arrived (or made here): combining does not check them again.
+            open.Results[position] = ThresholdEncryption.CombineVerified(_keySet, open.Ciphertexts[position].Ciphertext!, shares);
             open.Shares[position].Clear();
         }
     }

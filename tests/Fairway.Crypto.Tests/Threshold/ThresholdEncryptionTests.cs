@@ -83,6 +83,19 @@ public sealed class ThresholdEncryptionTests
     }
 
     [Fact]
+    public void Combining_checked_shares_skips_only_the_proofs()
+    {
+        var (keySet, secrets) = TrustedDealer.Deal(7, 3);
+        var ciphertext = ThresholdEncryption.Encrypt(keySet, Label, Message);
+        var shares = Shares(keySet, secrets, ciphertext, 2, 4, 7);
+        Assert.Equal(Message, ThresholdEncryption.CombineVerified(keySet, ciphertext, shares).Plaintext);
+
+        // A repeated index or a share of another ciphertext does not count toward the threshold.
+        var other = Shares(keySet, secrets, ThresholdEncryption.Encrypt(keySet, Label, Message), 5)[0];
+        Assert.Throws<InvalidOperationException>(() => ThresholdEncryption.CombineVerified(keySet, ciphertext, [shares[0], shares[0], other, shares[1]]));
+    }
+
+    [Fact]
     public void A_mauled_ciphertext_is_refused_and_gets_no_shares()
     {
         var (keySet, secrets) = TrustedDealer.Deal(4, 2);
