@@ -15,7 +15,7 @@ public readonly record struct DleqProof(Scalar Challenge, Scalar Response)
         var k = Scalar.Random();
         var x1 = b1.Multiply(x);
         var x2 = b2.Multiply(x);
-        var challenge = Challenge_(domain, context, b1, x1, b2, x2, b1.Multiply(k), b2.Multiply(k));
+        var challenge = ChallengeOf(domain, context, b1, x1, b2, x2, b1.Multiply(k), b2.Multiply(k));
         return new DleqProof(challenge, k + (challenge * x));
     }
 
@@ -24,7 +24,7 @@ public readonly record struct DleqProof(Scalar Challenge, Scalar Response)
         // The commitments the prover must have used: k·B = f·B − c·X.
         var a1 = b1.Multiply(Response) - x1.Multiply(Challenge);
         var a2 = b2.Multiply(Response) - x2.Multiply(Challenge);
-        return Challenge_(domain, context, b1, x1, b2, x2, a1, a2) == Challenge;
+        return ChallengeOf(domain, context, b1, x1, b2, x2, a1, a2) == Challenge;
     }
 
     public void CopyTo(Span<byte> destination)
@@ -45,7 +45,7 @@ public readonly record struct DleqProof(Scalar Challenge, Scalar Response)
         return true;
     }
 
-    private static Scalar Challenge_(
+    private static Scalar ChallengeOf(
         string domain, ReadOnlySpan<byte> context, GroupElement b1, GroupElement x1, GroupElement b2, GroupElement x2, GroupElement a1, GroupElement a2) =>
         Scalar.Hash(domain, context.ToArray(), b1.ToArray(), x1.ToArray(), b2.ToArray(), x2.ToArray(), a1.ToArray(), a2.ToArray());
 }

@@ -114,22 +114,20 @@ public static class ThresholdEncryption
     /// </summary>
     public static DecryptionResult Combine(ThresholdKeySet keySet, ThresholdCiphertext ciphertext, IEnumerable<DecryptionShare> shares)
     {
+        ArgumentNullException.ThrowIfNull(keySet);
         ArgumentNullException.ThrowIfNull(shares);
-        var valid = new SortedDictionary<int, GroupElement>();
+
+        // Proofs are checked lazily: only up to the threshold, and never twice for one index.
+        var valid = new List<DecryptionShare>(keySet.Threshold);
         foreach (var share in shares)
         {
-            if (valid.Count < keySet.Threshold && !valid.ContainsKey(share.Index) && VerifyShare(keySet, ciphertext, share))
+            if (valid.Count < keySet.Threshold && valid.TrueForAll(v => v.Index != share.Index) && VerifyShare(keySet, ciphertext, share))
             {
-                valid[share.Index] = share.Value;
+                valid.Add(share);
             }
         }
 
-        if (valid.Count < keySet.Threshold)
-        {
-            throw new InvalidOperationException($"{valid.Count} valid decryption shares, {keySet.Threshold} needed");
-        }
-
-        return Open(keySet, ciphertext, valid);
+        return CombineVerified(keySet, ciphertext, valid);
     }
 
     /// <summary>
@@ -153,14 +151,9 @@ public static class ThresholdEncryption
 
         if (valid.Count < keySet.Threshold)
         {
-            throw new InvalidOperationException($"{valid.Count} distinct decryption shares, {keySet.Threshold} needed");
+            throw new InvalidOperationException($"{valid.Count} valid decryption shares with distinct indices, {keySet.Threshold} needed");
         }
 
-        return Open(keySet, ciphertext, valid);
-    }
-
-    private static DecryptionResult Open(ThresholdKeySet keySet, ThresholdCiphertext ciphertext, SortedDictionary<int, GroupElement> valid)
-    {
         // r·H = Σ λ_i·(x_i·U): the secret key is never put together, only its product with this ciphertext's U.
         var indices = valid.Keys.ToList();
         var shared = GroupElement.Identity;

@@ -14,7 +14,9 @@ public sealed partial class ValidatorNode
     private Transaction? _dkgUnsent;
     private readonly List<Transaction> _dkgComplaintsUnsent = [];
     private volatile EncryptionKeyView _encryptionKey = EncryptionKeyView.Disabled;
-    private DkgState _dkgLoggedState = DkgState.Pending;
+
+    /// <summary>The session status the view was last made from: a status changes only when the generation ends.</summary>
+    private DkgStatus? _dkgPublished;
 
     public EncryptionKeyView EncryptionKey => _encryptionKey;
 
@@ -72,16 +74,26 @@ public sealed partial class ValidatorNode
             _dkgUnsent = null;
         }
 
-        _dkgComplaintsUnsent.RemoveAll(complaint => _committedHeight < _dkg.CompletesAtHeight && Accept(complaint) != SubmitStatus.Busy);
         if (_committedHeight >= _dkg.CompletesAtHeight)
         {
+            // Complaints no longer count.
             _dkgComplaintsUnsent.Clear();
+            return;
         }
+
+        _dkgComplaintsUnsent.RemoveAll(complaint => Accept(complaint) != SubmitStatus.Busy);
     }
 
+    /// <summary>Makes the API's view when the status changed (not on every committed block: the view hex-encodes the whole key set).</summary>
     private void PublishDkgStatus()
     {
         var status = _dkg!.Status;
+        if (ReferenceEquals(status, _dkgPublished))
+        {
+            return;
+        }
+
+        _dkgPublished = status;
         var keySet = status.KeySet;
         _encryptionKey = new EncryptionKeyView(
             status.State.ToString().ToLowerInvariant(),
@@ -93,9 +105,8 @@ public sealed partial class ValidatorNode
             [.. status.Qualified.Select(q => (int)q)],
             keySet is null ? null : Convert.ToBase64String(Canonical.Encode(keySet)),
             status.Failure);
-        if (status.State != _dkgLoggedState)
+        if (status.State != DkgState.Pending)
         {
-            _dkgLoggedState = status.State;
             LogDkg(_log, _encryptionKey.State, string.Join(",", status.Qualified), keySet?.Id.ToHex()[..16] ?? "-", status.Failure ?? "", string.Join(", ", _dkg.Refused.Select(p => $"{p.Key}={p.Value}")));
         }
     }
