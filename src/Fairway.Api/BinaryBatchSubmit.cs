@@ -67,6 +67,14 @@ internal static class BinaryBatchSubmit
             return ApiError.BadRequest("reserved_namespace", $"namespace {reserved.Namespace} is the chain's own (key generation); nothing was submitted");
         }
 
+        foreach (var tx in transactions)
+        {
+            if (EncryptedSubmission.Check(node, tx.Namespace, tx.Payload.Span) is { } refused)
+            {
+                return ApiError.Of(refused.Status, refused.Code, $"transaction {tx.Hash.ToHex()[..16]}: {refused.Message}; nothing was submitted");
+            }
+        }
+
         var statuses = transactions.Count == 0 ? [] : await node.SubmitManyAsync(transactions, ct).ConfigureAwait(false);
         var results = new (SubmitBatchStatus, Hash)[transactions.Count];
         for (var i = 0; i < results.Length; i++)

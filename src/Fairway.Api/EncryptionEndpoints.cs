@@ -17,7 +17,8 @@ public sealed record EncryptionKeyView(
     IReadOnlyList<string> VerificationKeys,
     IReadOnlyList<int> Qualified,
     string? KeySet,
-    string? Failure)
+    string? Failure,
+    Crypto.Threshold.ThresholdKeySet? Key = null)
 {
     public static EncryptionKeyView Disabled { get; } = new("disabled", 0, null, 0, null, [], [], null, "the genesis file has no encryption section");
 }

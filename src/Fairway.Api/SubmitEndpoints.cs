@@ -15,6 +15,41 @@ internal static class SubmitEndpoints
     {
         app.MapPost("/v1/submit", (HttpContext http, CancellationToken ct) => SubmitOneAsync(http, node, ct));
         app.MapPost("/v1/submit/batch", (HttpContext http, CancellationToken ct) => SubmitBatchAsync(http, node, ct));
+        app.MapPost("/v1/submit/encrypted", (HttpContext http, CancellationToken ct) => SubmitEncryptedAsync(http, node, ct));
+    }
+
+    /// <summary>
+    /// <c>{"namespace": N, "ciphertext": base64}</c>: a ciphertext the client made to the key set of
+    /// <c>GET /v1/node/encryption-key</c> with its namespace's label. The validator checks only that it is well formed,
+    /// to the current key and for this namespace, and orders it sealed; the receipt names the ciphertext transaction.
+    /// </summary>
+    private static async Task<IResult> SubmitEncryptedAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
+    {
+        var (document, error) = await ReadJsonAsync(http, node, "send Content-Type: application/json", ct).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        using (document)
+        {
+            var (transaction, status, code, message) = Parse(document!.RootElement, node, "ciphertext");
+            if (transaction is null)
+            {
+                return ApiError.Of(status, code!, message!);
+            }
+
+            if (!node.Namespaces.IsEncrypted(transaction.Namespace))
+            {
+                return ApiError.BadRequest("not_encrypted_namespace",
+                    $"namespace {transaction.Namespace} is ordered by {node.Namespaces.PolicyOf(transaction.Namespace).Name}, not encrypted; submit plaintext with POST /v1/submit");
+            }
+
+            var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
+            return outcome.Status == SubmitStatus.Busy
+                ? ApiError.Of(StatusCodes.Status429TooManyRequests, "busy", "the mempool is full; retry later")
+                : Results.Json(ApiJson.Receipt(outcome));
+        }
     }
 
     private static async Task<IResult> SubmitOneAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
@@ -27,7 +62,7 @@ internal static class SubmitEndpoints
 
         using (document)
         {
-            var (transaction, status, code, message) = Parse(document!.RootElement, node.Limits);
+            var (transaction, status, code, message) = Parse(document!.RootElement, node);
             if (transaction is null)
             {
                 return ApiError.Of(status, code!, message!);
@@ -66,7 +101,7 @@ internal static class SubmitEndpoints
                 return ApiError.BatchTooLarge(node.Limits);
             }
 
-            var parsed = root.EnumerateArray().Select(element => Parse(element, node.Limits)).ToList();
+            var parsed = root.EnumerateArray().Select(element => Parse(element, node)).ToList();
             var valid = parsed.Where(p => p.Transaction is not null).Select(p => p.Transaction!).ToList();
             var statuses = valid.Count == 0 ? [] : await node.SubmitManyAsync(valid, ct).ConfigureAwait(false);
             var results = new List<object>(parsed.Count);
@@ -141,16 +176,17 @@ internal static class SubmitEndpoints
         return read.Buffer.IsEmpty && read.IsCompleted;
     }
 
-    private static (Transaction? Transaction, int Status, string? Code, string? Message) Parse(JsonElement element, ApiLimits limits)
+    private static (Transaction? Transaction, int Status, string? Code, string? Message) Parse(JsonElement element, IValidatorApi node, string payloadField = "payload")
     {
+        var limits = node.Limits;
         if (element.ValueKind != JsonValueKind.Object)
         {
-            return (null, 400, "not_an_object", "a transaction is a JSON object {namespace, payload}");
+            return (null, 400, "not_an_object", $"a transaction is a JSON object {{namespace, {payloadField}}}");
         }
 
         foreach (var property in element.EnumerateObject())
         {
-            if (property.Name is not ("namespace" or "payload"))
+            if (property.Name != "namespace" && property.Name != payloadField)
             {
                 return (null, 400, "unknown_field", $"unknown field \"{property.Name}\"");
             }
@@ -161,9 +197,9 @@ internal static class SubmitEndpoints
             return (null, 400, "missing_field", "missing field: namespace");
         }
 
-        if (!element.TryGetProperty("payload", out var payloadElement))
+        if (!element.TryGetProperty(payloadField, out var payloadElement))
         {
-            return (null, 400, "missing_field", "missing field: payload");
+            return (null, 400, "missing_field", $"missing field: {payloadField}");
         }
 
         if (nsElement.ValueKind != JsonValueKind.Number || !nsElement.TryGetUInt64(out var ns))
@@ -178,7 +214,7 @@ internal static class SubmitEndpoints
 
         if (payloadElement.ValueKind != JsonValueKind.String)
         {
-            return (null, 400, "bad_payload", "\"payload\" must be a base64 string");
+            return (null, 400, "bad_payload", $"\"{payloadField}\" must be a base64 string");
         }
 
         var text = payloadElement.GetString()!;
@@ -194,12 +230,17 @@ internal static class SubmitEndpoints
         }
         catch (FormatException)
         {
-            return (null, 400, "bad_base64", "\"payload\" is not valid base64");
+            return (null, 400, "bad_base64", $"\"{payloadField}\" is not valid base64");
         }
 
         if (payload.Length > limits.PayloadBytesMax)
         {
             return (null, 413, "payload_too_large", $"payload above {limits.PayloadBytesMax} bytes");
+        }
+
+        if (EncryptedSubmission.Check(node, ns, payload) is { } refused)
+        {
+            return (null, refused.Status, refused.Code, refused.Message);
         }
 
         return (new Transaction(ns, payload), 200, null, null);

@@ -313,7 +313,7 @@ public sealed class SqliteChainStore : IChainStore
         _insertCommitted.Parameters["$qc"].Value = qcData;
         _insertCommitted.Parameters["$count"].Value = committed.Transactions.Count;
         _insertCommitted.Parameters["$output"].Value = Canonical.Encode(committed.Output.Header);
-        _insertCommitted.Parameters["$sources"].Value = BlockOutput.EncodeSources(committed.Output.Sources);
+        _insertCommitted.Parameters["$sources"].Value = BlockOutput.EncodeLayout(committed.Output);
         _insertCommitted.ExecuteNonQuery();
     }
 
@@ -336,6 +336,7 @@ public sealed class SqliteChainStore : IChainStore
             long count;
             OutputHeader header;
             OutputSource[] sources;
+            List<(int Position, byte[] Payload)> revealed;
             OutputCertificate? certificate;
             using (var reader = select.ExecuteReader())
             {
@@ -348,7 +349,9 @@ public sealed class SqliteChainStore : IChainStore
                 qc = Canonical.Decode((byte[])reader.GetValue(1), QuorumCertificate.Decode, "stored quorum certificate");
                 count = reader.GetInt64(2);
                 header = Canonical.Decode((byte[])reader.GetValue(3), OutputHeader.Decode, "stored output header");
-                sources = BlockOutput.DecodeSources((byte[])reader.GetValue(4));
+                var layout = (byte[])reader.GetValue(4);
+                sources = BlockOutput.DecodeSources(layout);
+                revealed = BlockOutput.DecodeRevealed(layout);
                 certificate = reader.IsDBNull(5) ? null : Canonical.Decode((byte[])reader.GetValue(5), OutputCertificate.Decode, "stored output certificate");
             }
 
@@ -367,7 +370,7 @@ public sealed class SqliteChainStore : IChainStore
                 throw new InvalidDataException($"committed height {height} should have {count} transactions; its stored output disagrees");
             }
 
-            return new CommittedBlock(block, qc, BlockOutput.Rebuild(header, batches, sources)) { OutputCertificate = certificate };
+            return new CommittedBlock(block, qc, BlockOutput.Rebuild(header, batches, sources, revealed)) { OutputCertificate = certificate };
         }
     }
 

@@ -18,6 +18,7 @@ public static class SigningDomain
     public const byte Output = 7;
     public const byte CandidateList = 8;
     public const byte Dkg = 9;
+    public const byte DecryptionShares = 10;
 
     private static readonly byte[] Prefix = "FAIRWAY-SIG-v1\0\0"u8.ToArray();
 
@@ -53,6 +54,14 @@ public static class SigningDomain
         w.WriteHash(transactionHash);
         w.WriteU16(validator);
         w.WriteU64(receivedAtMs);
+    });
+
+    /// <summary>A validator's decryption shares for committed height <paramref name="height"/>, by the hash of their encoding.</summary>
+    public static byte[] DecryptionSharesMessage(Hash chainId, ushort validator, ulong height, Hash sharesHash) => Build(DecryptionShares, chainId, w =>
+    {
+        w.WriteU16(validator);
+        w.WriteU64(height);
+        w.WriteHash(sharesHash);
     });
 
     /// <summary>A validator's key-generation message (a dealing or a complaint) of kind <paramref name="kind"/>, by the hash of its body.</summary>

@@ -7,6 +7,12 @@ namespace Fairway.Core.Output;
 public readonly record struct OutputSource(int BatchPosition, int IndexInBatch);
 
 /// <summary>
+/// An encrypted lane's position: the output carries a plaintext (or the fixed undecryptable entry) where the block's
+/// batches carry <paramref name="Sealed"/>, the ciphertext transaction that was submitted and ordered.
+/// </summary>
+public readonly record struct RevealedEntry(int Position, Transaction Sealed);
+
+/// <summary>
 /// The ordered output of one committed block, as the ordering stage produced it: the transactions in output order
 /// (namespaces ascending; each namespace in its policy's order), where each came from in the block's batches, and the
 /// header that commits to them. Stores keep <see cref="Sources"/> so they can rebuild the output from the batches
@@ -15,6 +21,12 @@ public readonly record struct OutputSource(int BatchPosition, int IndexInBatch);
 public sealed class BlockOutput
 {
     public BlockOutput(OutputHeader header, IReadOnlyList<Transaction> transactions, IReadOnlyList<OutputSource> sources)
+        : this(header, transactions, sources, [])
+    {
+    }
+
+    /// <param name="revealed">Positions whose transaction is a decryption of the sealed one the sources point at, ascending.</param>
+    public BlockOutput(OutputHeader header, IReadOnlyList<Transaction> transactions, IReadOnlyList<OutputSource> sources, IReadOnlyList<RevealedEntry> revealed)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(transactions);
@@ -24,9 +36,21 @@ public sealed class BlockOutput
             throw new ArgumentException($"{transactions.Count} transactions, {sources.Count} sources, header counts {header.TransactionCount}");
         }
 
+        ArgumentNullException.ThrowIfNull(revealed);
+        for (var i = 0; i < revealed.Count; i++)
+        {
+            var position = revealed[i].Position;
+            if ((uint)position >= (uint)transactions.Count || (i > 0 && position <= revealed[i - 1].Position)
+                || revealed[i].Sealed.Namespace != transactions[position].Namespace)
+            {
+                throw new ArgumentException($"revealed entry {i} at position {position} is out of order, out of range or in another namespace", nameof(revealed));
+            }
+        }
+
         Header = header;
         Transactions = transactions;
         Sources = sources;
+        Revealed = revealed;
     }
 
     public OutputHeader Header { get; }
@@ -35,10 +59,50 @@ public sealed class BlockOutput
 
     public IReadOnlyList<OutputSource> Sources { get; }
 
+    /// <summary>The encrypted lane's positions, ascending; empty when the block carried no ciphertext.</summary>
+    public IReadOnlyList<RevealedEntry> Revealed { get; }
+
     public ulong Height => Header.Height;
 
+    /// <summary>The transactions as submitted, in output order: the ciphertexts where the output reveals plaintexts.</summary>
+    public IReadOnlyList<Transaction> SubmittedTransactions()
+    {
+        if (Revealed.Count == 0)
+        {
+            return Transactions;
+        }
+
+        var submitted = Transactions.ToArray();
+        foreach (var entry in Revealed)
+        {
+            submitted[entry.Position] = entry.Sealed;
+        }
+
+        return submitted;
+    }
+
+    /// <summary>The transaction as submitted at position <paramref name="index"/>: the ciphertext where the output reveals one.</summary>
+    public Transaction SubmittedAt(int index)
+    {
+        if (Revealed.Count > 0)
+        {
+            foreach (var entry in Revealed)
+            {
+                if (entry.Position == index)
+                {
+                    return entry.Sealed;
+                }
+            }
+        }
+
+        return Transactions[index];
+    }
+
     /// <summary>The output rebuilt from the block's batches and stored sources, checked against the header's count.</summary>
-    public static BlockOutput Rebuild(OutputHeader header, IReadOnlyList<Batch> batchesInBlockOrder, IReadOnlyList<OutputSource> sources)
+    /// <param name="revealed">The plaintexts stored for the encrypted lane's positions (<see cref="DecodeRevealed"/>).</param>
+    public static BlockOutput Rebuild(
+        OutputHeader header, IReadOnlyList<Batch> batchesInBlockOrder, IReadOnlyList<OutputSource> sources,
+        IReadOnlyList<(int Position, byte[] Payload)>? revealed = null)
     {
         ArgumentNullException.ThrowIfNull(batchesInBlockOrder);
         ArgumentNullException.ThrowIfNull(sources);
@@ -54,7 +118,97 @@ public sealed class BlockOutput
             transactions[i] = batchesInBlockOrder[b].Transactions[t];
         }
 
-        return new BlockOutput(header!, transactions, sources);
+        if (revealed is null || revealed.Count == 0)
+        {
+            return new BlockOutput(header!, transactions, sources);
+        }
+
+        var entries = new RevealedEntry[revealed.Count];
+        for (var i = 0; i < revealed.Count; i++)
+        {
+            var (position, payload) = revealed[i];
+            if ((uint)position >= (uint)transactions.Length)
+            {
+                throw new InvalidDataException($"output of height {header?.Height}: revealed position {position} is outside the output");
+            }
+
+            var sealedTx = transactions[position];
+            entries[i] = new RevealedEntry(position, sealedTx);
+            transactions[position] = Transaction.FromOwned(sealedTx.Namespace, payload);
+        }
+
+        return new BlockOutput(header!, transactions, sources, entries);
+    }
+
+    /// <summary>
+    /// What a store keeps to rebuild the output from the block's batches: the sources (<see cref="EncodeSources"/>) and,
+    /// when the output reveals ciphertexts, a trailer with each revealed position and its plaintext, closed by its length
+    /// and <see cref="RevealedMagic"/> (no source can hold that value, so a blob without a trailer still reads).
+    /// </summary>
+    public static byte[] EncodeLayout(BlockOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var sources = EncodeSources(output.Sources);
+        if (output.Revealed.Count == 0)
+        {
+            return sources;
+        }
+
+        var writer = new CanonicalWriter(sources.Length + 64);
+        writer.WriteRaw(sources);
+        writer.WriteCount(output.Revealed.Count);
+        foreach (var entry in output.Revealed)
+        {
+            writer.WriteU32((uint)entry.Position);
+            writer.WriteBytes(output.Transactions[entry.Position].Payload.Span);
+        }
+
+        writer.WriteU32((uint)(writer.Length - sources.Length));
+        writer.WriteU32(RevealedMagic);
+        return writer.ToArray();
+    }
+
+    /// <summary>Closes a layout's trailer of revealed plaintexts; larger than any index in a batch, so never a source's.</summary>
+    public const uint RevealedMagic = 0xFA1D_5EA1;
+
+    /// <summary>The revealed plaintexts of a layout written by <see cref="EncodeLayout"/>; empty for a plain list of sources.</summary>
+    public static List<(int Position, byte[] Payload)> DecodeRevealed(ReadOnlySpan<byte> layout)
+    {
+        var result = new List<(int, byte[])>();
+        if (!HasTrailer(layout, out var trailerStart))
+        {
+            return result;
+        }
+
+        var reader = new CanonicalReader(layout[trailerStart..^8]);
+        var count = reader.ReadCount(Limits.TransactionsPerBatchMax * Limits.BatchDigestsPerBlockMax, "revealed entries");
+        for (var i = 0; i < count; i++)
+        {
+            var position = reader.ReadU32("revealed position");
+            var payload = reader.ReadBytes(Limits.TransactionPayloadBytesMax, "revealed payload").ToArray();
+            result.Add(((int)Math.Min(position, int.MaxValue), payload));
+        }
+
+        reader.EnsureEnd("revealed entries");
+        return result;
+    }
+
+    private static bool HasTrailer(ReadOnlySpan<byte> layout, out int trailerStart)
+    {
+        trailerStart = layout.Length;
+        if (layout.Length < 8 || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(layout[^4..]) != RevealedMagic)
+        {
+            return false;
+        }
+
+        var length = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(layout[^8..^4]);
+        if (length > (uint)(layout.Length - 8))
+        {
+            throw new EncodingException($"output layout: a trailer of {length} bytes in {layout.Length}");
+        }
+
+        trailerStart = layout.Length - 8 - (int)length;
+        return true;
     }
 
     /// <summary>Sources as 8 bytes each (u32 batch position, u32 index in batch, little-endian).</summary>
@@ -73,6 +227,11 @@ public sealed class BlockOutput
 
     public static OutputSource[] DecodeSources(ReadOnlySpan<byte> bytes)
     {
+        if (HasTrailer(bytes, out var trailerStart))
+        {
+            bytes = bytes[..trailerStart];
+        }
+
         if (bytes.Length % 8 != 0)
         {
             throw new EncodingException($"output sources: {bytes.Length} bytes is not a multiple of 8");

@@ -48,6 +48,28 @@ public sealed class NodeMetrics : IDisposable
         "Time from a block's proposal to its commit on this validator.",
         [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
 
+    public LatencyHistogram DecryptionLatency { get; } = new(
+        "fairway_decryption_latency_seconds",
+        "Time from ordering a committed block with ciphertexts to holding all their plaintexts on this validator.",
+        [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
+
+    private long _ciphertextsDecided;
+    private long _ciphertextsUndecryptable;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _shareRefusals = new(StringComparer.Ordinal);
+
+    /// <summary>A committed height's ciphertexts were decided: how many, how many undecryptable, and after how long.</summary>
+    public void OnDecrypted(int ciphertexts, int undecryptable, double seconds)
+    {
+        Interlocked.Add(ref _ciphertextsDecided, ciphertexts);
+        Interlocked.Add(ref _ciphertextsUndecryptable, undecryptable);
+        DecryptionLatency.Observe(Math.Max(0, seconds));
+    }
+
+    /// <summary>Share messages or shares refused, by reason (a fixed, small set of strings).</summary>
+    public void OnShareRefused(string reason) => _shareRefusals.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public long CiphertextsUndecryptable => Interlocked.Read(ref _ciphertextsUndecryptable);
+
     public long BlocksCommitted => Interlocked.Read(ref _blocksCommitted);
 
     public void OnCommitted(ulong height, int transactions)
@@ -129,7 +151,16 @@ public sealed class NodeMetrics : IDisposable
             text.Append(CultureInfo.InvariantCulture, $"fairway_fair_refused_total{{reason=\"{reason}\"}} {count}\n");
         }
 
+        Counter(text, "fairway_ciphertexts_decided_total", "Encrypted-lane ciphertexts this validator decided after commit (decrypted or undecryptable).", _ciphertextsDecided);
+        Counter(text, "fairway_ciphertexts_undecryptable_total", "Encrypted-lane ciphertexts output as the undecryptable entry.", _ciphertextsUndecryptable);
+        text.Append("# HELP fairway_decryption_shares_refused_total Decryption share messages this validator refused, by reason.\n# TYPE fairway_decryption_shares_refused_total counter\n");
+        foreach (var (reason, count) in new SortedDictionary<string, long>(_shareRefusals, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"fairway_decryption_shares_refused_total{{reason=\"{reason}\"}} {count}\n");
+        }
+
         CommitLatency.Render(text);
+        DecryptionLatency.Render(text);
         return text.ToString();
     }
 

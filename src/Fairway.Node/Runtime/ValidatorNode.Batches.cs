@@ -179,11 +179,12 @@ public sealed partial class ValidatorNode
                 return;
             }
 
-            WatchForCensorship(block);
-            OnEvidenceCommitted(block);
-            var committed = _outputs.Order(block, next.Certificate, batches);
-            OnFairOutput(committed.Output);
-            OnDkgOutput(block.Height, committed.Output);
+            // A block whose output holds ciphertexts waits here, ordered, until they are decrypted.
+            if (Reveal(OrderOnce(block, next.Certificate, batches)) is not { } committed)
+            {
+                return;
+            }
+
             _chain.PutBlock(block);
             _committedHeight = block.Height;
             // Queued behind the block's batches: see WriteGroup for the order the disk sees.

@@ -104,7 +104,8 @@ public sealed partial class ValidatorNode
             keySet is null ? [] : [.. keySet.VerificationKeys.Select(k => k.ToHex())],
             [.. status.Qualified.Select(q => (int)q)],
             keySet is null ? null : Convert.ToBase64String(Canonical.Encode(keySet)),
-            status.Failure);
+            status.Failure,
+            status.State == DkgState.Ready ? keySet : null);
         if (status.State != DkgState.Pending)
         {
             LogDkg(_log, _encryptionKey.State, string.Join(",", status.Qualified), keySet?.Id.ToHex()[..16] ?? "-", status.Failure ?? "", string.Join(", ", _dkg.Refused.Select(p => $"{p.Key}={p.Value}")));

@@ -51,6 +51,9 @@ public sealed partial class ValidatorNode
             case FairEvidenceFrame e:
                 OnFairEvidence(e.Evidence);
                 break;
+            case DecryptionSharesFrame d:
+                OnDecryptionShares(peer, d.Message);
+                break;
         }
     }
 

@@ -90,7 +90,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _chain = chain ?? throw new ArgumentNullException(nameof(chain));
         _commits = new CommitQueue(CommitsHeldMax, hash => _chain.TryGetBlock(hash, out var block) ? block : null);
         _proposalTiming = new ProposalTiming(identity.Config.EmptyBlockDelayMs);
-        _tracker = new TransactionTracker(1_000_000, tx => identity.Namespaces.PolicyOf(tx.Namespace) is Ordering.Output.FairPolicy);
+        _tracker = new TransactionTracker(1_000_000, tx => identity.Namespaces.IsFairOrdered(tx.Namespace));
         _query = query ?? throw new ArgumentNullException(nameof(query));
         Blocks = new BlockCache(query);
         _safety = safety ?? throw new ArgumentNullException(nameof(safety));
@@ -261,7 +261,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             foreach (var c in certified)
             {
                 Blocks.Add(c.Committed);
-                _tracker.OnIndexed(c.Batches, c.Committed.Output.Transactions);
+                _tracker.OnIndexed(c.Batches, c.Committed.Output.SubmittedTransactions());
             }
 
             SignalIndexed();

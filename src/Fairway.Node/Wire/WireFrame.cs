@@ -20,6 +20,7 @@ public abstract record WireFrame
     private const byte OutputCertificateTag = 6;
     private const byte CandidateListTag = 7;
     private const byte FairEvidenceTag = 8;
+    private const byte DecryptionSharesTag = 9;
 
     public static byte[] Encode(WireFrame frame)
     {
@@ -29,6 +30,7 @@ public abstract record WireFrame
             ConsensusFrame c => Canonical.InitialCapacity(c.Message, 16),
             CandidateListFrame l => Canonical.InitialCapacity(l.List, 16),
             FairEvidenceFrame e => Canonical.InitialCapacity(e.Evidence, 16),
+            DecryptionSharesFrame d => (d.Message.Shares.Count * Crypto.Threshold.DecryptionShare.EncodedSize) + 128,
             _ => 512,
         });
         switch (frame)
@@ -75,6 +77,10 @@ public abstract record WireFrame
                 writer.WriteU8(FairEvidenceTag);
                 e.Evidence.Encode(writer);
                 break;
+            case DecryptionSharesFrame d:
+                writer.WriteU8(DecryptionSharesTag);
+                d.Message.Encode(writer);
+                break;
             default:
                 throw new ArgumentException("unknown frame", nameof(frame));
         }
@@ -101,6 +107,7 @@ public abstract record WireFrame
             OutputCertificateTag => new OutputCertificateFrame(Canonical.Decode(body, OutputCertificate.Decode, "output certificate")),
             CandidateListTag => new CandidateListFrame(Canonical.Decode(body, Core.Inclusion.CandidateList.Decode, "candidate list")),
             FairEvidenceTag => new FairEvidenceFrame(Canonical.Decode(body, Core.Inclusion.FairEvidence.Decode, "fair evidence")),
+            DecryptionSharesTag => new DecryptionSharesFrame(Canonical.Decode(body, Ordering.Encrypted.ShareMessage.Decode, "decryption shares")),
             _ => throw new EncodingException($"unknown frame tag {bytes[0]}"),
         };
     }
@@ -149,3 +156,6 @@ public sealed record CandidateListFrame(Core.Inclusion.CandidateList List) : Wir
 
 /// <summary>Evidence from the inclusion stage a peer found; the receiver checks it before keeping it.</summary>
 public sealed record FairEvidenceFrame(Core.Inclusion.FairEvidence Evidence) : WireFrame;
+
+/// <summary>A validator's signed decryption shares for one committed height of the encrypted lane.</summary>
+public sealed record DecryptionSharesFrame(Ordering.Encrypted.ShareMessage Message) : WireFrame;

@@ -14,6 +14,8 @@ public sealed class FairPolicy : IOrderingPolicy
 
     public string Name => PolicyName;
 
+    public bool FairOrdered => true;
+
     public string Description =>
         "receive-order fairness: included once validators with more than a third of the stake list it (after the fair delay), " +
         "ordered by the median of the validators' receive times; no leader or minority coalition can reorder, insert ahead or drop";

@@ -20,5 +20,14 @@ public interface IOrderingPolicy
     /// <summary>What a client of a namespace with this policy needs to know, shown by <c>GET /v1/namespaces</c>.</summary>
     string Description { get; }
 
+    /// <summary>
+    /// True when the namespace's transactions come from the block's candidate lists (the fair rules), not from the
+    /// leader's batches: the <see cref="OrderingStage"/> orders such namespaces itself.
+    /// </summary>
+    bool FairOrdered => false;
+
+    /// <summary>True when the namespace's payloads are threshold ciphertexts, revealed only after their block commits.</summary>
+    bool Encrypted => false;
+
     IReadOnlyList<OrderingCandidate> Order(ulong @namespace, IReadOnlyList<OrderingCandidate> inBlockOrder);
 }

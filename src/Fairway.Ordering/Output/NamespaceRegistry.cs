@@ -34,7 +34,8 @@ public sealed class NamespaceRegistry
         }
 
         Declared = [.. _declared.Values.OrderBy(d => d.Id)];
-        HasFair = defaultPolicy is FairPolicy || _declared.Values.Any(d => d.Policy is FairPolicy);
+        HasFair = defaultPolicy.FairOrdered || _declared.Values.Any(d => d.Policy.FairOrdered);
+        HasEncrypted = defaultPolicy.Encrypted || _declared.Values.Any(d => d.Policy.Encrypted);
     }
 
     /// <summary>Every namespace gets <c>fcfs</c>; none declared.</summary>
@@ -44,11 +45,21 @@ public sealed class NamespaceRegistry
 
     public IReadOnlyList<NamespaceDeclaration> Declared { get; }
 
-    /// <summary>True when some namespace is ordered by <c>fair</c>: the chain's blocks then carry candidate lists.</summary>
+    /// <summary>True when some namespace is ordered by the fair rules (<c>fair</c>, <c>encrypted</c>): blocks then carry candidate lists.</summary>
     public bool HasFair { get; }
 
+    /// <summary>True when some namespace is <c>encrypted</c>: committed blocks then wait for decryption before their output.</summary>
+    public bool HasEncrypted { get; }
+
+    /// <summary>The chain's own namespaces (key generation) are always <c>fcfs</c>: they must be readable and need no fairness.</summary>
     public IOrderingPolicy PolicyOf(ulong @namespace) =>
-        _declared.TryGetValue(@namespace, out var d) ? d.Policy : DefaultPolicy;
+        _declared.TryGetValue(@namespace, out var d) ? d.Policy
+        : Core.Chain.SystemNamespaces.IsReserved(@namespace) ? FcfsPolicy.Instance
+        : DefaultPolicy;
+
+    public bool IsFairOrdered(ulong @namespace) => PolicyOf(@namespace).FairOrdered;
+
+    public bool IsEncrypted(ulong @namespace) => PolicyOf(@namespace).Encrypted;
 
     public NamespaceDeclaration? Find(ulong @namespace) => _declared.GetValueOrDefault(@namespace);
 }

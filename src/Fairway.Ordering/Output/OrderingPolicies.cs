@@ -7,6 +7,7 @@ public static class OrderingPolicies
     {
         [FcfsPolicy.PolicyName] = FcfsPolicy.Instance,
         [FairPolicy.PolicyName] = FairPolicy.Instance,
+        [EncryptedPolicy.PolicyName] = EncryptedPolicy.Instance,
     };
 
     public static IReadOnlyCollection<string> Names => ByName.Keys;

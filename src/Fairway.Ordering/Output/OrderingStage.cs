@@ -57,7 +57,7 @@ public sealed class OrderingStage
         {
             if (_registry.HasFair)
             {
-                _included.Add(output.Height, [.. output.Transactions.Where(IsFair).Select(t => t.Hash)]);
+                _included.Add(output.Height, [.. output.SubmittedTransactions().Where(IsFair).Select(t => t.Hash)]);
             }
         }
     }
@@ -144,7 +144,7 @@ public sealed class OrderingStage
         return (new BlockOutput(header, transactions, sources), new OrderingState(block.Height, header.Hash));
     }
 
-    private bool IsFair(Transaction tx) => _registry.PolicyOf(tx.Namespace) is FairPolicy;
+    private bool IsFair(Transaction tx) => _registry.IsFairOrdered(tx.Namespace);
 
     /// <summary>
     /// The fair namespaces' output: what the block's lists include and its batches carry, each namespace in fair order.

@@ -33,7 +33,7 @@ internal sealed record IndexRows(
             Canonical.Encode(committed.Certificate),
             Canonical.Encode(committed.Output.Header),
             Canonical.Encode(committed.OutputCertificate!),
-            BlockOutput.EncodeSources(committed.Output.Sources),
+            BlockOutput.EncodeLayout(committed.Output),
             batchData,
             QueryIndexRules.SizeBytes(committed.Transactions),
             keys);

@@ -138,7 +138,7 @@ public sealed partial class PostgresQueryStore : IQueryStore
             insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = QueryIndexRules.SizeBytes(transactions) });
             insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Canonical.Encode(committed.Output.Header) });
             insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Canonical.Encode(committed.OutputCertificate!) });
-            insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = BlockOutput.EncodeSources(committed.Output.Sources) });
+            insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = BlockOutput.EncodeLayout(committed.Output) });
             insert.ExecuteNonQuery();
         }
 

@@ -295,6 +295,7 @@ public sealed class SqliteQueryStore : IQueryStore
         OutputHeader header;
         OutputCertificate certificate;
         OutputSource[] sources;
+        List<(int Position, byte[] Payload)> revealed;
         _selectBlock.Parameters["$height"].Value = key;
         using (var reader = _selectBlock.ExecuteReader())
         {
@@ -308,7 +309,9 @@ public sealed class SqliteQueryStore : IQueryStore
             count = reader.GetInt64(2);
             header = Canonical.Decode((byte[])reader.GetValue(3), OutputHeader.Decode, "indexed output header");
             certificate = Canonical.Decode((byte[])reader.GetValue(4), OutputCertificate.Decode, "indexed output certificate");
-            sources = BlockOutput.DecodeSources((byte[])reader.GetValue(5));
+            var layout = (byte[])reader.GetValue(5);
+            sources = BlockOutput.DecodeSources(layout);
+            revealed = BlockOutput.DecodeRevealed(layout);
         }
 
         if (sources.Length != count)
@@ -316,7 +319,7 @@ public sealed class SqliteQueryStore : IQueryStore
             throw new InvalidDataException($"indexed height {height} should have {count} transactions, its output sources list {sources.Length}");
         }
 
-        return new CommittedBlock(block, qc, BlockOutput.Rebuild(header, ReadBatches(key) ?? [], sources)) { OutputCertificate = certificate };
+        return new CommittedBlock(block, qc, BlockOutput.Rebuild(header, ReadBatches(key) ?? [], sources, revealed)) { OutputCertificate = certificate };
     }
 
     private OutputSource[] ReadSources(long key)

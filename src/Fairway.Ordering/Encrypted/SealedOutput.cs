@@ -1,0 +1,127 @@
+using System.Text;
+using Fairway.Core.Chain;
+using Fairway.Core.Encoding;
+using Fairway.Core.Output;
+using Fairway.Crypto.Threshold;
+using Fairway.Ordering.Output;
+
+namespace Fairway.Ordering.Encrypted;
+
+/// <summary>
+/// The step between ordering and output on a chain with an encrypted lane. The ordering stage fixes every position while
+/// the lane's payloads are still ciphertexts (the sealed output); after decryption, <see cref="Reveal"/> puts each
+/// plaintext, or the fixed undecryptable entry, at the position it already had and recomputes the header, so the output
+/// every validator certifies, proves and streams carries plaintexts while the block's batches keep the ciphertexts.
+/// A function of its inputs, as the ordering stage is.
+/// </summary>
+public static class SealedOutput
+{
+    private static readonly byte[] UndecryptablePrefix = Encoding.ASCII.GetBytes("fairway/undecryptable/");
+
+    /// <summary>Positions of the output's encrypted-lane transactions, ascending.</summary>
+    public static int[] Positions(BlockOutput output, NamespaceRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(registry);
+        if (!registry.HasEncrypted)
+        {
+            return [];
+        }
+
+        var positions = new List<int>();
+        for (var i = 0; i < output.Transactions.Count; i++)
+        {
+            if (registry.IsEncrypted(output.Transactions[i].Namespace))
+            {
+                positions.Add(i);
+            }
+        }
+
+        return [.. positions];
+    }
+
+    /// <summary>The ciphertexts at <paramref name="positions"/>, in order; a payload that is no ciphertext is kept as null (undecryptable).</summary>
+    public static CommittedCiphertext[] Ciphertexts(BlockOutput output, IReadOnlyList<int> positions)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(positions);
+        var result = new CommittedCiphertext[positions.Count];
+        for (var i = 0; i < positions.Count; i++)
+        {
+            var tx = output.Transactions[positions[i]];
+            result[i] = new CommittedCiphertext(tx.Hash, TryRead(tx.Payload.Span), EncryptionLabel.Of(tx.Namespace));
+        }
+
+        return result;
+    }
+
+    /// <summary>The ciphertext a payload encodes, or null when it encodes none (trailing bytes included).</summary>
+    public static ThresholdCiphertext? TryRead(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            return Canonical.Decode(payload, ThresholdCiphertext.Decode, "ciphertext");
+        }
+        catch (EncodingException)
+        {
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The output with each encrypted position's result in place of its ciphertext and the header recomputed over it
+    /// (same chain, height, block and previous output). <paramref name="results"/> follow <paramref name="positions"/>.
+    /// </summary>
+    public static BlockOutput Reveal(BlockOutput sealedOutput, IReadOnlyList<int> positions, IReadOnlyList<DecryptionResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(sealedOutput);
+        ArgumentNullException.ThrowIfNull(positions);
+        ArgumentNullException.ThrowIfNull(results);
+        if (positions.Count != results.Count)
+        {
+            throw new ArgumentException($"{positions.Count} encrypted positions, {results.Count} results", nameof(results));
+        }
+
+        if (positions.Count == 0)
+        {
+            return sealedOutput;
+        }
+
+        var transactions = sealedOutput.Transactions.ToArray();
+        var revealed = new RevealedEntry[positions.Count];
+        for (var i = 0; i < positions.Count; i++)
+        {
+            var sealedTx = transactions[positions[i]];
+            var plaintext = results[i].Plaintext;
+            transactions[positions[i]] = plaintext is not null && plaintext.Length <= Limits.TransactionPayloadBytesMax
+                ? new Transaction(sealedTx.Namespace, plaintext)
+                : Undecryptable(sealedTx);
+            revealed[i] = new RevealedEntry(positions[i], sealedTx);
+        }
+
+        var h = sealedOutput.Header;
+        var header = OutputHeader.Over(h.ChainId, h.Height, h.BlockHash, h.PreviousOutputHash, transactions);
+        return new BlockOutput(header, transactions, sealedOutput.Sources, revealed);
+    }
+
+    /// <summary>
+    /// The entry output in place of a ciphertext that does not open: a fixed prefix and the sealed transaction's hash, so
+    /// every validator emits the same bytes and a client can tell which submission it stands for.
+    /// </summary>
+    public static Transaction Undecryptable(Transaction sealedTransaction)
+    {
+        ArgumentNullException.ThrowIfNull(sealedTransaction);
+        var payload = new byte[UndecryptablePrefix.Length + Core.Crypto.Hash.Size];
+        UndecryptablePrefix.CopyTo(payload, 0);
+        sealedTransaction.Hash.CopyTo(payload.AsSpan(UndecryptablePrefix.Length));
+        return new Transaction(sealedTransaction.Namespace, payload);
+    }
+
+    /// <summary>True when <paramref name="payload"/> is the undecryptable entry.</summary>
+    public static bool IsUndecryptable(ReadOnlySpan<byte> payload) =>
+        payload.Length == UndecryptablePrefix.Length + Core.Crypto.Hash.Size && payload.StartsWith(UndecryptablePrefix);
+}
