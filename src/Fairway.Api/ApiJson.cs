@@ -65,7 +65,11 @@ public static class ApiJson
     {
         ArgumentNullException.ThrowIfNull(found);
         ArgumentNullException.ThrowIfNull(proofs);
-        var tx = found.Transaction;
+        ArgumentNullException.ThrowIfNull(committed);
+        // An encrypted submission is found by its ciphertext's hash; the output holds its plaintext at that position.
+        var output = committed.Output.Transactions;
+        var revealed = (uint)found.Index < (uint)output.Count && output[found.Index].Hash != found.Transaction.Hash;
+        var tx = revealed ? output[found.Index] : found.Transaction;
         var transaction = Transaction(tx);
         transaction["namespace"] = tx.Namespace;
         var header = Header(committed);
@@ -76,10 +80,18 @@ public static class ApiJson
             // Both positions are provable against the certified output: the block-wide index by the inclusion proof,
             // the position within the namespace by the namespace proof.
             ["index"] = found.Index,
-            ["proof"] = proofs.ForTransaction(tx.Hash) is { } proof ? Base64(proof) : null,
+            ["proof"] = revealed ? Base64(proofs.ForIndex(found.Index)) : proofs.ForTransaction(tx.Hash) is { } proof ? Base64(proof) : null,
             ["namespace_index"] = NamespaceIndex(committed, found),
             ["namespace_proof"] = Base64(proofs.ForNamespace(tx.Namespace)),
         };
+        if (revealed)
+        {
+            // The ciphertext as submitted: what the block's batch holds and what the client's hash names.
+            var submitted = Transaction(found.Transaction);
+            submitted["namespace"] = found.Transaction.Namespace;
+            json["sealed"] = submitted;
+        }
+
         foreach (var name in (string[])["header", "qc", "output_hash", "output_header", "output_certificate"])
         {
             json[name] = header[name]?.DeepClone();

@@ -46,12 +46,80 @@ public sealed class FairwayClient : IDisposable
     /// verified; a validator that fails is reported in <see cref="FanOutSubmitResult.Failures"/> and the next one is
     /// tried, so the result is <c>Included</c> (receipts from more than the faulty stake) whenever enough validators answer.
     /// </summary>
-    public async Task<FanOutSubmitResult> SubmitAsync(ulong @namespace, ReadOnlyMemory<byte> payload, ulong? stake, CancellationToken ct = default)
+    public Task<FanOutSubmitResult> SubmitAsync(ulong @namespace, ReadOnlyMemory<byte> payload, ulong? stake, CancellationToken ct = default) =>
+        FanOutAsync("/v1/submit", new { @namespace, payload = Convert.ToBase64String(payload.Span) }, new Core.Chain.Transaction(@namespace, payload).Hash, stake, ct);
+
+    /// <summary>
+    /// Encrypts <paramref name="plaintext"/> here, to the chain's threshold key with the namespace's label, and submits
+    /// the ciphertext to validators holding more than the faulty stake (as <see cref="SubmitAsync(ulong, ReadOnlyMemory{byte}, ulong?, CancellationToken)"/>),
+    /// through <c>POST /v1/submit/encrypted</c>. No validator sees the plaintext before the transaction's block commits.
+    /// The result's hash names the ciphertext transaction: its status and position are the plaintext's.
+    /// </summary>
+    public async Task<FanOutSubmitResult> SubmitEncryptedAsync(ulong @namespace, ReadOnlyMemory<byte> plaintext, ulong? stake = null, CancellationToken ct = default)
+    {
+        var keySet = await GetEncryptionKeyAsync(ct).ConfigureAwait(false);
+        var ciphertext = Canonical.Encode(Crypto.Threshold.ThresholdEncryption.Encrypt(keySet, Core.Chain.EncryptionLabel.Of(@namespace), plaintext.Span));
+        return await FanOutAsync(
+            "/v1/submit/encrypted",
+            new { @namespace, ciphertext = Convert.ToBase64String(ciphertext) },
+            new Core.Chain.Transaction(@namespace, ciphertext).Hash,
+            stake,
+            ct).ConfigureAwait(false);
+    }
+
+    private Crypto.Threshold.ThresholdKeySet? _keySet;
+
+    /// <summary>
+    /// The chain's threshold encryption key, as validators holding more than the faulty stake serve it alike: a single
+    /// validator could serve a key whose secret it holds and read what the client seals. Cached once agreed.
+    /// </summary>
+    public async Task<Crypto.Threshold.ThresholdKeySet> GetEncryptionKeyAsync(CancellationToken ct = default)
+    {
+        if (_keySet is { } cached)
+        {
+            return cached;
+        }
+
+        var validators = _trust.Validators;
+        var urls = _trust.ApiUrls.Count > 0 ? _trust.ApiUrls : new Dictionary<int, Uri> { [0] = _baseUrl };
+        var views = await Task.WhenAll(urls.Where(p => validators.Contains(p.Key)).Select(async p =>
+        {
+            try
+            {
+                using var response = await _http.GetAsync(new Uri(p.Value, "/v1/node/encryption-key"), ct).ConfigureAwait(false);
+                using var json = await ReadAsync(response, ct).ConfigureAwait(false);
+                var root = json.RootElement;
+                if (root.GetProperty("state").GetString() != "ready" || root.GetProperty("key_set").GetString() is not { } encoded)
+                {
+                    return (p.Key, KeySet: (Crypto.Threshold.ThresholdKeySet?)null, State: root.GetProperty("state").GetString());
+                }
+
+                var keySet = Canonical.Decode(Convert.FromBase64String(encoded), Crypto.Threshold.ThresholdKeySet.Decode, "key set");
+                return (p.Key, KeySet: keySet, State: "ready");
+            }
+            catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or FormatException or EncodingException or InvalidOperationException
+                or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                return (p.Key, KeySet: null, State: e.Message);
+            }
+        })).ConfigureAwait(false);
+
+        var agreed = views.Where(v => v.KeySet is not null).GroupBy(v => v.KeySet!.Id)
+            .Select(g => (g.First().KeySet!, Stake: g.Aggregate(0UL, (s, v) => s + validators.StakeOf(v.Key))))
+            .FirstOrDefault(g => g.Stake >= validators.ValidityStake);
+        if (agreed.Item1 is null)
+        {
+            throw new InvalidOperationException(
+                $"no encryption key that validators with more than the faulty stake agree on: {string.Join("; ", views.Select(v => $"validator {v.Key}: {v.State}"))}");
+        }
+
+        return _keySet = agreed.Item1;
+    }
+
+    private async Task<FanOutSubmitResult> FanOutAsync(string path, object body, Hash hash, ulong? stake, CancellationToken ct)
     {
         var validators = _trust.Validators;
         var wanted = stake ?? validators.ValidityStake;
-        var hash = new Core.Chain.Transaction(@namespace, payload).Hash;
-        var body = new { @namespace, payload = Convert.ToBase64String(payload.Span) };
         var self = _trust.ApiUrls.FirstOrDefault(p => p.Value == _baseUrl).Key;
         var order = _trust.ApiUrls.Keys.Where(i => validators.Contains(i)).OrderBy(i => i == self && _trust.ApiUrls.ContainsKey(self) ? -1 : i).ToList();
         var receipts = new List<SubmitResult>();
@@ -74,7 +142,7 @@ public sealed class FairwayClient : IDisposable
             {
                 try
                 {
-                    using var response = await _http.PostAsJsonAsync(new Uri(_trust.ApiUrls[v], "/v1/submit"), body, ct).ConfigureAwait(false);
+                    using var response = await _http.PostAsJsonAsync(new Uri(_trust.ApiUrls[v], path), body, ct).ConfigureAwait(false);
                     using var json = await ReadAsync(response, ct).ConfigureAwait(false);
                     var receipt = ParseReceipt(json.RootElement, hash);
                     return (v, Receipt: receipt.Validator == v ? receipt : null, Error: receipt.Validator == v ? null : $"receipt signed by validator {receipt.Validator}");

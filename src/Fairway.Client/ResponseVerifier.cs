@@ -49,7 +49,18 @@ public sealed class ResponseVerifier(TrustedChain trust)
         var output = VerifyOutput(json, block);
         var txJson = Property(json, "transaction");
         var tx = new Transaction(Property(txJson, "namespace").GetUInt64(), Base64(txJson, "payload"));
-        if (tx.Hash != expectedHash)
+        Transaction? sealedTx = null;
+        if (json.TryGetProperty("sealed", out var sealedJson) && sealedJson.ValueKind == JsonValueKind.Object)
+        {
+            // An encrypted submission: the hash asked for is the ciphertext's, the output holds its plaintext.
+            sealedTx = new Transaction(Property(sealedJson, "namespace").GetUInt64(), Base64(sealedJson, "payload"));
+            if (sealedTx.Namespace != tx.Namespace)
+            {
+                throw new VerificationException("the returned plaintext is in another namespace than its ciphertext");
+            }
+        }
+
+        if ((sealedTx ?? tx).Hash != expectedHash)
         {
             throw new VerificationException("the returned transaction is not the one asked for");
         }
@@ -66,7 +77,7 @@ public sealed class ResponseVerifier(TrustedChain trust)
             throw new VerificationException($"height {block.Height}: the node places the transaction at {claimedIndex} in the output, its proof at {proof.Index}");
         }
 
-        return new VerifiedTransaction(tx, block.Height, proof.Index, VerifyNamespaceIndex(json, output, tx), block.Hash);
+        return new VerifiedTransaction(tx, block.Height, proof.Index, VerifyNamespaceIndex(json, output, tx), block.Hash) { Sealed = sealedTx };
     }
 
     /// <summary>

@@ -48,7 +48,14 @@ public sealed record VerifiedNamespaceBlock(ulong Height, Hash BlockHash, ulong 
 /// position among that output's transactions of its namespace (the index in <see cref="VerifiedNamespaceBlock.Transactions"/>
 /// for that height). Both are proven.
 /// </summary>
-public sealed record VerifiedTransaction(Transaction Transaction, ulong Height, int Index, int NamespaceIndex, Hash BlockHash);
+public sealed record VerifiedTransaction(Transaction Transaction, ulong Height, int Index, int NamespaceIndex, Hash BlockHash)
+{
+    /// <summary>
+    /// For an encrypted submission, the ciphertext transaction as submitted (its hash is the one asked for);
+    /// <see cref="Transaction"/> is then the plaintext the certified output holds at <see cref="Index"/>.
+    /// </summary>
+    public Transaction? Sealed { get; init; }
+}
 
 /// <summary>A namespace's entry in the registry: its ordering policy (declared in genesis, or the chain's default).</summary>
 public sealed record NamespaceInfo(ulong Id, string? Name, string Policy, bool Declared, string PolicyDescription);

@@ -113,9 +113,11 @@ public sealed class ConfigLoaderTests : IDisposable
         var registry = ConfigLoader.NamespacesOf(genesis, GenesisPath);
 
         Assert.Equal("fcfs", registry.DefaultPolicy.Name);
-        Assert.Equal(["fcfs", "fair"], registry.Declared.Select(d => d.Policy.Name));
+        Assert.Equal(["fcfs", "fair", "encrypted"], registry.Declared.Select(d => d.Policy.Name));
         Assert.Equal("demo-fcfs", registry.Find(1)!.Name);
         Assert.Equal("demo-fair", registry.Find(2)!.Name);
+        Assert.Equal("demo-encrypted", registry.Find(3)!.Name);
+        Assert.True(registry.IsEncrypted(3));
         Assert.True(registry.HasFair);
         Assert.Equal("fcfs", registry.PolicyOf(424242).Name);
     }
@@ -148,9 +150,26 @@ public sealed class ConfigLoaderTests : IDisposable
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadGenesis(GenesisPath));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
 
-        // Without the encryption section the transport keys are not needed.
-        EditGenesis(json => json.Remove("encryption"));
+        // Without the encryption section (and so without an encrypted namespace) the transport keys are not needed.
+        EditGenesis(json =>
+        {
+            json.Remove("encryption");
+            json["namespaces"]!.AsArray().RemoveAt(2);
+        });
         Assert.Null(ConfigLoader.LoadGenesis(GenesisPath).Encryption);
+    }
+
+    [Fact]
+    public void An_encrypted_namespace_without_key_generation_is_refused_at_load()
+    {
+        EditGenesis(json => json.Remove("encryption"));
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadGenesis(GenesisPath));
+        Assert.Contains("encryption", e.Message, StringComparison.Ordinal);
+
+        // Without the encrypted namespace the same genesis loads.
+        EditGenesis(json => json["namespaces"]!.AsArray().RemoveAt(2));
+        Assert.False(ConfigLoader.NamespacesOf(ConfigLoader.LoadGenesis(GenesisPath), GenesisPath).HasEncrypted);
     }
 
     [Fact]

@@ -59,4 +59,7 @@ public sealed class OutputProofBuilder
     /// <summary>The proof for a transaction of the output, or null when the output does not hold it.</summary>
     public TransactionProof? ForTransaction(Hash transactionHash) =>
         FirstIndex.TryGetValue(transactionHash, out var index) ? new TransactionProof(Tree.ProveLeaf(index)) : null;
+
+    /// <summary>The proof for the transaction at <paramref name="index"/> of the output (two equal plaintexts have two positions).</summary>
+    public TransactionProof ForIndex(int index) => new(Tree.ProveLeaf(index));
 }

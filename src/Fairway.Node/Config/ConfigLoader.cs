@@ -129,7 +129,10 @@ public static class ConfigLoader
             declared.Add(new NamespaceDeclaration(ns.Id, ns.Name, policy));
         }
 
-        return new NamespaceRegistry(defaultPolicy, declared);
+        var registry = new NamespaceRegistry(defaultPolicy, declared);
+        Require(!registry.HasEncrypted || genesis.Encryption is not null, path, "encryption",
+            "an encrypted namespace needs the encryption section (the validators' key generation); add it or use another policy");
+        return registry;
     }
 
     public static bool TryParseEndPoint(string? text, out IPEndPoint endPoint)
@@ -188,6 +191,11 @@ public static class ConfigLoader
             path,
             "test_censor_namespace",
             "is a test-only setting (it makes this validator censor a namespace on purpose); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
+        Require(
+            !c.TestWithholdShares || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
+            path,
+            "test_withhold_shares",
+            "is a test-only setting (it makes this validator withhold its decryption shares on purpose); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
         Require(c.ApiRequestsPerSecond is >= 1 and <= 10_000_000, path, "api_requests_per_second", "must be between 1 and 10000000");
         Require(c.StreamLagHeightsMax is >= 1 and <= 100_000_000, path, "stream_lag_heights_max", "must be between 1 and 100000000");
     }

@@ -66,6 +66,13 @@ public sealed record NodeConfig
     [JsonPropertyName("test_censor_namespace")]
     public ulong? TestCensorNamespace { get; init; }
 
+    /// <summary>
+    /// TEST ONLY: this validator makes and sends no decryption shares (as if it lost its key share), so tests can hold a
+    /// committed encrypted block below the decryption threshold. Refused unless <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.
+    /// </summary>
+    [JsonPropertyName("test_withhold_shares")]
+    public bool TestWithholdShares { get; init; }
+
     /// <summary>Requests per second one client address may make to the API.</summary>
     [JsonPropertyName("api_requests_per_second")]
     public int ApiRequestsPerSecond { get; init; } = 2_000;

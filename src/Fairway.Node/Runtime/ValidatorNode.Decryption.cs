@@ -73,6 +73,10 @@ public sealed partial class ValidatorNode
         {
             results = [.. ciphertexts.Select(_ => DecryptionResult.Undecryptable)];
         }
+        else if (_identity.Config.TestWithholdShares)
+        {
+            return null;
+        }
         else
         {
             var now = NowMs;

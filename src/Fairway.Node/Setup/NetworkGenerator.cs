@@ -83,10 +83,11 @@ public static class NetworkGenerator
 
     /// <summary>
     /// One demo namespace per ordering policy this build has, so a newcomer can try each (ids from 1, named after the
-    /// policy, <c>fcfs</c> first so its id stays 1); every other namespace gets the default policy.
+    /// policy, in the order the build lists them, so existing ids stay: 1 fcfs, 2 fair, 3 encrypted); every other
+    /// namespace gets the default policy.
     /// </summary>
     public static IReadOnlyList<GenesisNamespace> DemoNamespaces { get; } =
-        [.. Ordering.Output.OrderingPolicies.Names.OrderBy(p => p != Ordering.Output.FcfsPolicy.PolicyName).ThenBy(p => p, StringComparer.Ordinal)
+        [.. Ordering.Output.OrderingPolicies.Names
             .Select((policy, i) => new GenesisNamespace { Id = (ulong)(i + 1), Name = $"demo-{policy}", Policy = policy })];
 
     /// <summary>Reads back a network written by <see cref="Generate"/>.</summary>

@@ -3,14 +3,12 @@ namespace Fairway.Ordering.Output;
 /// <summary>The policies this build knows, by name. A genesis naming any other is refused when it is loaded.</summary>
 public static class OrderingPolicies
 {
-    private static readonly Dictionary<string, IOrderingPolicy> ByName = new(StringComparer.Ordinal)
-    {
-        [FcfsPolicy.PolicyName] = FcfsPolicy.Instance,
-        [FairPolicy.PolicyName] = FairPolicy.Instance,
-        [EncryptedPolicy.PolicyName] = EncryptedPolicy.Instance,
-    };
+    /// <summary>In the order they were added to the project: demo networks number their namespaces in this order.</summary>
+    private static readonly IOrderingPolicy[] All = [FcfsPolicy.Instance, FairPolicy.Instance, EncryptedPolicy.Instance];
 
-    public static IReadOnlyCollection<string> Names => ByName.Keys;
+    private static readonly Dictionary<string, IOrderingPolicy> ByName = All.ToDictionary(p => p.Name, StringComparer.Ordinal);
+
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(p => p.Name)];
 
     public static bool TryGet(string name, out IOrderingPolicy policy) => ByName.TryGetValue(name, out policy!);
 
