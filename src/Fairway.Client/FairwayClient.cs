@@ -91,7 +91,8 @@ public sealed class FairwayClient : IDisposable
                 var root = json.RootElement;
                 if (root.GetProperty("state").GetString() != "ready" || root.GetProperty("key_set").GetString() is not { } encoded)
                 {
-                    return (p.Key, KeySet: (Crypto.Threshold.ThresholdKeySet?)null, State: root.GetProperty("state").GetString());
+                    var failure = root.TryGetProperty("failure", out var f) && f.ValueKind == JsonValueKind.String ? $" ({f.GetString()})" : "";
+                    return (p.Key, KeySet: (Crypto.Threshold.ThresholdKeySet?)null, State: root.GetProperty("state").GetString() + failure);
                 }
 
                 var keySet = Canonical.Decode(Convert.FromBase64String(encoded), Crypto.Threshold.ThresholdKeySet.Decode, "key set");

@@ -21,8 +21,8 @@ public sealed class DkgSessionTests
     private static readonly DkgTransportKey[] Keys = [.. Signers.Select(DkgKeys.TransportKeyOf)];
     private static readonly GroupElement[] TransportKeys = [.. Keys.Select(k => k.PublicKey)];
 
-    private static DkgSession[] Sessions() =>
-        [.. Enumerable.Range(0, 4).Select(i => new DkgSession(ChainId, Validators, Ed25519Verifier.Instance, i, Signers[i], Keys[i], TransportKeys, 3, 3))];
+    private static DkgSession[] Sessions(ulong dealingHeights = 3) =>
+        [.. Enumerable.Range(0, 4).Select(i => new DkgSession(ChainId, Validators, Ed25519Verifier.Instance, i, Signers[i], Keys[i], TransportKeys, dealingHeights, 3))];
 
     /// <summary>Commits <paramref name="transactions"/> at <paramref name="height"/> on every session; returns the complaints they make.</summary>
     private static List<Transaction> Commit(DkgSession[] sessions, ulong height, IReadOnlyList<Transaction> transactions) =>
@@ -39,11 +39,29 @@ public sealed class DkgSessionTests
     }
 
     [Fact]
+    public void A_dealing_that_does_not_commit_is_made_afresh_and_only_the_first_committed_counts()
+    {
+        var sessions = Sessions(dealingHeights: 10);
+        var lost = sessions[0].OwnDealing(0)!;
+        Assert.Null(sessions[0].OwnDealing(DkgSession.RedealAfterHeights - 1));
+        var again = sessions[0].OwnDealing(DkgSession.RedealAfterHeights)!;
+        Assert.NotEqual(lost.Hash, again.Hash);
+
+        // The fresh dealing commits first and counts; the lost one turning up later is a second dealing.
+        var dealings = sessions.Skip(1).Select(s => s.OwnDealing(0)!).Append(again).ToList();
+        RunToEnd(sessions, 1, [.. dealings, lost]);
+        Assert.All(sessions, s => Assert.Equal(DkgState.Ready, s.Status.State));
+        Assert.Equal([0, 1, 2, 3], sessions[1].Status.Qualified.Select(q => (int)q));
+        Assert.Equal(1, sessions[1].Refused["second dealing"]);
+        Assert.Null(sessions[0].OwnDealing(DkgSession.RedealAfterHeights * 2));
+    }
+
+    [Fact]
     public void Honest_validators_agree_on_one_key_that_opens_ciphertexts()
     {
         var sessions = Sessions();
         var dealings = sessions.Select(s => s.OwnDealing(0)!).ToList();
-        Assert.All(sessions, s => Assert.Null(s.OwnDealing(0)));
+        Assert.All(sessions, s => Assert.Null(s.OwnDealing(DkgSession.RedealAfterHeights - 1)));
         RunToEnd(sessions, 1, dealings);
 
         Assert.All(sessions, s => Assert.Equal(DkgState.Ready, s.Status.State));

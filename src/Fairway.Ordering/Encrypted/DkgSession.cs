@@ -44,7 +44,13 @@ public sealed class DkgSession
     /// <summary>Complainer and accused pairs seen: one complaint per pair counts, so the transcript stays within n² complaints.</summary>
     private readonly HashSet<(ushort Complainer, ushort Dealer)> _complained = [];
     private readonly Dictionary<string, long> _refused = [];
-    private bool _dealingSent;
+    private ulong? _dealingSentAt;
+
+    /// <summary>
+    /// Heights after which a dealing not yet committed is made afresh: the batch carrying it may sit in a proposal that
+    /// timed out, which the batch pool offers again only after many rounds, when the dealing heights may be over.
+    /// </summary>
+    public const ulong RedealAfterHeights = 3;
     private ulong _height;
 
     public DkgSession(
@@ -82,17 +88,19 @@ public sealed class DkgSession
     public IReadOnlyDictionary<string, long> Refused => _refused;
 
     /// <summary>
-    /// This validator's dealing, once per process and only while dealings still count and none of its own is committed
-    /// (a validator that crashed after dealing deals again; only its first committed dealing counts).
+    /// This validator's dealing, while dealings still count and none of its own is committed: once, and afresh every
+    /// <see cref="RedealAfterHeights"/> heights it stays uncommitted (a validator that crashed after dealing deals again;
+    /// only its first committed dealing counts).
     /// </summary>
     public Transaction? OwnDealing(ulong committedHeight)
     {
-        if (_dealingSent || _dealt.Contains(_self) || committedHeight >= _dealingDeadline || Status.State != DkgState.Pending)
+        if ((_dealingSentAt is { } sentAt && committedHeight < sentAt + RedealAfterHeights)
+            || _dealt.Contains(_self) || committedHeight >= _dealingDeadline || Status.State != DkgState.Pending)
         {
             return null;
         }
 
-        _dealingSent = true;
+        _dealingSentAt = committedHeight;
         var dealing = Dealing.Create(_parameters, _self);
         return DkgMessage.Sign(_chainId, DkgMessage.DealingKind, _self, Canonical.Encode(dealing), _signer).ToTransaction();
     }
