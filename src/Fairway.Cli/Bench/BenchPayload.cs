@@ -18,6 +18,24 @@ internal sealed class BenchPayload
 
     public int TxBytes { get; }
 
+    /// <summary>On an encrypted chain, the prepared ciphertexts submitted in place of the payloads; null otherwise.</summary>
+    public SealedPayloads? Sealed { get; init; }
+
+    /// <summary>Bytes of what is submitted per transaction: the payload, or its ciphertext.</summary>
+    public int SubmittedBytes => Sealed?.CiphertextBytes ?? TxBytes;
+
+    /// <summary>Writes what is submitted for <paramref name="counter"/>: the payload, or its prepared ciphertext.</summary>
+    public void WriteSubmitted(ulong counter, Span<byte> destination)
+    {
+        if (Sealed is { } sealedPayloads)
+        {
+            sealedPayloads.Get(counter).CopyTo(destination);
+            return;
+        }
+
+        Write(counter, destination);
+    }
+
     public void Write(ulong counter, Span<byte> destination)
     {
         Span<byte> head = stackalloc byte[16];

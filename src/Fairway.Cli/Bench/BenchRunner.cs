@@ -23,7 +23,10 @@ internal sealed class BenchRunner : IDisposable
     /// <param name="pids">Current validator process ids, read at both ends of each window (a restart changes them).</param>
     /// <param name="crashed">Validators already down for the whole run, for the report.</param>
     /// <param name="killer">Kills the leader during each window; null when off.</param>
-    public BenchRunner(LiveValidators validators, Func<IReadOnlyList<int>>? pids, string mode, int validatorCount, int txBytes, int crashed = 0, LeaderKiller? killer = null)
+    /// <param name="keySet">On an encrypted chain, the key the payloads are encrypted to; null otherwise.</param>
+    public BenchRunner(
+        LiveValidators validators, Func<IReadOnlyList<int>>? pids, string mode, int validatorCount, int txBytes, int crashed = 0, LeaderKiller? killer = null,
+        Crypto.Threshold.ThresholdKeySet? keySet = null)
     {
         _validators = validators;
         _pids = pids;
@@ -32,7 +35,7 @@ internal sealed class BenchRunner : IDisposable
         _txBytes = txBytes;
         _crashed = crashed;
         _killer = killer;
-        _payload = new BenchPayload(txBytes);
+        _payload = new BenchPayload(txBytes) { Sealed = keySet is null ? null : new SealedPayloads(keySet, BenchPayload.Namespace, txBytes) };
     }
 
     /// <summary>Waits until every validator answers and the chain has committed a block.</summary>
@@ -127,6 +130,7 @@ internal sealed class BenchRunner : IDisposable
     /// <param name="measured">False for the warm-up: no leader is killed then, so every window starts from a settled network.</param>
     private async Task<BenchResult> RunRateAsync(double rate, int seconds, FirmWatcher watcher, SoftSampler soft, List<LoadSender> senders, bool measured, CancellationToken ct)
     {
+        _payload.Sealed?.Prepare(_payload, _nextCounter, new OpenLoopSchedule(rate, seconds, 0).Count);
         var chainStart = await ChainSnapshotAsync(ct).ConfigureAwait(false);
 
         // Start a little in the future so every sender is waiting before the first transaction is due.

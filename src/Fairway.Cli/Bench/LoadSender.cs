@@ -40,7 +40,7 @@ internal sealed class LoadSender : IDisposable
         _senderCount = senderCount;
         _payload = payload;
         _soft = soft;
-        _recordBytes = SubmitBatchFormat.RecordBytes(payload.TxBytes);
+        _recordBytes = SubmitBatchFormat.RecordBytes(payload.SubmittedBytes);
         _recordsPerRequest = Math.Clamp(RequestBytesBudget / _recordBytes, 1, BatchMax);
         _nextValidator = senderIndex % validators.Count;
         _client = new HttpClient(new SocketsHttpHandler
@@ -189,8 +189,8 @@ internal sealed class LoadSender : IDisposable
         foreach (var index in indices)
         {
             var record = body.AsSpan(position, _recordBytes);
-            SubmitBatchFormat.WriteRecordHeader(record, BenchPayload.Namespace, _payload.TxBytes);
-            _payload.Write(run.CounterBase + (ulong)index, record[SubmitBatchFormat.RecordHeaderBytes..]);
+            SubmitBatchFormat.WriteRecordHeader(record, BenchPayload.Namespace, _payload.SubmittedBytes);
+            _payload.WriteSubmitted(run.CounterBase + (ulong)index, record[SubmitBatchFormat.RecordHeaderBytes..]);
             position += _recordBytes;
         }
 

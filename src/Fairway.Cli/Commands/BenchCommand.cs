@@ -38,7 +38,8 @@ internal static class BenchCommand
         };
         var policy = new Option<string>("--policy")
         {
-            Description = "ordering policy of the local network's chain: fcfs (no fair namespace: the baseline) | fair (every namespace fair)",
+            Description = "ordering policy of the local network's chain: fcfs (no fair namespace: the baseline) | fair (every namespace fair) | "
+                + "encrypted (every namespace encrypted: payloads are encrypted to the chain's key before each rate starts, and decrypted by the validators after commit)",
             DefaultValueFactory = _ => "fcfs",
         };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
@@ -67,7 +68,8 @@ internal static class BenchCommand
             var policyName = result.GetValue(policy) ?? "fcfs";
             var error = Validate(result.GetValue(rates)!, window, warmupSeconds, bytes, validatorCount, isCentralized, urlText, out var rateList)
                 ?? ValidateFaults(crashedCount, killEvery, validatorCount, isCentralized, urlText)
-                ?? (policyName is "fcfs" or "fair" ? null : "--policy must be fcfs or fair")
+                ?? (policyName is "fcfs" or "fair" or "encrypted" ? null : "--policy must be fcfs, fair or encrypted")
+                ?? (policyName == "encrypted" && isCentralized ? "--policy encrypted needs the validators' key generation: not with --centralized" : null)
                 ?? (policyName != "fcfs" && urlText is not null ? "--policy applies to a local network; a running one keeps its genesis" : null);
             if (error is not null)
             {
@@ -241,7 +243,9 @@ internal static class BenchCommand
             }
 
             using var killer = killLeaderEvery > 0 ? new LeaderKiller(network, live, killLeaderEvery) : null;
-            using var runner = new BenchRunner(live, () => network.ProcessIds, (centralized ? "centralized" : "decentralized") + (policy == "fcfs" ? "" : $" {policy}"), validators, txBytes, crashed, killer);
+            var keySet = policy == Ordering.Output.EncryptedPolicy.PolicyName ? await WaitForKeyAsync(apis[0], ct).ConfigureAwait(false) : null;
+            using var runner = new BenchRunner(
+                live, () => network.ProcessIds, (centralized ? "centralized" : "decentralized") + (policy == "fcfs" ? "" : $" {policy}"), validators, txBytes, crashed, killer, keySet);
             return await runner.RunAsync(rates, seconds, warmupSeconds, height, r => Progress(r), ct).ConfigureAwait(false);
         }
         finally
@@ -250,6 +254,41 @@ internal static class BenchCommand
             network.StopGrace = interrupted() ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
             await network.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The key the local network's validators generated at genesis (a few dozen heights after start).</summary>
+    private static async Task<Crypto.Threshold.ThresholdKeySet> WaitForKeyAsync(Uri api, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(180);
+        var state = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var view = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(api, "/v1/node/encryption-key"), ct).ConfigureAwait(false));
+                state = view.RootElement.GetProperty("state").GetString() ?? "?";
+                if (state == "ready")
+                {
+                    Console.Error.WriteLine("fairway bench: the validators' encryption key is ready");
+                    return Core.Encoding.Canonical.Decode(
+                        Convert.FromBase64String(view.RootElement.GetProperty("key_set").GetString()!), Crypto.Threshold.ThresholdKeySet.Decode, "key set");
+                }
+
+                if (state == "failed")
+                {
+                    break;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                state = e.Message;
+            }
+
+            await Task.Delay(200, ct).ConfigureAwait(false);
+        }
+
+        throw new InvalidOperationException($"the local network's encryption key is not ready ({state})");
     }
 
     /// <summary>

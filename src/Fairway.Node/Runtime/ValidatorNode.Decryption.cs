@@ -28,7 +28,7 @@ public sealed partial class ValidatorNode
     private readonly Queue<ulong> _ownSharesOrder = new();
 
     /// <summary>The committed block ordered but not yet revealed, and when its shares were last sent.</summary>
-    private (CommittedBlock Sealed, int[] Positions, long SentAtMs, long OpenedAtMs)? _sealed;
+    private (CommittedBlock Sealed, int[] Positions, CommittedCiphertext[] Ciphertexts, long SentAtMs, long OpenedAtMs)? _sealed;
 
     /// <summary>
     /// Ordered once per height: a block already ordered while it waits for decryption is not ordered again (ordering
@@ -49,7 +49,8 @@ public sealed partial class ValidatorNode
         var positions = SealedOutput.Positions(committed.Output, _identity.Namespaces);
         if (positions.Length > 0)
         {
-            _sealed = (committed, positions, 0, NowMs);
+            // Decoded once: the wait below runs on every event of the loop until the shares are in.
+            _sealed = (committed, positions, SealedOutput.Ciphertexts(committed.Output, positions), 0, NowMs);
         }
 
         return committed;
@@ -67,7 +68,7 @@ public sealed partial class ValidatorNode
         }
 
         var height = committed.Height;
-        var ciphertexts = SealedOutput.Ciphertexts(committed.Output, waiting.Positions);
+        var ciphertexts = waiting.Ciphertexts;
         IReadOnlyList<DecryptionResult>? results;
         if (!KeyReadyAt(height))
         {
