@@ -71,16 +71,22 @@ public sealed class DecryptionStage
 
         var open = new OpenHeight(ciphertexts);
         var mine = new List<DecryptionShare>();
-        for (var i = 0; i < ciphertexts.Count; i++)
+        // Each share is a pure function of its ciphertext (about 0.45 ms): made on every core, taken in order.
+        var made = new DecryptionShare?[ciphertexts.Count];
+        Parallel.For(0, ciphertexts.Count, ParallelFrom(ciphertexts.Count), i =>
         {
             var (_, ciphertext, label) = ciphertexts[i];
-            if (ciphertext is null || !TryShare(ciphertext, label, out var share))
+            made[i] = ciphertext is not null && TryShare(ciphertext, label, out var share) ? share : null;
+        });
+        for (var i = 0; i < ciphertexts.Count; i++)
+        {
+            if (made[i] is not { } share)
             {
                 open.Results[i] = DecryptionResult.Undecryptable;
                 continue;
             }
 
-            open.PositionOf[ciphertext.Id] = i;
+            open.PositionOf[ciphertexts[i].Ciphertext!.Id] = i;
             mine.Add(share);
             Take(open, i, share);
         }
@@ -143,13 +149,26 @@ public sealed class DecryptionStage
             return null;
         }
 
-        foreach (var share in shares)
+        // Checking a share costs about 0.2 ms: the ones still needed are checked on every core, then taken in order.
+        var verdicts = new bool?[shares.Count];
+        Parallel.For(0, shares.Count, ParallelFrom(shares.Count), i =>
         {
-            Apply(open, from, height, share);
+            var share = shares[i];
+            if (open.PositionOf.TryGetValue(share.Ciphertext, out var position) && open.Results[position] is null)
+            {
+                verdicts[i] = share.Index == from + 1 && ThresholdEncryption.VerifyShare(_keySet, open.Ciphertexts[position].Ciphertext!, share);
+            }
+        });
+        for (var i = 0; i < shares.Count; i++)
+        {
+            Apply(open, from, height, shares[i], verdicts[i]);
         }
 
         return null;
     }
+
+    /// <summary>Small heights stay on the caller's thread: handing a few shares to the pool costs more than it saves.</summary>
+    private static ParallelOptions ParallelFrom(int count) => new() { MaxDegreeOfParallelism = count < 8 ? 1 : Environment.ProcessorCount };
 
     /// <summary>The height's results in the fixed order, once every ciphertext is decided; null before then.</summary>
     public IReadOnlyList<DecryptionResult>? Results(ulong height) =>
@@ -181,7 +200,8 @@ public sealed class DecryptionStage
         }
     }
 
-    private void Apply(OpenHeight open, int from, ulong height, DecryptionShare share)
+    /// <param name="verified">The share's check when already made (in parallel); null to make it here.</param>
+    private void Apply(OpenHeight open, int from, ulong height, DecryptionShare share, bool? verified = null)
     {
         if (!open.PositionOf.TryGetValue(share.Ciphertext, out var position) || open.Results[position] is not null)
         {
@@ -189,7 +209,7 @@ public sealed class DecryptionStage
         }
 
         var ciphertext = open.Ciphertexts[position].Ciphertext!;
-        if (share.Index != from + 1 || !ThresholdEncryption.VerifyShare(_keySet, ciphertext, share))
+        if (!(verified ?? (share.Index == from + 1 && ThresholdEncryption.VerifyShare(_keySet, ciphertext, share))))
         {
             // Bounded: one open height holds at most a block's ciphertexts times the validators.
             _bad.Add(new BadDecryptionShare(from, height, share));
