@@ -16,6 +16,8 @@ internal static class OpenApiDocument
             ["/v1/submit"] = Post("Submit one transaction", "SubmitRequest", "Receipt", "400, 405, 413, 415, 429"),
             ["/v1/submit/batch"] = WithBinaryBatch(Post("Submit up to the configured number of transactions; results in order, each a hash or an error (no receipts). "
                 + $"Also in a binary form ({SubmitBatchFormat.RequestContentType}), answered in {SubmitBatchFormat.ResultContentType}; there a bad record refuses the whole batch", "SubmitBatchRequest", "SubmitBatchResult", "400, 405, 413, 415, 429")),
+            ["/v1/submit/encrypted"] = Post("Submit one ciphertext to an encrypted namespace, sealed by the client to the key set of /v1/node/encryption-key with the label fairway/ns/{namespace}; "
+                + "the validator checks only that it is well formed, to the current key and for this namespace (400 malformed_ciphertext, wrong_key_set, wrong_label, invalid_ciphertext, not_encrypted_namespace; 503 key_not_ready)", "SubmitEncryptedRequest", "Receipt", "400, 405, 413, 415, 429, 503"),
             ["/v1/status/tx/{hash}"] = Get("Commitment level of a transaction: received, included (fair namespaces: a proposal's candidate lists from more than a third of the stake name it), soft (in a certified block) or firm (committed, ordered, output certified)", "TxStatus", "hash"),
             ["/v1/availability/header/{height}"] = Get("A firm block's header and QC, with its certified output header", "Header", "height"),
             ["/v1/availability/block/{height}"] = Get("A firm block: header, QC, certified output header, namespaces, transaction count, size", "Block", "height"),
@@ -30,7 +32,7 @@ internal static class OpenApiDocument
             ["/v1/node/validators"] = Get("The validator set: keys, stakes, addresses", "Validators"),
             ["/v1/node/encryption-key"] = Get("The chain's threshold encryption key from the key generation at genesis: pending, ready (with the key set to encrypt to), failed or disabled", "EncryptionKey"),
             ["/v1/evidence/receipts"] = Post("Report receipts for a transaction, to be watched for censorship: a signer whose later committed list leaves the transaction out while listing one it received after it becomes censorship evidence", "ReceiptReportRequest", "ReceiptReportResult", "400, 405, 413, 415"),
-            ["/v1/evidence"] = Get("Evidence of misbehaviour this validator found (conflicting proposals, votes or candidate lists for one round; output headers signed against its own), oldest first; query from (index) and limit (1..1000)", "Evidence"),
+            ["/v1/evidence"] = Get("Evidence of misbehaviour this validator found (conflicting proposals, votes or candidate lists for one round; output headers signed against its own; decryption shares that do not verify), oldest first; query from (index) and limit (1..1000)", "Evidence"),
             ["/v1/status/metrics"] = GetText("Prometheus text metrics"),
             ["/v1/openapi.json"] = GetText("This document"),
         };
@@ -58,6 +60,7 @@ internal static class OpenApiDocument
         return new JsonObject
         {
             ["SubmitRequest"] = Obj(("namespace", Int("u64 namespace id")), ("payload", b64())),
+            ["SubmitEncryptedRequest"] = Obj(("namespace", Int("u64 namespace id of an encrypted namespace")), ("ciphertext", b64())),
             ["SubmitBatchRequest"] = new JsonObject { ["type"] = "array", ["items"] = Ref("SubmitRequest") },
             ["Receipt"] = Obj(("hash", hash()), ("duplicate", new JsonObject { ["type"] = "boolean" }),
                 ("receipt", Obj(("validator", Int("validator index")), ("received_at_ms", Int("unix ms")), ("signature", Str("hex Ed25519 signature over the receipt statement"))))),
@@ -92,7 +95,8 @@ internal static class OpenApiDocument
                 ("proof", b64()), ("header", b64()), ("qc", b64()), ("output_hash", hash()), ("output_header", b64()), ("output_certificate", b64())),
             ["NamespaceRange"] = Obj(("from", Int("")), ("until", Int("exclusive")), ("namespace", Int("")), ("blocks", new JsonObject { ["type"] = "array", ["items"] = Ref("NamespaceBlock") })),
             ["TransactionWithProof"] = Obj(("transaction", Obj(("hash", hash()), ("namespace", Int("")), ("payload", b64()))), ("height", Int("")), ("index", Int("position in the block's ordered output; proven by proof")), ("proof", b64()), ("namespace_index", Int("position within its namespace at that height; proven by namespace_proof")), ("namespace_proof", b64()), ("header", b64()), ("qc", b64()),
-                ("output_hash", hash()), ("output_header", b64()), ("output_certificate", b64())),
+                ("output_hash", hash()), ("output_header", b64()), ("output_certificate", b64()),
+                ("sealed", Obj(("hash", hash()), ("namespace", Int("")), ("payload", b64())))),
             ["Namespace"] = Obj(("id", Int("u64")), ("name", Str("null when not declared")), ("policy", Str("fcfs")), ("declared", new JsonObject { ["type"] = "boolean" }), ("policy_description", Str("what the policy guarantees and what a client needs to know"))),
             ["Namespaces"] = Obj(("default_policy", Str("the policy of every namespace not declared")), ("namespaces", new JsonObject { ["type"] = "array", ["items"] = Ref("Namespace") }),
                 ("policies", new JsonObject { ["type"] = "array", ["items"] = Obj(("name", Str("")), ("description", Str(""))) })),
