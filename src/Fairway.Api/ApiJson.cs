@@ -90,6 +90,9 @@ public static class ApiJson
             var submitted = Transaction(found.Transaction);
             submitted["namespace"] = found.Transaction.Namespace;
             json["sealed"] = submitted;
+            // The shares that opened it here: with the key set, a client opens the ciphertext itself.
+            var opening = committed.Output.Revealed.FirstOrDefault(r => r.Position == found.Index).Opening ?? [];
+            json["opening"] = Convert.ToBase64String(opening);
         }
 
         foreach (var name in (string[])["header", "qc", "output_hash", "output_header", "output_certificate"])

@@ -330,7 +330,14 @@ public sealed class FairwayClient : IDisposable
     {
         using var response = await _http.GetAsync(Url($"/v1/availability/transaction/hash/{hash.ToHex()}"), ct).ConfigureAwait(false);
         using var json = await ReadAsync(response, ct).ConfigureAwait(false);
-        return Verifier.VerifyTransaction(json.RootElement, hash);
+        var verified = Verifier.VerifyTransaction(json.RootElement, hash);
+        if (verified.Sealed is { } sealedTx)
+        {
+            // The certified output proves the plaintext's place; opening the ciphertext here proves it is this one's.
+            ResponseVerifier.VerifyOpening(await GetEncryptionKeyAsync(ct).ConfigureAwait(false), sealedTx, verified.Transaction, verified.Opening);
+        }
+
+        return verified;
     }
 
     /// <summary>

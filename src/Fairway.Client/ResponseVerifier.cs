@@ -77,7 +77,59 @@ public sealed class ResponseVerifier(TrustedChain trust)
             throw new VerificationException($"height {block.Height}: the node places the transaction at {claimedIndex} in the output, its proof at {proof.Index}");
         }
 
-        return new VerifiedTransaction(tx, block.Height, proof.Index, VerifyNamespaceIndex(json, output, tx), block.Hash) { Sealed = sealedTx };
+        var opening = sealedTx is not null && json.TryGetProperty("opening", out var openingJson) && openingJson.ValueKind == JsonValueKind.String
+            ? Base64(json, "opening")
+            : [];
+        return new VerifiedTransaction(tx, block.Height, proof.Index, VerifyNamespaceIndex(json, output, tx), block.Hash) { Sealed = sealedTx, Opening = opening };
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="plaintext"/> is what <paramref name="sealedTx"/> opens to under <paramref name="keySet"/>:
+    /// the opening's shares are each checked against their holders' verification keys and combined here, so a node cannot
+    /// pass off another plaintext (or a false "undecryptable") as this ciphertext's. A ciphertext that fails its check
+    /// must have come out as the undecryptable entry.
+    /// </summary>
+    public static void VerifyOpening(Crypto.Threshold.ThresholdKeySet keySet, Transaction sealedTx, Transaction plaintext, ReadOnlySpan<byte> opening)
+    {
+        ArgumentNullException.ThrowIfNull(keySet);
+        ArgumentNullException.ThrowIfNull(sealedTx);
+        ArgumentNullException.ThrowIfNull(plaintext);
+        var undecryptable = Core.Chain.UndecryptableEntry.Payload(sealedTx.Hash);
+        Crypto.Threshold.ThresholdCiphertext ciphertext;
+        try
+        {
+            ciphertext = Canonical.Decode(sealedTx.Payload.Span, Crypto.Threshold.ThresholdCiphertext.Decode, "ciphertext");
+        }
+        catch (EncodingException)
+        {
+            ciphertext = null!;
+        }
+
+        if (ciphertext is null || Crypto.Threshold.ThresholdEncryption.Check(keySet, ciphertext, Core.Chain.EncryptionLabel.Of(sealedTx.Namespace)) is not null)
+        {
+            if (!plaintext.Payload.Span.SequenceEqual(undecryptable))
+            {
+                throw new VerificationException("the ciphertext fails its check, yet the node serves a plaintext for it");
+            }
+
+            return;
+        }
+
+        Crypto.Threshold.DecryptionResult result;
+        try
+        {
+            result = Crypto.Threshold.ThresholdEncryption.Combine(keySet, ciphertext, Crypto.Threshold.DecryptionShare.DecodeList(opening, keySet.ShareCount));
+        }
+        catch (Exception e) when (e is EncodingException or InvalidOperationException or ArgumentException)
+        {
+            throw new VerificationException($"the node's opening of the ciphertext does not hold: {e.Message}", e);
+        }
+
+        var expected = result.Plaintext ?? undecryptable;
+        if (!plaintext.Payload.Span.SequenceEqual(expected))
+        {
+            throw new VerificationException("the plaintext in the output is not what the ciphertext opens to");
+        }
     }
 
     /// <summary>

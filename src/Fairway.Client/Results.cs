@@ -55,6 +55,9 @@ public sealed record VerifiedTransaction(Transaction Transaction, ulong Height, 
     /// <see cref="Transaction"/> is then the plaintext the certified output holds at <see cref="Index"/>.
     /// </summary>
     public Transaction? Sealed { get; init; }
+
+    /// <summary>For an encrypted submission, the decryption shares (encoded) that opened <see cref="Sealed"/>; checked by <see cref="FairwayClient.GetTransactionAsync"/>.</summary>
+    public byte[] Opening { get; init; } = [];
 }
 
 /// <summary>A namespace's entry in the registry: its ordering policy (declared in genesis, or the chain's default).</summary>

@@ -336,7 +336,7 @@ public sealed class SqliteChainStore : IChainStore
             long count;
             OutputHeader header;
             OutputSource[] sources;
-            List<(int Position, byte[] Payload)> revealed;
+            List<RevealedPlaintext> revealed;
             OutputCertificate? certificate;
             using (var reader = select.ExecuteReader())
             {

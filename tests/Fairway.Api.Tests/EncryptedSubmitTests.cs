@@ -39,6 +39,20 @@ public sealed class EncryptedSubmitTests(SqliteNodeFixture node) : IClassFixture
         var block = await client.GetNamespaceAsync(firm.Height!.Value, EncryptedNamespace);
         Assert.Contains(block.Transactions, t => t.Payload.Span.SequenceEqual(plaintext));
         Assert.DoesNotContain(block.Transactions, t => t.Hash == result.Hash);
+
+        // GetTransactionAsync opened the ciphertext with the served shares. The same check catches a node that serves
+        // another plaintext, another ciphertext's shares, or no shares at all.
+        var keySet = await client.GetEncryptionKeyAsync();
+        Assert.NotEmpty(verified.Opening);
+        ResponseVerifier.VerifyOpening(keySet, verified.Sealed, verified.Transaction, verified.Opening);
+        var other = await client.SubmitEncryptedAsync(EncryptedNamespace, "another order"u8.ToArray());
+        await client.WaitForAsync(other.Hash, Commitment.Firm, TimeSpan.FromSeconds(60));
+        var otherRead = await client.GetTransactionAsync(other.Hash);
+        Assert.Throws<VerificationException>(() => ResponseVerifier.VerifyOpening(keySet, verified.Sealed, otherRead.Transaction, verified.Opening));
+        Assert.Throws<VerificationException>(() => ResponseVerifier.VerifyOpening(keySet, verified.Sealed, verified.Transaction, otherRead.Opening));
+        Assert.Throws<VerificationException>(() => ResponseVerifier.VerifyOpening(keySet, verified.Sealed, verified.Transaction, []));
+        Assert.Throws<VerificationException>(() => ResponseVerifier.VerifyOpening(
+            keySet, verified.Sealed, new Transaction(EncryptedNamespace, UndecryptableEntry.Payload(verified.Sealed.Hash)), verified.Opening));
     }
 
     [Fact]

@@ -9,8 +9,13 @@ public readonly record struct OutputSource(int BatchPosition, int IndexInBatch);
 /// <summary>
 /// An encrypted lane's position: the output carries a plaintext (or the fixed undecryptable entry) where the block's
 /// batches carry <paramref name="Sealed"/>, the ciphertext transaction that was submitted and ordered.
+/// <paramref name="Opening"/> is what opened it here (the decryption shares this validator combined, encoded), so a
+/// client can open the ciphertext itself and see that the plaintext is its own; empty when no share was made.
 /// </summary>
-public readonly record struct RevealedEntry(int Position, Transaction Sealed);
+public readonly record struct RevealedEntry(int Position, Transaction Sealed, byte[] Opening);
+
+/// <summary>A revealed position as a store keeps it: the plaintext and the opening, the ciphertext being in the batches.</summary>
+public sealed record RevealedPlaintext(int Position, byte[] Payload, byte[] Opening);
 
 /// <summary>
 /// The ordered output of one committed block, as the ordering stage produced it: the transactions in output order
@@ -102,7 +107,7 @@ public sealed class BlockOutput
     /// <param name="revealed">The plaintexts stored for the encrypted lane's positions (<see cref="DecodeRevealed"/>).</param>
     public static BlockOutput Rebuild(
         OutputHeader header, IReadOnlyList<Batch> batchesInBlockOrder, IReadOnlyList<OutputSource> sources,
-        IReadOnlyList<(int Position, byte[] Payload)>? revealed = null)
+        IReadOnlyList<RevealedPlaintext>? revealed = null)
     {
         ArgumentNullException.ThrowIfNull(batchesInBlockOrder);
         ArgumentNullException.ThrowIfNull(sources);
@@ -126,14 +131,14 @@ public sealed class BlockOutput
         var entries = new RevealedEntry[revealed.Count];
         for (var i = 0; i < revealed.Count; i++)
         {
-            var (position, payload) = revealed[i];
+            var (position, payload, opening) = revealed[i];
             if ((uint)position >= (uint)transactions.Length)
             {
                 throw new InvalidDataException($"output of height {header?.Height}: revealed position {position} is outside the output");
             }
 
             var sealedTx = transactions[position];
-            entries[i] = new RevealedEntry(position, sealedTx);
+            entries[i] = new RevealedEntry(position, sealedTx, opening);
             transactions[position] = Transaction.FromOwned(sealedTx.Namespace, payload);
         }
 
@@ -161,6 +166,7 @@ public sealed class BlockOutput
         {
             writer.WriteU32((uint)entry.Position);
             writer.WriteBytes(output.Transactions[entry.Position].Payload.Span);
+            writer.WriteBytes(entry.Opening);
         }
 
         writer.WriteU32((uint)(writer.Length - sources.Length));
@@ -168,13 +174,16 @@ public sealed class BlockOutput
         return writer.ToArray();
     }
 
+    /// <summary>An opening holds at most one share per validator (131 bytes each) and a count.</summary>
+    public const int OpeningBytesMax = (Validators.ValidatorSet.CountMax * 160) + 8;
+
     /// <summary>Closes a layout's trailer of revealed plaintexts; larger than any index in a batch, so never a source's.</summary>
     public const uint RevealedMagic = 0xFA1D_5EA1;
 
     /// <summary>The revealed plaintexts of a layout written by <see cref="EncodeLayout"/>; empty for a plain list of sources.</summary>
-    public static List<(int Position, byte[] Payload)> DecodeRevealed(ReadOnlySpan<byte> layout)
+    public static List<RevealedPlaintext> DecodeRevealed(ReadOnlySpan<byte> layout)
     {
-        var result = new List<(int, byte[])>();
+        var result = new List<RevealedPlaintext>();
         if (!HasTrailer(layout, out var trailerStart))
         {
             return result;
@@ -186,7 +195,8 @@ public sealed class BlockOutput
         {
             var position = reader.ReadU32("revealed position");
             var payload = reader.ReadBytes(Limits.TransactionPayloadBytesMax, "revealed payload").ToArray();
-            result.Add(((int)Math.Min(position, int.MaxValue), payload));
+            var opening = reader.ReadBytes(OpeningBytesMax, "revealed opening").ToArray();
+            result.Add(new RevealedPlaintext((int)Math.Min(position, int.MaxValue), payload, opening));
         }
 
         reader.EnsureEnd("revealed entries");

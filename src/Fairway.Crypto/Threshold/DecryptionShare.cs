@@ -26,6 +26,35 @@ public sealed record DecryptionShare(Hash Ciphertext, ushort Index, GroupElement
         writer.WriteRaw(proof);
     }
 
+    /// <summary>Shares as one blob: a count, then each share (what a node stores and serves as the opening of a ciphertext).</summary>
+    public static byte[] EncodeList(IReadOnlyList<DecryptionShare> shares)
+    {
+        ArgumentNullException.ThrowIfNull(shares);
+        var writer = new CanonicalWriter((shares.Count * EncodedSize) + 4);
+        writer.WriteCount(shares.Count);
+        foreach (var share in shares)
+        {
+            share.Encode(writer);
+        }
+
+        return writer.ToArray();
+    }
+
+    /// <summary>Reads <see cref="EncodeList"/>'s blob, at most <paramref name="max"/> shares; anything malformed throws <see cref="EncodingException"/>.</summary>
+    public static DecryptionShare[] DecodeList(ReadOnlySpan<byte> bytes, int max)
+    {
+        var reader = new CanonicalReader(bytes);
+        var count = reader.ReadCount(max, "decryption shares");
+        var shares = new DecryptionShare[count];
+        for (var i = 0; i < count; i++)
+        {
+            shares[i] = Decode(ref reader);
+        }
+
+        reader.EnsureEnd("decryption shares");
+        return shares;
+    }
+
     public static DecryptionShare Decode(ref CanonicalReader reader)
     {
         reader.ExpectVersion(Version, "decryption share");

@@ -70,6 +70,7 @@ public sealed partial class ValidatorNode
         var height = committed.Height;
         var ciphertexts = waiting.Ciphertexts;
         IReadOnlyList<DecryptionResult>? results;
+        IReadOnlyList<IReadOnlyList<DecryptionShare>>? openings = null;
         if (!KeyReadyAt(height))
         {
             results = [.. ciphertexts.Select(_ => DecryptionResult.Undecryptable)];
@@ -100,11 +101,13 @@ public sealed partial class ValidatorNode
             {
                 return null;
             }
+
+            openings = _decryption.Openings(height);
         }
 
         _sealed = null;
         Metrics.OnDecrypted(ciphertexts.Length, results.Count(r => !r.Decrypted), (NowMs - waiting.OpenedAtMs) / 1000.0);
-        return committed with { Output = SealedOutput.Reveal(committed.Output, waiting.Positions, results) };
+        return committed with { Output = SealedOutput.Reveal(committed.Output, waiting.Positions, results, openings) };
     }
 
     /// <summary>Ciphertexts of height <paramref name="height"/> can be opened: the key existed before the height committed.</summary>

@@ -174,6 +174,15 @@ public sealed class DecryptionStage
     public IReadOnlyList<DecryptionResult>? Results(ulong height) =>
         _open.TryGetValue(height, out var open) && open.Results.All(r => r is not null) ? [.. open.Results.Select(r => r!)] : null;
 
+    /// <summary>
+    /// The shares each of the height's ciphertexts was opened with, in the fixed order (empty for one decided without
+    /// shares), once every ciphertext is decided; null before then.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<DecryptionShare>>? Openings(ulong height) =>
+        _open.TryGetValue(height, out var open) && open.Results.All(r => r is not null)
+            ? [.. open.Shares.Select(s => (IReadOnlyList<DecryptionShare>)[.. s])]
+            : null;
+
     /// <summary>Shares found not to verify since the last call: evidence against their senders.</summary>
     public IReadOnlyList<BadDecryptionShare> DrainBadShares()
     {
@@ -231,8 +240,8 @@ public sealed class DecryptionStage
         if (shares.Count >= _keySet.Threshold)
         {
             // Every share here was checked as it arrived (or made here): combining does not check them again.
+            // The threshold of shares combined stays as the position's opening (Openings), for clients to check.
             open.Results[position] = ThresholdEncryption.CombineVerified(_keySet, open.Ciphertexts[position].Ciphertext!, shares);
-            open.Shares[position].Clear();
         }
     }
 }

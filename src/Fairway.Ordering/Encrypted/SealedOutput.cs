@@ -1,4 +1,3 @@
-using System.Text;
 using Fairway.Core.Chain;
 using Fairway.Core.Encoding;
 using Fairway.Core.Output;
@@ -16,8 +15,6 @@ namespace Fairway.Ordering.Encrypted;
 /// </summary>
 public static class SealedOutput
 {
-    private static readonly byte[] UndecryptablePrefix = Encoding.ASCII.GetBytes("fairway/undecryptable/");
-
     /// <summary>Positions of the output's encrypted-lane transactions, ascending.</summary>
     public static int[] Positions(BlockOutput output, NamespaceRegistry registry)
     {
@@ -76,7 +73,9 @@ public static class SealedOutput
     /// The output with each encrypted position's result in place of its ciphertext and the header recomputed over it
     /// (same chain, height, block and previous output). <paramref name="results"/> follow <paramref name="positions"/>.
     /// </summary>
-    public static BlockOutput Reveal(BlockOutput sealedOutput, IReadOnlyList<int> positions, IReadOnlyList<DecryptionResult> results)
+    /// <param name="openings">The shares that opened each position (empty where none were made); null to keep none.</param>
+    public static BlockOutput Reveal(
+        BlockOutput sealedOutput, IReadOnlyList<int> positions, IReadOnlyList<DecryptionResult> results, IReadOnlyList<IReadOnlyList<DecryptionShare>>? openings = null)
     {
         ArgumentNullException.ThrowIfNull(sealedOutput);
         ArgumentNullException.ThrowIfNull(positions);
@@ -100,7 +99,7 @@ public static class SealedOutput
             transactions[positions[i]] = plaintext is not null && plaintext.Length <= Limits.TransactionPayloadBytesMax
                 ? new Transaction(sealedTx.Namespace, plaintext)
                 : Undecryptable(sealedTx);
-            revealed[i] = new RevealedEntry(positions[i], sealedTx);
+            revealed[i] = new RevealedEntry(positions[i], sealedTx, openings is null || openings[i].Count == 0 ? [] : DecryptionShare.EncodeList(openings[i]));
         }
 
         var h = sealedOutput.Header;
@@ -115,13 +114,9 @@ public static class SealedOutput
     public static Transaction Undecryptable(Transaction sealedTransaction)
     {
         ArgumentNullException.ThrowIfNull(sealedTransaction);
-        var payload = new byte[UndecryptablePrefix.Length + Core.Crypto.Hash.Size];
-        UndecryptablePrefix.CopyTo(payload, 0);
-        sealedTransaction.Hash.CopyTo(payload.AsSpan(UndecryptablePrefix.Length));
-        return new Transaction(sealedTransaction.Namespace, payload);
+        return new Transaction(sealedTransaction.Namespace, UndecryptableEntry.Payload(sealedTransaction.Hash));
     }
 
     /// <summary>True when <paramref name="payload"/> is the undecryptable entry.</summary>
-    public static bool IsUndecryptable(ReadOnlySpan<byte> payload) =>
-        payload.Length == UndecryptablePrefix.Length + Core.Crypto.Hash.Size && payload.StartsWith(UndecryptablePrefix);
+    public static bool IsUndecryptable(ReadOnlySpan<byte> payload) => UndecryptableEntry.Is(payload);
 }

@@ -295,7 +295,7 @@ public sealed class SqliteQueryStore : IQueryStore
         OutputHeader header;
         OutputCertificate certificate;
         OutputSource[] sources;
-        List<(int Position, byte[] Payload)> revealed;
+        List<RevealedPlaintext> revealed;
         _selectBlock.Parameters["$height"].Value = key;
         using (var reader = _selectBlock.ExecuteReader())
         {
