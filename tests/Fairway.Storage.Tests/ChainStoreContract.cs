@@ -229,6 +229,58 @@ public abstract class ChainStoreContract : IDisposable
     }
 
     [Fact]
+    public void A_revealed_output_comes_back_with_its_plaintexts_and_openings_and_its_ciphertexts_in_the_batches() =>
+        AssertRevealedOutputKept(StoreRevealedOutput());
+
+    /// <summary>Commits height 2 with an encrypted-lane position revealed: the batch holds the ciphertext, the output its plaintext.</summary>
+    protected CommittedBlock StoreRevealedOutput()
+    {
+        var chain = new TestChain(1, 3);
+        var plain = new Transaction(1, "in the clear"u8.ToArray());
+        var sealedTx = new Transaction(2, "ciphertext bytes"u8.ToArray());
+        var batch = TestChain.BatchOf(10, plain, sealedTx);
+        Store.PutBatches([.. chain.Batches, batch]);
+        Store.AppendCommitted(chain.At(1));
+        var child = TestChain.Child(chain.At(1), 1, [batch]);
+        var transactions = new[] { child.Transactions[0], new Transaction(2, "the plaintext"u8.ToArray()) };
+        var h = child.Output.Header;
+        var header = Core.Output.OutputHeader.Over(h.ChainId, h.Height, h.BlockHash, h.PreviousOutputHash, transactions);
+        var revealed = child with
+        {
+            Output = new Core.Output.BlockOutput(header, transactions, child.Output.Sources, [new Core.Output.RevealedEntry(1, sealedTx, [1, 2, 3])]),
+        };
+        Store.AppendCommitted(revealed);
+        return revealed;
+    }
+
+    protected void AssertRevealedOutputKept(CommittedBlock expected)
+    {
+        var read = Store.GetCommitted(2)!;
+        var sealedTx = expected.Output.Revealed[0].Sealed;
+        Assert.Equal(expected.Transactions, read.Transactions);
+        Assert.Equal(expected.Output.Header, read.Output.Header);
+        Assert.Equal(sealedTx, read.Output.SubmittedAt(1));
+        Assert.Equal([expected.Transactions[0], sealedTx], read.Output.SubmittedTransactions());
+        Assert.Equal([1, 2, 3], Assert.Single(read.Output.Revealed).Opening);
+        Assert.True(Store.TryGetBatch(expected.Block.AllBatchDigests[0], out var stored));
+        Assert.Equal(sealedTx, stored.Transactions[1]);
+    }
+
+    [Fact]
+    public void A_layout_without_revealed_plaintexts_reads_as_plain_sources()
+    {
+        var sources = new Core.Output.OutputSource[] { new(0, 1), new(2, 0) };
+        var plainLayout = Core.Output.BlockOutput.EncodeSources(sources);
+
+        Assert.Equal(sources, Core.Output.BlockOutput.DecodeSources(plainLayout));
+        Assert.Empty(Core.Output.BlockOutput.DecodeRevealed(plainLayout));
+
+        // A trailer that claims more bytes than the layout has is refused, not read past.
+        var bogus = plainLayout.Concat(BitConverter.GetBytes(1000u)).Concat(BitConverter.GetBytes(Core.Output.BlockOutput.RevealedMagic)).ToArray();
+        Assert.Throws<EncodingException>(() => Core.Output.BlockOutput.DecodeRevealed(bogus));
+    }
+
+    [Fact]
     public void Output_certificates_are_kept_in_height_order_and_come_back_with_their_blocks()
     {
         var chain = new TestChain(3, 2);

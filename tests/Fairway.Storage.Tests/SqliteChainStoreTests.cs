@@ -18,6 +18,14 @@ public sealed class SqliteChainStoreTests : ChainStoreContract
     }
 
     [Fact]
+    public void A_revealed_output_survives_a_restart_with_its_plaintexts_and_openings()
+    {
+        var revealed = StoreRevealedOutput();
+        Reopen();
+        AssertRevealedOutputKept(revealed);
+    }
+
+    [Fact]
     public void Reopening_the_file_gives_back_everything()
     {
         var chain = new TestChain(4, 3);
