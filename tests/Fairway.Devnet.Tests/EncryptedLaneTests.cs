@@ -83,6 +83,43 @@ public class EncryptedLaneTests
         Assert.Contains("fairway_ciphertexts_decided_total", await cluster.MetricsAsync(0), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_validator_sending_wrong_shares_is_caught_and_decryption_completes_without_it()
+    {
+        // Validator 3 lies; 1 and 2 withhold, so validator 0 must check 3's shares: its own alone is below the threshold.
+        await using var cluster = new TestCluster { AllowTestSettings = true };
+        cluster.SetConfig(3, "test_corrupt_shares", true);
+        cluster.SetConfig(1, "test_withhold_shares", true);
+        cluster.SetConfig(2, "test_withhold_shares", true);
+        cluster.StartAll();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await TestCluster.WaitUntilAsync(
+            async () => (await Task.WhenAll(Enumerable.Range(0, 4).Select(i => KeyStateAsync(http, cluster, i)))).All(s => s == "ready"),
+            "every validator's encryption key ready");
+        var trust = TrustedChain.FromGenesisFile(Path.Combine(cluster.Directory, "genesis.json"));
+        using var client = new FairwayClient(new Uri(cluster.Nodes[0].ApiUrl), trust);
+        var plaintext = Encoding.UTF8.GetBytes($"order {Guid.NewGuid():N}");
+        var submitted = await client.SubmitEncryptedAsync(EncryptedNamespace, plaintext);
+
+        await TestCluster.WaitUntilAsync(async () => (await BadShareEvidenceAsync(http, cluster, 0)).Count > 0, "bad-decryption-share evidence at validator 0");
+        Assert.All(await BadShareEvidenceAsync(http, cluster, 0), e => Assert.Equal(3, e.GetProperty("validator").GetInt32()));
+        Assert.NotEqual(Commitment.Firm, (await client.GetStatusAsync(submitted.Hash))?.Level);
+
+        // Validator 1 comes back honest: 0 and 1 open it between them; the liar's shares were never used.
+        cluster.Kill(1);
+        cluster.SetConfig(1, "test_withhold_shares", false);
+        cluster.Start(1);
+        await client.WaitForAsync(submitted.Hash, Commitment.Firm, TestCluster.Deadline);
+        Assert.Equal(plaintext, (await client.GetTransactionAsync(submitted.Hash)).Transaction.Payload.ToArray());
+        Assert.Empty(await BadShareEvidenceAsync(http, cluster, 3));
+    }
+
+    private static async Task<List<JsonElement>> BadShareEvidenceAsync(HttpClient http, TestCluster cluster, int i)
+    {
+        var body = await http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Nodes[i].ApiUrl + "/v1/evidence"));
+        return [.. body.GetProperty("evidence").EnumerateArray().Where(e => e.GetProperty("kind").GetString() == "bad-decryption-share").Select(e => e.Clone())];
+    }
+
     /// <summary>True when any file under <paramref name="directory"/> (logs and the lock file aside) holds the bytes; files replaced meanwhile are skipped.</summary>
     private static bool FilesHold(string directory, byte[] needle) =>
         Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)

@@ -73,6 +73,13 @@ public sealed record NodeConfig
     [JsonPropertyName("test_withhold_shares")]
     public bool TestWithholdShares { get; init; }
 
+    /// <summary>
+    /// TEST ONLY: this validator sends wrong decryption shares (it decrypts with its right ones), so tests can show the
+    /// <c>bad-decryption-share</c> evidence its peers keep. Refused unless <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.
+    /// </summary>
+    [JsonPropertyName("test_corrupt_shares")]
+    public bool TestCorruptShares { get; init; }
+
     /// <summary>Requests per second one client address may make to the API.</summary>
     [JsonPropertyName("api_requests_per_second")]
     public int ApiRequestsPerSecond { get; init; } = 2_000;

@@ -85,6 +85,12 @@ public sealed partial class ValidatorNode
             if (waiting.SentAtMs == 0)
             {
                 var mine = _decryption!.Open(height, ciphertexts);
+                if (_identity.Config.TestCorruptShares)
+                {
+                    // The test-only liar: shares that do not verify (its own decryption used the right ones).
+                    mine = [.. mine.Select(s => s with { Value = s.Value + Crypto.Group.GroupElement.Generator })];
+                }
+
                 KeepOwnShares(ShareMessage.Sign(_identity.ChainId, (ushort)_identity.Index, height, request: false, mine, _identity.Signer));
             }
 
