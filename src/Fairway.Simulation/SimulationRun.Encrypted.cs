@@ -96,18 +96,22 @@ internal sealed partial class SimulationRun
     /// </summary>
     private BlockOutput? Reveal(SimulatedHost host, BlockOutput sealedOutput)
     {
-        var positions = SealedOutput.Positions(sealedOutput, _registry);
-        if (positions.Length == 0)
-        {
-            return sealedOutput;
-        }
-
         var node = host.Node!;
-        var stage = node.Decryption!;
         var height = sealedOutput.Height;
-        if (node.Waiting is not { } waiting || waiting.Output.Height != height)
+        int[] positions;
+        if (node.Waiting is { } waiting && waiting.Output.Height == height)
         {
-            var mine = stage.Open(height, SealedOutput.Ciphertexts(sealedOutput, positions));
+            positions = waiting.Positions;
+        }
+        else
+        {
+            positions = SealedOutput.Positions(sealedOutput, _registry);
+            if (positions.Length == 0)
+            {
+                return sealedOutput;
+            }
+
+            var mine = node.Decryption!.Open(height, SealedOutput.Ciphertexts(sealedOutput, positions));
             CoalitionMakes(host, mine.Select(s => s.Ciphertext));
             node.Waiting = new SealedHeight(sealedOutput, positions);
             if (OwnShareMessage(host, height, mine) is { } message)
@@ -119,7 +123,7 @@ internal sealed partial class SimulationRun
         }
 
         ReportBadShares(host);
-        if (stage.Results(height) is not { } results)
+        if (node.Decryption!.Results(height) is not { } results)
         {
             return null;
         }
