@@ -40,6 +40,13 @@ public enum ByzantineKind
     /// and leaves out the batches that hold them. The faulty validators collude.
     /// </summary>
     Censor,
+
+    /// <summary>
+    /// Runs consensus honestly but sends invalid decryption shares: alternately, by height, shares whose value is wrong
+    /// (their proofs fail) and no shares at all. Honest validators must still decrypt everything and keep the bad shares
+    /// as evidence. Only under the <c>encrypted</c> policy.
+    /// </summary>
+    BadShares,
 }
 
 public static class ByzantineKindNames
@@ -55,6 +62,7 @@ public static class ByzantineKindNames
         ByzantineKind.WrongOutput => "wrong-output",
         ByzantineKind.FrontRunner => "front-runner",
         ByzantineKind.Censor => "censor",
+        ByzantineKind.BadShares => "bad-shares",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

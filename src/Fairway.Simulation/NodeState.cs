@@ -1,6 +1,7 @@
 using Fairway.Core.Crypto;
 using Fairway.Core.Output;
 using Fairway.Ordering;
+using Fairway.Ordering.Encrypted;
 using Fairway.Ordering.Fair;
 using Fairway.Ordering.Output;
 
@@ -8,9 +9,10 @@ namespace Fairway.Simulation;
 
 /// <summary>
 /// What a node holds in memory besides the consensus core, lost with the process: the pool leaders propose batches
-/// from, the output certifier with the votes it collected, and its own votes still waiting for a certificate.
+/// from, the output certifier with the votes it collected, its own votes still waiting for a certificate, and the
+/// decryption of committed ciphertexts (a restarted host opens the height it was decrypting again and asks for shares).
 /// </summary>
-internal sealed class NodeState(BatchPool pool, OutputCertifier certifier, OrderingStage ordering, FairLane? fair)
+internal sealed class NodeState(BatchPool pool, OutputCertifier certifier, OrderingStage ordering, FairLane? fair, DecryptionStage? decryption = null)
 {
     /// <summary>Own votes re-sent per interval, lowest heights first: enough to catch up a window quickly, bounded per send.</summary>
     public const int VotesResentMax = 64;
@@ -33,6 +35,24 @@ internal sealed class NodeState(BatchPool pool, OutputCertifier certifier, Order
 
     /// <summary>Certificates of heights above the stored certified height, waiting to be stored in height order.</summary>
     public SortedDictionary<ulong, OutputCertificate> CertifiedEarly { get; } = [];
+
+    /// <summary>The decryption of committed ciphertexts on a chain with an encrypted lane; null otherwise.</summary>
+    public DecryptionStage? Decryption { get; } = decryption;
+
+    /// <summary>The committed height ordered and waiting for decryption; later heights wait behind it.</summary>
+    public SealedHeight? Waiting { get; set; }
+
+    /// <summary>This host's share message per height, to answer peers that ask again; as many heights as the stage keeps.</summary>
+    public SortedDictionary<ulong, ShareMessage> OwnShares { get; } = [];
+
+    public void KeepOwnShares(ShareMessage message)
+    {
+        OwnShares.TryAdd(message.Height, message);
+        while (OwnShares.Count > DecryptionStage.HeightsKept)
+        {
+            OwnShares.Remove(OwnShares.Keys.First());
+        }
+    }
 
     private ulong _round;
 

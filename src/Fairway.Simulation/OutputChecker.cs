@@ -61,8 +61,9 @@ internal sealed class OutputChecker(OutputCertificateVerifier certificates, ISet
             return;
         }
 
+        // As submitted: where the output reveals a plaintext, the ciphertext a client sent stands in its place.
         var seen = new HashSet<Hash>();
-        foreach (var tx in output.Transactions)
+        foreach (var tx in output.SubmittedTransactions())
         {
             if (!_submitted.Contains(tx.Hash))
             {

@@ -25,3 +25,6 @@ internal sealed record OutputCertificateEnvelope(OutputCertificate Certificate) 
 
 /// <summary>A validator's candidate list for a round, sent with its vote to the round's leader (or to all on a timeout).</summary>
 internal sealed record CandidateListEnvelope(Fairway.Core.Inclusion.CandidateList List) : SimulatedMessage;
+
+/// <summary>A validator's signed decryption shares for one committed height (with <c>Request</c> set, asking for the receiver's).</summary>
+internal sealed record DecryptionSharesEnvelope(Fairway.Ordering.Encrypted.ShareMessage Message) : SimulatedMessage;

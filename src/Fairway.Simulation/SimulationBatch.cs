@@ -52,6 +52,16 @@ public sealed record BatchReport
 
     public int FalseCensorshipEvidence => Results.Sum(r => r.FalseCensorshipEvidence);
 
+    public int CiphertextsSubmitted => Results.Sum(r => r.CiphertextsSubmitted);
+
+    public int CiphertextsDecrypted => Results.Sum(r => r.CiphertextsDecrypted);
+
+    public int Undecrypted => Results.Sum(r => r.Undecrypted);
+
+    public int PlaintextSeenBeforeCommit => Results.Sum(r => r.PlaintextSeenBeforeCommit);
+
+    public int BadShareEvidence => Results.Sum(r => r.BadShareEvidence);
+
     /// <summary>Refusals of candidate lists and fair proposals over all seeds, by reason.</summary>
     public SortedDictionary<string, int> FairRefusals => new(
         Results.SelectMany(r => r.FairRefusals).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value)), StringComparer.Ordinal);

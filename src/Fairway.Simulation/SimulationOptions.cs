@@ -80,11 +80,24 @@ public sealed record SimulationOptions
     /// </summary>
     public int FairDelayMs { get; init; } = 250;
 
-    /// <summary>The ordering policy of every simulated namespace: <c>fcfs</c> or <c>fair</c>.</summary>
+    /// <summary>
+    /// The ordering policy of every simulated namespace: <c>fcfs</c>, <c>fair</c> or <c>encrypted</c> (clients seal each
+    /// transaction to the validators' threshold key; ordered by the fair rules while sealed, decrypted after commit).
+    /// </summary>
     public string Policy { get; init; } = "fcfs";
 
     /// <summary>Ticks between re-sends of a host's own output votes for heights it has not certified yet.</summary>
     public int OutputVoteResendTicks { get; init; } = 50;
+
+    /// <summary>Ticks between re-sends of a host's decryption shares while it waits for a height's (1 s at 10 ms ticks, as the node).</summary>
+    public int ShareResendTicks { get; init; } = 100;
+
+    /// <summary>
+    /// TEST ONLY: this many validators (the faulty ones first) pool their decryption shares of every ciphertext as soon as
+    /// they see it in a batch, before any block carries it. At f+1 they open ciphertexts before commit and
+    /// <c>plaintext_seen_before_commit</c> must fire; at f their shares reveal nothing. The negative control of that check.
+    /// </summary>
+    public int EarlyDecryptionColludersForTesting { get; init; }
 
     /// <summary>Test-only: break honest hosts' output pipeline so the output invariants can be seen to fire.</summary>
     public OutputFaultForTesting UnsafeOutputFaultForTesting { get; init; }
@@ -124,7 +137,11 @@ public sealed record SimulationOptions
         Require(TransactionsPerRound is >= 0 and <= 100_000, "--transactions-per-round must be between 0 and 100000");
         Require(Namespaces is >= 1 and <= 64, "namespaces must be between 1 and 64");
         Require(ClockSkewMs is >= 0 and <= 3_600_000, "--clock-skew-ms must be between 0 and 3600000");
-        Require(Policy is "fcfs" or "fair", "--policy must be fcfs or fair");
+        Require(Policy is "fcfs" or "fair" or "encrypted", "--policy must be fcfs, fair or encrypted");
+        Require(Byzantine != ByzantineKind.BadShares || Policy == "encrypted", "--byzantine bad-shares needs --policy encrypted");
+        Require(EarlyDecryptionColludersForTesting >= 0 && EarlyDecryptionColludersForTesting <= Nodes, "early decryption colluders must be between 0 and the number of nodes");
+        Require(EarlyDecryptionColludersForTesting == 0 || Policy == "encrypted", "early decryption colluders need the encrypted policy");
+        Require(ShareResendTicks >= 1, "the share re-send interval must be at least one tick");
         Require(OutputVoteResendTicks >= 1, "the output vote re-send interval must be at least one tick");
     }
 

@@ -102,4 +102,25 @@ public sealed record SimulationResult
 
     /// <summary>Of those tried, the ones certified ahead of their victim (at the measured host).</summary>
     public int FrontRunsSucceeded { get; init; }
+
+    /// <summary>Transactions clients sealed to the threshold key (the <c>encrypted</c> policy).</summary>
+    public int CiphertextsSubmitted { get; init; }
+
+    /// <summary>Client ciphertexts the measured host revealed as their plaintext.</summary>
+    public int CiphertextsDecrypted { get; init; }
+
+    /// <summary>
+    /// Client ciphertexts some running honest host committed that came out undecryptable there, or were never revealed
+    /// there by the end. Must be 0 while at most f validators are faulty.
+    /// </summary>
+    public int Undecrypted { get; init; }
+
+    /// <summary>
+    /// Client ciphertexts of which the faulty validators, pooling every share they hold or received, held a threshold
+    /// before any honest host committed the block carrying them (or without one ever committing it). Must be 0.
+    /// </summary>
+    public int PlaintextSeenBeforeCommit { get; init; }
+
+    /// <summary>Distinct (validator, height, ciphertext) bad decryption shares honest hosts kept as <c>bad-decryption-share</c> evidence.</summary>
+    public int BadShareEvidence { get; init; }
 }

@@ -63,7 +63,7 @@ internal sealed partial class SimulationRun
         var includedRound = new Dictionary<Hash, ulong>();
         for (var height = 1UL; height <= host.Chain.CertifiedHeight; height++)
         {
-            foreach (var tx in _outputChecker.OutputOf(host, height)!.Transactions)
+            foreach (var tx in _outputChecker.OutputOf(host, height)!.SubmittedTransactions())
             {
                 includedRound.TryAdd(tx.Hash, height);
             }

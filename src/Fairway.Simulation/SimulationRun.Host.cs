@@ -37,6 +37,11 @@ internal sealed partial class SimulationRun
 
             host.Node!.Pool.MarkCommitted(commit.Block.BatchDigests, commit.Block.Height);
             run._checker.OnCommit(host, commit.Block, commit.Certificate);
+            if (host.Honest)
+            {
+                run.OnHonestCommit(commit.Block);
+            }
+
             run.CheckCommittedPayload(host, commit.Block);
             run.ObserveCommit(host, commit.Block);
             run.OrderCommitted(host);

@@ -37,15 +37,30 @@ internal sealed partial class SimulationRun
                 batches.Add(batch);
             }
 
-            var tip = chain.CommittedHeight;
-            var previous = tip == 0 ? OrderingState.Genesis : new OrderingState(tip, chain.GetOutputHeader(tip)!.Hash);
-            var output = Order(host, block, batches, previous);
+            // Ordered once per height: a height waiting for decryption keeps its sealed output (ordering moves the fair window).
+            BlockOutput sealedOutput;
+            if (host.Node!.Waiting is { } waiting && waiting.Output.Height == block.Height)
+            {
+                sealedOutput = waiting.Output;
+            }
+            else
+            {
+                var tip = chain.CommittedHeight;
+                var previous = tip == 0 ? OrderingState.Genesis : new OrderingState(tip, chain.GetOutputHeader(tip)!.Hash);
+                sealedOutput = Order(host, block, batches, previous);
+                OnFairOutput(host, sealedOutput);
+            }
+
+            // An encrypted lane's ciphertexts are revealed first; until then this height, and every later one, waits.
+            if (Reveal(host, sealedOutput) is not { } output)
+            {
+                return;
+            }
 
             // As the node writes a commit: its batches first, then the block with its output, durable together.
             chain.PutBatches(batches);
             chain.AppendCommitted(new CommittedBlock(block, certificate, output));
             _outputChecker.OnOutput(host, output);
-            OnFairOutput(host, output);
             CarryCertifier(host, host.Node!.Certifier.OnLocalOutput(output.Header), output, repeat: false);
             StoreCertificates(host);
         }
@@ -238,7 +253,8 @@ internal sealed partial class SimulationRun
         var byNamespace = new SortedDictionary<ulong, List<Hash>>();
         for (var height = 1UL; height <= host.Chain.CertifiedHeight; height++)
         {
-            foreach (var t in _outputChecker.OutputOf(host, height)!.Transactions)
+            // As submitted: under the encrypted policy, the ciphertexts the receipts name.
+            foreach (var t in _outputChecker.OutputOf(host, height)!.SubmittedTransactions())
             {
                 order.Add(t.Hash);
                 if (!byNamespace.TryGetValue(t.Namespace, out var stream))
@@ -277,7 +293,7 @@ internal sealed partial class SimulationRun
             // As this host computed it (the store would rebuild it from sources, which a broken pipeline may have invented).
             var output = _outputChecker.OutputOf(host, height)!;
             committed += output.Transactions.Count;
-            certified.UnionWith(output.Transactions.Select(t => t.Hash));
+            certified.UnionWith(output.SubmittedTransactions().Select(t => t.Hash));
         }
 
         var held = new HashSet<Hash>();

@@ -73,7 +73,7 @@ internal sealed partial class SimulationRun
         {
             var k = _workloadRandom.Next(hosts.Count);
             var ns = (ulong)(1 + _workloadRandom.Next(_options.Namespaces));
-            var tx = new Transaction(ns, Payload(round, hosts[k].Id));
+            var tx = _keySet is not null && _registry.IsEncrypted(ns) ? Seal(ns, Payload(round, hosts[k].Id)) : new Transaction(ns, Payload(round, hosts[k].Id));
             if (_registry.HasFair)
             {
                 // As the SDK does on a fair chain: the client sends to every validator at once, so no single one decides
@@ -121,6 +121,7 @@ internal sealed partial class SimulationRun
         host.Node!.Pool.Add(batch);
         RecordReceipts(host, batch);
         ReceiveFair(host, batch);
+        CoalitionSees(host, batch);
         BroadcastFrom(host, new BatchEnvelope(batch));
         return batch;
     }
@@ -136,6 +137,7 @@ internal sealed partial class SimulationRun
         host.Node!.Pool.Add(batch);
         RecordReceipts(host, batch);
         ReceiveFair(host, batch);
+        CoalitionSees(host, batch);
         if (host.Behaviour == ByzantineKind.FrontRunner)
         {
             TryFrontRun(host, batch);

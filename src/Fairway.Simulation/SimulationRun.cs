@@ -4,6 +4,7 @@ using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Validators;
 using Fairway.Ordering;
+using Fairway.Ordering.Encrypted;
 using Fairway.Ordering.Fair;
 using Fairway.Ordering.Output;
 using Fairway.Storage;
@@ -75,9 +76,24 @@ internal sealed partial class SimulationRun
         _chainId = chainId;
         _validators = validators;
         _verifier = verifier;
-        _registry = options.Policy == FairPolicy.PolicyName ? new NamespaceRegistry(FairPolicy.Instance, []) : NamespaceRegistry.FcfsOnly;
+        _registry = options.Policy switch
+        {
+            FairPolicy.PolicyName => new NamespaceRegistry(FairPolicy.Instance, []),
+            EncryptedPolicy.PolicyName => new NamespaceRegistry(EncryptedPolicy.Instance, []),
+            _ => NamespaceRegistry.FcfsOnly,
+        };
+        if (_registry.HasEncrypted)
+        {
+            GenerateKey();
+        }
 
-        var (faulty, crashed) = PickFaultyAndCrashed();
+        var (faulty, crashed, order) = PickFaultyAndCrashed();
+        if (_registry.HasEncrypted)
+        {
+            // The faulty validators pool their shares; the test-only colluders (the faulty first) join them.
+            _coalition.UnionWith(order.Take(Math.Max(options.Faulty, options.EarlyDecryptionColludersForTesting)));
+        }
+
         var hostId = 0;
         for (var v = 0; v < options.Nodes; v++)
         {
@@ -122,11 +138,11 @@ internal sealed partial class SimulationRun
     /// <summary>The host's wall clock: simulated time plus its skew. What it writes into the blocks it proposes.</summary>
     private long NowMs(SimulatedHost host) => SimulationOptions.ClockEpochMs + (_tick * _options.TickMs) + host.ClockSkewMs;
 
-    private (HashSet<int> Faulty, HashSet<int> Crashed) PickFaultyAndCrashed()
+    private (HashSet<int> Faulty, HashSet<int> Crashed, int[] Order) PickFaultyAndCrashed()
     {
         var order = Enumerable.Range(0, _options.Nodes).ToArray();
         _byzantineRandom.Shuffle(order);
-        return (order.Take(_options.Faulty).ToHashSet(), order.Skip(_options.Faulty).Take(_options.Crashed).ToHashSet());
+        return (order.Take(_options.Faulty).ToHashSet(), order.Skip(_options.Faulty).Take(_options.Crashed).ToHashSet(), order);
     }
 
     /// <summary>Honest hosts that run at all; the permanently crashed ones are judged by nothing but their absence.</summary>
@@ -175,13 +191,15 @@ internal sealed partial class SimulationRun
             AdvanceOneTick();
         }
 
+        DrainDecryption();
         _checker.CheckAgreement(_hosts);
+        var decryption = MeasureDecryption();
         var transactions = CountTransactions(_measured);
         var fairness = MeasureFairness(_measured);
         return new SimulationResult
         {
             Seed = _options.Seed,
-            SafetyViolations = [.. _checker.Violations, .. _outputChecker.Violations],
+            SafetyViolations = [.. _checker.Violations, .. _outputChecker.Violations, .. DecryptionViolations(decryption)],
             LivenessFailure = livenessFailure,
             DoubleSigns = _checker.DoubleSigns.Count,
             DoubleSignReports = _checker.DoubleSigns,
@@ -212,6 +230,11 @@ internal sealed partial class SimulationRun
             // Under fair a faulty leader cannot put a batch first; every front-running transaction, lied about in lists, is a try.
             FrontRunsTried = _registry.HasFair ? _frontRunVictims.Count : _frontRunsTried.Count,
             FrontRunsSucceeded = fairness.FrontRunsSucceeded,
+            CiphertextsSubmitted = _clientCiphertexts.Count,
+            CiphertextsDecrypted = decryption.Decrypted,
+            Undecrypted = decryption.Undecrypted,
+            PlaintextSeenBeforeCommit = decryption.SeenBeforeCommit,
+            BadShareEvidence = _badShareEvidence.Count,
         };
     }
 
@@ -264,6 +287,11 @@ internal sealed partial class SimulationRun
             ResendOutputVotes();
         }
 
+        if (_keySet is not null && _tick % _options.ShareResendTicks == 0)
+        {
+            ResendShares();
+        }
+
         if (!_healed && _tick % _options.FaultIntervalTicks == 0)
         {
             RollFaults();
@@ -282,7 +310,8 @@ internal sealed partial class SimulationRun
             new BatchPool(PoolOptions),
             new OutputCertifier(_chainId, _validators, host.Validator, host.Signer, _verifier),
             new OrderingStage(_chainId, _registry, _validators),
-            fair);
+            fair,
+            _keySet is null ? null : new DecryptionStage(_keySet, host.Validator, _secretShares[host.Validator]));
         host.RestartAtTick = -1;
         host.Driver = new ConsensusDriver(host.Core, new ConsensusHost(this, host), _ =>
         {
@@ -326,6 +355,9 @@ internal sealed partial class SimulationRun
                 }
 
                 TryPendingPayload(host);
+                break;
+            case DecryptionSharesEnvelope s:
+                OnShareMessage(host, delivery.FromValidator, delivery.FromHost, s.Message);
                 break;
             case OutputCertificateEnvelope c:
                 CarryCertifier(host, host.Node!.Certifier.OnCertificate(delivery.FromValidator, c.Certificate));

@@ -60,6 +60,33 @@ public class SimCommandTests
         Assert.Equal(JsonValueKind.Object, root.GetProperty("fair_refusals").ValueKind);
     }
 
+    [Fact]
+    public void Sim_under_the_encrypted_policy_with_bad_shares_decrypts_everything_and_reports_the_evidence()
+    {
+        var (exit, stdout, stderr) = FairwayProcess.Run(
+            "sim", "--seeds", "2", "--rounds", "60", "--policy", "encrypted", "--byzantine", "bad-shares", "--faulty", "1",
+            "--transactions-per-round", "3", "--json");
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal("encrypted", root.GetProperty("policy").GetString());
+        Assert.Equal("bad-shares", root.GetProperty("byzantine").GetString());
+        Assert.True(root.GetProperty("ciphertexts_decrypted").GetInt32() > 0);
+        Assert.Equal(0, root.GetProperty("undecrypted").GetInt32());
+        Assert.Equal(0, root.GetProperty("plaintext_seen_before_commit").GetInt32());
+        Assert.True(root.GetProperty("bad_share_evidence").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void Sim_refuses_bad_shares_without_the_encrypted_policy()
+    {
+        var (exit, _, stderr) = FairwayProcess.Run("sim", "--byzantine", "bad-shares", "--faulty", "1");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--policy encrypted", stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--byzantine", "sneaky")]
     [InlineData("--loss", "1.5")]

@@ -16,7 +16,7 @@ internal static class SimCommand
         var rounds = new Option<int>("--rounds") { Description = "rounds in the fault phase of each run", DefaultValueFactory = _ => 300 };
         var byzantine = new Option<string>("--byzantine")
         {
-            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output | front-runner | censor",
+            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output | front-runner | censor | bad-shares (needs --policy encrypted)",
             DefaultValueFactory = _ => "none",
         };
         byzantine.AcceptOnlyFromAmong(Enum.GetValues<ByzantineKind>().Select(k => k.ToCliName()).ToArray());
@@ -38,7 +38,7 @@ internal static class SimCommand
         var clockSkew = new Option<int>("--clock-skew-ms") { Description = "each honest host's clock is off by a seeded amount in [-N, +N] ms", DefaultValueFactory = _ => 0 };
         var policy = new Option<string>("--policy")
         {
-            Description = "ordering policy of every simulated namespace: fcfs (the leader's order) | fair (candidate lists, median receive time)",
+            Description = "ordering policy of every simulated namespace: fcfs (the leader's order) | fair (candidate lists, median receive time) | encrypted (sealed to a threshold key, ordered as fair, decrypted after commit)",
             DefaultValueFactory = _ => "fcfs",
         };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
@@ -172,6 +172,11 @@ internal static class SimCommand
         censorship_evidence = r.CensorshipEvidence,
         false_censorship_evidence = r.FalseCensorshipEvidence,
         fair_refusals = r.FairRefusals,
+        ciphertexts_submitted = r.CiphertextsSubmitted,
+        ciphertexts_decrypted = r.CiphertextsDecrypted,
+        undecrypted = r.Undecrypted,
+        plaintext_seen_before_commit = r.PlaintextSeenBeforeCommit,
+        bad_share_evidence = r.BadShareEvidence,
     };
 
     private static void PrintSummary(SimulationOptions o, BatchReport r)
@@ -183,6 +188,11 @@ internal static class SimCommand
         Console.WriteLine(string.Create(ci, $"  crashed for the whole run: {o.Crashed}   {r.BlocksPerSimulatedSecond:F1} blocks per simulated second after warm-up   {r.Timeouts} rounds ended by timeout   commit latency p50 {r.CommitLatencyP50Ms} ms, p99 {r.CommitLatencyP99Ms} ms"));
         Console.WriteLine(string.Create(ci, $"  transactions: {r.TransactionsSubmitted} submitted, {r.TransactionsCommitted} in certified outputs, {r.TransactionsPending} pending ({r.TransactionsLost} lost with crashed pools)   outputs certified: {r.OutputsCertified}   mismatched: {r.OutputsMismatched}   output evidence: {r.OutputEvidence}"));
         Console.WriteLine(string.Create(ci, $"  fairness violations: {r.FairnessViolations}   front-runs succeeded: {r.FrontRunsSucceeded} of {r.FrontRunsTried} tried   censored: {r.Censored}   censorship evidence: {r.CensorshipEvidence} (false: {r.FalseCensorshipEvidence})"));
+        if (o.Policy == "encrypted")
+        {
+            Console.WriteLine(string.Create(ci, $"  ciphertexts: {r.CiphertextsSubmitted} sealed, {r.CiphertextsDecrypted} decrypted, {r.Undecrypted} undecrypted   seen before commit: {r.PlaintextSeenBeforeCommit}   bad-share evidence: {r.BadShareEvidence}"));
+        }
+
         if (r.FairRefusals.Count > 0)
         {
             Console.WriteLine("  fair refusals: " + string.Join(", ", r.FairRefusals.Select(p => $"{p.Key}: {p.Value}")));

@@ -10,9 +10,20 @@ public readonly record struct DleqProof(Scalar Challenge, Scalar Response)
 {
     public const int Size = 2 * Scalar.Size;
 
-    public static DleqProof Prove(string domain, ReadOnlySpan<byte> context, Scalar x, GroupElement b1, GroupElement b2)
+    public static DleqProof Prove(string domain, ReadOnlySpan<byte> context, Scalar x, GroupElement b1, GroupElement b2) =>
+        Prove(domain, context, x, b1, b2, Scalar.Random());
+
+    /// <summary>
+    /// The same with the prover's nonce <paramref name="k"/> given. Deterministic: for tests and simulations, which must
+    /// replay byte for byte. A nonce used twice (or guessable) gives x away, so a real prover uses the overload above.
+    /// </summary>
+    public static DleqProof Prove(string domain, ReadOnlySpan<byte> context, Scalar x, GroupElement b1, GroupElement b2, Scalar k)
     {
-        var k = Scalar.Random();
+        if (k.IsZero)
+        {
+            throw new ArgumentException("a zero nonce gives the secret away", nameof(k));
+        }
+
         var x1 = b1.Multiply(x);
         var x2 = b2.Multiply(x);
         var challenge = ChallengeOf(domain, context, b1, x1, b2, x2, b1.Multiply(k), b2.Multiply(k));

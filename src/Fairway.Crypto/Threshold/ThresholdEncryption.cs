@@ -30,15 +30,28 @@ public static class ThresholdEncryption
     /// <summary>Ḡ: a second generator whose discrete log to G nobody knows (the map of a fixed label).</summary>
     public static GroupElement SecondGenerator { get; } = GroupElement.HashToGroup("fairway/tdh2/second-generator");
 
-    public static ThresholdCiphertext Encrypt(ThresholdKeySet keySet, ReadOnlySpan<byte> label, ReadOnlySpan<byte> plaintext)
+    public static ThresholdCiphertext Encrypt(ThresholdKeySet keySet, ReadOnlySpan<byte> label, ReadOnlySpan<byte> plaintext) =>
+        Encrypt(keySet, label, plaintext, Scalar.Random(), Scalar.Random());
+
+    /// <summary>
+    /// Encrypts with the given randomness: <paramref name="r"/> (the ciphertext's secret exponent) and
+    /// <paramref name="proofNonce"/> (its proof's nonce). Deterministic: for tests and simulations, which must replay byte
+    /// for byte. Anyone who knows or guesses r opens the ciphertext without any share, so a real client uses the overload
+    /// that draws both from the operating system's random source.
+    /// </summary>
+    public static ThresholdCiphertext Encrypt(ThresholdKeySet keySet, ReadOnlySpan<byte> label, ReadOnlySpan<byte> plaintext, Scalar r, Scalar proofNonce)
     {
         ArgumentNullException.ThrowIfNull(keySet);
+        if (r.IsZero)
+        {
+            throw new ArgumentException("a zero exponent leaves the plaintext in the clear", nameof(r));
+        }
+
         if (plaintext.Length > ThresholdCiphertext.BodyMax - ThresholdCiphertext.TagSize)
         {
             throw new ArgumentException($"at most {ThresholdCiphertext.BodyMax - ThresholdCiphertext.TagSize} bytes of plaintext", nameof(plaintext));
         }
 
-        var r = Scalar.Random();
         var u = GroupElement.MultiplyBase(r);
         var uBar = SecondGenerator.Multiply(r);
         var body = new byte[plaintext.Length + ThresholdCiphertext.TagSize];
@@ -47,7 +60,7 @@ public static class ThresholdEncryption
             aead.Encrypt(Nonce, plaintext, body.AsSpan(0, plaintext.Length), body.AsSpan(plaintext.Length), AssociatedData(keySet.Id, label));
         }
 
-        var proof = DleqProof.Prove(ProofDomain, ProofContext(keySet.Id, label, body), r, GroupElement.Generator, SecondGenerator);
+        var proof = DleqProof.Prove(ProofDomain, ProofContext(keySet.Id, label, body), r, GroupElement.Generator, SecondGenerator, proofNonce);
         return new ThresholdCiphertext(keySet.Id, label, u, uBar, body, proof);
     }
 
