@@ -47,6 +47,30 @@ public sealed class DecryptionStageTests
     }
 
     [Fact]
+    public void Shares_remade_for_a_height_no_longer_kept_open_it_for_a_peer_far_behind()
+    {
+        var stages = Stages();
+        CommittedCiphertext[] height = [Sealed("old order"), new(Hash.Compute([7]), null, Label), Sealed("another")];
+
+        // Validator 2 committed the height long ago and kept nothing of it; validator 0 is only now opening it.
+        var remade = stages[2].SharesFor(height);
+        Assert.Equal(2, remade.Count);
+        Assert.Empty(stages[2].DrainBadShares());
+        stages[0].Open(900, height);
+        Assert.Null(stages[0].OnShares(2, 900, remade));
+        var results = stages[0].Results(900)!;
+        Assert.Equal("old order"u8.ToArray(), results[0].Plaintext);
+        Assert.False(results[1].Decrypted);
+        Assert.Equal("another"u8.ToArray(), results[2].Plaintext);
+        Assert.Empty(stages[0].DrainBadShares());
+
+        // The openings are the threshold of shares each ciphertext was combined from, none for the undecryptable one.
+        var openings = stages[0].Openings(900)!;
+        Assert.Equal([2, 0, 2], openings.Select(o => o.Count));
+        Assert.Equal("old order"u8.ToArray(), ThresholdEncryption.Combine(Key.KeySet, height[0].Ciphertext!, openings[0]).Plaintext);
+    }
+
+    [Fact]
     public void A_bad_share_is_evidence_and_the_height_waits_for_a_good_one()
     {
         var stages = Stages();

@@ -128,6 +128,31 @@ public sealed partial class ValidatorNode
         return true;
     }
 
+    /// <summary>Heights whose shares are remade from the chain store per tick: a peer far behind catches up, without costing this validator its loop.</summary>
+    private const int RebuildsPerTickMax = 2;
+
+    private int _rebuildsThisTick;
+
+    /// <summary>
+    /// This validator's shares for a committed height older than those it keeps, remade from the stored output's
+    /// ciphertexts, for a peer that fell that far behind (without them it could never finish the height). Null when the
+    /// height is not committed here, had no key, or this tick's rebuilds are spent (the peer asks again).
+    /// </summary>
+    private ShareMessage? RebuildOwnShares(ulong height)
+    {
+        if (height > _committedHeight || _rebuildsThisTick >= RebuildsPerTickMax || !KeyReadyAt(height) || _identity.Config.TestWithholdShares
+            || _chain.GetCommitted(height) is not { } committed || committed.Output.Revealed.Count == 0)
+        {
+            return null;
+        }
+
+        _rebuildsThisTick++;
+        var ciphertexts = SealedOutput.Ciphertexts(committed.Output.SubmittedTransactions(), [.. committed.Output.Revealed.Select(r => r.Position)]);
+        var message = ShareMessage.Sign(_identity.ChainId, (ushort)_identity.Index, height, request: false, _decryption!.SharesFor(ciphertexts), _identity.Signer);
+        KeepOwnShares(message);
+        return message;
+    }
+
     private void KeepOwnShares(ShareMessage message)
     {
         if (_ownShares.TryAdd(message.Height, message))
@@ -155,7 +180,7 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        if (message.Request && _ownShares.TryGetValue(message.Height, out var mine))
+        if (message.Request && (_ownShares.GetValueOrDefault(message.Height) ?? RebuildOwnShares(message.Height)) is { } mine)
         {
             SendFrame(peer, WireFrame.Encode(new DecryptionSharesFrame(mine)));
         }

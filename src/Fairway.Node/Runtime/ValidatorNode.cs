@@ -462,6 +462,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _batches.ReleaseStale(_core!.Round, StaleProposalRounds);
         _fetches.Prune(_core.Round);
         _outputs!.OnTick(NowMs);
+        _rebuildsThisTick = 0;
         DrainCommits();
         CheckAwaitedAvailability();
         MaybeLogSummary();

@@ -115,6 +115,22 @@ public sealed class DecryptionStage
     }
 
     /// <summary>
+    /// This validator's shares for ciphertexts of a height it committed long ago, without opening it again: for a peer
+    /// that fell further behind than the heights kept here. Safe because the height is committed.
+    /// </summary>
+    public IReadOnlyList<DecryptionShare> SharesFor(IReadOnlyList<CommittedCiphertext> ciphertexts)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertexts);
+        var made = new DecryptionShare?[ciphertexts.Count];
+        Parallel.For(0, ciphertexts.Count, ParallelFrom(ciphertexts.Count), i =>
+        {
+            var (_, ciphertext, label) = ciphertexts[i];
+            made[i] = ciphertext is not null && TryShare(ciphertext, label, out var share) ? share : null;
+        });
+        return [.. made.OfType<DecryptionShare>()];
+    }
+
+    /// <summary>
     /// Validator <paramref name="from"/>'s shares for <paramref name="height"/> (the transport authenticates the sender).
     /// Null when taken (or kept until the height opens here); otherwise why they were refused. Shares that do not verify
     /// are kept for <see cref="DrainBadShares"/>.

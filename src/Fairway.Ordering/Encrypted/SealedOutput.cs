@@ -41,11 +41,18 @@ public static class SealedOutput
     public static CommittedCiphertext[] Ciphertexts(BlockOutput output, IReadOnlyList<int> positions)
     {
         ArgumentNullException.ThrowIfNull(output);
+        return Ciphertexts(output.Transactions, positions);
+    }
+
+    /// <summary>The same over transactions as submitted (a revealed output's <see cref="BlockOutput.SubmittedTransactions"/>).</summary>
+    public static CommittedCiphertext[] Ciphertexts(IReadOnlyList<Transaction> transactions, IReadOnlyList<int> positions)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
         ArgumentNullException.ThrowIfNull(positions);
         var result = new CommittedCiphertext[positions.Count];
         for (var i = 0; i < positions.Count; i++)
         {
-            var tx = output.Transactions[positions[i]];
+            var tx = transactions[positions[i]];
             result[i] = new CommittedCiphertext(tx.Hash, TryRead(tx.Payload.Span), EncryptionLabel.Of(tx.Namespace));
         }
 
