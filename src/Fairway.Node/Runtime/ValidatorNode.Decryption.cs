@@ -193,6 +193,11 @@ public sealed partial class ValidatorNode
         }
 
         ReportBadShares();
+        if (_sealed is { } waiting && waiting.Sealed.Height == message.Height)
+        {
+            // The height the commit pipeline waits on may be decided now: apply it without waiting for the next tick.
+            DrainCommits();
+        }
     }
 
     /// <summary>The last share message from each peer for each height, to quote as evidence; pruned with the heights.</summary>
