@@ -59,4 +59,8 @@ public class ThresholdEncryptionBenchmarks
 
     [Benchmark]
     public DecryptionResult CombineVerified() => ThresholdEncryption.CombineVerified(_keySet, _ciphertext, _shares);
+
+    /// <summary>What a decryption stage does first: combine unchecked shares and test the body's key check.</summary>
+    [Benchmark]
+    public DecryptionResult? CombineUnchecked() => ThresholdEncryption.TryCombineUnchecked(_keySet, _ciphertext, _shares);
 }

@@ -23,7 +23,8 @@ internal static class EncryptedSubmission
 
         if (node.EncryptionKey.Key is not { } keySet)
         {
-            return (StatusCodes.Status503ServiceUnavailable, "key_not_ready",
+            // A state of the chain, not a fault of the node: 409, as for any request that conflicts with the current state.
+            return (StatusCodes.Status409Conflict, "key_not_ready",
                 $"namespace {@namespace} is encrypted and the chain's key is {node.EncryptionKey.State}; see GET /v1/node/encryption-key");
         }
 

@@ -85,7 +85,8 @@ public sealed class ResponseVerifier(TrustedChain trust)
 
     /// <summary>
     /// Checks that <paramref name="plaintext"/> is what <paramref name="sealedTx"/> opens to under <paramref name="keySet"/>:
-    /// the opening's shares are each checked against their holders' verification keys and combined here, so a node cannot
+    /// the opening's shares are combined here and the result must pass the ciphertext's key check (or, failing that, each
+    /// share is checked against its holder's verification key), so a node cannot
     /// pass off another plaintext (or a false "undecryptable") as this ciphertext's. A ciphertext that fails its check
     /// must have come out as the undecryptable entry.
     /// </summary>
@@ -118,7 +119,10 @@ public sealed class ResponseVerifier(TrustedChain trust)
         Crypto.Threshold.DecryptionResult result;
         try
         {
-            result = Crypto.Threshold.ThresholdEncryption.Combine(keySet, ciphertext, Crypto.Threshold.DecryptionShare.DecodeList(opening, keySet.ShareCount));
+            // A combination that passes the ciphertext's key check is the right key; otherwise each share is checked.
+            var shares = Crypto.Threshold.DecryptionShare.DecodeList(opening, keySet.ShareCount);
+            result = Crypto.Threshold.ThresholdEncryption.TryCombineUnchecked(keySet, ciphertext, shares)
+                ?? Crypto.Threshold.ThresholdEncryption.Combine(keySet, ciphertext, shares);
         }
         catch (Exception e) when (e is EncodingException or InvalidOperationException or ArgumentException)
         {

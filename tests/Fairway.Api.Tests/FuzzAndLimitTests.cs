@@ -8,7 +8,7 @@ public sealed class FuzzAndLimitTests(SqliteNodeFixture node) : IClassFixture<Sq
 {
     private static readonly string[] Paths =
     [
-        "/v1/submit", "/v1/submit/batch", "/v1/status/tx/{h}", "/v1/availability/header/{n}", "/v1/availability/block/{n}",
+        "/v1/submit", "/v1/submit/batch", "/v1/submit/encrypted", "/v1/status/tx/{h}", "/v1/availability/header/{n}", "/v1/availability/block/{n}",
         "/v1/availability/block/{n}/namespace/{n}", "/v1/availability/block/{n}/{n}/namespace/{n}", "/v1/availability/transaction/hash/{h}",
         "/v1/node/block-height", "/v1/node/validators", "/v1/status/metrics", "/v1/openapi.json", "/v1/stream/blocks/{n}",
     ];
@@ -42,7 +42,7 @@ public sealed class FuzzAndLimitTests(SqliteNodeFixture node) : IClassFixture<Sq
 
         Assert.Empty(serverErrors);
         using var client = node.Client();
-        var receipt = await client.SubmitAsync(3, Encoding.UTF8.GetBytes("after the storm " + Guid.NewGuid()));
+        var receipt = await client.SubmitAsync(7, Encoding.UTF8.GetBytes("after the storm " + Guid.NewGuid()));
         await client.WaitForAsync(receipt.Hash, Fairway.Client.Commitment.Firm, TimeSpan.FromSeconds(60));
     }
 

@@ -73,3 +73,17 @@ internal static class RollupGuideProgram
         // guide:program end
     }
 }
+
+/// <summary>The guide's encrypted-namespace snippet, compiled here.</summary>
+internal static class RollupGuideEncrypted
+{
+    public static async Task<Fairway.Client.VerifiedTransaction> SubmitSealedAsync(Fairway.Client.FairwayClient client)
+    {
+        // guide:encrypted begin
+        var result = await client.SubmitEncryptedAsync(3, "buy 1 ETH-CALL-4000"u8.ToArray());
+        var firm = await client.WaitForAsync(result.Hash, Commitment.Firm, TimeSpan.FromSeconds(60));
+        var read = await client.GetTransactionAsync(result.Hash);   // read.Transaction: the plaintext; read.Sealed: your ciphertext
+        // guide:encrypted end
+        return firm.Index == read.Index ? read : throw new InvalidOperationException("the status and the proof disagree on the position");
+    }
+}

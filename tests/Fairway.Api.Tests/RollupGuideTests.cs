@@ -36,6 +36,7 @@ public sealed partial class RollupGuideTests(SqliteNodeFixture node) : IClassFix
     [Theory]
     [InlineData("example")]
     [InlineData("program")]
+    [InlineData("encrypted")]
     public void The_guide_shows_the_compiled_program_exactly(string region)
     {
         Assert.Contains(Region(region), CSharpBlock().Matches(Guide).Select(m => Normalize(m.Groups[1].Value)));
@@ -44,7 +45,7 @@ public sealed partial class RollupGuideTests(SqliteNodeFixture node) : IClassFix
     [Fact]
     public void Every_csharp_block_of_the_guide_is_compiled_here()
     {
-        string[] regions = [Region("example"), Region("program")];
+        string[] regions = [Region("example"), Region("program"), Region("encrypted")];
 
         Assert.All(CSharpBlock().Matches(Guide), block => Assert.Contains(Normalize(block.Groups[1].Value), regions));
     }

@@ -14,14 +14,22 @@ namespace Fairway.Crypto.Threshold;
 /// </summary>
 public sealed class ThresholdCiphertext : ICanonical, IEncodedSizeHint
 {
-    public const byte Version = 1;
+    /// <summary>Version 2: the body begins with a commitment to its AEAD key (<see cref="KeyCheckSize"/> bytes).</summary>
+    public const byte Version = 2;
 
     public const int LabelMax = 64;
 
-    /// <summary>The largest sealed body (payload plus the 16-byte tag): a bound for decoding what clients send.</summary>
+    /// <summary>The largest sealed body (key check, payload and the 16-byte tag): a bound for decoding what clients send.</summary>
     public const int BodyMax = 1 << 20;
 
     public const int TagSize = 16;
+
+    /// <summary>
+    /// The body's first bytes: SHA-256 of the AEAD key. ChaCha20-Poly1305 alone does not commit to its key, so shares
+    /// combined before they are checked could open a crafted body two ways; with the commitment, the only key that
+    /// passes is the right one, and a stage may combine first and check shares only when that fails.
+    /// </summary>
+    public const int KeyCheckSize = 32;
 
     private Hash? _id;
 
@@ -32,9 +40,9 @@ public sealed class ThresholdCiphertext : ICanonical, IEncodedSizeHint
             throw new ArgumentException($"a label is at most {LabelMax} bytes", nameof(label));
         }
 
-        if (body.Length is < TagSize or > BodyMax)
+        if (body.Length is < KeyCheckSize + TagSize or > BodyMax)
         {
-            throw new ArgumentException($"a sealed body is between {TagSize} and {BodyMax} bytes", nameof(body));
+            throw new ArgumentException($"a sealed body is between {KeyCheckSize + TagSize} and {BodyMax} bytes", nameof(body));
         }
 
         KeySetId = keySetId;
@@ -54,7 +62,7 @@ public sealed class ThresholdCiphertext : ICanonical, IEncodedSizeHint
 
     public GroupElement UBar { get; }
 
-    /// <summary>The payload sealed with ChaCha20-Poly1305 under a key derived from r·H.</summary>
+    /// <summary>The key check, then the payload sealed with ChaCha20-Poly1305 under a key derived from r·H.</summary>
     public IReadOnlyList<byte> Body { get; }
 
     public DleqProof Proof { get; }
@@ -62,7 +70,7 @@ public sealed class ThresholdCiphertext : ICanonical, IEncodedSizeHint
     /// <summary>The hash of the encoding: what decryption shares name.</summary>
     public Hash Id => _id ??= Hash.Compute(Canonical.Encode(this));
 
-    public int PlaintextLength => Body.Count - TagSize;
+    public int PlaintextLength => Body.Count - KeyCheckSize - TagSize;
 
     public int EncodedSizeHint => 1 + Hash.Size + 1 + Label.Count + (2 * GroupElement.Size) + 4 + Body.Count + DleqProof.Size;
 
@@ -104,9 +112,9 @@ public sealed class ThresholdCiphertext : ICanonical, IEncodedSizeHint
         var u = GroupEncoding.ReadElement(ref reader, "ciphertext U");
         var uBar = GroupEncoding.ReadElement(ref reader, "ciphertext U-bar");
         var body = reader.ReadBytes(BodyMax, "ciphertext body");
-        if (body.Length < TagSize)
+        if (body.Length < KeyCheckSize + TagSize)
         {
-            throw new EncodingException("ciphertext body shorter than its tag");
+            throw new EncodingException("ciphertext body shorter than its key check and tag");
         }
 
         var challenge = GroupEncoding.ReadScalar(ref reader, "ciphertext proof challenge");

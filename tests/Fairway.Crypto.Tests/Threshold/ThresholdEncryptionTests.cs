@@ -43,6 +43,30 @@ public sealed class ThresholdEncryptionTests
     }
 
     [Fact]
+    public void Shares_combined_unchecked_open_it_only_when_every_one_is_right()
+    {
+        var (keySet, secrets) = TrustedDealer.Deal(4, 2);
+        var ciphertext = ThresholdEncryption.Encrypt(keySet, Label, Message);
+        var right = Shares(keySet, secrets, ciphertext, 1, 3);
+        Assert.Equal(Message, ThresholdEncryption.TryCombineUnchecked(keySet, ciphertext, right)!.Plaintext);
+
+        // One wrong share: the combined key fails the body's key check, so nothing comes out, not a wrong plaintext.
+        var forged = right[1] with { Value = right[1].Value + GroupElement.Generator };
+        Assert.Null(ThresholdEncryption.TryCombineUnchecked(keySet, ciphertext, [right[0], forged]));
+        Assert.False(ThresholdEncryption.VerifyShare(keySet, ciphertext, forged));
+
+        // Checking one by one then finds a threshold among the rest.
+        var more = Shares(keySet, secrets, ciphertext, 4);
+        Assert.Equal(Message, ThresholdEncryption.Combine(keySet, ciphertext, [right[0], forged, more[0]]).Plaintext);
+
+        // Too few shares, or shares of another ciphertext, open nothing.
+        Assert.Null(ThresholdEncryption.TryCombineUnchecked(keySet, ciphertext, [right[0]]));
+        var other = ThresholdEncryption.Encrypt(keySet, Label, Message);
+        Assert.Null(ThresholdEncryption.TryCombineUnchecked(keySet, other, right));
+        Assert.Equal(ThresholdCiphertext.KeyCheckSize + Message.Length + ThresholdCiphertext.TagSize, ciphertext.Body.Count);
+    }
+
+    [Fact]
     public void Fewer_than_the_threshold_of_shares_do_not_open_it()
     {
         var (keySet, secrets) = TrustedDealer.Deal(7, 3);
