@@ -26,14 +26,10 @@ public class EncryptedLaneTests
             cluster.SetConfig(i, "test_withhold_shares", true);
         }
 
-        cluster.StartAll();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await TestCluster.WaitUntilAsync(
-            async () => (await Task.WhenAll(Enumerable.Range(0, 4).Select(i => KeyStateAsync(http, cluster, i)))).All(s => s == "ready"),
-            "every validator's encryption key ready");
+        await StartWithKeyAsync(cluster, http);
 
-        var trust = TrustedChain.FromGenesisFile(Path.Combine(cluster.Directory, "genesis.json"));
-        using var client = new FairwayClient(new Uri(cluster.Nodes[0].ApiUrl), trust);
+        using var client = new FairwayClient(new Uri(cluster.Nodes[0].ApiUrl), TrustedChain.FromGenesisFile(Path.Combine(cluster.Directory, "genesis.json")));
         var secret = Encoding.UTF8.GetBytes($"sealed-order-{Guid.NewGuid():N}");
         var submitted = await client.SubmitEncryptedAsync(EncryptedNamespace, secret);
         Assert.True(submitted.Included, string.Join("; ", submitted.Failures.Select(f => $"{f.Key}: {f.Value}")));
@@ -91,13 +87,9 @@ public class EncryptedLaneTests
         cluster.SetConfig(3, "test_corrupt_shares", true);
         cluster.SetConfig(1, "test_withhold_shares", true);
         cluster.SetConfig(2, "test_withhold_shares", true);
-        cluster.StartAll();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await TestCluster.WaitUntilAsync(
-            async () => (await Task.WhenAll(Enumerable.Range(0, 4).Select(i => KeyStateAsync(http, cluster, i)))).All(s => s == "ready"),
-            "every validator's encryption key ready");
-        var trust = TrustedChain.FromGenesisFile(Path.Combine(cluster.Directory, "genesis.json"));
-        using var client = new FairwayClient(new Uri(cluster.Nodes[0].ApiUrl), trust);
+        await StartWithKeyAsync(cluster, http);
+        using var client = new FairwayClient(new Uri(cluster.Nodes[0].ApiUrl), TrustedChain.FromGenesisFile(Path.Combine(cluster.Directory, "genesis.json")));
         var plaintext = Encoding.UTF8.GetBytes($"order {Guid.NewGuid():N}");
         var submitted = await client.SubmitEncryptedAsync(EncryptedNamespace, plaintext);
 
@@ -135,6 +127,15 @@ public class EncryptedLaneTests
                     return false;
                 }
             });
+
+    /// <summary>Starts every validator and waits until each serves the key generated at genesis.</summary>
+    private static async Task StartWithKeyAsync(TestCluster cluster, HttpClient http)
+    {
+        cluster.StartAll();
+        await TestCluster.WaitUntilAsync(
+            async () => (await Task.WhenAll(Enumerable.Range(0, 4).Select(i => KeyStateAsync(http, cluster, i)))).All(s => s == "ready"),
+            "every validator's encryption key ready");
+    }
 
     private static async Task<string?> KeyStateAsync(HttpClient http, TestCluster cluster, int i)
     {

@@ -42,17 +42,7 @@ public sealed record ShareMessage(ushort Validator, ulong Height, bool Request, 
     }
 
     /// <summary>The signature covers the shares, not the request flag: a relayed message may drop the request, never alter a share.</summary>
-    private static Hash HashOf(IReadOnlyList<DecryptionShare> shares)
-    {
-        var writer = new CanonicalWriter((shares.Count * DecryptionShare.EncodedSize) + 8);
-        writer.WriteCount(shares.Count);
-        foreach (var share in shares)
-        {
-            share.Encode(writer);
-        }
-
-        return Hash.Compute(writer.WrittenSpan);
-    }
+    private static Hash HashOf(IReadOnlyList<DecryptionShare> shares) => Hash.Compute(DecryptionShare.EncodeList(shares));
 
     public void Encode(CanonicalWriter writer)
     {
@@ -61,12 +51,7 @@ public sealed record ShareMessage(ushort Validator, ulong Height, bool Request, 
         writer.WriteU16(Validator);
         writer.WriteU64(Height);
         writer.WriteBool(Request);
-        writer.WriteCount(Shares.Count);
-        foreach (var share in Shares)
-        {
-            share.Encode(writer);
-        }
-
+        writer.WriteRaw(DecryptionShare.EncodeList(Shares));
         writer.WriteSignature(Signature);
     }
 
