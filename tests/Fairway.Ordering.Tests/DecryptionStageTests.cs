@@ -71,6 +71,27 @@ public sealed class DecryptionStageTests
     }
 
     [Fact]
+    public void Early_shares_are_bounded_over_all_heights_and_opening_a_height_frees_its_own()
+    {
+        var stages = Stages();
+        CommittedCiphertext[] height = [Sealed("held back")];
+        var share = stages[1].Open(1, height)[0];
+        var perHeight = Enumerable.Repeat(share, 4 * Core.Chain.Limits.BatchDigestsPerBlockMax).ToList();
+        var fullHeights = DecryptionStage.EarlySharesMax / perHeight.Count;
+        for (var h = 1UL; h <= (ulong)fullHeights; h++)
+        {
+            Assert.Null(stages[0].OnShares(1, h, perHeight));
+        }
+
+        Assert.Equal("too many early shares", stages[0].OnShares(1, (ulong)fullHeights + 1, [share]));
+
+        // Opening height 1 takes its early shares (and decrypts with them); the room they held is free again.
+        stages[0].Open(1, height);
+        Assert.Equal("held back"u8.ToArray(), stages[0].Results(1)![0].Plaintext);
+        Assert.Null(stages[0].OnShares(1, (ulong)fullHeights + 1, [share]));
+    }
+
+    [Fact]
     public void A_bad_share_is_evidence_and_the_height_waits_for_a_good_one()
     {
         var stages = Stages();

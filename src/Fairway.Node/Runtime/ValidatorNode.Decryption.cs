@@ -185,7 +185,13 @@ public sealed partial class ValidatorNode
             SendFrame(peer, WireFrame.Encode(new DecryptionSharesFrame(mine)));
         }
 
+        if (_shareMessages.Remove((peer, message.Height), out var replaced))
+        {
+            _sharesQuoted -= replaced.Shares.Count;
+        }
+
         _shareMessages[(peer, message.Height)] = message;
+        _sharesQuoted += message.Shares.Count;
         if (_decryption.OnShares(peer, message.Height, message.Shares) is { } refused)
         {
             Metrics.OnShareRefused(refused);
@@ -202,6 +208,11 @@ public sealed partial class ValidatorNode
 
     /// <summary>The last share message from each peer for each height, to quote as evidence; pruned with the heights.</summary>
     private readonly Dictionary<(int Peer, ulong Height), ShareMessage> _shareMessages = [];
+
+    /// <summary>Shares held in <see cref="_shareMessages"/>, and the most kept: a peer's message can hold 65,536 shares.</summary>
+    private long _sharesQuoted;
+
+    private const long SharesQuotedMax = 262_144;
 
     private void ReportBadShares()
     {
@@ -220,11 +231,12 @@ public sealed partial class ValidatorNode
             LogBadShare(_log, bad.From, bad.Height, bad.Share.Ciphertext.ToHex()[..16]);
         }
 
-        if (_shareMessages.Count > OwnSharesKept * _identity.Validators.Count)
+        while (_shareMessages.Count > 0 && (_shareMessages.Count > OwnSharesKept * _identity.Validators.Count || _sharesQuoted > SharesQuotedMax))
         {
             var oldest = _shareMessages.Keys.Min(k => k.Height);
             foreach (var key in _shareMessages.Keys.Where(k => k.Height == oldest).ToList())
             {
+                _sharesQuoted -= _shareMessages[key].Shares.Count;
                 _shareMessages.Remove(key);
             }
         }

@@ -30,6 +30,9 @@ public sealed class DecryptionStage
     /// <summary>Heights ahead of the last opened one whose early shares are kept (a peer may commit first); and heights kept open.</summary>
     public const int HeightsKept = 64;
 
+    /// <summary>Early shares kept over all heights (about 200 bytes each): what peers ahead can make this validator hold.</summary>
+    public const int EarlySharesMax = 262_144;
+
     private readonly ThresholdKeySet _keySet;
     private readonly int _self;
     private readonly Scalar _secretShare;
@@ -37,6 +40,7 @@ public sealed class DecryptionStage
     private readonly SortedDictionary<ulong, List<(int From, DecryptionShare Share)>> _early = [];
     private readonly List<BadDecryptionShare> _bad = [];
     private ulong _highestOpened;
+    private int _earlyCount;
 
     private sealed class OpenHeight(IReadOnlyList<CommittedCiphertext> ciphertexts)
     {
@@ -110,6 +114,7 @@ public sealed class DecryptionStage
 
         if (_early.Remove(height, out var early))
         {
+            _earlyCount -= early.Count;
             foreach (var (from, share) in early)
             {
                 Collect(open, from, height, share, touched);
@@ -118,6 +123,7 @@ public sealed class DecryptionStage
 
         while (_early.Count > 0 && _early.Keys.First() + HeightsKept <= _highestOpened)
         {
+            _earlyCount -= _early[_early.Keys.First()].Count;
             _early.Remove(_early.Keys.First());
         }
 
@@ -160,13 +166,15 @@ public sealed class DecryptionStage
                 _early[height] = held = [];
             }
 
-            // Bounded: a validator sends at most one share per ciphertext, and a height holds at most what a block can.
-            if (held.Count + shares.Count > _keySet.ShareCount * Core.Chain.Limits.BatchDigestsPerBlockMax)
+            // Bounded per height (a validator sends at most one share per ciphertext, and a height holds at most what a
+            // block can) and over all heights: peers that are ahead, or lie, cannot make this validator hold more.
+            if (held.Count + shares.Count > _keySet.ShareCount * Core.Chain.Limits.BatchDigestsPerBlockMax || _earlyCount + shares.Count > EarlySharesMax)
             {
                 return "too many early shares";
             }
 
             held.AddRange(shares.Select(s => (from, s)));
+            _earlyCount += shares.Count;
             return null;
         }
 
