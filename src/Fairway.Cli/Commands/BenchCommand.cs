@@ -39,7 +39,8 @@ internal static class BenchCommand
         var policy = new Option<string>("--policy")
         {
             Description = "ordering policy of the local network's chain: fcfs (no fair namespace: the baseline) | fair (every namespace fair) | "
-                + "encrypted (every namespace encrypted: payloads are encrypted to the chain's key before each rate starts, and decrypted by the validators after commit)",
+                + "encrypted (every namespace encrypted: payloads are encrypted to the chain's key before each rate starts, and decrypted by the validators after commit); "
+                + "several, comma-separated (e.g. fair,encrypted), run one fresh network each in turn and report side by side",
             DefaultValueFactory = _ => "fcfs",
         };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
@@ -65,12 +66,12 @@ internal static class BenchCommand
             var warmupSeconds = result.GetValue(warmup);
             var crashedCount = result.GetValue(crashed);
             var killEvery = result.GetValue(killLeaderEvery);
-            var policyName = result.GetValue(policy) ?? "fcfs";
+            var policyNames = (result.GetValue(policy) ?? "fcfs").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
             var error = Validate(result.GetValue(rates)!, window, warmupSeconds, bytes, validatorCount, isCentralized, urlText, out var rateList)
                 ?? ValidateFaults(crashedCount, killEvery, validatorCount, isCentralized, urlText)
-                ?? (policyName is "fcfs" or "fair" or "encrypted" ? null : "--policy must be fcfs, fair or encrypted")
-                ?? (policyName == "encrypted" && isCentralized ? "--policy encrypted needs the validators' key generation: not with --centralized" : null)
-                ?? (policyName != "fcfs" && urlText is not null ? "--policy applies to a local network; a running one keeps its genesis" : null);
+                ?? (policyNames.Count > 0 && policyNames.All(p => p is "fcfs" or "fair" or "encrypted") ? null : "--policy must be fcfs, fair or encrypted, or several of them comma-separated")
+                ?? (policyNames.Contains("encrypted") && isCentralized ? "--policy encrypted needs the validators' key generation: not with --centralized" : null)
+                ?? (policyNames is not ["fcfs"] && urlText is not null ? "--policy applies to a local network; a running one keeps its genesis" : null);
             if (error is not null)
             {
                 Console.Error.WriteLine($"fairway bench: {error}");
@@ -94,12 +95,22 @@ internal static class BenchCommand
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
 
-            List<BenchResult> results;
+            var results = new List<BenchResult>();
             try
             {
-                results = urlText is not null
-                    ? await RunRemoteAsync(urlText, bytes, window, warmupSeconds, rateList, cancel.Token).ConfigureAwait(false)
-                    : await RunLocalAsync(isCentralized, policyName, validatorCount, bytes, window, warmupSeconds, rateList, crashedCount, killEvery, () => interrupted || ct.IsCancellationRequested, cancel.Token).ConfigureAwait(false);
+                if (urlText is not null)
+                {
+                    results = await RunRemoteAsync(urlText, bytes, window, warmupSeconds, rateList, cancel.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    // One fresh network per policy, in the order given: each starts from the same state, one after the other.
+                    foreach (var policyName in policyNames)
+                    {
+                        results.AddRange(await RunLocalAsync(
+                            isCentralized, policyName, validatorCount, bytes, window, warmupSeconds, rateList, crashedCount, killEvery, () => interrupted || ct.IsCancellationRequested, cancel.Token).ConfigureAwait(false));
+                    }
+                }
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
