@@ -56,6 +56,36 @@ public sealed partial class SubmitCommandTests
     }
 
     [Fact]
+    public async Task Submit_encrypted_seals_the_payload_and_the_namespace_holds_the_plaintext_once_firm()
+    {
+        await using var node = await LocalValidator.StartAsync(validators: 1);
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (JsonDocument.Parse(await http.GetStringAsync(new Uri(node.ApiUrl, "/v1/node/encryption-key"))).RootElement.GetProperty("state").GetString() != "ready")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the encryption key is not ready");
+            await Task.Delay(100);
+        }
+
+        var text = "sealed " + Guid.NewGuid();
+        var (exit, stdout, stderr) = FairwayProcess.Run(
+            "submit", "--url", node.ApiUrl.ToString(), "--namespace", "3", "--payload", text, "--encrypted", "--wait", "firm", "--timeout-seconds", "60");
+
+        Assert.True(exit == 0, stderr);
+        var lines = Lines(stdout);
+        Assert.NotEqual(new Transaction(3, Encoding.UTF8.GetBytes(text)).Hash.ToHex(), lines[0]);
+        var firm = FirmLine().Match(lines[2]);
+        Assert.True(firm.Success, stdout);
+        using var block = JsonDocument.Parse(await http.GetStringAsync(new Uri(node.ApiUrl, $"/v1/availability/block/{firm.Groups[1].Value}/namespace/3")));
+        Assert.Contains(text, block.RootElement.GetProperty("transactions").EnumerateArray().Select(t => Encoding.UTF8.GetString(Convert.FromBase64String(t.GetProperty("payload").GetString()!))));
+
+        // Sealed for a namespace that is not encrypted: the node says so, and the command exits 1.
+        var (refused, _, why) = FairwayProcess.Run("submit", "--url", node.ApiUrl.ToString(), "--namespace", "7", "--payload", text, "--encrypted");
+        Assert.Equal(1, refused);
+        Assert.Contains("not_encrypted_namespace", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Submit_wait_gives_up_at_the_timeout_with_a_message_and_exit_1()
     {
         // One validator of four: it receives the transaction, but no block can be certified without the other three.
