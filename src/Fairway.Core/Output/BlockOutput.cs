@@ -89,14 +89,11 @@ public sealed class BlockOutput
     /// <summary>The transaction as submitted at position <paramref name="index"/>: the ciphertext where the output reveals one.</summary>
     public Transaction SubmittedAt(int index)
     {
-        if (Revealed.Count > 0)
+        foreach (var entry in Revealed)
         {
-            foreach (var entry in Revealed)
+            if (entry.Position == index)
             {
-                if (entry.Position == index)
-                {
-                    return entry.Sealed;
-                }
+                return entry.Sealed;
             }
         }
 
