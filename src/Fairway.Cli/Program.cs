@@ -9,4 +9,5 @@ root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(SubmitCommand.Create());
 root.Subcommands.Add(SimCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(MevLabCommand.Create());
 return root.Parse(args).Invoke();
