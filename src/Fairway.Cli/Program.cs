@@ -10,4 +10,5 @@ root.Subcommands.Add(SubmitCommand.Create());
 root.Subcommands.Add(SimCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(MevLabCommand.Create());
+root.Subcommands.Add(RollupCommand.Create());
 return root.Parse(args).Invoke();

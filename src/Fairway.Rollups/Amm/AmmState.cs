@@ -119,10 +119,13 @@ public sealed class AmmState(ulong @namespace)
     }
 
     /// <summary>SHA-256 of the whole state in one canonical encoding (accounts in key order).</summary>
-    public Hash StateRoot()
+    public Hash StateRoot() => Hash.Compute(Encode());
+
+    /// <summary>The whole state, canonically: what the root hashes and what an executor persists.</summary>
+    public byte[] Encode()
     {
         var writer = new CanonicalWriter(64 + (_accounts.Count * 72));
-        writer.WriteRaw("fairway/rollup/amm/state/v1"u8);
+        writer.WriteRaw(StateDomain);
         writer.WriteU64(Namespace);
         writer.WriteU64(ReserveA);
         writer.WriteU64(ReserveB);
@@ -138,7 +141,47 @@ public sealed class AmmState(ulong @namespace)
             writer.WriteBool(account.Fauceted);
         }
 
-        return Hash.Compute(writer.WrittenSpan);
+        return writer.ToArray();
+    }
+
+    private static ReadOnlySpan<byte> StateDomain => "fairway/rollup/amm/state/v1"u8;
+
+    /// <summary>A state from <see cref="Encode"/>; anything malformed throws <see cref="EncodingException"/>.</summary>
+    public static AmmState Decode(ReadOnlySpan<byte> bytes)
+    {
+        var prefix = bytes[..Math.Min(bytes.Length, StateDomain.Length)];
+        if (!prefix.SequenceEqual(StateDomain))
+        {
+            throw new EncodingException("not an AMM rollup state");
+        }
+
+        var reader = new CanonicalReader(bytes[StateDomain.Length..]);
+        var state = new AmmState(reader.ReadU64("namespace"))
+        {
+            ReserveA = reader.ReadU64("reserve A"),
+            ReserveB = reader.ReadU64("reserve B"),
+            TotalShares = reader.ReadU64("total shares"),
+        };
+        var count = reader.ReadCount(AccountsMax, "accounts");
+        for (var i = 0; i < count; i++)
+        {
+            var key = reader.ReadPublicKey("account key");
+            var account = new Account
+            {
+                A = reader.ReadU64("balance A"),
+                B = reader.ReadU64("balance B"),
+                Shares = reader.ReadU64("shares"),
+                Nonce = reader.ReadU64("nonce"),
+                Fauceted = reader.ReadBool("fauceted"),
+            };
+            if (!state._accounts.TryAdd(key, account))
+            {
+                throw new EncodingException("an account twice");
+            }
+        }
+
+        reader.EnsureEnd("AMM rollup state");
+        return state;
     }
 
     public static byte[] SwapBody(bool sellA, ulong amountIn, ulong minOut)
