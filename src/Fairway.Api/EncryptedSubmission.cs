@@ -28,7 +28,7 @@ internal static class EncryptedSubmission
                 $"namespace {@namespace} is encrypted and the chain's key is {node.EncryptionKey.State}; see GET /v1/node/encryption-key");
         }
 
-        if (SealedOutput.TryRead(payload) is not { } ciphertext)
+        if (ThresholdCiphertext.TryDecode(payload) is not { } ciphertext)
         {
             return (StatusCodes.Status400BadRequest, "malformed_ciphertext",
                 $"namespace {@namespace} is encrypted: the payload must be a threshold ciphertext (see POST /v1/submit/encrypted)");

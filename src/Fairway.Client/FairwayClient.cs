@@ -88,17 +88,10 @@ public sealed class FairwayClient : IDisposable
             {
                 using var response = await _http.GetAsync(new Uri(p.Value, "/v1/node/encryption-key"), ct).ConfigureAwait(false);
                 using var json = await ReadAsync(response, ct).ConfigureAwait(false);
-                var root = json.RootElement;
-                if (root.GetProperty("state").GetString() != "ready" || root.GetProperty("key_set").GetString() is not { } encoded)
-                {
-                    var failure = root.TryGetProperty("failure", out var f) && f.ValueKind == JsonValueKind.String ? $" ({f.GetString()})" : "";
-                    return (p.Key, KeySet: (Crypto.Threshold.ThresholdKeySet?)null, State: root.GetProperty("state").GetString() + failure);
-                }
-
-                var keySet = Canonical.Decode(Convert.FromBase64String(encoded), Crypto.Threshold.ThresholdKeySet.Decode, "key set");
-                return (p.Key, KeySet: keySet, State: "ready");
+                var answer = EncryptionKeyAnswer.Read(json.RootElement);
+                return (p.Key, answer.KeySet, State: answer.Describe());
             }
-            catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or FormatException or EncodingException or InvalidOperationException
+            catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or VerificationException or InvalidOperationException
                 or TaskCanceledException && !ct.IsCancellationRequested)
             {
                 return (p.Key, KeySet: null, State: e.Message);

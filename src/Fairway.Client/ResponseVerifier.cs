@@ -96,16 +96,7 @@ public sealed class ResponseVerifier(TrustedChain trust)
         ArgumentNullException.ThrowIfNull(sealedTx);
         ArgumentNullException.ThrowIfNull(plaintext);
         var undecryptable = Core.Chain.UndecryptableEntry.Payload(sealedTx.Hash);
-        Crypto.Threshold.ThresholdCiphertext ciphertext;
-        try
-        {
-            ciphertext = Canonical.Decode(sealedTx.Payload.Span, Crypto.Threshold.ThresholdCiphertext.Decode, "ciphertext");
-        }
-        catch (EncodingException)
-        {
-            ciphertext = null!;
-        }
-
+        var ciphertext = Crypto.Threshold.ThresholdCiphertext.TryDecode(sealedTx.Payload.Span);
         if (ciphertext is null || Crypto.Threshold.ThresholdEncryption.Check(keySet, ciphertext, Core.Chain.EncryptionLabel.Of(sealedTx.Namespace)) is not null)
         {
             if (!plaintext.Payload.Span.SequenceEqual(undecryptable))

@@ -197,9 +197,9 @@ internal sealed partial class SimulationRun
 
     /// <summary>
     /// Shares for a height this host finished longer ago than it keeps its own: made again from the sealed transactions
-    /// its chain store keeps beside the plaintexts. A share of a committed height gives nothing away that the output does
-    /// not, and without it a host partitioned or down for more than the kept heights could never decrypt them. The node
-    /// answers only from the heights it keeps; this is a deliberate difference (see docs/SIMULATOR.md).
+    /// its chain store keeps beside the plaintexts, as the node does. A share of a committed height gives nothing away
+    /// that the output does not, and without it a host partitioned or down for more than the kept heights could never
+    /// decrypt them.
     /// </summary>
     private ShareMessage? RemakeShares(SimulatedHost host, ulong height)
     {
@@ -208,17 +208,7 @@ internal sealed partial class SimulationRun
             return null;
         }
 
-        var shares = new List<DecryptionShare>();
-        foreach (var entry in output.Revealed)
-        {
-            var label = EncryptionLabel.Of(entry.Sealed.Namespace);
-            if (SealedOutput.TryRead(entry.Sealed.Payload.Span) is { } ciphertext && ThresholdEncryption.Check(_keySet!, ciphertext, label) is null)
-            {
-                shares.Add(ThresholdEncryption.CreateShare(_keySet!, host.Validator + 1, _secretShares[host.Validator], ciphertext, label));
-            }
-        }
-
-        return OwnShareMessage(host, height, shares);
+        return OwnShareMessage(host, height, host.Node!.Decryption!.SharesFor(SealedOutput.CiphertextsOf(output)));
     }
 
     /// <summary>Shares the host's stage found wrong: evidence, which must never name an honest validator.</summary>
@@ -264,7 +254,7 @@ internal sealed partial class SimulationRun
             }
 
             if (_clientCiphertexts.TryGetValue(sealedTx.Hash, out var client)
-                && !SealedOutput.IsUndecryptable(shown.Payload.Span)
+                && !UndecryptableEntry.Is(shown.Payload.Span)
                 && (shown.Namespace != client.Namespace || !shown.Payload.Span.SequenceEqual(client.Plaintext)))
             {
                 _outputChecker.Violations.Add($"wrong plaintext: host {host.Id} revealed position {i} of height {revealed.Height} as other than what the client encrypted");
@@ -401,7 +391,7 @@ internal sealed partial class SimulationRun
                 {
                     foreach (var entry in output.Revealed.Where(e => _clientCiphertexts.ContainsKey(e.Sealed.Hash)))
                     {
-                        var undecryptable = SealedOutput.IsUndecryptable(output.Transactions[entry.Position].Payload.Span);
+                        var undecryptable = UndecryptableEntry.Is(output.Transactions[entry.Position].Payload.Span);
                         if (undecryptable)
                         {
                             undecrypted.Add(entry.Sealed.Hash);

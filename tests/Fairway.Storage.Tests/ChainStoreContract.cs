@@ -259,7 +259,7 @@ public abstract class ChainStoreContract : IDisposable
         var sealedTx = expected.Output.Revealed[0].Sealed;
         Assert.Equal(expected.Transactions, read.Transactions);
         Assert.Equal(expected.Output.Header, read.Output.Header);
-        Assert.Equal(sealedTx, read.Output.SubmittedAt(1));
+        Assert.Equal(sealedTx, read.Output.SubmittedTransactions()[1]);
         Assert.Equal([expected.Transactions[0], sealedTx], read.Output.SubmittedTransactions());
         Assert.Equal([1, 2, 3], Assert.Single(read.Output.Revealed).Opening);
         Assert.True(Store.TryGetBatch(expected.Block.AllBatchDigests[0], out var stored));

@@ -278,20 +278,20 @@ internal static class BenchCommand
             try
             {
                 using var view = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(api, "/v1/node/encryption-key"), ct).ConfigureAwait(false));
-                state = view.RootElement.GetProperty("state").GetString() ?? "?";
-                if (state == "ready")
+                var answer = Client.EncryptionKeyAnswer.Read(view.RootElement);
+                state = answer.Describe();
+                if (answer.KeySet is { } keySet)
                 {
                     Console.Error.WriteLine("fairway bench: the validators' encryption key is ready");
-                    return Core.Encoding.Canonical.Decode(
-                        Convert.FromBase64String(view.RootElement.GetProperty("key_set").GetString()!), Crypto.Threshold.ThresholdKeySet.Decode, "key set");
+                    return keySet;
                 }
 
-                if (state == "failed")
+                if (answer.State == "failed")
                 {
                     break;
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or Client.VerificationException or TaskCanceledException && !ct.IsCancellationRequested)
             {
                 state = e.Message;
             }

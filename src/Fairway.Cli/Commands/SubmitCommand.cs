@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Fairway.Client;
 
 namespace Fairway.Cli.Commands;
 
@@ -119,27 +120,18 @@ internal static class SubmitCommand
     private static async Task<HttpResponseMessage> SubmitEncryptedAsync(HttpClient http, Uri api, ulong @namespace, byte[] plaintext, CancellationToken ct)
     {
         using var key = JsonDocument.Parse(await http.GetStringAsync(new Uri(api, "/v1/node/encryption-key"), ct).ConfigureAwait(false));
-        var root = key.RootElement;
-        var state = root.GetProperty("state").GetString();
-        if (state != "ready" || root.GetProperty("key_set").GetString() is not { } encoded)
-        {
-            throw new InvalidOperationException($"the chain's encryption key is {state} ({root.GetProperty("failure").GetString() ?? "the key generation has not finished"})");
-        }
-
-        Fairway.Crypto.Threshold.ThresholdKeySet keySet;
+        EncryptionKeyAnswer answer;
         try
         {
-            keySet = Fairway.Core.Encoding.Canonical.Decode(Convert.FromBase64String(encoded), Fairway.Crypto.Threshold.ThresholdKeySet.Decode, "key set");
+            answer = EncryptionKeyAnswer.Read(key.RootElement);
         }
-        catch (Exception e) when (e is FormatException or Fairway.Core.Encoding.EncodingException)
+        catch (VerificationException e)
         {
-            throw new InvalidOperationException($"the validator served a key set that does not decode: {e.Message}", e);
+            throw new InvalidOperationException(e.Message, e);
         }
 
-        if (keySet.Id.ToHex() != root.GetProperty("key_set_id").GetString())
-        {
-            throw new InvalidOperationException("the validator served a key set whose id is not the one it names");
-        }
+        var keySet = answer.KeySet
+            ?? throw new InvalidOperationException($"the chain's encryption key is {answer.State} ({answer.Failure ?? "the key generation has not finished"})");
 
         var ciphertext = Fairway.Crypto.Threshold.ThresholdEncryption.Encrypt(keySet, Fairway.Core.Chain.EncryptionLabel.Of(@namespace), plaintext);
         var body = new { @namespace, ciphertext = Convert.ToBase64String(Fairway.Core.Encoding.Canonical.Encode(ciphertext)) };

@@ -86,20 +86,6 @@ public sealed class BlockOutput
         return submitted;
     }
 
-    /// <summary>The transaction as submitted at position <paramref name="index"/>: the ciphertext where the output reveals one.</summary>
-    public Transaction SubmittedAt(int index)
-    {
-        foreach (var entry in Revealed)
-        {
-            if (entry.Position == index)
-            {
-                return entry.Sealed;
-            }
-        }
-
-        return Transactions[index];
-    }
-
     /// <summary>The output rebuilt from the block's batches and stored sources, checked against the header's count.</summary>
     /// <param name="revealed">The plaintexts stored for the encrypted lane's positions (<see cref="DecodeRevealed"/>).</param>
     public static BlockOutput Rebuild(

@@ -93,6 +93,19 @@ public sealed class ThresholdCiphertext : ICanonical, IEncodedSizeHint
         writer.WriteRaw(proof);
     }
 
+    /// <summary>The ciphertext a payload encodes, or null when it encodes none (trailing bytes included).</summary>
+    public static ThresholdCiphertext? TryDecode(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            return Canonical.Decode(payload, Decode, "ciphertext");
+        }
+        catch (Exception e) when (e is EncodingException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     public static ThresholdCiphertext Decode(ref CanonicalReader reader)
     {
         reader.ExpectVersion(Version, "threshold ciphertext");

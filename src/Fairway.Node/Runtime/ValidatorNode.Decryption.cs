@@ -147,8 +147,8 @@ public sealed partial class ValidatorNode
         }
 
         _rebuildsThisTick++;
-        var ciphertexts = SealedOutput.Ciphertexts(committed.Output.SubmittedTransactions(), [.. committed.Output.Revealed.Select(r => r.Position)]);
-        var message = ShareMessage.Sign(_identity.ChainId, (ushort)_identity.Index, height, request: false, _decryption!.SharesFor(ciphertexts), _identity.Signer);
+        var shares = _decryption!.SharesFor(SealedOutput.CiphertextsOf(committed.Output));
+        var message = ShareMessage.Sign(_identity.ChainId, (ushort)_identity.Index, height, request: false, shares, _identity.Signer);
         KeepOwnShares(message);
         return message;
     }

@@ -208,9 +208,6 @@ public sealed class DecryptionStage
         return bad;
     }
 
-    /// <summary>The height's output is made: its state goes.</summary>
-    public void Forget(ulong height) => _open.Remove(height);
-
     /// <summary>Small heights stay on the caller's thread: handing a few shares to the pool costs more than it saves.</summary>
     private static ParallelOptions ParallelFrom(int count) => new() { MaxDegreeOfParallelism = count < 8 ? 1 : Environment.ProcessorCount };
 

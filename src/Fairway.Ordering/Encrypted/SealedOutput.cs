@@ -44,6 +44,13 @@ public static class SealedOutput
         return Ciphertexts(output.Transactions, positions);
     }
 
+    /// <summary>The ciphertexts a revealed output opened, in order: what a validator remakes its shares of for a peer far behind.</summary>
+    public static CommittedCiphertext[] CiphertextsOf(BlockOutput revealedOutput)
+    {
+        ArgumentNullException.ThrowIfNull(revealedOutput);
+        return Ciphertexts(revealedOutput.SubmittedTransactions(), [.. revealedOutput.Revealed.Select(r => r.Position)]);
+    }
+
     /// <summary>The same over transactions as submitted (a revealed output's <see cref="BlockOutput.SubmittedTransactions"/>).</summary>
     public static CommittedCiphertext[] Ciphertexts(IReadOnlyList<Transaction> transactions, IReadOnlyList<int> positions)
     {
@@ -53,27 +60,10 @@ public static class SealedOutput
         for (var i = 0; i < positions.Count; i++)
         {
             var tx = transactions[positions[i]];
-            result[i] = new CommittedCiphertext(tx.Hash, TryRead(tx.Payload.Span), EncryptionLabel.Of(tx.Namespace));
+            result[i] = new CommittedCiphertext(tx.Hash, ThresholdCiphertext.TryDecode(tx.Payload.Span), EncryptionLabel.Of(tx.Namespace));
         }
 
         return result;
-    }
-
-    /// <summary>The ciphertext a payload encodes, or null when it encodes none (trailing bytes included).</summary>
-    public static ThresholdCiphertext? TryRead(ReadOnlySpan<byte> payload)
-    {
-        try
-        {
-            return Canonical.Decode(payload, ThresholdCiphertext.Decode, "ciphertext");
-        }
-        catch (EncodingException)
-        {
-            return null;
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
     }
 
     /// <summary>
@@ -124,6 +114,4 @@ public static class SealedOutput
         return new Transaction(sealedTransaction.Namespace, UndecryptableEntry.Payload(sealedTransaction.Hash));
     }
 
-    /// <summary>True when <paramref name="payload"/> is the undecryptable entry.</summary>
-    public static bool IsUndecryptable(ReadOnlySpan<byte> payload) => UndecryptableEntry.Is(payload);
 }

@@ -92,12 +92,14 @@ public sealed class AmmExecutor
             next.Apply(payload.Span, _verifier);
         }
 
-        Persist(height, next);
+        // One encoding serves the file and the root (the root is its hash).
+        var encoded = next.Encode();
+        Persist(height, encoded);
         lock (_gate)
         {
             _state = next;
             Height = height;
-            _roots[height] = next.StateRoot();
+            _roots[height] = Hash.Compute(encoded);
             while (_roots.Count > RootsKept)
             {
                 _roots.Remove(_roots.Keys.First());
@@ -123,9 +125,8 @@ public sealed class AmmExecutor
         }
     }
 
-    private void Persist(ulong height, AmmState state)
+    private void Persist(ulong height, byte[] encoded)
     {
-        var encoded = state.Encode();
         var writer = new CanonicalWriter(FileMagic.Length + 16 + encoded.Length);
         writer.WriteRaw(FileMagic);
         writer.WriteU64(height);
