@@ -112,6 +112,19 @@ public sealed record SimulationOptions
     /// <summary>The engine configuration a run uses: the options' one, with the engine's own invariant checks on.</summary>
     internal ConsensusConfig EngineConfig => Consensus with { AssertInvariants = true };
 
+    /// <summary>When set, the fault phase lasts exactly this many ticks of simulated time instead of until <see cref="Rounds"/>.</summary>
+    public long? FaultPhaseTicks { get; init; }
+
+    /// <summary>Order flow from outside (the MEV lab): replaces the synthetic workload, and decides the front-runners' reactions.</summary>
+    public IOrderFlow? Flow { get; init; }
+
+    /// <summary>
+    /// One profit-seeking operator runs every validator: consensus-honest (they count as honest for every check), but it
+    /// builds the batches from what clients hand it, placing its own transactions around each victim as <see cref="Flow"/>
+    /// decides. The MEV lab's centralized sequencer (replicated for availability, one owner).
+    /// </summary>
+    public bool MevOperator { get; init; }
+
     /// <summary>Milliseconds of simulated time per tick, for the timestamps leaders put in blocks.</summary>
     public int TickMs { get; init; } = 10;
 
@@ -123,7 +136,8 @@ public sealed record SimulationOptions
 
     public void Validate()
     {
-        Require(Nodes is >= 1 and <= 64, "--nodes must be between 1 and 64");
+        // One node drives its own votes back into itself without a network between: the simulator needs two or more.
+        Require(Nodes is >= 2 and <= 64, "--nodes must be between 2 and 64");
         Require(Rounds is >= 1 and <= 1_000_000, "--rounds must be between 1 and 1000000");
         Require(Faulty >= 0 && Faulty <= Nodes, "--faulty must be between 0 and the number of nodes");
         Require(Byzantine != ByzantineKind.None || Faulty == 0, "--faulty needs a --byzantine kind other than none");
@@ -141,6 +155,8 @@ public sealed record SimulationOptions
         Require(Byzantine != ByzantineKind.BadShares || Policy == "encrypted", "--byzantine bad-shares needs --policy encrypted");
         Require(EarlyDecryptionColludersForTesting >= 0 && EarlyDecryptionColludersForTesting <= Nodes, "early decryption colluders must be between 0 and the number of nodes");
         Require(EarlyDecryptionColludersForTesting == 0 || Policy == "encrypted", "early decryption colluders need the encrypted policy");
+        Require(FaultPhaseTicks is null or (>= 1 and <= 100_000_000), "the fault phase must last between 1 and 100000000 ticks");
+        Require(!MevOperator || Flow is not null, "a MEV operator needs an order flow to react with");
         Require(ShareResendTicks >= 1, "the share re-send interval must be at least one tick");
         Require(OutputVoteResendTicks >= 1, "the output vote re-send interval must be at least one tick");
     }

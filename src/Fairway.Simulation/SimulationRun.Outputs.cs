@@ -61,6 +61,10 @@ internal sealed partial class SimulationRun
             chain.PutBatches(batches);
             chain.AppendCommitted(new CommittedBlock(block, certificate, output));
             _outputChecker.OnOutput(host, output);
+            if (host == _measured)
+            {
+                _options.Flow?.OnOutput(output.Height, output.Transactions, _tick * _options.TickMs);
+            }
             CarryCertifier(host, host.Node!.Certifier.OnLocalOutput(output.Header), output, repeat: false);
             StoreCertificates(host);
         }

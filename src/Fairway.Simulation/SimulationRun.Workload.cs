@@ -37,6 +37,12 @@ internal sealed partial class SimulationRun
     /// <summary>Each front-running batch: the victim's batch it must precede and its transaction.</summary>
     private readonly Dictionary<Hash, (Hash VictimBatch, Hash Transaction)> _frontRunBatches = [];
 
+    /// <summary>Each back-running batch and the victim's batch it must follow.</summary>
+    private readonly Dictionary<Hash, Hash> _backRunBatches = [];
+
+    /// <summary>What the adversary sent itself, so it never reacts to its own transactions.</summary>
+    private readonly HashSet<Hash> _adversaryTransactions = [];
+
     /// <summary>Front-running transactions a faulty leader proposed ahead of their victim.</summary>
     private readonly HashSet<Hash> _frontRunsTried = [];
 
@@ -46,7 +52,7 @@ internal sealed partial class SimulationRun
     /// </summary>
     private void SubmitTransactions()
     {
-        if (_healed || _options.TransactionsPerRound == 0)
+        if (_healed || (_options.TransactionsPerRound == 0 && _options.Flow is null))
         {
             return;
         }
@@ -69,11 +75,14 @@ internal sealed partial class SimulationRun
         }
 
         var received = new List<Transaction>?[hosts.Count];
-        for (var i = 0; i < _options.TransactionsPerRound; i++)
+        var flowed = _options.Flow?.Submit(round, _tick * _options.TickMs);
+        var count = flowed?.Count ?? _options.TransactionsPerRound;
+        for (var i = 0; i < count; i++)
         {
             var k = _workloadRandom.Next(hosts.Count);
-            var ns = (ulong)(1 + _workloadRandom.Next(_options.Namespaces));
-            var tx = _keySet is not null && _registry.IsEncrypted(ns) ? Seal(ns, Payload(round, hosts[k].Id)) : new Transaction(ns, Payload(round, hosts[k].Id));
+            var ns = flowed?[i].Namespace ?? (ulong)(1 + _workloadRandom.Next(_options.Namespaces));
+            var plaintext = flowed?[i].Payload.ToArray() ?? Payload(round, hosts[k].Id);
+            var tx = SealIfEncrypted(ns, plaintext);
             if (_registry.HasFair)
             {
                 // As the SDK does on a fair chain: the client sends to every validator at once, so no single one decides
@@ -95,7 +104,8 @@ internal sealed partial class SimulationRun
         for (var k = 0; k < hosts.Count; k++)
         {
             // As a node's mempool does, a host cuts batches of at most the configured size.
-            foreach (var chunk in received[k]?.Chunk(PoolOptions.BatchTransactionsMax) ?? [])
+            var batchable = _options.MevOperator && _options.Flow is { } flow ? Sandwiched(received[k], flow) : received[k];
+            foreach (var chunk in batchable?.Chunk(PoolOptions.BatchTransactionsMax) ?? [])
             {
                 CutBatch(hosts[k], chunk);
             }
@@ -111,6 +121,9 @@ internal sealed partial class SimulationRun
         BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(16), hostId);
         return payload;
     }
+
+    private Transaction SealIfEncrypted(ulong ns, byte[] plaintext) =>
+        _keySet is not null && _registry.IsEncrypted(ns) ? Seal(ns, plaintext) : new Transaction(ns, plaintext);
 
     /// <summary>As a node does: the batch goes into the host's own pool, is stored where peers can fetch it, and is broadcast.</summary>
     private Batch CutBatch(SimulatedHost host, Transaction[] transactions)
@@ -171,6 +184,12 @@ internal sealed partial class SimulationRun
     /// </summary>
     private void TryFrontRun(SimulatedHost host, Batch victimBatch)
     {
+        if (_options.Flow is { } flow)
+        {
+            Attack(host, victimBatch, flow);
+            return;
+        }
+
         if (victimBatch.Transactions.Count == 0 || !_hostsByValidator[victimBatch.Author].Any(h => h.Honest) || _frontRunVictims.Count >= FrontRunsMax)
         {
             return;
@@ -188,23 +207,119 @@ internal sealed partial class SimulationRun
         _frontRunBatches[own.Digest] = (victimBatch.Digest, own.Transactions[0].Hash);
     }
 
-    /// <summary>A front-runner proposing both its batch and its victim's puts its own first; each such proposal is a try.</summary>
-    private void PlaceFrontRunsFirst(List<Hash> digests)
+    /// <summary>
+    /// With an order flow, the adversary asks it how to react to each transaction of a batch it sees from an honest
+    /// author (or, as the operator, from a client): its front-running transactions go in one batch of its own, ahead of the
+    /// victim's when it leads; its back-running ones in another, right behind it.
+    /// </summary>
+    private void Attack(SimulatedHost host, Batch victimBatch, IOrderFlow flow)
     {
-        var proposed = digests.ToHashSet();
-        var first = digests.Where(d => _frontRunBatches.TryGetValue(d, out var pair) && proposed.Contains(pair.VictimBatch)).ToList();
-        if (first.Count == 0)
+        if (victimBatch.Author != host.Validator && !_hostsByValidator[victimBatch.Author].Any(h => h.Honest))
         {
             return;
         }
 
+        var core = host.Core!;
+        var leads = core.LeaderOf(core.Round) == host.Validator || core.LeaderOf(core.Round + 1) == host.Validator;
+        var before = new List<Transaction>();
+        var after = new List<Transaction>();
+        var victims = new List<Hash>();
+        foreach (var victim in victimBatch.Transactions)
+        {
+            if (_frontRunVictims.Count >= FrontRunsMax || _adversaryTransactions.Contains(victim.Hash) || !_frontRunTargets.Add(victim.Hash))
+            {
+                continue;
+            }
+
+            if (flow.React(victim, _tick * _options.TickMs, leads) is { } attack)
+            {
+                before.AddRange(attack.Before.Select(t => SealIfEncrypted(t.Namespace, t.Payload.ToArray())));
+                after.AddRange(attack.After.Select(t => SealIfEncrypted(t.Namespace, t.Payload.ToArray())));
+                victims.Add(victim.Hash);
+            }
+        }
+
+        _adversaryTransactions.UnionWith(before.Concat(after).Select(t => t.Hash));
+        if (before.Count > 0)
+        {
+            var own = CutBatch(host, [.. before]);
+            foreach (var tx in own.Transactions)
+            {
+                _frontRunVictims[tx.Hash] = victims[0];
+                _frontRunBatchOf[tx.Hash] = own.Digest;
+            }
+
+            _frontRunBatches[own.Digest] = (victimBatch.Digest, own.Transactions[0].Hash);
+        }
+
+        if (after.Count > 0)
+        {
+            var own = CutBatch(host, [.. after]);
+            _backRunBatches[own.Digest] = victimBatch.Digest;
+        }
+    }
+
+    /// <summary>
+    /// The operator of a centralized sequencer builds the batches itself, from what clients hand it before anyone else
+    /// sees it: each victim goes in between its front- and back-running transactions.
+    /// </summary>
+    private List<Transaction>? Sandwiched(List<Transaction>? received, IOrderFlow flow)
+    {
+        if (received is null)
+        {
+            return null;
+        }
+
+        var placed = new List<Transaction>(received.Count);
+        foreach (var victim in received)
+        {
+            var attack = _frontRunVictims.Count < FrontRunsMax && _frontRunTargets.Add(victim.Hash) ? flow.React(victim, _tick * _options.TickMs, leads: true) : null;
+            var before = attack?.Before.Select(t => SealIfEncrypted(t.Namespace, t.Payload.ToArray())).ToList() ?? [];
+            var after = attack?.After.Select(t => SealIfEncrypted(t.Namespace, t.Payload.ToArray())).ToList() ?? [];
+            foreach (var front in before)
+            {
+                _frontRunVictims[front.Hash] = victim.Hash;
+                _frontRunsTried.Add(front.Hash);
+            }
+
+            _adversaryTransactions.UnionWith(before.Concat(after).Select(t => t.Hash));
+            placed.AddRange(before);
+            placed.Add(victim);
+            placed.AddRange(after);
+        }
+
+        return placed;
+    }
+
+    /// <summary>
+    /// A front-runner proposing both its batch and its victim's puts its own first (each such proposal is a try), and its
+    /// back-running batches right behind their victims'.
+    /// </summary>
+    private void PlaceFrontRunsFirst(List<Hash> digests)
+    {
+        var proposed = digests.ToHashSet();
+        var first = digests.Where(d => _frontRunBatches.TryGetValue(d, out var pair) && proposed.Contains(pair.VictimBatch)).ToList();
         foreach (var digest in first)
         {
             _frontRunsTried.Add(_frontRunBatches[digest].Transaction);
         }
 
-        digests.RemoveAll(first.Contains);
-        digests.InsertRange(0, first);
+        var behind = digests.Where(d => _backRunBatches.TryGetValue(d, out var victim) && proposed.Contains(victim)).ToList();
+        if (first.Count == 0 && behind.Count == 0)
+        {
+            return;
+        }
+
+        digests.RemoveAll(d => first.Contains(d) || behind.Contains(d));
+        var placed = new List<Hash>(first);
+        foreach (var digest in digests)
+        {
+            placed.Add(digest);
+            placed.AddRange(behind.Where(b => _backRunBatches[b] == digest));
+        }
+
+        digests.Clear();
+        digests.AddRange(placed);
     }
 
     /// <summary>

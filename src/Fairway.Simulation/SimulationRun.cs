@@ -162,7 +162,7 @@ internal sealed partial class SimulationRun
         _warmupEndTick = _options.WarmupBlocks == 0 ? 0 : -1;
 
         var faultPhaseTicksMax = (long)_options.Rounds * _options.Consensus.TimeoutBaseTicks * 8;
-        while (MaxHonestRound() < (ulong)_options.Rounds && _tick < faultPhaseTicksMax)
+        while (_options.FaultPhaseTicks is { } ticks ? _tick < ticks : MaxHonestRound() < (ulong)_options.Rounds && _tick < faultPhaseTicksMax)
         {
             AdvanceOneTick();
         }

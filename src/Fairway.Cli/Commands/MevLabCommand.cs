@@ -2,14 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Nodes;
+using Fairway.MevLab;
 using Fairway.Rollups.Amm;
 using Fairway.Rollups.Mev;
 
 namespace Fairway.Cli.Commands;
 
 /// <summary>
-/// <c>fairway mev-lab</c>: what a sequencer's power over ordering is worth to an adversary. Today it has the
-/// <c>sandwich</c> calculator; the lab that runs seeded order flow through each sequencer comes next (docs/MEV-LAB.md).
+/// <c>fairway mev-lab</c>: what a sequencer's power over ordering is worth to an adversary. On its own it runs the lab
+/// (seeded order flow through each sequencer on the simulator); <c>sandwich</c> is the one-swap calculator (docs/MEV-LAB.md).
 /// </summary>
 internal static class MevLabCommand
 {
@@ -18,8 +19,55 @@ internal static class MevLabCommand
 
     public static Command Create()
     {
-        var command = new Command("mev-lab", "measure what ordering power extracts from traders (see docs/MEV-LAB.md)");
+        var seed = new Option<ulong>("--seed") { Description = "the first seed", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int>("--seeds") { Description = "runs per sequencer (seeds --seed, --seed+1, ...)", DefaultValueFactory = _ => 1 };
+        var traders = new Option<int>("--traders") { Description = "traders sending swaps", DefaultValueFactory = _ => 50 };
+        var minutes = new Option<double>("--minutes") { Description = "simulated minutes of order flow per run", DefaultValueFactory = _ => 1 };
+        var sequencers = new Option<string>("--sequencers") { Description = "comma-separated: centralized, fcfs, fair, encrypted", DefaultValueFactory = _ => string.Join(',', Sequencer.All) };
+        var json = new Option<bool>("--json") { Description = "print the report as one JSON object" };
+        var output = new Option<string?>("--out") { Description = "a directory for report.json, report.md and the charts (PNG and SVG)" };
+        var command = new Command("mev-lab", """
+            measure what ordering power extracts from traders: the same seeded order flow through each sequencer, with and
+            without its adversary, on the whole-node simulator (see docs/MEV-LAB.md)
+            """)
+        {
+            seed, seeds, traders, minutes, sequencers, json, output,
+        };
         command.Subcommands.Add(Sandwich());
+        command.SetAction(result =>
+        {
+            var options = new LabOptions
+            {
+                Seed = result.GetValue(seed),
+                Seeds = result.GetValue(seeds),
+                Traders = result.GetValue(traders),
+                Minutes = result.GetValue(minutes),
+                Sequencers = [.. (result.GetValue(sequencers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"fairway mev-lab: {e.Message}");
+                return 2;
+            }
+
+            var asJson = result.GetValue(json);
+            var results = Lab.Run(options, asJson ? null : Console.Error.WriteLine);
+            var report = LabReport.Json(options, results);
+            if (result.GetValue(output) is { } directory)
+            {
+                Directory.CreateDirectory(directory);
+                File.WriteAllText(Path.Combine(directory, "report.json"), report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+                File.WriteAllText(Path.Combine(directory, "report.md"), LabReport.Markdown(options, results));
+                LabCharts.Write(directory, results);
+            }
+
+            Console.WriteLine(asJson ? report.ToJsonString() : LabReport.Markdown(options, results));
+            return 0;
+        });
         return command;
     }
 

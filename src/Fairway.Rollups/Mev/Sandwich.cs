@@ -41,6 +41,30 @@ public static class Sandwich
         // The victim's minimum, as a wallet computes it: the quote less the tolerance, rounded down (in millionths).
         var tolerancePpm = (long)Math.Round(slippage * ConstantProduct.FeeDenominator);
         var minOut = honest * (ConstantProduct.FeeDenominator - tolerancePpm) / ConstantProduct.FeeDenominator;
+        return BestWithin(reserveIn, reserveOut, feePpm, victimIn, minOut);
+    }
+
+    /// <summary>The best sandwich of a swap that names its own minimum output (as a signed swap on the AMM rollup does).</summary>
+    public static SandwichResult BestWithin(BigInteger reserveIn, BigInteger reserveOut, int feePpm, BigInteger victimIn, BigInteger minOut)
+    {
+        if (reserveIn.Sign <= 0 || reserveOut.Sign <= 0 || victimIn.Sign <= 0)
+        {
+            throw new ArgumentException("reserves and the victim's input must be above 0");
+        }
+
+        var honest = ConstantProduct.AmountOut(victimIn, reserveIn, reserveOut, feePpm);
+        if (minOut.IsZero)
+        {
+            // A swap that takes anything still wants something: without a floor the front-run would have no bound.
+            minOut = BigInteger.One;
+        }
+
+        if (minOut > honest || minOut.Sign < 0)
+        {
+            // Its swap fails even with nobody ahead of it: nothing to sandwich.
+            return new SandwichResult(0, 0, 0, honest, honest, minOut, 0);
+        }
+
         var closedForm = SlippageBound((double)reserveIn, (double)reserveOut, feePpm / (double)ConstantProduct.FeeDenominator, (double)victimIn, (double)minOut);
 
         // The victim's output falls as the front-run grows: the largest front-run it still tolerates, exactly.
@@ -81,8 +105,8 @@ public static class Sandwich
         return (-b + Math.Sqrt((b * b) - (4 * gamma * c))) / (2 * gamma);
     }
 
-    /// <summary>Front-run a, the victim's swap, then the back-run selling what a bought.</summary>
-    private static (BigInteger VictimOut, BigInteger Profit) Outcome(BigInteger x, BigInteger y, int feePpm, BigInteger v, BigInteger a)
+    /// <summary>Front-run a, the victim's swap, then the back-run selling what a bought: the victim's output and the attacker's profit.</summary>
+    public static (BigInteger VictimOut, BigInteger Profit) Outcome(BigInteger x, BigInteger y, int feePpm, BigInteger v, BigInteger a)
     {
         var bought = ConstantProduct.AmountOut(a, x, y, feePpm);
         var victimOut = ConstantProduct.AmountOut(v, x + a, y - bought, feePpm);

@@ -1,0 +1,74 @@
+using ScottPlot;
+
+namespace Fairway.MevLab;
+
+/// <summary>The lab's charts, each as PNG and SVG: extracted value and risk premium per sequencer, and the victims' delays.</summary>
+public static class LabCharts
+{
+    private const int Width = 800;
+    private const int Height = 450;
+
+    /// <summary>Writes the charts into <paramref name="directory"/> and returns the files written.</summary>
+    public static IReadOnlyList<string> Write(string directory, IReadOnlyList<SequencerResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        Directory.CreateDirectory(directory);
+        var written = new List<string>();
+        written.AddRange(Save(directory, "extracted-value", Bars(results, r => r.Extracted, "Value the adversary's ordering extracted (closed sandwiches)", "token A (base units)")));
+        written.AddRange(Save(directory, "risk-premium", Bars(results, r => r.RiskPremiumBps, "Sequencer risk premium: user loss per notional", "basis points")));
+        written.AddRange(Save(directory, "victim-delay", Delays(results)));
+        return written;
+    }
+
+    private static Plot Bars(IReadOnlyList<SequencerResult> results, Func<SequencerResult, double> value, string title, string unit)
+    {
+        var plot = new Plot();
+        var bars = results.Select((r, i) => new Bar { Position = i, Value = value(r), FillColor = Colors.Category10[i % 10] }).ToList();
+        plot.Add.Bars(bars);
+        plot.Axes.Bottom.SetTicks([.. results.Select((_, i) => (double)i)], [.. results.Select(r => r.Name)]);
+        plot.Axes.Margins(bottom: 0);
+        plot.Title(title);
+        plot.YLabel(unit);
+        return plot;
+    }
+
+    /// <summary>Each sequencer's victims' inclusion delays as a box: quartiles, whiskers at the 5th and 95th percentiles.</summary>
+    private static Plot Delays(IReadOnlyList<SequencerResult> results)
+    {
+        var plot = new Plot();
+        var boxes = new List<Box>();
+        for (var i = 0; i < results.Count; i++)
+        {
+            var delays = results[i].VictimDelaysMs.Count > 0 ? results[i].VictimDelaysMs : results[i].UserDelaysMs;
+            if (delays.Count == 0)
+            {
+                continue;
+            }
+
+            boxes.Add(new Box
+            {
+                Position = i,
+                WhiskerMin = SequencerResult.Percentile(delays, 0.05),
+                BoxMin = SequencerResult.Percentile(delays, 0.25),
+                BoxMiddle = SequencerResult.Percentile(delays, 0.5),
+                BoxMax = SequencerResult.Percentile(delays, 0.75),
+                WhiskerMax = SequencerResult.Percentile(delays, 0.95),
+            });
+        }
+
+        plot.Add.Boxes(boxes);
+        plot.Axes.Bottom.SetTicks([.. results.Select((_, i) => (double)i)], [.. results.Select(r => r.Name)]);
+        plot.Title("Inclusion delay of attacked swaps (all swaps where none was attacked)");
+        plot.YLabel("milliseconds");
+        return plot;
+    }
+
+    private static IEnumerable<string> Save(string directory, string name, Plot plot)
+    {
+        var png = Path.Combine(directory, name + ".png");
+        var svg = Path.Combine(directory, name + ".svg");
+        plot.SavePng(png, Width, Height);
+        plot.SaveSvg(svg, Width, Height);
+        return [png, svg];
+    }
+}

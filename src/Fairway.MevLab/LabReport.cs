@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Fairway.MevLab;
+
+/// <summary>The lab's results as JSON (the figures a researcher cites) and as a Markdown table.</summary>
+public static class LabReport
+{
+    public static JsonObject Json(LabOptions options, IReadOnlyList<SequencerResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(results);
+        var centralized = results.FirstOrDefault(r => r.Name == "centralized");
+        var sequencers = new JsonArray();
+        foreach (var r in results)
+        {
+            var entry = new JsonObject
+            {
+                ["name"] = r.Name,
+                ["adversary_profit"] = Round(r.AdversaryProfit),
+                ["extracted"] = Round(r.Extracted),
+                ["user_loss"] = Round(r.UserLoss),
+                ["attacks_tried"] = r.AttacksTried,
+                ["attacks_succeeded"] = r.AttacksSucceeded,
+                ["liquidations_sniped"] = r.LiquidationsSniped,
+                ["victim_delay_p50_ms"] = r.VictimDelayP50Ms,
+                ["victim_delay_mean_ms"] = Math.Round(r.VictimDelayMeanMs, 1),
+                ["victim_delay_max_ms"] = r.VictimDelayMaxMs,
+                ["user_delay_p50_ms"] = r.UserDelayP50Ms,
+                ["risk_premium_bps"] = Math.Round(r.RiskPremiumBps, 4),
+                ["notional"] = Round(r.Notional),
+                ["orders"] = r.Orders,
+                ["orders_included"] = r.OrdersIncluded,
+                ["runs"] = r.Runs,
+            };
+            if (centralized is { Extracted: > 0 })
+            {
+                entry["extracted_vs_centralized"] = Math.Round(r.Extracted / centralized.Extracted, 4);
+            }
+
+            sequencers.Add(entry);
+        }
+
+        return new JsonObject
+        {
+            ["seed"] = options.Seed,
+            ["seeds"] = options.Seeds,
+            ["traders"] = options.Traders,
+            ["minutes"] = options.Minutes,
+            ["unit"] = "base units of token A (token B at the honest run's closing price)",
+            ["sequencers"] = sequencers,
+        };
+    }
+
+    public static string Markdown(LabOptions options, IReadOnlyList<SequencerResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(results);
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"MEV lab: seed {options.Seed}, {options.Seeds} seed(s), {options.Traders} traders, {options.Minutes} simulated minute(s) per run.\n\n");
+        text.Append("| sequencer | extracted | adversary profit (net) | user loss | risk premium (bps) | attacks tried | succeeded | liquidations sniped | victim delay p50 / mean / max (ms) | orders included |\n");
+        text.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        foreach (var r in results)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {r.Name} | {r.Extracted:N0} | {r.AdversaryProfit:N0} | {r.UserLoss:N0} | {r.RiskPremiumBps:0.000} | {r.AttacksTried} | {r.AttacksSucceeded} | {r.LiquidationsSniped} | {r.VictimDelayP50Ms:0} / {r.VictimDelayMeanMs:0} / {r.VictimDelayMaxMs:0} | {r.OrdersIncluded} of {r.Orders} |\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static double Round(double value) => Math.Round(value, 0);
+}

@@ -1,0 +1,60 @@
+namespace Fairway.MevLab;
+
+/// <summary>
+/// What one sequencer cost users over the lab's seeds. Amounts are in base units of token A (token B counted at the
+/// honest run's closing price); the premium is the users' loss per unit of notional they traded, in basis points.
+/// </summary>
+public sealed record SequencerResult
+{
+    public required string Name { get; init; }
+
+    /// <summary>Net: what its closed sandwiches took, less what its failed attempts cost it (fees, guarded legs that filled alone).</summary>
+    public required double AdversaryProfit { get; init; }
+
+    /// <summary>Gross: what its closed sandwiches took. The value the sequencer's ordering extracted.</summary>
+    public required double Extracted { get; init; }
+
+    public required double UserLoss { get; init; }
+
+    public required double Notional { get; init; }
+
+    public required int Orders { get; init; }
+
+    public required int OrdersIncluded { get; init; }
+
+    public required int AttacksTried { get; init; }
+
+    public required int AttacksSucceeded { get; init; }
+
+    /// <summary>Liquidations the adversary won by ordering itself ahead of a liquidator that was first.</summary>
+    public required int LiquidationsSniped { get; init; }
+
+    /// <summary>Inclusion delays of the swaps the adversary attacked (submission to the output carrying them).</summary>
+    public required IReadOnlyList<double> VictimDelaysMs { get; init; }
+
+    /// <summary>Inclusion delays of every trader's swap.</summary>
+    public required IReadOnlyList<double> UserDelaysMs { get; init; }
+
+    public required int Runs { get; init; }
+
+    public double RiskPremiumBps => Notional <= 0 ? 0 : UserLoss / Notional * 10_000;
+
+    public double VictimDelayP50Ms => Percentile(VictimDelaysMs, 0.5);
+
+    public double VictimDelayMeanMs => VictimDelaysMs.Count == 0 ? 0 : VictimDelaysMs.Average();
+
+    public double VictimDelayMaxMs => VictimDelaysMs.Count == 0 ? 0 : VictimDelaysMs.Max();
+
+    public double UserDelayP50Ms => Percentile(UserDelaysMs, 0.5);
+
+    public static double Percentile(IReadOnlyList<double> values, double q)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        var sorted = values.Order().ToArray();
+        return sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(q * sorted.Length))];
+    }
+}

@@ -1,0 +1,30 @@
+using Fairway.Core.Chain;
+
+namespace Fairway.Simulation;
+
+/// <summary>
+/// Order flow from outside the simulator (the MEV lab's traders and its adversary): what clients submit each round,
+/// how an adversarial sequencer reacts to a transaction it sees, and what came out. When a run has one, it replaces the
+/// synthetic workload; everything else (consensus, batching, the ordering policies, decryption) is the simulator's own.
+/// </summary>
+public interface IOrderFlow
+{
+    /// <summary>Client transactions sent in this round, at simulated time <paramref name="nowMs"/> (plaintext; sealed by the simulator under <c>encrypted</c>).</summary>
+    IReadOnlyList<Transaction> Submit(ulong round, long nowMs);
+
+    /// <summary>
+    /// An adversarial sequencer sees <paramref name="victim"/> (a ciphertext under <c>encrypted</c>, which it cannot read):
+    /// the transactions it sends around it, or null to let it pass. <paramref name="leads"/> says whether it proposes the
+    /// current or the next block, where it could place them; a rational adversary attacks only then.
+    /// </summary>
+    MevAttack? React(Transaction victim, long nowMs, bool leads);
+
+    /// <summary>One certified height as the measured honest validator ordered it (plaintext after decryption), at simulated time <paramref name="nowMs"/>.</summary>
+    void OnOutput(ulong height, IReadOnlyList<Transaction> transactions, long nowMs);
+}
+
+/// <summary>
+/// What an adversarial sequencer sends in reaction to a victim: <see cref="Before"/> in a batch it proposes ahead of the
+/// victim's batch, <see cref="After"/> in one it proposes right behind it, whenever it leads with both in hand.
+/// </summary>
+public sealed record MevAttack(IReadOnlyList<Transaction> Before, IReadOnlyList<Transaction> After);
