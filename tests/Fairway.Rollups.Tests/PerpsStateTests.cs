@@ -72,11 +72,11 @@ public sealed class PerpsStateTests
     {
         var state = Funded();
         Assert.True(state.Apply(Trade(Alice, 1, 300 * (long)Unit, 100 * Usd), Verifier).IsApplied);
-        Assert.True(state.Apply(Trade(Bob, 1, -70 * (long)Unit, 100 * Usd), Verifier).IsApplied);
+        Assert.True(state.Apply(Trade(Bob, 1, -200 * (long)Unit, 100 * Usd), Verifier).IsApplied);
 
-        // One hour at a constant price: the imbalance (230 units, 23,000 USD) pays 0.1%, 23 USD, from longs to shorts.
+        // One hour at a constant price: the imbalance (100 units, 10,000 USD) pays 0.1%, 10 USD, from longs to shorts.
         state.OnOracleUpdate(100 * Usd, Start + Hour);
-        var flow = (Int128)(23 * Usd);
+        var flow = (Int128)(10 * Usd);
         var alice = state.Find(Alice.PublicKey)!;
         var bob = state.Find(Bob.PublicKey)!;
         Assert.InRange(10_000 * (long)Usd - state.Equity(alice), flow, flow + 1);
@@ -84,7 +84,7 @@ public sealed class PerpsStateTests
 
         // Settled on closing: collateral moves by the same amounts, the house keeps the rounding, everything adds up.
         Assert.True(state.Apply(Trade(Alice, 2, -300 * (long)Unit, 100 * Usd), Verifier).IsApplied);
-        Assert.True(state.Apply(Trade(Bob, 2, 70 * (long)Unit, 100 * Usd), Verifier).IsApplied);
+        Assert.True(state.Apply(Trade(Bob, 2, 200 * (long)Unit, 100 * Usd), Verifier).IsApplied);
         var paid = (Int128)(10_000 * Usd) - alice.Collateral;
         var received = bob.Collateral - (Int128)(10_000 * Usd);
         Assert.InRange(paid, flow, flow + 1);
@@ -93,10 +93,22 @@ public sealed class PerpsStateTests
         Assert.InRange(state.Pool, 0, 2);
         AssertConserved(state);
 
-        // Balanced, or one-sided, open interest pays no funding.
-        Assert.True(state.Apply(Trade(Alice, 3, 10 * (long)Unit, 100 * Usd), Verifier).IsApplied);
-        var equity = state.Equity(state.Find(Alice.PublicKey)!);
+        // A lopsided market: the imbalance is charged only up to the lighter side (1 unit), so the lone short receives
+        // 0.1% of its own notional per hour, 0.10 USD, not of the whole imbalance.
+        Assert.True(state.Apply(Trade(Alice, 3, 50 * (long)Unit, 100 * Usd), Verifier).IsApplied);
+        Assert.True(state.Apply(Trade(Bob, 3, -(long)Unit, 100 * Usd), Verifier).IsApplied);
+        var lone = state.Equity(state.Find(Bob.PublicKey)!);
         state.OnOracleUpdate(100 * Usd, Start + (2 * Hour));
+        Assert.InRange(state.Equity(state.Find(Bob.PublicKey)!) - lone, 99_999, 100_000);
+        Assert.True(state.Apply(Trade(Alice, 4, -50 * (long)Unit, 100 * Usd), Verifier).IsApplied);
+        Assert.True(state.Apply(Trade(Bob, 4, (long)Unit, 100 * Usd), Verifier).IsApplied);
+        AssertConserved(state);
+        Assert.InRange(state.Pool, 0, 4);
+
+        // Balanced, or one-sided, open interest pays no funding.
+        Assert.True(state.Apply(Trade(Alice, 5, 10 * (long)Unit, 100 * Usd), Verifier).IsApplied);
+        var equity = state.Equity(state.Find(Alice.PublicKey)!);
+        state.OnOracleUpdate(100 * Usd, Start + (3 * Hour));
         Assert.Equal(equity, state.Equity(state.Find(Alice.PublicKey)!));
     }
 

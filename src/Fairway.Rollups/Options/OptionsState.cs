@@ -115,7 +115,7 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
     /// </summary>
     public ulong? Quote(OptionSeries series, ulong quantity)
     {
-        if (OraclePrice == 0 || VolatilityPpm == 0 || OracleTime >= series.Expiry || series.Strike == 0)
+        if (OraclePrice == 0 || VolatilityPpm == 0 || OracleTime >= series.Expiry || series.Strike is 0 or > OracleState.PriceMax)
         {
             return null;
         }

@@ -37,11 +37,14 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
     /// <summary>The largest position, 100,000 units: with the oracle's price cap, a notional fits in 64 bits.</summary>
     public const long SizeMax = 100_000_000_000;
 
+    /// <summary>Collateral an account holds at most, 10^12 USD: gains beyond stay with the house, so every sum fits 64 bits.</summary>
+    public const ulong CollateralMax = 1_000_000_000_000_000_000;
+
     public const long InitialMarginPpm = 100_000;
     public const long MaintenanceMarginPpm = 50_000;
     public const long LiquidationBonusPpm = 20_000;
 
-    /// <summary>The heavier side pays the lighter 0.1% of the open-interest imbalance's notional per hour of oracle time.</summary>
+    /// <summary>The heavier side pays the lighter 0.1% per hour of oracle time of the open-interest imbalance's notional (capped at the lighter side's).</summary>
     public const long FundingRatePpmPerHour = 1_000;
 
     /// <summary>Oracle time one update accrues at most (an hour), so a long gap in the feed cannot charge a day at once.</summary>
@@ -129,8 +132,8 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
 
     /// <summary>
     /// A new oracle reading. Before taking it, funding accrues over the oracle time since the last reading (at most
-    /// <see cref="FundingIntervalMaxMs"/>), priced at the new price: F = |L − S| · price / 10^6 · rate · Δt, floored,
-    /// paid by the heavier side to the lighter one when both sides are open.
+    /// <see cref="FundingIntervalMaxMs"/>), priced at the new price: F = min(|L − S|, min(L, S)) · price / 10^6, times
+    /// rate · Δt, floored, paid by the heavier side to the lighter one when both sides are open.
     /// </summary>
     public void OnOracleUpdate(ulong price, ulong timestamp)
     {
@@ -367,7 +370,7 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
 
         var notional = Notional(target.Size);
         SetPosition(target, 0);
-        var bonus = (ulong)Int128.Min(notional * LiquidationBonusPpm / Ppm, target.Collateral);
+        var bonus = (ulong)Int128.Min(notional * LiquidationBonusPpm / Ppm, Math.Min(target.Collateral, CollateralMax - liquidator.Collateral));
         target.Collateral -= bonus;
         liquidator.Collateral += bonus;
         return RollupReceipt.Applied(bonus);
@@ -379,7 +382,7 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
     /// </summary>
     private void SetPosition(Account account, long size)
     {
-        var settled = Int128.Max(0, Equity(account));
+        var settled = Int128.Clamp(Equity(account), 0, CollateralMax);
         Pool -= settled - account.Collateral;
         account.Collateral = (ulong)settled;
         if (account.Size > 0)
@@ -429,15 +432,18 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
             return;
         }
 
-        var imbalance = longs > shorts ? longs - shorts : shorts - longs;
-        Int128 flow = (Int128)imbalance * price * FundingRatePpmPerHour * elapsedMs / ((Int128)Unit * Ppm * MillisecondsPerHour);
+        // The imbalance, but never more than the lighter side holds: so no unit on either side pays or receives more
+        // than the rate on its own notional, however lopsided the market.
+        var (payers, payees) = longs > shorts ? (longs, shorts) : (shorts, longs);
+        var charged = Math.Min(payers - payees, payees);
+        var notional = (Int128)charged * price / Unit;
+        var flow = notional * FundingRatePpmPerHour * elapsedMs / ((Int128)Ppm * MillisecondsPerHour);
         if (flow == 0)
         {
             return;
         }
 
         // The payers' index rounds up and the payees' down: the house keeps the dust, and never pays more than it took.
-        var (payers, payees) = longs > shorts ? (longs, shorts) : (shorts, longs);
         var paid = WideIntegers.CeilDiv(flow * FundingIndexScale, payers);
         var received = flow * FundingIndexScale / payees;
         if (longs > shorts)
