@@ -107,7 +107,9 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
     public ulong PositionOf(PublicKey holder, OptionSeries series) => _series.GetValueOrDefault(series)?.Holders.GetValueOrDefault(holder) ?? 0;
 
     /// <summary>What the market maker's balance must cover: Σ over series of strike · open quantity / 10^6, each rounded up.</summary>
-    public ulong Locked => _series.Aggregate(0UL, (sum, s) => sum + WorstCase(s.Key, s.Value.OpenQuantity));
+    public ulong Locked => (ulong)LockedExact;
+
+    private Int128 LockedExact => _series.Aggregate((Int128)0, (sum, s) => sum + WorstCase(s.Key, s.Value.OpenQuantity));
 
     /// <summary>
     /// The premium of <paramref name="quantity"/> micro-units at the current oracle price and time, micro-USD, rounded
@@ -297,8 +299,8 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
 
     private static ReadOnlySpan<byte> StateDomain => "fairway/rollup/options/state/v1"u8;
 
-    private static ulong WorstCase(OptionSeries series, ulong quantity) =>
-        (ulong)WideIntegers.CeilDiv((Int128)series.Strike * quantity, Unit);
+    private static Int128 WorstCase(OptionSeries series, ulong quantity) =>
+        WideIntegers.CeilDiv((Int128)series.Strike * quantity, Unit);
 
     private RollupReceipt? Admit(RollupTransaction tx, ISignatureVerifier verifier, out Account account)
     {
@@ -436,7 +438,7 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
             return RollupReceipt.Failed($"the series holds as much open quantity as it may, {SeriesOpenMax}");
         }
 
-        var locked = Locked - WorstCase(series, open) + WorstCase(series, open + quantity);
+        var locked = LockedExact - WorstCase(series, open) + WorstCase(series, open + quantity);
         if (Find(MarketMaker) is not { } maker || (Int128)maker.Balance + premium < locked)
         {
             return RollupReceipt.Failed($"insufficient market-maker collateral: {locked} must be covered");

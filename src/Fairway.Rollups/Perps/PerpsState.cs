@@ -308,10 +308,11 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
             return RollupReceipt.Failed("the faucet gives once per account");
         }
 
+        var amount = Math.Min(FaucetAmount, CollateralMax - account.Collateral);
         account.Fauceted = true;
-        account.Collateral += FaucetAmount;
-        Minted += FaucetAmount;
-        return RollupReceipt.Applied(FaucetAmount);
+        account.Collateral += amount;
+        Minted += amount;
+        return RollupReceipt.Applied(amount);
     }
 
     private RollupReceipt Trade(Account account, byte[] body)
