@@ -25,7 +25,7 @@ public sealed class AmmStateTests
         Tx(Alice, 1, AmmKind.AddLiquidity, AmmState.AddLiquidityBody(1_000_000_000, 2_000_000_000)),
     ];
 
-    private static AmmState Run(IEnumerable<byte[]> payloads, out List<AmmReceipt> receipts)
+    private static AmmState Run(IEnumerable<byte[]> payloads, out List<RollupReceipt> receipts)
     {
         var state = new AmmState(Namespace);
         receipts = [.. payloads.Select(p => state.Apply(p, Verifier))];
@@ -60,8 +60,8 @@ public sealed class AmmStateTests
         var receipt = state.Apply(Tx(Bob, 1, AmmKind.Swap, AmmState.SwapBody(sellA: true, 10_000_000, 0)), Verifier);
 
         Assert.Equal("applied", receipt.Outcome);
-        Assert.Equal((ulong)ConstantProduct.AmountOut(10_000_000, x, y, AmmState.FeePpm), receipt.AmountOut);
-        Assert.Equal(AmmState.FaucetAmount + receipt.AmountOut, state.Find(Bob.PublicKey)!.B);
+        Assert.Equal((ulong)ConstantProduct.AmountOut(10_000_000, x, y, AmmState.FeePpm), receipt.Amount);
+        Assert.Equal(AmmState.FaucetAmount + receipt.Amount, state.Find(Bob.PublicKey)!.B);
         Assert.Equal(AmmState.FaucetAmount - 10_000_000, state.Find(Bob.PublicKey)!.A);
         Assert.True(new System.Numerics.BigInteger(state.ReserveA) * state.ReserveB >= new System.Numerics.BigInteger(x) * y);
     }

@@ -18,22 +18,12 @@ public static class AmmKind
     public const byte Swap = 3;
 }
 
-/// <summary>How one transaction went: applied, failed (valid and signed, its nonce used, nothing else changed), or skipped (not a transaction of this rollup's, or not its sender's next).</summary>
-public sealed record AmmReceipt(string Outcome, string? Reason, ulong AmountOut = 0)
-{
-    public static AmmReceipt Applied(ulong amountOut = 0) => new("applied", null, amountOut);
-
-    public static AmmReceipt Failed(string reason) => new("failed", reason);
-
-    public static AmmReceipt Skipped(string reason) => new("skipped", reason);
-}
-
 /// <summary>
 /// The AMM rollup's state: accounts with balances of tokens A and B, LP shares and nonces, and one constant-product
 /// pool (Uniswap V2 arithmetic, 0.3% fee). A deterministic function of the namespace's transactions in stream order:
 /// every executor fed the same stream holds the same <see cref="StateRoot"/> after each height.
 /// </summary>
-public sealed class AmmState(ulong @namespace)
+public sealed class AmmState(ulong @namespace) : IRollupState
 {
     public const ulong FaucetAmount = 1_000_000_000_000;
 
@@ -71,30 +61,30 @@ public sealed class AmmState(ulong @namespace)
     public Account? Find(PublicKey key) => _accounts.GetValueOrDefault(key);
 
     /// <summary>Applies one payload of the namespace's stream. Never throws on what a client sent: bad input is skipped or fails.</summary>
-    public AmmReceipt Apply(ReadOnlySpan<byte> payload, ISignatureVerifier verifier)
+    public RollupReceipt Apply(ReadOnlySpan<byte> payload, ISignatureVerifier verifier)
     {
         ArgumentNullException.ThrowIfNull(verifier);
         if (RollupTransaction.TryDecode(payload) is not { } tx)
         {
-            return AmmReceipt.Skipped("not an AMM transaction");
+            return RollupReceipt.Skipped("not an AMM transaction");
         }
 
         if (!tx.HasValidSignature(Namespace, verifier))
         {
-            return AmmReceipt.Skipped("bad signature");
+            return RollupReceipt.Skipped("bad signature");
         }
 
         var account = _accounts.GetValueOrDefault(tx.Sender);
         if ((account?.Nonce ?? 0) != tx.Nonce)
         {
-            return AmmReceipt.Skipped($"nonce {tx.Nonce}, expected {account?.Nonce ?? 0}");
+            return RollupReceipt.Skipped($"nonce {tx.Nonce}, expected {account?.Nonce ?? 0}");
         }
 
         if (account is null)
         {
             if (_accounts.Count >= AccountsMax)
             {
-                return AmmReceipt.Skipped("the rollup holds as many accounts as it may");
+                return RollupReceipt.Skipped("the rollup holds as many accounts as it may");
             }
 
             _accounts[tx.Sender] = account = new Account();
@@ -109,12 +99,12 @@ public sealed class AmmState(ulong @namespace)
                 AmmKind.Faucet => Faucet(account),
                 AmmKind.AddLiquidity => AddLiquidity(account, tx.Body),
                 AmmKind.Swap => Swap(account, tx.Body),
-                _ => AmmReceipt.Failed($"unknown kind {tx.Kind}"),
+                _ => RollupReceipt.Failed($"unknown kind {tx.Kind}"),
             };
         }
         catch (EncodingException e)
         {
-            return AmmReceipt.Failed($"malformed body: {e.Message}");
+            return RollupReceipt.Failed($"malformed body: {e.Message}");
         }
     }
 
@@ -201,20 +191,20 @@ public sealed class AmmState(ulong @namespace)
         return writer.ToArray();
     }
 
-    private static AmmReceipt Faucet(Account account)
+    private static RollupReceipt Faucet(Account account)
     {
         if (account.Fauceted)
         {
-            return AmmReceipt.Failed("the faucet gives once per account");
+            return RollupReceipt.Failed("the faucet gives once per account");
         }
 
         account.Fauceted = true;
         account.A += FaucetAmount;
         account.B += FaucetAmount;
-        return AmmReceipt.Applied();
+        return RollupReceipt.Applied();
     }
 
-    private AmmReceipt AddLiquidity(Account account, byte[] body)
+    private RollupReceipt AddLiquidity(Account account, byte[] body)
     {
         var reader = new CanonicalReader(body);
         var a = reader.ReadU64("amount A");
@@ -222,7 +212,7 @@ public sealed class AmmState(ulong @namespace)
         reader.EnsureEnd("add-liquidity body");
         if (a == 0 || b == 0 || account.A < a || account.B < b)
         {
-            return AmmReceipt.Failed("amounts must be above 0 and within the balances");
+            return RollupReceipt.Failed("amounts must be above 0 and within the balances");
         }
 
         // The first deposit sets the price; later ones get the smaller of the two ratios (the rest is a gift to the pool).
@@ -231,7 +221,7 @@ public sealed class AmmState(ulong @namespace)
             : (ulong)BigInteger.Min(new BigInteger(a) * TotalShares / ReserveA, new BigInteger(b) * TotalShares / ReserveB);
         if (shares == 0 || ulong.MaxValue - ReserveA < a || ulong.MaxValue - ReserveB < b)
         {
-            return AmmReceipt.Failed("the deposit is too small for a share, or the pool would overflow");
+            return RollupReceipt.Failed("the deposit is too small for a share, or the pool would overflow");
         }
 
         account.A -= a;
@@ -240,10 +230,10 @@ public sealed class AmmState(ulong @namespace)
         ReserveA += a;
         ReserveB += b;
         TotalShares += shares;
-        return AmmReceipt.Applied(shares);
+        return RollupReceipt.Applied(shares);
     }
 
-    private AmmReceipt Swap(Account account, byte[] body)
+    private RollupReceipt Swap(Account account, byte[] body)
     {
         var reader = new CanonicalReader(body);
         var direction = reader.ReadU8("direction");
@@ -258,19 +248,19 @@ public sealed class AmmState(ulong @namespace)
         };
         if (amountIn == 0 || (sellA ? account.A : account.B) < amountIn || ReserveA == 0 || ReserveB == 0)
         {
-            return AmmReceipt.Failed("the amount must be above 0 and within the balance, and the pool must hold both tokens");
+            return RollupReceipt.Failed("the amount must be above 0 and within the balance, and the pool must hold both tokens");
         }
 
         var (reserveIn, reserveOut) = sellA ? (ReserveA, ReserveB) : (ReserveB, ReserveA);
         if (ulong.MaxValue - reserveIn < amountIn)
         {
-            return AmmReceipt.Failed("the pool would overflow");
+            return RollupReceipt.Failed("the pool would overflow");
         }
 
         var amountOut = (ulong)ConstantProduct.AmountOut(amountIn, reserveIn, reserveOut, FeePpm);
         if (amountOut < minOut)
         {
-            return AmmReceipt.Failed($"slippage: {amountOut} out, at least {minOut} asked");
+            return RollupReceipt.Failed($"slippage: {amountOut} out, at least {minOut} asked");
         }
 
         if (sellA)
@@ -288,7 +278,7 @@ public sealed class AmmState(ulong @namespace)
             ReserveA -= amountOut;
         }
 
-        return AmmReceipt.Applied(amountOut);
+        return RollupReceipt.Applied(amountOut);
     }
 
     private static BigInteger Sqrt(BigInteger n)

@@ -1,0 +1,461 @@
+using Fairway.Core.Crypto;
+using Fairway.Core.Encoding;
+using Fairway.Rollups.Accounts;
+using Fairway.Rollups.Market;
+
+namespace Fairway.Rollups.Perps;
+
+/// <summary>The perpetuals rollup's kinds of <see cref="RollupTransaction"/>.</summary>
+public static class PerpsKind
+{
+    /// <summary>Empty body: a new account draws <see cref="PerpsState.FaucetAmount"/> of collateral, once.</summary>
+    public const byte Faucet = 1;
+
+    /// <summary>Body: i64 size delta (micro-units; above 0 buys), u64 limit price (micro-USD per unit: the most a buy pays, the least a sell takes).</summary>
+    public const byte Trade = 2;
+
+    /// <summary>Body: the 32-byte key of the account to liquidate.</summary>
+    public const byte Liquidate = 3;
+}
+
+/// <summary>
+/// The perpetuals rollup: one market on the oracle's price. Every trade executes at the oracle price against the house
+/// (<see cref="Pool"/>), which pays traders' gains, takes their losses, holds funding in flight and rounding dust. So
+/// Σ collateral + pool = Σ faucet draws, exactly, at all times. The oracle's readings come in through
+/// <see cref="OnOracleUpdate"/> (the market state feeds them from the oracle namespace).
+/// </summary>
+public sealed class PerpsState(ulong @namespace) : IRollupState
+{
+    /// <summary>10,000 USD of collateral, in micro-USD.</summary>
+    public const ulong FaucetAmount = 10_000_000_000;
+
+    public const int AccountsMax = 100_000;
+
+    /// <summary>Micro-units in one unit of the underlying (sizes are in micro-units).</summary>
+    public const long Unit = 1_000_000;
+
+    /// <summary>The largest position, 100,000 units: with the oracle's price cap, a notional fits in 64 bits.</summary>
+    public const long SizeMax = 100_000_000_000;
+
+    /// <summary>Collateral an account holds at most, 10^12 USD: gains beyond stay with the house, so every sum fits 64 bits.</summary>
+    public const ulong CollateralMax = 1_000_000_000_000_000_000;
+
+    public const long InitialMarginPpm = 100_000;
+    public const long MaintenanceMarginPpm = 50_000;
+    public const long LiquidationBonusPpm = 20_000;
+
+    /// <summary>The heavier side pays the lighter 0.1% per hour of oracle time of the open-interest imbalance's notional (capped at the lighter side's).</summary>
+    public const long FundingRatePpmPerHour = 1_000;
+
+    /// <summary>Oracle time one update accrues at most (an hour), so a long gap in the feed cannot charge a day at once.</summary>
+    public const ulong FundingIntervalMaxMs = 3_600_000;
+
+    /// <summary>Funding indices count micro-USD per micro-unit of position times this.</summary>
+    public static readonly Int128 FundingIndexScale = 1_000_000_000_000;
+
+    private const long Ppm = 1_000_000;
+    private const long MillisecondsPerHour = 3_600_000;
+
+    private readonly Dictionary<PublicKey, Account> _accounts = [];
+
+    public sealed class Account
+    {
+        /// <summary>Collateral in micro-USD, with gains, losses and funding settled up to the last position change.</summary>
+        public ulong Collateral { get; internal set; }
+
+        /// <summary>Micro-units, above 0 long, below 0 short.</summary>
+        public long Size { get; internal set; }
+
+        /// <summary>The oracle price at the last position change: unrealised PnL counts from it.</summary>
+        public ulong EntryPrice { get; internal set; }
+
+        /// <summary>The position's side's funding index at the last position change.</summary>
+        public Int128 FundingEntry { get; internal set; }
+
+        public ulong Nonce { get; internal set; }
+
+        public bool Fauceted { get; internal set; }
+    }
+
+    public ulong Namespace { get; } = @namespace;
+
+    /// <summary>The last oracle price seen, micro-USD per unit (0: none yet, and nobody can trade).</summary>
+    public ulong OraclePrice { get; private set; }
+
+    /// <summary>The last oracle timestamp seen, ms.</summary>
+    public ulong OracleTime { get; private set; }
+
+    /// <summary>Σ of long sizes, micro-units.</summary>
+    public ulong LongOpenInterest { get; private set; }
+
+    /// <summary>Σ of |short sizes|, micro-units.</summary>
+    public ulong ShortOpenInterest { get; private set; }
+
+    /// <summary>What one micro-unit long has paid in funding since the start (below 0: received), times <see cref="FundingIndexScale"/>.</summary>
+    public Int128 LongFundingIndex { get; private set; }
+
+    /// <summary>The same for one micro-unit short.</summary>
+    public Int128 ShortFundingIndex { get; private set; }
+
+    /// <summary>The house's balance, micro-USD; may go below 0 (it is the counterparty of every trade).</summary>
+    public Int128 Pool { get; private set; }
+
+    /// <summary>Σ of faucet draws, micro-USD.</summary>
+    public ulong Minted { get; private set; }
+
+    public int AccountCount => _accounts.Count;
+
+    public Account? Find(PublicKey key) => _accounts.GetValueOrDefault(key);
+
+    public IEnumerable<KeyValuePair<PublicKey, Account>> Accounts => _accounts;
+
+    public RollupReceipt Apply(ReadOnlySpan<byte> payload, ISignatureVerifier verifier)
+    {
+        ArgumentNullException.ThrowIfNull(verifier);
+        return RollupTransaction.TryDecode(payload) is { } tx ? Apply(tx, verifier) : RollupReceipt.Skipped("not a perps transaction");
+    }
+
+    public RollupReceipt Apply(RollupTransaction tx, ISignatureVerifier verifier)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        return BundleLeg.IsLeg(tx.Kind)
+            ? RollupReceipt.Skipped("a bundle leg: only its bundle executes it")
+            : Execute(tx, tx.Kind, tx.Body, verifier);
+    }
+
+    /// <summary>A bundle's leg, its commitment already checked: the kind without the leg flag, the body after the commitment.</summary>
+    internal RollupReceipt ApplyLeg(RollupTransaction tx, byte[] body, ISignatureVerifier verifier) =>
+        Execute(tx, (byte)(tx.Kind & ~BundleLeg.KindFlag), body, verifier);
+
+    /// <summary>Uses the transaction's nonce and nothing else, when it would be admitted (a reverted bundle's leg).</summary>
+    internal bool UseNonce(RollupTransaction tx, ISignatureVerifier verifier) => Admit(tx, verifier, out _) is null;
+
+    /// <summary>
+    /// A new oracle reading. Before taking it, funding accrues over the oracle time since the last reading (at most
+    /// <see cref="FundingIntervalMaxMs"/>), priced at the new price: F = min(|L − S|, min(L, S)) · price / 10^6, times
+    /// rate · Δt, floored, paid by the heavier side to the lighter one when both sides are open.
+    /// </summary>
+    public void OnOracleUpdate(ulong price, ulong timestamp)
+    {
+        if (OraclePrice != 0 && timestamp > OracleTime)
+        {
+            AccrueFunding(price, Math.Min(timestamp - OracleTime, FundingIntervalMaxMs));
+        }
+
+        OraclePrice = price;
+        OracleTime = timestamp;
+    }
+
+    /// <summary>Collateral + unrealised PnL − funding owed, at the oracle price, micro-USD.</summary>
+    public Int128 Equity(Account account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return account.Collateral + UnrealisedPnl(account) - FundingOwed(account);
+    }
+
+    /// <summary>The notional of a size at the oracle price, micro-USD, rounded up.</summary>
+    public Int128 Notional(long size) => WideIntegers.CeilDiv((Int128)Math.Abs(size) * OraclePrice, Unit);
+
+    public Int128 InitialMargin(long size) => WideIntegers.CeilDiv(Notional(size) * InitialMarginPpm, Ppm);
+
+    public Int128 MaintenanceMargin(long size) => WideIntegers.CeilDiv(Notional(size) * MaintenanceMarginPpm, Ppm);
+
+    public bool IsLiquidatable(Account account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return account.Size != 0 && OraclePrice != 0 && Equity(account) < MaintenanceMargin(account.Size);
+    }
+
+    public static byte[] FaucetBody() => [];
+
+    public static byte[] TradeBody(long sizeDelta, ulong limitPrice)
+    {
+        var writer = new CanonicalWriter(16);
+        writer.WriteI64(sizeDelta);
+        writer.WriteU64(limitPrice);
+        return writer.ToArray();
+    }
+
+    public static byte[] LiquidateBody(PublicKey target)
+    {
+        var writer = new CanonicalWriter(PublicKey.Size);
+        writer.WritePublicKey(target);
+        return writer.ToArray();
+    }
+
+    public Hash StateRoot() => Hash.Compute(Encode());
+
+    public byte[] Encode()
+    {
+        var writer = new CanonicalWriter(160 + (_accounts.Count * 105));
+        writer.WriteRaw(StateDomain);
+        writer.WriteU64(Namespace);
+        writer.WriteU64(OraclePrice);
+        writer.WriteU64(OracleTime);
+        writer.WriteU64(LongOpenInterest);
+        writer.WriteU64(ShortOpenInterest);
+        writer.WriteI128(LongFundingIndex);
+        writer.WriteI128(ShortFundingIndex);
+        writer.WriteI128(Pool);
+        writer.WriteU64(Minted);
+        writer.WriteCount(_accounts.Count);
+        foreach (var (key, account) in _accounts.OrderBy(p => p.Key.ToHex(), StringComparer.Ordinal))
+        {
+            writer.WritePublicKey(key);
+            writer.WriteU64(account.Collateral);
+            writer.WriteI64(account.Size);
+            writer.WriteU64(account.EntryPrice);
+            writer.WriteI128(account.FundingEntry);
+            writer.WriteU64(account.Nonce);
+            writer.WriteBool(account.Fauceted);
+        }
+
+        return writer.ToArray();
+    }
+
+    /// <summary>A state from <see cref="Encode"/>; anything malformed throws <see cref="EncodingException"/>.</summary>
+    public static PerpsState Decode(ReadOnlySpan<byte> bytes)
+    {
+        var reader = Admission.OpenState(bytes, StateDomain, "a perps rollup state");
+        var state = new PerpsState(reader.ReadU64("namespace"))
+        {
+            OraclePrice = reader.ReadU64("oracle price"),
+            OracleTime = reader.ReadU64("oracle time"),
+            LongOpenInterest = reader.ReadU64("long open interest"),
+            ShortOpenInterest = reader.ReadU64("short open interest"),
+            LongFundingIndex = reader.ReadI128("long funding index"),
+            ShortFundingIndex = reader.ReadI128("short funding index"),
+            Pool = reader.ReadI128("pool"),
+            Minted = reader.ReadU64("minted"),
+        };
+        var count = reader.ReadCount(AccountsMax, "accounts");
+        for (var i = 0; i < count; i++)
+        {
+            var key = reader.ReadPublicKey("account key");
+            var account = new Account
+            {
+                Collateral = reader.ReadU64("collateral"),
+                Size = reader.ReadI64("size"),
+                EntryPrice = reader.ReadU64("entry price"),
+                FundingEntry = reader.ReadI128("funding entry"),
+                Nonce = reader.ReadU64("nonce"),
+                Fauceted = reader.ReadBool("fauceted"),
+            };
+            if (account.Size is > SizeMax or < -SizeMax || !state._accounts.TryAdd(key, account))
+            {
+                throw new EncodingException("an account twice, or a size out of range");
+            }
+        }
+
+        reader.EnsureEnd("perps rollup state");
+        return state;
+    }
+
+    private static ReadOnlySpan<byte> StateDomain => "fairway/rollup/perps/state/v1"u8;
+
+    private RollupReceipt? Admit(RollupTransaction tx, ISignatureVerifier verifier, out Account account)
+    {
+        ArgumentNullException.ThrowIfNull(verifier);
+        account = _accounts.GetValueOrDefault(tx.Sender)!;
+        if (Admission.Check(tx, Namespace, verifier, account?.Nonce ?? 0) is { } skipped)
+        {
+            return skipped;
+        }
+
+        if (account is null)
+        {
+            if (_accounts.Count >= AccountsMax)
+            {
+                return RollupReceipt.Skipped("the rollup holds as many accounts as it may");
+            }
+
+            _accounts[tx.Sender] = account = new Account();
+        }
+
+        // From here the transaction counts: its nonce is used whether or not it succeeds.
+        account.Nonce++;
+        return null;
+    }
+
+    private RollupReceipt Execute(RollupTransaction tx, byte kind, byte[] body, ISignatureVerifier verifier)
+    {
+        if (Admit(tx, verifier, out var account) is { } skipped)
+        {
+            return skipped;
+        }
+
+        try
+        {
+            return kind switch
+            {
+                PerpsKind.Faucet => Faucet(account, body),
+                PerpsKind.Trade => Trade(account, body),
+                PerpsKind.Liquidate => Liquidate(tx.Sender, account, body),
+                _ => RollupReceipt.Failed($"unknown kind {kind}"),
+            };
+        }
+        catch (EncodingException e)
+        {
+            return RollupReceipt.Failed($"malformed body: {e.Message}");
+        }
+    }
+
+    private RollupReceipt Faucet(Account account, byte[] body)
+    {
+        new CanonicalReader(body).EnsureEnd("faucet body");
+        if (account.Fauceted)
+        {
+            return RollupReceipt.Failed("the faucet gives once per account");
+        }
+
+        var amount = Math.Min(FaucetAmount, CollateralMax - account.Collateral);
+        account.Fauceted = true;
+        account.Collateral += amount;
+        Minted += amount;
+        return RollupReceipt.Applied(amount);
+    }
+
+    private RollupReceipt Trade(Account account, byte[] body)
+    {
+        var reader = new CanonicalReader(body);
+        var delta = reader.ReadI64("size delta");
+        var limit = reader.ReadU64("limit price");
+        reader.EnsureEnd("trade body");
+        if (OraclePrice == 0)
+        {
+            return RollupReceipt.Failed("no oracle price yet");
+        }
+
+        if (delta == 0 || delta is > 2 * SizeMax or < -2 * SizeMax)
+        {
+            return RollupReceipt.Failed($"size delta {delta}: it must be nonzero and at most {2 * SizeMax} either way");
+        }
+
+        if (delta > 0 ? OraclePrice > limit : OraclePrice < limit)
+        {
+            return RollupReceipt.Failed($"price moved beyond the limit: the oracle price is {OraclePrice}, the limit {limit}");
+        }
+
+        var size = account.Size + delta;
+        if (size is > SizeMax or < -SizeMax)
+        {
+            return RollupReceipt.Failed($"a position of {size} is beyond the limit of {SizeMax}");
+        }
+
+        // Reducing a position (same side, smaller) is always allowed; anything else needs the initial margin after it.
+        var reducing = Math.Abs(size) < Math.Abs(account.Size) && (size == 0 || Math.Sign(size) == Math.Sign(account.Size));
+        var equity = Equity(account);
+        if (!reducing && equity < InitialMargin(size))
+        {
+            return RollupReceipt.Failed($"insufficient margin: equity {equity}, initial margin {InitialMargin(size)}");
+        }
+
+        SetPosition(account, size);
+        return RollupReceipt.Applied();
+    }
+
+    private RollupReceipt Liquidate(PublicKey liquidatorKey, Account liquidator, byte[] body)
+    {
+        var reader = new CanonicalReader(body);
+        var targetKey = reader.ReadPublicKey("target");
+        reader.EnsureEnd("liquidate body");
+        if (targetKey == liquidatorKey)
+        {
+            return RollupReceipt.Failed("an account cannot liquidate itself");
+        }
+
+        if (_accounts.GetValueOrDefault(targetKey) is not { } target || !IsLiquidatable(target))
+        {
+            return RollupReceipt.Failed("not liquidatable");
+        }
+
+        var notional = Notional(target.Size);
+        SetPosition(target, 0);
+        var bonus = (ulong)Int128.Min(notional * LiquidationBonusPpm / Ppm, Math.Min(target.Collateral, CollateralMax - liquidator.Collateral));
+        target.Collateral -= bonus;
+        liquidator.Collateral += bonus;
+        return RollupReceipt.Applied(bonus);
+    }
+
+    /// <summary>
+    /// Settles the account at the oracle price (PnL and funding into collateral, the house on the other side; a deficit
+    /// beyond the collateral is the house's loss) and gives it its new size from here.
+    /// </summary>
+    private void SetPosition(Account account, long size)
+    {
+        var settled = Int128.Clamp(Equity(account), 0, CollateralMax);
+        Pool -= settled - account.Collateral;
+        account.Collateral = (ulong)settled;
+        if (account.Size > 0)
+        {
+            LongOpenInterest -= (ulong)account.Size;
+        }
+        else
+        {
+            ShortOpenInterest -= (ulong)-account.Size;
+        }
+
+        if (size > 0)
+        {
+            LongOpenInterest += (ulong)size;
+        }
+        else
+        {
+            ShortOpenInterest += (ulong)-size;
+        }
+
+        account.Size = size;
+        account.EntryPrice = size == 0 ? 0 : OraclePrice;
+        account.FundingEntry = size > 0 ? LongFundingIndex : size < 0 ? ShortFundingIndex : 0;
+    }
+
+    /// <summary>size · (price − entry) / 10^6, rounded down.</summary>
+    private Int128 UnrealisedPnl(Account account) =>
+        account.Size == 0 ? 0 : WideIntegers.FloorDiv((Int128)account.Size * ((Int128)OraclePrice - account.EntryPrice), Unit);
+
+    /// <summary>|size| · (index − entry index) / scale, rounded up: what the account owes (below 0: is owed).</summary>
+    private Int128 FundingOwed(Account account)
+    {
+        if (account.Size == 0)
+        {
+            return 0;
+        }
+
+        var index = account.Size > 0 ? LongFundingIndex : ShortFundingIndex;
+        return WideIntegers.CeilDiv(Math.Abs(account.Size) * (index - account.FundingEntry), FundingIndexScale);
+    }
+
+    private void AccrueFunding(ulong price, ulong elapsedMs)
+    {
+        var (longs, shorts) = (LongOpenInterest, ShortOpenInterest);
+        if (longs == 0 || shorts == 0 || longs == shorts)
+        {
+            return;
+        }
+
+        // The imbalance, but never more than the lighter side holds: so no unit on either side pays or receives more
+        // than the rate on its own notional, however lopsided the market.
+        var (payers, payees) = longs > shorts ? (longs, shorts) : (shorts, longs);
+        var charged = Math.Min(payers - payees, payees);
+        var notional = (Int128)charged * price / Unit;
+        var flow = notional * FundingRatePpmPerHour * elapsedMs / ((Int128)Ppm * MillisecondsPerHour);
+        if (flow == 0)
+        {
+            return;
+        }
+
+        // The payers' index rounds up and the payees' down: the house keeps the dust, and never pays more than it took.
+        var paid = WideIntegers.CeilDiv(flow * FundingIndexScale, payers);
+        var received = flow * FundingIndexScale / payees;
+        if (longs > shorts)
+        {
+            LongFundingIndex += paid;
+            ShortFundingIndex -= received;
+        }
+        else
+        {
+            ShortFundingIndex += paid;
+            LongFundingIndex -= received;
+        }
+    }
+}
