@@ -299,14 +299,14 @@ internal sealed class AmmMarketFlow : IOrderFlow
             var priceBefore = State.ReserveA / (double)State.ReserveB;
             var receipt = State.Apply(tx.Payload.Span, Ed25519Verifier.Instance);
             _pendingSeen.RemoveAll(p => p.Tx == tx.Hash);
-            _landed.TryAdd(tx.Hash, (_position++, receipt.Outcome, receipt.AmountOut));
+            _landed.TryAdd(tx.Hash, (_position++, receipt.Outcome, receipt.Amount));
             if (receipt.Outcome == "applied" && _legIn.ContainsKey(tx.Hash))
             {
                 _legPrices[tx.Hash] = (priceBefore, State.ReserveA / (double)State.ReserveB);
             }
-            if (counterfactual is { } honestOut && receipt.Outcome == "applied" && honestOut > receipt.AmountOut)
+            if (counterfactual is { } honestOut && receipt.Outcome == "applied" && honestOut > receipt.Amount)
             {
-                order!.LossOut = honestOut - receipt.AmountOut;
+                order!.LossOut = honestOut - receipt.Amount;
             }
 
             if (_adversaryInFlight.Remove(tx.Hash, out var adversary))
@@ -356,7 +356,7 @@ internal sealed class AmmMarketFlow : IOrderFlow
         return state;
     }
 
-    private static void Require(AmmReceipt receipt)
+    private static void Require(RollupReceipt receipt)
     {
         if (receipt.Outcome != "applied")
         {
