@@ -115,6 +115,8 @@ public class FairnessAuditorTests
         Assert.Empty(Audit([Block(1, front, Swap(Victim, 0, sellA: false), Swap(Attacker, 1, sellA: false))], []).Findings);
         // The reverse comes two heights later.
         Assert.Empty(Audit([Block(1, front, victim), Block(2), Block(3, Swap(Attacker, 1, sellA: false))], []).Findings);
+        // The front-run came two heights before the victim's swap.
+        Assert.Empty(Audit([Block(1, front), Block(2), Block(3, victim, Swap(Attacker, 1, sellA: false))], []).Findings);
         // The victim's swap comes first: a back-run alone.
         Assert.Empty(Audit([Block(1, victim, front, Swap(Attacker, 1, sellA: false))], []).Findings);
     }

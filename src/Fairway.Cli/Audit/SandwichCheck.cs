@@ -7,7 +7,7 @@ namespace Fairway.Cli.Audit;
 /// <summary>
 /// Sandwiches in an AMM namespace (docs/ROLLUPS.md's swap format). Among the namespace's swaps in output order: a swap
 /// F immediately followed by another sender's swap V in the same direction, where F's sender's next swap is in the
-/// opposite direction and lands in V's height or the next. Payloads that are not AMM swaps are passed over; signatures
+/// opposite direction, all three within V's height and the ones either side of it. Payloads that are not AMM swaps are passed over; signatures
 /// and nonces are not checked (the rollup skips what fails them, but the pattern shows intent either way).
 /// </summary>
 internal static class SandwichCheck
@@ -36,7 +36,7 @@ internal static class SandwichCheck
         {
             var front = swaps[i];
             var victim = swaps[i + 1];
-            if (victim.Sender == front.Sender || victim.Direction != front.Direction)
+            if (victim.Sender == front.Sender || victim.Direction != front.Direction || front.Height + 1 < victim.Height)
             {
                 continue;
             }
