@@ -18,7 +18,7 @@ public class FairnessAuditorTests
 
     private static Transaction Tx(string text) => new(Ns, System.Text.Encoding.UTF8.GetBytes(text));
 
-    private static AuditedBlock Block(ulong height, params Transaction[] transactions) => new(height, 1_000 * height, transactions, []);
+    private static AuditedBlock Block(ulong height, params Transaction[] transactions) => AuditedBlock.Of(height, 1_000 * height, transactions, []);
 
     private static HeldReceipt Receipt(Transaction tx, int validator, ulong at, ulong ns = Ns) => new(tx.Hash, ns, validator, at);
 
@@ -77,13 +77,26 @@ public class FairnessAuditorTests
             default);
 
         // Every list read a half a second before b, and b came out first.
-        var everyone = new AuditedBlock(1, 3_000, [b, a], [List(0, 1_000, 1_500), List(1, 1_010, 1_510), List(2, 990, 1_490), List(3, 1_000, 1_500)]);
+        var everyone = AuditedBlock.Of(1, 3_000, [b, a], [List(0, 1_000, 1_500), List(1, 1_010, 1_510), List(2, 990, 1_490), List(3, 1_000, 1_500)]);
         var finding = Assert.Single(Audit([everyone], []).Findings);
         Assert.Equal([0, 1, 2, 3], finding.Validators!);
 
         // Only validator 3 read them apart; the others saw both at once (in one batch): no evidence against the order.
-        var oneList = new AuditedBlock(1, 3_000, [b, a], [List(0, 1_500, 1_500), List(1, 1_510, 1_510), List(2, 1_490, 1_490), List(3, 1_000, 1_500)]);
+        var oneList = AuditedBlock.Of(1, 3_000, [b, a], [List(0, 1_500, 1_500), List(1, 1_510, 1_510), List(2, 1_490, 1_490), List(3, 1_000, 1_500)]);
         Assert.Empty(Audit([oneList], []).Findings);
+    }
+
+    [Fact]
+    public void A_block_keeps_only_the_list_entries_of_its_own_output()
+    {
+        var (mine, other) = (Tx("mine"), Tx("other"));
+        var list = new CandidateList(
+            Hash.Zero, 5, 2, 3_000, 0,
+            new[] { new CandidateEntry(mine.Hash, 1_000, Hash.Zero), new CandidateEntry(other.Hash, 900, Hash.Zero) }.OrderBy(e => e.Transaction).ToArray(),
+            default);
+
+        Assert.Equal([new ListReading(2, mine.Hash, 1_000)], AuditedBlock.Of(1, 3_000, [mine], [list]).Readings);
+        Assert.Empty(AuditedBlock.Of(1, 3_000, [], [list]).Readings);
     }
 
     private static Transaction Swap(Ed25519Signer who, ulong nonce, bool sellA) =>

@@ -4,8 +4,43 @@ using Fairway.Core.Inclusion;
 
 namespace Fairway.Cli.Audit;
 
-/// <summary>One verified height of the audited namespace: its transactions in output order, and the block's candidate lists.</summary>
-internal sealed record AuditedBlock(ulong Height, ulong TimestampMs, IReadOnlyList<Transaction> Transactions, IReadOnlyList<CandidateList> Lists);
+/// <summary>A list's entry for an audited transaction: validator <paramref name="Validator"/> first held it at <paramref name="ReceivedAtMs"/> by its clock.</summary>
+internal readonly record struct ListReading(int Validator, Hash Transaction, ulong ReceivedAtMs);
+
+/// <summary>
+/// One verified height of the audited namespace: its transactions in output order, and what the block's candidate lists
+/// say about those transactions.
+/// </summary>
+internal sealed record AuditedBlock(ulong Height, ulong TimestampMs, IReadOnlyList<Transaction> Transactions, IReadOnlyList<ListReading> Readings)
+{
+    /// <summary>
+    /// Keeps only the list entries of this height's own output: the block that includes a fair transaction carries lists
+    /// naming it from more than the faulty stake, and a list names a transaction with the same receive time every round
+    /// until it is output. Everything else in the lists (other namespaces, transactions not yet included) is dropped, so
+    /// a run over many heights of a busy chain holds a few readings per audited transaction, not every list.
+    /// </summary>
+    public static AuditedBlock Of(ulong height, ulong timestampMs, IReadOnlyList<Transaction> transactions, IReadOnlyList<CandidateList> lists)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        ArgumentNullException.ThrowIfNull(lists);
+        var readings = new List<ListReading>();
+        if (transactions.Count > 0)
+        {
+            foreach (var list in lists)
+            {
+                foreach (var tx in transactions)
+                {
+                    if (list.TryGetReceivedAt(tx.Hash, out var at))
+                    {
+                        readings.Add(new ListReading(list.Validator, tx.Hash, at));
+                    }
+                }
+            }
+        }
+
+        return new AuditedBlock(height, timestampMs, transactions, readings);
+    }
+}
 
 /// <summary>A receipt whose signature was checked: validator <paramref name="Validator"/> received the transaction at <paramref name="ReceivedAtMs"/> by its clock.</summary>
 internal sealed record HeldReceipt(Hash Transaction, ulong Namespace, int Validator, ulong ReceivedAtMs);
@@ -23,7 +58,7 @@ internal sealed record AuditOptions
     public ulong CensorshipDeadlineMs { get; init; } = 10_000;
 
     /// <summary>Transactions with receive evidence compared against each other at most this many output positions apart: bounds the pairwise work.</summary>
-    public int ReorderingWindow { get; init; } = 4_096;
+    public int ReorderingWindow { get; init; } = 2_048;
 }
 
 internal static class FindingKind

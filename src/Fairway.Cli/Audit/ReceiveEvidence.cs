@@ -35,21 +35,15 @@ internal sealed class ReceiveEvidence
         byValidator[validator] = byValidator.TryGetValue(validator, out var known) ? Math.Min(known, receivedAtMs) : receivedAtMs;
     }
 
-    /// <summary>Every entry of every list of the blocks, and every receipt.</summary>
+    /// <summary>Every list reading the blocks kept, and every receipt.</summary>
     public static ReceiveEvidence From(IReadOnlyList<AuditedBlock> blocks, IEnumerable<HeldReceipt> receipts)
     {
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(receipts);
         var evidence = new ReceiveEvidence(blocks.SelectMany(b => b.Transactions).Select(t => t.Hash));
-        foreach (var block in blocks)
+        foreach (var reading in blocks.SelectMany(b => b.Readings))
         {
-            foreach (var list in block.Lists)
-            {
-                foreach (var entry in list.Entries)
-                {
-                    evidence.Add(entry.Transaction, list.Validator, entry.ReceivedAtMs);
-                }
-            }
+            evidence.Add(reading.Transaction, reading.Validator, reading.ReceivedAtMs);
         }
 
         foreach (var receipt in receipts)

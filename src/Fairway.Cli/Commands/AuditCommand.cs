@@ -24,6 +24,9 @@ internal static class AuditCommand
     /// <summary>Transactions looked up by hash at most, to tell censored ones from ones committed outside the range.</summary>
     private const int LookupsMax = 1_000;
 
+    /// <summary>Transactions per run at most: their payloads are held until the run ends.</summary>
+    private const long TransactionsMax = 200_000;
+
     /// <summary>Heights per request: the API's range limit.</summary>
     private const ulong HeightsPerRequest = 100;
 
@@ -116,6 +119,10 @@ internal static class AuditCommand
             {
                 return Fail(130, "interrupted");
             }
+            catch (AuditRangeException e)
+            {
+                return Fail(2, e.Message);
+            }
             catch (VerificationException e)
             {
                 return Fail(3, $"what {api} served does not verify against genesis: {e.Message}");
@@ -141,6 +148,7 @@ internal static class AuditCommand
     private static async Task<List<AuditedBlock>> ReadBlocksAsync(HttpClient http, Uri api, ResponseVerifier verifier, ulong @namespace, ulong first, ulong last, CancellationToken ct)
     {
         var blocks = new List<AuditedBlock>();
+        var transactions = 0L;
         for (var start = first; start <= last; start += HeightsPerRequest)
         {
             var until = Math.Min(last + 1, start + HeightsPerRequest);
@@ -162,7 +170,7 @@ internal static class AuditCommand
                     {
                         var verified = verifier.VerifyNamespace(item, @namespace, expected);
                         var (block, _) = verifier.VerifyHeader(item, expected);
-                        read.Add(new AuditedBlock(verified.Height, block.TimestampMs, verified.Transactions, block.CandidateLists));
+                        read.Add(AuditedBlock.Of(verified.Height, block.TimestampMs, verified.Transactions, block.CandidateLists));
                         expected++;
                     }
 
@@ -172,6 +180,12 @@ internal static class AuditCommand
                     }
 
                     blocks.AddRange(read);
+                    transactions += read.Sum(b => b.Transactions.Count);
+                    if (transactions > TransactionsMax)
+                    {
+                        throw new AuditRangeException($"more than {TransactionsMax} transactions in namespace {@namespace} from height {first} to {until - 1}: audit a narrower range");
+                    }
+
                     break;
                 }
                 catch (Exception e) when (attempt < 10 && e is VerificationException or HttpRequestException { StatusCode: HttpStatusCode.NotFound })
@@ -278,3 +292,6 @@ internal static class AuditCommand
         return text.ToString().TrimEnd();
     }
 }
+
+/// <summary>The range asked for holds more than one run may read.</summary>
+internal sealed class AuditRangeException(string message) : Exception(message);
