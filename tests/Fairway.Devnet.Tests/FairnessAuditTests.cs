@@ -122,6 +122,58 @@ public class FairnessAuditTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_auditor_finds_a_receipt_not_followed_by_inclusion_and_not_one_that_was()
+    {
+        const int Censor = 3;
+        const ulong DeadlineMs = 2_000;
+        await using var cluster = new TestCluster();
+        cluster.SetConfig(Censor, "test_censor_namespace", Fcfs);
+        cluster.AllowTestSettings = true;
+        cluster.StartAll();
+        await cluster.WaitForHeightAsync(All, 3);
+
+        var genesis = Path.Combine(cluster.Directory, "genesis.json");
+        var trust = TrustedChain.FromGenesisFile(genesis);
+        var clients = cluster.Nodes.Select(n => new FairwayClient(new Uri(n.ApiUrl), trust)).ToArray();
+        try
+        {
+            var from = (await cluster.HeightAsync(0))!.Value + 1;
+            var receipts = new List<string>();
+            var censored = await SubmitAsync(clients, [Censor], Fcfs, Encoding.UTF8.GetBytes($"censored {Guid.NewGuid():N}"), receipts);
+            var included = await SubmitAsync(clients, [0], Fcfs, Encoding.UTF8.GetBytes($"included {Guid.NewGuid():N}"), receipts);
+            var submittedAtMs = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            await clients[0].WaitForAsync(included, Commitment.Firm, TimeSpan.FromSeconds(60));
+
+            // The audit's last height must be past the deadline: wait for a committed block stamped after it.
+            ulong to = 0;
+            await TestCluster.WaitUntilAsync(async () =>
+            {
+                to = (await cluster.MinHeightAsync(All)) - 2;
+                var block = await cluster.BlockAsync(0, to);
+                return block?.GetProperty("timestamp_ms").GetUInt64() >= submittedAtMs + DeadlineMs + 500;
+            }, "a committed block stamped after the censorship deadline");
+
+            var receiptsFile = Path.Combine(cluster.Directory, "receipts.jsonl");
+            await File.WriteAllLinesAsync(receiptsFile, receipts);
+            var audit = await AuditAsync(cluster, genesis, receiptsFile, Fcfs, from, to, "--censorship-deadline-ms", DeadlineMs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--fail-on-findings");
+
+            Assert.Equal(1, audit.ExitCode);
+            var finding = Assert.Single(audit.Report["findings"]!.AsArray())!;
+            Assert.Equal("censorship", finding["kind"]!.GetValue<string>());
+            Assert.Equal(censored.ToHex(), finding["tx"]!.GetValue<string>());
+            Assert.Equal([Censor], finding["validators"]!.AsArray().Select(v => v!.GetValue<int>()));
+            Assert.NotEqual(included.ToHex(), finding["tx"]!.GetValue<string>());
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_front_runner_is_refused_without_the_test_settings_flag()
     {
         await using var cluster = new TestCluster();
