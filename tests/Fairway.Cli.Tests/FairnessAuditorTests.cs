@@ -177,6 +177,31 @@ public class FairnessAuditorTests
     }
 
     [Fact]
+    public void The_report_prints_as_json_with_a_count_per_kind_and_as_a_table()
+    {
+        var (a, b) = (Tx("a"), Tx("b"));
+        var report = Audit([Block(7, b, a)], [Receipt(a, 3, 1_000), Receipt(b, 3, 1_500)]);
+
+        var json = Commands.AuditCommand.ToJson(report, Ns, "fcfs", 7, 7, 2, Options);
+        Assert.Equal(1, json["blocks_checked"]!.GetValue<int>());
+        Assert.Equal(2, json["transactions_checked"]!.GetValue<int>());
+        var finding = Assert.Single(json["findings"]!.AsArray())!;
+        Assert.Equal("reordering", finding["kind"]!.GetValue<string>());
+        Assert.Equal(7UL, finding["height"]!.GetValue<ulong>());
+        Assert.Equal(b.Hash.ToHex(), finding["tx"]!.GetValue<string>());
+        Assert.Equal(a.Hash.ToHex(), finding["ahead_of"]!.GetValue<string>());
+        Assert.Null(finding["victim"]);
+        Assert.Equal(1, json["summary"]!["reordering"]!.GetValue<int>());
+        Assert.Equal(0, json["summary"]!["sandwich"]!.GetValue<int>());
+        Assert.Equal(0, json["summary"]!["censorship"]!.GetValue<int>());
+
+        var table = Commands.AuditCommand.ToTable(report, Ns, "fcfs", 7, 7, 2, Options);
+        Assert.Contains("reordering: 1, sandwich: 0, censorship: 0", table, StringComparison.Ordinal);
+        Assert.Contains(b.Hash.ToHex()[..16], table, StringComparison.Ordinal);
+        Assert.EndsWith("no findings", Commands.AuditCommand.ToTable(Audit([Block(7, a, b)], []), Ns, "fcfs", 7, 7, 0, Options), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_arguments_exit_2_with_a_message_naming_the_flag()
     {
         var (code, _, stderr) = FairwayProcess.Run("audit", "--url", "http://127.0.0.1:1", "--namespace", "1", "--from", "0");

@@ -265,7 +265,7 @@ internal static class AuditCommand
         }
     }
 
-    private static string ToTable(AuditReport report, ulong @namespace, string policy, ulong from, ulong to, int receipts, AuditOptions options)
+    internal static string ToTable(AuditReport report, ulong @namespace, string policy, ulong from, ulong to, int receipts, AuditOptions options)
     {
         var text = new System.Text.StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"namespace {@namespace} ({policy}), heights {from} to {to}: {report.BlocksChecked} blocks, {report.TransactionsChecked} transactions, "
