@@ -23,7 +23,7 @@ public class FairnessAuditTests(ITestOutputHelper output)
     private const int FrontRunner = 3;
     private const ulong Fcfs = 1;
     private const ulong Fair = 2;
-    private const int HoldMs = 1_500;
+    private const int HoldMs = 2_500;
     private static readonly int[] All = [0, 1, 2, 3];
     private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(250);
 
