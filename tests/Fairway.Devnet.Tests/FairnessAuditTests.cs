@@ -163,6 +163,17 @@ public class FairnessAuditTests(ITestOutputHelper output)
             Assert.Equal(censored.ToHex(), finding["tx"]!.GetValue<string>());
             Assert.Equal([Censor], finding["validators"]!.AsArray().Select(v => v!.GetValue<int>()));
             Assert.NotEqual(included.ToHex(), finding["tx"]!.GetValue<string>());
+
+            // Heights not committed yet are bad input; another chain's genesis makes every block fail verification.
+            var (beyond, beyondText) = await FairwayCommand.RunAsync(
+                "audit", "--url", cluster.Nodes[0].ApiUrl, "--namespace", "1", "--from", "900000", "--to", "900010", "--genesis", genesis);
+            Assert.Equal(2, beyond);
+            Assert.Contains("beyond the committed height", beyondText, StringComparison.Ordinal);
+            await using var stranger = new TestCluster();
+            var (unverified, unverifiedText) = await FairwayCommand.RunAsync(
+                "audit", "--url", cluster.Nodes[0].ApiUrl, "--namespace", "1", "--from", "1", "--to", "3", "--genesis", Path.Combine(stranger.Directory, "genesis.json"));
+            Assert.Equal(3, unverified);
+            Assert.Contains("does not verify", unverifiedText, StringComparison.Ordinal);
         }
         finally
         {

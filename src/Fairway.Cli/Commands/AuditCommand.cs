@@ -87,10 +87,15 @@ internal static class AuditCommand
             try
             {
                 var policy = (await client.GetNamespaceAsync(@namespace, ct).ConfigureAwait(false)).Policy;
+                using var height = JsonDocument.Parse(await http.GetStringAsync(new Uri(api!, "/v1/node/block-height"), ct).ConfigureAwait(false));
+                var tip = height.RootElement.GetUInt64();
+                if (last > tip)
+                {
+                    return Fail(2, $"--to {last} is beyond the committed height {tip}");
+                }
+
                 if (last is null)
                 {
-                    using var height = JsonDocument.Parse(await http.GetStringAsync(new Uri(api!, "/v1/node/block-height"), ct).ConfigureAwait(false));
-                    var tip = height.RootElement.GetUInt64();
                     if (tip < first + TipMargin)
                     {
                         return Fail(2, $"the committed height is {tip}: nothing to audit from height {first} yet (the newest {TipMargin} heights are left for their outputs to be certified)");
