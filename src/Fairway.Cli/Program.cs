@@ -11,4 +11,5 @@ root.Subcommands.Add(SimCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(MevLabCommand.Create());
 root.Subcommands.Add(RollupCommand.Create());
+root.Subcommands.Add(AuditCommand.Create());
 return root.Parse(args).Invoke();

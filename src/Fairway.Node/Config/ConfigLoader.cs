@@ -201,6 +201,12 @@ public static class ConfigLoader
             path,
             "test_corrupt_shares",
             "is a test-only setting (it makes this validator send wrong decryption shares on purpose); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
+        Require(
+            c.TestFrontRunHoldMs == 0 || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
+            path,
+            "test_front_run_hold_ms",
+            "is a test-only setting (it makes this validator reorder what it receives to front-run, on purpose); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
+        Require(c.TestFrontRunHoldMs is >= 0 and <= 60_000, path, "test_front_run_hold_ms", "must be between 0 and 60000");
         Require(c.ApiRequestsPerSecond is >= 1 and <= 10_000_000, path, "api_requests_per_second", "must be between 1 and 10000000");
         Require(c.StreamLagHeightsMax is >= 1 and <= 100_000_000, path, "stream_lag_heights_max", "must be between 1 and 100000000");
     }

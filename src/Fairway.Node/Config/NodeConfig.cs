@@ -80,6 +80,16 @@ public sealed record NodeConfig
     [JsonPropertyName("test_corrupt_shares")]
     public bool TestCorruptShares { get; init; }
 
+    /// <summary>
+    /// TEST ONLY: an adversary that front-runs by reordering. This validator holds the transactions clients submit to it
+    /// for this many milliseconds, then packs them newest first, so under <c>fcfs</c> a transaction that reached it later
+    /// is ordered ahead of earlier ones, against its own signed receipts; under <c>fair</c> the candidate lists decide and
+    /// the reordering does not survive. Logged as a warning at startup and while it acts. 0 (the default) is off.
+    /// Refused unless <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.
+    /// </summary>
+    [JsonPropertyName("test_front_run_hold_ms")]
+    public int TestFrontRunHoldMs { get; init; }
+
     /// <summary>Requests per second one client address may make to the API.</summary>
     [JsonPropertyName("api_requests_per_second")]
     public int ApiRequestsPerSecond { get; init; } = 2_000;

@@ -14,6 +14,11 @@ public sealed partial class ValidatorNode
     private void MaybeCutBatch()
     {
         var config = _identity.Config;
+        if (config.TestFrontRunHoldMs > 0 && HoldToFrontRun(config))
+        {
+            return;
+        }
+
         if (_mempool.Count == 0 || (_mempool.Count < config.BatchTransactionsMax && NowMs - _lastBatchAtMs < config.BatchIntervalMs))
         {
             return;
@@ -21,7 +26,15 @@ public sealed partial class ValidatorNode
 
         while (_mempool.Count > 0)
         {
-            var batch = new Batch(_identity.ChainId, (ushort)_identity.Index, ++_batchSequence, _mempool.TakeBatch());
+            var taken = _mempool.TakeBatch();
+            if (config.TestFrontRunHoldMs > 0)
+            {
+                // The test-only front-runner: what reached it last goes first.
+                taken.Reverse();
+                _frontRunBatches++;
+            }
+
+            var batch = new Batch(_identity.ChainId, (ushort)_identity.Index, ++_batchSequence, taken);
             _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch, _fair is null ? 0 : NowMs));
             ReceiveFair(batch, NowMs);
             _batches.Add(batch);
@@ -35,7 +48,38 @@ public sealed partial class ValidatorNode
         }
 
         _lastBatchAtMs = NowMs;
+        _frontRunHeldSinceMs = null;
     }
+
+    private long? _frontRunHeldSinceMs;
+    private long _frontRunBatches;
+    private long _frontRunWarnedAtMs;
+
+    /// <summary>
+    /// The test-only front-runner (<c>test_front_run_hold_ms</c>) keeps client transactions until the oldest has waited
+    /// the hold, so that it has several to reorder. True while it holds them. Warns every 10 s that it is running.
+    /// </summary>
+    private bool HoldToFrontRun(Config.NodeConfig config)
+    {
+        if (NowMs - _frontRunWarnedAtMs >= 10_000)
+        {
+            _frontRunWarnedAtMs = NowMs;
+            LogFrontRunner(_log, config.TestFrontRunHoldMs, _frontRunBatches);
+        }
+
+        if (_mempool.Count == 0)
+        {
+            _frontRunHeldSinceMs = null;
+            return true;
+        }
+
+        _frontRunHeldSinceMs ??= NowMs;
+        return _mempool.Count < config.BatchTransactionsMax && NowMs - _frontRunHeldSinceMs.Value < config.TestFrontRunHoldMs;
+    }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning,
+        Message = "TEST ONLY ADVERSARY: test_front_run_hold_ms={HoldMs}: this validator holds client transactions and batches them newest first to front-run ({Batches} batches reordered so far). Never run this on a real network")]
+    private static partial void LogFrontRunner(Microsoft.Extensions.Logging.ILogger logger, int holdMs, long batches);
 
     private void OnPeerBatch(int peer, Batch batch)
     {
