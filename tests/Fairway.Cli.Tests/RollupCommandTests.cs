@@ -68,9 +68,10 @@ public sealed class RollupCommandTests
     }
 
     [Theory]
-    [InlineData("perps", "not built yet")]
+    [InlineData("perps", "--oracle-namespace")]
+    [InlineData("oracle", "--feeder")]
     [InlineData("casino", "--kind must be")]
-    public void Kinds_not_built_or_unknown_are_refused(string kind, string message)
+    public void Unknown_kinds_and_missing_configuration_are_refused(string kind, string message)
     {
         var (exit, _, stderr) = FairwayProcess.Run("rollup", "--kind", kind, "--namespace", "7", "--url", "http://127.0.0.1:9", "--data", "/tmp/unused");
 
@@ -79,12 +80,17 @@ public sealed class RollupCommandTests
     }
 
     /// <summary>Starts the executor process, waits until it has applied <paramref name="height"/>, reads its state, and kills it.</summary>
-    private static async Task<JsonElement> RunUntilAsync(
-        HttpClient http, LocalValidator node, string genesis, string data, ulong height, string? checkAccount = null, ulong expectedB = 0)
+    private static Task<JsonElement> RunUntilAsync(
+        HttpClient http, LocalValidator node, string genesis, string data, ulong height, string? checkAccount = null, ulong expectedB = 0) =>
+        RunExecutorUntilAsync(http, node, genesis, data, height, ["--kind", "amm", "--namespace", $"{Namespace}"], checkAccount is null ? null : (checkAccount, "b", expectedB));
+
+    /// <summary>Starts an executor process with <paramref name="rollupArgs"/>, waits until it has applied <paramref name="height"/>, reads its state, and kills it.</summary>
+    internal static async Task<JsonElement> RunExecutorUntilAsync(
+        HttpClient http, LocalValidator node, string genesis, string data, ulong height, string[] rollupArgs, (string Key, string Field, ulong Value)? check = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "fairway.dll"), "rollup", "--kind", "amm", "--namespace", $"{Namespace}",
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "fairway.dll"), "rollup", .. rollupArgs,
             "--url", node.ApiUrl.ToString(), "--data", data, "--genesis", genesis, "--listen", $"http://127.0.0.1:{port}"])
         {
             start.ArgumentList.Add(arg);
@@ -109,10 +115,10 @@ public sealed class RollupCommandTests
                     using var state = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/v1/rollup")));
                     if (state.RootElement.GetProperty("height").GetUInt64() >= height)
                     {
-                        if (checkAccount is not null)
+                        if (check is { } c)
                         {
-                            using var account = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/v1/rollup/accounts/{checkAccount}")));
-                            Assert.Equal(expectedB, account.RootElement.GetProperty("b").GetUInt64());
+                            using var account = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/v1/rollup/accounts/{c.Key}")));
+                            Assert.Equal(c.Value, account.RootElement.GetProperty(c.Field).GetUInt64());
                             using var root = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/v1/rollup/root/{state.RootElement.GetProperty("height").GetUInt64()}")));
                             Assert.Equal(state.RootElement.GetProperty("state_root").GetString(), root.RootElement.GetProperty("state_root").GetString());
                         }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Fairway.Client;
+using Fairway.Core.Crypto;
 using Fairway.Rollups.Execution;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -10,33 +11,31 @@ namespace Fairway.Cli.Commands;
 
 /// <summary>
 /// <c>fairway rollup</c>: runs a demo rollup's executor. It follows the namespace through the SDK (verifying every
-/// block), applies it, persists its state after each height and serves the state over HTTP. Only <c>amm</c> is built.
+/// block), applies it, persists its state after each height and serves the state over HTTP. Perps and options read the
+/// oracle's, perps' and options' namespaces together, so bundles across them apply or revert alike (docs/ROLLUPS.md).
 /// </summary>
 internal static class RollupCommand
 {
     public static Command Create()
     {
-        var kind = new Option<string>("--kind") { Description = "oracle | amm | perps | options (amm is built; the others come with issue 13)", Required = true };
+        var kind = new Option<string>("--kind") { Description = "oracle | amm | perps | options", Required = true };
         var ns = new Option<ulong>("--namespace") { Description = "the rollup's namespace", Required = true };
         var url = new Option<string>("--url") { Description = "a validator's API, e.g. http://127.0.0.1:27100", Required = true };
         var data = new Option<string>("--data") { Description = "the executor's data directory (its state; resumed on restart)", Required = true };
         var genesis = new Option<string>("--genesis") { Description = "the chain's genesis file: the validator set every block is verified against", DefaultValueFactory = _ => ".devnet/genesis.json" };
         var listen = new Option<string>("--listen") { Description = "where to serve the state over HTTP", DefaultValueFactory = _ => "http://127.0.0.1:27300" };
+        var feeder = new Option<string?>("--feeder") { Description = "oracle, perps, options: the oracle feeder's Ed25519 public key (64 hex characters)" };
+        var marketMaker = new Option<string?>("--market-maker") { Description = "perps, options: the options market maker's Ed25519 public key (64 hex characters)" };
+        var oracleNs = new Option<ulong?>("--oracle-namespace") { Description = "perps, options: the oracle's namespace" };
+        var perpsNs = new Option<ulong?>("--perps-namespace") { Description = "options: the perps rollup's namespace (perps: --namespace)" };
+        var optionsNs = new Option<ulong?>("--options-namespace") { Description = "perps: the options rollup's namespace (options: --namespace)" };
         var command = new Command("rollup", "run a demo rollup's executor: follow its namespace (verified), apply it, serve its state (docs/ROLLUPS.md)")
         {
-            kind, ns, url, data, genesis, listen,
+            kind, ns, url, data, genesis, listen, feeder, marketMaker, oracleNs, perpsNs, optionsNs,
         };
         command.SetAction(async (result, ct) =>
         {
-            var kindName = result.GetValue(kind);
-            if (kindName != "amm")
-            {
-                Console.Error.WriteLine(kindName is "oracle" or "perps" or "options"
-                    ? $"fairway rollup: --kind {kindName} is not built yet; this build runs amm"
-                    : $"fairway rollup: --kind must be oracle, amm, perps or options, got \"{kindName}\"");
-                return 2;
-            }
-
+            var kindName = result.GetValue(kind) ?? "";
             if (!Uri.TryCreate(result.GetValue(url), UriKind.Absolute, out var api) || !Uri.TryCreate(result.GetValue(listen), UriKind.Absolute, out var listenUrl))
             {
                 Console.Error.WriteLine("fairway rollup: --url and --listen must be absolute URLs");
@@ -44,11 +43,13 @@ internal static class RollupCommand
             }
 
             TrustedChain trust;
-            AmmExecutor executor;
+            RollupExecutor executor;
             try
             {
+                var machine = Machine(kindName, result.GetValue(ns), result.GetValue(feeder), result.GetValue(marketMaker),
+                    result.GetValue(oracleNs), result.GetValue(perpsNs), result.GetValue(optionsNs));
                 trust = TrustedChain.FromGenesisFile(result.GetValue(genesis)!);
-                executor = AmmExecutor.Open(result.GetValue(data)!, result.GetValue(ns), Crypto.Ed25519Verifier.Instance);
+                executor = RollupExecutor.Open(result.GetValue(data)!, machine, Crypto.Ed25519Verifier.Instance);
             }
             catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or Core.Encoding.EncodingException
                 or KeyNotFoundException or FormatException or UnauthorizedAccessException or ArgumentException)
@@ -66,9 +67,9 @@ internal static class RollupCommand
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls(listenUrl.ToString());
             await using var app = builder.Build();
-            MapState(app, executor, result.GetValue(ns));
+            MapState(app, executor);
             await app.StartAsync(stop.Token).ConfigureAwait(false);
-            Console.WriteLine($"amm rollup of namespace {result.GetValue(ns)}: state at {listenUrl}v1/rollup, resuming after height {executor.Height}");
+            Console.WriteLine($"{kindName} rollup of namespace {result.GetValue(ns)}: state at {listenUrl}v1/rollup, resuming after height {executor.Height}");
             using var client = new FairwayClient(api, trust);
             try
             {
@@ -85,22 +86,47 @@ internal static class RollupCommand
         return command;
     }
 
-    private static void MapState(WebApplication app, AmmExecutor executor, ulong @namespace)
+    /// <summary>The rollup's genesis for <paramref name="kind"/>; what is missing or malformed throws <see cref="ArgumentException"/>.</summary>
+    private static RollupMachine Machine(string kind, ulong ns, string? feeder, string? marketMaker, ulong? oracleNs, ulong? perpsNs, ulong? optionsNs)
+    {
+        switch (kind)
+        {
+            case "amm":
+                return RollupMachine.Amm(ns);
+            case "oracle":
+                return RollupMachine.Oracle(ns, Key(feeder, "--feeder"));
+            case "perps" or "options":
+                var oracle = oracleNs ?? throw new ArgumentException($"--kind {kind} reads the oracle: give --oracle-namespace");
+                var perps = kind == "perps" ? ns : perpsNs ?? throw new ArgumentException("--kind options reads the perps rollup too (bundles): give --perps-namespace");
+                var options = kind == "options" ? ns : optionsNs ?? throw new ArgumentException("--kind perps reads the options rollup too (bundles): give --options-namespace");
+                return RollupMachine.Market(kind, oracle, perps, options, Key(feeder, "--feeder"), Key(marketMaker, "--market-maker"));
+            default:
+                throw new ArgumentException($"--kind must be oracle, amm, perps or options, got \"{kind}\"");
+        }
+    }
+
+    private static PublicKey Key(string? hex, string flag) =>
+        hex is { Length: 64 } && hex.All(Uri.IsHexDigit) ? PublicKey.ParseHex(hex) : throw new ArgumentException($"{flag} must be an Ed25519 public key, 64 hex characters");
+
+    private static void MapState(WebApplication app, RollupExecutor executor)
     {
         app.MapGet("/v1/rollup", () =>
         {
-            var (height, state) = executor.Snapshot();
-            return Results.Json(new
+            var (height, machine) = executor.Snapshot();
+            var body = new Dictionary<string, object?>
             {
-                kind = "amm",
-                @namespace,
-                height,
-                state_root = state.StateRoot().ToHex(),
-                reserve_a = state.ReserveA,
-                reserve_b = state.ReserveB,
-                total_shares = state.TotalShares,
-                accounts = state.AccountCount,
-            });
+                ["kind"] = machine.Kind,
+                ["namespace"] = machine.Namespace,
+                ["reads"] = machine.Reads,
+                ["height"] = height,
+                ["state_root"] = machine.StateRoot().ToHex(),
+            };
+            foreach (var (key, value) in machine.Summary())
+            {
+                body[key] = value;
+            }
+
+            return Results.Json(body);
         });
         app.MapGet("/v1/rollup/accounts/{key}", (string key) =>
         {
@@ -109,15 +135,23 @@ internal static class RollupCommand
                 return Results.Json(new { error = new { code = "bad_key", message = "an account is a 64-hex-character Ed25519 public key" } }, statusCode: 400);
             }
 
-            var publicKey = Core.Crypto.PublicKey.ParseHex(key);
-            var (height, state) = executor.Snapshot();
-            return state.Find(publicKey) is { } account
-                ? Results.Json(new { height, a = account.A, b = account.B, shares = account.Shares, nonce = account.Nonce })
-                : Results.Json(new { error = new { code = "not_found", message = "no such account" } }, statusCode: 404);
+            var (height, machine) = executor.Snapshot();
+            if (machine.Account(PublicKey.ParseHex(key)) is not { } account)
+            {
+                return Results.Json(new { error = new { code = "not_found", message = "no such account" } }, statusCode: 404);
+            }
+
+            var body = new Dictionary<string, object?> { ["height"] = height };
+            foreach (var (name, value) in account)
+            {
+                body[name] = value;
+            }
+
+            return Results.Json(body);
         });
         app.MapGet("/v1/rollup/root/{height}", (string height) =>
             ulong.TryParse(height, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var h) && executor.RootAt(h) is { } root
                 ? Results.Json(new { height = h, state_root = root.ToHex() })
-                : Results.Json(new { error = new { code = "not_found", message = $"no state root kept for height {height} (the last {AmmExecutor.RootsKept} heights applied are)" } }, statusCode: 404));
+                : Results.Json(new { error = new { code = "not_found", message = $"no state root kept for height {height} (the last {RollupExecutor.RootsKept} heights applied are)" } }, statusCode: 404));
     }
 }

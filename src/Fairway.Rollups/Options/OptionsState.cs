@@ -104,6 +104,10 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
 
     public IEnumerable<KeyValuePair<PublicKey, Account>> Accounts => _accounts;
 
+    /// <summary>Every series <paramref name="holder"/> holds, in series order (for readers; at most <see cref="SeriesMax"/>).</summary>
+    public IEnumerable<(OptionSeries Series, ulong Quantity)> PositionsOf(PublicKey holder) =>
+        _series.Where(s => s.Value.Holders.ContainsKey(holder)).Select(s => (s.Key, s.Value.Holders[holder]));
+
     public ulong PositionOf(PublicKey holder, OptionSeries series) => _series.GetValueOrDefault(series)?.Holders.GetValueOrDefault(holder) ?? 0;
 
     /// <summary>What the market maker's balance must cover: Σ over series of strike · open quantity / 10^6, each rounded up.</summary>
