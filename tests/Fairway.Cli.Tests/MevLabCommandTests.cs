@@ -57,4 +57,45 @@ public sealed class MevLabCommandTests
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         Assert.True(string.IsNullOrWhiteSpace(stdout));
     }
+
+    [Fact]
+    public void The_lab_prints_its_sequencers_as_json_and_writes_the_report_and_charts()
+    {
+        var directory = Directory.CreateTempSubdirectory("fairway-mev-lab-").FullName;
+        try
+        {
+            var (exit, stdout, stderr) = FairwayProcess.Run("mev-lab", "--minutes", "0.2", "--traders", "20", "--sequencers", "centralized,fair", "--json", "--out", directory);
+
+            Assert.True(exit == 0, stderr);
+            using var report = JsonDocument.Parse(stdout);
+            var sequencers = report.RootElement.GetProperty("sequencers").EnumerateArray().ToList();
+            Assert.Equal(["centralized", "fair"], sequencers.Select(s => s.GetProperty("name").GetString()));
+            foreach (var field in (string[])["adversary_profit", "user_loss", "attacks_tried", "attacks_succeeded", "liquidations_sniped", "victim_delay_p50_ms", "risk_premium_bps"])
+            {
+                Assert.All(sequencers, s => Assert.True(s.TryGetProperty(field, out _), field));
+            }
+
+            foreach (var file in (string[])["report.json", "report.md", "extracted-value.png", "extracted-value.svg", "risk-premium.png", "risk-premium.svg", "victim-delay.png", "victim-delay.svg"])
+            {
+                Assert.True(new FileInfo(Path.Combine(directory, file)).Length > 0, file);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--sequencers", "centralized,auction", "unknown sequencer")]
+    [InlineData("--minutes", "0", "--minutes")]
+    [InlineData("--traders", "0", "--traders")]
+    public void The_lab_refuses_bad_flags_with_exit_2(string flag, string value, string message)
+    {
+        var (exit, stdout, stderr) = FairwayProcess.Run("mev-lab", flag, value);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.True(string.IsNullOrWhiteSpace(stdout));
+    }
 }
