@@ -34,18 +34,13 @@ public sealed class AmmState(ulong @namespace) : IRollupState
 
     private readonly Dictionary<PublicKey, Account> _accounts = [];
 
-    public sealed class Account
+    public sealed class Account : NoncedAccount
     {
         public ulong A { get; internal set; }
 
         public ulong B { get; internal set; }
 
         public ulong Shares { get; internal set; }
-
-        /// <summary>The nonce its next transaction must carry.</summary>
-        public ulong Nonce { get; internal set; }
-
-        public bool Fauceted { get; internal set; }
     }
 
     public ulong Namespace { get; } = @namespace;
@@ -69,29 +64,11 @@ public sealed class AmmState(ulong @namespace) : IRollupState
             return RollupReceipt.Skipped("not an AMM transaction");
         }
 
-        if (!tx.HasValidSignature(Namespace, verifier))
+        if (Admission.Admit(tx, Namespace, verifier, _accounts, AccountsMax, out var account) is { } skipped)
         {
-            return RollupReceipt.Skipped("bad signature");
+            return skipped;
         }
 
-        var account = _accounts.GetValueOrDefault(tx.Sender);
-        if ((account?.Nonce ?? 0) != tx.Nonce)
-        {
-            return RollupReceipt.Skipped($"nonce {tx.Nonce}, expected {account?.Nonce ?? 0}");
-        }
-
-        if (account is null)
-        {
-            if (_accounts.Count >= AccountsMax)
-            {
-                return RollupReceipt.Skipped("the rollup holds as many accounts as it may");
-            }
-
-            _accounts[tx.Sender] = account = new Account();
-        }
-
-        // From here the transaction counts: its nonce is used whether or not it succeeds, as on any chain.
-        account.Nonce++;
         try
         {
             return tx.Kind switch

@@ -1,5 +1,6 @@
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
+using Fairway.Rollups.Accounts;
 using Fairway.Rollups.Amm;
 using Fairway.Rollups.Market;
 using Fairway.Rollups.Oracle;
@@ -55,10 +56,9 @@ public abstract class RollupMachine
     private static IReadOnlyList<ReadOnlyMemory<byte>> Stream(IReadOnlyDictionary<ulong, IReadOnlyList<ReadOnlyMemory<byte>>> streams, ulong @namespace) =>
         streams.TryGetValue(@namespace, out var payloads) ? payloads : [];
 
-    private sealed class AmmMachine(AmmState state) : RollupMachine
+    /// <summary>A rollup that reads only its own namespace and applies it in stream order.</summary>
+    private abstract class SingleMachine(IRollupState state) : RollupMachine
     {
-        public override string Kind => "amm";
-
         public override ulong Namespace => state.Namespace;
 
         public override IReadOnlyList<ulong> Reads => [state.Namespace];
@@ -73,9 +73,14 @@ public abstract class RollupMachine
 
         public override byte[] Encode() => state.Encode();
 
-        public override RollupMachine Decode(ReadOnlySpan<byte> bytes) => new AmmMachine(AmmState.Decode(bytes));
-
         public override Hash StateRoot() => state.StateRoot();
+    }
+
+    private sealed class AmmMachine(AmmState state) : SingleMachine(state)
+    {
+        public override string Kind => "amm";
+
+        public override RollupMachine Decode(ReadOnlySpan<byte> bytes) => new AmmMachine(AmmState.Decode(bytes));
 
         public override IReadOnlyDictionary<string, object?> Summary() => new Dictionary<string, object?>
         {
@@ -90,23 +95,9 @@ public abstract class RollupMachine
             : null;
     }
 
-    private sealed class OracleMachine(OracleState state) : RollupMachine
+    private sealed class OracleMachine(OracleState state) : SingleMachine(state)
     {
         public override string Kind => "oracle";
-
-        public override ulong Namespace => state.Namespace;
-
-        public override IReadOnlyList<ulong> Reads => [state.Namespace];
-
-        public override void ApplyHeight(IReadOnlyDictionary<ulong, IReadOnlyList<ReadOnlyMemory<byte>>> streams, ISignatureVerifier verifier)
-        {
-            foreach (var payload in Stream(streams, state.Namespace))
-            {
-                state.Apply(payload.Span, verifier);
-            }
-        }
-
-        public override byte[] Encode() => state.Encode();
 
         public override RollupMachine Decode(ReadOnlySpan<byte> bytes)
         {
@@ -115,8 +106,6 @@ public abstract class RollupMachine
                 ? new OracleMachine(decoded)
                 : throw new EncodingException("the stored oracle state names another feeder than the one configured");
         }
-
-        public override Hash StateRoot() => state.StateRoot();
 
         public override IReadOnlyDictionary<string, object?> Summary() => new Dictionary<string, object?>
         {

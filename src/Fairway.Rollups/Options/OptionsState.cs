@@ -58,14 +58,10 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
     private readonly Dictionary<PublicKey, Account> _accounts = [];
     private readonly SortedDictionary<OptionSeries, Book> _series = [];
 
-    public sealed class Account
+    public sealed class Account : NoncedAccount
     {
         /// <summary>Micro-USD.</summary>
         public ulong Balance { get; internal set; }
-
-        public ulong Nonce { get; internal set; }
-
-        public bool Fauceted { get; internal set; }
     }
 
     /// <summary>A series' open quantity and who holds it.</summary>
@@ -306,29 +302,8 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
     private static Int128 WorstCase(OptionSeries series, ulong quantity) =>
         WideIntegers.CeilDiv((Int128)series.Strike * quantity, Unit);
 
-    private RollupReceipt? Admit(RollupTransaction tx, ISignatureVerifier verifier, out Account account)
-    {
-        ArgumentNullException.ThrowIfNull(verifier);
-        account = _accounts.GetValueOrDefault(tx.Sender)!;
-        if (Admission.Check(tx, Namespace, verifier, account?.Nonce ?? 0) is { } skipped)
-        {
-            return skipped;
-        }
-
-        if (account is null)
-        {
-            if (_accounts.Count >= AccountsMax)
-            {
-                return RollupReceipt.Skipped("the rollup holds as many accounts as it may");
-            }
-
-            _accounts[tx.Sender] = account = new Account();
-        }
-
-        // From here the transaction counts: its nonce is used whether or not it succeeds.
-        account.Nonce++;
-        return null;
-    }
+    private RollupReceipt? Admit(RollupTransaction tx, ISignatureVerifier verifier, out Account account) =>
+        Admission.Admit(tx, Namespace, verifier, _accounts, AccountsMax, out account);
 
     private RollupReceipt Execute(RollupTransaction tx, byte kind, byte[] body, ISignatureVerifier verifier)
     {

@@ -58,7 +58,7 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
 
     private readonly Dictionary<PublicKey, Account> _accounts = [];
 
-    public sealed class Account
+    public sealed class Account : NoncedAccount
     {
         /// <summary>Collateral in micro-USD, with gains, losses and funding settled up to the last position change.</summary>
         public ulong Collateral { get; internal set; }
@@ -71,10 +71,6 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
 
         /// <summary>The position's side's funding index at the last position change.</summary>
         public Int128 FundingEntry { get; internal set; }
-
-        public ulong Nonce { get; internal set; }
-
-        public bool Fauceted { get; internal set; }
     }
 
     public ulong Namespace { get; } = @namespace;
@@ -253,29 +249,8 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
 
     private static ReadOnlySpan<byte> StateDomain => "fairway/rollup/perps/state/v1"u8;
 
-    private RollupReceipt? Admit(RollupTransaction tx, ISignatureVerifier verifier, out Account account)
-    {
-        ArgumentNullException.ThrowIfNull(verifier);
-        account = _accounts.GetValueOrDefault(tx.Sender)!;
-        if (Admission.Check(tx, Namespace, verifier, account?.Nonce ?? 0) is { } skipped)
-        {
-            return skipped;
-        }
-
-        if (account is null)
-        {
-            if (_accounts.Count >= AccountsMax)
-            {
-                return RollupReceipt.Skipped("the rollup holds as many accounts as it may");
-            }
-
-            _accounts[tx.Sender] = account = new Account();
-        }
-
-        // From here the transaction counts: its nonce is used whether or not it succeeds.
-        account.Nonce++;
-        return null;
-    }
+    private RollupReceipt? Admit(RollupTransaction tx, ISignatureVerifier verifier, out Account account) =>
+        Admission.Admit(tx, Namespace, verifier, _accounts, AccountsMax, out account);
 
     private RollupReceipt Execute(RollupTransaction tx, byte kind, byte[] body, ISignatureVerifier verifier)
     {
