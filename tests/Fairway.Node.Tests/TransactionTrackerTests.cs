@@ -30,7 +30,7 @@ public class TransactionTrackerTests
             var batches = Enumerable.Range(0, 4).Select(a => BatchOf((ushort)a, ++sequence, 50)).ToList();
             foreach (var tx in batches.SelectMany(b => b.Transactions))
             {
-                tracker.OnReceived(tx.Hash);
+                tracker.OnReceived(tx);
             }
 
             batches.ForEach(tracker.OnBatch);

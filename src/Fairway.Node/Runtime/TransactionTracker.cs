@@ -63,14 +63,32 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
         }
     }
 
-    public void OnReceived(Hash transaction)
+    /// <summary>A bundle's legs are tracked under their own hashes too, at their carrier's place: they travel in it.</summary>
+    public void OnReceived(Transaction transaction)
     {
+        ArgumentNullException.ThrowIfNull(transaction);
         lock (_gate)
         {
-            if (_batchOfTransaction.TryAdd(transaction, null))
+            foreach (var hash in HashesOf(transaction))
             {
-                _transactionOrder.Enqueue(transaction);
-                Trim();
+                if (_batchOfTransaction.TryAdd(hash, null))
+                {
+                    _transactionOrder.Enqueue(hash);
+                }
+            }
+
+            Trim();
+        }
+    }
+
+    private static IEnumerable<Hash> HashesOf(Transaction transaction)
+    {
+        yield return transaction.Hash;
+        if (transaction.Namespace == SystemNamespaces.Bundle && Bundle.TryOpen(transaction) is { } bundle)
+        {
+            foreach (var leg in bundle.Legs)
+            {
+                yield return leg.Hash;
             }
         }
     }
@@ -81,15 +99,19 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
         {
             foreach (var tx in batch.Transactions)
             {
-                if (!_batchOfTransaction.ContainsKey(tx.Hash))
+                var fair = isFair?.Invoke(tx) == true;
+                foreach (var hash in HashesOf(tx))
                 {
-                    _transactionOrder.Enqueue(tx.Hash);
-                }
+                    if (!_batchOfTransaction.ContainsKey(hash))
+                    {
+                        _transactionOrder.Enqueue(hash);
+                    }
 
-                _batchOfTransaction[tx.Hash] = batch.Digest;
-                if (isFair?.Invoke(tx) == true)
-                {
-                    _fair.Add(tx.Hash);
+                    _batchOfTransaction[hash] = batch.Digest;
+                    if (fair)
+                    {
+                        _fair.Add(hash);
+                    }
                 }
             }
 
@@ -147,11 +169,11 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
             foreach (var batch in batches)
             {
                 _certifiedBatchHeight.Remove(batch.Digest);
-                foreach (var tx in batch.Transactions)
+                foreach (var hash in batch.Transactions.SelectMany(HashesOf))
                 {
-                    if (!_fair.Contains(tx.Hash))
+                    if (!_fair.Contains(hash))
                     {
-                        _batchOfTransaction.Remove(tx.Hash);
+                        _batchOfTransaction.Remove(hash);
                     }
                 }
             }

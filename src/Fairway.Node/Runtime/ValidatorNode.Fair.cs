@@ -49,7 +49,7 @@ public sealed partial class ValidatorNode
             Crypto.Ed25519Verifier.Instance)
         : null;
 
-    private bool IsFair(Transaction tx) => _identity.Namespaces.IsFairOrdered(tx.Namespace);
+    private bool IsFair(Transaction tx) => _identity.Namespaces.IsFairOrdered(tx);
 
     /// <summary>A batch is first held (cut here or received from a peer): its fair-lane transactions' receive time is now.</summary>
     private void ReceiveFair(Batch batch, long nowMs)
