@@ -222,7 +222,7 @@ internal sealed partial class SimulationRun
     private static void OnFairOutput(SimulatedHost host, BlockOutput output)
     {
 
-        host.Node!.Fair?.OnOutput([.. output.Transactions.Select(t => t.Hash)]);
+        host.Node!.Fair?.OnOutput([.. output.Transactions.Concat(output.BundleCarriers()).Select(t => t.Hash)]);
     }
 
     /// <summary>After a restart the fair lane's receive times come back from the batches and receipts on disk.</summary>

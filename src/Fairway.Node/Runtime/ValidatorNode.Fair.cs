@@ -218,7 +218,7 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        _fair.OnOutput([.. output.Transactions.Where(IsFair).Select(t => t.Hash)]);
+        _fair.OnOutput([.. output.Transactions.Concat(output.BundleCarriers()).Where(IsFair).Select(t => t.Hash)]);
         Metrics.SetFairPending(_fair.Pending);
         var now = NowMs;
         if (now - _receiptsPrunedAtMs > (long)FairRecovery.ReceiptsKeptMs / 10)
