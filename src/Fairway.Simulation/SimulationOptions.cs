@@ -86,6 +86,13 @@ public sealed record SimulationOptions
     /// </summary>
     public string Policy { get; init; } = "fcfs";
 
+    /// <summary>
+    /// Of the submissions, the fraction that are atomic bundles of 2 to 4 legs over random namespaces (each leg a fresh
+    /// transaction). Every honest output is checked to hold each bundle whole, each namespace's legs contiguous and in
+    /// order, or none of it. Not with <c>encrypted</c>: bundles take no encrypted legs.
+    /// </summary>
+    public double BundleFraction { get; init; }
+
     /// <summary>Ticks between re-sends of a host's own output votes for heights it has not certified yet.</summary>
     public int OutputVoteResendTicks { get; init; } = 50;
 
@@ -141,6 +148,8 @@ public sealed record SimulationOptions
         Require(Byzantine != ByzantineKind.BadShares || Policy == "encrypted", "--byzantine bad-shares needs --policy encrypted");
         Require(EarlyDecryptionColludersForTesting >= 0 && EarlyDecryptionColludersForTesting <= Nodes, "early decryption colluders must be between 0 and the number of nodes");
         Require(EarlyDecryptionColludersForTesting == 0 || Policy == "encrypted", "early decryption colluders need the encrypted policy");
+        Require(BundleFraction is >= 0 and <= 1, "--bundle-fraction must be in [0, 1]");
+        Require(BundleFraction == 0 || Policy != "encrypted", "bundles take no encrypted legs: --bundle-fraction needs --policy fcfs or fair");
         Require(ShareResendTicks >= 1, "the share re-send interval must be at least one tick");
         Require(OutputVoteResendTicks >= 1, "the output vote re-send interval must be at least one tick");
     }
