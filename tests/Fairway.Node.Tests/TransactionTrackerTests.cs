@@ -100,4 +100,22 @@ public class TransactionTrackerTests
         Assert.Null(tracker.Status(tx));
         Assert.Null(tracker.Status(other));
     }
+
+    [Fact]
+    public void A_bundles_legs_are_followed_by_their_own_hashes_at_their_carriers_place_and_forgotten_with_it()
+    {
+        var tracker = new TransactionTracker(entriesMax: 100);
+        var bundle = Bundle.Create([new Transaction(1, "leg a"u8.ToArray()), new Transaction(2, "leg b"u8.ToArray())]);
+        var batch = new Batch(Chain, 0, 1, [bundle.Carrier]);
+
+        tracker.OnReceived(bundle.Carrier);
+        Assert.Equal(CommitmentLevel.Received, tracker.Status(bundle.Legs[1].Hash)!.Level);
+        tracker.OnBatch(batch);
+        tracker.OnCertified(BlockOf(1, [batch]));
+        Assert.All(bundle.Legs, leg => Assert.Equal(CommitmentLevel.Soft, tracker.Status(leg.Hash)!.Level));
+
+        tracker.OnIndexed([batch], [.. bundle.Legs, bundle.Carrier]);
+        Assert.Equal(0, tracker.Count);
+        Assert.Null(tracker.Status(bundle.Legs[0].Hash));
+    }
 }
