@@ -73,9 +73,8 @@ internal static class BundleSubmit
 
         // Counted before any leg is decoded, so a huge array costs nothing.
         var count = legsElement.GetArrayLength();
-        if (count == 0 || count > Bundle.LegsMax)
+        if (Bundle.CheckCount(count) is { } refused)
         {
-            var refused = Bundle.Check(count == 0 ? [] : new Transaction[count])!;
             return (null, 400, refused.Code, refused.Message);
         }
 

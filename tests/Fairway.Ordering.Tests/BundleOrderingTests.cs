@@ -150,6 +150,35 @@ public class BundleOrderingTests
         Assert.Equal([single1, single2, bundle.Legs[0], bundle.Legs[2], bundle.Legs[1]], output.Transactions);
     }
 
+    [Fact]
+    public void A_fair_single_equal_to_an_output_leg_is_not_output_again_by_a_live_or_a_restarted_stage()
+    {
+        var registry = new NamespaceRegistry(FcfsPolicy.Instance, [new NamespaceDeclaration(2, "fair", FairPolicy.Instance)]);
+        var live = new OrderingStage(ChainId, registry, Four);
+        var (shared, later) = (Tx(2, "also sent alone"), Tx(2, "sent alone only later"));
+        var bundle = Bundle.Create([shared, Tx(1, "fcfs leg"), later]);
+        var batch = new Batch(ChainId, 0, 1, [shared, bundle.Carrier]);
+        var lists = new[]
+        {
+            List(0, 4, (shared, 10), (bundle.Carrier, 20)), List(1, 4, (shared, 11), (bundle.Carrier, 21)), List(2, 4, (shared, 12), (bundle.Carrier, 22)),
+        };
+
+        // The single yields to the bundle's leg in the same height.
+        var (first, state) = live.Order(BlockOf(1, [batch], null, lists), [batch], OrderingState.Genesis);
+        Assert.Equal([bundle.Legs[1], bundle.Legs[0], bundle.Legs[2]], first.Transactions);
+
+        // Later lists name both as singles: neither the live stage nor one restored from the output puts them out again,
+        // or the two would certify different outputs.
+        var restored = new OrderingStage(ChainId, registry, Four);
+        restored.Restore([first]);
+        var singles = new Batch(ChainId, 1, 1, [later]);
+        var again = new[] { List(0, 5, (shared, 10), (later, 30)), List(1, 5, (shared, 11), (later, 31)), List(2, 5) };
+        var block = BlockOf(2, [singles], [batch], again);
+        Assert.Empty(live.Order(block, [singles, batch], state).Output.Transactions);
+        Assert.Empty(restored.Order(block, [singles, batch], state).Output.Transactions);
+        Assert.True(restored.WasIncluded(bundle.Hash));
+    }
+
     private sealed class ReversingPolicy : IOrderingPolicy
     {
         public string Name => "reverse";

@@ -67,18 +67,19 @@ public sealed class Bundle
         return new Bundle([.. legs], new Transaction(SystemNamespaces.Bundle, writer.ToArray()));
     }
 
+    /// <summary>Why <paramref name="count"/> legs cannot be a bundle, or null: checked before any leg is read.</summary>
+    public static BundleError? CheckCount(int count) =>
+        count == 0 ? new BundleError("empty_bundle", "a bundle has at least one leg")
+        : count > LegsMax ? new BundleError("too_many_legs", $"a bundle has at most {LegsMax} legs, got {count}")
+        : null;
+
     /// <summary>The first rule <paramref name="legs"/> break, with a code for the API, or null.</summary>
     public static BundleError? Check(IReadOnlyList<Transaction> legs)
     {
         ArgumentNullException.ThrowIfNull(legs);
-        if (legs.Count == 0)
+        if (CheckCount(legs.Count) is { } wrongCount)
         {
-            return new BundleError("empty_bundle", "a bundle has at least one leg");
-        }
-
-        if (legs.Count > LegsMax)
-        {
-            return new BundleError("too_many_legs", $"a bundle has at most {LegsMax} legs, got {legs.Count}");
+            return wrongCount;
         }
 
         var seen = new HashSet<Hash>();

@@ -235,6 +235,10 @@ public sealed class OrderingStage
                 if (_registry.OpenBundle(candidate.Transaction) is { } bundle)
                 {
                     AddLegs(result, bundle, candidate.Source, bundleLegs);
+
+                    // The window holds what a restart can read back from the outputs: the carrier (rebuilt from its
+                    // legs) and the legs in fair namespaces, which also stand for a single copy that yielded to them.
+                    output.AddRange(bundle.Legs.Where(leg => _registry.IsFairOrdered(leg.Namespace)).Select(leg => leg.Hash));
                 }
                 else
                 {
