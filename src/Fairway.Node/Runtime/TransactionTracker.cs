@@ -23,6 +23,9 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
     private readonly Dictionary<Hash, ulong> _certifiedBlockHeight = [];
     private readonly Queue<Hash> _certifiedBlockOrder = new();
     private readonly Dictionary<Hash, Hash?> _batchOfTransaction = [];
+
+    /// <summary>Each tracked bundle leg's carrier, whose inclusion in the fair lane is the leg's; a subset of <see cref="_batchOfTransaction"/>'s keys.</summary>
+    private readonly Dictionary<Hash, Hash> _carrierOfLeg = [];
     private readonly Queue<Hash> _transactionOrder = new();
     private readonly Dictionary<Hash, ulong> _certifiedBatchHeight = [];
     private readonly Queue<Hash> _batchOrder = new();
@@ -75,10 +78,26 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
                 {
                     _transactionOrder.Enqueue(hash);
                 }
+
+                NoteCarrier(hash, transaction);
             }
 
             Trim();
         }
+    }
+
+    private void NoteCarrier(Hash hash, Transaction carried)
+    {
+        if (hash != carried.Hash)
+        {
+            _carrierOfLeg[hash] = carried.Hash;
+        }
+    }
+
+    private void Forget(Hash hash)
+    {
+        _batchOfTransaction.Remove(hash);
+        _carrierOfLeg.Remove(hash);
     }
 
     private static IEnumerable<Hash> HashesOf(Transaction transaction)
@@ -108,6 +127,7 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
                     }
 
                     _batchOfTransaction[hash] = batch.Digest;
+                    NoteCarrier(hash, tx);
                     if (fair)
                     {
                         _fair.Add(hash);
@@ -163,7 +183,7 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
             {
                 _includedIn.Remove(tx.Hash);
                 _fair.Remove(tx.Hash);
-                _batchOfTransaction.Remove(tx.Hash);
+                Forget(tx.Hash);
             }
 
             foreach (var batch in batches)
@@ -173,7 +193,7 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
                 {
                     if (!_fair.Contains(hash))
                     {
-                        _batchOfTransaction.Remove(hash);
+                        Forget(hash);
                     }
                 }
             }
@@ -218,7 +238,9 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
     {
         lock (_gate)
         {
-            if (_includedIn.TryGetValue(transaction, out var inclusion))
+            // A bundle's leg is included when its carrier is: the fair lane lists the bundle as one unit.
+            if (_includedIn.TryGetValue(transaction, out var inclusion)
+                || (_carrierOfLeg.TryGetValue(transaction, out var carrier) && _includedIn.TryGetValue(carrier, out inclusion)))
             {
                 return _certifiedBlockHeight.ContainsKey(inclusion.Block)
                     ? new TransactionStatus(CommitmentLevel.Soft, inclusion.Height, null)
@@ -246,7 +268,7 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
         while (_transactionOrder.Count > entriesMax)
         {
             var oldest = _transactionOrder.Dequeue();
-            _batchOfTransaction.Remove(oldest);
+            Forget(oldest);
             _fair.Remove(oldest);
         }
     }
