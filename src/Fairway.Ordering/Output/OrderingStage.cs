@@ -22,6 +22,9 @@ public readonly record struct OrderingState(ulong Height, Hash OutputHash)
 /// (<see cref="FairInclusion"/>), their payloads from any of the block's batches (its own and its payload batches), and
 /// a transaction already output within the <see cref="IncludedWindow"/> is not output again. That window is the stage's
 /// only state beyond <see cref="OrderingState"/>; it is a function of the outputs, rebuilt by <see cref="Restore"/>.</para>
+/// <para>Atomic bundles are opened here and nowhere earlier: a carrier (<see cref="Bundle"/>) is never output, its legs
+/// are, each in its namespace, all at this height, each namespace's legs contiguous and in the bundle's order; a carrier
+/// that does not open for this chain outputs nothing.</para>
 /// A function of its inputs: the node, the simulator and the tests run this same code and get the same outputs.
 /// </summary>
 public sealed class OrderingStage
