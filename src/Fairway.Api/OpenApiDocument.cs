@@ -18,6 +18,10 @@ internal static class OpenApiDocument
                 + $"Also in a binary form ({SubmitBatchFormat.RequestContentType}), answered in {SubmitBatchFormat.ResultContentType}; there a bad record refuses the whole batch", "SubmitBatchRequest", "SubmitBatchResult", "400, 405, 413, 415, 429")),
             ["/v1/submit/encrypted"] = Post("Submit one ciphertext to an encrypted namespace, sealed by the client to the key set of /v1/node/encryption-key with the label fairway/ns/{namespace}; "
                 + "the validator checks only that it is well formed, to the current key and for this namespace (400 malformed_ciphertext, wrong_key_set, wrong_label, invalid_ciphertext, not_encrypted_namespace; 409 key_not_ready)", "SubmitEncryptedRequest", "Receipt", "400, 405, 409, 413, 415, 429"),
+            ["/v1/submit/bundle"] = Post("Submit an atomic bundle: 1 to 16 legs {namespace, payload (base64)}; the output places every leg in one height, each namespace's legs "
+                + "contiguous and in the given order, or none of them. The bundle is one unit of ordering (de-duplicated by its hash; under fair ordering it ranks once, in every namespace it touches). "
+                + "400 empty_bundle, too_many_legs, duplicate_leg, encrypted_namespace_in_bundle, or a leg's own error prefixed \"leg i: \"; 413 bundle_too_large when the legs encode above the payload limit; nothing is kept on error",
+                "SubmitBundleRequest", "BundleReceipt", "400, 405, 413, 415, 429"),
             ["/v1/status/tx/{hash}"] = Get("Commitment level of a transaction: received, included (fair namespaces: a proposal's candidate lists from more than a third of the stake name it), soft (in a certified block) or firm (committed, ordered, output certified)", "TxStatus", "hash"),
             ["/v1/availability/header/{height}"] = Get("A firm block's header and QC, with its certified output header", "Header", "height"),
             ["/v1/availability/block/{height}"] = Get("A firm block: header, QC, certified output header, namespaces, transaction count, size", "Block", "height"),
@@ -63,6 +67,11 @@ internal static class OpenApiDocument
             ["SubmitEncryptedRequest"] = Obj(("namespace", Int("u64 namespace id of an encrypted namespace")), ("ciphertext", b64())),
             ["SubmitBatchRequest"] = new JsonObject { ["type"] = "array", ["items"] = Ref("SubmitRequest") },
             ["Receipt"] = Obj(("hash", hash()), ("duplicate", new JsonObject { ["type"] = "boolean" }),
+                ("receipt", Obj(("validator", Int("validator index")), ("received_at_ms", Int("unix ms")), ("signature", Str("hex Ed25519 signature over the receipt statement"))))),
+            ["SubmitBundleRequest"] = Obj(("legs", new JsonObject { ["type"] = "array", ["items"] = Ref("SubmitRequest") })),
+            ["BundleReceipt"] = Obj(("hash", Str("the bundle's hash (its carrier transaction's, which the receipt signs); lowercase hex")),
+                ("legs", new JsonObject { ["type"] = "array", ["items"] = Str("each leg's transaction hash, in the given order: how the legs are found and proven once firm") }),
+                ("duplicate", new JsonObject { ["type"] = "boolean" }),
                 ("receipt", Obj(("validator", Int("validator index")), ("received_at_ms", Int("unix ms")), ("signature", Str("hex Ed25519 signature over the receipt statement"))))),
             ["SubmitBatchResult"] = new JsonObject
             {

@@ -16,6 +16,7 @@ internal static class SubmitEndpoints
         app.MapPost("/v1/submit", (HttpContext http, CancellationToken ct) => SubmitOneAsync(http, node, ct));
         app.MapPost("/v1/submit/batch", (HttpContext http, CancellationToken ct) => SubmitBatchAsync(http, node, ct));
         app.MapPost("/v1/submit/encrypted", (HttpContext http, CancellationToken ct) => SubmitEncryptedAsync(http, node, ct));
+        app.MapPost("/v1/submit/bundle", (HttpContext http, CancellationToken ct) => BundleSubmit.SubmitAsync(http, node, ct));
     }
 
     /// <summary>
@@ -176,7 +177,7 @@ internal static class SubmitEndpoints
         return read.Buffer.IsEmpty && read.IsCompleted;
     }
 
-    private static (Transaction? Transaction, int Status, string? Code, string? Message) Parse(JsonElement element, IValidatorApi node, string payloadField = "payload")
+    internal static (Transaction? Transaction, int Status, string? Code, string? Message) Parse(JsonElement element, IValidatorApi node, string payloadField = "payload")
     {
         var limits = node.Limits;
         if (element.ValueKind != JsonValueKind.Object)

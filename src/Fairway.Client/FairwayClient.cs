@@ -50,6 +50,46 @@ public sealed class FairwayClient : IDisposable
         FanOutAsync("/v1/submit", new { @namespace, payload = Convert.ToBase64String(payload.Span) }, new Core.Chain.Transaction(@namespace, payload).Hash, stake, ct);
 
     /// <summary>
+    /// Submits an atomic bundle through <c>POST /v1/submit/bundle</c>: 1 to <see cref="Core.Chain.Bundle.LegsMax"/> legs
+    /// for any namespaces but encrypted ones. The output places every leg in one height, each namespace's legs contiguous
+    /// and in the given order, or none of them. The bundle is built here too, so the node's hashes are checked, and so
+    /// is its receipt (signed over the bundle's hash). Legs are found, waited for and proven by their own hashes.
+    /// </summary>
+    public async Task<BundleSubmitResult> SubmitBundleAsync(IReadOnlyList<(ulong Namespace, ReadOnlyMemory<byte> Payload)> legs, CancellationToken ct = default)
+    {
+        var (bundle, body) = BundleRequest(legs);
+        using var response = await _http.PostAsJsonAsync(Url("/v1/submit/bundle"), body, ct).ConfigureAwait(false);
+        using var json = await ReadAsync(response, ct).ConfigureAwait(false);
+        var receipt = ParseReceipt(json.RootElement, bundle.Hash);
+        var answered = json.RootElement.GetProperty("legs").EnumerateArray().Select(e => Hash.ParseHex(e.GetString() ?? "")).ToList();
+        var expected = bundle.Legs.Select(leg => leg.Hash).ToList();
+        if (!answered.SequenceEqual(expected))
+        {
+            throw new VerificationException("the node reports different hashes for the bundle's legs");
+        }
+
+        return new BundleSubmitResult(bundle.Hash, expected, receipt);
+    }
+
+    /// <summary>
+    /// As <see cref="SubmitBundleAsync(IReadOnlyList{ValueTuple{ulong, ReadOnlyMemory{byte}}}, CancellationToken)"/>, sent
+    /// to validators holding at least <paramref name="stake"/> (default f+1), as a bundle touching a fair namespace needs.
+    /// </summary>
+    public Task<FanOutSubmitResult> SubmitBundleAsync(IReadOnlyList<(ulong Namespace, ReadOnlyMemory<byte> Payload)> legs, ulong? stake, CancellationToken ct = default)
+    {
+        var (bundle, body) = BundleRequest(legs);
+        return FanOutAsync("/v1/submit/bundle", body, bundle.Hash, stake, ct);
+    }
+
+    private static (Core.Chain.Bundle Bundle, object Body) BundleRequest(IReadOnlyList<(ulong Namespace, ReadOnlyMemory<byte> Payload)> legs)
+    {
+        ArgumentNullException.ThrowIfNull(legs);
+        var bundle = Core.Chain.Bundle.Create([.. legs.Select(l => new Core.Chain.Transaction(l.Namespace, l.Payload))]);
+        var body = new { legs = legs.Select(l => new { @namespace = l.Namespace, payload = Convert.ToBase64String(l.Payload.Span) }).ToArray() };
+        return (bundle, body);
+    }
+
+    /// <summary>
     /// Encrypts <paramref name="plaintext"/> here, to the chain's threshold key with the namespace's label, and submits
     /// the ciphertext to validators holding more than the faulty stake (as <see cref="SubmitAsync(ulong, ReadOnlyMemory{byte}, ulong?, CancellationToken)"/>),
     /// through <c>POST /v1/submit/encrypted</c>. No validator sees the plaintext before the transaction's block commits.

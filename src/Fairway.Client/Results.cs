@@ -6,6 +6,12 @@ namespace Fairway.Client;
 /// <summary>A node accepted a transaction; the receipt's signature was checked against that validator's key.</summary>
 public sealed record SubmitResult(Hash Hash, int Validator, ulong ReceivedAtMs, bool Duplicate, Signature Signature = default);
 
+/// <summary>
+/// An atomic bundle a node accepted: its hash (what the receipt signs), its legs' transaction hashes in the given order
+/// (what to wait for and read), and the verified receipt.
+/// </summary>
+public sealed record BundleSubmitResult(Hash Hash, IReadOnlyList<Hash> Legs, SubmitResult Receipt);
+
 /// <summary>One transaction of a batch submission: accepted (its hash) or refused (the node's error). Batches carry no receipts.</summary>
 public sealed record BatchSubmitResult(Hash? Accepted, string? ErrorCode, string? ErrorMessage);
 

@@ -18,6 +18,11 @@ internal sealed class OutputChecker(OutputCertificateVerifier certificates, ISet
     private readonly HashSet<(ulong Height, int Validator)> _evidence = [];
     private readonly Dictionary<int, List<BlockOutput>> _outputs = [];
 
+    /// <summary>Each submitted bundle's legs, and each leg's bundle and place in it.</summary>
+    private readonly Dictionary<Hash, Bundle> _bundles = [];
+    private readonly Dictionary<Hash, (Hash Bundle, int Leg)> _legOf = [];
+    private readonly HashSet<Hash> _bundlesOutput = [];
+
     public List<string> Violations { get; } = [];
 
     public int TransactionsSubmitted => _submitted.Count;
@@ -30,12 +35,83 @@ internal sealed class OutputChecker(OutputCertificateVerifier certificates, ISet
 
     public bool WasSubmitted(Hash transaction) => _submitted.Contains(transaction);
 
-    /// <summary>Clients handed these to an honest host (which batched and published them).</summary>
+    public int BundlesSubmitted => _bundles.Count;
+
+    /// <summary>Bundles some honest host output (whole, or a violation says otherwise).</summary>
+    public int BundlesOutput => _bundlesOutput.Count;
+
+    /// <summary>The bundle a leg belongs to, if it is one: the unit fair ordering ranked.</summary>
+    public Hash? BundleOf(Hash transaction) => _legOf.TryGetValue(transaction, out var place) ? place.Bundle : null;
+
+    /// <summary>What a submitted transaction stands for in outputs: a bundle's legs, or itself.</summary>
+    public static IEnumerable<Transaction> AsOutput(Transaction transaction) =>
+        Bundle.TryOpen(transaction) is { } bundle ? bundle.Legs : [transaction];
+
+    /// <summary>Clients handed these to an honest host (which batched and published them); a bundle counts as its legs.</summary>
     public void OnSubmitted(IEnumerable<Transaction> transactions)
     {
         foreach (var tx in transactions)
         {
+            if (Bundle.TryOpen(tx) is { } bundle)
+            {
+                _bundles.TryAdd(bundle.Hash, bundle);
+                for (var k = 0; k < bundle.Legs.Count; k++)
+                {
+                    _legOf.TryAdd(bundle.Legs[k].Hash, (bundle.Hash, k));
+                    _submitted.Add(bundle.Legs[k].Hash);
+                }
+
+                continue;
+            }
+
             _submitted.Add(tx.Hash);
+        }
+    }
+
+    /// <summary>
+    /// The bundle invariant: every bundle with a leg in this output has all of them here, and in each namespace its legs
+    /// sit next to each other in the bundle's order. A bundle split across heights fails at each of them.
+    /// </summary>
+    private void CheckBundles(SimulatedHost host, BlockOutput output)
+    {
+        if (_bundles.Count == 0)
+        {
+            return;
+        }
+
+        var placed = new Dictionary<Hash, SortedList<int, int>>();
+        for (var i = 0; i < output.Transactions.Count; i++)
+        {
+            if (_legOf.TryGetValue(output.Transactions[i].Hash, out var place))
+            {
+                if (!placed.TryGetValue(place.Bundle, out var legs))
+                {
+                    placed[place.Bundle] = legs = [];
+                }
+
+                legs.TryAdd(place.Leg, i);
+            }
+        }
+
+        foreach (var (hash, positions) in placed)
+        {
+            var bundle = _bundles[hash];
+            if (positions.Count != bundle.Legs.Count)
+            {
+                Violations.Add($"split bundle: host {host.Id}'s output at height {output.Height} holds {positions.Count} of the {bundle.Legs.Count} legs of bundle {hash.ToHex()[..16]}");
+                continue;
+            }
+
+            foreach (var group in Enumerable.Range(0, bundle.Legs.Count).GroupBy(k => bundle.Legs[k].Namespace))
+            {
+                var at = group.Select(k => positions[k]).ToList();
+                if (at.Zip(at.Skip(1)).Any(p => p.Second != p.First + 1))
+                {
+                    Violations.Add($"split bundle: host {host.Id}'s output at height {output.Height} places bundle {hash.ToHex()[..16]}'s legs in namespace {group.Key} at {string.Join(",", at)}, not contiguous in order");
+                }
+            }
+
+            _bundlesOutput.Add(hash);
         }
     }
 
@@ -60,6 +136,8 @@ internal sealed class OutputChecker(OutputCertificateVerifier certificates, ISet
         {
             return;
         }
+
+        CheckBundles(host, output);
 
         // As submitted: where the output reveals a plaintext, the ciphertext a client sent stands in its place.
         var seen = new HashSet<Hash>();

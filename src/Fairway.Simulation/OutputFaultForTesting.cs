@@ -20,6 +20,9 @@ public enum OutputFaultForTesting
     /// <summary>f+1 honest hosts repeat the first transaction of every non-empty output they compute.</summary>
     DuplicatedTransactionAtFPlusOne,
 
+    /// <summary>f+1 honest hosts drop the last leg of every bundle in the outputs they compute: a split bundle.</summary>
+    SplitBundleAtFPlusOne,
+
     /// <summary>Every output vote is lost on the way (as if the vote traffic were cut): nothing gets certified.</summary>
     OutputVotesLost,
 }

@@ -32,6 +32,10 @@ public sealed record BatchReport
 
     public long TransactionsLost => Results.Sum(r => (long)r.TransactionsLost);
 
+    public long BundlesSubmitted => Results.Sum(r => (long)r.BundlesSubmitted);
+
+    public long BundlesOutput => Results.Sum(r => (long)r.BundlesOutput);
+
     public long OutputsCertified => Results.Sum(r => (long)r.OutputsCertified);
 
     public int OutputsMismatched => Results.Sum(r => r.OutputsMismatched);

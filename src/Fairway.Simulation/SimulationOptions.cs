@@ -86,6 +86,13 @@ public sealed record SimulationOptions
     /// </summary>
     public string Policy { get; init; } = "fcfs";
 
+    /// <summary>
+    /// Of the submissions, the fraction that are atomic bundles of 2 to 4 legs over random namespaces (each leg a fresh
+    /// transaction). Every honest output is checked to hold each bundle whole, each namespace's legs contiguous and in
+    /// order, or none of it. Not with <c>encrypted</c>: bundles take no encrypted legs.
+    /// </summary>
+    public double BundleFraction { get; init; }
+
     /// <summary>Ticks between re-sends of a host's own output votes for heights it has not certified yet.</summary>
     public int OutputVoteResendTicks { get; init; } = 50;
 
@@ -157,6 +164,8 @@ public sealed record SimulationOptions
         Require(EarlyDecryptionColludersForTesting == 0 || Policy == "encrypted", "early decryption colluders need the encrypted policy");
         Require(FaultPhaseTicks is null or (>= 1 and <= 100_000_000), "the fault phase must last between 1 and 100000000 ticks");
         Require(!MevOperator || Flow is not null, "a MEV operator needs an order flow to react with");
+        Require(BundleFraction is >= 0 and <= 1, "--bundle-fraction must be in [0, 1]");
+        Require(BundleFraction == 0 || Policy != "encrypted", "bundles take no encrypted legs: --bundle-fraction needs --policy fcfs or fair");
         Require(ShareResendTicks >= 1, "the share re-send interval must be at least one tick");
         Require(OutputVoteResendTicks >= 1, "the output vote re-send interval must be at least one tick");
     }

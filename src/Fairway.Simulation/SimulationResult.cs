@@ -62,6 +62,12 @@ public sealed record SimulationResult
     /// </summary>
     public int TransactionsLost { get; init; }
 
+    /// <summary>Atomic bundles clients submitted (their legs count in <see cref="TransactionsSubmitted"/>).</summary>
+    public int BundlesSubmitted { get; init; }
+
+    /// <summary>Bundles some honest host output; each output is checked to hold a bundle whole or not at all.</summary>
+    public int BundlesOutput { get; init; }
+
     /// <summary>Heights whose output that host certified.</summary>
     public int OutputsCertified { get; init; }
 

@@ -43,7 +43,7 @@ internal sealed partial class SimulationRun
         host.Chain.Flush();
         foreach (var tx in batch.Transactions)
         {
-            if (!host.Node.Ordering.WasIncluded(tx.Hash) && _registry.IsFairOrdered(tx.Namespace))
+            if (!host.Node.Ordering.WasIncluded(tx.Hash) && _registry.IsFairOrdered(tx))
             {
                 lane.Receive(tx.Hash, batch.Digest, now);
             }
@@ -222,7 +222,7 @@ internal sealed partial class SimulationRun
     private static void OnFairOutput(SimulatedHost host, BlockOutput output)
     {
 
-        host.Node!.Fair?.OnOutput([.. output.Transactions.Select(t => t.Hash)]);
+        host.Node!.Fair?.OnOutput([.. output.Transactions.Concat(output.BundleCarriers()).Select(t => t.Hash)]);
     }
 
     /// <summary>After a restart the fair lane's receive times come back from the batches and receipts on disk.</summary>
@@ -236,7 +236,7 @@ internal sealed partial class SimulationRun
         lane.RefuseListsThrough(host.Core!.Safety.LastVotedRound + 1);
         lane.Restore(
             FairRecovery.HeldBatches(host.Chain, (ulong)NowMs(host), lane.Options.ReceiveCapacity),
-            tx => _registry.IsFairOrdered(tx.Namespace),
+            tx => _registry.IsFairOrdered(tx),
             host.Node.Ordering.WasIncluded);
     }
 

@@ -119,6 +119,11 @@ internal sealed partial class SimulationRun
         }
 
         var fault = _options.UnsafeOutputFaultForTesting;
+        if (fault == OutputFaultForTesting.SplitBundleAtFPlusOne)
+        {
+            return SplitBundles(host.Node!.Ordering.Order(block, batches, previous).Output, previous);
+        }
+
         var registry = fault == OutputFaultForTesting.ReversedOrderAtFPlusOne ? ReversedForTesting : NamespaceRegistry.FcfsOnly;
         var output = new OrderingStage(_chainId, registry, _validators).Order(block, batches, previous).Output;
         Transaction? extra = fault switch
@@ -138,6 +143,17 @@ internal sealed partial class SimulationRun
         List<Transaction> transactions = [.. placed.Select(p => p.Transaction)];
         var header = OutputHeader.Over(_chainId, block.Height, block.Hash, previous.OutputHash, transactions);
         return new BlockOutput(header, transactions, [.. placed.Select(p => p.Source)]);
+    }
+
+    /// <summary>The test-only split: every bundle's last leg is left out, the rest of the output as computed.</summary>
+    private BlockOutput SplitBundles(BlockOutput output, OrderingState previous)
+    {
+        var lastLegs = output.Sources.Where(s => s.Leg is not null)
+            .GroupBy(s => (s.BatchPosition, s.IndexInBatch)).Select(g => g.MaxBy(s => s.Leg)).ToHashSet();
+        var kept = Enumerable.Range(0, output.Transactions.Count).Where(i => !lastLegs.Contains(output.Sources[i])).ToList();
+        List<Transaction> transactions = [.. kept.Select(i => output.Transactions[i])];
+        var header = OutputHeader.Over(_chainId, output.Height, output.Header.BlockHash, previous.OutputHash, transactions);
+        return new BlockOutput(header, transactions, [.. kept.Select(i => output.Sources[i])]);
     }
 
     /// <summary>
@@ -260,13 +276,18 @@ internal sealed partial class SimulationRun
             // As submitted: under the encrypted policy, the ciphertexts the receipts name.
             foreach (var t in _outputChecker.OutputOf(host, height)!.SubmittedTransactions())
             {
-                order.Add(t.Hash);
+                // A bundle's legs stand for the bundle, which was received and ranked as one unit.
+                var unit = _outputChecker.BundleOf(t.Hash) ?? t.Hash;
+                order.Add(unit);
                 if (!byNamespace.TryGetValue(t.Namespace, out var stream))
                 {
                     byNamespace[t.Namespace] = stream = [];
                 }
 
-                stream.Add(t.Hash);
+                if (stream.Count == 0 || stream[^1] != unit)
+                {
+                    stream.Add(unit);
+                }
             }
         }
 
@@ -305,7 +326,7 @@ internal sealed partial class SimulationRun
         {
             if (host.Chain.TryGetBatch(batch.Digest, out _) || _hosts.Any(h => h.Alive && h.Node!.Pool.Contains(batch.Digest)))
             {
-                held.UnionWith(batch.Transactions.Select(t => t.Hash));
+                held.UnionWith(batch.Transactions.SelectMany(OutputChecker.AsOutput).Select(t => t.Hash));
             }
         }
 
@@ -314,7 +335,7 @@ internal sealed partial class SimulationRun
         var counted = new HashSet<Hash>();
         foreach (var batch in _published.Values)
         {
-            foreach (var tx in batch.Transactions)
+            foreach (var tx in batch.Transactions.SelectMany(OutputChecker.AsOutput))
             {
                 // A transaction sent to several hosts is in several batches; it is pending once.
                 if (_outputChecker.WasSubmitted(tx.Hash) && !certified.Contains(tx.Hash) && counted.Add(tx.Hash))

@@ -81,8 +81,11 @@ internal sealed partial class SimulationRun
         {
             var k = _workloadRandom.Next(hosts.Count);
             var ns = flowed?[i].Namespace ?? (ulong)(1 + _workloadRandom.Next(_options.Namespaces));
-            var plaintext = flowed?[i].Payload.ToArray() ?? Payload(round, hosts[k].Id);
-            var tx = SealIfEncrypted(ns, plaintext);
+
+            // The bundle draw is made only when bundles are on, so runs without them keep their seeded workload.
+            var tx = flowed is not null ? SealIfEncrypted(ns, flowed[i].Payload.ToArray())
+                : _options.BundleFraction > 0 && _workloadRandom.NextDouble() < _options.BundleFraction ? MakeBundle(round, hosts[k].Id)
+                : SealIfEncrypted(ns, Payload(round, hosts[k].Id));
             if (_registry.HasFair)
             {
                 // As the SDK does on a fair chain: the client sends to every validator at once, so no single one decides
@@ -110,6 +113,18 @@ internal sealed partial class SimulationRun
                 CutBatch(hosts[k], chunk);
             }
         }
+    }
+
+    /// <summary>A bundle's carrier: 2 to 4 fresh legs over random namespaces, so some share a namespace and some do not.</summary>
+    private Transaction MakeBundle(ulong round, int hostId)
+    {
+        var legs = new Transaction[2 + _workloadRandom.Next(3)];
+        for (var i = 0; i < legs.Length; i++)
+        {
+            legs[i] = new Transaction((ulong)(1 + _workloadRandom.Next(_options.Namespaces)), Payload(round, hostId));
+        }
+
+        return Bundle.Create(legs).Carrier;
     }
 
     /// <summary>Unique within the run: the n-th transaction created, with the round and host for a reader of a dump.</summary>
@@ -201,7 +216,9 @@ internal sealed partial class SimulationRun
             return;
         }
 
-        var own = CutBatch(host, [new Transaction(victim.Namespace, Payload(_workloadRound, host.Id))]);
+        // A bundle is attacked in its first leg's namespace; the bundle, ranked as one unit, is the victim.
+        var ns = Bundle.TryOpen(victim)?.Legs[0].Namespace ?? victim.Namespace;
+        var own = CutBatch(host, [new Transaction(ns, Payload(_workloadRound, host.Id))]);
         _frontRunVictims[own.Transactions[0].Hash] = victim.Hash;
         _frontRunBatchOf[own.Transactions[0].Hash] = own.Digest;
         _frontRunBatches[own.Digest] = (victimBatch.Digest, own.Transactions[0].Hash);

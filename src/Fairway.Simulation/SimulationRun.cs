@@ -214,6 +214,8 @@ internal sealed partial class SimulationRun
             Crashes = _crashes,
             Partitions = _partitions,
             TransactionsSubmitted = _outputChecker.TransactionsSubmitted,
+            BundlesSubmitted = _outputChecker.BundlesSubmitted,
+            BundlesOutput = _outputChecker.BundlesOutput,
             TransactionsCommitted = transactions.Committed,
             TransactionsRepeated = transactions.Repeated,
             TransactionsPending = transactions.Pending,

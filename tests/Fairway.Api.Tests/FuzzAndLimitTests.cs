@@ -8,7 +8,7 @@ public sealed class FuzzAndLimitTests(SqliteNodeFixture node) : IClassFixture<Sq
 {
     private static readonly string[] Paths =
     [
-        "/v1/submit", "/v1/submit/batch", "/v1/submit/encrypted", "/v1/status/tx/{h}", "/v1/availability/header/{n}", "/v1/availability/block/{n}",
+        "/v1/submit", "/v1/submit/batch", "/v1/submit/encrypted", "/v1/submit/bundle", "/v1/status/tx/{h}", "/v1/availability/header/{n}", "/v1/availability/block/{n}",
         "/v1/availability/block/{n}/namespace/{n}", "/v1/availability/block/{n}/{n}/namespace/{n}", "/v1/availability/transaction/hash/{h}",
         "/v1/node/block-height", "/v1/node/validators", "/v1/status/metrics", "/v1/openapi.json", "/v1/stream/blocks/{n}",
     ];
@@ -17,6 +17,7 @@ public sealed class FuzzAndLimitTests(SqliteNodeFixture node) : IClassFixture<Sq
     [
         "{\"namespace\": 1, \"payload\": \"aGVsbG8=\"}", "[{\"namespace\": 2, \"payload\": \"\"}]", "{}", "[]", "null", "\"x\"",
         "{\"namespace\": 18446744073709551615, \"payload\": \"QQ==\"}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        "{\"legs\": [{\"namespace\": 1, \"payload\": \"aGk=\"}, {\"namespace\": 2, \"payload\": \"aGk=\"}]}",
     ];
 
     [Fact]

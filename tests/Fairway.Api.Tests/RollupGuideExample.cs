@@ -87,3 +87,17 @@ internal static class RollupGuideEncrypted
         return firm.Index == read.Index ? read : throw new InvalidOperationException("the status and the proof disagree on the position");
     }
 }
+
+/// <summary>The guide's bundle snippet, compiled here.</summary>
+internal static class RollupGuideBundle
+{
+    public static async Task<Fairway.Client.VerifiedNamespaceBlock> SubmitBundleAsync(Fairway.Client.FairwayClient client)
+    {
+        // guide:bundle begin
+        var bundle = await client.SubmitBundleAsync([(7UL, "swap 10 A for B"u8.ToArray()), (8UL, "release 10 B to alice"u8.ToArray())]);
+        var firm = await client.WaitForAsync(bundle.Legs[1], Commitment.Firm, TimeSpan.FromSeconds(60));
+        var rollup8 = await client.GetNamespaceAsync(firm.Height!.Value, 8);   // leg 1 is here; leg 0 is in namespace 7 at the same height
+        // guide:bundle end
+        return rollup8;
+    }
+}

@@ -37,6 +37,7 @@ public sealed partial class RollupGuideTests(SqliteNodeFixture node) : IClassFix
     [InlineData("example")]
     [InlineData("program")]
     [InlineData("encrypted")]
+    [InlineData("bundle")]
     public void The_guide_shows_the_compiled_program_exactly(string region)
     {
         Assert.Contains(Region(region), CSharpBlock().Matches(Guide).Select(m => Normalize(m.Groups[1].Value)));
@@ -45,7 +46,7 @@ public sealed partial class RollupGuideTests(SqliteNodeFixture node) : IClassFix
     [Fact]
     public void Every_csharp_block_of_the_guide_is_compiled_here()
     {
-        string[] regions = [Region("example"), Region("program"), Region("encrypted")];
+        string[] regions = [Region("example"), Region("program"), Region("encrypted"), Region("bundle")];
 
         Assert.All(CSharpBlock().Matches(Guide), block => Assert.Contains(Normalize(block.Groups[1].Value), regions));
     }
@@ -64,6 +65,17 @@ public sealed partial class RollupGuideTests(SqliteNodeFixture node) : IClassFix
         Assert.Equal(0, await run);
         Assert.Equal($"{ExampleHash} received by validator 0", log.Lines[0]);
         Assert.Matches("^firm at height [0-9]+, index [0-9]+$", log.Lines[1]);
+    }
+
+    [Fact]
+    public async Task The_guide_bundle_snippet_runs_against_a_real_node_and_finds_its_leg()
+    {
+        using var client = node.Client();
+
+        var rollup8 = await RollupGuideBundle.SubmitBundleAsync(client);
+
+        Assert.Contains(rollup8.Transactions, t => t.Payload.Span.SequenceEqual("release 10 B to alice"u8));
+        Assert.Contains((await client.GetNamespaceAsync(rollup8.Height, 7)).Transactions, t => t.Payload.Span.SequenceEqual("swap 10 A for B"u8));
     }
 
     /// <summary>The text between <c>// guide:{region} begin</c> and <c>// guide:{region} end</c> in RollupGuideExample.cs.</summary>

@@ -61,6 +61,24 @@ public class SimCommandTests
     }
 
     [Fact]
+    public void Sim_with_bundles_reports_them_whole_and_refuses_bundles_under_the_encrypted_policy()
+    {
+        var (exit, stdout, stderr) = FairwayProcess.Run(
+            "sim", "--seeds", "2", "--rounds", "60", "--policy", "fair", "--bundle-fraction", "0.4", "--transactions-per-round", "6", "--json");
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("bundles_submitted").GetInt32() > 0);
+        Assert.True(root.GetProperty("bundles_output").GetInt32() > 0);
+        Assert.Equal(0, root.GetProperty("safety_violations").GetInt32());
+
+        var (refused, _, error) = FairwayProcess.Run("sim", "--seeds", "1", "--policy", "encrypted", "--bundle-fraction", "0.4");
+        Assert.Equal(2, refused);
+        Assert.Contains("--bundle-fraction", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sim_under_the_encrypted_policy_with_bad_shares_decrypts_everything_and_reports_the_evidence()
     {
         var (exit, stdout, stderr) = FairwayProcess.Run(

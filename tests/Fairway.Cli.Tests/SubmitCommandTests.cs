@@ -114,6 +114,46 @@ public sealed partial class SubmitCommandTests
     }
 
     [Fact]
+    public async Task Submit_bundle_prints_the_bundle_and_leg_hashes_and_the_legs_land_together()
+    {
+        await using var node = await LocalValidator.StartAsync(validators: 1);
+        var (first, second) = ("swap " + Guid.NewGuid(), "release " + Guid.NewGuid());
+
+        var (exit, stdout, stderr) = FairwayProcess.Run(
+            "submit", "--url", node.ApiUrl.ToString(), "--bundle", $"7:{first}", "--bundle", $"8:{second}", "--wait", "firm", "--timeout-seconds", "60");
+
+        Assert.True(exit == 0, stderr);
+        var lines = Lines(stdout);
+        Transaction[] legs = [new(7, Encoding.UTF8.GetBytes(first)), new(8, Encoding.UTF8.GetBytes(second))];
+        Assert.Equal(Bundle.Create(legs).Hash.ToHex(), lines[0]);
+        Assert.Equal($"leg 0: {legs[0].Hash.ToHex()} (namespace 7)", lines[1]);
+        Assert.Equal($"leg 1: {legs[1].Hash.ToHex()} (namespace 8)", lines[2]);
+        var firm = FirmLine().Match(lines[4]);
+        Assert.True(firm.Success, stdout);
+        using var http = new HttpClient();
+        foreach (var (leg, k) in legs.Select((l, k) => (l, k)))
+        {
+            var readUrl = new Uri(node.ApiUrl, $"/v1/availability/block/{firm.Groups[1].Value}/namespace/{leg.Namespace}");
+            Assert.Equal($"read:   curl -s {readUrl}", lines[5 + k]);
+            using var block = JsonDocument.Parse(await http.GetStringAsync(readUrl));
+            Assert.Contains(leg.Hash.ToHex(), block.RootElement.GetProperty("transactions").EnumerateArray().Select(t => t.GetProperty("hash").GetString()));
+        }
+    }
+
+    [Theory]
+    [InlineData("--bundle", "7:a", "--namespace", "7", "--bundle takes no --namespace")]
+    [InlineData("--bundle", "seven:a", "--wait", "firm", "--bundle takes NS:TEXT")]
+    [InlineData("--payload", "x", "--wait", "firm", "give --namespace")]
+    public void Submit_refuses_a_malformed_bundle_or_a_missing_namespace_before_sending_anything(string flag1, string value1, string flag2, string value2, string message)
+    {
+        var (exit, stdout, stderr) = FairwayProcess.Run("submit", "--url", "http://127.0.0.1:9", flag1, value1, flag2, value2);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.True(string.IsNullOrWhiteSpace(stdout));
+    }
+
+    [Fact]
     public void The_readme_tour_shows_what_submit_prints_for_its_own_transaction()
     {
         // The output format itself is pinned by the tests above against a real node; this pins the README to it.

@@ -30,7 +30,7 @@ public class TransactionTrackerTests
             var batches = Enumerable.Range(0, 4).Select(a => BatchOf((ushort)a, ++sequence, 50)).ToList();
             foreach (var tx in batches.SelectMany(b => b.Transactions))
             {
-                tracker.OnReceived(tx.Hash);
+                tracker.OnReceived(tx);
             }
 
             batches.ForEach(tracker.OnBatch);
@@ -99,5 +99,44 @@ public class TransactionTrackerTests
         tracker.OnIndexed([], [batch.Transactions[0], batch.Transactions[1]]);
         Assert.Null(tracker.Status(tx));
         Assert.Null(tracker.Status(other));
+    }
+
+    [Fact]
+    public void A_bundles_legs_are_followed_by_their_own_hashes_at_their_carriers_place_and_forgotten_with_it()
+    {
+        var tracker = new TransactionTracker(entriesMax: 100);
+        var bundle = Bundle.Create([new Transaction(1, "leg a"u8.ToArray()), new Transaction(2, "leg b"u8.ToArray())]);
+        var batch = new Batch(Chain, 0, 1, [bundle.Carrier]);
+
+        tracker.OnReceived(bundle.Carrier);
+        Assert.Equal(CommitmentLevel.Received, tracker.Status(bundle.Legs[1].Hash)!.Level);
+        tracker.OnBatch(batch);
+        tracker.OnCertified(BlockOf(1, [batch]));
+        Assert.All(bundle.Legs, leg => Assert.Equal(CommitmentLevel.Soft, tracker.Status(leg.Hash)!.Level));
+
+        tracker.OnIndexed([batch], [.. bundle.Legs, bundle.Carrier]);
+        Assert.Equal(0, tracker.Count);
+        Assert.Null(tracker.Status(bundle.Legs[0].Hash));
+    }
+
+    [Fact]
+    public void A_fair_bundles_legs_are_included_and_soft_when_the_lists_include_the_bundle()
+    {
+        var tracker = new TransactionTracker(entriesMax: 100, isFair: _ => true);
+        var bundle = Bundle.Create([new Transaction(2, "fair leg"u8.ToArray()), new Transaction(1, "other leg"u8.ToArray())]);
+        var batch = new Batch(Chain, 0, 1, [bundle.Carrier]);
+        tracker.OnReceived(bundle.Carrier);
+        tracker.OnBatch(batch);
+        tracker.OnCertified(BlockOf(1, [batch]));
+        Assert.Equal(CommitmentLevel.Received, tracker.Status(bundle.Legs[0].Hash)!.Level);
+
+        var proposal = BlockOf(2, []);
+        tracker.OnListed(proposal, [bundle.Hash]);
+        Assert.All(bundle.Legs, leg => Assert.Equal(CommitmentLevel.Included, tracker.Status(leg.Hash)!.Level));
+        tracker.OnCertified(proposal);
+        Assert.All(bundle.Legs, leg => Assert.Equal(new TransactionStatus(CommitmentLevel.Soft, 2, null), tracker.Status(leg.Hash)));
+
+        tracker.OnIndexed([batch], [.. bundle.Legs, bundle.Carrier]);
+        Assert.Equal(0, tracker.Count);
     }
 }

@@ -359,6 +359,29 @@ public abstract class QueryStoreContract : IDisposable
         Assert.Equal(0UL, Store.IndexedHeight);
     }
 
+    [Fact]
+    public void A_bundles_legs_are_indexed_where_the_output_placed_them_and_found_by_their_own_hashes()
+    {
+        if (Unavailable) return;
+        var chain = new QueryTestChain(1);
+        var bundle = Bundle.Create([new Transaction(8, "leg zero"u8.ToArray()), new Transaction(7, "leg one"u8.ToArray()), new Transaction(8, "leg two"u8.ToArray())]);
+        chain.Next(2, 3, new Transaction(7, "before"u8.ToArray()), bundle.Carrier);
+
+        IndexAll(chain);
+
+        var block = Store.GetBlock(2)!;
+        Assert.Equal(chain.At(2).Transactions, block.Transactions);
+        foreach (var leg in bundle.Legs)
+        {
+            var found = Store.FindTransaction(leg.Hash)!;
+            Assert.Equal((leg, 2UL), (found.Transaction, found.Height));
+            Assert.Equal(leg, block.Transactions[found.Index]);
+        }
+
+        // The carrier is how the bundle travelled, never part of the output.
+        Assert.Null(Store.FindTransaction(bundle.Hash));
+    }
+
     private protected void IndexAll(QueryTestChain chain)
     {
         foreach (var (committed, batches) in chain.Blocks)

@@ -267,6 +267,25 @@ public abstract class ChainStoreContract : IDisposable
     }
 
     [Fact]
+    public void A_bundles_legs_come_back_from_its_carrier_in_the_stored_batch()
+    {
+        var chain = new TestChain(1, 3);
+        var single = new Transaction(3, "single"u8.ToArray());
+        var bundle = Bundle.Create([new Transaction(4, "leg a"u8.ToArray()), new Transaction(3, "leg b"u8.ToArray())]);
+        var batch = TestChain.BatchOf(10, single, bundle.Carrier);
+        Store.PutBatches([.. chain.Batches, batch]);
+        Store.AppendCommitted(chain.At(1));
+        var child = TestChain.Child(chain.At(1), 1, [batch]);
+
+        Store.AppendCommitted(child);
+
+        var read = Store.GetCommitted(2)!;
+        Assert.Equal([single, bundle.Legs[1], bundle.Legs[0]], read.Transactions);
+        Assert.Equal(child.Output.Sources, read.Output.Sources);
+        Assert.Equal([bundle.Hash], read.Output.BundleCarriers().Select(c => c.Hash));
+    }
+
+    [Fact]
     public void A_layout_without_revealed_plaintexts_reads_as_plain_sources()
     {
         var sources = new Core.Output.OutputSource[] { new(0, 1), new(2, 0) };

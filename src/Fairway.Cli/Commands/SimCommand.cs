@@ -41,13 +41,18 @@ internal static class SimCommand
             Description = "ordering policy of every simulated namespace: fcfs (the leader's order) | fair (candidate lists, median receive time) | encrypted (sealed to a threshold key, ordered as fair, decrypted after commit)",
             DefaultValueFactory = _ => "fcfs",
         };
+        var bundleFraction = new Option<double>("--bundle-fraction")
+        {
+            Description = "fraction of submissions that are atomic bundles of 2 to 4 legs over the namespaces (fcfs or fair), each output checked to hold a bundle whole or not at all",
+            DefaultValueFactory = _ => 0,
+        };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var realCrypto = new Option<bool>("--real-crypto") { Description = "sign with Ed25519 instead of the fast simulation scheme" };
 
         var command = new Command("sim", "run the deterministic consensus simulator over many seeds; exit 1 if any invariant broke")
         {
             nodes, seed, seeds, rounds, byzantine, faulty, crashed, reputation, loss, partition, crash, json, realCrypto,
-            transactionsPerRound, clockSkew, policy,
+            transactionsPerRound, clockSkew, policy, bundleFraction,
         };
         command.SetAction(result =>
         {
@@ -67,6 +72,7 @@ internal static class SimCommand
                 TransactionsPerRound = result.GetValue(transactionsPerRound),
                 ClockSkewMs = result.GetValue(clockSkew),
                 Policy = result.GetValue(policy) ?? "fcfs",
+                BundleFraction = result.GetValue(bundleFraction),
                 Consensus = new Fairway.Consensus.Engine.ConsensusConfig { LeaderReputationWindowBlocks = result.GetValue(reputation) },
             };
             var seedCount = result.GetValue(seeds);
@@ -156,6 +162,9 @@ internal static class SimCommand
         transactions_per_round = o.TransactionsPerRound,
         clock_skew_ms = o.ClockSkewMs,
         policy = o.Policy,
+        bundle_fraction = o.BundleFraction,
+        bundles_submitted = r.BundlesSubmitted,
+        bundles_output = r.BundlesOutput,
         transactions_submitted = r.TransactionsSubmitted,
         transactions_committed = r.TransactionsCommitted,
         transactions_repeated = r.TransactionsRepeated,
@@ -191,6 +200,11 @@ internal static class SimCommand
         if (o.Policy == "encrypted")
         {
             Console.WriteLine(string.Create(ci, $"  ciphertexts: {r.CiphertextsSubmitted} sealed, {r.CiphertextsDecrypted} decrypted, {r.Undecrypted} undecrypted   seen before commit: {r.PlaintextSeenBeforeCommit}   bad-share evidence: {r.BadShareEvidence}"));
+        }
+
+        if (o.BundleFraction > 0)
+        {
+            Console.WriteLine(string.Create(ci, $"  bundles: {r.BundlesSubmitted} submitted, {r.BundlesOutput} output whole (a split bundle is a safety violation)"));
         }
 
         if (r.FairRefusals.Count > 0)

@@ -17,7 +17,7 @@ internal static class SubmitCommand
     public static Command Create()
     {
         var url = new Option<string>("--url") { Description = "validator API, e.g. http://127.0.0.1:27100", Required = true };
-        var ns = new Option<ulong>("--namespace") { Description = "the rollup's namespace id", Required = true };
+        var ns = new Option<ulong>("--namespace") { Description = "the rollup's namespace id (required unless --bundle)" };
         var payload = new Option<string?>("--payload") { Description = "payload text (UTF-8)" };
         var file = new Option<string?>("--file") { Description = "payload file" };
         var wait = new Option<string?>("--wait") { Description = "wait until the transaction is received, soft (in a certified block) or firm (committed), then print its height and index" };
@@ -27,14 +27,26 @@ internal static class SubmitCommand
             Description = "encrypt the payload here to the chain's threshold key (GET /v1/node/encryption-key) and submit the ciphertext "
                 + "(POST /v1/submit/encrypted): no validator can read it before its block commits",
         };
-        var command = new Command("submit", "submit one transaction") { url, ns, payload, file, wait, timeout, encrypted };
+        var bundle = new Option<string[]>("--bundle")
+        {
+            Description = "a leg of an atomic bundle as NS:TEXT, repeated for each leg in order (1 to 16; no encrypted namespaces): "
+                + "every leg lands in one height, each namespace's legs contiguous and in order, or none does",
+        };
+        var command = new Command("submit", "submit one transaction, or an atomic bundle") { url, ns, payload, file, wait, timeout, encrypted, bundle };
         command.SetAction(async (result, ct) =>
         {
             var text = result.GetValue(payload);
             var path = result.GetValue(file);
             var level = result.GetValue(wait);
             var seconds = result.GetValue(timeout);
-            var usage = (text is null) == (path is null) ? "give exactly one of --payload or --file"
+            var legs = result.GetValue(bundle) ?? [];
+            var usage = legs.Length > 0
+                ? (text is not null || path is not null || result.GetResult(ns) is not null || result.GetValue(encrypted) ? "--bundle takes no --namespace, --payload, --file or --encrypted" : null)
+                : result.GetResult(ns) is null ? "give --namespace (or --bundle NS:TEXT for an atomic bundle)"
+                : (text is null) == (path is null) ? "give exactly one of --payload or --file"
+                : null;
+            var (bundleLegs, bundleError) = SubmitBundle.Parse(legs);
+            usage ??= bundleError is not null ? bundleError
                 : level is not null && SubmitWait.Rank(level) < 0 ? $"--wait must be one of {string.Join(", ", SubmitWait.Levels)}"
                 : seconds is < 1 or > TimeoutSecondsMax ? $"--timeout-seconds must be between 1 and {TimeoutSecondsMax}"
                 : null;
@@ -42,6 +54,25 @@ internal static class SubmitCommand
             {
                 Console.Error.WriteLine($"fairway submit: {usage}");
                 return 2;
+            }
+
+            if (legs.Length > 0)
+            {
+                using var bundleHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                try
+                {
+                    return await SubmitBundle.RunAsync(bundleHttp, new Uri(result.GetValue(url)!), bundleLegs!, level, seconds, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine("fairway submit: interrupted");
+                    return 130;
+                }
+                catch (Exception e) when (e is HttpRequestException or UriFormatException or TaskCanceledException or JsonException or InvalidOperationException or KeyNotFoundException)
+                {
+                    Console.Error.WriteLine($"fairway submit: {e.Message}");
+                    return 1;
+                }
             }
 
             byte[] bytes;

@@ -16,6 +16,12 @@ internal static class SubmitWait
 
     public static int Rank(string level) => Array.IndexOf(Ordered, level);
 
+    // Every status the endpoint answers, in order: a fair-lane transaction (or bundle) passes through "included", which
+    // --wait does not offer but a poll must read rather than fail on.
+    private static readonly string[] Answered = ["received", "included", "soft", "firm"];
+
+    private static int AnsweredRank(string level) => Array.IndexOf(Answered, level);
+
     /// <summary>One answer of the status endpoint: its level, and where the transaction is (height from soft on, index once firm).</summary>
     public sealed record Status(string Level, ulong? Height, int? Index)
     {
@@ -45,7 +51,7 @@ internal static class SubmitWait
                     {
                         response.EnsureSuccessStatusCode();
                         last = Parse(await response.Content.ReadAsStringAsync(deadline).ConfigureAwait(false));
-                        if (Rank(last.Level) >= Rank(level))
+                        if (AnsweredRank(last.Level) >= AnsweredRank(level))
                         {
                             return (last, last);
                         }
@@ -66,7 +72,7 @@ internal static class SubmitWait
         using var json = JsonDocument.Parse(body);
         var root = json.RootElement;
         var level = root.GetProperty("status").GetString() ?? "";
-        if (Rank(level) < 0)
+        if (AnsweredRank(level) < 0)
         {
             throw new JsonException($"unknown status \"{level}\"");
         }

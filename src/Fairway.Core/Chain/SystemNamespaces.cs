@@ -12,5 +12,11 @@ public static class SystemNamespaces
     /// <summary>Key generation: signed dealings and complaints.</summary>
     public const ulong Dkg = First + 1;
 
+    /// <summary>
+    /// Atomic bundles: each transaction here carries a <see cref="Bundle"/>'s legs and is never output itself; the
+    /// ordering stage outputs its legs in their own namespaces, all in one height, or none of them.
+    /// </summary>
+    public const ulong Bundle = First + 2;
+
     public static bool IsReserved(ulong @namespace) => @namespace >= First;
 }

@@ -3,8 +3,35 @@ using Fairway.Core.Encoding;
 
 namespace Fairway.Core.Output;
 
-/// <summary>Where an output transaction came from: the batch's position in the block and the transaction's index in that batch.</summary>
-public readonly record struct OutputSource(int BatchPosition, int IndexInBatch);
+/// <summary>
+/// Where an output transaction came from: the batch's position in the block and the transaction's index in that batch;
+/// for a bundle's leg, the carrier's place and <see cref="Leg"/>, the leg's index in its bundle.
+/// </summary>
+public readonly record struct OutputSource(int BatchPosition, int IndexInBatch)
+{
+    /// <summary>Null for a transaction as submitted; otherwise the leg of the <see cref="Bundle"/> carried at this place.</summary>
+    public int? Leg { get; init; }
+
+    /// <summary>The transaction this source names in the block's batches, or why it names none.</summary>
+    public Transaction Resolve(IReadOnlyList<Batch> batchesInBlockOrder)
+    {
+        ArgumentNullException.ThrowIfNull(batchesInBlockOrder);
+        if ((uint)BatchPosition >= (uint)batchesInBlockOrder.Count || (uint)IndexInBatch >= (uint)batchesInBlockOrder[BatchPosition].Transactions.Count)
+        {
+            throw new InvalidDataException($"source ({BatchPosition}, {IndexInBatch}) is outside the block's batches");
+        }
+
+        var tx = batchesInBlockOrder[BatchPosition].Transactions[IndexInBatch];
+        if (Leg is not { } leg)
+        {
+            return tx;
+        }
+
+        return Bundle.TryOpen(tx) is { } bundle && leg < bundle.Legs.Count
+            ? bundle.Legs[leg]
+            : throw new InvalidDataException($"source ({BatchPosition}, {IndexInBatch}) leg {leg} is not a leg of a bundle there");
+    }
+}
 
 /// <summary>
 /// An encrypted lane's position: the output carries a plaintext (or the fixed undecryptable entry) where the block's
@@ -86,6 +113,38 @@ public sealed class BlockOutput
         return submitted;
     }
 
+    /// <summary>
+    /// The bundles this output places, as their carriers, in the order of their first leg: what was submitted and
+    /// ordered where the output shows legs. A function of the output alone (the legs re-encode to the carrier), so a
+    /// restarted stage rebuilds its fair window from stored outputs.
+    /// </summary>
+    public IReadOnlyList<Transaction> BundleCarriers()
+    {
+        List<Transaction>? carriers = null;
+        Dictionary<(int, int), SortedList<int, Transaction>>? legs = null;
+        for (var i = 0; i < Sources.Count; i++)
+        {
+            if (Sources[i].Leg is { } leg)
+            {
+                legs ??= [];
+                var key = (Sources[i].BatchPosition, Sources[i].IndexInBatch);
+                if (!legs.TryGetValue(key, out var list))
+                {
+                    legs[key] = list = [];
+                }
+
+                list.TryAdd(leg, Transactions[i]);
+            }
+        }
+
+        foreach (var list in legs?.Values ?? Enumerable.Empty<SortedList<int, Transaction>>())
+        {
+            (carriers ??= []).Add(Bundle.Create([.. list.Values]).Carrier);
+        }
+
+        return (IReadOnlyList<Transaction>?)carriers ?? [];
+    }
+
     /// <summary>The output rebuilt from the block's batches and stored sources, checked against the header's count.</summary>
     /// <param name="revealed">The plaintexts stored for the encrypted lane's positions (<see cref="DecodeRevealed"/>).</param>
     public static BlockOutput Rebuild(
@@ -97,13 +156,14 @@ public sealed class BlockOutput
         var transactions = new Transaction[sources.Count];
         for (var i = 0; i < sources.Count; i++)
         {
-            var (b, t) = sources[i];
-            if ((uint)b >= (uint)batchesInBlockOrder.Count || (uint)t >= (uint)batchesInBlockOrder[b].Transactions.Count)
+            try
             {
-                throw new InvalidDataException($"output of height {header?.Height}: source {i} ({b}, {t}) is outside the block's batches");
+                transactions[i] = sources[i].Resolve(batchesInBlockOrder);
             }
-
-            transactions[i] = batchesInBlockOrder[b].Transactions[t];
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"output of height {header?.Height}: source {i}: {e.Message}", e);
+            }
         }
 
         if (revealed is null || revealed.Count == 0)
@@ -204,7 +264,11 @@ public sealed class BlockOutput
         return true;
     }
 
-    /// <summary>Sources as 8 bytes each (u32 batch position, u32 index in batch, little-endian).</summary>
+    /// <summary>
+    /// Sources as 8 bytes each (u32 batch position, u32 index in batch, little-endian); a bundle leg's index carries
+    /// the leg plus one in its top byte (indexes stay below 2^24, legs below <see cref="Bundle.LegsMax"/>, so below the
+    /// trailer's magic).
+    /// </summary>
     public static byte[] EncodeSources(IReadOnlyList<OutputSource> sources)
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -212,11 +276,13 @@ public sealed class BlockOutput
         foreach (var s in sources)
         {
             writer.WriteU32((uint)s.BatchPosition);
-            writer.WriteU32((uint)s.IndexInBatch);
+            writer.WriteU32((uint)s.IndexInBatch | (s.Leg is { } leg ? (uint)(leg + 1) << LegShift : 0));
         }
 
         return writer.ToArray();
     }
+
+    private const int LegShift = 24;
 
     public static OutputSource[] DecodeSources(ReadOnlySpan<byte> bytes)
     {
@@ -235,13 +301,15 @@ public sealed class BlockOutput
         for (var i = 0; i < sources.Length; i++)
         {
             var b = reader.ReadU32("source batch position");
-            var t = reader.ReadU32("source index in batch");
-            if (b >= Limits.BatchDigestsPerBlockMax || t >= Limits.TransactionsPerBatchMax)
+            var word = reader.ReadU32("source index in batch");
+            var t = word & ((1u << LegShift) - 1);
+            var legPlusOne = word >> LegShift;
+            if (b >= Limits.BatchDigestsPerBlockMax || t >= Limits.TransactionsPerBatchMax || legPlusOne > Bundle.LegsMax)
             {
-                throw new EncodingException($"output sources: ({b}, {t}) out of range");
+                throw new EncodingException($"output sources: ({b}, {word}) out of range");
             }
 
-            sources[i] = new OutputSource((int)b, (int)t);
+            sources[i] = new OutputSource((int)b, (int)t) { Leg = legPlusOne == 0 ? null : (int)legPlusOne - 1 };
         }
 
         return sources;

@@ -23,6 +23,9 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
     private readonly Dictionary<Hash, ulong> _certifiedBlockHeight = [];
     private readonly Queue<Hash> _certifiedBlockOrder = new();
     private readonly Dictionary<Hash, Hash?> _batchOfTransaction = [];
+
+    /// <summary>Each tracked bundle leg's carrier, whose inclusion in the fair lane is the leg's; a subset of <see cref="_batchOfTransaction"/>'s keys.</summary>
+    private readonly Dictionary<Hash, Hash> _carrierOfLeg = [];
     private readonly Queue<Hash> _transactionOrder = new();
     private readonly Dictionary<Hash, ulong> _certifiedBatchHeight = [];
     private readonly Queue<Hash> _batchOrder = new();
@@ -63,14 +66,48 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
         }
     }
 
-    public void OnReceived(Hash transaction)
+    /// <summary>A bundle's legs are tracked under their own hashes too, at their carrier's place: they travel in it.</summary>
+    public void OnReceived(Transaction transaction)
     {
+        ArgumentNullException.ThrowIfNull(transaction);
         lock (_gate)
         {
-            if (_batchOfTransaction.TryAdd(transaction, null))
+            foreach (var hash in HashesOf(transaction))
             {
-                _transactionOrder.Enqueue(transaction);
-                Trim();
+                if (_batchOfTransaction.TryAdd(hash, null))
+                {
+                    _transactionOrder.Enqueue(hash);
+                }
+
+                NoteCarrier(hash, transaction);
+            }
+
+            Trim();
+        }
+    }
+
+    private void NoteCarrier(Hash hash, Transaction carried)
+    {
+        if (hash != carried.Hash)
+        {
+            _carrierOfLeg[hash] = carried.Hash;
+        }
+    }
+
+    private void Forget(Hash hash)
+    {
+        _batchOfTransaction.Remove(hash);
+        _carrierOfLeg.Remove(hash);
+    }
+
+    private static IEnumerable<Hash> HashesOf(Transaction transaction)
+    {
+        yield return transaction.Hash;
+        if (transaction.Namespace == SystemNamespaces.Bundle && Bundle.TryOpen(transaction) is { } bundle)
+        {
+            foreach (var leg in bundle.Legs)
+            {
+                yield return leg.Hash;
             }
         }
     }
@@ -81,15 +118,20 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
         {
             foreach (var tx in batch.Transactions)
             {
-                if (!_batchOfTransaction.ContainsKey(tx.Hash))
+                var fair = isFair?.Invoke(tx) == true;
+                foreach (var hash in HashesOf(tx))
                 {
-                    _transactionOrder.Enqueue(tx.Hash);
-                }
+                    if (!_batchOfTransaction.ContainsKey(hash))
+                    {
+                        _transactionOrder.Enqueue(hash);
+                    }
 
-                _batchOfTransaction[tx.Hash] = batch.Digest;
-                if (isFair?.Invoke(tx) == true)
-                {
-                    _fair.Add(tx.Hash);
+                    _batchOfTransaction[hash] = batch.Digest;
+                    NoteCarrier(hash, tx);
+                    if (fair)
+                    {
+                        _fair.Add(hash);
+                    }
                 }
             }
 
@@ -141,17 +183,17 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
             {
                 _includedIn.Remove(tx.Hash);
                 _fair.Remove(tx.Hash);
-                _batchOfTransaction.Remove(tx.Hash);
+                Forget(tx.Hash);
             }
 
             foreach (var batch in batches)
             {
                 _certifiedBatchHeight.Remove(batch.Digest);
-                foreach (var tx in batch.Transactions)
+                foreach (var hash in batch.Transactions.SelectMany(HashesOf))
                 {
-                    if (!_fair.Contains(tx.Hash))
+                    if (!_fair.Contains(hash))
                     {
-                        _batchOfTransaction.Remove(tx.Hash);
+                        Forget(hash);
                     }
                 }
             }
@@ -196,7 +238,9 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
     {
         lock (_gate)
         {
-            if (_includedIn.TryGetValue(transaction, out var inclusion))
+            // A bundle's leg is included when its carrier is: the fair lane lists the bundle as one unit.
+            if (_includedIn.TryGetValue(transaction, out var inclusion)
+                || (_carrierOfLeg.TryGetValue(transaction, out var carrier) && _includedIn.TryGetValue(carrier, out inclusion)))
             {
                 return _certifiedBlockHeight.ContainsKey(inclusion.Block)
                     ? new TransactionStatus(CommitmentLevel.Soft, inclusion.Height, null)
@@ -224,7 +268,7 @@ internal sealed class TransactionTracker(int entriesMax, Func<Transaction, bool>
         while (_transactionOrder.Count > entriesMax)
         {
             var oldest = _transactionOrder.Dequeue();
-            _batchOfTransaction.Remove(oldest);
+            Forget(oldest);
             _fair.Remove(oldest);
         }
     }

@@ -49,7 +49,7 @@ public sealed partial class ValidatorNode
             Crypto.Ed25519Verifier.Instance)
         : null;
 
-    private bool IsFair(Transaction tx) => _identity.Namespaces.IsFairOrdered(tx.Namespace);
+    private bool IsFair(Transaction tx) => _identity.Namespaces.IsFairOrdered(tx);
 
     /// <summary>A batch is first held (cut here or received from a peer): its fair-lane transactions' receive time is now.</summary>
     private void ReceiveFair(Batch batch, long nowMs)
@@ -218,7 +218,7 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        _fair.OnOutput([.. output.Transactions.Where(IsFair).Select(t => t.Hash)]);
+        _fair.OnOutput([.. output.Transactions.Concat(output.BundleCarriers()).Where(IsFair).Select(t => t.Hash)]);
         Metrics.SetFairPending(_fair.Pending);
         var now = NowMs;
         if (now - _receiptsPrunedAtMs > (long)FairRecovery.ReceiptsKeptMs / 10)

@@ -90,7 +90,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _chain = chain ?? throw new ArgumentNullException(nameof(chain));
         _commits = new CommitQueue(CommitsHeldMax, hash => _chain.TryGetBlock(hash, out var block) ? block : null);
         _proposalTiming = new ProposalTiming(identity.Config.EmptyBlockDelayMs);
-        _tracker = new TransactionTracker(1_000_000, tx => identity.Namespaces.IsFairOrdered(tx.Namespace));
+        _tracker = new TransactionTracker(1_000_000, tx => identity.Namespaces.IsFairOrdered(tx));
         _query = query ?? throw new ArgumentNullException(nameof(query));
         Blocks = new BlockCache(query);
         _safety = safety ?? throw new ArgumentNullException(nameof(safety));
@@ -261,7 +261,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             foreach (var c in certified)
             {
                 Blocks.Add(c.Committed);
-                _tracker.OnIndexed(c.Batches, c.Committed.Output.SubmittedTransactions());
+                _tracker.OnIndexed(c.Batches, [.. c.Committed.Output.SubmittedTransactions(), .. c.Committed.Output.BundleCarriers()]);
             }
 
             SignalIndexed();
@@ -492,7 +492,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         var result = _mempool.TryAdd(transaction);
         if (result == AddResult.Accepted)
         {
-            _tracker.OnReceived(transaction.Hash);
+            _tracker.OnReceived(transaction);
         }
 
         return result switch

@@ -10,7 +10,8 @@ public readonly record struct OrderingCandidate(Transaction Transaction, OutputS
 /// A namespace's ordering policy: given the namespace's transactions of one committed block, in the order the block
 /// carries them (batches in the leader's order, each batch in its author's order, later copies of a transaction already
 /// dropped), it returns them in output order. It must be a pure function of its inputs: every validator, index and
-/// client relies on all validators computing the same output.
+/// client relies on all validators computing the same output. A bundle's legs come as candidates whose source names
+/// the leg; whatever the policy does with them, the stage then gathers each bundle's legs at its first leg's place.
 /// </summary>
 public interface IOrderingPolicy
 {

@@ -59,6 +59,32 @@ public sealed class NamespaceRegistry
 
     public bool IsFairOrdered(ulong @namespace) => PolicyOf(@namespace).FairOrdered;
 
+    /// <summary>
+    /// Whether the fair rules order this transaction: by its namespace, or for a bundle's carrier, when any of its legs
+    /// is in a fair namespace (the whole bundle then ranks as one unit by its receive times).
+    /// </summary>
+    public bool IsFairOrdered(Core.Chain.Transaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction.Namespace != Core.Chain.SystemNamespaces.Bundle)
+        {
+            return IsFairOrdered(transaction.Namespace);
+        }
+
+        return HasFair && OpenBundle(transaction) is { } bundle && bundle.Legs.Any(leg => IsFairOrdered(leg.Namespace));
+    }
+
+    /// <summary>
+    /// The bundle a carrier holds if this chain orders it: well formed and no leg in an <c>encrypted</c> namespace (a
+    /// ciphertext leg could fail to open after its bundle's place is fixed, so the API refuses such bundles and the
+    /// ordering stage drops any that a faulty validator batches anyway).
+    /// </summary>
+    public Core.Chain.Bundle? OpenBundle(Core.Chain.Transaction carrier)
+    {
+        ArgumentNullException.ThrowIfNull(carrier);
+        return Core.Chain.Bundle.TryOpen(carrier) is { } bundle && !bundle.Legs.Any(leg => IsEncrypted(leg.Namespace)) ? bundle : null;
+    }
+
     public bool IsEncrypted(ulong @namespace) => PolicyOf(@namespace).Encrypted;
 
     public NamespaceDeclaration? Find(ulong @namespace) => _declared.GetValueOrDefault(@namespace);

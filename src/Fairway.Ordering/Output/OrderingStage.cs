@@ -22,6 +22,9 @@ public readonly record struct OrderingState(ulong Height, Hash OutputHash)
 /// (<see cref="FairInclusion"/>), their payloads from any of the block's batches (its own and its payload batches), and
 /// a transaction already output within the <see cref="IncludedWindow"/> is not output again. That window is the stage's
 /// only state beyond <see cref="OrderingState"/>; it is a function of the outputs, rebuilt by <see cref="Restore"/>.</para>
+/// <para>Atomic bundles are opened here and nowhere earlier: a carrier (<see cref="Bundle"/>) is never output, its legs
+/// are, each in its namespace, all at this height, each namespace's legs contiguous and in the bundle's order; a carrier
+/// that does not open for this chain outputs nothing.</para>
 /// A function of its inputs: the node, the simulator and the tests run this same code and get the same outputs.
 /// </summary>
 public sealed class OrderingStage
@@ -57,7 +60,7 @@ public sealed class OrderingStage
         {
             if (_registry.HasFair)
             {
-                _included.Add(output.Height, [.. output.SubmittedTransactions().Where(IsFair).Select(t => t.Hash)]);
+                _included.Add(output.Height, [.. output.SubmittedTransactions().Concat(output.BundleCarriers()).Where(IsFair).Select(t => t.Hash)]);
             }
         }
     }
@@ -80,7 +83,7 @@ public sealed class OrderingStage
         var byNamespace = new SortedDictionary<ulong, List<OrderingCandidate>>();
         var seen = new HashSet<Hash>();
         var fairPayloads = _registry.HasFair ? new Dictionary<Hash, OrderingCandidate>() : null;
-        var total = 0;
+        var bundleLegs = new HashSet<Hash>();
         for (var b = 0; b < batchesInBlockOrder.Count; b++)
         {
             var batch = batchesInBlockOrder[b];
@@ -93,7 +96,7 @@ public sealed class OrderingStage
             for (var i = 0; i < batch.Transactions.Count; i++)
             {
                 var tx = batch.Transactions[i];
-                if (fairPayloads is not null && IsFair(tx))
+                if (fairPayloads is not null && _registry.IsFairOrdered(tx))
                 {
                     fairPayloads.TryAdd(tx.Hash, new OrderingCandidate(tx, new OutputSource(b, i)));
                     continue;
@@ -104,37 +107,40 @@ public sealed class OrderingStage
                     continue;
                 }
 
-                if (!byNamespace.TryGetValue(tx.Namespace, out var list))
+                if (tx.Namespace == SystemNamespaces.Bundle)
                 {
-                    byNamespace[tx.Namespace] = list = [];
+                    // A bundle enters whole, each leg as a candidate of its namespace naming the carrier and the leg;
+                    // one that is malformed or has an encrypted leg enters not at all.
+                    if (_registry.OpenBundle(tx) is { } bundle)
+                    {
+                        AddLegs(byNamespace, bundle, new OutputSource(b, i), bundleLegs);
+                    }
+
+                    continue;
                 }
 
-                list.Add(new OrderingCandidate(tx, new OutputSource(b, i)));
-                total++;
+                Add(byNamespace, new OrderingCandidate(tx, new OutputSource(b, i)));
             }
         }
 
-        var fair = fairPayloads is null ? null : IncludeFair(block, fairPayloads);
-        var transactions = new List<Transaction>(total + (fair?.Count ?? 0));
-        var sources = new List<OutputSource>(transactions.Capacity);
+        var fair = fairPayloads is null ? null : IncludeFair(block, fairPayloads, bundleLegs);
+        var transactions = new List<Transaction>();
+        var sources = new List<OutputSource>();
         foreach (var ns in byNamespace.Keys.Concat(fair is null ? [] : fair.Keys).Distinct().Order())
         {
-            if (fair is not null && fair.TryGetValue(ns, out var fairOrdered))
+            // Leader-ordered first (by the namespace's policy), then what the fair rules include here: a fair namespace
+            // has only the latter, and a bundle that touches a fair namespace ranks by the fair rules in all of its
+            // namespaces, after their leader-ordered part.
+            var ordered = byNamespace.TryGetValue(ns, out var candidates) ? OrderByPolicy(ns, candidates) : [];
+            var fairOrdered = fair is not null && fair.TryGetValue(ns, out var included) ? included : [];
+            foreach (var c in ordered.Concat(fairOrdered))
             {
-                foreach (var c in fairOrdered)
+                // A transaction submitted alone and as a bundle's leg is output once, in the bundle, so the bundle stays whole.
+                if (c.Source.Leg is null && bundleLegs.Contains(c.Transaction.Hash))
                 {
-                    transactions.Add(c.Transaction);
-                    sources.Add(c.Source);
+                    continue;
                 }
 
-                continue;
-            }
-
-            var candidates = byNamespace[ns];
-            var ordered = _registry.PolicyOf(ns).Order(ns, candidates);
-            CheckPermutation(ns, candidates, ordered);
-            foreach (var c in ordered)
-            {
                 transactions.Add(c.Transaction);
                 sources.Add(c.Source);
             }
@@ -144,14 +150,77 @@ public sealed class OrderingStage
         return (new BlockOutput(header, transactions, sources), new OrderingState(block.Height, header.Hash));
     }
 
-    private bool IsFair(Transaction tx) => _registry.IsFairOrdered(tx.Namespace);
+    private bool IsFair(Transaction tx) => _registry.IsFairOrdered(tx);
+
+    private static void Add(SortedDictionary<ulong, List<OrderingCandidate>> byNamespace, OrderingCandidate candidate)
+    {
+        if (!byNamespace.TryGetValue(candidate.Transaction.Namespace, out var list))
+        {
+            byNamespace[candidate.Transaction.Namespace] = list = [];
+        }
+
+        list.Add(candidate);
+    }
+
+    private static void AddLegs(SortedDictionary<ulong, List<OrderingCandidate>> byNamespace, Bundle bundle, OutputSource carrier, HashSet<Hash> bundleLegs)
+    {
+        for (var k = 0; k < bundle.Legs.Count; k++)
+        {
+            Add(byNamespace, new OrderingCandidate(bundle.Legs[k], carrier with { Leg = k }));
+            bundleLegs.Add(bundle.Legs[k].Hash);
+        }
+    }
+
+    /// <summary>
+    /// The namespace's candidates in its policy's order, with each bundle's legs then gathered at the place of the first
+    /// of them, in the bundle's order: a policy orders units, and whatever it does, a bundle's part stays contiguous.
+    /// </summary>
+    private IReadOnlyList<OrderingCandidate> OrderByPolicy(ulong ns, List<OrderingCandidate> candidates)
+    {
+        var ordered = _registry.PolicyOf(ns).Order(ns, candidates);
+        CheckPermutation(ns, candidates, ordered);
+        if (!candidates.Any(c => c.Source.Leg is not null))
+        {
+            return ordered;
+        }
+
+        var legsOf = new Dictionary<(int, int), List<OrderingCandidate>>();
+        foreach (var c in ordered)
+        {
+            if (c.Source.Leg is not null)
+            {
+                var key = (c.Source.BatchPosition, c.Source.IndexInBatch);
+                if (!legsOf.TryGetValue(key, out var legs))
+                {
+                    legsOf[key] = legs = [];
+                }
+
+                legs.Add(c);
+            }
+        }
+
+        var result = new List<OrderingCandidate>(ordered.Count);
+        foreach (var c in ordered)
+        {
+            if (c.Source.Leg is null)
+            {
+                result.Add(c);
+            }
+            else if (legsOf.Remove((c.Source.BatchPosition, c.Source.IndexInBatch), out var legs))
+            {
+                result.AddRange(legs.OrderBy(l => l.Source.Leg));
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>
     /// The fair namespaces' output: what the block's lists include and its batches carry, each namespace in fair order.
     /// A transaction the lists include without a payload in the block is left out and stays eligible: voters refuse such
     /// a block, so only a faulty quorum could commit one.
     /// </summary>
-    private SortedDictionary<ulong, List<OrderingCandidate>> IncludeFair(Block block, Dictionary<Hash, OrderingCandidate> payloads)
+    private SortedDictionary<ulong, List<OrderingCandidate>> IncludeFair(Block block, Dictionary<Hash, OrderingCandidate> payloads, HashSet<Hash> bundleLegs)
     {
         var result = new SortedDictionary<ulong, List<OrderingCandidate>>();
         var output = new List<Hash>();
@@ -165,12 +234,20 @@ public sealed class OrderingStage
                     continue;
                 }
 
-                if (!result.TryGetValue(candidate.Transaction.Namespace, out var list))
+                // A bundle takes its one fair rank in every namespace it touches, its legs there in its order.
+                if (_registry.OpenBundle(candidate.Transaction) is { } bundle)
                 {
-                    result[candidate.Transaction.Namespace] = list = [];
+                    AddLegs(result, bundle, candidate.Source, bundleLegs);
+
+                    // The window holds what a restart can read back from the outputs: the carrier (rebuilt from its
+                    // legs) and the legs in fair namespaces, which also stand for a single copy that yielded to them.
+                    output.AddRange(bundle.Legs.Where(leg => _registry.IsFairOrdered(leg.Namespace)).Select(leg => leg.Hash));
+                }
+                else
+                {
+                    Add(result, candidate);
                 }
 
-                list.Add(candidate);
                 output.Add(included.Transaction);
             }
         }

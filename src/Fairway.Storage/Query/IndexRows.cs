@@ -58,7 +58,18 @@ internal sealed record IndexRows(
             }
 
             var tx = batches[b].Transactions[t];
-            keys[i] = new PendingTransactionKeys.KeyEntry(Key(tx.Hash), height, i, b, firstOffsets[b][t], tx.EncodedSize);
+            var offset = firstOffsets[b][t];
+            // A bundle's leg is encoded whole inside its carrier, so it is a byte range of the batch like any transaction.
+            if (sources[i].Leg is { } leg)
+            {
+                var bundle = Bundle.TryOpen(tx) is { } opened && leg < opened.Legs.Count
+                    ? opened
+                    : throw new ArgumentException($"height {height}: output source {i} names leg {leg} of no bundle", nameof(sources));
+                offset += bundle.LegOffsetInCarrier(leg);
+                tx = bundle.Legs[leg];
+            }
+
+            keys[i] = new PendingTransactionKeys.KeyEntry(Key(tx.Hash), height, i, b, offset, tx.EncodedSize);
         }
 
         return keys;

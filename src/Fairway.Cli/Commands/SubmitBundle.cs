@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Fairway.Cli.Commands;
+
+/// <summary>
+/// <c>fairway submit --bundle NS:TEXT ...</c>: one atomic bundle through <c>POST /v1/submit/bundle</c>. Prints the bundle's
+/// hash first, then each leg's hash; with <c>--wait</c> it follows the first leg, since the legs land together.
+/// </summary>
+internal static class SubmitBundle
+{
+    /// <summary>The legs of <c>--bundle</c> values, or why one is not <c>NS:TEXT</c>.</summary>
+    public static (List<(ulong Namespace, string Text)>? Legs, string? Error) Parse(IReadOnlyList<string> values)
+    {
+        var legs = new List<(ulong, string)>(values.Count);
+        foreach (var value in values)
+        {
+            var colon = value.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || !ulong.TryParse(value.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var ns))
+            {
+                return (null, $"--bundle takes NS:TEXT (a namespace id, a colon, the payload text), got \"{value}\"");
+            }
+
+            legs.Add((ns, value[(colon + 1)..]));
+        }
+
+        return (legs, null);
+    }
+
+    public static async Task<int> RunAsync(HttpClient http, Uri api, List<(ulong Namespace, string Text)> legs, string? level, int seconds, CancellationToken ct)
+    {
+        var body = new { legs = legs.Select(l => new { @namespace = l.Namespace, payload = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(l.Text)) }).ToArray() };
+        using var response = await http.PostAsJsonAsync(new Uri(api, "/v1/submit/bundle"), body, ct).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            Console.Error.WriteLine($"fairway submit: {(int)response.StatusCode} {text}");
+            return 1;
+        }
+
+        using var json = JsonDocument.Parse(text);
+        var hashes = json.RootElement.GetProperty("legs").EnumerateArray().Select(e => e.GetString()).ToList();
+        Console.WriteLine(json.RootElement.GetProperty("hash").GetString());
+        for (var k = 0; k < hashes.Count; k++)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"leg {k}: {hashes[k]} (namespace {legs[k].Namespace})"));
+        }
+
+        var statusUrl = new Uri(api, $"/v1/status/tx/{hashes[0]}");
+        Console.WriteLine($"status: curl -s {statusUrl}");
+        if (level is null)
+        {
+            return 0;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
+        var (reached, last) = await SubmitWait.PollAsync(http, statusUrl, level, deadline.Token).ConfigureAwait(false);
+        if (reached is null)
+        {
+            ct.ThrowIfCancellationRequested();
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"fairway submit: the bundle is not {level} within {seconds} s (last seen: {last?.Describe() ?? "not yet seen by this validator"}); it may still get there: follow it with the status line above"));
+            return 1;
+        }
+
+        Console.WriteLine(reached.Describe());
+        if (reached is { Level: "firm", Height: { } height })
+        {
+            foreach (var ns in legs.Select(l => l.Namespace).Distinct())
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read:   curl -s {new Uri(api, $"/v1/availability/block/{height}/namespace/{ns}")}"));
+            }
+        }
+
+        return 0;
+    }
+}
