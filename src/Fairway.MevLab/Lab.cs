@@ -19,13 +19,13 @@ public static class Lab
     {
         double profit = 0, extracted = 0, loss = 0, notional = 0;
         int orders = 0, included = 0, tried = 0, succeeded = 0, sniped = 0, snipesTried = 0, liquidations = 0;
-        double bonusAdversary = 0, bonusOthers = 0;
+        double bonusAdversary = 0, bonusOthers = 0, bonusHonestRun = 0;
         var victimDelays = new List<double>();
         var userDelays = new List<double>();
         for (var k = 0; k < options.Seeds; k++)
         {
             var seed = options.Seed + (ulong)k;
-            var (honest, _) = Simulate(name, adversarial: false, seed, options);
+            var (honest, honestPerps) = Simulate(name, adversarial: false, seed, options);
             var (attacked, perps) = Simulate(name, adversarial: true, seed, options);
 
             // Users' losses are in the token they bought; counted in A at the honest run's close.
@@ -49,6 +49,7 @@ public static class Lab
             liquidations += perps.Sniped + perps.HonestLiquidations;
             bonusAdversary += perps.AdversaryBonus;
             bonusOthers += perps.OthersBonus;
+            bonusHonestRun += honestPerps.OthersBonus;
             progress?.Invoke($"{name} seed {seed}: {attacked.Attacks.Count} sandwiches tried, {attacked.Attacks.Count(attacked.Succeeded)} closed; "
                 + $"{perps.SnipesTried} liquidations sniped at, {perps.Sniped} won, of {perps.Sniped + perps.HonestLiquidations}");
         }
@@ -69,6 +70,7 @@ public static class Lab
             Liquidations = liquidations,
             LiquidationBonusAdversary = bonusAdversary,
             LiquidationBonusOthers = bonusOthers,
+            LiquidationBonusHonestRun = bonusHonestRun,
             VictimDelaysMs = victimDelays,
             UserDelaysMs = userDelays,
             Runs = options.Seeds,

@@ -28,6 +28,7 @@ public static class LabReport
                 ["liquidations"] = r.Liquidations,
                 ["liquidation_bonus_adversary"] = Round(r.LiquidationBonusAdversary),
                 ["liquidation_bonus_others"] = Round(r.LiquidationBonusOthers),
+                ["liquidation_bonus_honest_run"] = Round(r.LiquidationBonusHonestRun),
                 ["victim_delay_p50_ms"] = r.VictimDelayP50Ms,
                 ["victim_delay_mean_ms"] = Math.Round(r.VictimDelayMeanMs, 1),
                 ["victim_delay_max_ms"] = r.VictimDelayMaxMs,

@@ -30,10 +30,13 @@ internal sealed class PerpsMarketFlow : IOrderFlow
     public const int Liquidators = 2;
 
     /// <summary>
-    /// Keys per liquidator (and the adversary's): each liquidation takes one with nothing in flight, so no transaction
-    /// waits on another's nonce; it returns when its transaction lands. The liquidations one party has in flight at most.
+    /// Keys per liquidator: each liquidation takes one with nothing in flight, so no transaction waits on another's
+    /// nonce; it returns when its transaction lands. The liquidations one bot has in flight at most.
     /// </summary>
     private const int KeysPerLiquidator = 64;
+
+    /// <summary>The adversary's keys: one snipe per competitor's liquidation, so as many as all the bots have.</summary>
+    private const int AdversaryKeys = Liquidators * KeysPerLiquidator;
 
     /// <summary>100 USD, micro-USD: the opening price.</summary>
     private const ulong StartPrice = 100_000_000;
@@ -65,13 +68,11 @@ internal sealed class PerpsMarketFlow : IOrderFlow
     private readonly Ed25519Signer[][] _bots;
     private readonly Ed25519Signer[] _adversary;
     private readonly Dictionary<PublicKey, int> _botOf = [];
-    private readonly HashSet<PublicKey> _adversaryKeys = [];
     private readonly Queue<int>[] _freeBotKeys;
     private readonly Queue<int> _freeAdversaryKeys = new();
 
-    /// <summary>Per bot, the accounts it has a liquidation in flight for; the adversary's snipes in flight by target.</summary>
+    /// <summary>Per bot, the accounts it has a liquidation in flight for.</summary>
     private readonly HashSet<PublicKey>[] _botTargets;
-    private readonly HashSet<PublicKey> _snipeTargets = [];
 
     /// <summary>Every liquidation sent: who sent it (bot index, or -1 for the adversary), its key, its target.</summary>
     private readonly Dictionary<Hash, (int Sender, int Key, PublicKey Target)> _liquidations = [];
@@ -90,7 +91,7 @@ internal sealed class PerpsMarketFlow : IOrderFlow
         _traderPending = new Hash?[Traders];
         _bots = [.. Enumerable.Range(0, Liquidators).Select(b =>
             Enumerable.Range(0, KeysPerLiquidator).Select(k => Ed25519Signer.FromSeedPhrase($"fairway-mev-lab/perps/liquidator/{b}/{k}")).ToArray())];
-        _adversary = [.. Enumerable.Range(0, KeysPerLiquidator).Select(k => Ed25519Signer.FromSeedPhrase($"fairway-mev-lab/perps/adversary/{k}"))];
+        _adversary = [.. Enumerable.Range(0, AdversaryKeys).Select(k => Ed25519Signer.FromSeedPhrase($"fairway-mev-lab/perps/adversary/{k}"))];
         _freeBotKeys = [.. Enumerable.Range(0, Liquidators).Select(_ => new Queue<int>(Enumerable.Range(0, KeysPerLiquidator)))];
         _botTargets = [.. Enumerable.Range(0, Liquidators).Select(_ => new HashSet<PublicKey>())];
         for (var b = 0; b < Liquidators; b++)
@@ -101,9 +102,8 @@ internal sealed class PerpsMarketFlow : IOrderFlow
             }
         }
 
-        for (var k = 0; k < KeysPerLiquidator; k++)
+        for (var k = 0; k < AdversaryKeys; k++)
         {
-            _adversaryKeys.Add(_adversary[k].PublicKey);
             _freeAdversaryKeys.Enqueue(k);
         }
 
@@ -202,12 +202,10 @@ internal sealed class PerpsMarketFlow : IOrderFlow
             return null;
         }
 
+        // One snipe per competitor's liquidation, each ahead of its own: competitors' liquidations of the same account
+        // travel in different batches, and whichever lands first takes the bonus. The extra snipes then fail, at no cost
+        // but a nonce on a key of their own.
         var target = new PublicKey(liquidation.Body);
-        if (!_snipeTargets.Add(target))
-        {
-            return null;
-        }
-
         SnipesTried++;
         var key = _freeAdversaryKeys.Dequeue();
         return new MevAttack([Liquidate(-1, key, _adversary[key], target)], []);
@@ -246,7 +244,6 @@ internal sealed class PerpsMarketFlow : IOrderFlow
             if (sent.Sender < 0)
             {
                 _freeAdversaryKeys.Enqueue(sent.Key);
-                _snipeTargets.Remove(sent.Target);
                 if (bonus > 0)
                 {
                     Sniped++;

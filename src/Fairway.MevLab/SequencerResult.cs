@@ -41,6 +41,9 @@ public sealed record SequencerResult
     /// <summary>Liquidation bonus the honest liquidators kept, micro-USD.</summary>
     public required double LiquidationBonusOthers { get; init; }
 
+    /// <summary>What the honest liquidators took in the runs without the adversary, micro-USD: less the above, what sniping cost them.</summary>
+    public required double LiquidationBonusHonestRun { get; init; }
+
     /// <summary>Inclusion delays of the swaps the adversary attacked (submission to the output carrying them).</summary>
     public required IReadOnlyList<double> VictimDelaysMs { get; init; }
 
