@@ -114,7 +114,7 @@ internal sealed class PerpsMarketFlow : IOrderFlow
     /// <summary>The market as an executor of the output holds it.</summary>
     public MarketState State { get; }
 
-    /// <summary>Liquidations that applied (a bonus paid), by honest bots.</summary>
+    /// <summary>Liquidations the honest bots won (applied: the account was still liquidatable when theirs came).</summary>
     public int HonestLiquidations { get; private set; }
 
     /// <summary>Liquidations the adversary sent ahead of a competitor's it had read (each was a competitor's first).</summary>
@@ -239,25 +239,26 @@ internal sealed class PerpsMarketFlow : IOrderFlow
                 continue;
             }
 
+            // Applied means won (first valid wins; the rest fail). An account a jump left underwater pays no bonus, but the
+            // win still counts: the bonus figures say what the wins were worth.
             var receipt = receipts.Perps[i];
-            var bonus = receipt.IsApplied ? receipt.Amount : 0;
             if (sent.Sender < 0)
             {
                 _freeAdversaryKeys.Enqueue(sent.Key);
-                if (bonus > 0)
+                if (receipt.IsApplied)
                 {
                     Sniped++;
-                    AdversaryBonus += bonus;
+                    AdversaryBonus += receipt.Amount;
                 }
             }
             else
             {
                 _freeBotKeys[sent.Sender].Enqueue(sent.Key);
                 _botTargets[sent.Sender].Remove(sent.Target);
-                if (bonus > 0)
+                if (receipt.IsApplied)
                 {
                     HonestLiquidations++;
-                    OthersBonus += bonus;
+                    OthersBonus += receipt.Amount;
                 }
             }
         }
