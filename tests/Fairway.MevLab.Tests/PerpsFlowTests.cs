@@ -38,6 +38,19 @@ public sealed class PerpsFlowTests
     }
 
     [Fact]
+    public void The_same_seed_gives_the_same_liquidation_figures()
+    {
+        var options = new LabOptions { Seed = Seed, Minutes = 0.2, Traders = 10, Sequencers = ["centralized"] };
+        var first = Lab.Run(options).Single();
+        var second = Lab.Run(options).Single();
+
+        Assert.True(first.Liquidations > 0);
+        Assert.Equal(
+            (first.LiquidationsSniped, first.LiquidationSnipesTried, first.Liquidations, first.LiquidationBonusAdversary, first.LiquidationBonusOthers, first.LiquidationBonusHonestRun),
+            (second.LiquidationsSniped, second.LiquidationSnipesTried, second.Liquidations, second.LiquidationBonusAdversary, second.LiquidationBonusOthers, second.LiquidationBonusHonestRun));
+    }
+
+    [Fact]
     public void A_snipe_placed_ahead_of_the_competitor_takes_its_liquidation_and_its_bonus()
     {
         var (ahead, submitted, competitor) = UpToFirstLiquidation(adversarial: true);
