@@ -58,7 +58,7 @@ internal sealed class PerpsMarketFlow : IOrderFlow
     /// <summary>How far a reopening trade's limit lets the price move before it lands.</summary>
     private const double TradeSlippage = 0.01;
 
-    /// <summary>Liquidations the adversary keeps track of at most, so a lost one cannot hold memory forever.</summary>
+    /// <summary>Liquidations in flight tracked at most, the bots' and the adversary's, so lost ones cannot hold memory forever.</summary>
     private const int TrackedMax = 65_536;
 
     private readonly Random _schedule;
