@@ -18,14 +18,15 @@ public static class Lab
     private static SequencerResult RunSequencer(LabOptions options, string name, Action<string>? progress)
     {
         double profit = 0, extracted = 0, loss = 0, notional = 0;
-        int orders = 0, included = 0, tried = 0, succeeded = 0;
+        int orders = 0, included = 0, tried = 0, succeeded = 0, sniped = 0, snipesTried = 0, liquidations = 0;
+        double bonusAdversary = 0, bonusOthers = 0, bonusHonestRun = 0;
         var victimDelays = new List<double>();
         var userDelays = new List<double>();
         for (var k = 0; k < options.Seeds; k++)
         {
             var seed = options.Seed + (ulong)k;
-            var honest = Simulate(name, adversarial: false, seed, options);
-            var attacked = Simulate(name, adversarial: true, seed, options);
+            var (honest, honestPerps) = Simulate(name, adversarial: false, seed, options);
+            var (attacked, perps) = Simulate(name, adversarial: true, seed, options);
 
             // Users' losses are in the token they bought; counted in A at the honest run's close.
             var aPerB = honest.State.ReserveA / (double)honest.State.ReserveB;
@@ -41,7 +42,16 @@ public static class Lab
             var byHash = attacked.OrdersByHash;
             victimDelays.AddRange(attacked.Attacks.Select(a => byHash[a.Victim]).Where(o => o.IncludedMs is not null).Select(o => (double)(o.IncludedMs!.Value - o.SubmittedMs)));
             userDelays.AddRange(attacked.Orders.Where(o => o.IncludedMs is not null).Select(o => (double)(o.IncludedMs!.Value - o.SubmittedMs)));
-            progress?.Invoke($"{name} seed {seed}: {attacked.Attacks.Count} sandwiches tried, {attacked.Attacks.Count(attacked.Succeeded)} closed");
+
+            // Liquidations stay in micro-USD, apart from the AMM's token A: the two markets share no price to convert at.
+            sniped += perps.Sniped;
+            snipesTried += perps.SnipesTried;
+            liquidations += perps.Sniped + perps.HonestLiquidations;
+            bonusAdversary += perps.AdversaryBonus;
+            bonusOthers += perps.OthersBonus;
+            bonusHonestRun += honestPerps.OthersBonus;
+            progress?.Invoke($"{name} seed {seed}: {attacked.Attacks.Count} sandwiches tried, {attacked.Attacks.Count(attacked.Succeeded)} closed; "
+                + $"{perps.SnipesTried} liquidations sniped at, {perps.Sniped} won, of {perps.Sniped + perps.HonestLiquidations}");
         }
 
         return new SequencerResult
@@ -55,16 +65,26 @@ public static class Lab
             OrdersIncluded = included,
             AttacksTried = tried,
             AttacksSucceeded = succeeded,
-            LiquidationsSniped = 0,
+            LiquidationsSniped = sniped,
+            LiquidationSnipesTried = snipesTried,
+            Liquidations = liquidations,
+            LiquidationBonusAdversary = bonusAdversary,
+            LiquidationBonusOthers = bonusOthers,
+            LiquidationBonusHonestRun = bonusHonestRun,
             VictimDelaysMs = victimDelays,
             UserDelaysMs = userDelays,
             Runs = options.Seeds,
         };
     }
 
-    private static AmmMarketFlow Simulate(string name, bool adversarial, ulong seed, LabOptions options)
+    private static (AmmMarketFlow Amm, PerpsMarketFlow Perps) Simulate(string name, bool adversarial, ulong seed, LabOptions options)
     {
-        var flow = new AmmMarketFlow(seed, options.Traders, adversarial);
+        var amm = new AmmMarketFlow(seed, options.Traders, adversarial);
+        var perps = new PerpsMarketFlow(seed, adversarial);
+        var flow = new CompositeFlow([
+            (new HashSet<ulong> { AmmMarketFlow.AmmNamespace }, amm),
+            (new HashSet<ulong> { PerpsMarketFlow.OracleNamespace, PerpsMarketFlow.PerpsNamespace }, perps),
+        ]);
         var result = Simulator.Run(Sequencer.Options(name, adversarial, seed, options.Minutes, flow));
 
         // The lab's figures mean nothing on a network that broke: the simulator's own invariants must hold.
@@ -74,6 +94,6 @@ public static class Lab
                 $"the {name} network broke in the lab (seed {seed}): {string.Join("; ", result.SafetyViolations.Take(3))} {result.LivenessFailure}");
         }
 
-        return flow;
+        return (amm, perps);
     }
 }

@@ -2,7 +2,7 @@ using ScottPlot;
 
 namespace Fairway.MevLab;
 
-/// <summary>The lab's charts, each as PNG and SVG: extracted value and risk premium per sequencer, and the victims' delays.</summary>
+/// <summary>The lab's charts, each as PNG and SVG: extracted value and risk premium per sequencer, the victims' delays, and the liquidation bonus taken.</summary>
 public static class LabCharts
 {
     private const int Width = 800;
@@ -17,6 +17,7 @@ public static class LabCharts
         written.AddRange(Save(directory, "extracted-value", Bars(results, r => r.Extracted, "Value the adversary's ordering extracted (closed sandwiches)", "token A (base units)")));
         written.AddRange(Save(directory, "risk-premium", Bars(results, r => r.RiskPremiumBps, "Sequencer risk premium: user loss per notional", "basis points")));
         written.AddRange(Save(directory, "victim-delay", Delays(results)));
+        written.AddRange(Save(directory, "liquidation-bonus", LiquidationBonus(results)));
         return written;
     }
 
@@ -29,6 +30,22 @@ public static class LabCharts
         plot.Axes.Margins(bottom: 0);
         plot.Title(title);
         plot.YLabel(unit);
+        return plot;
+    }
+
+    /// <summary>Per sequencer, the liquidation bonus the adversary sniped beside what the honest liquidators kept, in USD.</summary>
+    private static Plot LiquidationBonus(IReadOnlyList<SequencerResult> results)
+    {
+        var plot = new Plot();
+        var adversary = results.Select((r, i) => new Bar { Position = (3 * i) + 0.5, Value = r.LiquidationBonusAdversary / 1e6, FillColor = Colors.Category10[3] }).ToList();
+        var others = results.Select((r, i) => new Bar { Position = (3 * i) + 1.5, Value = r.LiquidationBonusOthers / 1e6, FillColor = Colors.Category10[0] }).ToList();
+        plot.Add.Bars(adversary).LegendText = "adversary (sniped)";
+        plot.Add.Bars(others).LegendText = "honest liquidators";
+        plot.ShowLegend();
+        plot.Axes.Bottom.SetTicks([.. results.Select((_, i) => (3.0 * i) + 1)], [.. results.Select(r => r.Name)]);
+        plot.Axes.Margins(bottom: 0);
+        plot.Title("Liquidation bonus: sniped by the adversary and kept by honest liquidators");
+        plot.YLabel("USD");
         return plot;
     }
 

@@ -32,7 +32,7 @@ public static class Sequencer
     {
         Seed = seed,
         Flow = flow,
-        Namespaces = 1,
+        Namespaces = 3,
         FaultPhaseTicks = (long)(minutes * 60_000 / new SimulationOptions().TickMs),
         TransactionsPerRound = 0,
     };

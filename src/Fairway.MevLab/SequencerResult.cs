@@ -1,8 +1,8 @@
 namespace Fairway.MevLab;
 
 /// <summary>
-/// What one sequencer cost users over the lab's seeds. Amounts are in base units of token A (token B counted at the
-/// honest run's closing price); the premium is the users' loss per unit of notional they traded, in basis points.
+/// What one sequencer cost users over the lab's seeds. AMM amounts are in base units of token A (token B counted at the
+/// honest run's closing price), liquidation bonuses in micro-USD of perps collateral; the premium is the users' loss per unit of notional they traded, in basis points.
 /// </summary>
 public sealed record SequencerResult
 {
@@ -28,6 +28,21 @@ public sealed record SequencerResult
 
     /// <summary>Liquidations the adversary won by ordering itself ahead of a liquidator that was first.</summary>
     public required int LiquidationsSniped { get; init; }
+
+    /// <summary>Liquidations the adversary sent ahead of a competitor's it had read.</summary>
+    public required int LiquidationSnipesTried { get; init; }
+
+    /// <summary>Liquidations that paid a bonus in the attacked runs, whoever won them.</summary>
+    public required int Liquidations { get; init; }
+
+    /// <summary>Liquidation bonus the adversary took by sniping, micro-USD (the perps collateral; not token A).</summary>
+    public required double LiquidationBonusAdversary { get; init; }
+
+    /// <summary>Liquidation bonus the honest liquidators kept, micro-USD.</summary>
+    public required double LiquidationBonusOthers { get; init; }
+
+    /// <summary>What the honest liquidators took in the runs without the adversary, micro-USD: less the above, what sniping cost them.</summary>
+    public required double LiquidationBonusHonestRun { get; init; }
 
     /// <summary>Inclusion delays of the swaps the adversary attacked (submission to the output carrying them).</summary>
     public required IReadOnlyList<double> VictimDelaysMs { get; init; }

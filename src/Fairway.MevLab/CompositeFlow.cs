@@ -1,0 +1,36 @@
+using Fairway.Core.Chain;
+using Fairway.Simulation;
+
+namespace Fairway.MevLab;
+
+/// <summary>
+/// Several markets in one run, each on namespaces of its own: their submissions go out together, a transaction the
+/// adversary sees goes to the market that owns its namespace, and every output goes to all of them (each reads its own).
+/// </summary>
+internal sealed class CompositeFlow(IReadOnlyList<(IReadOnlySet<ulong> Namespaces, IOrderFlow Flow)> parts) : IOrderFlow
+{
+    public IReadOnlyList<Transaction> Submit(ulong round, long nowMs) =>
+        [.. parts.SelectMany(p => p.Flow.Submit(round, nowMs))];
+
+    public MevAttack? React(Transaction victim, long nowMs, bool leads)
+    {
+        ArgumentNullException.ThrowIfNull(victim);
+        foreach (var (namespaces, flow) in parts)
+        {
+            if (namespaces.Contains(victim.Namespace))
+            {
+                return flow.React(victim, nowMs, leads);
+            }
+        }
+
+        return null;
+    }
+
+    public void OnOutput(ulong height, IReadOnlyList<Transaction> transactions, long nowMs)
+    {
+        foreach (var (_, flow) in parts)
+        {
+            flow.OnOutput(height, transactions, nowMs);
+        }
+    }
+}
