@@ -79,7 +79,9 @@ internal sealed partial class SimulationRun
         var count = flowed?.Count ?? _options.TransactionsPerRound;
         for (var i = 0; i < count; i++)
         {
-            var k = _workloadRandom.Next(hosts.Count);
+            // A centralized operator is the chain's one entry point: every client hands it its transactions.
+            var drawn = _workloadRandom.Next(hosts.Count);
+            var k = _options.MevOperator ? 0 : drawn;
             var ns = flowed?[i].Namespace ?? (ulong)(1 + _workloadRandom.Next(_options.Namespaces));
 
             // The bundle draw is made only when bundles are on, so runs without them keep their seeded workload.

@@ -75,7 +75,7 @@ public sealed class MevLabCommandTests
                 Assert.All(sequencers, s => Assert.True(s.TryGetProperty(field, out _), field));
             }
 
-            foreach (var file in (string[])["report.json", "report.md", "extracted-value.png", "extracted-value.svg", "risk-premium.png", "risk-premium.svg", "victim-delay.png", "victim-delay.svg"])
+            foreach (var file in (string[])["report.json", "report.md", "extracted-value.png", "extracted-value.svg", "risk-premium.png", "risk-premium.svg", "victim-delay.png", "victim-delay.svg", "liquidation-bonus.png", "liquidation-bonus.svg"])
             {
                 Assert.True(new FileInfo(Path.Combine(directory, file)).Length > 0, file);
             }

@@ -12,7 +12,7 @@ public sealed class LabTests
     private static SequencerResult Of(string name) => Results.Value.Single(r => r.Name == name);
 
     [Fact]
-    public void Fair_and_encrypted_let_the_adversary_take_less_than_fcfs_and_the_centralized_operator()
+    public void Fair_and_encrypted_let_the_adversary_extract_less_than_fcfs_and_the_centralized_operator()
     {
         foreach (var sheltered in (string[])["fair", "encrypted"])
         {
@@ -21,8 +21,11 @@ public sealed class LabTests
                 Assert.True(Of(sheltered).Extracted < Of(exposed).Extracted, $"{sheltered} extracted {Of(sheltered).Extracted}, {exposed} {Of(exposed).Extracted}");
                 Assert.True(Of(sheltered).UserLoss < Of(exposed).UserLoss, $"{sheltered} cost users {Of(sheltered).UserLoss}, {exposed} {Of(exposed).UserLoss}");
                 Assert.True(Of(sheltered).RiskPremiumBps < Of(exposed).RiskPremiumBps);
-                Assert.True(Of(sheltered).AdversaryProfit < Of(exposed).AdversaryProfit);
             }
+
+            // Net of what failed attempts cost, only the operator profits for sure: a faulty fcfs validator that leads a
+            // quarter of the rounds may lose more on misplaced legs than its closed sandwiches bring.
+            Assert.True(Of(sheltered).AdversaryProfit < Of("centralized").AdversaryProfit);
         }
     }
 
@@ -31,7 +34,7 @@ public sealed class LabTests
     {
         var centralized = Of("centralized");
         Assert.True(centralized.AttacksTried > 20, $"tried {centralized.AttacksTried}");
-        Assert.True(centralized.AttacksSucceeded * 2 > centralized.AttacksTried, $"closed {centralized.AttacksSucceeded} of {centralized.AttacksTried}");
+        Assert.True(centralized.AttacksSucceeded * 10 > centralized.AttacksTried * 9, $"closed {centralized.AttacksSucceeded} of {centralized.AttacksTried}");
         Assert.True(centralized.UserLoss > 0);
 
         // The fair adversary reads the swaps and tries, but its transactions rank behind what every validator saw first.
@@ -96,7 +99,7 @@ public sealed class LabTests
         {
             var files = LabCharts.Write(directory, Results.Value);
 
-            Assert.Equal(6, files.Count);
+            Assert.Equal(8, files.Count);
             foreach (var png in files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
             {
                 Assert.Equal((byte[])[0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
