@@ -64,12 +64,12 @@ public sealed class MarketBundleTests
             // One unit short: the first bundle's leg only.
             var perps = await RollupCommandTests.RunExecutorUntilAsync(http, node, genesis, perpsData, height,
                 ["--kind", "perps", "--namespace", $"{PerpsNs}", "--options-namespace", $"{OptionsNs}", .. market],
-                (trader.PublicKey.ToHex(), "size", $"{-(long)PerpsState.Unit}"));
+                ($"positions/{trader.PublicKey.ToHex()}", "size", $"{-(long)PerpsState.Unit}"));
 
             // One call held: the first bundle's leg only.
             var options = await RollupCommandTests.RunExecutorUntilAsync(http, node, genesis, optionsData, height,
                 ["--kind", "options", "--namespace", $"{OptionsNs}", "--perps-namespace", $"{PerpsNs}", .. market],
-                (trader.PublicKey.ToHex(), "positions", $"[{{\"call\":true,\"strike\":{Call.Strike},\"expiry\":{Call.Expiry},\"quantity\":{OptionsState.Unit}}}]"));
+                ($"positions/{trader.PublicKey.ToHex()}", "positions", $"[{{\"call\":true,\"strike\":{Call.Strike},\"expiry\":{Call.Expiry},\"quantity\":{OptionsState.Unit}}}]"));
 
             // Both executors ran the same market: the same root over all three rollups.
             Assert.Equal(perps.GetProperty("market_root").GetString(), options.GetProperty("market_root").GetString());

@@ -6,6 +6,7 @@ using Fairway.Client;
 using Fairway.Crypto;
 using Fairway.Rollups.Accounts;
 using Fairway.Rollups.Amm;
+using Fairway.Rollups.Oracle;
 
 namespace Fairway.Cli.Tests;
 
@@ -57,7 +58,7 @@ public sealed class RollupCommandTests
             Assert.Equal(expected.StateRoot().ToHex(), resumed.GetProperty("state_root").GetString());
 
             // A second executor from nothing reaches the same root.
-            var other = await RunUntilAsync(http, node, genesis, fresh, lastHeight);
+            var other = await RunExecutorUntilAsync(http, node, genesis, fresh, lastHeight, ["--kind", "amm", "--namespace", $"{Namespace}"], ("pool", "reserve_b", $"{expected.ReserveB}"));
             Assert.Equal(expected.StateRoot().ToHex(), other.GetProperty("state_root").GetString());
         }
         finally
@@ -79,14 +80,52 @@ public sealed class RollupCommandTests
         Assert.Contains(message, stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_oracle_executor_serves_the_feeders_price_and_ignores_anyone_else()
+    {
+        await using var node = await LocalValidator.StartAsync(validators: 1);
+        var genesis = Path.Combine(node.Directory, "genesis.json");
+        using var client = new FairwayClient(node.ApiUrl, TrustedChain.FromGenesisFile(genesis));
+        var feeder = Ed25519Signer.FromSeedPhrase("rollup-cli-feeder");
+        var impostor = Ed25519Signer.FromSeedPhrase("rollup-cli-impostor");
+        byte[][] payloads =
+        [
+            RollupTransaction.Sign(Namespace, OracleKind.PriceUpdate, 0, OracleState.PriceUpdateBody(2_000_000_000, 1_000), feeder).Encode(),
+            RollupTransaction.Sign(Namespace, OracleKind.PriceUpdate, 0, OracleState.PriceUpdateBody(1, 2_000), impostor).Encode(),
+            RollupTransaction.Sign(Namespace, OracleKind.PriceUpdate, 1, OracleState.PriceUpdateBody(2_100_000_000, 3_000), feeder).Encode(),
+        ];
+        ulong lastHeight = 0;
+        foreach (var payload in payloads)
+        {
+            var receipt = await client.SubmitAsync(Namespace, payload);
+            lastHeight = (await client.WaitForAsync(receipt.Hash, Commitment.Firm, TimeSpan.FromSeconds(60))).Height!.Value;
+        }
+
+        var data = Directory.CreateTempSubdirectory("fairway-oracle-").FullName;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            var state = await RunExecutorUntilAsync(http, node, genesis, data, lastHeight, ["--kind", "oracle", "--namespace", $"{Namespace}", "--feeder", feeder.PublicKey.ToHex()]);
+
+            Assert.Equal("oracle", state.GetProperty("kind").GetString());
+            Assert.Equal(2_100_000_000UL, state.GetProperty("price").GetUInt64());
+            Assert.Equal(3_000UL, state.GetProperty("timestamp").GetUInt64());
+            Assert.Equal(2UL, state.GetProperty("updates").GetUInt64());
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     /// <summary>Starts the executor process, waits until it has applied <paramref name="height"/>, reads its state, and kills it.</summary>
     private static Task<JsonElement> RunUntilAsync(
         HttpClient http, LocalValidator node, string genesis, string data, ulong height, string? checkAccount = null, ulong expectedB = 0) =>
-        RunExecutorUntilAsync(http, node, genesis, data, height, ["--kind", "amm", "--namespace", $"{Namespace}"], checkAccount is null ? null : (checkAccount, "b", $"{expectedB}"));
+        RunExecutorUntilAsync(http, node, genesis, data, height, ["--kind", "amm", "--namespace", $"{Namespace}"], checkAccount is null ? null : ($"accounts/{checkAccount}", "b", $"{expectedB}"));
 
     /// <summary>Starts an executor process with <paramref name="rollupArgs"/>, waits until it has applied <paramref name="height"/>, reads its state, and kills it.</summary>
     internal static async Task<JsonElement> RunExecutorUntilAsync(
-        HttpClient http, LocalValidator node, string genesis, string data, ulong height, string[] rollupArgs, (string Key, string Field, string Json)? check = null)
+        HttpClient http, LocalValidator node, string genesis, string data, ulong height, string[] rollupArgs, (string Path, string Field, string Json)? check = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -117,7 +156,7 @@ public sealed class RollupCommandTests
                     {
                         if (check is { } c)
                         {
-                            using var account = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/v1/rollup/accounts/{c.Key}")));
+                            using var account = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/v1/rollup/{c.Path}")));
                             Assert.Equal(c.Json, account.RootElement.GetProperty(c.Field).GetRawText());
                             using var root = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/v1/rollup/root/{state.RootElement.GetProperty("height").GetUInt64()}")));
                             Assert.Equal(state.RootElement.GetProperty("state_root").GetString(), root.RootElement.GetProperty("state_root").GetString());

@@ -128,30 +128,43 @@ internal static class RollupCommand
 
             return Results.Json(body);
         });
-        app.MapGet("/v1/rollup/accounts/{key}", (string key) =>
+        app.MapGet("/v1/rollup/accounts/{key}", (string key) => ByKey(executor, key, (m, k) => m.Account(k), "no such account"));
+        app.MapGet("/v1/rollup/positions/{key}", (string key) =>
+            ByKey(executor, key, (m, k) => m.Positions(k), "no positions: the account is unknown, or this rollup keeps none (perps and options do)"));
+        app.MapGet("/v1/rollup/pool", () =>
         {
-            if (key.Length != 64 || !key.All(Uri.IsHexDigit))
-            {
-                return Results.Json(new { error = new { code = "bad_key", message = "an account is a 64-hex-character Ed25519 public key" } }, statusCode: 400);
-            }
-
             var (height, machine) = executor.Snapshot();
-            if (machine.Account(PublicKey.ParseHex(key)) is not { } account)
-            {
-                return Results.Json(new { error = new { code = "not_found", message = "no such account" } }, statusCode: 404);
-            }
-
-            var body = new Dictionary<string, object?> { ["height"] = height };
-            foreach (var (name, value) in account)
-            {
-                body[name] = value;
-            }
-
-            return Results.Json(body);
+            return machine.Pool() is { } pool
+                ? Results.Json(WithHeight(height, pool))
+                : Results.Json(new { error = new { code = "not_found", message = $"the {machine.Kind} rollup has no pool (the amm does)" } }, statusCode: 404);
         });
         app.MapGet("/v1/rollup/root/{height}", (string height) =>
             ulong.TryParse(height, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var h) && executor.RootAt(h) is { } root
                 ? Results.Json(new { height = h, state_root = root.ToHex() })
                 : Results.Json(new { error = new { code = "not_found", message = $"no state root kept for height {height} (the last {RollupExecutor.RootsKept} heights applied are)" } }, statusCode: 404));
+    }
+
+    private static IResult ByKey(RollupExecutor executor, string key, Func<RollupMachine, PublicKey, IReadOnlyDictionary<string, object?>?> read, string missing)
+    {
+        if (key.Length != 64 || !key.All(Uri.IsHexDigit))
+        {
+            return Results.Json(new { error = new { code = "bad_key", message = "an account is a 64-hex-character Ed25519 public key" } }, statusCode: 400);
+        }
+
+        var (height, machine) = executor.Snapshot();
+        return read(machine, PublicKey.ParseHex(key)) is { } found
+            ? Results.Json(WithHeight(height, found))
+            : Results.Json(new { error = new { code = "not_found", message = missing } }, statusCode: 404);
+    }
+
+    private static Dictionary<string, object?> WithHeight(ulong height, IReadOnlyDictionary<string, object?> fields)
+    {
+        var body = new Dictionary<string, object?> { ["height"] = height };
+        foreach (var (name, value) in fields)
+        {
+            body[name] = value;
+        }
+
+        return body;
     }
 }

@@ -43,6 +43,12 @@ public abstract class RollupMachine
     /// <summary>An account's state, for <c>GET /v1/rollup/accounts/{key}</c>; null when the rollup holds none for it.</summary>
     public abstract IReadOnlyDictionary<string, object?>? Account(PublicKey key);
 
+    /// <summary>The pool, for <c>GET /v1/rollup/pool</c>; null for a rollup without one (only the AMM has one).</summary>
+    public virtual IReadOnlyDictionary<string, object?>? Pool() => null;
+
+    /// <summary>An account's positions, for <c>GET /v1/rollup/positions/{key}</c>; null for a rollup without positions or an unknown account.</summary>
+    public virtual IReadOnlyDictionary<string, object?>? Positions(PublicKey key) => null;
+
     public static RollupMachine Amm(ulong @namespace) => new AmmMachine(new AmmState(@namespace));
 
     public static RollupMachine Oracle(ulong @namespace, PublicKey feeder) => new OracleMachine(new OracleState(@namespace, feeder));
@@ -93,6 +99,14 @@ public abstract class RollupMachine
         public override IReadOnlyDictionary<string, object?>? Account(PublicKey key) => state.Find(key) is { } a
             ? new Dictionary<string, object?> { ["a"] = a.A, ["b"] = a.B, ["shares"] = a.Shares, ["nonce"] = a.Nonce }
             : null;
+
+        public override IReadOnlyDictionary<string, object?>? Pool() => new Dictionary<string, object?>
+        {
+            ["reserve_a"] = state.ReserveA,
+            ["reserve_b"] = state.ReserveB,
+            ["total_shares"] = state.TotalShares,
+            ["fee_ppm"] = AmmState.FeePpm,
+        };
     }
 
     private sealed class OracleMachine(OracleState state) : SingleMachine(state)
@@ -164,6 +178,10 @@ public abstract class RollupMachine
                 ["locked"] = state.Options.Locked,
                 ["market_root"] = state.StateRoot().ToHex(),
             };
+
+        /// <summary>Perps: the position (size, entry, equity, whether it can be liquidated); options: the series held.</summary>
+        public override IReadOnlyDictionary<string, object?>? Positions(PublicKey key) =>
+            Account(key) is { } account ? account.Where(p => p.Key is "size" or "entry_price" or "equity" or "liquidatable" or "positions").ToDictionary() : null;
 
         public override IReadOnlyDictionary<string, object?>? Account(PublicKey key)
         {
