@@ -47,33 +47,6 @@ internal static class SubmitBundle
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"leg {k}: {hashes[k]} (namespace {legs[k].Namespace})"));
         }
 
-        var statusUrl = new Uri(api, $"/v1/status/tx/{hashes[0]}");
-        Console.WriteLine($"status: curl -s {statusUrl}");
-        if (level is null)
-        {
-            return 0;
-        }
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
-        var (reached, last) = await SubmitWait.PollAsync(http, statusUrl, level, deadline.Token).ConfigureAwait(false);
-        if (reached is null)
-        {
-            ct.ThrowIfCancellationRequested();
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fairway submit: the bundle is not {level} within {seconds} s (last seen: {last?.Describe() ?? "not yet seen by this validator"}); it may still get there: follow it with the status line above"));
-            return 1;
-        }
-
-        Console.WriteLine(reached.Describe());
-        if (reached is { Level: "firm", Height: { } height })
-        {
-            foreach (var ns in legs.Select(l => l.Namespace).Distinct())
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read:   curl -s {new Uri(api, $"/v1/availability/block/{height}/namespace/{ns}")}"));
-            }
-        }
-
-        return 0;
+        return await SubmitWait.ReportAsync(http, api, hashes[0]!, level, seconds, "the bundle is ", legs.Select(l => l.Namespace).Distinct(), ct).ConfigureAwait(false);
     }
 }

@@ -102,33 +102,9 @@ internal static class SubmitCommand
                 }
 
                 using var json = JsonDocument.Parse(body);
-                var hash = json.RootElement.GetProperty("hash").GetString();
-                var statusUrl = new Uri(api, $"/v1/status/tx/{hash}");
+                var hash = json.RootElement.GetProperty("hash").GetString()!;
                 Console.WriteLine(hash);
-                Console.WriteLine($"status: curl -s {statusUrl}");
-                if (level is null)
-                {
-                    return 0;
-                }
-
-                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
-                var (reached, last) = await SubmitWait.PollAsync(http, statusUrl, level, deadline.Token).ConfigureAwait(false);
-                if (reached is null)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"fairway submit: not {level} within {seconds} s (last seen: {last?.Describe() ?? "not yet seen by this validator"}); it may still get there: follow it with the status line above"));
-                    return 1;
-                }
-
-                Console.WriteLine(reached.Describe());
-                if (reached is { Level: "firm", Height: { } height })
-                {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read:   curl -s {new Uri(api, $"/v1/availability/block/{height}/namespace/{@namespace}")}"));
-                }
-
-                return 0;
+                return await SubmitWait.ReportAsync(http, api, hash, level, seconds, "", [@namespace], ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -34,6 +34,43 @@ internal static class SubmitWait
     }
 
     /// <summary>
+    /// What <c>fairway submit</c> prints after it sent something: the status line, and with <paramref name="level"/> the
+    /// wait for it and, once firm, where to read each namespace in <paramref name="namespaces"/>. Returns the exit code.
+    /// </summary>
+    public static async Task<int> ReportAsync(
+        HttpClient http, Uri api, string hash, string? level, int seconds, string what, IEnumerable<ulong> namespaces, CancellationToken ct)
+    {
+        var statusUrl = new Uri(api, $"/v1/status/tx/{hash}");
+        Console.WriteLine($"status: curl -s {statusUrl}");
+        if (level is null)
+        {
+            return 0;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
+        var (reached, last) = await PollAsync(http, statusUrl, level, deadline.Token).ConfigureAwait(false);
+        if (reached is null)
+        {
+            ct.ThrowIfCancellationRequested();
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"fairway submit: {what}not {level} within {seconds} s (last seen: {last?.Describe() ?? "not yet seen by this validator"}); it may still get there: follow it with the status line above"));
+            return 1;
+        }
+
+        Console.WriteLine(reached.Describe());
+        if (reached is { Level: "firm", Height: { } height })
+        {
+            foreach (var ns in namespaces)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read:   curl -s {new Uri(api, $"/v1/availability/block/{height}/namespace/{ns}")}"));
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>
     /// Polls the status endpoint until the transaction reaches <paramref name="level"/>. Returns the status reached, or
     /// null when <paramref name="deadline"/> fires first, with the last status seen (null if none).
     /// </summary>
