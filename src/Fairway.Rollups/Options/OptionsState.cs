@@ -28,7 +28,7 @@ public static class OptionsKind
 /// maker's balance is the collateral pool: it must cover the worst case of everything sold (the strike per unit).
 /// Σ balances = Σ faucet draws at all times: premiums and payouts only move money between accounts.
 /// </summary>
-public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRollupState
+public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : AccountRollupState<OptionsState.Account>(@namespace, "an options")
 {
     /// <summary>10,000 USD, in micro-USD.</summary>
     public const ulong FaucetAmount = 10_000_000_000;
@@ -55,7 +55,6 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
     /// <summary>Series expire at most five years of oracle time ahead.</summary>
     public const ulong ExpiryHorizonMaxMs = 5 * BlackScholes.MillisecondsPerYear;
 
-    private readonly Dictionary<PublicKey, Account> _accounts = [];
     private readonly SortedDictionary<OptionSeries, Book> _series = [];
 
     public sealed class Account : NoncedAccount
@@ -74,8 +73,6 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
         public IReadOnlyDictionary<PublicKey, ulong> Positions => Holders;
     }
 
-    public ulong Namespace { get; } = @namespace;
-
     public PublicKey MarketMaker { get; } = marketMaker;
 
     /// <summary>The market maker's implied volatility in ppm (0: not set, nothing sells).</summary>
@@ -90,15 +87,9 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
     /// <summary>Σ of faucet draws, micro-USD.</summary>
     public ulong Minted { get; private set; }
 
-    public int AccountCount => _accounts.Count;
-
     public int PositionCount => _series.Values.Sum(b => b.Holders.Count);
 
-    public Account? Find(PublicKey key) => _accounts.GetValueOrDefault(key);
-
     public Book? FindSeries(OptionSeries series) => _series.GetValueOrDefault(series);
-
-    public IEnumerable<KeyValuePair<PublicKey, Account>> Accounts => _accounts;
 
     /// <summary>Every series <paramref name="holder"/> holds, in series order (for readers; at most <see cref="SeriesMax"/>).</summary>
     public IEnumerable<(OptionSeries Series, ulong Quantity)> PositionsOf(PublicKey holder) =>
@@ -128,25 +119,6 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
             : BlackScholes.PutExact(OraclePrice, series.Strike, time, VolatilityPpm);
         return (ulong)WideIntegers.CeilDiv(Int128.Max(0, perUnit) * quantity, FixedPoint.One * Unit);
     }
-
-    public RollupReceipt Apply(ReadOnlySpan<byte> payload, ISignatureVerifier verifier)
-    {
-        ArgumentNullException.ThrowIfNull(verifier);
-        return RollupTransaction.TryDecode(payload) is { } tx ? Apply(tx, verifier) : RollupReceipt.Skipped("not an options transaction");
-    }
-
-    public RollupReceipt Apply(RollupTransaction tx, ISignatureVerifier verifier)
-    {
-        ArgumentNullException.ThrowIfNull(tx);
-        return BundleLeg.IsLeg(tx.Kind)
-            ? RollupReceipt.Skipped("a bundle leg: only its bundle executes it")
-            : Execute(tx, tx.Kind, tx.Body, verifier);
-    }
-
-    internal RollupReceipt ApplyLeg(RollupTransaction tx, byte[] body, ISignatureVerifier verifier) =>
-        Execute(tx, (byte)(tx.Kind & ~BundleLeg.KindFlag), body, verifier);
-
-    internal bool UseNonce(RollupTransaction tx, ISignatureVerifier verifier) => Admit(tx, verifier, out _) is null;
 
     /// <summary>
     /// A new oracle reading. Every series whose expiry is at or before its timestamp settles at its price: each holder
@@ -198,11 +170,9 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
         return writer.ToArray();
     }
 
-    public Hash StateRoot() => Hash.Compute(Encode());
-
-    public byte[] Encode()
+    public override byte[] Encode()
     {
-        var writer = new CanonicalWriter(128 + (_accounts.Count * 49) + (PositionCount * 40) + (_series.Count * 29));
+        var writer = new CanonicalWriter(128 + (AccountMap.Count * 49) + (PositionCount * 40) + (_series.Count * 29));
         writer.WriteRaw(StateDomain);
         writer.WriteU64(Namespace);
         writer.WritePublicKey(MarketMaker);
@@ -210,8 +180,8 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
         writer.WriteU64(OraclePrice);
         writer.WriteU64(OracleTime);
         writer.WriteU64(Minted);
-        writer.WriteCount(_accounts.Count);
-        foreach (var (key, account) in _accounts.OrderBy(p => p.Key.ToHex(), StringComparer.Ordinal))
+        writer.WriteCount(AccountMap.Count);
+        foreach (var (key, account) in AccountMap.OrderBy(p => p.Key.ToHex(), StringComparer.Ordinal))
         {
             writer.WritePublicKey(key);
             writer.WriteU64(account.Balance);
@@ -256,7 +226,7 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
                 Nonce = reader.ReadU64("nonce"),
                 Fauceted = reader.ReadBool("fauceted"),
             };
-            if (!state._accounts.TryAdd(key, account))
+            if (!state.AccountMap.TryAdd(key, account))
             {
                 throw new EncodingException("an account twice");
             }
@@ -302,10 +272,9 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
     private static Int128 WorstCase(OptionSeries series, ulong quantity) =>
         WideIntegers.CeilDiv((Int128)series.Strike * quantity, Unit);
 
-    private RollupReceipt? Admit(RollupTransaction tx, ISignatureVerifier verifier, out Account account) =>
-        Admission.Admit(tx, Namespace, verifier, _accounts, AccountsMax, out account);
+    private protected override int AccountsLimit => AccountsMax;
 
-    private RollupReceipt Execute(RollupTransaction tx, byte kind, byte[] body, ISignatureVerifier verifier)
+    private protected override RollupReceipt Execute(RollupTransaction tx, byte kind, byte[] body, ISignatureVerifier verifier)
     {
         if (Admit(tx, verifier, out var account) is { } skipped)
         {
@@ -484,10 +453,10 @@ public sealed class OptionsState(ulong @namespace, PublicKey marketMaker) : IRol
             return 0;
         }
 
-        var maker = _accounts[MarketMaker];
+        var maker = AccountMap[MarketMaker];
         amount = Math.Min(amount, maker.Balance);
         maker.Balance -= amount;
-        _accounts[holder].Balance += amount;
+        AccountMap[holder].Balance += amount;
         return amount;
     }
 }

@@ -24,7 +24,7 @@ public static class PerpsKind
 /// Σ collateral + pool = Σ faucet draws, exactly, at all times. The oracle's readings come in through
 /// <see cref="OnOracleUpdate"/> (the market state feeds them from the oracle namespace).
 /// </summary>
-public sealed class PerpsState(ulong @namespace) : IRollupState
+public sealed class PerpsState(ulong @namespace) : AccountRollupState<PerpsState.Account>(@namespace, "a perps")
 {
     /// <summary>10,000 USD of collateral, in micro-USD.</summary>
     public const ulong FaucetAmount = 10_000_000_000;
@@ -56,8 +56,6 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
     private const long Ppm = 1_000_000;
     private const long MillisecondsPerHour = 3_600_000;
 
-    private readonly Dictionary<PublicKey, Account> _accounts = [];
-
     public sealed class Account : NoncedAccount
     {
         /// <summary>Collateral in micro-USD, with gains, losses and funding settled up to the last position change.</summary>
@@ -72,8 +70,6 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
         /// <summary>The position's side's funding index at the last position change.</summary>
         public Int128 FundingEntry { get; internal set; }
     }
-
-    public ulong Namespace { get; } = @namespace;
 
     /// <summary>The last oracle price seen, micro-USD per unit (0: none yet, and nobody can trade).</summary>
     public ulong OraclePrice { get; private set; }
@@ -98,33 +94,6 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
 
     /// <summary>Σ of faucet draws, micro-USD.</summary>
     public ulong Minted { get; private set; }
-
-    public int AccountCount => _accounts.Count;
-
-    public Account? Find(PublicKey key) => _accounts.GetValueOrDefault(key);
-
-    public IEnumerable<KeyValuePair<PublicKey, Account>> Accounts => _accounts;
-
-    public RollupReceipt Apply(ReadOnlySpan<byte> payload, ISignatureVerifier verifier)
-    {
-        ArgumentNullException.ThrowIfNull(verifier);
-        return RollupTransaction.TryDecode(payload) is { } tx ? Apply(tx, verifier) : RollupReceipt.Skipped("not a perps transaction");
-    }
-
-    public RollupReceipt Apply(RollupTransaction tx, ISignatureVerifier verifier)
-    {
-        ArgumentNullException.ThrowIfNull(tx);
-        return BundleLeg.IsLeg(tx.Kind)
-            ? RollupReceipt.Skipped("a bundle leg: only its bundle executes it")
-            : Execute(tx, tx.Kind, tx.Body, verifier);
-    }
-
-    /// <summary>A bundle's leg, its commitment already checked: the kind without the leg flag, the body after the commitment.</summary>
-    internal RollupReceipt ApplyLeg(RollupTransaction tx, byte[] body, ISignatureVerifier verifier) =>
-        Execute(tx, (byte)(tx.Kind & ~BundleLeg.KindFlag), body, verifier);
-
-    /// <summary>Uses the transaction's nonce and nothing else, when it would be admitted (a reverted bundle's leg).</summary>
-    internal bool UseNonce(RollupTransaction tx, ISignatureVerifier verifier) => Admit(tx, verifier, out _) is null;
 
     /// <summary>
     /// A new oracle reading. Before taking it, funding accrues over the oracle time since the last reading (at most
@@ -179,11 +148,9 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
         return writer.ToArray();
     }
 
-    public Hash StateRoot() => Hash.Compute(Encode());
-
-    public byte[] Encode()
+    public override byte[] Encode()
     {
-        var writer = new CanonicalWriter(160 + (_accounts.Count * 105));
+        var writer = new CanonicalWriter(160 + (AccountMap.Count * 105));
         writer.WriteRaw(StateDomain);
         writer.WriteU64(Namespace);
         writer.WriteU64(OraclePrice);
@@ -194,8 +161,8 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
         writer.WriteI128(ShortFundingIndex);
         writer.WriteI128(Pool);
         writer.WriteU64(Minted);
-        writer.WriteCount(_accounts.Count);
-        foreach (var (key, account) in _accounts.OrderBy(p => p.Key.ToHex(), StringComparer.Ordinal))
+        writer.WriteCount(AccountMap.Count);
+        foreach (var (key, account) in AccountMap.OrderBy(p => p.Key.ToHex(), StringComparer.Ordinal))
         {
             writer.WritePublicKey(key);
             writer.WriteU64(account.Collateral);
@@ -237,7 +204,7 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
                 Nonce = reader.ReadU64("nonce"),
                 Fauceted = reader.ReadBool("fauceted"),
             };
-            if (account.Size is > SizeMax or < -SizeMax || !state._accounts.TryAdd(key, account))
+            if (account.Size is > SizeMax or < -SizeMax || !state.AccountMap.TryAdd(key, account))
             {
                 throw new EncodingException("an account twice, or a size out of range");
             }
@@ -249,10 +216,9 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
 
     private static ReadOnlySpan<byte> StateDomain => "fairway/rollup/perps/state/v1"u8;
 
-    private RollupReceipt? Admit(RollupTransaction tx, ISignatureVerifier verifier, out Account account) =>
-        Admission.Admit(tx, Namespace, verifier, _accounts, AccountsMax, out account);
+    private protected override int AccountsLimit => AccountsMax;
 
-    private RollupReceipt Execute(RollupTransaction tx, byte kind, byte[] body, ISignatureVerifier verifier)
+    private protected override RollupReceipt Execute(RollupTransaction tx, byte kind, byte[] body, ISignatureVerifier verifier)
     {
         if (Admit(tx, verifier, out var account) is { } skipped)
         {
@@ -339,7 +305,7 @@ public sealed class PerpsState(ulong @namespace) : IRollupState
             return RollupReceipt.Failed("an account cannot liquidate itself");
         }
 
-        if (_accounts.GetValueOrDefault(targetKey) is not { } target || !IsLiquidatable(target))
+        if (AccountMap.GetValueOrDefault(targetKey) is not { } target || !IsLiquidatable(target))
         {
             return RollupReceipt.Failed("not liquidatable");
         }
