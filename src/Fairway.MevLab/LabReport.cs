@@ -15,6 +15,7 @@ public static class LabReport
         var sequencers = new JsonArray();
         foreach (var r in results)
         {
+            var victims = r.VictimDelaysMs.Count > 0;
             var entry = new JsonObject
             {
                 ["name"] = r.Name,
@@ -29,9 +30,10 @@ public static class LabReport
                 ["liquidation_bonus_adversary"] = Round(r.LiquidationBonusAdversary),
                 ["liquidation_bonus_others"] = Round(r.LiquidationBonusOthers),
                 ["liquidation_bonus_honest_run"] = Round(r.LiquidationBonusHonestRun),
-                ["victim_delay_p50_ms"] = r.VictimDelayP50Ms,
-                ["victim_delay_mean_ms"] = Math.Round(r.VictimDelayMeanMs, 1),
-                ["victim_delay_max_ms"] = r.VictimDelayMaxMs,
+                // Null, not 0, where nobody was attacked: there is no delay to report.
+                ["victim_delay_p50_ms"] = victims ? r.VictimDelayP50Ms : null,
+                ["victim_delay_mean_ms"] = victims ? Math.Round(r.VictimDelayMeanMs, 1) : null,
+                ["victim_delay_max_ms"] = victims ? r.VictimDelayMaxMs : null,
                 ["user_delay_p50_ms"] = r.UserDelayP50Ms,
                 ["risk_premium_bps"] = Math.Round(r.RiskPremiumBps, 4),
                 ["notional"] = Round(r.Notional),
@@ -70,7 +72,7 @@ public static class LabReport
         foreach (var r in results)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.Extracted:N0} | {r.AdversaryProfit:N0} | {r.UserLoss:N0} | {r.RiskPremiumBps:0.000} | {r.AttacksTried} | {r.AttacksSucceeded} | {r.LiquidationsSniped} of {r.Liquidations} | {r.LiquidationBonusAdversary / 1e6:N2} / {r.LiquidationBonusOthers / 1e6:N2} | {r.VictimDelayP50Ms:0} / {r.VictimDelayMeanMs:0} / {r.VictimDelayMaxMs:0} | {r.OrdersIncluded} of {r.Orders} |\n");
+                $"| {r.Name} | {r.Extracted:N0} | {r.AdversaryProfit:N0} | {r.UserLoss:N0} | {r.RiskPremiumBps:0.000} | {r.AttacksTried} | {r.AttacksSucceeded} | {r.LiquidationsSniped} of {r.Liquidations} | {r.LiquidationBonusAdversary / 1e6:N2} / {r.LiquidationBonusOthers / 1e6:N2} | {(r.VictimDelaysMs.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"{r.VictimDelayP50Ms:0} / {r.VictimDelayMeanMs:0} / {r.VictimDelayMaxMs:0}") : "none attacked")} | {r.OrdersIncluded} of {r.Orders} |\n");
         }
 
         return text.ToString();
