@@ -34,10 +34,10 @@ internal sealed class OptionsMarketFlow : IOrderFlow
     private const ulong ExpirySpacingRounds = 40;
 
     /// <summary>
-    /// How long before expiry, in oracle ms, a holder exercises: twelve rounds of oracle time, several times an honest
+    /// How long before expiry, in oracle ms, a holder exercises: thirty rounds of oracle time, several times an honest
     /// network's inclusion delay, so an exercise misses its expiry only when someone holds it.
     /// </summary>
-    public const ulong ExerciseLeadMs = 1_200;
+    public const ulong ExerciseLeadMs = 3_000;
 
     /// <summary>Ten units per position.</summary>
     private const ulong Quantity = 10 * OptionsState.Unit;
