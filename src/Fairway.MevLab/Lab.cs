@@ -22,6 +22,8 @@ public static class Lab
         double bonusAdversary = 0, bonusOthers = 0, bonusHonestRun = 0;
         int exercises = 0, exercisesHeld = 0, exercisesDelayed = 0, exercisesExpiredHonestRun = 0;
         double delayedValueLost = 0, holderValueLost = 0;
+        var heldExerciseDelays = new List<double>();
+        var honestExerciseDelays = new List<double>();
         var victimDelays = new List<double>();
         var userDelays = new List<double>();
         for (var k = 0; k < options.Seeds; k++)
@@ -59,6 +61,8 @@ public static class Lab
             exercisesExpiredHonestRun += honestOptions.ExercisesExpired;
             delayedValueLost += optionsFlow.DelayedValueLost;
             holderValueLost += (double)honestOptions.HolderValue - optionsFlow.HolderValue;
+            heldExerciseDelays.AddRange(optionsFlow.HeldDelaysMs);
+            honestExerciseDelays.AddRange(honestOptions.DelaysMs);
             progress?.Invoke($"{name} seed {seed}: {attacked.Attacks.Count} sandwiches tried, {attacked.Attacks.Count(attacked.Succeeded)} closed; "
                 + $"{perps.SnipesTried} liquidations sniped at, {perps.Sniped} won, of {perps.Sniped + perps.HonestLiquidations}; "
                 + $"{optionsFlow.ExercisesHeld} exercises held, {optionsFlow.ExercisesDelayed} past expiry, of {optionsFlow.ExercisesSent}");
@@ -87,6 +91,8 @@ public static class Lab
             ExercisesExpiredHonestRun = exercisesExpiredHonestRun,
             DelayedExerciseValueLost = delayedValueLost,
             HolderValueLost = holderValueLost,
+            HeldExerciseDelaysMs = heldExerciseDelays,
+            HonestExerciseDelaysMs = honestExerciseDelays,
             VictimDelaysMs = victimDelays,
             UserDelaysMs = userDelays,
             Runs = options.Seeds,

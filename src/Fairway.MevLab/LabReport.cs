@@ -35,6 +35,8 @@ public static class LabReport
                 ["exercises_expired_honest_run"] = r.ExercisesExpiredHonestRun,
                 ["delayed_exercise_value_lost"] = Round(r.DelayedExerciseValueLost),
                 ["holder_value_lost"] = Round(r.HolderValueLost),
+                ["held_exercise_delay_mean_ms"] = r.HeldExerciseDelaysMs.Count == 0 ? null : Math.Round(r.HeldExerciseDelaysMs.Average(), 1),
+                ["exercise_delay_mean_ms_honest_run"] = r.HonestExerciseDelaysMs.Count == 0 ? null : Math.Round(r.HonestExerciseDelaysMs.Average(), 1),
                 ["victim_delay_p50_ms"] = r.VictimDelayP50Ms,
                 ["victim_delay_mean_ms"] = Math.Round(r.VictimDelayMeanMs, 1),
                 ["victim_delay_max_ms"] = r.VictimDelayMaxMs,

@@ -51,10 +51,15 @@ internal sealed class OptionsMarketFlow : IOrderFlow
     /// <summary>One key per position, so each exercise has its own next nonce and none waits on another.</summary>
     private readonly (Ed25519Signer Key, OptionSeries Series)[] _positions;
 
-    private readonly bool[] _exerciseSent;
+    /// <summary>Whether each holder has decided (exercise or let it settle): once, at the first output inside the window.</summary>
+    private readonly bool[] _decided;
 
-    /// <summary>Exercises sent and not yet landed: the position and the intrinsic value per unit when sent.</summary>
-    private readonly Dictionary<Hash, (int Position, ulong ValueAtSend)> _pending = [];
+    /// <summary>Exercises sent and not yet landed: the position, the intrinsic value per unit and the time when sent.</summary>
+    private readonly Dictionary<Hash, (int Position, ulong ValueAtSend, long SentMs)> _pending = [];
+
+    /// <summary>Inclusion delays, one per exercise that landed (so at most one per position).</summary>
+    private readonly List<double> _delaysMs = [];
+    private readonly List<double> _heldDelaysMs = [];
 
     /// <summary>Exercises the adversary holds (a subset of <see cref="_pending"/>, so bounded by the positions).</summary>
     private readonly HashSet<Hash> _held = [];
@@ -70,7 +75,7 @@ internal sealed class OptionsMarketFlow : IOrderFlow
         _positions = [.. Enumerable.Range(0, SeriesCount * HoldersPerSeries).Select(i => (
             Ed25519Signer.FromSeedPhrase($"fairway-mev-lab/options/holder/{i}"),
             new OptionSeries(i % 2 == 0, PerpsMarketFlow.StartPrice, series[i / HoldersPerSeries])))];
-        _exerciseSent = new bool[_positions.Length];
+        _decided = new bool[_positions.Length];
         State = new MarketState(PerpsMarketFlow.OracleNamespace, PerpsNamespace, OptionsNamespace,
             Ed25519Signer.FromSeedPhrase(PerpsMarketFlow.FeederPhrase).PublicKey, _marketMaker.PublicKey);
         Genesis();
@@ -80,6 +85,12 @@ internal sealed class OptionsMarketFlow : IOrderFlow
     public MarketState State { get; }
 
     public int ExercisesSent { get; private set; }
+
+    /// <summary>From each exercise's submission to the output that carried it, ms.</summary>
+    public IReadOnlyList<double> DelaysMs => _delaysMs;
+
+    /// <summary>The same for the exercises the adversary held.</summary>
+    public IReadOnlyList<double> HeldDelaysMs => _heldDelaysMs;
 
     /// <summary>Exercises that landed before expiry and paid.</summary>
     public int ExercisesPaid { get; private set; }
@@ -122,7 +133,11 @@ internal sealed class OptionsMarketFlow : IOrderFlow
         }
     }
 
-    /// <summary>Holders in the money within <see cref="ExerciseLeadMs"/> of expiry, as the output shows it, send their exercise.</summary>
+    /// <summary>
+    /// At the first output within <see cref="ExerciseLeadMs"/> of its expiry, each holder decides once: in the money
+    /// there, it exercises; out of it, it lets the series settle. Deciding once keeps every exercise a full lead ahead of
+    /// expiry, so one that misses it was held, not sent late by a holder the price had just put in the money.
+    /// </summary>
     public IReadOnlyList<Transaction> Submit(ulong round, long nowMs)
     {
         var options = State.Options;
@@ -130,11 +145,12 @@ internal sealed class OptionsMarketFlow : IOrderFlow
         for (var i = 0; i < _positions.Length; i++)
         {
             var (key, series) = _positions[i];
-            if (_exerciseSent[i] || options.OracleTime >= series.Expiry || options.OracleTime + ExerciseLeadMs < series.Expiry)
+            if (_decided[i] || options.OracleTime >= series.Expiry || options.OracleTime + ExerciseLeadMs < series.Expiry)
             {
                 continue;
             }
 
+            _decided[i] = true;
             var value = series.IntrinsicValue(options.OraclePrice);
             var quantity = options.PositionOf(key.PublicKey, series);
             if (value == 0 || quantity == 0 || options.Find(key.PublicKey) is not { } account)
@@ -142,9 +158,8 @@ internal sealed class OptionsMarketFlow : IOrderFlow
                 continue;
             }
 
-            _exerciseSent[i] = true;
             var tx = Sign(key, OptionsKind.Exercise, account.Nonce, OptionsState.ExerciseBody(series, quantity));
-            _pending[tx.Hash] = (i, value);
+            _pending[tx.Hash] = (i, value, nowMs);
             ExercisesSent++;
             sent.Add(tx);
         }
@@ -212,6 +227,12 @@ internal sealed class OptionsMarketFlow : IOrderFlow
             }
 
             var held = _held.Remove(hash);
+            _delaysMs.Add(nowMs - pending.SentMs);
+            if (held)
+            {
+                _heldDelaysMs.Add(nowMs - pending.SentMs);
+            }
+
             if (receipts[i].IsApplied)
             {
                 ExercisesPaid++;

@@ -62,6 +62,12 @@ public sealed record SequencerResult
     /// <summary>Holders' value (balances and open positions at the last price), micro-USD, in the honest runs less in the attacked ones.</summary>
     public required double HolderValueLost { get; init; }
 
+    /// <summary>Inclusion delays of the exercises the adversary held (submission to the output carrying them; a missed expiry does not stop the clock).</summary>
+    public required IReadOnlyList<double> HeldExerciseDelaysMs { get; init; }
+
+    /// <summary>Inclusion delays of every exercise in the runs without the adversary.</summary>
+    public required IReadOnlyList<double> HonestExerciseDelaysMs { get; init; }
+
     /// <summary>Inclusion delays of the swaps the adversary attacked (submission to the output carrying them).</summary>
     public required IReadOnlyList<double> VictimDelaysMs { get; init; }
 

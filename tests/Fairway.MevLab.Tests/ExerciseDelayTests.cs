@@ -27,6 +27,7 @@ public sealed class ExerciseDelayTests
         var centralized = results["centralized"];
         Assert.True(centralized.Exercises > 0, "no exercise at all, so the test shows nothing");
         Assert.True(centralized.ExercisesDelayed > 0, $"centralized delayed {centralized.ExercisesDelayed} of {centralized.Exercises}");
+        Assert.True(centralized.HeldExerciseDelaysMs.Average() > 2 * centralized.HonestExerciseDelaysMs.Average(), "the operator's holds must show as waiting");
 
         // The front-runner reads and holds them under fcfs and fair too, but leads only a quarter of the rounds, and
         // under fair the other validators' lists make any leader include them: the holds cost no expiry.
