@@ -26,6 +26,12 @@ internal sealed class CompositeFlow(IReadOnlyList<(IReadOnlySet<ulong> Namespace
         return null;
     }
 
+    public bool StillHolds(Transaction victim, long nowMs)
+    {
+        ArgumentNullException.ThrowIfNull(victim);
+        return parts.FirstOrDefault(p => p.Namespaces.Contains(victim.Namespace)).Flow?.StillHolds(victim, nowMs) ?? false;
+    }
+
     public void OnOutput(ulong height, IReadOnlyList<Transaction> transactions, long nowMs)
     {
         foreach (var (_, flow) in parts)

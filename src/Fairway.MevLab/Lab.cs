@@ -20,13 +20,17 @@ public static class Lab
         double profit = 0, extracted = 0, loss = 0, notional = 0;
         int orders = 0, included = 0, tried = 0, succeeded = 0, sniped = 0, snipesTried = 0, liquidations = 0;
         double bonusAdversary = 0, bonusOthers = 0, bonusHonestRun = 0;
+        int exercises = 0, exercisesHeld = 0, exercisesDelayed = 0, exercisesExpiredHonestRun = 0;
+        double delayedValueLost = 0, holderValueLost = 0;
+        var heldExerciseDelays = new List<double>();
+        var honestExerciseDelays = new List<double>();
         var victimDelays = new List<double>();
         var userDelays = new List<double>();
         for (var k = 0; k < options.Seeds; k++)
         {
             var seed = options.Seed + (ulong)k;
-            var (honest, honestPerps) = Simulate(name, adversarial: false, seed, options);
-            var (attacked, perps) = Simulate(name, adversarial: true, seed, options);
+            var (honest, honestPerps, honestOptions) = Simulate(name, adversarial: false, seed, options);
+            var (attacked, perps, optionsFlow) = Simulate(name, adversarial: true, seed, options);
 
             // Users' losses are in the token they bought; counted in A at the honest run's close.
             var aPerB = honest.State.ReserveA / (double)honest.State.ReserveB;
@@ -50,8 +54,18 @@ public static class Lab
             bonusAdversary += perps.AdversaryBonus;
             bonusOthers += perps.OthersBonus;
             bonusHonestRun += honestPerps.OthersBonus;
+            // Exercises in micro-USD of options collateral, like the liquidation bonuses.
+            exercises += optionsFlow.ExercisesSent;
+            exercisesHeld += optionsFlow.ExercisesHeld;
+            exercisesDelayed += optionsFlow.ExercisesDelayed;
+            exercisesExpiredHonestRun += honestOptions.ExercisesExpired;
+            delayedValueLost += optionsFlow.DelayedValueLost;
+            holderValueLost += (double)honestOptions.HolderValue - optionsFlow.HolderValue;
+            heldExerciseDelays.AddRange(optionsFlow.HeldDelaysMs);
+            honestExerciseDelays.AddRange(honestOptions.DelaysMs);
             progress?.Invoke($"{name} seed {seed}: {attacked.Attacks.Count} sandwiches tried, {attacked.Attacks.Count(attacked.Succeeded)} closed; "
-                + $"{perps.SnipesTried} liquidations sniped at, {perps.Sniped} won, of {perps.Sniped + perps.HonestLiquidations}");
+                + $"{perps.SnipesTried} liquidations sniped at, {perps.Sniped} won, of {perps.Sniped + perps.HonestLiquidations}; "
+                + $"{optionsFlow.ExercisesHeld} exercises held, {optionsFlow.ExercisesDelayed} past expiry, of {optionsFlow.ExercisesSent}");
         }
 
         return new SequencerResult
@@ -71,19 +85,40 @@ public static class Lab
             LiquidationBonusAdversary = bonusAdversary,
             LiquidationBonusOthers = bonusOthers,
             LiquidationBonusHonestRun = bonusHonestRun,
+            Exercises = exercises,
+            ExercisesHeld = exercisesHeld,
+            ExercisesDelayed = exercisesDelayed,
+            ExercisesExpiredHonestRun = exercisesExpiredHonestRun,
+            DelayedExerciseValueLost = delayedValueLost,
+            HolderValueLost = holderValueLost,
+            HeldExerciseDelaysMs = heldExerciseDelays,
+            HonestExerciseDelaysMs = honestExerciseDelays,
             VictimDelaysMs = victimDelays,
             UserDelaysMs = userDelays,
             Runs = options.Seeds,
         };
     }
 
-    private static (AmmMarketFlow Amm, PerpsMarketFlow Perps) Simulate(string name, bool adversarial, ulong seed, LabOptions options)
+    private static (AmmMarketFlow Amm, PerpsMarketFlow Perps, OptionsMarketFlow Options) Simulate(string name, bool adversarial, ulong seed, LabOptions options) =>
+        Simulate(name, adversarial, adversarial, seed, options);
+
+    /// <summary>
+    /// One run. <paramref name="flowAdversarial"/> apart from <paramref name="adversarial"/> lets a test give the flows
+    /// their adversary's intent on a network where no one has the power to act on it.
+    /// </summary>
+    internal static (AmmMarketFlow Amm, PerpsMarketFlow Perps, OptionsMarketFlow Options) Simulate(
+        string name, bool adversarial, bool flowAdversarial, ulong seed, LabOptions options)
     {
-        var amm = new AmmMarketFlow(seed, options.Traders, adversarial);
-        var perps = new PerpsMarketFlow(seed, adversarial);
+        ArgumentNullException.ThrowIfNull(options);
+        var amm = new AmmMarketFlow(seed, options.Traders, flowAdversarial);
+        var perps = new PerpsMarketFlow(seed, flowAdversarial);
+        var optionsFlow = new OptionsMarketFlow(flowAdversarial);
+
+        // The options market reads the oracle from every output but owns only its own namespace for reactions.
         var flow = new CompositeFlow([
             (new HashSet<ulong> { AmmMarketFlow.AmmNamespace }, amm),
             (new HashSet<ulong> { PerpsMarketFlow.OracleNamespace, PerpsMarketFlow.PerpsNamespace }, perps),
+            (new HashSet<ulong> { OptionsMarketFlow.OptionsNamespace }, optionsFlow),
         ]);
         var result = Simulator.Run(Sequencer.Options(name, adversarial, seed, options.Minutes, flow));
 
@@ -94,6 +129,6 @@ public static class Lab
                 $"the {name} network broke in the lab (seed {seed}): {string.Join("; ", result.SafetyViolations.Take(3))} {result.LivenessFailure}");
         }
 
-        return (amm, perps);
+        return (amm, perps, optionsFlow);
     }
 }

@@ -30,6 +30,15 @@ public static class LabReport
                 ["liquidation_bonus_adversary"] = Round(r.LiquidationBonusAdversary),
                 ["liquidation_bonus_others"] = Round(r.LiquidationBonusOthers),
                 ["liquidation_bonus_honest_run"] = Round(r.LiquidationBonusHonestRun),
+                ["exercises"] = r.Exercises,
+                ["exercises_held"] = r.ExercisesHeld,
+                ["exercises_delayed"] = r.ExercisesDelayed,
+                ["exercises_expired_honest_run"] = r.ExercisesExpiredHonestRun,
+                ["delayed_exercise_value_lost"] = Round(r.DelayedExerciseValueLost),
+                ["holder_value_lost"] = Round(r.HolderValueLost),
+                ["held_exercise_delay_mean_ms"] = r.HeldExerciseDelaysMs.Count == 0 ? null : Math.Round(r.HeldExerciseDelaysMs.Average(), 1),
+                ["exercise_delay_mean_ms_honest_run"] = r.HonestExerciseDelaysMs.Count == 0 ? null : Math.Round(r.HonestExerciseDelaysMs.Average(), 1),
+
                 // Null, not 0, where nobody was attacked: there is no delay to report.
                 ["victim_delay_p50_ms"] = victims ? r.VictimDelayP50Ms : null,
                 ["victim_delay_mean_ms"] = victims ? Math.Round(r.VictimDelayMeanMs, 1) : null,
@@ -57,6 +66,7 @@ public static class LabReport
             ["minutes"] = options.Minutes,
             ["unit"] = "base units of token A (token B at the honest run's closing price)",
             ["liquidation_unit"] = "micro-USD of perps collateral (liquidation_bonus_*; not added to the token A figures)",
+            ["exercise_unit"] = "micro-USD of options collateral (delayed_exercise_value_lost, holder_value_lost; not added to the token A figures)",
             ["sequencers"] = sequencers,
         };
     }
@@ -67,12 +77,12 @@ public static class LabReport
         ArgumentNullException.ThrowIfNull(results);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"MEV lab: seed {options.Seed}, {options.Seeds} seed(s), {options.Traders} traders, {options.Minutes} simulated minute(s) per run.\n\n");
-        text.Append("| sequencer | extracted | adversary profit (net) | user loss | risk premium (bps) | attacks tried | succeeded | liquidations sniped (of all) | liquidation bonus adversary / others (USD) | victim delay p50 / mean / max (ms) | orders included |\n");
-        text.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        text.Append("| sequencer | extracted | adversary profit (net) | user loss | risk premium (bps) | attacks tried | succeeded | liquidations sniped (of all) | liquidation bonus adversary / others (USD) | exercises delayed / held / sent | holder value lost (USD) | victim delay p50 / mean / max (ms) | orders included |\n");
+        text.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in results)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.Extracted:N0} | {r.AdversaryProfit:N0} | {r.UserLoss:N0} | {r.RiskPremiumBps:0.000} | {r.AttacksTried} | {r.AttacksSucceeded} | {r.LiquidationsSniped} of {r.Liquidations} | {r.LiquidationBonusAdversary / 1e6:N2} / {r.LiquidationBonusOthers / 1e6:N2} | {(r.VictimDelaysMs.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"{r.VictimDelayP50Ms:0} / {r.VictimDelayMeanMs:0} / {r.VictimDelayMaxMs:0}") : "none attacked")} | {r.OrdersIncluded} of {r.Orders} |\n");
+                $"| {r.Name} | {r.Extracted:N0} | {r.AdversaryProfit:N0} | {r.UserLoss:N0} | {r.RiskPremiumBps:0.000} | {r.AttacksTried} | {r.AttacksSucceeded} | {r.LiquidationsSniped} of {r.Liquidations} | {r.LiquidationBonusAdversary / 1e6:N2} / {r.LiquidationBonusOthers / 1e6:N2} | {r.ExercisesDelayed} / {r.ExercisesHeld} / {r.Exercises} | {r.HolderValueLost / 1e6:N2} | {(r.VictimDelaysMs.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"{r.VictimDelayP50Ms:0} / {r.VictimDelayMeanMs:0} / {r.VictimDelayMaxMs:0}") : "none attacked")} | {r.OrdersIncluded} of {r.Orders} |\n");
         }
 
         return text.ToString();

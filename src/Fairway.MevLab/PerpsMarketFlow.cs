@@ -39,7 +39,10 @@ internal sealed class PerpsMarketFlow : IOrderFlow
     private const int AdversaryKeys = Liquidators * KeysPerLiquidator;
 
     /// <summary>100 USD, micro-USD: the opening price.</summary>
-    private const ulong StartPrice = 100_000_000;
+    internal const ulong StartPrice = 100_000_000;
+
+    /// <summary>The feeder's key, shared with the options market, which reads the same oracle.</summary>
+    internal const string FeederPhrase = "fairway-mev-lab/perps/feeder";
 
     /// <summary>
     /// Per-round volatility of the price path. With about 1,000 rounds a simulated minute, a few percent over a short run:
@@ -63,7 +66,7 @@ internal sealed class PerpsMarketFlow : IOrderFlow
 
     private readonly Random _schedule;
     private readonly bool _adversarial;
-    private readonly Ed25519Signer _feeder = Ed25519Signer.FromSeedPhrase("fairway-mev-lab/perps/feeder");
+    private readonly Ed25519Signer _feeder = Ed25519Signer.FromSeedPhrase(FeederPhrase);
     private readonly Ed25519Signer[] _traders;
     private readonly Ed25519Signer[][] _bots;
     private readonly Ed25519Signer[] _adversary;
@@ -265,7 +268,7 @@ internal sealed class PerpsMarketFlow : IOrderFlow
     }
 
     /// <summary>The oracle's clock runs on rounds, not on simulated time, so funding is the same however the run is ordered.</summary>
-    private static ulong OracleTimestamp(ulong round) => 1_000 + (round * 100);
+    internal static ulong OracleTimestamp(ulong round) => 1_000 + (round * 100);
 
     private Transaction Liquidate(int sender, int key, Ed25519Signer signer, PublicKey target)
     {

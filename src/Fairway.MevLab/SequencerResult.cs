@@ -44,6 +44,30 @@ public sealed record SequencerResult
     /// <summary>What the honest liquidators took in the runs without the adversary, micro-USD: less the above, what sniping cost them.</summary>
     public required double LiquidationBonusHonestRun { get; init; }
 
+    /// <summary>Exercises the options holders sent in the attacked runs.</summary>
+    public required int Exercises { get; init; }
+
+    /// <summary>Exercises the adversary (the options market maker) read and held out of what it placed.</summary>
+    public required int ExercisesHeld { get; init; }
+
+    /// <summary>Held exercises that landed at or after their series' expiry (failed "expired"), settled at the expiry price instead.</summary>
+    public required int ExercisesDelayed { get; init; }
+
+    /// <summary>Exercises that failed "expired" in the runs without the adversary: how many miss expiry with no one holding them.</summary>
+    public required int ExercisesExpiredHonestRun { get; init; }
+
+    /// <summary>Over the delayed exercises, micro-USD: their value at the price when sent less what settlement paid. Signed.</summary>
+    public required double DelayedExerciseValueLost { get; init; }
+
+    /// <summary>Holders' value (balances and open positions at the last price), micro-USD, in the honest runs less in the attacked ones.</summary>
+    public required double HolderValueLost { get; init; }
+
+    /// <summary>Inclusion delays of the exercises the adversary held (submission to the output carrying them; a missed expiry does not stop the clock).</summary>
+    public required IReadOnlyList<double> HeldExerciseDelaysMs { get; init; }
+
+    /// <summary>Inclusion delays of every exercise in the runs without the adversary.</summary>
+    public required IReadOnlyList<double> HonestExerciseDelaysMs { get; init; }
+
     /// <summary>Inclusion delays of the swaps the adversary attacked (submission to the output carrying them).</summary>
     public required IReadOnlyList<double> VictimDelaysMs { get; init; }
 

@@ -21,10 +21,18 @@ public interface IOrderFlow
 
     /// <summary>One certified height as the measured honest validator ordered it (plaintext after decryption), at simulated time <paramref name="nowMs"/>.</summary>
     void OnOutput(ulong height, IReadOnlyList<Transaction> transactions, long nowMs);
+
+    /// <summary>
+    /// Whether the adversary still keeps <paramref name="victim"/> (one it reacted to with <see cref="MevAttack.Hold"/>)
+    /// out of what it proposes. Asked again whenever it could place the victim, so the flow decides when to let go.
+    /// </summary>
+    bool StillHolds(Transaction victim, long nowMs) => false;
 }
 
 /// <summary>
 /// What an adversarial sequencer sends in reaction to a victim: <see cref="Before"/> in a batch it proposes ahead of the
-/// victim's batch, <see cref="After"/> in one it proposes right behind it, whenever it leads with both in hand.
+/// victim's batch, <see cref="After"/> in one it proposes right behind it, whenever it leads with both in hand. With
+/// <see cref="Hold"/> it also leaves the victim out of its proposals (as the operator, out of the batches it cuts) for as
+/// long as <see cref="IOrderFlow.StillHolds"/> says: it can delay a victim, not drop it, and only where it places.
 /// </summary>
-public sealed record MevAttack(IReadOnlyList<Transaction> Before, IReadOnlyList<Transaction> After);
+public sealed record MevAttack(IReadOnlyList<Transaction> Before, IReadOnlyList<Transaction> After, bool Hold = false);

@@ -46,12 +46,22 @@ internal sealed partial class SimulationRun
     /// <summary>Front-running transactions a faulty leader proposed ahead of their victim.</summary>
     private readonly HashSet<Hash> _frontRunsTried = [];
 
+    /// <summary>Victims held at once at most: past it the adversary lets new ones pass, so holding cannot grow memory.</summary>
+    private const int HeldMax = 4_096;
+
+    /// <summary>The front-runner's held victims, by the batch carrying them: it leaves that batch out of its proposals.</summary>
+    private readonly Dictionary<Hash, List<Transaction>> _heldBatches = [];
+
+    /// <summary>The operator's held victims, in no batch yet: it cuts them in once the flow lets go.</summary>
+    private readonly List<Transaction> _operatorHeld = [];
+
     /// <summary>
     /// Each round that an honest host reaches for the first time brings one round's worth of transactions. Only during
     /// the fault phase: the phase after healing is left to drain what was submitted.
     /// </summary>
     private void SubmitTransactions()
     {
+        ReleaseOperatorHeld();
         if (_healed || (_options.TransactionsPerRound == 0 && _options.Flow is null))
         {
             return;
@@ -252,6 +262,17 @@ internal sealed partial class SimulationRun
 
             if (flow.React(victim, _tick * _options.TickMs, leads) is { } attack)
             {
+                if (attack.Hold && _heldBatches.Count < HeldMax)
+                {
+                    (_heldBatches.TryGetValue(victimBatch.Digest, out var held) ? held : _heldBatches[victimBatch.Digest] = []).Add(victim);
+                }
+
+                // A hold alone sends nothing: its victim is no front-run's target.
+                if (attack.Before.Count + attack.After.Count == 0)
+                {
+                    continue;
+                }
+
                 before.AddRange(attack.Before.Select(t => SealIfEncrypted(t.Namespace, t.Payload.ToArray())));
                 after.AddRange(attack.After.Select(t => SealIfEncrypted(t.Namespace, t.Payload.ToArray())));
                 victims.Add(victim.Hash);
@@ -303,11 +324,63 @@ internal sealed partial class SimulationRun
 
             _adversaryTransactions.UnionWith(before.Concat(after).Select(t => t.Hash));
             placed.AddRange(before);
-            placed.Add(victim);
+            if (attack is { Hold: true } && _operatorHeld.Count < HeldMax)
+            {
+                _operatorHeld.Add(victim);
+            }
+            else
+            {
+                placed.Add(victim);
+            }
+
             placed.AddRange(after);
         }
 
         return placed;
+    }
+
+    /// <summary>
+    /// The operator cuts the victims the flow no longer holds into a batch of their own; once the run drains it lets every
+    /// one go, since a hold is a delay, not a drop.
+    /// </summary>
+    private void ReleaseOperatorHeld()
+    {
+        if (_operatorHeld.Count == 0 || _options.Flow is not { } flow || _hosts.FirstOrDefault(h => h.Honest && h.Alive) is not { } host)
+        {
+            return;
+        }
+
+        var nowMs = _tick * _options.TickMs;
+        var released = _operatorHeld.Where(t => _healed || !flow.StillHolds(t, nowMs)).ToList();
+        if (released.Count == 0)
+        {
+            return;
+        }
+
+        var gone = released.Select(t => t.Hash).ToHashSet();
+        _operatorHeld.RemoveAll(t => gone.Contains(t.Hash));
+        foreach (var chunk in released.Chunk(PoolOptions.BatchTransactionsMax))
+        {
+            CutBatch(host, chunk);
+        }
+    }
+
+    /// <summary>Whether the front-runner still leaves this batch out: some victim in it the flow still holds.</summary>
+    private bool StillHeld(Hash digest)
+    {
+        if (!_heldBatches.TryGetValue(digest, out var victims))
+        {
+            return false;
+        }
+
+        var nowMs = _tick * _options.TickMs;
+        if (!_healed && _options.Flow is { } flow && victims.Any(v => flow.StillHolds(v, nowMs)))
+        {
+            return true;
+        }
+
+        _heldBatches.Remove(digest);
+        return false;
     }
 
     /// <summary>
@@ -350,6 +423,13 @@ internal sealed partial class SimulationRun
         var digests = host.Node!.Pool.TakeForProposal(round);
         if (host.Behaviour == ByzantineKind.FrontRunner)
         {
+            // Checked only when it leads, where the hold can matter; every entry is checked so released ones go.
+            if (_heldBatches.Count > 0)
+            {
+                var held = _heldBatches.Keys.ToList().Where(StillHeld).ToHashSet();
+                digests.RemoveAll(held.Contains);
+            }
+
             PlaceFrontRunsFirst(digests);
         }
 
