@@ -41,16 +41,12 @@ internal static class EvidenceEndpoints
             var receipts = new List<Receipt>();
             foreach (var item in list.EnumerateArray())
             {
-                if (item.ValueKind != JsonValueKind.Object
-                    || !item.TryGetProperty("validator", out var v) || !v.TryGetInt32(out var validator) || validator < 0
-                    || !item.TryGetProperty("received_at_ms", out var at) || !at.TryGetUInt64(out var receivedAtMs)
-                    || !item.TryGetProperty("signature", out var sig) || sig.ValueKind != JsonValueKind.String
-                    || sig.GetString() is not { Length: Signature.Size * 2 } sigHex || !sigHex.All(char.IsAsciiHexDigit))
+                if (Receipt.TryRead(item) is not { } receipt)
                 {
-                    return ApiError.BadRequest("bad_receipts", "each receipt needs validator (index), received_at_ms (unix ms) and signature (128 hex characters)");
+                    return ApiError.BadRequest("bad_receipts", Receipt.JsonShape);
                 }
 
-                receipts.Add(new Receipt(validator, receivedAtMs, new Signature(Convert.FromHexString(sigHex))));
+                receipts.Add(receipt);
             }
 
             var report = node.ReportReceipts(transaction, receipts);

@@ -61,7 +61,21 @@ public enum SubmitStatus
 }
 
 /// <summary>The validator's signed statement that it received a transaction, and when.</summary>
-public sealed record Receipt(int Validator, ulong ReceivedAtMs, Signature Signature);
+public sealed record Receipt(int Validator, ulong ReceivedAtMs, Signature Signature)
+{
+    /// <summary>What a receipt in JSON must look like, for the error that refuses one that does not.</summary>
+    public const string JsonShape = "each receipt needs validator (index), received_at_ms (unix ms) and signature (128 hex characters)";
+
+    /// <summary>A receipt as users hand it back (<c>{"validator", "received_at_ms", "signature"}</c>), or null when malformed. The signature is not checked here.</summary>
+    public static Receipt? TryRead(System.Text.Json.JsonElement item) =>
+        item.ValueKind == System.Text.Json.JsonValueKind.Object
+        && item.TryGetProperty("validator", out var v) && v.TryGetInt32(out var validator) && validator >= 0
+        && item.TryGetProperty("received_at_ms", out var at) && at.TryGetUInt64(out var receivedAtMs)
+        && item.TryGetProperty("signature", out var sig) && sig.ValueKind == System.Text.Json.JsonValueKind.String
+        && sig.GetString() is { Length: Signature.Size * 2 } sigHex && sigHex.All(char.IsAsciiHexDigit)
+            ? new Receipt(validator, receivedAtMs, new Signature(Convert.FromHexString(sigHex)))
+            : null;
+}
 
 public sealed record SubmitOutcome(SubmitStatus Status, Hash Hash, Receipt? Receipt);
 

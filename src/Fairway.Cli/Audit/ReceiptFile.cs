@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Fairway.Core.Crypto;
 
+using ApiReceipt = Fairway.Api.Receipt;
+
 namespace Fairway.Cli.Audit;
 
 /// <summary>A receipts file that does not read: the message names the line and what is wrong with it.</summary>
@@ -81,21 +83,17 @@ internal static class ReceiptFile
             var receipts = new List<HeldReceipt>();
             foreach (var item in list.EnumerateArray())
             {
-                if (item.ValueKind != JsonValueKind.Object
-                    || !item.TryGetProperty("validator", out var v) || !v.TryGetInt32(out var validator) || validator < 0
-                    || !item.TryGetProperty("received_at_ms", out var at) || !at.TryGetUInt64(out var receivedAtMs)
-                    || !item.TryGetProperty("signature", out var sig) || sig.ValueKind != JsonValueKind.String
-                    || sig.GetString() is not { Length: Signature.Size * 2 } sigHex || !sigHex.All(char.IsAsciiHexDigit))
+                if (ApiReceipt.TryRead(item) is not { } receipt)
                 {
-                    throw new ReceiptFileException($"line {number}: each receipt needs validator (index), received_at_ms (unix ms) and signature (128 hex characters)");
+                    throw new ReceiptFileException($"line {number}: {ApiReceipt.JsonShape}");
                 }
 
-                if (!verify(transaction, validator, receivedAtMs, new Signature(Convert.FromHexString(sigHex))))
+                if (!verify(transaction, receipt.Validator, receipt.ReceivedAtMs, receipt.Signature))
                 {
-                    throw new ReceiptFileException($"line {number}: the receipt of validator {validator} does not verify against the genesis validator set");
+                    throw new ReceiptFileException($"line {number}: the receipt of validator {receipt.Validator} does not verify against the genesis validator set");
                 }
 
-                receipts.Add(new HeldReceipt(transaction, ns, validator, receivedAtMs));
+                receipts.Add(new HeldReceipt(transaction, ns, receipt.Validator, receipt.ReceivedAtMs));
             }
 
             return receipts;
