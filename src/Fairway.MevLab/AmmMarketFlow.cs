@@ -198,11 +198,12 @@ internal sealed class AmmMarketFlow : IOrderFlow
     {
         if (!_adversarial || victim.Namespace != AmmNamespace
             || RollupTransaction.TryDecode(victim.Payload.Span) is not { Kind: AmmKind.Swap } swap || !_traderIndex.ContainsKey(swap.Sender)
-            || !TryReadSwap(swap.Body, out var sellA, out var amountIn, out var minOut))
+            || AmmState.TryReadSwapBody(swap.Body) is not { AmountIn: > 0 } order)
         {
             return null;
         }
 
+        var (sellA, amountIn, minOut) = order;
         if (!leads || minOut == 0 || _freeAdversary.Count < 2 || _pendingSeen.Count >= PendingSeenMax)
         {
             Expect(victim.Hash, sellA, amountIn, minOut);
@@ -361,26 +362,6 @@ internal sealed class AmmMarketFlow : IOrderFlow
         if (receipt.Outcome != "applied")
         {
             throw new InvalidOperationException($"the lab's genesis failed: {receipt.Reason}");
-        }
-    }
-
-    private static bool TryReadSwap(byte[] body, out bool sellA, out ulong amountIn, out ulong minOut)
-    {
-        sellA = false;
-        amountIn = minOut = 0;
-        try
-        {
-            var reader = new CanonicalReader(body);
-            var direction = reader.ReadU8("direction");
-            amountIn = reader.ReadU64("amount in");
-            minOut = reader.ReadU64("minimum out");
-            reader.EnsureEnd("swap body");
-            sellA = direction == 0;
-            return direction <= 1 && amountIn > 0;
-        }
-        catch (EncodingException)
-        {
-            return false;
         }
     }
 }

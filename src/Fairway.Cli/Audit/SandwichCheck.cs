@@ -12,8 +12,6 @@ namespace Fairway.Cli.Audit;
 /// </summary>
 internal static class SandwichCheck
 {
-    private const int SwapBodyBytes = 1 + 8 + 8;
-
     private readonly record struct Swap(Hash Tx, ulong Height, string Sender, byte Direction);
 
     public static List<AuditFinding> Find(IReadOnlyList<AuditedBlock> blocks)
@@ -70,13 +68,13 @@ internal static class SandwichCheck
     {
         sender = "";
         direction = 0;
-        if (RollupTransaction.TryDecode(payload) is not { Kind: AmmKind.Swap } tx || tx.Body.Length != SwapBodyBytes || tx.Body[0] > 1)
+        if (RollupTransaction.TryDecode(payload) is not { Kind: AmmKind.Swap } tx || AmmState.TryReadSwapBody(tx.Body) is not { } order)
         {
             return false;
         }
 
         sender = tx.Sender.ToHex();
-        direction = tx.Body[0];
+        direction = order.SellA ? (byte)0 : (byte)1;
         return true;
     }
 }

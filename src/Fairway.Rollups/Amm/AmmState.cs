@@ -18,6 +18,9 @@ public static class AmmKind
     public const byte Swap = 3;
 }
 
+/// <summary>What a swap asks: which token it sells, how much, and the least it takes in return.</summary>
+public readonly record struct SwapOrder(bool SellA, ulong AmountIn, ulong MinOut);
+
 /// <summary>
 /// The AMM rollup's state: accounts with balances of tokens A and B, LP shares and nonces, and one constant-product
 /// pool (Uniswap V2 arithmetic, 0.3% fee). A deterministic function of the namespace's transactions in stream order:
@@ -116,13 +119,7 @@ public sealed class AmmState(ulong @namespace) : IRollupState
     /// <summary>A state from <see cref="Encode"/>; anything malformed throws <see cref="EncodingException"/>.</summary>
     public static AmmState Decode(ReadOnlySpan<byte> bytes)
     {
-        var prefix = bytes[..Math.Min(bytes.Length, StateDomain.Length)];
-        if (!prefix.SequenceEqual(StateDomain))
-        {
-            throw new EncodingException("not an AMM rollup state");
-        }
-
-        var reader = new CanonicalReader(bytes[StateDomain.Length..]);
+        var reader = Admission.OpenState(bytes, StateDomain, "an AMM rollup state");
         var state = new AmmState(reader.ReadU64("namespace"))
         {
             ReserveA = reader.ReadU64("reserve A"),
@@ -158,6 +155,36 @@ public sealed class AmmState(ulong @namespace) : IRollupState
         writer.WriteU64(amountIn);
         writer.WriteU64(minOut);
         return writer.ToArray();
+    }
+
+    /// <summary>A swap's body, as <see cref="SwapBody"/> writes it; anything else throws <see cref="EncodingException"/>.</summary>
+    public static SwapOrder ReadSwapBody(ReadOnlySpan<byte> body)
+    {
+        var reader = new CanonicalReader(body);
+        var direction = reader.ReadU8("direction");
+        var amountIn = reader.ReadU64("amount in");
+        var minOut = reader.ReadU64("minimum out");
+        reader.EnsureEnd("swap body");
+        var sellA = direction switch
+        {
+            0 => true,
+            1 => false,
+            _ => throw new EncodingException($"direction {direction}: 0 sells A, 1 sells B"),
+        };
+        return new SwapOrder(sellA, amountIn, minOut);
+    }
+
+    /// <summary>The swap a body holds, or null when it is not one (for readers of the stream: the MEV lab, the auditor).</summary>
+    public static SwapOrder? TryReadSwapBody(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return ReadSwapBody(body);
+        }
+        catch (EncodingException)
+        {
+            return null;
+        }
     }
 
     public static byte[] AddLiquidityBody(ulong amountA, ulong amountB)
@@ -212,17 +239,7 @@ public sealed class AmmState(ulong @namespace) : IRollupState
 
     private RollupReceipt Swap(Account account, byte[] body)
     {
-        var reader = new CanonicalReader(body);
-        var direction = reader.ReadU8("direction");
-        var amountIn = reader.ReadU64("amount in");
-        var minOut = reader.ReadU64("minimum out");
-        reader.EnsureEnd("swap body");
-        var sellA = direction switch
-        {
-            0 => true,
-            1 => false,
-            _ => throw new EncodingException($"direction {direction}: 0 sells A, 1 sells B"),
-        };
+        var (sellA, amountIn, minOut) = ReadSwapBody(body);
         if (amountIn == 0 || (sellA ? account.A : account.B) < amountIn || ReserveA == 0 || ReserveB == 0)
         {
             return RollupReceipt.Failed("the amount must be above 0 and within the balance, and the pool must hold both tokens");
