@@ -4,7 +4,7 @@ using Nethereum.Signer;
 namespace Fairway.Settlement.Tests;
 
 [Collection("anvil")]
-public sealed class LightClientTests(AnvilFixture anvil)
+public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITestOutputHelper output)
 {
     /// Four validators weighing 2, 2, 1 and 1 ether (total 6; more than two thirds is more than 4), in epoch 1.
     async Task<(Deployment D, TestValidator[] V)> FourValidatorsInEpochOneAsync()
@@ -142,6 +142,27 @@ public sealed class LightClientTests(AnvilFixture anvil)
         await d.MineToEpochAsync(3);
         await L1.AssertRevertsAsync("EpochNotAccepted(uint64,uint64,uint64)", () => SubmitAsync(d, 1, 1,
             d.GenesisHeaderHash, output, Signatures(d.HeaderDigest(1, 1, d.GenesisHeaderHash, output), keys)));
+    }
+
+    [Fact]
+    public async Task Each_extra_signature_costs_a_bounded_amount_of_gas()
+    {
+        // The same statement accepted with three and with four signatures, on two fresh deployments.
+        async Task<BigInteger> GasAsync(int signers)
+        {
+            var (d, v) = await FourValidatorsInEpochOneAsync();
+            var outputHash = L1.Keccak("output header 1");
+            var digest = d.HeaderDigest(1, 1, d.GenesisHeaderHash, outputHash);
+            var receipt = await d.Owner.SendAsync(d.LightClient, "submitHeader", 0, BigInteger.One, BigInteger.One,
+                d.GenesisHeaderHash, outputHash, Signatures(digest, [.. v.Take(signers).Select(x => x.SettlementKey)]));
+            return receipt.GasUsed.Value;
+        }
+        var three = await GasAsync(3);
+        var four = await GasAsync(4);
+        var perSignature = four - three;
+        output.WriteLine($"submitHeader: {three} gas with 3 signatures, {four} with 4: {perSignature} per extra signature");
+        // ecrecover (3,000), calldata and the stake table's cold reads; a loose bound that catches a regression.
+        Assert.InRange(perSignature, new BigInteger(3_000), new BigInteger(20_000));
     }
 
     /// The other valid signature for the same (r, s): s' = n - s, v flipped.
