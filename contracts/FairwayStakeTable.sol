@@ -53,9 +53,10 @@ contract FairwayStakeTable {
         bool exited;
     }
 
+    /// One storage slot, so a signature check reads one slot for the weight.
     struct Checkpoint {
         uint64 epoch;    // the first epoch this value holds for
-        uint256 value;
+        uint192 value;
     }
 
     struct Withdrawal {
@@ -77,7 +78,7 @@ contract FairwayStakeTable {
     mapping(bytes32 => address) public validatorOfConsensusKey;
     mapping(address => mapping(address => uint256)) public delegation; // delegator => validator => amount
     mapping(address => Withdrawal) public pendingWithdrawal;
-    mapping(address => Checkpoint[]) private _weights;
+    mapping(address => Checkpoint[]) private _weights; // by settlement key (fixed per validator)
     Checkpoint[] private _totals;
     address[] private _validatorList;
     uint256 public slashedTotal;
@@ -146,14 +147,12 @@ contract FairwayStakeTable {
 
     /// The weight of `validator` in `epoch` (final only for epochs up to `currentEpoch()`).
     function weightAt(address validator, uint64 epoch) public view returns (uint256) {
-        return _valueAt(_weights[validator], epoch);
+        return _valueAt(_weights[_validators[validator].settlementKey], epoch);
     }
 
     /// The weight, in `epoch`, of the validator whose settlement key has address `settlementKey`; zero if none.
     function stakeAt(address settlementKey, uint64 epoch) external view returns (uint256) {
-        address validator = validatorOfSettlementKey[settlementKey];
-        if (validator == address(0)) return 0;
-        return _valueAt(_weights[validator], epoch);
+        return _valueAt(_weights[settlementKey], epoch);
     }
 
     /// The total weight of all validators in `epoch` (final only for epochs up to `currentEpoch()`).
@@ -272,7 +271,7 @@ contract FairwayStakeTable {
         effective = currentEpoch() + 1;
         Validator storage v = _validators[validator];
         uint256 weight = v.exited ? 0 : v.selfStake + v.delegatedStake;
-        Checkpoint[] storage history = _weights[validator];
+        Checkpoint[] storage history = _weights[v.settlementKey];
         uint256 previous = history.length == 0 ? 0 : history[history.length - 1].value;
         uint256 total = _totals.length == 0 ? 0 : _totals[_totals.length - 1].value;
         total = total - previous + weight;
@@ -282,11 +281,13 @@ contract FairwayStakeTable {
     }
 
     function _record(Checkpoint[] storage history, uint64 epoch, uint256 value) private {
+        // Far above all the ether there is; checked rather than truncated all the same.
+        if (value > type(uint192).max) revert InvalidParameters();
         uint256 n = history.length;
         if (n > 0 && history[n - 1].epoch == epoch) {
-            history[n - 1].value = value;
+            history[n - 1].value = uint192(value);
         } else {
-            history.push(Checkpoint({epoch: epoch, value: value}));
+            history.push(Checkpoint({epoch: epoch, value: uint192(value)}));
         }
     }
 
