@@ -259,6 +259,9 @@ contract FairwayStakeTable {
 
     // ---- internals ----
 
+    /// One pending withdrawal per account: a new request adds to it and restarts the unbonding of the whole
+    /// amount. A validator's pending withdrawal is what `slash` can still reach, including any undelegation
+    /// the same account made from other validators (accounts that validate should not also delegate).
     function _queueWithdrawal(address account, uint256 amount) private returns (uint256 unlock) {
         Withdrawal storage w = pendingWithdrawal[account];
         unlock = block.number + unbondingBlocks;

@@ -1,5 +1,7 @@
 namespace Fairway.Settlement.Tests;
 
+// In the anvil collection so it never runs beside the fixture's first scripts/l1-tools (which may install).
+[Collection("anvil")]
 public sealed class BuildOutputTests
 {
     [Fact]
