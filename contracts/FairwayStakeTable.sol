@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity ^0.8.24;
+
+/// Recovery of Fairway's secp256k1 settlement signatures: 65 bytes r || s || v, v in {27, 28}, s in the lower
+/// half of the curve order (no malleable twin). The digest is signed as is (no EIP-191 prefix); every digest
+/// Fairway signs is domain-separated (a tag, the chain id and the verifying contract).
+library FairwaySignatures {
+    uint256 internal constant HALF_CURVE_ORDER =
+        0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
+
+    /// The signer of `digest`, or address(0) when the signature is malformed or does not recover.
+    function recover(bytes32 digest, bytes calldata sig) internal pure returns (address) {
+        if (sig.length != 65) return address(0);
+        bytes32 r = bytes32(sig[0:32]);
+        bytes32 s = bytes32(sig[32:64]);
+        uint8 v = uint8(sig[64]);
+        if (uint256(s) > HALF_CURVE_ORDER || (v != 27 && v != 28)) return address(0);
+        return ecrecover(digest, v, r, s);
+    }
+}
+
+/// Fairway's stake table on the L1.
+///
+/// A validator is an L1 account that registers its Ed25519 consensus key, the address of its secp256k1
+/// settlement key (with a signature by that key, proving possession) and its endpoints, with a deposit of at
+/// least `minStake`. Anyone can delegate to a registered validator. A validator's weight is its own stake plus
+/// the stake delegated to it, and zero once it has asked to exit.
+///
+/// Epochs: epoch e covers L1 blocks [startBlock + e * epochBlocks, startBlock + (e + 1) * epochBlocks). Every
+/// change of weight made during epoch e takes effect in epoch e + 1, so the weights of epoch e and of every
+/// earlier epoch are final once epoch e has begun: `stakeAt` and `totalStakeAt` read that per-epoch history
+/// (checkpoints), which is what the light client and the network's validator set are derived from.
+///
+/// Unbonding: stake that leaves (exit, undelegation) is withdrawable `unbondingBlocks` after the request, and
+/// slashable until then. `unbondingBlocks` is more than two epochs, because stake removed during epoch e still
+/// counts in epoch e and the light client accepts headers of the current or the previous epoch.
+///
+/// Slashing: the `slasher` (an evidence contract or, on a devnet, an operator account) takes stake from a
+/// validator's own bonded stake, then from its pending withdrawal. The weight drops from the next epoch (the
+/// current epoch's snapshot is final). Slashed ether stays locked in this contract (counted in `slashedTotal`).
+/// Delegations are not slashed in this version.
+///
+/// Not in this version: changing keys or endpoints, rewards, a cap on the number of validators, checking the
+/// Ed25519 key's possession on-chain (the network checks it when it reads the table).
+contract FairwayStakeTable {
+    struct Validator {
+        bytes32 consensusKey;   // Ed25519 public key
+        address settlementKey;  // address of the secp256k1 settlement key
+        string endpoints;
+        uint256 selfStake;
+        uint256 delegatedStake;
+        bool registered;
+        bool exited;
+    }
+
+    /// One storage slot, so a signature check reads one slot for the weight.
+    struct Checkpoint {
+        uint64 epoch;    // the first epoch this value holds for
+        uint192 value;
+    }
+
+    struct Withdrawal {
+        uint256 amount;
+        uint256 unlockBlock;
+    }
+
+    bytes32 public constant SETTLEMENT_KEY_TAG = keccak256("FAIRWAY_SETTLEMENT_KEY_V1");
+    uint256 public constant MAX_ENDPOINTS_LENGTH = 1024;
+
+    uint256 public immutable minStake;
+    uint256 public immutable epochBlocks;
+    uint256 public immutable unbondingBlocks;
+    uint256 public immutable startBlock;
+    address public immutable slasher;
+
+    mapping(address => Validator) private _validators;
+    mapping(address => address) public validatorOfSettlementKey;
+    mapping(bytes32 => address) public validatorOfConsensusKey;
+    mapping(address => mapping(address => uint256)) public delegation; // delegator => validator => amount
+    mapping(address => Withdrawal) public pendingWithdrawal;
+    mapping(address => Checkpoint[]) private _weights; // by settlement key (fixed per validator)
+    Checkpoint[] private _totals;
+    address[] private _validatorList;
+    uint256 public slashedTotal;
+
+    event ValidatorRegistered(
+        address indexed validator, bytes32 consensusKey, address indexed settlementKey, string endpoints,
+        uint256 stake, uint64 effectiveEpoch);
+    event Delegated(address indexed delegator, address indexed validator, uint256 amount, uint64 effectiveEpoch);
+    event Undelegated(
+        address indexed delegator, address indexed validator, uint256 amount, uint64 effectiveEpoch,
+        uint256 unlockBlock);
+    event ExitRequested(address indexed validator, uint256 amount, uint64 effectiveEpoch, uint256 unlockBlock);
+    event Withdrawn(address indexed account, uint256 amount);
+    event Slashed(address indexed validator, uint256 amount, bytes32 evidence, uint64 effectiveEpoch);
+    event WeightChanged(address indexed validator, uint256 weight, uint256 totalWeight, uint64 effectiveEpoch);
+
+    error InvalidParameters();
+    error AlreadyRegistered();
+    error NotRegistered();
+    error ValidatorExited();
+    error StakeBelowMinimum(uint256 sent, uint256 minimum);
+    error InvalidKey();
+    error KeyInUse();
+    error BadProofOfPossession();
+    error EndpointsTooLong();
+    error ZeroAmount();
+    error InsufficientDelegation(uint256 delegated, uint256 requested);
+    error NothingToWithdraw();
+    error StillUnbonding(uint256 unlockBlock);
+    error NotSlasher();
+    error TransferFailed();
+
+    constructor(uint256 minStake_, uint256 epochBlocks_, uint256 unbondingBlocks_, address slasher_) {
+        if (minStake_ == 0 || epochBlocks_ == 0 || unbondingBlocks_ <= 2 * epochBlocks_ || slasher_ == address(0)) {
+            revert InvalidParameters();
+        }
+        minStake = minStake_;
+        epochBlocks = epochBlocks_;
+        unbondingBlocks = unbondingBlocks_;
+        startBlock = block.number;
+        slasher = slasher_;
+    }
+
+    // ---- views ----
+
+    function currentEpoch() public view returns (uint64) {
+        return uint64((block.number - startBlock) / epochBlocks);
+    }
+
+    /// The digest a settlement key signs to prove possession when `validator` registers it.
+    function settlementKeyDigest(address validator) public view returns (bytes32) {
+        return keccak256(abi.encode(SETTLEMENT_KEY_TAG, block.chainid, address(this), validator));
+    }
+
+    function getValidator(address validator) external view returns (Validator memory) {
+        return _validators[validator];
+    }
+
+    function validatorCount() external view returns (uint256) {
+        return _validatorList.length;
+    }
+
+    function validatorAt(uint256 index) external view returns (address) {
+        return _validatorList[index];
+    }
+
+    /// The weight of `validator` in `epoch` (final only for epochs up to `currentEpoch()`).
+    function weightAt(address validator, uint64 epoch) public view returns (uint256) {
+        return _valueAt(_weights[_validators[validator].settlementKey], epoch);
+    }
+
+    /// The weight, in `epoch`, of the validator whose settlement key has address `settlementKey`; zero if none.
+    function stakeAt(address settlementKey, uint64 epoch) external view returns (uint256) {
+        return _valueAt(_weights[settlementKey], epoch);
+    }
+
+    /// The total weight of all validators in `epoch` (final only for epochs up to `currentEpoch()`).
+    function totalStakeAt(uint64 epoch) external view returns (uint256) {
+        return _valueAt(_totals, epoch);
+    }
+
+    // ---- validators and delegators ----
+
+    function register(
+        bytes32 consensusKey, address settlementKey, string calldata endpoints, bytes calldata settlementKeyProof)
+        external payable
+    {
+        Validator storage v = _validators[msg.sender];
+        if (v.registered) revert AlreadyRegistered();
+        if (msg.value < minStake) revert StakeBelowMinimum(msg.value, minStake);
+        if (consensusKey == bytes32(0) || settlementKey == address(0)) revert InvalidKey();
+        if (validatorOfSettlementKey[settlementKey] != address(0) || validatorOfConsensusKey[consensusKey] != address(0)) {
+            revert KeyInUse();
+        }
+        if (bytes(endpoints).length > MAX_ENDPOINTS_LENGTH) revert EndpointsTooLong();
+        if (FairwaySignatures.recover(settlementKeyDigest(msg.sender), settlementKeyProof) != settlementKey) {
+            revert BadProofOfPossession();
+        }
+
+        v.consensusKey = consensusKey;
+        v.settlementKey = settlementKey;
+        v.endpoints = endpoints;
+        v.selfStake = msg.value;
+        v.registered = true;
+        validatorOfSettlementKey[settlementKey] = msg.sender;
+        validatorOfConsensusKey[consensusKey] = msg.sender;
+        _validatorList.push(msg.sender);
+
+        uint64 effective = _updateWeight(msg.sender);
+        emit ValidatorRegistered(msg.sender, consensusKey, settlementKey, endpoints, msg.value, effective);
+    }
+
+    function delegate(address validator) external payable {
+        Validator storage v = _validators[validator];
+        if (!v.registered) revert NotRegistered();
+        if (v.exited) revert ValidatorExited();
+        if (msg.value == 0) revert ZeroAmount();
+        v.delegatedStake += msg.value;
+        delegation[msg.sender][validator] += msg.value;
+        uint64 effective = _updateWeight(validator);
+        emit Delegated(msg.sender, validator, msg.value, effective);
+    }
+
+    function undelegate(address validator, uint256 amount) external {
+        if (amount == 0) revert ZeroAmount();
+        uint256 delegated = delegation[msg.sender][validator];
+        if (delegated < amount) revert InsufficientDelegation(delegated, amount);
+        delegation[msg.sender][validator] = delegated - amount;
+        _validators[validator].delegatedStake -= amount;
+        uint64 effective = _updateWeight(validator);
+        uint256 unlock = _queueWithdrawal(msg.sender, amount);
+        emit Undelegated(msg.sender, validator, amount, effective, unlock);
+    }
+
+    /// The caller (a validator) leaves: its weight is zero from the next epoch and its own stake unbonds.
+    /// Its delegators take their stake back with `undelegate`.
+    function requestExit() external {
+        Validator storage v = _validators[msg.sender];
+        if (!v.registered) revert NotRegistered();
+        if (v.exited) revert ValidatorExited();
+        v.exited = true;
+        uint256 amount = v.selfStake;
+        v.selfStake = 0;
+        uint64 effective = _updateWeight(msg.sender);
+        uint256 unlock = _queueWithdrawal(msg.sender, amount);
+        emit ExitRequested(msg.sender, amount, effective, unlock);
+    }
+
+    function withdraw() external {
+        Withdrawal memory w = pendingWithdrawal[msg.sender];
+        if (w.amount == 0) revert NothingToWithdraw();
+        if (block.number < w.unlockBlock) revert StillUnbonding(w.unlockBlock);
+        delete pendingWithdrawal[msg.sender];
+        emit Withdrawn(msg.sender, w.amount);
+        (bool ok,) = msg.sender.call{value: w.amount}("");
+        if (!ok) revert TransferFailed();
+    }
+
+    // ---- slashing ----
+
+    /// Takes up to `amount` from `validator`'s own bonded stake, then from its pending withdrawal.
+    /// `evidence` identifies the offence (e.g. the hash of two conflicting signed votes) for the record.
+    function slash(address validator, uint256 amount, bytes32 evidence) external {
+        if (msg.sender != slasher) revert NotSlasher();
+        Validator storage v = _validators[validator];
+        if (!v.registered) revert NotRegistered();
+        uint256 fromBonded = amount < v.selfStake ? amount : v.selfStake;
+        v.selfStake -= fromBonded;
+        uint256 rest = amount - fromBonded;
+        Withdrawal storage w = pendingWithdrawal[validator];
+        uint256 fromPending = rest < w.amount ? rest : w.amount;
+        w.amount -= fromPending;
+        uint256 taken = fromBonded + fromPending;
+        slashedTotal += taken;
+        uint64 effective = _updateWeight(validator);
+        emit Slashed(validator, taken, evidence, effective);
+    }
+
+    // ---- internals ----
+
+    /// One pending withdrawal per account: a new request adds to it and restarts the unbonding of the whole
+    /// amount. A validator's pending withdrawal is what `slash` can still reach, including any undelegation
+    /// the same account made from other validators (accounts that validate should not also delegate).
+    function _queueWithdrawal(address account, uint256 amount) private returns (uint256 unlock) {
+        Withdrawal storage w = pendingWithdrawal[account];
+        unlock = block.number + unbondingBlocks;
+        w.amount += amount;
+        w.unlockBlock = unlock;
+    }
+
+    /// Records `validator`'s current weight, and the new total, as of the next epoch.
+    function _updateWeight(address validator) private returns (uint64 effective) {
+        effective = currentEpoch() + 1;
+        Validator storage v = _validators[validator];
+        uint256 weight = v.exited ? 0 : v.selfStake + v.delegatedStake;
+        Checkpoint[] storage history = _weights[v.settlementKey];
+        uint256 previous = history.length == 0 ? 0 : history[history.length - 1].value;
+        uint256 total = _totals.length == 0 ? 0 : _totals[_totals.length - 1].value;
+        total = total - previous + weight;
+        _record(history, effective, weight);
+        _record(_totals, effective, total);
+        emit WeightChanged(validator, weight, total, effective);
+    }
+
+    function _record(Checkpoint[] storage history, uint64 epoch, uint256 value) private {
+        // Far above all the ether there is; checked rather than truncated all the same.
+        if (value > type(uint192).max) revert InvalidParameters();
+        uint256 n = history.length;
+        if (n > 0 && history[n - 1].epoch == epoch) {
+            history[n - 1].value = uint192(value);
+        } else {
+            history.push(Checkpoint({epoch: epoch, value: uint192(value)}));
+        }
+    }
+
+    /// The value of the last checkpoint at or before `epoch` (binary search; checkpoints are in epoch order).
+    function _valueAt(Checkpoint[] storage history, uint64 epoch) private view returns (uint256) {
+        uint256 low = 0;
+        uint256 high = history.length;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            if (history[mid].epoch <= epoch) low = mid + 1;
+            else high = mid;
+        }
+        return low == 0 ? 0 : history[low - 1].value;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Numerics;
+
+namespace Fairway.Settlement.Tests;
+
+[Collection("anvil")]
+public sealed class StakeTableTests(AnvilFixture anvil)
+{
+    [Fact]
+    public async Task A_validator_registers_with_a_deposit_at_the_minimum_and_weighs_from_the_next_epoch()
+    {
+        var d = await Deployment.CreateAsync(anvil);
+        var v = await d.NewValidatorIdentityAsync();
+        Assert.Equal(d.SettlementKeyDigest(v.Account.Address),
+            await d.StakeTable.GetFunction("settlementKeyDigest").CallAsync<byte[]>(v.Account.Address));
+
+        var receipt = await v.Account.SendAsync(v.Account.At(Deployment.StakeTableArtifact, d.StakeTableAddress),
+            "register", d.MinStake, v.ConsensusKey, v.SettlementAddress, "tcp://127.0.0.1:7000",
+            L1.Sign(v.SettlementKey, d.SettlementKeyDigest(v.Account.Address)));
+
+        Assert.True(L1.HasEvent(receipt, "ValidatorRegistered(address,bytes32,address,string,uint256,uint64)"));
+        Assert.Equal(v.Account.Address.ToLowerInvariant(),
+            (await d.StakeTable.GetFunction("validatorOfSettlementKey").CallAsync<string>(v.SettlementAddress)).ToLowerInvariant());
+        var epoch = await d.CurrentEpochAsync();
+        Assert.Equal(BigInteger.Zero, await d.CallAsync(d.StakeTable, "weightAt", v.Account.Address, epoch));
+        Assert.Equal(d.MinStake, await d.CallAsync(d.StakeTable, "weightAt", v.Account.Address, epoch + 1));
+        Assert.Equal(d.MinStake, await d.CallAsync(d.StakeTable, "stakeAt", v.SettlementAddress, epoch + 1));
+        Assert.Equal(d.MinStake, await d.CallAsync(d.StakeTable, "totalStakeAt", epoch + 1));
+        Assert.Equal(BigInteger.One, await d.CallAsync(d.StakeTable, "validatorCount"));
+    }
+
+    [Fact]
+    public async Task A_deposit_below_the_minimum_is_refused()
+    {
+        var d = await Deployment.CreateAsync(anvil);
+        var v = await d.NewValidatorIdentityAsync();
+        await L1.AssertRevertsAsync("StakeBelowMinimum(uint256,uint256)", () => d.RegisterAsync(v, d.MinStake - 1));
+        Assert.Equal(BigInteger.Zero, await d.CallAsync(d.StakeTable, "validatorCount"));
+    }
+
+    [Fact]
+    public async Task A_settlement_key_without_a_proof_of_possession_or_already_in_use_is_refused()
+    {
+        var d = await Deployment.CreateAsync(anvil);
+        var v = await d.NewValidatorIdentityAsync();
+        var stakeTable = v.Account.At(Deployment.StakeTableArtifact, d.StakeTableAddress);
+        var wrongProof = L1.Sign(Nethereum.Signer.EthECKey.GenerateKey(), d.SettlementKeyDigest(v.Account.Address));
+        await L1.AssertRevertsAsync("BadProofOfPossession()", () => v.Account.SendAsync(stakeTable, "register",
+            d.MinStake, v.ConsensusKey, v.SettlementAddress, "", wrongProof));
+
+        await d.RegisterAsync(v, d.MinStake);
+        var other = await d.NewValidatorIdentityAsync();
+        var sameKey = other with { SettlementKey = v.SettlementKey };
+        await L1.AssertRevertsAsync("KeyInUse()", () => d.RegisterAsync(sameKey, d.MinStake));
+        await L1.AssertRevertsAsync("AlreadyRegistered()", () => d.RegisterAsync(Deployment.NewIdentity(v.Account), d.MinStake));
+    }
+
+    [Fact]
+    public async Task Delegation_adds_weight_from_the_next_epoch_and_undelegation_removes_it()
+    {
+        var d = await Deployment.CreateAsync(anvil);
+        var v = await d.RegisterNewAsync(L1.Ether(2));
+        var delegator = await L1Account.CreateFundedAsync(anvil);
+        var stakeTable = delegator.At(Deployment.StakeTableArtifact, d.StakeTableAddress);
+        await d.MineToEpochAsync(1);
+
+        await delegator.SendAsync(stakeTable, "delegate", L1.Ether(3), v.Account.Address);
+        var epoch = await d.CurrentEpochAsync();
+        Assert.Equal(L1.Ether(2), await d.CallAsync(d.StakeTable, "weightAt", v.Account.Address, epoch));
+        Assert.Equal(L1.Ether(5), await d.CallAsync(d.StakeTable, "weightAt", v.Account.Address, epoch + 1));
+
+        await L1.AssertRevertsAsync("InsufficientDelegation(uint256,uint256)",
+            () => delegator.SendAsync(stakeTable, "undelegate", 0, v.Account.Address, L1.Ether(4)));
+        await delegator.SendAsync(stakeTable, "undelegate", 0, v.Account.Address, L1.Ether(1));
+        Assert.Equal(L1.Ether(4), await d.CallAsync(d.StakeTable, "weightAt", v.Account.Address, epoch + 1));
+        Assert.Equal(L1.Ether(4), await d.CallAsync(d.StakeTable, "totalStakeAt", epoch + 1));
+    }
+
+    [Fact]
+    public async Task An_exiting_validator_weighs_nothing_from_the_next_epoch_and_withdraws_only_after_unbonding()
+    {
+        var d = await Deployment.CreateAsync(anvil);
+        var v = await d.RegisterNewAsync(L1.Ether(2));
+        await d.MineToEpochAsync(1);
+        var stakeTable = v.Account.At(Deployment.StakeTableArtifact, d.StakeTableAddress);
+
+        await v.Account.SendAsync(stakeTable, "requestExit", 0);
+        var epoch = await d.CurrentEpochAsync();
+        Assert.Equal(L1.Ether(2), await d.CallAsync(d.StakeTable, "weightAt", v.Account.Address, epoch));
+        Assert.Equal(BigInteger.Zero, await d.CallAsync(d.StakeTable, "weightAt", v.Account.Address, epoch + 1));
+        await L1.AssertRevertsAsync("StillUnbonding(uint256)", () => v.Account.SendAsync(stakeTable, "withdraw", 0));
+
+        await anvil.MineAsync(d.UnbondingBlocks);
+        var before = await v.Account.Web3.Eth.GetBalance.SendRequestAsync(d.StakeTableAddress);
+        await v.Account.SendAsync(stakeTable, "withdraw", 0);
+        var after = await v.Account.Web3.Eth.GetBalance.SendRequestAsync(d.StakeTableAddress);
+        Assert.Equal(L1.Ether(2), before.Value - after.Value);
+        await L1.AssertRevertsAsync("NothingToWithdraw()", () => v.Account.SendAsync(stakeTable, "withdraw", 0));
+    }
+
+    [Fact]
+    public async Task Only_the_slasher_slashes_and_the_weight_drops_from_the_next_epoch()
+    {
+        var d = await Deployment.CreateAsync(anvil);
+        var v = await d.RegisterNewAsync(L1.Ether(3));
+        await d.MineToEpochAsync(1);
+        var evidence = L1.Keccak("two conflicting votes");
+
+        var stranger = await L1Account.CreateFundedAsync(anvil);
+        await L1.AssertRevertsAsync("NotSlasher()", () => stranger.SendAsync(
+            stranger.At(Deployment.StakeTableArtifact, d.StakeTableAddress), "slash", 0, v.Account.Address, L1.Ether(1), evidence));
+
+        var receipt = await d.Owner.SendAsync(d.StakeTable, "slash", 0, v.Account.Address, L1.Ether(1), evidence);
+        Assert.True(L1.HasEvent(receipt, "Slashed(address,uint256,bytes32,uint64)"));
+        var epoch = await d.CurrentEpochAsync();
+        Assert.Equal(L1.Ether(3), await d.CallAsync(d.StakeTable, "weightAt", v.Account.Address, epoch));
+        Assert.Equal(L1.Ether(2), await d.CallAsync(d.StakeTable, "weightAt", v.Account.Address, epoch + 1));
+        Assert.Equal(L1.Ether(1), await d.CallAsync(d.StakeTable, "slashedTotal"));
+    }
+}
