@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Logging;
+
+namespace Fairway.Settlement;
+
+/// <summary>
+/// Follows the stake table and the light client at a confirmation depth (<see cref="FinalityTracker"/>), and keeps the
+/// latest snapshot for the node. An L1 that is down, restarted or reorganised is logged and retried with a backoff;
+/// the node keeps ordering meanwhile, and the snapshot it has stays until a newer final one replaces it.
+/// </summary>
+public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations, TimeSpan poll, ILogger log)
+{
+    private static readonly TimeSpan BackoffMax = TimeSpan.FromSeconds(10);
+
+    private readonly FinalityTracker _finality = new(confirmations);
+    private StakeSnapshot? _latest;
+
+    /// <summary>The stake table at the newest final L1 block read, or null before the first read.</summary>
+    public StakeSnapshot? Latest => Volatile.Read(ref _latest);
+
+    /// <summary>Consecutive failed polls; 0 while the L1 answers.</summary>
+    public int Failures { get; private set; }
+
+    /// <summary>Fires on each new snapshot, on the watcher's task.</summary>
+    public event Action<StakeSnapshot>? Updated;
+
+    public async Task RunAsync(CancellationToken cancel)
+    {
+        var wait = poll;
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                await PollOnceAsync(cancel).ConfigureAwait(false);
+                if (Failures > 0)
+                {
+                    LogRecovered(log, contracts.Connection.Url, Failures);
+                }
+
+                Failures = 0;
+                wait = poll;
+            }
+            catch (L1Exception e)
+            {
+                Failures++;
+                if (Failures == 1 || Failures % 30 == 0)
+                {
+                    LogFailed(log, contracts.Connection.Url, Failures, e.Message);
+                }
+
+                wait = TimeSpan.FromTicks(Math.Min(BackoffMax.Ticks, wait.Ticks * 2));
+            }
+
+            try
+            {
+                await Task.Delay(wait, cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One look at the L1; public so tests can step the watcher without timing.</summary>
+    public async Task PollOnceAsync(CancellationToken cancel = default)
+    {
+        var head = await contracts.Connection.BlockNumberAsync(cancel).ConfigureAwait(false);
+        var finalHash = _finality.Final is { } final ? await contracts.Connection.BlockHashAsync(final, cancel).ConfigureAwait(false) : null;
+        var step = _finality.Observe(head, finalHash);
+        if (step == FinalityStep.Reset)
+        {
+            LogReset(log, contracts.Connection.Url, head);
+        }
+
+        if (step == FinalityStep.Unchanged || _finality.FinalAt(head) is not { } target)
+        {
+            return;
+        }
+
+        var hash = await contracts.Connection.BlockHashAsync(target, cancel).ConfigureAwait(false)
+            ?? throw new L1Exception($"the L1 has no block {target} below its head {head}");
+        var snapshot = await contracts.SnapshotAsync(target, hash).ConfigureAwait(false);
+        _finality.Accept(target, hash);
+        Volatile.Write(ref _latest, snapshot);
+        Updated?.Invoke(snapshot);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "L1 {Url}: {Failures} failed polls, settlement waits: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string url, int failures, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "L1 {Url} answers again after {Failures} failed polls")]
+    private static partial void LogRecovered(ILogger logger, string url, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "L1 {Url} went back (restarted, or reorganised deeper than the confirmation depth); head now {Head}, reading the stake table again")]
+    private static partial void LogReset(ILogger logger, string url, ulong head);
+}
