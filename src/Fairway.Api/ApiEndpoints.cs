@@ -25,6 +25,7 @@ public static class ApiEndpoints
         app.MapGet("/v1/status/tx/{hash}", (string hash) => GetStatus(node, hash));
         app.MapGet("/v1/node/block-height", () => Results.Json(node.Query.IndexedHeight));
         app.MapGet("/v1/node/validators", () => Validators(node));
+        app.MapGet("/v1/node/settlement", () => Settlement(node));
         app.MapGet("/v1/evidence", (string? from, string? limit) => GetEvidence(node, from, limit));
         EvidenceEndpoints.Map(app, node);
         EncryptionEndpoints.Map(app, node);
@@ -100,6 +101,7 @@ public static class ApiEndpoints
         {
             status = status.Level switch
             {
+                CommitmentLevel.Settled => "settled",
                 CommitmentLevel.Firm => "firm",
                 CommitmentLevel.Soft => "soft",
                 CommitmentLevel.Included => "included",
@@ -107,6 +109,37 @@ public static class ApiEndpoints
             },
             height = status.Height,
             index = status.Index,
+        });
+    }
+
+    private static IResult Settlement(IValidatorApi node)
+    {
+        if (node.Settlement is not { } view)
+        {
+            return ApiError.NotFound("this validator runs without an L1 (no settlement section in genesis, or no l1 section in its config)");
+        }
+
+        return Results.Json(new
+        {
+            l1_url = view.L1Url,
+            contracts = view.Contracts,
+            interval_heights = view.IntervalHeights,
+            settlement_key = view.SettlementKey,
+            settled_height = view.SettledHeight,
+            attested_height = view.AttestedHeight,
+            l1_block = view.L1Block,
+            epoch = view.Epoch,
+            total_stake_wei = view.TotalStakeWei,
+            l1_failures = view.L1Failures,
+            validators = view.Validators.Select(v => new
+            {
+                account = v.Account,
+                consensus_key = v.ConsensusKey,
+                settlement_key = v.SettlementKey,
+                weight_wei = v.WeightWei,
+                exited = v.Exited,
+                jailed = v.Jailed,
+            }),
         });
     }
 

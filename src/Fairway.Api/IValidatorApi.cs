@@ -51,7 +51,27 @@ public interface IValidatorApi
 
     /// <summary>The chain's threshold encryption key as this validator's key generation left it.</summary>
     EncryptionKeyView EncryptionKey { get; }
+
+    /// <summary>Where this validator's settlement on the L1 stands; null when it runs without an L1.</summary>
+    SettlementView? Settlement { get; }
 }
+
+/// <summary>The L1 as this validator's watcher last read it (at a final block), and its own settlement signing.</summary>
+public sealed record SettlementView(
+    string L1Url,
+    IReadOnlyDictionary<string, string> Contracts,
+    ulong IntervalHeights,
+    string SettlementKey,
+    ulong SettledHeight,
+    ulong AttestedHeight,
+    ulong? L1Block,
+    ulong? Epoch,
+    string? TotalStakeWei,
+    int L1Failures,
+    IReadOnlyList<SettlementValidatorView> Validators);
+
+/// <summary>One validator of the stake table at the watcher's final block.</summary>
+public sealed record SettlementValidatorView(string Account, string ConsensusKey, string SettlementKey, string WeightWei, bool Exited, bool Jailed);
 
 public enum SubmitStatus
 {
@@ -88,6 +108,9 @@ public enum CommitmentLevel
     Included,
     Soft,
     Firm,
+
+    /// <summary>Firm, and the L1's light client has accepted an output header at or above the transaction's height.</summary>
+    Settled,
 }
 
 public sealed record TransactionStatus(CommitmentLevel Level, ulong? Height, int? Index);

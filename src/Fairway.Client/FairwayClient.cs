@@ -288,6 +288,7 @@ public sealed class FairwayClient : IDisposable
         var level = root.GetProperty("status").GetString() switch
         {
             "firm" => Commitment.Firm,
+            "settled" => Commitment.Settled,
             "soft" => Commitment.Soft,
             "included" => Commitment.Included,
             "received" => Commitment.Received,

@@ -23,6 +23,9 @@ public enum Commitment
     Included = 1,
     Soft = 2,
     Firm = 3,
+
+    /// <summary>Firm, and the L1's light client accepted an output header at or above the transaction's height.</summary>
+    Settled = 4,
 }
 
 /// <summary>

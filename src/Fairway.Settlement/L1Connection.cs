@@ -30,10 +30,22 @@ public sealed class L1Connection
         Url = url;
         ChainId = chainId;
         Sender = key?.Address;
-        var client = new RpcClient(new Uri(url)) { };
         ClientBase.ConnectionTimeout = RequestTimeout;
+        var client = new RpcClient(new Uri(url));
         Web3 = key is null ? new Web3(client) : new Web3(new Account(key.Key, chainId), client);
         Web3.TransactionManager.UseLegacyAsDefault = false;
+    }
+
+    /// <summary>A connection to a chain whose id is known already (from genesis): nothing is asked of the L1 until used, so a node starts while its L1 is down.</summary>
+    public static L1Connection Open(string url, SettlementKey? key, BigInteger chainId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+        {
+            throw new L1Exception($"L1 URL {url} is not an http(s) URL");
+        }
+
+        return new L1Connection(url, key, chainId);
     }
 
     public string Url { get; }
@@ -160,6 +172,11 @@ public sealed class L1Connection
         catch (Exception e) when (e is RpcClientUnknownException or RpcClientTimeoutException or HttpRequestException or TimeoutException or OperationCanceledException or IOException)
         {
             throw new L1Exception($"{what}: the L1 did not answer ({e.Message})", e);
+        }
+        catch (Exception e) when (e is not L1Exception and not OutOfMemoryException)
+        {
+            // Nethereum reports malformed answers and encoding failures with plain exceptions: still the L1 side's failure, never the node's crash.
+            throw new L1Exception($"{what}: {e.Message}", e);
         }
     }
 

@@ -100,7 +100,8 @@ public sealed class L1Contracts(L1Connection l1, L1Addresses addresses)
 
         var total = await l1.CallAsync<BigInteger>(StakeTable, "totalStakeAt", at, epoch).ConfigureAwait(false);
         var settled = await l1.CallAsync<ulong>(LightClient, "lastHeight", at).ConfigureAwait(false);
-        return new StakeSnapshot(l1Block, l1BlockHash, epoch, validators, total, settled);
+        var settledHash = await l1.CallAsync<byte[]>(LightClient, "lastHeaderHash", at).ConfigureAwait(false);
+        return new StakeSnapshot(l1Block, l1BlockHash, epoch, validators, total, settled, settledHash);
     }
 
     public async Task<(ulong Height, byte[] HeaderHash)> SettledTipAsync()

@@ -24,7 +24,8 @@ public sealed record StakeSnapshot(
     ulong Epoch,
     IReadOnlyList<StakeTableEntry> Validators,
     BigInteger TotalWeight,
-    ulong SettledHeight)
+    ulong SettledHeight,
+    byte[] SettledHeaderHash)
 {
     /// <summary>Weight by settlement key address (case-insensitive): who counts toward a settlement quorum.</summary>
     public BigInteger WeightOfSettlementKey(string address) =>

@@ -19,6 +19,9 @@ internal static class DevnetCommand
         again, and keeps the others running; with --restart it restarts it itself after a back-off, and gives up
         (stopping the network, exit 1) when one exits 3 times within 10 s of starting. Exit 1 also when every
         validator has exited. Only one devnet runs per directory (lock file DIR/devnet.lock): a second one exits 2.
+        A new network gets an L1: anvil on --base-port + 200 (its chain saved in DIR/l1-state.json), the stake table and
+        light client deployed, every validator registered and staked; --no-l1 leaves it out. With --json, one JSON line
+        on stdout once every validator answers: {"validators":[{"name","api"}...],"l1_url","contracts":{name:address}}.
         """;
 
     public static Command Create()
@@ -27,7 +30,9 @@ internal static class DevnetCommand
         var dir = new Option<string>("--dir") { Description = "network directory", DefaultValueFactory = _ => ".devnet" };
         var basePort = new Option<int>("--base-port") { Description = "first p2p port; APIs listen 100 above", DefaultValueFactory = _ => 27000 };
         var restart = new Option<bool>("--restart") { Description = "restart a validator that exits (back-off 1, 2, 4 s; give up after 3 exits within 10 s of starting)" };
-        var command = new Command("devnet", Help) { validators, dir, basePort, restart };
+        var noL1 = new Option<bool>("--no-l1") { Description = "a new network without the L1 (no anvil, no settlement, no stake table)" };
+        var json = new Option<bool>("--json") { Description = "print one JSON line (validators, l1_url, contracts) when the network is up; other messages go to stderr" };
+        var command = new Command("devnet", Help) { validators, dir, basePort, restart, noL1, json };
         command.SetAction(async (result, ct) =>
         {
             var directory = Path.GetFullPath(result.GetValue(dir)!);
@@ -39,6 +44,10 @@ internal static class DevnetCommand
 
             ExclusiveFileLock? devnetLock = null;
             IReadOnlyList<GeneratedNode> nodes;
+            Fairway.Settlement.Dev.AnvilProcess? anvil = null;
+            IReadOnlyDictionary<string, string> contracts = new Dictionary<string, string>();
+            var asJson = result.GetValue(json);
+            var say = asJson ? Console.Error : Console.Out;
             try
             {
                 Directory.CreateDirectory(directory);
@@ -49,17 +58,40 @@ internal static class DevnetCommand
                     return 2;
                 }
 
-                nodes = File.Exists(Path.Combine(directory, "genesis.json"))
-                    ? NetworkGenerator.Load(directory).Nodes
-                    : NetworkGenerator.Generate(directory, result.GetValue(validators), result.GetValue(basePort)).Nodes;
+                var genesisPath = Path.Combine(directory, "genesis.json");
+                if (File.Exists(genesisPath))
+                {
+                    nodes = NetworkGenerator.Load(directory).Nodes;
+                    if (Fairway.Node.Config.ConfigLoader.LoadGenesis(genesisPath).Settlement is { } settlement)
+                    {
+                        anvil = await DevnetL1.ResumeAsync(directory, nodes, ct).ConfigureAwait(false);
+                        contracts = new Fairway.Settlement.L1Addresses(settlement.StakeTable, settlement.LightClient).ByName;
+                    }
+                }
+                else
+                {
+                    nodes = NetworkGenerator.Generate(directory, result.GetValue(validators), result.GetValue(basePort)).Nodes;
+                    if (!result.GetValue(noL1))
+                    {
+                        var (started, addresses) = await DevnetL1.SetUpAsync(directory, nodes, result.GetValue(basePort), say, ct).ConfigureAwait(false);
+                        anvil = started;
+                        contracts = addresses.ByName;
+                    }
+                }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or Fairway.Node.Config.ConfigException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or Fairway.Node.Config.ConfigException or Fairway.Settlement.L1Exception)
             {
                 devnetLock?.Dispose();
+                if (anvil is not null)
+                {
+                    await anvil.DisposeAsync().ConfigureAwait(false);
+                }
+
                 Console.Error.WriteLine($"fairway devnet: {e.Message}");
                 return 2;
             }
 
+            await using (anvil)
             using (devnetLock)
             {
                 var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -69,18 +101,75 @@ internal static class DevnetCommand
                 var supervisor = new DevnetSupervisor(nodes, result.GetValue(restart));
                 var running = supervisor.RunAsync(stop.Task);
 
-                Console.WriteLine($"fairway devnet: {nodes.Count} validators running from {directory} (logs in each nodeN/node.log){(result.GetValue(restart) ? "; --restart: a validator that exits is started again" : "")}");
+                say.WriteLine($"fairway devnet: {nodes.Count} validators running from {directory} (logs in each nodeN/node.log){(result.GetValue(restart) ? "; --restart: a validator that exits is started again" : "")}");
                 foreach (var n in nodes)
                 {
-                    Console.WriteLine($"  {n.Name}  api {n.ApiUrl}  p2p {n.P2p}");
+                    say.WriteLine($"  {n.Name}  api {n.ApiUrl}  p2p {n.P2p}");
                 }
 
-                Console.WriteLine($"try: dotnet run --project src/Fairway.Cli -- submit --url {nodes[0].ApiUrl} --namespace 1 --payload hello");
-                Console.WriteLine("press Ctrl-C to stop");
+                if (anvil is not null)
+                {
+                    say.WriteLine($"  L1 (anvil)  {anvil.Url}  {string.Join("  ", contracts.Select(c => $"{c.Key} {c.Value}"))}");
+                }
+
+                say.WriteLine($"try: dotnet run --project src/Fairway.Cli -- submit --url {nodes[0].ApiUrl} --namespace 1 --payload hello");
+                say.WriteLine("press Ctrl-C to stop");
+                if (asJson)
+                {
+                    _ = ReportWhenUpAsync(nodes, anvil?.Url, contracts, running);
+                }
+
                 return await running.ConfigureAwait(false);
             }
         });
         return command;
+    }
+
+    /// <summary>The one JSON line of <c>--json</c>, once every validator's API answers (or never, if the network ends first).</summary>
+    private static async Task ReportWhenUpAsync(IReadOnlyList<GeneratedNode> nodes, string? l1Url, IReadOnlyDictionary<string, string> contracts, Task running)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        foreach (var node in nodes)
+        {
+            while (!running.IsCompleted)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(new Uri(node.ApiUrl), "/v1/node/block-height")).ConfigureAwait(false);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    // Not listening yet.
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    Console.Error.WriteLine($"fairway devnet: {node.Name} did not answer at {node.ApiUrl} within 5 minutes; no JSON line");
+                    return;
+                }
+
+                await Task.Delay(200).ConfigureAwait(false);
+            }
+        }
+
+        if (running.IsCompleted)
+        {
+            return;
+        }
+
+        var line = new System.Text.Json.Nodes.JsonObject
+        {
+            ["validators"] = new System.Text.Json.Nodes.JsonArray([.. nodes.Select(n => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["name"] = n.Name, ["api"] = n.ApiUrl })]),
+            ["l1_url"] = l1Url,
+            ["contracts"] = new System.Text.Json.Nodes.JsonObject([.. contracts.Select(c => KeyValuePair.Create(c.Key, (System.Text.Json.Nodes.JsonNode?)c.Value))]),
+        };
+        Console.Out.WriteLine(line.ToJsonString());
+        Console.Out.Flush();
     }
 
     /// <summary>

@@ -40,6 +40,9 @@ public ref struct CanonicalReader
 
     public byte ReadU8(string what = "u8") => Take(1, what)[0];
 
+    /// <summary>Exactly <paramref name="count"/> bytes with no length prefix: a field whose size the format fixes.</summary>
+    public ReadOnlySpan<byte> ReadFixed(int count, string what) => Take(count, what);
+
     public bool ReadBool(string what = "bool")
     {
         var b = ReadU8(what);

@@ -61,6 +61,7 @@ public static class ConfigLoader
             KeyFile = Path.GetFullPath(config.KeyFile, baseDir),
             GenesisFile = Path.GetFullPath(config.GenesisFile, baseDir),
             DataDir = Path.GetFullPath(config.DataDir, baseDir),
+            L1 = config.L1 is { } l1 ? l1 with { SettlementKeyFile = Path.GetFullPath(l1.SettlementKeyFile, baseDir) } : null,
         };
         Validate(config, path);
         return config;
@@ -99,6 +100,14 @@ public static class ConfigLoader
                 Require(Ordering.Encrypted.DkgKeys.TryParse(genesis.Validators[i].DkgKey, out _), path, $"validators[{i}].dkg_key",
                     "must be a ristretto255 public key in hex (64 characters) when the genesis has an encryption section");
             }
+        }
+
+        if (genesis.Settlement is { } settlement)
+        {
+            Require(IsAddress(settlement.StakeTable), path, "settlement.stake_table", "must be an L1 address (0x and 40 hex characters)");
+            Require(IsAddress(settlement.LightClient), path, "settlement.light_client", "must be an L1 address (0x and 40 hex characters)");
+            Require(settlement.IntervalHeights is >= 1 and <= 1_000_000, path, "settlement.interval_heights", "must be between 1 and 1000000");
+            Require(settlement.L1ChainId > 0, path, "settlement.l1_chain_id", "must be positive");
         }
 
         NamespacesOf(genesis, path);
@@ -168,8 +177,23 @@ public static class ConfigLoader
         .Select(p => p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false).OfType<JsonPropertyNameAttribute>().First().Name)
         .ToHashSet(StringComparer.Ordinal);
 
+    private static bool IsAddress(string? text) => text is { Length: 42 } && text.StartsWith("0x", StringComparison.Ordinal) && IsHex(text[2..], 40);
+
     private static void Validate(NodeConfig c, string path)
     {
+        if (c.L1 is { } l1)
+        {
+            Require(Uri.TryCreate(l1.Url, UriKind.Absolute, out var l1Url) && l1Url.Scheme is "http" or "https", path, "l1.url", "must be an http(s) URL");
+            Require(!string.IsNullOrWhiteSpace(l1.SettlementKeyFile), path, "l1.settlement_key_file", "must name the settlement key file");
+            Require(l1.Confirmations is >= 0 and <= 1_000, path, "l1.confirmations", "must be between 0 and 1000");
+            Require(l1.PollMs is >= 10 and <= 600_000, path, "l1.poll_ms", "must be between 10 and 600000");
+        }
+
+        Require(
+            !c.TestDoubleAttest || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
+            path,
+            "test_double_attest",
+            "is a test-only setting (it makes this validator sign two settlement statements for one height, and be slashed); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
         Require(!string.IsNullOrWhiteSpace(c.Validator), path, "validator", "must name a validator of the genesis file");
         Require(TryParseEndPoint(c.P2pListen, out _), path, "p2p_listen", "must be ip:port");
         Require(Uri.TryCreate(c.ApiListen, UriKind.Absolute, out var api) && api.Scheme is "http" or "https", path, "api_listen", "must be an http(s) URL");

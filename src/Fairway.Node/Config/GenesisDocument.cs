@@ -25,6 +25,29 @@ public sealed record GenesisDocument
     /// <summary>When present, the validators generate a threshold encryption key at genesis (every validator needs a <c>dkg_key</c>).</summary>
     [JsonPropertyName("encryption")]
     public GenesisEncryption? Encryption { get; init; }
+
+    /// <summary>When present, the network settles its output on this L1 (docs/SETTLEMENT.md).</summary>
+    [JsonPropertyName("settlement")]
+    public GenesisSettlement? Settlement { get; init; }
+}
+
+/// <summary>
+/// The L1 contracts every validator of the network uses, and the settlement interval: the light client's chain of
+/// statements covers every <see cref="IntervalHeights"/>-th height, the same for every validator, so their signatures meet.
+/// </summary>
+public sealed record GenesisSettlement
+{
+    [JsonPropertyName("l1_chain_id")]
+    public required ulong L1ChainId { get; init; }
+
+    [JsonPropertyName("stake_table")]
+    public required string StakeTable { get; init; }
+
+    [JsonPropertyName("light_client")]
+    public required string LightClient { get; init; }
+
+    [JsonPropertyName("interval_heights")]
+    public ulong IntervalHeights { get; init; } = 10;
 }
 
 /// <summary>

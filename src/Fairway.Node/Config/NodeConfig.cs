@@ -101,6 +101,18 @@ public sealed record NodeConfig
     [JsonPropertyName("query")]
     public QueryConfig Query { get; init; } = new();
 
+    /// <summary>This validator's link to the L1 (settlement, the stake table); absent means the node orders without settling.</summary>
+    [JsonPropertyName("l1")]
+    public L1Config? L1 { get; init; }
+
+    /// <summary>
+    /// TEST ONLY: besides its true settlement statement for each settled height, this validator signs a second one on a
+    /// made-up output and sends both: a double attestation its peers report to the L1, which slashes it. Refused unless
+    /// <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.
+    /// </summary>
+    [JsonPropertyName("test_double_attest")]
+    public bool TestDoubleAttest { get; init; }
+
     /// <summary>The API's limits, built in this one place so the HTTP server and the endpoints cannot disagree.</summary>
     public ApiLimits ToApiLimits() => new()
     {
@@ -108,6 +120,25 @@ public sealed record NodeConfig
         RequestsPerSecondPerClient = ApiRequestsPerSecond,
         StreamLagHeightsMax = StreamLagHeightsMax,
     };
+}
+
+/// <summary>How this validator reaches the L1. The contracts and the settlement interval are the network's, in genesis.</summary>
+public sealed record L1Config
+{
+    /// <summary>The L1's JSON-RPC URL, e.g. http://127.0.0.1:8545.</summary>
+    [JsonPropertyName("url")]
+    public required string Url { get; init; }
+
+    /// <summary>The secp256k1 settlement key (0600 JSON file): signs settlement statements, pays for what this validator relays.</summary>
+    [JsonPropertyName("settlement_key_file")]
+    public required string SettlementKeyFile { get; init; }
+
+    /// <summary>Blocks on top of an L1 block before the node acts on it: reorganisations shallower than this are never seen.</summary>
+    [JsonPropertyName("confirmations")]
+    public int Confirmations { get; init; } = 2;
+
+    [JsonPropertyName("poll_ms")]
+    public int PollMs { get; init; } = 1_000;
 }
 
 /// <summary>Where the API's query index lives: embedded SQLite in the data directory unless a PostgreSQL server is named.</summary>

@@ -142,7 +142,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         FirmStatus(transactionHash) ?? _tracker.Status(transactionHash) ?? FirmStatus(transactionHash);
 
     private TransactionStatus? FirmStatus(Hash transactionHash) =>
-        _query.FindTransaction(transactionHash) is { } firm ? new TransactionStatus(CommitmentLevel.Firm, firm.Height, firm.Index) : null;
+        _query.FindTransaction(transactionHash) is { } firm
+            ? new TransactionStatus(firm.Height <= SettledHeight ? CommitmentLevel.Settled : CommitmentLevel.Firm, firm.Height, firm.Index)
+            : null;
 
     public async Task WaitForHeightAsync(ulong height, CancellationToken cancellationToken)
     {
@@ -265,6 +267,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             }
 
             SignalIndexed();
+            _settlement?.OnCertified(certified[^1].Committed.Height);
         }
     }
 
@@ -303,6 +306,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _outputs = ResumeOutputs();
         RestoreFairLane();
         RestoreDkg();
+        StartSettlement();
         try
         {
             await _transport.StartAsync(stoppingToken).ConfigureAwait(false);
@@ -315,6 +319,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             StartupFailure = new StartupException(
                 ListenCheck.Describe(e.SocketError, e.EndPoint, "p2p_listen", config.P2pListen) ?? $"{e.Message} (config p2p_listen = {config.P2pListen})", e);
             await _diskWriter.DisposeAsync().ConfigureAwait(false);
+            await StopSettlementAsync().ConfigureAwait(false);
             _signedLog.Dispose();
             _lifetime.StopApplication();
             return;
@@ -337,6 +342,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             await ticker.ConfigureAwait(false);
             await _transport.DisposeAsync().ConfigureAwait(false);
             await _diskWriter.DisposeAsync().ConfigureAwait(false);
+            await StopSettlementAsync().ConfigureAwait(false);
             _signedLog.Dispose();
             LogStopped(_log, _identity.Config.Validator, _chain.CommittedHeight);
         }

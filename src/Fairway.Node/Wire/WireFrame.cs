@@ -21,6 +21,7 @@ public abstract record WireFrame
     private const byte CandidateListTag = 7;
     private const byte FairEvidenceTag = 8;
     private const byte DecryptionSharesTag = 9;
+    private const byte SettlementAttestationTag = 10;
 
     public static byte[] Encode(WireFrame frame)
     {
@@ -81,6 +82,13 @@ public abstract record WireFrame
                 writer.WriteU8(DecryptionSharesTag);
                 d.Message.Encode(writer);
                 break;
+            case SettlementAttestationFrame a:
+                writer.WriteU8(SettlementAttestationTag);
+                writer.WriteU64(a.Attestation.Height);
+                writer.WriteRaw(a.Attestation.Parent);
+                writer.WriteRaw(a.Attestation.OutputHash);
+                writer.WriteRaw(a.Attestation.Signature);
+                break;
             default:
                 throw new ArgumentException("unknown frame", nameof(frame));
         }
@@ -108,8 +116,18 @@ public abstract record WireFrame
             CandidateListTag => new CandidateListFrame(Canonical.Decode(body, Core.Inclusion.CandidateList.Decode, "candidate list")),
             FairEvidenceTag => new FairEvidenceFrame(Canonical.Decode(body, Core.Inclusion.FairEvidence.Decode, "fair evidence")),
             DecryptionSharesTag => new DecryptionSharesFrame(Canonical.Decode(body, Ordering.Encrypted.ShareMessage.Decode, "decryption shares")),
+            SettlementAttestationTag => Canonical.Decode(body, DecodeAttestation, "settlement attestation"),
             _ => throw new EncodingException($"unknown frame tag {bytes[0]}"),
         };
+    }
+
+    private static SettlementAttestationFrame DecodeAttestation(ref CanonicalReader reader)
+    {
+        var height = reader.ReadU64("attestation height");
+        var parent = reader.ReadFixed(Fairway.Settlement.SettlementStatement.HashSize, "attestation parent").ToArray();
+        var output = reader.ReadFixed(Fairway.Settlement.SettlementStatement.HashSize, "attestation output hash").ToArray();
+        var signature = reader.ReadFixed(Fairway.Settlement.Attestation.SignatureSize, "attestation signature").ToArray();
+        return new SettlementAttestationFrame(new Fairway.Settlement.Attestation(height, parent, output, signature));
     }
 
     private static BatchRequestFrame DecodeBatchRequest(ref CanonicalReader reader)
@@ -159,3 +177,6 @@ public sealed record FairEvidenceFrame(Core.Inclusion.FairEvidence Evidence) : W
 
 /// <summary>A validator's signed decryption shares for one committed height of the encrypted lane.</summary>
 public sealed record DecryptionSharesFrame(Ordering.Encrypted.ShareMessage Message) : WireFrame;
+
+/// <summary>A validator's secp256k1 signature on a settlement statement, gathered by every validator for the relayer.</summary>
+public sealed record SettlementAttestationFrame(Fairway.Settlement.Attestation Attestation) : WireFrame;

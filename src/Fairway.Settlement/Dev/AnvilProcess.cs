@@ -34,7 +34,8 @@ public sealed class AnvilProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<AnvilProcess> StartAsync(int? blockTimeSeconds = null, int? port = null, CancellationToken cancel = default)
+    /// <param name="statePath">When given, anvil loads its chain from this file if it exists and writes it back every second, so a devnet restarted in the same directory finds its contracts again.</param>
+    public static async Task<AnvilProcess> StartAsync(int? blockTimeSeconds = null, int? port = null, string? statePath = null, CancellationToken cancel = default)
     {
         var binary = AnvilLocator.Find();
         var chosen = port ?? FreePort();
@@ -47,6 +48,14 @@ public sealed class AnvilProcess : IAsyncDisposable
         foreach (var arg in new[] { "--host", "127.0.0.1", "--port", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture), "--chain-id", ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        if (statePath is not null)
+        {
+            info.ArgumentList.Add("--state");
+            info.ArgumentList.Add(statePath);
+            info.ArgumentList.Add("--state-interval");
+            info.ArgumentList.Add("1");
         }
 
         if (blockTimeSeconds is { } seconds)

@@ -1,0 +1,411 @@
+using Fairway.Api;
+using Fairway.Node.Wire;
+using Fairway.Settlement;
+using Microsoft.Extensions.Logging;
+
+namespace Fairway.Node.Settlement;
+
+/// <summary>What the settlement agent needs from its validator.</summary>
+internal interface ISettlementHost
+{
+    /// <summary>The hash of the certified output header at <paramref name="height"/>, or null if this validator has none.</summary>
+    byte[]? CertifiedOutputHash(ulong height);
+
+    void Broadcast(WireFrame frame);
+
+    /// <summary>Evidence kept and served at /v1/evidence; the host stamps the time.</summary>
+    void Evidence(EvidenceRecord record);
+
+    /// <summary>This validator's index in the Fairway validator set of the consensus key, or -1.</summary>
+    int IndexOfConsensusKey(string consensusKeyHex);
+}
+
+/// <summary>
+/// Settles a validator's certified output on the L1, beside consensus and never in its way: signs the statement of
+/// every interval-th certified height with the settlement key (logged before it is sent, so never two for a height),
+/// gathers every validator's signatures, and relays a statement with more than 2/3 of the epoch's stake to the light
+/// client. Relaying takes turns by height, with every validator stepping in after <see cref="RelayBackupMs"/>;
+/// duplicates cost nothing since the gas estimate refuses them. Two signatures by one key for one height are evidence,
+/// sent to the L1, which checks and slashes by itself. An L1 that is down only delays all this.
+/// </summary>
+internal sealed partial class SettlementAgent : IAsyncDisposable
+{
+    /// <summary>How long a statement with a quorum waits for its turn's relayer before any validator relays it.</summary>
+    public const long RelayBackupMs = 5_000;
+
+    /// <summary>Statements relayed per pass: settlement catches up in steps after an L1 outage.</summary>
+    private const int RelaysPerPassMax = 16;
+
+    /// <summary>Statements signed per pass, so a long catch-up does not hold the agent's lock.</summary>
+    private const int SignsPerPassMax = 256;
+
+    private const long RebroadcastMs = 2_000;
+
+    private readonly SettlementDomain _domain;
+    private readonly SettlementKey _key;
+    private readonly L1Contracts _contracts;
+    private readonly L1Watcher _watcher;
+    private readonly AttestationLog _log;
+    private readonly AttestationPool _pool;
+    private readonly ISettlementHost _host;
+    private readonly int _index;
+    private readonly int _validatorCount;
+    private readonly bool _testDoubleAttest;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Dictionary<ulong, long> _quorumSeenAtMs = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TimeSpan _poll;
+    private Task? _running;
+    private ulong _certified;
+    private (ulong Height, byte[] Digest) _anchor;
+    private long _lastRebroadcastMs;
+    private long _lastRelayMs;
+
+    public SettlementAgent(
+        SettlementDomain domain, SettlementKey key, L1Contracts contracts, Config.L1Config config, string dataDir, int index, int validatorCount,
+        ISettlementHost host, bool testDoubleAttest, TimeProvider time, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _domain = domain;
+        _key = key;
+        _contracts = contracts;
+        _host = host;
+        _index = index;
+        _validatorCount = validatorCount;
+        _testDoubleAttest = testDoubleAttest;
+        _time = time;
+        _logger = logger;
+        _poll = TimeSpan.FromMilliseconds(config.PollMs);
+        _watcher = new L1Watcher(contracts, (ulong)config.Confirmations, _poll, logger);
+        _log = new AttestationLog(Path.Combine(dataDir, "settlement.log"));
+        _pool = new AttestationPool(domain);
+        _anchor = _log.Last is { } last
+            ? (last.Height, SettlementDigests.Header(domain.L1ChainId, domain.LightClient, last.Height, last.Parent, last.OutputHash))
+            : (0, new byte[32]);
+        foreach (var own in _log.Recent)
+        {
+            _pool.Add(own);
+        }
+    }
+
+    public L1Config Config => new(_contracts.Connection.Url, _contracts.Addresses, _domain.Interval, _key.Address);
+
+    /// <summary>The newest Fairway height the L1's light client has accepted, at a final L1 block.</summary>
+    public ulong SettledHeight => _watcher.Latest?.SettledHeight ?? 0;
+
+    public StakeSnapshot? Snapshot => _watcher.Latest;
+
+    public ulong AttestedHeight
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _anchor.Height;
+            }
+        }
+    }
+
+    public int L1Failures => _watcher.Failures;
+
+    public sealed record L1Config(string Url, L1Addresses Addresses, ulong Interval, string SettlementKey);
+
+    public void Start()
+    {
+        _running = Task.WhenAll(
+            Task.Run(() => _watcher.RunAsync(_stop.Token)),
+            Task.Run(() => RunAsync(_stop.Token)));
+    }
+
+    /// <summary>Heights up to <paramref name="height"/> are certified and stored: their statements can be signed.</summary>
+    public void OnCertified(ulong height)
+    {
+        lock (_gate)
+        {
+            _certified = Math.Max(_certified, height);
+        }
+
+        Wake();
+    }
+
+    public void OnAttestation(Attestation attestation)
+    {
+        AttestationResult result;
+        lock (_gate)
+        {
+            result = _pool.Add(attestation);
+        }
+
+        if (result == AttestationResult.Conflict)
+        {
+            Wake();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_running is not null)
+        {
+            try
+            {
+                await _running.WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException or L1Exception)
+            {
+                // Stopping: whatever the L1 was doing is retried after the restart.
+            }
+        }
+
+        _log.Dispose();
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            if (_wake.CurrentCount == 0)
+            {
+                _wake.Release();
+            }
+        }
+        catch (Exception e) when (e is SemaphoreFullException or ObjectDisposedException)
+        {
+            // Already awake, or stopping.
+        }
+    }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private async Task RunAsync(CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(TimeSpan.FromMilliseconds(250), cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                FollowL1();
+                SignCertified();
+                Rebroadcast();
+                if (NowMs - _lastRelayMs >= _poll.TotalMilliseconds)
+                {
+                    _lastRelayMs = NowMs;
+                    await RelayAsync(cancel).ConfigureAwait(false);
+                }
+
+                await ReportConflictsAsync(cancel).ConfigureAwait(false);
+            }
+            catch (L1Exception e)
+            {
+                LogL1(_logger, e.Message);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops signatures for settled heights, and when the light client is ahead of this validator's own statements (it
+    /// was away, or its log is new) continues the chain from the light client's tip instead of from its own.
+    /// </summary>
+    private void FollowL1()
+    {
+        if (_watcher.Latest is not { } snapshot)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _pool.OnSettled(snapshot.SettledHeight);
+            if (snapshot.SettledHeight > _anchor.Height && _domain.IsStatementHeight(snapshot.SettledHeight))
+            {
+                _anchor = (snapshot.SettledHeight, snapshot.SettledHeaderHash);
+            }
+        }
+    }
+
+    private void SignCertified()
+    {
+        var signed = 0;
+        while (signed < SignsPerPassMax)
+        {
+            Attestation attestation;
+            lock (_gate)
+            {
+                var height = _anchor.Height + _domain.Interval;
+                if (height > _certified || _host.CertifiedOutputHash(height) is not { } output)
+                {
+                    return;
+                }
+
+                var statement = SettlementStatement.Create(_domain, height, _anchor.Digest, output);
+                attestation = new Attestation(height, statement.Parent, statement.OutputHash, _key.Sign(statement.Digest));
+                _log.Append(attestation);
+                _pool.Add(attestation);
+                _anchor = (height, statement.Digest);
+            }
+
+            _host.Broadcast(new SettlementAttestationFrame(attestation));
+            if (_testDoubleAttest)
+            {
+                SignConflicting(attestation);
+            }
+
+            signed++;
+        }
+    }
+
+    /// <summary>The test-only double attestation: the same height and parent over a made-up output, sent to every peer.</summary>
+    private void SignConflicting(Attestation honest)
+    {
+        var made = (byte[])honest.OutputHash.Clone();
+        made[0] ^= 0xff;
+        var statement = SettlementStatement.Create(_domain, honest.Height, honest.Parent, made);
+        _host.Broadcast(new SettlementAttestationFrame(new Attestation(honest.Height, honest.Parent, made, _key.Sign(statement.Digest))));
+        LogDoubleAttest(_logger, honest.Height);
+    }
+
+    private void Rebroadcast()
+    {
+        if (NowMs - _lastRebroadcastMs < RebroadcastMs)
+        {
+            return;
+        }
+
+        _lastRebroadcastMs = NowMs;
+        List<Attestation> unsettled;
+        lock (_gate)
+        {
+            var settled = SettledHeight;
+            unsettled = _log.Recent.Where(a => a.Height > settled).TakeLast(16).ToList();
+        }
+
+        foreach (var attestation in unsettled)
+        {
+            _host.Broadcast(new SettlementAttestationFrame(attestation));
+        }
+    }
+
+    private async Task RelayAsync(CancellationToken cancel)
+    {
+        if (_watcher.Latest is not { } snapshot)
+        {
+            return;
+        }
+
+        var (tipHeight, tipHash) = await _contracts.SettledTipAsync().ConfigureAwait(false);
+        for (var i = 0; i < RelaysPerPassMax; i++)
+        {
+            var height = tipHeight + _domain.Interval;
+            (SettlementStatement Statement, byte[] Signatures, System.Numerics.BigInteger Weight)? quorum;
+            lock (_gate)
+            {
+                quorum = _pool.Quorum(height, tipHash, snapshot);
+                if (quorum is not null)
+                {
+                    _quorumSeenAtMs.TryAdd(height, NowMs);
+                }
+
+                foreach (var old in _quorumSeenAtMs.Keys.Where(h => h <= tipHeight).ToList())
+                {
+                    _quorumSeenAtMs.Remove(old);
+                }
+            }
+
+            if (quorum is not { } q)
+            {
+                return;
+            }
+
+            var myTurn = (int)((height / _domain.Interval) % (ulong)_validatorCount) == _index;
+            if (!myTurn && NowMs - _quorumSeenAtMs[height] < RelayBackupMs)
+            {
+                return;
+            }
+
+            try
+            {
+                await _contracts.SubmitHeaderAsync(height, snapshot.Epoch, q.Statement.Parent, q.Statement.OutputHash, q.Signatures, cancel).ConfigureAwait(false);
+                LogRelayed(_logger, height, snapshot.Epoch, q.Signatures.Length / Attestation.SignatureSize);
+            }
+            catch (L1Exception e)
+            {
+                // Most often another validator relayed it first (NotExtending): harmless, the next pass reads the new tip.
+                LogRelayRefused(_logger, height, e.Message);
+                return;
+            }
+
+            (tipHeight, tipHash) = (height, q.Statement.Digest);
+        }
+    }
+
+    private async Task ReportConflictsAsync(CancellationToken cancel)
+    {
+        IReadOnlyList<AttestationConflict> conflicts;
+        lock (_gate)
+        {
+            conflicts = _pool.TakeConflicts();
+        }
+
+        foreach (var c in conflicts)
+        {
+            var entry = _watcher.Latest?.Validators.FirstOrDefault(v => string.Equals(v.SettlementKey, c.Signer, StringComparison.OrdinalIgnoreCase));
+            var index = entry is null ? -1 : _host.IndexOfConsensusKey(entry.ConsensusKeyHex);
+            _host.Evidence(new EvidenceRecord(
+                "conflicting_settlement", index, null, c.First.Height, 0, Encode(c.First), Encode(c.Second)));
+            LogConflict(_logger, c.Signer, c.First.Height);
+            try
+            {
+                await _contracts.SlashConflictingHeadersAsync(
+                    c.First.Height, c.First.Parent, c.First.OutputHash, c.First.Signature,
+                    c.Second.Parent, c.Second.OutputHash, c.Second.Signature, cancel).ConfigureAwait(false);
+                LogSlashSubmitted(_logger, c.Signer, c.First.Height);
+            }
+            catch (L1Exception e)
+            {
+                // Another validator's report came first (EvidenceAlreadyUsed), or the L1 is away: the evidence stays in /v1/evidence.
+                LogSlashRefused(_logger, c.Signer, e.Message);
+            }
+        }
+    }
+
+    private static string Encode(Attestation a) =>
+        $"{a.Height}:{Convert.ToHexStringLower(a.Parent)}:{Convert.ToHexStringLower(a.OutputHash)}:{Convert.ToHexStringLower(a.Signature)}";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "settlement: relayed height {Height} to the light client (stake epoch {Epoch}, {Signers} signatures)")]
+    private static partial void LogRelayed(ILogger logger, ulong height, ulong epoch, int signers);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "settlement: relaying height {Height} refused: {Reason}")]
+    private static partial void LogRelayRefused(ILogger logger, ulong height, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "settlement: the L1 failed a request, retrying later: {Reason}")]
+    private static partial void LogL1(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "settlement evidence: settlement key {Signer} signed two statements for height {Height}")]
+    private static partial void LogConflict(ILogger logger, string signer, ulong height);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "settlement: reported {Signer}'s double attestation at height {Height} to the L1, which slashed it")]
+    private static partial void LogSlashSubmitted(ILogger logger, string signer, ulong height);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "settlement: report of {Signer} not taken by the L1: {Reason}")]
+    private static partial void LogSlashRefused(ILogger logger, string signer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TEST ONLY (test_double_attest): signed a second, false settlement statement for height {Height}")]
+    private static partial void LogDoubleAttest(ILogger logger, ulong height);
+}
