@@ -24,7 +24,7 @@ library FairwaySignatures {
 /// A validator is an L1 account that registers its Ed25519 consensus key, the address of its secp256k1
 /// settlement key (with a signature by that key, proving possession) and its endpoints, with a deposit of at
 /// least `minStake`. Anyone can delegate to a registered validator. A validator's weight is its own stake plus
-/// the stake delegated to it, and zero once it has asked to exit.
+/// the stake delegated to it, and zero once it has asked to exit or has been jailed.
 ///
 /// Epochs: epoch e covers L1 blocks [startBlock + e * epochBlocks, startBlock + (e + 1) * epochBlocks). Every
 /// change of weight made during epoch e takes effect in epoch e + 1, so the weights of epoch e and of every
@@ -35,13 +35,18 @@ library FairwaySignatures {
 /// slashable until then. `unbondingBlocks` is more than two epochs, because stake removed during epoch e still
 /// counts in epoch e and the light client accepts headers of the current or the previous epoch.
 ///
-/// Slashing: the `slasher` (an evidence contract or, on a devnet, an operator account) takes stake from a
-/// validator's own bonded stake, then from its pending withdrawal. The weight drops from the next epoch (the
-/// current epoch's snapshot is final). Slashed ether stays locked in this contract (counted in `slashedTotal`).
-/// Delegations are not slashed in this version.
+/// Slashing: the `slasher` is the contract that checks evidence (FairwayLightClient). It cannot be a constructor
+/// argument because the light client is deployed after the stake table it reads, so the deployer (`owner`) sets
+/// it once with `setSlasher`; after that nobody, the owner included, can change who slashes. A slash takes
+/// `slashBps` of what the validator still has at stake (its own bonded stake plus its pending withdrawal, the
+/// bonded part first), pays `rewardBps` of that to the reporter (so that someone bothers to submit evidence) and
+/// keeps the rest locked in this contract (`slashedTotal`). The validator is jailed: its weight is zero from the
+/// next epoch (the current epoch's snapshot is final) and what is left of its own stake unbonds like an exit.
+/// A jailed validator stays slashable, for other evidence, until its stake has unbonded: the offences of one
+/// epoch may be reported one by one. Delegations are not slashed in this version.
 ///
-/// Not in this version: changing keys or endpoints, rewards, a cap on the number of validators, checking the
-/// Ed25519 key's possession on-chain (the network checks it when it reads the table).
+/// Not in this version: changing keys or endpoints, staking rewards, unjailing, a cap on the number of
+/// validators, checking the Ed25519 key's possession on-chain (the network checks it when it reads the table).
 contract FairwayStakeTable {
     struct Validator {
         bytes32 consensusKey;   // Ed25519 public key
@@ -51,6 +56,7 @@ contract FairwayStakeTable {
         uint256 delegatedStake;
         bool registered;
         bool exited;
+        bool jailed;            // appended, so the fields before it keep their ABI positions
     }
 
     /// One storage slot, so a signature check reads one slot for the weight.
@@ -66,12 +72,17 @@ contract FairwayStakeTable {
 
     bytes32 public constant SETTLEMENT_KEY_TAG = keccak256("FAIRWAY_SETTLEMENT_KEY_V1");
     uint256 public constant MAX_ENDPOINTS_LENGTH = 1024;
+    uint256 public constant BPS = 10_000;
 
     uint256 public immutable minStake;
     uint256 public immutable epochBlocks;
     uint256 public immutable unbondingBlocks;
     uint256 public immutable startBlock;
-    address public immutable slasher;
+    uint16 public immutable slashBps;   // share of the validator's stake a slash takes
+    uint16 public immutable rewardBps;  // share of the slashed amount paid to the reporter
+    address public immutable owner;
+
+    address public slasher;
 
     mapping(address => Validator) private _validators;
     mapping(address => address) public validatorOfSettlementKey;
@@ -94,6 +105,9 @@ contract FairwayStakeTable {
     event Withdrawn(address indexed account, uint256 amount);
     event Slashed(address indexed validator, uint256 amount, bytes32 evidence, uint64 effectiveEpoch);
     event WeightChanged(address indexed validator, uint256 weight, uint256 totalWeight, uint64 effectiveEpoch);
+    event Jailed(address indexed validator, uint64 effectiveEpoch);
+    event ReporterRewarded(address indexed reporter, uint256 amount);
+    event SlasherSet(address indexed slasher);
 
     error InvalidParameters();
     error AlreadyRegistered();
@@ -110,16 +124,30 @@ contract FairwayStakeTable {
     error StillUnbonding(uint256 unlockBlock);
     error NotSlasher();
     error TransferFailed();
+    error NotOwner();
+    error SlasherAlreadySet();
 
-    constructor(uint256 minStake_, uint256 epochBlocks_, uint256 unbondingBlocks_, address slasher_) {
-        if (minStake_ == 0 || epochBlocks_ == 0 || unbondingBlocks_ <= 2 * epochBlocks_ || slasher_ == address(0)) {
+    constructor(uint256 minStake_, uint256 epochBlocks_, uint256 unbondingBlocks_, uint16 slashBps_, uint16 rewardBps_) {
+        if (minStake_ == 0 || epochBlocks_ == 0 || unbondingBlocks_ <= 2 * epochBlocks_ || slashBps_ > BPS
+            || rewardBps_ > BPS) {
             revert InvalidParameters();
         }
         minStake = minStake_;
         epochBlocks = epochBlocks_;
         unbondingBlocks = unbondingBlocks_;
         startBlock = block.number;
+        slashBps = slashBps_;
+        rewardBps = rewardBps_;
+        owner = msg.sender;
+    }
+
+    /// Names the evidence-checking contract, once (see the contract comment for why not in the constructor).
+    function setSlasher(address slasher_) external {
+        if (msg.sender != owner) revert NotOwner();
+        if (slasher != address(0)) revert SlasherAlreadySet();
+        if (slasher_ == address(0)) revert InvalidParameters();
         slasher = slasher_;
+        emit SlasherSet(slasher_);
     }
 
     // ---- views ----
@@ -135,6 +163,10 @@ contract FairwayStakeTable {
 
     function getValidator(address validator) external view returns (Validator memory) {
         return _validators[validator];
+    }
+
+    function isJailed(address validator) external view returns (bool) {
+        return _validators[validator].jailed;
     }
 
     function validatorCount() external view returns (uint256) {
@@ -194,7 +226,7 @@ contract FairwayStakeTable {
     function delegate(address validator) external payable {
         Validator storage v = _validators[validator];
         if (!v.registered) revert NotRegistered();
-        if (v.exited) revert ValidatorExited();
+        if (v.exited || v.jailed) revert ValidatorExited();
         if (msg.value == 0) revert ZeroAmount();
         v.delegatedStake += msg.value;
         delegation[msg.sender][validator] += msg.value;
@@ -218,7 +250,8 @@ contract FairwayStakeTable {
     function requestExit() external {
         Validator storage v = _validators[msg.sender];
         if (!v.registered) revert NotRegistered();
-        if (v.exited) revert ValidatorExited();
+        // A jailed validator's stake is already unbonding; exiting would only restart that.
+        if (v.exited || v.jailed) revert ValidatorExited();
         v.exited = true;
         uint256 amount = v.selfStake;
         v.selfStake = 0;
@@ -239,22 +272,40 @@ contract FairwayStakeTable {
 
     // ---- slashing ----
 
-    /// Takes up to `amount` from `validator`'s own bonded stake, then from its pending withdrawal.
-    /// `evidence` identifies the offence (e.g. the hash of two conflicting signed votes) for the record.
-    function slash(address validator, uint256 amount, bytes32 evidence) external {
+    /// Slashes and jails `validator` for the offence `evidence` (an id the slasher has checked and not used
+    /// before), rewarding `reporter`. See the contract comment for the rules.
+    function slash(address validator, bytes32 evidence, address reporter) external {
         if (msg.sender != slasher) revert NotSlasher();
         Validator storage v = _validators[validator];
         if (!v.registered) revert NotRegistered();
-        uint256 fromBonded = amount < v.selfStake ? amount : v.selfStake;
-        v.selfStake -= fromBonded;
-        uint256 rest = amount - fromBonded;
         Withdrawal storage w = pendingWithdrawal[validator];
-        uint256 fromPending = rest < w.amount ? rest : w.amount;
-        w.amount -= fromPending;
-        uint256 taken = fromBonded + fromPending;
-        slashedTotal += taken;
+
+        // The share is of everything still at stake, so a validator cannot shrink its penalty by exiting (or
+        // being jailed for something else) first: what is unbonding is still reachable.
+        uint256 taken = (v.selfStake + w.amount) * slashBps / BPS;
+        uint256 fromBonded = taken < v.selfStake ? taken : v.selfStake;
+        v.selfStake -= fromBonded;
+        w.amount -= taken - fromBonded;
+        uint256 reward = taken * rewardBps / BPS;
+        slashedTotal += taken - reward;
+
+        bool newlyJailed = !v.jailed;
+        v.jailed = true;
         uint64 effective = _updateWeight(validator);
+        // What is left of its own stake leaves the validator set like an exit, and stays slashable while it
+        // unbonds. Queued only when there is something, so a further slash does not restart the unbonding.
+        uint256 rest = v.selfStake;
+        if (rest > 0) {
+            v.selfStake = 0;
+            _queueWithdrawal(validator, rest);
+        }
         emit Slashed(validator, taken, evidence, effective);
+        if (newlyJailed) emit Jailed(validator, effective);
+        if (reward > 0) {
+            emit ReporterRewarded(reporter, reward);
+            (bool ok,) = reporter.call{value: reward}("");
+            if (!ok) revert TransferFailed();
+        }
     }
 
     // ---- internals ----
@@ -273,7 +324,7 @@ contract FairwayStakeTable {
     function _updateWeight(address validator) private returns (uint64 effective) {
         effective = currentEpoch() + 1;
         Validator storage v = _validators[validator];
-        uint256 weight = v.exited ? 0 : v.selfStake + v.delegatedStake;
+        uint256 weight = v.exited || v.jailed ? 0 : v.selfStake + v.delegatedStake;
         Checkpoint[] storage history = _weights[v.settlementKey];
         uint256 previous = history.length == 0 ? 0 : history[history.length - 1].value;
         uint256 total = _totals.length == 0 ? 0 : _totals[_totals.length - 1].value;
