@@ -163,14 +163,19 @@ contract FairwayLightClient {
     function _signedStake(bytes32 digest, uint64 epoch, bytes calldata signatures) private view returns (uint256 signed) {
         uint256 count = signatures.length / 65;
         address previous = address(0);
-        for (uint256 i = 0; i < count; i++) {
-            address signer = FairwaySignatures.recover(digest, signatures[i * 65:(i + 1) * 65]);
-            if (signer == address(0)) revert BadSignature(i);
-            if (signer <= previous) revert SignersNotAscending(i);
-            previous = signer;
-            uint256 stake = stakeTable.stakeAt(signer, epoch);
-            if (stake == 0) revert SignerWithoutStake(i, signer);
-            signed += stake;
+        // Unchecked: i < count and the offsets are below signatures.length; a stake sum cannot overflow (it is at
+        // most the total weight, which the stake table keeps in 192 bits).
+        unchecked {
+            for (uint256 i = 0; i < count; ++i) {
+                uint256 offset = i * 65;
+                address signer = FairwaySignatures.recover(digest, signatures[offset:offset + 65]);
+                if (signer == address(0)) revert BadSignature(i);
+                if (signer <= previous) revert SignersNotAscending(i);
+                previous = signer;
+                uint256 stake = stakeTable.stakeAt(signer, epoch);
+                if (stake == 0) revert SignerWithoutStake(i, signer);
+                signed += stake;
+            }
         }
     }
 }

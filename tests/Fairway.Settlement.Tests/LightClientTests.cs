@@ -172,8 +172,9 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
         var four = await GasAsync(4);
         var perSignature = four - three;
         output.WriteLine($"submitHeader: {three} gas with 3 signatures, {four} with 4: {perSignature} per extra signature");
-        // ecrecover (3,000), calldata and the stake table's cold reads; a loose bound that catches a regression.
-        Assert.InRange(perSignature, new BigInteger(3_000), new BigInteger(20_000));
+        // ecrecover (3,000), ~1,000 of calldata, the stake table's one cold read (2,100) and the call around it:
+        // ~8,050 measured. A bound that catches a second cold read per signer coming back.
+        Assert.InRange(perSignature, new BigInteger(6_000), new BigInteger(9_500));
     }
 
     /// The other valid signature for the same (r, s): s' = n - s, v flipped.

@@ -98,6 +98,33 @@ public sealed class StakeTableTests(AnvilFixture anvil)
     }
 
     [Fact]
+    public async Task The_stake_of_a_settlement_key_is_right_for_every_epoch_after_changes_in_consecutive_epochs()
+    {
+        // stakeAt answers the last two checkpoints from one slot and older epochs from the full history; this
+        // makes a checkpoint in each of epochs 1 to 4 (two changes in epoch 2's) and reads every epoch back.
+        var d = await Deployment.CreateAsync(anvil);
+        var v = await d.RegisterNewAsync(L1.Ether(2));                                    // 2 from epoch 1
+        var delegator = await L1Account.CreateFundedAsync(anvil);
+        var stakeTable = delegator.At(Deployment.StakeTableArtifact, d.StakeTableAddress);
+        await d.MineToEpochAsync(1);
+        await delegator.SendAsync(stakeTable, "delegate", L1.Ether(3), v.Account.Address); // 5 from epoch 2
+        await delegator.SendAsync(stakeTable, "undelegate", 0, v.Account.Address, L1.Ether(1)); // 4 from epoch 2
+        await d.MineToEpochAsync(2);
+        await delegator.SendAsync(stakeTable, "delegate", L1.Ether(1), v.Account.Address); // 5 from epoch 3
+        await d.MineToEpochAsync(3);
+        await delegator.SendAsync(stakeTable, "undelegate", 0, v.Account.Address, L1.Ether(2)); // 3 from epoch 4
+        await d.MineToEpochAsync(4);
+
+        BigInteger[] expected = [0, L1.Ether(2), L1.Ether(4), L1.Ether(5), L1.Ether(3), L1.Ether(3)];
+        for (var epoch = 0; epoch < expected.Length; epoch++)
+        {
+            Assert.Equal(expected[epoch], await d.CallAsync(d.StakeTable, "stakeAt", v.SettlementAddress, epoch));
+            Assert.Equal(expected[epoch], await d.CallAsync(d.StakeTable, "weightAt", v.Account.Address, epoch));
+        }
+        Assert.Equal(BigInteger.Zero, await d.CallAsync(d.StakeTable, "stakeAt", Nethereum.Signer.EthECKey.GenerateKey().GetPublicAddress(), 4));
+    }
+
+    [Fact]
     public async Task The_slasher_is_set_once_by_the_owner_only()
     {
         var d = await Deployment.CreateAsync(anvil, slasher: Slasher.None);
