@@ -3,26 +3,39 @@ pragma solidity ^0.8.24;
 
 import {FairwayStakeTable, FairwaySignatures} from "./FairwayStakeTable.sol";
 
-/// Fairway's light client on the L1: the chain of settled output headers.
+/// Fairway's light client on the L1: the chain of settled output headers, and the slashing evidence checker.
 ///
-/// What is signed: a settlement statement (height, epoch, parent, outputHash), where `outputHash` is the hash of
-/// Fairway's output header at `height` and `parent` is the header hash of the last statement this contract
-/// accepted. Its header hash is `headerDigest(...)` (domain-separated by a tag, the chain id and this contract's
-/// address), which validators sign with their secp256k1 settlement keys as is. Not every output must be settled:
-/// a statement may skip heights, but it must extend the last accepted one (parent and a greater height).
+/// What is signed: a settlement statement (height, parent, outputHash), where `outputHash` is the hash of
+/// Fairway's output header at `height` and `parent` is the header hash of the statement before it. Its header hash
+/// is `headerDigest(...)` (domain-separated by a tag, the chain id and this contract's address), which validators
+/// sign with their secp256k1 settlement keys as is. Not every output must be settled: a statement may skip
+/// heights, but it must extend the last accepted one (parent and a greater height).
+///
+/// The epoch is not part of the statement. If it were, the statement chain would depend on which stake-table epoch
+/// happened to be current when each statement was posted, so a statement signed but posted late (after an epoch
+/// boundary) could not be settled as signed, and validators could not agree on a statement before knowing when it
+/// lands. Without it the chain of statements is a function of Fairway's outputs alone, and one statement per
+/// height is all an honest validator ever signs; two different statements for the same height by one settlement
+/// key are therefore an offence this contract checks itself (`slashConflictingHeaders`).
 ///
 /// Whose signatures count (the stake source): this contract keeps no validator set of its own. It reads the
 /// stake table's per-epoch history, `FairwayStakeTable.stakeAt(signer, epoch)` and `totalStakeAt(epoch)`, which
-/// is final for every epoch up to the current one. A statement of epoch e is accepted when e is the stake
-/// table's current epoch or the one before (so its signers' stake is still bonded; see the stake table's
-/// unbonding rule), e is not below the last accepted epoch, and the signers' weight in epoch e is more than two
-/// thirds of the total weight of epoch e.
+/// is final for every epoch up to the current one. `submitHeader`'s `epoch` only chooses that snapshot: it must be
+/// the stake table's current epoch or the one before (so its signers' stake is still bonded; see the stake
+/// table's unbonding rule) and not below the last accepted epoch, and the signers' weight in it must be more than
+/// two thirds of its total weight.
 ///
 /// Signatures: 65 bytes each (r || s || v), concatenated, in strictly ascending order of signer address (which
-/// rules out counting a signer twice). Every signature must recover to a signer with weight in epoch e; a
+/// rules out counting a signer twice). Every signature must recover to a signer with weight in the epoch; a
 /// malformed signature or one by a signer without weight refuses the whole statement.
+///
+/// Slashing: this contract is the stake table's `slasher`. Evidence it can check (conflicting statements) anyone
+/// may submit; evidence it cannot check (e.g. Ed25519 double votes in consensus) must be attested by more than two
+/// thirds of an epoch's stake (`slashByAttestation`), the same quorum that settles headers. Each piece of evidence
+/// slashes once; the submitter is the reporter the stake table rewards.
 contract FairwayLightClient {
     bytes32 public constant HEADER_TAG = keccak256("FAIRWAY_SETTLEMENT_HEADER_V1");
+    bytes32 public constant SLASH_TAG = keccak256("FAIRWAY_SLASH_REPORT_V1");
 
     FairwayStakeTable public immutable stakeTable;
 
@@ -31,10 +44,12 @@ contract FairwayLightClient {
     bytes32 public lastHeaderHash;
     mapping(uint64 => bytes32) public headerHashAt;      // settled height => header hash
     mapping(uint64 => bytes32) public outputHashAt;      // settled height => Fairway output header hash
+    mapping(bytes32 => bool) public evidenceUsed;        // evidence id => already slashed for
 
     event HeaderAccepted(
         uint64 indexed height, uint64 indexed epoch, bytes32 headerHash, bytes32 outputHash, uint256 signedStake,
         uint256 totalStake);
+    event SlashReported(address indexed validator, bytes32 evidenceId, address indexed reporter);
 
     error NotExtending(uint64 lastHeight, bytes32 lastHeaderHash);
     error EpochNotAccepted(uint64 epoch, uint64 lastEpoch, uint64 currentEpoch);
@@ -44,6 +59,10 @@ contract FairwayLightClient {
     error SignersNotAscending(uint256 index);
     error SignerWithoutStake(uint256 index, address signer);
     error NotEnoughStake(uint256 signedStake, uint256 totalStake);
+    error NotConflicting();
+    error DifferentSigners();
+    error UnknownSigner(address signer);
+    error EvidenceAlreadyUsed();
 
     constructor(FairwayStakeTable stakeTable_, uint64 genesisHeight, bytes32 genesisHeaderHash) {
         stakeTable = stakeTable_;
@@ -53,10 +72,13 @@ contract FairwayLightClient {
     }
 
     /// The header hash of a settlement statement; the digest validators sign.
-    function headerDigest(uint64 height, uint64 epoch, bytes32 parent, bytes32 outputHash)
-        public view returns (bytes32)
-    {
-        return keccak256(abi.encode(HEADER_TAG, block.chainid, address(this), height, epoch, parent, outputHash));
+    function headerDigest(uint64 height, bytes32 parent, bytes32 outputHash) public view returns (bytes32) {
+        return keccak256(abi.encode(HEADER_TAG, block.chainid, address(this), height, parent, outputHash));
+    }
+
+    /// The digest validators sign to attest that `validator` committed the offence identified by `evidenceHash`.
+    function slashDigest(address validator, bytes32 evidenceHash) public view returns (bytes32) {
+        return keccak256(abi.encode(SLASH_TAG, block.chainid, address(this), validator, evidenceHash));
     }
 
     function submitHeader(
@@ -67,14 +89,8 @@ contract FairwayLightClient {
         if (epoch < lastEpoch || epoch > current || epoch + 1 < current) {
             revert EpochNotAccepted(epoch, lastEpoch, current);
         }
-        uint256 total = stakeTable.totalStakeAt(epoch);
-        if (total == 0) revert NoStakeInEpoch(epoch);
-        if (signatures.length % 65 != 0) revert BadSignatureLength(signatures.length);
-
-        bytes32 digest = headerDigest(height, epoch, parent, outputHash);
-        uint256 signed = _signedStake(digest, epoch, signatures);
-        // More than two thirds, in integers: 3 * signed > 2 * total.
-        if (3 * signed <= 2 * total) revert NotEnoughStake(signed, total);
+        bytes32 digest = headerDigest(height, parent, outputHash);
+        (uint256 signed, uint256 total) = _checkQuorum(digest, epoch, signatures);
 
         lastHeight = height;
         lastEpoch = epoch;
@@ -84,18 +100,82 @@ contract FairwayLightClient {
         emit HeaderAccepted(height, epoch, digest, outputHash, signed, total);
     }
 
+    /// Slashes the holder of a settlement key that signed two different statements for the same height.
+    /// Whether either statement was ever submitted does not matter: signing both is the offence.
+    function slashConflictingHeaders(
+        uint64 height, bytes32 parentA, bytes32 outputA, bytes calldata sigA, bytes32 parentB, bytes32 outputB,
+        bytes calldata sigB) external
+    {
+        bytes32 digestA = headerDigest(height, parentA, outputA);
+        bytes32 digestB = headerDigest(height, parentB, outputB);
+        if (digestA == digestB) revert NotConflicting();
+        address signer = FairwaySignatures.recover(digestA, sigA);
+        if (signer == address(0)) revert BadSignature(0);
+        address signerB = FairwaySignatures.recover(digestB, sigB);
+        if (signerB == address(0)) revert BadSignature(1);
+        if (signer != signerB) revert DifferentSigners();
+        address validator = stakeTable.validatorOfSettlementKey(signer);
+        if (validator == address(0)) revert UnknownSigner(signer);
+        // Ordered, so the same pair submitted as (B, A) is the same evidence.
+        bytes32 evidenceId = digestA < digestB
+            ? keccak256(abi.encode(digestA, digestB))
+            : keccak256(abi.encode(digestB, digestA));
+        _slash(validator, evidenceId);
+    }
+
+    /// Slashes `validator` for an offence this contract cannot check itself, attested (signed over
+    /// `slashDigest(validator, evidenceHash)`) by more than two thirds of the stake of `epoch`, which must be the
+    /// stake table's current epoch or the one before. `lastEpoch` does not apply: slashing is not part of the
+    /// statement chain.
+    function slashByAttestation(address validator, bytes32 evidenceHash, uint64 epoch, bytes calldata signatures)
+        external
+    {
+        uint64 current = stakeTable.currentEpoch();
+        if (epoch > current || epoch + 1 < current) revert EpochNotAccepted(epoch, lastEpoch, current);
+        bytes32 evidenceId = slashDigest(validator, evidenceHash);
+        _checkQuorum(evidenceId, epoch, signatures);
+        _slash(validator, evidenceId);
+    }
+
+    // ---- internals ----
+
+    function _slash(address validator, bytes32 evidenceId) private {
+        if (evidenceUsed[evidenceId]) revert EvidenceAlreadyUsed();
+        // Marked before the call: the stake table pays the reporter, who could call back in.
+        evidenceUsed[evidenceId] = true;
+        emit SlashReported(validator, evidenceId, msg.sender);
+        stakeTable.slash(validator, evidenceId, msg.sender);
+    }
+
+    /// Reverts unless the signers of `digest` hold more than two thirds of the stake of `epoch`.
+    function _checkQuorum(bytes32 digest, uint64 epoch, bytes calldata signatures)
+        private view returns (uint256 signed, uint256 total)
+    {
+        total = stakeTable.totalStakeAt(epoch);
+        if (total == 0) revert NoStakeInEpoch(epoch);
+        if (signatures.length % 65 != 0) revert BadSignatureLength(signatures.length);
+        signed = _signedStake(digest, epoch, signatures);
+        // More than two thirds, in integers: 3 * signed > 2 * total.
+        if (3 * signed <= 2 * total) revert NotEnoughStake(signed, total);
+    }
+
     /// The summed weight, in `epoch`, of the signers of `digest`; reverts on any bad or weightless signature.
     function _signedStake(bytes32 digest, uint64 epoch, bytes calldata signatures) private view returns (uint256 signed) {
         uint256 count = signatures.length / 65;
         address previous = address(0);
-        for (uint256 i = 0; i < count; i++) {
-            address signer = FairwaySignatures.recover(digest, signatures[i * 65:(i + 1) * 65]);
-            if (signer == address(0)) revert BadSignature(i);
-            if (signer <= previous) revert SignersNotAscending(i);
-            previous = signer;
-            uint256 stake = stakeTable.stakeAt(signer, epoch);
-            if (stake == 0) revert SignerWithoutStake(i, signer);
-            signed += stake;
+        // Unchecked: i < count and the offsets are below signatures.length; a stake sum cannot overflow (it is at
+        // most the total weight, which the stake table keeps in 192 bits).
+        unchecked {
+            for (uint256 i = 0; i < count; ++i) {
+                uint256 offset = i * 65;
+                address signer = FairwaySignatures.recover(digest, signatures[offset:offset + 65]);
+                if (signer == address(0)) revert BadSignature(i);
+                if (signer <= previous) revert SignersNotAscending(i);
+                previous = signer;
+                uint256 stake = stakeTable.stakeAt(signer, epoch);
+                if (stake == 0) revert SignerWithoutStake(i, signer);
+                signed += stake;
+            }
         }
     }
 }

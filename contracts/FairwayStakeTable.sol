@@ -9,13 +9,25 @@ library FairwaySignatures {
         0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
 
     /// The signer of `digest`, or address(0) when the signature is malformed or does not recover.
-    function recover(bytes32 digest, bytes calldata sig) internal pure returns (address) {
+    function recover(bytes32 digest, bytes calldata sig) internal view returns (address signer) {
         if (sig.length != 65) return address(0);
-        bytes32 r = bytes32(sig[0:32]);
-        bytes32 s = bytes32(sig[32:64]);
-        uint8 v = uint8(sig[64]);
-        if (uint256(s) > HALF_CURVE_ORDER || (v != 27 && v != 28)) return address(0);
-        return ecrecover(digest, v, r, s);
+        // In assembly because this runs once per signer of every settled header: calldata is read without the
+        // bounds checks of slicing (the length is checked above) and the precompile is called on scratch memory.
+        assembly ("memory-safe") {
+            let r := calldataload(sig.offset)
+            let s := calldataload(add(sig.offset, 32))
+            let v := byte(0, calldataload(add(sig.offset, 64)))
+            if and(iszero(gt(s, HALF_CURVE_ORDER)), or(eq(v, 27), eq(v, 28))) {
+                let ptr := mload(0x40)
+                mstore(ptr, digest)
+                mstore(add(ptr, 32), v)
+                mstore(add(ptr, 64), r)
+                mstore(add(ptr, 96), s)
+                // The precompile returns nothing when the signature does not recover.
+                mstore(0x00, 0)
+                if staticcall(gas(), 1, ptr, 128, 0x00, 32) { signer := mload(0x00) }
+            }
+        }
     }
 }
 
@@ -24,7 +36,7 @@ library FairwaySignatures {
 /// A validator is an L1 account that registers its Ed25519 consensus key, the address of its secp256k1
 /// settlement key (with a signature by that key, proving possession) and its endpoints, with a deposit of at
 /// least `minStake`. Anyone can delegate to a registered validator. A validator's weight is its own stake plus
-/// the stake delegated to it, and zero once it has asked to exit.
+/// the stake delegated to it, and zero once it has asked to exit or has been jailed.
 ///
 /// Epochs: epoch e covers L1 blocks [startBlock + e * epochBlocks, startBlock + (e + 1) * epochBlocks). Every
 /// change of weight made during epoch e takes effect in epoch e + 1, so the weights of epoch e and of every
@@ -35,13 +47,18 @@ library FairwaySignatures {
 /// slashable until then. `unbondingBlocks` is more than two epochs, because stake removed during epoch e still
 /// counts in epoch e and the light client accepts headers of the current or the previous epoch.
 ///
-/// Slashing: the `slasher` (an evidence contract or, on a devnet, an operator account) takes stake from a
-/// validator's own bonded stake, then from its pending withdrawal. The weight drops from the next epoch (the
-/// current epoch's snapshot is final). Slashed ether stays locked in this contract (counted in `slashedTotal`).
-/// Delegations are not slashed in this version.
+/// Slashing: the `slasher` is the contract that checks evidence (FairwayLightClient). It cannot be a constructor
+/// argument because the light client is deployed after the stake table it reads, so the deployer (`owner`) sets
+/// it once with `setSlasher`; after that nobody, the owner included, can change who slashes. A slash takes
+/// `slashBps` of what the validator still has at stake (its own bonded stake plus its pending withdrawal, the
+/// bonded part first), pays `rewardBps` of that to the reporter (so that someone bothers to submit evidence) and
+/// keeps the rest locked in this contract (`slashedTotal`). The validator is jailed: its weight is zero from the
+/// next epoch (the current epoch's snapshot is final) and what is left of its own stake unbonds like an exit.
+/// A jailed validator stays slashable, for other evidence, until its stake has unbonded: the offences of one
+/// epoch may be reported one by one. Delegations are not slashed in this version.
 ///
-/// Not in this version: changing keys or endpoints, rewards, a cap on the number of validators, checking the
-/// Ed25519 key's possession on-chain (the network checks it when it reads the table).
+/// Not in this version: changing keys or endpoints, staking rewards, unjailing, a cap on the number of
+/// validators, checking the Ed25519 key's possession on-chain (the network checks it when it reads the table).
 contract FairwayStakeTable {
     struct Validator {
         bytes32 consensusKey;   // Ed25519 public key
@@ -51,12 +68,23 @@ contract FairwayStakeTable {
         uint256 delegatedStake;
         bool registered;
         bool exited;
+        bool jailed;            // appended, so the fields before it keep their ABI positions
     }
 
     /// One storage slot, so a signature check reads one slot for the weight.
     struct Checkpoint {
         uint64 epoch;    // the first epoch this value holds for
         uint192 value;
+    }
+
+    /// A settlement key's last two checkpoints in one slot. The light client only asks for the current or the
+    /// previous epoch, which these answer unless the weight changed in each of the last two epochs; reading one
+    /// cold slot per signer instead of the checkpoint array's length and an element saves 2,100 gas a signature.
+    struct RecentWeights {
+        uint32 newEpoch;   // the last checkpoint's first epoch; 0 when there is none (effective epochs start at 1)
+        uint96 newValue;
+        uint32 oldEpoch;   // the checkpoint before it; 0 when there is none
+        uint96 oldValue;
     }
 
     struct Withdrawal {
@@ -66,12 +94,17 @@ contract FairwayStakeTable {
 
     bytes32 public constant SETTLEMENT_KEY_TAG = keccak256("FAIRWAY_SETTLEMENT_KEY_V1");
     uint256 public constant MAX_ENDPOINTS_LENGTH = 1024;
+    uint256 public constant BPS = 10_000;
 
     uint256 public immutable minStake;
     uint256 public immutable epochBlocks;
     uint256 public immutable unbondingBlocks;
     uint256 public immutable startBlock;
-    address public immutable slasher;
+    uint16 public immutable slashBps;   // share of the validator's stake a slash takes
+    uint16 public immutable rewardBps;  // share of the slashed amount paid to the reporter
+    address public immutable owner;
+
+    address public slasher;
 
     mapping(address => Validator) private _validators;
     mapping(address => address) public validatorOfSettlementKey;
@@ -79,6 +112,7 @@ contract FairwayStakeTable {
     mapping(address => mapping(address => uint256)) public delegation; // delegator => validator => amount
     mapping(address => Withdrawal) public pendingWithdrawal;
     mapping(address => Checkpoint[]) private _weights; // by settlement key (fixed per validator)
+    mapping(address => RecentWeights) private _recentWeights; // by settlement key; the tail of _weights
     Checkpoint[] private _totals;
     address[] private _validatorList;
     uint256 public slashedTotal;
@@ -94,6 +128,9 @@ contract FairwayStakeTable {
     event Withdrawn(address indexed account, uint256 amount);
     event Slashed(address indexed validator, uint256 amount, bytes32 evidence, uint64 effectiveEpoch);
     event WeightChanged(address indexed validator, uint256 weight, uint256 totalWeight, uint64 effectiveEpoch);
+    event Jailed(address indexed validator, uint64 effectiveEpoch);
+    event ReporterRewarded(address indexed reporter, uint256 amount);
+    event SlasherSet(address indexed slasher);
 
     error InvalidParameters();
     error AlreadyRegistered();
@@ -110,16 +147,30 @@ contract FairwayStakeTable {
     error StillUnbonding(uint256 unlockBlock);
     error NotSlasher();
     error TransferFailed();
+    error NotOwner();
+    error SlasherAlreadySet();
 
-    constructor(uint256 minStake_, uint256 epochBlocks_, uint256 unbondingBlocks_, address slasher_) {
-        if (minStake_ == 0 || epochBlocks_ == 0 || unbondingBlocks_ <= 2 * epochBlocks_ || slasher_ == address(0)) {
+    constructor(uint256 minStake_, uint256 epochBlocks_, uint256 unbondingBlocks_, uint16 slashBps_, uint16 rewardBps_) {
+        if (minStake_ == 0 || epochBlocks_ == 0 || unbondingBlocks_ <= 2 * epochBlocks_ || slashBps_ > BPS
+            || rewardBps_ > BPS) {
             revert InvalidParameters();
         }
         minStake = minStake_;
         epochBlocks = epochBlocks_;
         unbondingBlocks = unbondingBlocks_;
         startBlock = block.number;
+        slashBps = slashBps_;
+        rewardBps = rewardBps_;
+        owner = msg.sender;
+    }
+
+    /// Names the evidence-checking contract, once (see the contract comment for why not in the constructor).
+    function setSlasher(address slasher_) external {
+        if (msg.sender != owner) revert NotOwner();
+        if (slasher != address(0)) revert SlasherAlreadySet();
+        if (slasher_ == address(0)) revert InvalidParameters();
         slasher = slasher_;
+        emit SlasherSet(slasher_);
     }
 
     // ---- views ----
@@ -137,6 +188,10 @@ contract FairwayStakeTable {
         return _validators[validator];
     }
 
+    function isJailed(address validator) external view returns (bool) {
+        return _validators[validator].jailed;
+    }
+
     function validatorCount() external view returns (uint256) {
         return _validatorList.length;
     }
@@ -152,6 +207,13 @@ contract FairwayStakeTable {
 
     /// The weight, in `epoch`, of the validator whose settlement key has address `settlementKey`; zero if none.
     function stakeAt(address settlementKey, uint64 epoch) external view returns (uint256) {
+        // Read into a local rather than a memory struct: this runs once per signer of every settled header.
+        RecentWeights storage r = _recentWeights[settlementKey];
+        (uint32 newEpoch, uint96 newValue, uint32 oldEpoch, uint96 oldValue) =
+            (r.newEpoch, r.newValue, r.oldEpoch, r.oldValue);
+        if (epoch >= newEpoch) return newValue;
+        if (oldEpoch == 0) return 0;             // before the first checkpoint
+        if (epoch >= oldEpoch) return oldValue;
         return _valueAt(_weights[settlementKey], epoch);
     }
 
@@ -194,7 +256,7 @@ contract FairwayStakeTable {
     function delegate(address validator) external payable {
         Validator storage v = _validators[validator];
         if (!v.registered) revert NotRegistered();
-        if (v.exited) revert ValidatorExited();
+        if (v.exited || v.jailed) revert ValidatorExited();
         if (msg.value == 0) revert ZeroAmount();
         v.delegatedStake += msg.value;
         delegation[msg.sender][validator] += msg.value;
@@ -218,7 +280,8 @@ contract FairwayStakeTable {
     function requestExit() external {
         Validator storage v = _validators[msg.sender];
         if (!v.registered) revert NotRegistered();
-        if (v.exited) revert ValidatorExited();
+        // A jailed validator's stake is already unbonding; exiting would only restart that.
+        if (v.exited || v.jailed) revert ValidatorExited();
         v.exited = true;
         uint256 amount = v.selfStake;
         v.selfStake = 0;
@@ -239,22 +302,40 @@ contract FairwayStakeTable {
 
     // ---- slashing ----
 
-    /// Takes up to `amount` from `validator`'s own bonded stake, then from its pending withdrawal.
-    /// `evidence` identifies the offence (e.g. the hash of two conflicting signed votes) for the record.
-    function slash(address validator, uint256 amount, bytes32 evidence) external {
+    /// Slashes and jails `validator` for the offence `evidence` (an id the slasher has checked and not used
+    /// before), rewarding `reporter`. See the contract comment for the rules.
+    function slash(address validator, bytes32 evidence, address reporter) external {
         if (msg.sender != slasher) revert NotSlasher();
         Validator storage v = _validators[validator];
         if (!v.registered) revert NotRegistered();
-        uint256 fromBonded = amount < v.selfStake ? amount : v.selfStake;
-        v.selfStake -= fromBonded;
-        uint256 rest = amount - fromBonded;
         Withdrawal storage w = pendingWithdrawal[validator];
-        uint256 fromPending = rest < w.amount ? rest : w.amount;
-        w.amount -= fromPending;
-        uint256 taken = fromBonded + fromPending;
-        slashedTotal += taken;
+
+        // The share is of everything still at stake, so a validator cannot shrink its penalty by exiting (or
+        // being jailed for something else) first: what is unbonding is still reachable.
+        uint256 taken = (v.selfStake + w.amount) * slashBps / BPS;
+        uint256 fromBonded = taken < v.selfStake ? taken : v.selfStake;
+        v.selfStake -= fromBonded;
+        w.amount -= taken - fromBonded;
+        uint256 reward = taken * rewardBps / BPS;
+        slashedTotal += taken - reward;
+
+        bool newlyJailed = !v.jailed;
+        v.jailed = true;
         uint64 effective = _updateWeight(validator);
+        // What is left of its own stake leaves the validator set like an exit, and stays slashable while it
+        // unbonds. Queued only when there is something, so a further slash does not restart the unbonding.
+        uint256 rest = v.selfStake;
+        if (rest > 0) {
+            v.selfStake = 0;
+            _queueWithdrawal(validator, rest);
+        }
         emit Slashed(validator, taken, evidence, effective);
+        if (newlyJailed) emit Jailed(validator, effective);
+        if (reward > 0) {
+            emit ReporterRewarded(reporter, reward);
+            (bool ok,) = reporter.call{value: reward}("");
+            if (!ok) revert TransferFailed();
+        }
     }
 
     // ---- internals ----
@@ -273,12 +354,13 @@ contract FairwayStakeTable {
     function _updateWeight(address validator) private returns (uint64 effective) {
         effective = currentEpoch() + 1;
         Validator storage v = _validators[validator];
-        uint256 weight = v.exited ? 0 : v.selfStake + v.delegatedStake;
+        uint256 weight = v.exited || v.jailed ? 0 : v.selfStake + v.delegatedStake;
         Checkpoint[] storage history = _weights[v.settlementKey];
         uint256 previous = history.length == 0 ? 0 : history[history.length - 1].value;
         uint256 total = _totals.length == 0 ? 0 : _totals[_totals.length - 1].value;
         total = total - previous + weight;
         _record(history, effective, weight);
+        _recordRecent(_recentWeights[v.settlementKey], effective, weight);
         _record(_totals, effective, total);
         emit WeightChanged(validator, weight, total, effective);
     }
@@ -292,6 +374,17 @@ contract FairwayStakeTable {
         } else {
             history.push(Checkpoint({epoch: epoch, value: uint192(value)}));
         }
+    }
+
+    function _recordRecent(RecentWeights storage r, uint64 epoch, uint256 value) private {
+        // Both far beyond any real chain (4 billion epochs, 79 billion ether); checked rather than truncated.
+        if (epoch > type(uint32).max || value > type(uint96).max) revert InvalidParameters();
+        if (r.newEpoch != epoch) {
+            r.oldEpoch = r.newEpoch;
+            r.oldValue = r.newValue;
+            r.newEpoch = uint32(epoch);
+        }
+        r.newValue = uint96(value);
     }
 
     /// The value of the last checkpoint at or before `epoch` (binary search; checkpoints are in epoch order).

@@ -6,25 +6,9 @@ namespace Fairway.Settlement.Tests;
 [Collection("anvil")]
 public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITestOutputHelper output)
 {
-    /// Four validators weighing 2, 2, 1 and 1 ether (total 6; more than two thirds is more than 4), in epoch 1.
-    async Task<(Deployment D, TestValidator[] V)> FourValidatorsInEpochOneAsync()
-    {
-        var d = await Deployment.CreateAsync(anvil);
-        var v = new[]
-        {
-            await d.RegisterNewAsync(L1.Ether(2)), await d.RegisterNewAsync(L1.Ether(2)),
-            await d.RegisterNewAsync(L1.Ether(1)), await d.RegisterNewAsync(L1.Ether(1)),
-        };
-        await d.MineToEpochAsync(1);
-        Assert.Equal(BigInteger.One, await d.CurrentEpochAsync());
-        Assert.Equal(L1.Ether(6), await d.CallAsync(d.StakeTable, "totalStakeAt", BigInteger.One));
-        return (d, v);
-    }
+    Task<(Deployment D, TestValidator[] V)> FourValidatorsInEpochOneAsync() => Deployment.FourValidatorsInEpochOneAsync(anvil);
 
-    /// Signatures by `keys` over `digest`, in ascending signer-address order, concatenated.
-    static byte[] Signatures(byte[] digest, params EthECKey[] keys) =>
-        [.. keys.OrderBy(k => k.GetPublicAddress().ToLowerInvariant(), StringComparer.Ordinal)
-            .SelectMany(k => L1.Sign(k, digest))];
+    static byte[] Signatures(byte[] digest, params EthECKey[] keys) => Deployment.Signatures(digest, keys);
 
     static Task SubmitAsync(Deployment d, BigInteger height, BigInteger epoch, byte[] parent, byte[] output, byte[] signatures) =>
         d.Owner.SendAsync(d.LightClient, "submitHeader", 0, height, epoch, parent, output, signatures);
@@ -34,9 +18,9 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
     {
         var (d, v) = await FourValidatorsInEpochOneAsync();
         var output = L1.Keccak("output header 1");
-        var digest = d.HeaderDigest(1, 1, d.GenesisHeaderHash, output);
+        var digest = d.HeaderDigest(1, d.GenesisHeaderHash, output);
         Assert.Equal(digest, await d.LightClient.GetFunction("headerDigest").CallAsync<byte[]>(
-            BigInteger.One, BigInteger.One, d.GenesisHeaderHash, output));
+            BigInteger.One, d.GenesisHeaderHash, output));
 
         var receipt = await d.Owner.SendAsync(d.LightClient, "submitHeader", 0, BigInteger.One, BigInteger.One,
             d.GenesisHeaderHash, output, Signatures(digest, v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey));
@@ -53,7 +37,7 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
     {
         var (d, v) = await FourValidatorsInEpochOneAsync();
         var output = L1.Keccak("output header 1");
-        var digest = d.HeaderDigest(1, 1, d.GenesisHeaderHash, output);
+        var digest = d.HeaderDigest(1, d.GenesisHeaderHash, output);
 
         // 2 + 2 = 4 of 6 and 2 + 1 + 1 = 4 of 6: exactly two thirds, not more.
         await L1.AssertRevertsAsync("NotEnoughStake(uint256,uint256)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash,
@@ -66,11 +50,38 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
     }
 
     [Fact]
+    public async Task A_statement_signed_in_one_epoch_is_settled_in_the_next_with_either_snapshot()
+    {
+        var (d, v) = await FourValidatorsInEpochOneAsync();
+        var keys = new[] { v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey };
+        var output1 = L1.Keccak("output header 1");
+        var first = d.HeaderDigest(1, d.GenesisHeaderHash, output1);
+        var output2 = L1.Keccak("output header 2");
+        var second = d.HeaderDigest(2, first, output2);
+        // Both signed in epoch 1, before either is posted: what is signed does not depend on when it lands.
+        var firstSignatures = Signatures(first, keys);
+        var secondSignatures = Signatures(second, keys);
+
+        await d.MineToEpochAsync(2);
+        await SubmitAsync(d, 1, 1, d.GenesisHeaderHash, output1, firstSignatures);
+        var receipt = await d.Owner.SendAsync(d.LightClient, "submitHeader", 0, new BigInteger(2), new BigInteger(2),
+            first, output2, secondSignatures);
+
+        Assert.True(L1.HasEvent(receipt, "HeaderAccepted(uint64,uint64,bytes32,bytes32,uint256,uint256)"));
+        Assert.Equal(second, await d.LightClient.GetFunction("lastHeaderHash").CallAsync<byte[]>());
+        Assert.Equal(new BigInteger(2), await d.CallAsync(d.LightClient, "lastEpoch"));
+        // The snapshot may not go back below the last accepted epoch.
+        var output3 = L1.Keccak("output header 3");
+        await L1.AssertRevertsAsync("EpochNotAccepted(uint64,uint64,uint64)", () => SubmitAsync(d, 3, 1, second, output3,
+            Signatures(d.HeaderDigest(3, second, output3), keys)));
+    }
+
+    [Fact]
     public async Task A_header_with_a_wrong_or_repeated_signer_is_refused()
     {
         var (d, v) = await FourValidatorsInEpochOneAsync();
         var output = L1.Keccak("output header 1");
-        var digest = d.HeaderDigest(1, 1, d.GenesisHeaderHash, output);
+        var digest = d.HeaderDigest(1, d.GenesisHeaderHash, output);
         var honest = new[] { v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey };
 
         // A key that is not any validator's settlement key.
@@ -80,7 +91,7 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
         await L1.AssertRevertsAsync("SignerWithoutStake(uint256,address)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash,
             output, Signatures(digest, [.. honest, v[3].Account.Key])));
         // Signatures over another output recover to other addresses.
-        var other = d.HeaderDigest(1, 1, d.GenesisHeaderHash, L1.Keccak("another output"));
+        var other = d.HeaderDigest(1, d.GenesisHeaderHash, L1.Keccak("another output"));
         await L1.AssertRevertsAsync("SignerWithoutStake(uint256,address)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash,
             output, Signatures(other, honest)));
         // A validator registered in epoch 1 weighs nothing until epoch 2.
@@ -104,24 +115,24 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
         var (d, v) = await FourValidatorsInEpochOneAsync();
         var keys = new[] { v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey };
         var output1 = L1.Keccak("output header 1");
-        var first = d.HeaderDigest(1, 1, d.GenesisHeaderHash, output1);
+        var first = d.HeaderDigest(1, d.GenesisHeaderHash, output1);
         await SubmitAsync(d, 1, 1, d.GenesisHeaderHash, output1, Signatures(first, keys));
 
         // Wrong parent.
         var output2 = L1.Keccak("output header 2");
         var stray = L1.Random32();
         await L1.AssertRevertsAsync("NotExtending(uint64,bytes32)", () => SubmitAsync(d, 2, 1, stray, output2,
-            Signatures(d.HeaderDigest(2, 1, stray, output2), keys)));
+            Signatures(d.HeaderDigest(2, stray, output2), keys)));
         // Right parent, height not above the last.
         await L1.AssertRevertsAsync("NotExtending(uint64,bytes32)", () => SubmitAsync(d, 1, 1, first, output2,
-            Signatures(d.HeaderDigest(1, 1, first, output2), keys)));
+            Signatures(d.HeaderDigest(1, first, output2), keys)));
         // The genesis again.
         await L1.AssertRevertsAsync("NotExtending(uint64,bytes32)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash, output1,
             Signatures(first, keys)));
 
         // Extending it (heights may be skipped) is accepted.
         var output5 = L1.Keccak("output header 5");
-        await SubmitAsync(d, 5, 1, first, output5, Signatures(d.HeaderDigest(5, 1, first, output5), keys));
+        await SubmitAsync(d, 5, 1, first, output5, Signatures(d.HeaderDigest(5, first, output5), keys));
         Assert.Equal(new BigInteger(5), await d.CallAsync(d.LightClient, "lastHeight"));
     }
 
@@ -134,14 +145,14 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
 
         // Epoch 2 has not begun, so its weights can still change.
         await L1.AssertRevertsAsync("EpochNotAccepted(uint64,uint64,uint64)", () => SubmitAsync(d, 1, 2,
-            d.GenesisHeaderHash, output, Signatures(d.HeaderDigest(1, 2, d.GenesisHeaderHash, output), keys)));
+            d.GenesisHeaderHash, output, Signatures(d.HeaderDigest(1, d.GenesisHeaderHash, output), keys)));
         // Epoch 0 had no stake (registrations count from the next epoch).
         await L1.AssertRevertsAsync("NoStakeInEpoch(uint64)", () => SubmitAsync(d, 1, 0,
-            d.GenesisHeaderHash, output, Signatures(d.HeaderDigest(1, 0, d.GenesisHeaderHash, output), keys)));
+            d.GenesisHeaderHash, output, Signatures(d.HeaderDigest(1, d.GenesisHeaderHash, output), keys)));
         // Two epochs later, epoch 1 is too old.
         await d.MineToEpochAsync(3);
         await L1.AssertRevertsAsync("EpochNotAccepted(uint64,uint64,uint64)", () => SubmitAsync(d, 1, 1,
-            d.GenesisHeaderHash, output, Signatures(d.HeaderDigest(1, 1, d.GenesisHeaderHash, output), keys)));
+            d.GenesisHeaderHash, output, Signatures(d.HeaderDigest(1, d.GenesisHeaderHash, output), keys)));
     }
 
     [Fact]
@@ -152,7 +163,7 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
         {
             var (d, v) = await FourValidatorsInEpochOneAsync();
             var outputHash = L1.Keccak("output header 1");
-            var digest = d.HeaderDigest(1, 1, d.GenesisHeaderHash, outputHash);
+            var digest = d.HeaderDigest(1, d.GenesisHeaderHash, outputHash);
             var receipt = await d.Owner.SendAsync(d.LightClient, "submitHeader", 0, BigInteger.One, BigInteger.One,
                 d.GenesisHeaderHash, outputHash, Signatures(digest, [.. v.Take(signers).Select(x => x.SettlementKey)]));
             return receipt.GasUsed.Value;
@@ -161,8 +172,9 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
         var four = await GasAsync(4);
         var perSignature = four - three;
         output.WriteLine($"submitHeader: {three} gas with 3 signatures, {four} with 4: {perSignature} per extra signature");
-        // ecrecover (3,000), calldata and the stake table's cold reads; a loose bound that catches a regression.
-        Assert.InRange(perSignature, new BigInteger(3_000), new BigInteger(20_000));
+        // ecrecover (3,000), ~1,000 of calldata, the stake table's one cold read (2,100) and the call around it:
+        // ~8,050 measured. A bound that catches a second cold read per signer coming back.
+        Assert.InRange(perSignature, new BigInteger(6_000), new BigInteger(9_500));
     }
 
     /// The other valid signature for the same (r, s): s' = n - s, v flipped.
