@@ -71,7 +71,7 @@ contract FairwayStakeTable {
         bool jailed;            // appended, so the fields before it keep their ABI positions
     }
 
-    /// One storage slot, so a signature check reads one slot for the weight.
+    /// One storage slot per checkpoint.
     struct Checkpoint {
         uint64 epoch;    // the first epoch this value holds for
         uint192 value;

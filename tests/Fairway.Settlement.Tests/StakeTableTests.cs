@@ -225,6 +225,17 @@ public sealed class StakeTableTests(AnvilFixture anvil)
         Assert.True(await d.StakeTable.GetFunction("isJailed").CallAsync<bool>(v.Account.Address));
     }
 
+    [Fact]
+    public async Task Without_a_reporter_share_everything_slashed_stays_locked()
+    {
+        var d = await Deployment.CreateAsync(anvil, slashBps: 5_000, rewardBps: 0, slasher: Slasher.Owner);
+        var v = await d.RegisterNewAsync(L1.Ether(2));
+        var receipt = await d.Owner.SendAsync(d.StakeTable, "slash", 0, v.Account.Address, L1.Keccak("offence"), d.Owner.Address);
+        Assert.False(L1.HasEvent(receipt, "ReporterRewarded(address,uint256)"));
+        Assert.Equal(L1.Ether(1), await d.CallAsync(d.StakeTable, "slashedTotal"));
+        Assert.Equal(L1.Ether(1), (await PendingWithdrawalAsync(d, v.Account.Address)).Amount);
+    }
+
     static async Task<(BigInteger Amount, BigInteger UnlockBlock)> PendingWithdrawalAsync(Deployment d, string account)
     {
         var w = await d.StakeTable.GetFunction("pendingWithdrawal").CallDecodingToDefaultAsync(account);
