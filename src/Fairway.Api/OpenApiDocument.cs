@@ -86,7 +86,7 @@ internal static class OpenApiDocument
                 {
                     ["type"] = "array",
                     ["items"] = Obj(
-                        ("kind", new JsonObject { ["enum"] = new JsonArray("conflicting_proposals", "conflicting_votes", "conflicting_lists", "censorship", "output_mismatch") }),
+                        ("kind", new JsonObject { ["enum"] = new JsonArray("conflicting_proposals", "conflicting_votes", "conflicting_lists", "censorship", "output_mismatch", "bad-decryption-share", "conflicting_settlement") }),
                         ("validator", Int("the validator it proves against")),
                         ("round", Int("the round, for conflicting statements and censorship (the list's round)")),
                         ("height", Int("the height, for an output mismatch, or of the committed block whose list showed censorship")),

@@ -91,6 +91,15 @@ public sealed class AttestationPool(SettlementDomain domain)
         return taken;
     }
 
+    /// <summary>The highest height known settled; attestations at or below it are refused.</summary>
+    public ulong Settled => _settled;
+
+    /// <summary>
+    /// The L1 went back (restarted from older state, or reorganised past the confirmation depth): heights above its
+    /// settled tip need signatures again, so they are taken again.
+    /// </summary>
+    public void Rewind(ulong settled) => _settled = Math.Min(_settled, settled);
+
     /// <summary>Heights up to <paramref name="height"/> are settled on the L1: their signatures are no longer needed.</summary>
     public void OnSettled(ulong height)
     {

@@ -111,6 +111,12 @@ public sealed class L1Contracts(L1Connection l1, L1Addresses addresses)
         return (height, hash);
     }
 
+    /// <summary>The Fairway output header hash the light client settled at <paramref name="height"/>; zero bytes if none.</summary>
+    public Task<byte[]> SettledOutputHashAsync(ulong height) => l1.CallAsync<byte[]>(LightClient, "outputHashAt", null, height);
+
+    /// <summary>The stake epoch of the last statement the light client accepted.</summary>
+    public Task<ulong> LastSettledEpochAsync() => l1.CallAsync<ulong>(LightClient, "lastEpoch", null);
+
     public Task<TransactionReceipt> SubmitHeaderAsync(ulong height, ulong epoch, byte[] parent, byte[] outputHash, byte[] signatures, CancellationToken cancel = default) =>
         l1.SendAsync(LightClient, "submitHeader", 0, cancel, height, epoch, parent, outputHash, signatures);
 

@@ -33,6 +33,25 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public string Directory { get; }
 
+    /// <summary>The cluster's L1 after <see cref="AttachL1Async"/>: a real anvil, killed with the cluster.</summary>
+    public Fairway.Settlement.Dev.AnvilProcess? Anvil { get; private set; }
+
+    public Fairway.Settlement.L1Addresses? Contracts { get; private set; }
+
+    /// <summary>
+    /// Puts the network on a fresh anvil (a block a second, as a real L1 makes them): contracts deployed, every validator
+    /// registered and staked, the L1 in genesis and every config. Before <see cref="StartAll"/>.
+    /// </summary>
+    public async Task AttachL1Async(int confirmations = 1)
+    {
+        Anvil = await Fairway.Settlement.Dev.AnvilProcess.StartAsync(blockTimeSeconds: 1).ConfigureAwait(false);
+        Contracts = await NetworkL1.AttachAsync(Directory, Nodes, Anvil.Url, Fairway.Settlement.Dev.AnvilProcess.DevAccountKey, confirmations).ConfigureAwait(false);
+    }
+
+    /// <summary>A read-only view of the cluster's contracts on its anvil.</summary>
+    public async Task<Fairway.Settlement.L1Contracts> L1ReaderAsync() =>
+        new(await Fairway.Settlement.L1Connection.ConnectAsync(Anvil!.Url, null).ConfigureAwait(false), Contracts!);
+
     public IReadOnlyList<GeneratedNode> Nodes { get; }
 
     public ValidatorSet Validators { get; }
@@ -304,6 +323,11 @@ internal sealed class TestCluster : IAsyncDisposable
         for (var i = 0; i < Count; i++)
         {
             Kill(i);
+        }
+
+        if (Anvil is not null)
+        {
+            await Anvil.DisposeAsync().ConfigureAwait(false);
         }
 
         _http.Dispose();

@@ -232,6 +232,13 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
 
         lock (_gate)
         {
+            if (snapshot.SettledHeight < _pool.Settled)
+            {
+                LogRewound(_logger, _pool.Settled, snapshot.SettledHeight);
+                _pool.Rewind(snapshot.SettledHeight);
+                _lastRebroadcastMs = 0;
+            }
+
             _pool.OnSettled(snapshot.SettledHeight);
             if (snapshot.SettledHeight > _anchor.Height && _domain.IsStatementHeight(snapshot.SettledHeight))
             {
@@ -292,8 +299,13 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
         List<Attestation> unsettled;
         lock (_gate)
         {
+            // Oldest first: the relayer needs the statement just above the L1's tip before any later one.
             var settled = SettledHeight;
-            unsettled = _log.Recent.Where(a => a.Height > settled).TakeLast(16).ToList();
+            unsettled = _log.Recent.Where(a => a.Height > settled).Take(16).ToList();
+            foreach (var own in unsettled)
+            {
+                _pool.Add(own);
+            }
         }
 
         foreach (var attestation in unsettled)
@@ -396,6 +408,9 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "settlement: the L1 failed a request, retrying later: {Reason}")]
     private static partial void LogL1(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "settlement: the L1 now shows height {Now} settled, below the {Before} it showed (it restarted from older state or reorganised); settling those heights again")]
+    private static partial void LogRewound(ILogger logger, ulong before, ulong now);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "settlement evidence: settlement key {Signer} signed two statements for height {Height}")]
     private static partial void LogConflict(ILogger logger, string signer, ulong height);

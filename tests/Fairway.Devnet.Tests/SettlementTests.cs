@@ -1,0 +1,152 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fairway.Settlement;
+
+namespace Fairway.Devnet.Tests;
+
+/// <summary>
+/// Settlement on the L1 with real processes: four validators and a real anvil (a block a second). What the light client
+/// settles is checked against the validators' own output headers; a validator made to double-attest is slashed by the
+/// L1 on its peers' report; an L1 that stops answering delays settlement and nothing else.
+/// </summary>
+[Collection("processes")]
+public class SettlementTests
+{
+    private static readonly int[] All = [0, 1, 2, 3];
+
+    [Fact]
+    public async Task A_transaction_becomes_settled_once_the_light_client_holds_an_output_header_at_or_above_its_height()
+    {
+        await using var cluster = new TestCluster(4);
+        await cluster.AttachL1Async();
+        cluster.StartAll();
+        await cluster.WaitForHeightAsync(All, 2);
+
+        var hash = await SubmitAsync(cluster, 0, "settle me"u8.ToArray());
+        JsonElement status = default;
+        await TestCluster.WaitUntilAsync(async () => (status = await StatusAsync(cluster, 0, hash)).ValueKind == JsonValueKind.Object
+            && status.GetProperty("status").GetString() == "settled", $"transaction {hash} settled");
+
+        var height = status.GetProperty("height").GetUInt64();
+        var l1 = await cluster.L1ReaderAsync();
+        var (settledHeight, _) = await l1.SettledTipAsync();
+        Assert.True(settledHeight >= height, $"the light client is at {settledHeight}, the transaction at {height}");
+        Assert.Equal(0UL, settledHeight % NetworkL1Interval);
+
+        // What the L1 holds is the validators' own output, not merely something enough keys signed.
+        var settledOutput = Convert.ToHexStringLower(await l1.SettledOutputHashAsync(settledHeight));
+        var block = await cluster.BlockAsync(1, settledHeight);
+        Assert.Equal(block!.Value.GetProperty("output_hash").GetString(), settledOutput);
+
+        // Every validator reports the same settled view, and nobody double-attested on the way.
+        await TestCluster.WaitUntilAsync(async () => (await Task.WhenAll(All.Select(i => SettlementAsync(cluster, i))))
+            .All(s => s.GetProperty("settled_height").GetUInt64() >= height), "every validator's watcher sees the settlement");
+        foreach (var i in All)
+        {
+            Assert.DoesNotContain("conflicting_settlement", await EvidenceAsync(cluster, i), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_validator_that_signs_two_statements_for_one_height_is_slashed_and_jailed_by_the_L1_and_the_network_goes_on()
+    {
+        await using var cluster = new TestCluster(4);
+        await cluster.AttachL1Async();
+        cluster.AllowTestSettings = true;
+        cluster.SetConfig(3, "test_double_attest", true);
+        cluster.StartAll();
+        await cluster.WaitForHeightAsync(All, 2);
+
+        var l1 = await cluster.L1ReaderAsync();
+        var connection = l1.Connection;
+        var jailedAccount = "";
+        await TestCluster.WaitUntilAsync(async () =>
+        {
+            var snapshot = await l1.SnapshotAsync(await connection.BlockNumberAsync(), "latest");
+            jailedAccount = snapshot.Validators.FirstOrDefault(v => v.Jailed)?.Validator ?? "";
+            return jailedAccount.Length > 0;
+        }, "a validator jailed on the L1");
+
+        var node3 = JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster.Directory, "node3", "settlement-key.json"))).RootElement.GetProperty("address").GetString();
+        Assert.Equal(node3, jailedAccount, ignoreCase: true);
+        // Every honest validator saw both statements and keeps the evidence, naming validator 3.
+        await TestCluster.WaitUntilAsync(async () => (await Task.WhenAll(new[] { 0, 1, 2 }.Select(i => EvidenceAsync(cluster, i))))
+            .All(e => JsonDocument.Parse(e).RootElement.GetProperty("evidence").EnumerateArray()
+                .Any(r => r.GetProperty("kind").GetString() == "conflicting_settlement" && r.GetProperty("validator").GetInt32() == 3)),
+            "conflicting_settlement evidence against validator 3 at validators 0, 1 and 2");
+
+        // The jailed validator's weight is gone from the next epoch; settlement goes on with the other three alone.
+        var jailedAt = await connection.BlockNumberAsync();
+        var epochBlocks = await l1.EpochBlocksAsync();
+        var (before, _) = await l1.SettledTipAsync();
+        await TestCluster.WaitUntilAsync(async () =>
+        {
+            var snapshot = await l1.SnapshotAsync(await connection.BlockNumberAsync(), "latest");
+            var (tip, _) = await l1.SettledTipAsync();
+            return snapshot.WeightOfSettlementKey(node3!).IsZero && tip > before + NetworkL1Interval && await l1.LastSettledEpochAsync() == snapshot.Epoch;
+        }, $"settlement without the jailed validator (jailed at L1 block {jailedAt}, epochs of {epochBlocks} blocks)", TimeSpan.FromSeconds(120));
+
+        var height = await cluster.MinHeightAsync(All);
+        await cluster.WaitForHeightAsync(All, height + 10);
+    }
+
+    [Fact]
+    public async Task Ordering_goes_on_while_the_L1_does_not_answer_and_settlement_catches_up_when_it_does()
+    {
+        await using var cluster = new TestCluster(4);
+        await cluster.AttachL1Async();
+        cluster.StartAll();
+        var l1 = await cluster.L1ReaderAsync();
+        await TestCluster.WaitUntilAsync(async () => (await l1.SettledTipAsync()).Height > 0, "a first settled height");
+
+        PosixSignals.Send(cluster.Anvil!.ProcessId, PosixSignals.Stop);
+        try
+        {
+            var frozenAt = await cluster.MinHeightAsync(All);
+            await cluster.WaitForHeightAsync(All, frozenAt + 40);
+            await TestCluster.WaitUntilAsync(async () => (await SettlementAsync(cluster, 0)).GetProperty("l1_failures").GetInt32() > 0, "the watcher notices the L1 is away");
+        }
+        finally
+        {
+            PosixSignals.Send(cluster.Anvil!.ProcessId, PosixSignals.Continue);
+        }
+
+        var target = await cluster.MinHeightAsync(All);
+        await TestCluster.WaitUntilAsync(async () => (await l1.SettledTipAsync()).Height >= target - NetworkL1Interval, $"settlement catches up to height {target}", TimeSpan.FromSeconds(120));
+        foreach (var i in All)
+        {
+            Assert.True(cluster.IsRunning(i), $"validator {i} is running");
+            Assert.DoesNotContain("conflicting_settlement", await EvidenceAsync(cluster, i), StringComparison.Ordinal);
+        }
+    }
+
+    private const ulong NetworkL1Interval = Fairway.Node.Setup.NetworkL1.IntervalHeights;
+
+    private static async Task<string> SubmitAsync(TestCluster cluster, int node, byte[] payload)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsJsonAsync(new Uri(cluster.Nodes[node].ApiUrl + "/v1/submit"), new { @namespace = 1, payload = Convert.ToBase64String(payload) });
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("hash").GetString()!;
+    }
+
+    private static async Task<JsonElement> StatusAsync(TestCluster cluster, int node, string hash)
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri($"{cluster.Nodes[node].ApiUrl}/v1/status/tx/{hash}"));
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone() : default;
+    }
+
+    private static async Task<JsonElement> SettlementAsync(TestCluster cluster, int node)
+    {
+        using var http = new HttpClient();
+        return JsonDocument.Parse(await http.GetStringAsync(new Uri($"{cluster.Nodes[node].ApiUrl}/v1/node/settlement"))).RootElement.Clone();
+    }
+
+    private static async Task<string> EvidenceAsync(TestCluster cluster, int node)
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync(new Uri($"{cluster.Nodes[node].ApiUrl}/v1/evidence?limit=1000"));
+    }
+}
