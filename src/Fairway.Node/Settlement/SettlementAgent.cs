@@ -56,6 +56,9 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Dictionary<ulong, long> _quorumSeenAtMs = [];
+
+    /// <summary>Settlement keys this validator reported to the L1 already: one slash per offender is the point, not one per height it double-signed.</summary>
+    private readonly HashSet<string> _reported = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeSpan _poll;
     private Task? _running;
@@ -382,6 +385,11 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
             _host.Evidence(new EvidenceRecord(
                 "conflicting_settlement", index, null, c.First.Height, 0, Encode(c.First), Encode(c.Second)));
             LogConflict(_logger, c.Signer, c.First.Height);
+            if (entry is { Jailed: true } || _reported.Count >= L1Contracts.ValidatorsMax || !_reported.Add(c.Signer))
+            {
+                continue;
+            }
+
             try
             {
                 await _contracts.SlashConflictingHeadersAsync(
