@@ -385,7 +385,7 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
             _host.Evidence(new EvidenceRecord(
                 "conflicting_settlement", index, null, c.First.Height, 0, Encode(c.First), Encode(c.Second)));
             LogConflict(_logger, c.Signer, c.First.Height);
-            if (entry is { Jailed: true } || _reported.Count >= L1Contracts.ValidatorsMax || !_reported.Add(c.Signer))
+            if (entry is { Jailed: true } || _reported.Contains(c.Signer))
             {
                 continue;
             }
@@ -396,12 +396,27 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
                     c.First.Height, c.First.Parent, c.First.OutputHash, c.First.Signature,
                     c.Second.Parent, c.Second.OutputHash, c.Second.Signature, cancel).ConfigureAwait(false);
                 LogSlashSubmitted(_logger, c.Signer, c.First.Height);
+                Remember(c.Signer);
+            }
+            catch (L1Exception e) when (e.Message.Contains("EvidenceAlreadyUsed", StringComparison.Ordinal) || e.Message.Contains("reverted", StringComparison.Ordinal))
+            {
+                // Another validator's report of the same offence came first.
+                LogSlashRefused(_logger, c.Signer, e.Message);
+                Remember(c.Signer);
             }
             catch (L1Exception e)
             {
                 // Another validator's report came first (EvidenceAlreadyUsed), or the L1 is away: the evidence stays in /v1/evidence.
                 LogSlashRefused(_logger, c.Signer, e.Message);
             }
+        }
+    }
+
+    private void Remember(string signer)
+    {
+        if (_reported.Count < L1Contracts.ValidatorsMax)
+        {
+            _reported.Add(signer);
         }
     }
 
