@@ -31,6 +31,9 @@ public sealed class NodeMetrics : IDisposable
     private long _evidenceCarried;
     private long _batchesCreated;
     private long _certifiedHeight;
+    private long _settledHeight;
+    private long _l1Failures;
+    private long _attestedHeight;
     private long _outputMismatches;
     private long _outputVotesRefused;
 
@@ -104,6 +107,14 @@ public sealed class NodeMetrics : IDisposable
     public void OnEvidenceCarried() => Interlocked.Increment(ref _evidenceCarried);
     public void OnBatchCreated() => Interlocked.Increment(ref _batchesCreated);
     public void SetCertifiedHeight(ulong height) => Interlocked.Exchange(ref _certifiedHeight, (long)height);
+
+    /// <summary>The settlement agent's view: the L1's settled height, this validator's last signed statement, failed L1 polls in a row.</summary>
+    public void SetSettlement(ulong settledHeight, ulong attestedHeight, int l1Failures)
+    {
+        Interlocked.Exchange(ref _settledHeight, (long)settledHeight);
+        Interlocked.Exchange(ref _attestedHeight, (long)attestedHeight);
+        Interlocked.Exchange(ref _l1Failures, l1Failures);
+    }
     public long CertifiedHeight => Interlocked.Read(ref _certifiedHeight);
     public void OnOutputMismatch() => Interlocked.Increment(ref _outputMismatches);
     public void OnOutputVoteRefused() => Interlocked.Increment(ref _outputVotesRefused);
@@ -127,6 +138,9 @@ public sealed class NodeMetrics : IDisposable
         Counter(text, "fairway_transactions_committed_total", "Transactions in blocks this validator committed.", _transactionsCommitted);
         Gauge(text, "fairway_committed_height", "Height of the last committed block.", _committedHeight);
         Gauge(text, "fairway_certified_height", "Height of the last block whose ordered output is certified (firm).", _certifiedHeight);
+        Gauge(text, "fairway_settled_height", "Height of the last output header the L1's light client accepted, at a final L1 block (0 without an L1).", _settledHeight);
+        Gauge(text, "fairway_attested_height", "Height of the last settlement statement this validator signed.", _attestedHeight);
+        Gauge(text, "fairway_l1_failures", "Consecutive failed polls of the L1 (0 while it answers).", _l1Failures);
         Counter(text, "fairway_output_mismatches_total", "Output votes for a header other than the one this validator computed (evidence).", _outputMismatches);
         Counter(text, "fairway_output_votes_refused_total", "Output votes or certificates refused (bad signature, outside the window, wrong sender).", _outputVotesRefused);
         Gauge(text, "fairway_consensus_round", "The consensus round this validator is in.", _round);

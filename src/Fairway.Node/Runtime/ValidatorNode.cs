@@ -537,6 +537,10 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         }
 
         Metrics.SetPeers(_transport.ConnectedPeers);
+        if (_settlement is { } settlement)
+        {
+            Metrics.SetSettlement(settlement.SettledHeight, settlement.AttestedHeight, settlement.L1Failures);
+        }
         Metrics.SetMempool(_mempool.Count);
         Metrics.SetTransportRejections(_transport.Stats.FramesRejected, _transport.Stats.ConnectionsRejected);
         Metrics.SetMessagesDropped(core.Stats.DroppedTotal);
