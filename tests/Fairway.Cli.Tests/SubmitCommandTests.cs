@@ -100,8 +100,8 @@ public sealed partial class SubmitCommandTests
     }
 
     [Theory]
-    [InlineData("--wait", "included", "fairway submit: --wait must be one of received, soft, firm")]
-    [InlineData("--wait", "final", "fairway submit: --wait must be one of received, soft, firm")]
+    [InlineData("--wait", "included", "fairway submit: --wait must be one of received, soft, firm, settled")]
+    [InlineData("--wait", "final", "fairway submit: --wait must be one of received, soft, firm, settled")]
     [InlineData("--timeout-seconds", "0", "fairway submit: --timeout-seconds must be between 1 and 3600")]
     public void Submit_refuses_bad_wait_arguments_before_sending_anything(string flag, string value, string message)
     {

@@ -20,7 +20,7 @@ internal static class SubmitCommand
         var ns = new Option<ulong>("--namespace") { Description = "the rollup's namespace id (required unless --bundle)" };
         var payload = new Option<string?>("--payload") { Description = "payload text (UTF-8)" };
         var file = new Option<string?>("--file") { Description = "payload file" };
-        var wait = new Option<string?>("--wait") { Description = "wait until the transaction is received, soft (in a certified block) or firm (committed), then print its height and index" };
+        var wait = new Option<string?>("--wait") { Description = "wait until the transaction is received, soft (in a certified block), firm (committed) or settled (an output header at or above it accepted by the L1's light client), then print its height and index" };
         var timeout = new Option<int>("--timeout-seconds") { Description = $"how long --wait waits (1..{TimeoutSecondsMax})", DefaultValueFactory = _ => 60 };
         var encrypted = new Option<bool>("--encrypted")
         {

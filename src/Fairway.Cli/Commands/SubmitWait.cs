@@ -10,7 +10,7 @@ namespace Fairway.Cli.Commands;
 /// </summary>
 internal static class SubmitWait
 {
-    private static readonly string[] Ordered = ["received", "soft", "firm"];
+    private static readonly string[] Ordered = ["received", "soft", "firm", "settled"];
 
     public static IReadOnlyList<string> Levels => Ordered;
 
@@ -18,7 +18,7 @@ internal static class SubmitWait
 
     // Every status the endpoint answers, in order: a fair-lane transaction (or bundle) passes through "included", which
     // --wait does not offer but a poll must read rather than fail on.
-    private static readonly string[] Answered = ["received", "included", "soft", "firm"];
+    private static readonly string[] Answered = ["received", "included", "soft", "firm", "settled"];
 
     private static int AnsweredRank(string level) => Array.IndexOf(Answered, level);
 
@@ -59,7 +59,7 @@ internal static class SubmitWait
         }
 
         Console.WriteLine(reached.Describe());
-        if (reached is { Level: "firm", Height: { } height })
+        if (reached is { Level: "firm" or "settled", Height: { } height })
         {
             foreach (var ns in namespaces)
             {
