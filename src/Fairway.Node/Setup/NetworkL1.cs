@@ -59,7 +59,7 @@ public static class NetworkL1
         var key = SettlementKeyFile.Generate(Path.Combine(nodeDir, SettlementKeyFileName));
         await funder.SetBalanceAsync(key.Address, FundingWei, cancel).ConfigureAwait(false);
         var own = new L1Contracts(await L1Connection.ConnectAsync(funder.Url, key, cancel).ConfigureAwait(false), contracts);
-        await own.RegisterAsync(Convert.FromHexString(consensusKeyHex), key, node.ApiUrl, StakePerValidatorWei, cancel).ConfigureAwait(false);
+        await own.RegisterAsync(Convert.FromHexString(consensusKeyHex), key, new ValidatorEndpoints(node.P2p, node.ApiUrl).Format(), StakePerValidatorWei, cancel).ConfigureAwait(false);
         var loaded = ConfigLoader.LoadNodeConfig(node.ConfigPath, new Dictionary<string, string?>());
         // Written back with the paths relative to the config's directory, as the generator writes them.
         var written = loaded with
