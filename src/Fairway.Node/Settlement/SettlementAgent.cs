@@ -355,8 +355,8 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
 
             try
             {
-                await _contracts.SubmitHeaderAsync(height, snapshot.Epoch, q.Statement.Parent, q.Statement.OutputHash, q.Signatures, cancel).ConfigureAwait(false);
-                LogRelayed(_logger, height, snapshot.Epoch, q.Signatures.Length / Attestation.SignatureSize);
+                var receipt = await _contracts.SubmitHeaderAsync(height, snapshot.Epoch, q.Statement.Parent, q.Statement.OutputHash, q.Signatures, cancel).ConfigureAwait(false);
+                LogRelayed(_logger, height, snapshot.Epoch, q.Signatures.Length / Attestation.SignatureSize, (ulong)(receipt.GasUsed?.Value ?? 0));
             }
             catch (L1Exception e)
             {
@@ -422,8 +422,8 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
     private static string Encode(Attestation a) =>
         $"{a.Height}:{Convert.ToHexStringLower(a.Parent)}:{Convert.ToHexStringLower(a.OutputHash)}:{Convert.ToHexStringLower(a.Signature)}";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "settlement: relayed height {Height} to the light client (stake epoch {Epoch}, {Signers} signatures)")]
-    private static partial void LogRelayed(ILogger logger, ulong height, ulong epoch, int signers);
+    [LoggerMessage(Level = LogLevel.Information, Message = "settlement: relayed height {Height} to the light client (stake epoch {Epoch}, {Signers} signatures, {Gas} gas)")]
+    private static partial void LogRelayed(ILogger logger, ulong height, ulong epoch, int signers, ulong gas);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "settlement: relaying height {Height} refused: {Reason}")]
     private static partial void LogRelayRefused(ILogger logger, ulong height, string reason);
