@@ -91,7 +91,7 @@ public class SettlementTests
     }
 
     [Fact]
-    public async Task Ordering_goes_on_while_the_L1_does_not_answer_and_settlement_catches_up_when_it_does()
+    public async Task Ordering_goes_on_while_the_L1_does_not_answer_and_settlement_catches_up_when_it_does_and_a_restarted_validator_never_signs_twice()
     {
         await using var cluster = new TestCluster(4);
         await cluster.AttachL1Async();
@@ -113,6 +113,25 @@ public class SettlementTests
 
         var target = await cluster.MinHeightAsync(All);
         await TestCluster.WaitUntilAsync(async () => (await l1.SettledTipAsync()).Height >= target - NetworkL1Interval, $"settlement catches up to height {target}", TimeSpan.FromSeconds(120));
+
+        // A validator killed without warning comes back with its settlement log: it signs on from where it was, and
+        // re-sends the same statements, never a second one for a height (which its peers would report and the L1 slash).
+        var attestedBefore = (await SettlementAsync(cluster, 2)).GetProperty("attested_height").GetUInt64();
+        cluster.Kill(2);
+        cluster.Start(2);
+        await TestCluster.WaitUntilAsync(async () =>
+        {
+            try
+            {
+                return (await SettlementAsync(cluster, 2)).GetProperty("attested_height").GetUInt64() > attestedBefore + (2 * NetworkL1Interval);
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "the restarted validator signs statements again");
+        var settledNow = (await l1.SettledTipAsync()).Height;
+        await TestCluster.WaitUntilAsync(async () => (await l1.SettledTipAsync()).Height > settledNow + NetworkL1Interval, "settlement goes on after the restart");
         foreach (var i in All)
         {
             Assert.True(cluster.IsRunning(i), $"validator {i} is running");
