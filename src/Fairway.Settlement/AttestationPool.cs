@@ -28,6 +28,7 @@ public sealed class AttestationPool(SettlementDomain domain)
 
     private readonly SortedDictionary<ulong, Dictionary<string, (Attestation Attestation, byte[] Digest)>> _byHeight = [];
     private readonly Queue<AttestationConflict> _conflicts = new();
+    private readonly SortedDictionary<ulong, HashSet<string>> _conflictsSeen = [];
     private ulong _settled;
 
     public IReadOnlyCollection<AttestationConflict> Conflicts => _conflicts;
@@ -64,6 +65,24 @@ public sealed class AttestationPool(SettlementDomain domain)
                 return AttestationResult.Duplicate;
             }
 
+            // Gossip repeats messages: the same pair is the same evidence, which the L1 slashes once, so it is handed out once.
+            if (!_conflictsSeen.TryGetValue(attestation.Height, out var seen))
+            {
+                seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                _conflictsSeen[attestation.Height] = seen;
+            }
+
+            if (seen.Contains(signer + Convert.ToHexStringLower(digest)))
+            {
+                return AttestationResult.Duplicate;
+            }
+
+            if (seen.Count >= ConflictsMax)
+            {
+                return AttestationResult.Refused;
+            }
+
+            seen.Add(signer + Convert.ToHexStringLower(digest));
             _conflicts.Enqueue(new AttestationConflict(signer, existing.Attestation, attestation));
             while (_conflicts.Count > ConflictsMax)
             {
@@ -98,6 +117,11 @@ public sealed class AttestationPool(SettlementDomain domain)
         while (_byHeight.Count > 0 && _byHeight.First().Key <= _settled)
         {
             _byHeight.Remove(_byHeight.First().Key);
+        }
+
+        while (_conflictsSeen.Count > 0 && _conflictsSeen.First().Key <= _settled)
+        {
+            _conflictsSeen.Remove(_conflictsSeen.First().Key);
         }
     }
 

@@ -13,6 +13,9 @@ public sealed class SettlementKey
 {
     public const int SignatureSize = 65;
 
+    private static readonly BigInteger Order = BigInteger.Parse(
+        "0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", System.Globalization.NumberStyles.HexNumber);
+
     private static readonly BigInteger HalfOrder = BigInteger.Parse(
         "07FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0", System.Globalization.NumberStyles.HexNumber);
 
@@ -70,6 +73,13 @@ public sealed class SettlementKey
 
         var s = new BigInteger(signature[32..64], isUnsigned: true, isBigEndian: true);
         if (s > HalfOrder || s.IsZero)
+        {
+            return null;
+        }
+
+        // ecrecover gives no signer for r outside [1, n - 1]; Nethereum instead hands back a key without a point, which throws on use.
+        var r = new BigInteger(signature[..32], isUnsigned: true, isBigEndian: true);
+        if (r.IsZero || r >= Order)
         {
             return null;
         }
