@@ -35,7 +35,11 @@ public sealed class AttestationPool(SettlementDomain domain)
 
     public int Heights => _byHeight.Count;
 
-    public AttestationResult Add(Attestation attestation)
+    /// <param name="weights">
+    /// The stake the signer is weighed by, when known: a key without weight in it is refused, so keys anyone can make
+    /// cannot fill a height's place for signers before the validators' signatures arrive.
+    /// </param>
+    public AttestationResult Add(Attestation attestation, StakeSnapshot? weights = null)
     {
         ArgumentNullException.ThrowIfNull(attestation);
         if (!domain.IsStatementHeight(attestation.Height) || attestation.Height <= _settled
@@ -47,7 +51,7 @@ public sealed class AttestationPool(SettlementDomain domain)
 
         var digest = SettlementDigests.Header(domain.L1ChainId, domain.LightClient, attestation.Height, attestation.Parent, attestation.OutputHash);
         var signer = SettlementKey.Recover(digest, attestation.Signature);
-        if (signer is null)
+        if (signer is null || (weights is not null && weights.WeightOfSettlementKey(signer) <= 0))
         {
             return AttestationResult.Refused;
         }
@@ -92,7 +96,7 @@ public sealed class AttestationPool(SettlementDomain domain)
             return AttestationResult.Conflict;
         }
 
-        // One entry per key per height, and keys are bounded by the stake table's cap through the weight check callers make.
+        // One entry per key per height, and keys are bounded by the stake table's cap through the weights callers pass.
         if (signers.Count >= L1Contracts.ValidatorsMax)
         {
             return AttestationResult.Refused;

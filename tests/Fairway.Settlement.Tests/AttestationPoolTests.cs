@@ -210,4 +210,33 @@ public sealed class AttestationPoolTests
         Assert.Null(pool.Quorum(10, L1.Random32(), snapshot));
         Assert.NotNull(pool.Quorum(10, Genesis, snapshot));
     }
+
+    [Fact]
+    public void Keys_without_stake_cannot_crowd_the_validators_out_of_a_height()
+    {
+        var keys = Keys(3);
+        var snapshot = Snapshot(keys, 1, 1, 1);
+        var output = L1.Random32();
+
+        // Control: with nothing to weigh signers by, the per-height cap is all there is, and strangers fill it. Random
+        // (r, low s) pairs recover to some key about half the time: the cheapest way to mint a thousand signers.
+        var blind = new AttestationPool(Domain);
+        var strangers = new List<Attestation>();
+        for (var tries = 0; strangers.Count < L1Contracts.ValidatorsMax; tries++)
+        {
+            Assert.True(tries < 8 * L1Contracts.ValidatorsMax, "random signatures stopped recovering");
+            var s = L1.Random32();
+            s[0] &= 0x3f;
+            var stranger = new Attestation(10, Genesis, output, [.. L1.Random32(), .. s, 27]);
+            if (blind.Add(stranger) == AttestationResult.Added) strangers.Add(stranger);
+        }
+        Assert.Equal(AttestationResult.Refused, blind.Add(Sign(keys[0], 10, Genesis, output)));
+
+        // Weighed, a stranger is refused before it takes any room (no height is even opened for it).
+        var pool = new AttestationPool(Domain);
+        foreach (var a in strangers.Take(16)) Assert.Equal(AttestationResult.Refused, pool.Add(a, snapshot));
+        Assert.Equal(0, pool.Heights);
+        foreach (var k in keys) Assert.Equal(AttestationResult.Added, pool.Add(Sign(k, 10, Genesis, output), snapshot));
+        Assert.Equal(3, pool.Quorum(10, Genesis, snapshot)?.Weight);
+    }
 }
