@@ -43,7 +43,15 @@ public sealed class SettlementKey
             throw new FormatException("a settlement key is 32 bytes of hex");
         }
 
-        return new SettlementKey(new EthECKey(trimmed));
+        try
+        {
+            return new SettlementKey(new EthECKey(trimmed));
+        }
+        catch (ArgumentException e)
+        {
+            // Zero or at least the curve order: 32 bytes of hex that are still no key, as malformed as bad hex.
+            throw new FormatException("a settlement key is a number from 1 to the secp256k1 order minus 1", e);
+        }
     }
 
     public string PrivateKeyHex => Key.GetPrivateKey();

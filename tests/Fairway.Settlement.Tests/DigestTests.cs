@@ -140,3 +140,26 @@ public sealed class DigestTests(LibraryL1 l1) : IClassFixture<LibraryL1>
         }
     }
 }
+
+/// Settlement keys read from files: what is no key must not become one.
+public sealed class SettlementKeyFileTests
+{
+    [Theory]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")]
+    [InlineData("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff")]
+    [InlineData("0x12")]
+    [InlineData("zz0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")]
+    public void Outside_the_curve_order_or_not_32_bytes_of_hex_is_a_format_error(string hex) =>
+        Assert.Throws<FormatException>(() => SettlementKey.FromPrivateKeyHex(hex));
+
+    [Theory]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000001")]
+    [InlineData("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140")]
+    public void The_extremes_of_the_order_are_keys(string hex)
+    {
+        var key = SettlementKey.FromPrivateKeyHex(hex);
+        var digest = L1.Random32();
+        Assert.Equal(key.Address, SettlementKey.Recover(digest, key.Sign(digest)));
+    }
+}
