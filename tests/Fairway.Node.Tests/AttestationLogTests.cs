@@ -91,7 +91,7 @@ public sealed class AttestationLogTests : IDisposable
         Assert.Equal(written.Select(Text), Reopened());
         Assert.Equal(intact, new FileInfo(Path).Length);
 
-        foreach (var bad in new[] { good.Replace("10 ", "-1 ", StringComparison.Ordinal), good[..^2], good + " ff", good.Replace('a', 'g'), "" })
+        foreach (var bad in new[] { good.Replace("10 ", "-1 ", StringComparison.Ordinal), good[..^2], good + " ff", good[..3] + "g" + good[4..], "" })
         {
             File.Delete(Path);
             var first = Write(10);
