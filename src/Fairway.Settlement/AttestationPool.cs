@@ -28,13 +28,18 @@ public sealed class AttestationPool(SettlementDomain domain)
 
     private readonly SortedDictionary<ulong, Dictionary<string, (Attestation Attestation, byte[] Digest)>> _byHeight = [];
     private readonly Queue<AttestationConflict> _conflicts = new();
+    private readonly SortedDictionary<ulong, HashSet<string>> _conflictsSeen = [];
     private ulong _settled;
 
     public IReadOnlyCollection<AttestationConflict> Conflicts => _conflicts;
 
     public int Heights => _byHeight.Count;
 
-    public AttestationResult Add(Attestation attestation)
+    /// <param name="weights">
+    /// The stake the signer is weighed by, when known: a key without weight in it is refused, so keys anyone can make
+    /// cannot fill a height's place for signers before the validators' signatures arrive.
+    /// </param>
+    public AttestationResult Add(Attestation attestation, StakeSnapshot? weights = null)
     {
         ArgumentNullException.ThrowIfNull(attestation);
         if (!domain.IsStatementHeight(attestation.Height) || attestation.Height <= _settled
@@ -46,7 +51,7 @@ public sealed class AttestationPool(SettlementDomain domain)
 
         var digest = SettlementDigests.Header(domain.L1ChainId, domain.LightClient, attestation.Height, attestation.Parent, attestation.OutputHash);
         var signer = SettlementKey.Recover(digest, attestation.Signature);
-        if (signer is null)
+        if (signer is null || (weights is not null && weights.WeightOfSettlementKey(signer) <= 0))
         {
             return AttestationResult.Refused;
         }
@@ -64,6 +69,24 @@ public sealed class AttestationPool(SettlementDomain domain)
                 return AttestationResult.Duplicate;
             }
 
+            // Gossip repeats messages: the same pair is the same evidence, which the L1 slashes once, so it is handed out once.
+            if (!_conflictsSeen.TryGetValue(attestation.Height, out var seen))
+            {
+                seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                _conflictsSeen[attestation.Height] = seen;
+            }
+
+            if (seen.Contains(signer + Convert.ToHexStringLower(digest)))
+            {
+                return AttestationResult.Duplicate;
+            }
+
+            if (seen.Count >= ConflictsMax)
+            {
+                return AttestationResult.Refused;
+            }
+
+            seen.Add(signer + Convert.ToHexStringLower(digest));
             _conflicts.Enqueue(new AttestationConflict(signer, existing.Attestation, attestation));
             while (_conflicts.Count > ConflictsMax)
             {
@@ -73,7 +96,7 @@ public sealed class AttestationPool(SettlementDomain domain)
             return AttestationResult.Conflict;
         }
 
-        // One entry per key per height, and keys are bounded by the stake table's cap through the weight check callers make.
+        // One entry per key per height, and keys are bounded by the stake table's cap through the weights callers pass.
         if (signers.Count >= L1Contracts.ValidatorsMax)
         {
             return AttestationResult.Refused;
@@ -107,6 +130,11 @@ public sealed class AttestationPool(SettlementDomain domain)
         while (_byHeight.Count > 0 && _byHeight.First().Key <= _settled)
         {
             _byHeight.Remove(_byHeight.First().Key);
+        }
+
+        while (_conflictsSeen.Count > 0 && _conflictsSeen.First().Key <= _settled)
+        {
+            _conflictsSeen.Remove(_conflictsSeen.First().Key);
         }
     }
 

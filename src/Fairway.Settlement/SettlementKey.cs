@@ -13,6 +13,9 @@ public sealed class SettlementKey
 {
     public const int SignatureSize = 65;
 
+    private static readonly BigInteger Order = BigInteger.Parse(
+        "0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", System.Globalization.NumberStyles.HexNumber);
+
     private static readonly BigInteger HalfOrder = BigInteger.Parse(
         "07FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0", System.Globalization.NumberStyles.HexNumber);
 
@@ -40,7 +43,15 @@ public sealed class SettlementKey
             throw new FormatException("a settlement key is 32 bytes of hex");
         }
 
-        return new SettlementKey(new EthECKey(trimmed));
+        try
+        {
+            return new SettlementKey(new EthECKey(trimmed));
+        }
+        catch (ArgumentException e)
+        {
+            // Zero or at least the curve order: 32 bytes of hex that are still no key, as malformed as bad hex.
+            throw new FormatException("a settlement key is a number from 1 to the secp256k1 order minus 1", e);
+        }
     }
 
     public string PrivateKeyHex => Key.GetPrivateKey();
@@ -70,6 +81,13 @@ public sealed class SettlementKey
 
         var s = new BigInteger(signature[32..64], isUnsigned: true, isBigEndian: true);
         if (s > HalfOrder || s.IsZero)
+        {
+            return null;
+        }
+
+        // ecrecover gives no signer for r outside [1, n - 1]; Nethereum instead hands back a key without a point, which throws on use.
+        var r = new BigInteger(signature[..32], isUnsigned: true, isBigEndian: true);
+        if (r.IsZero || r >= Order)
         {
             return null;
         }

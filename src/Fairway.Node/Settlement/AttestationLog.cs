@@ -22,12 +22,16 @@ internal sealed class AttestationLog : IDisposable
         var good = 0L;
         if (File.Exists(path))
         {
+            var length = new FileInfo(path).Length;
             using var reader = new StreamReader(path);
             var offset = 0L;
             while (reader.ReadLine() is { } line)
             {
                 offset += System.Text.Encoding.UTF8.GetByteCount(line) + 1;
-                if (Parse(line) is not { } entry)
+
+                // A last line without its newline is torn even when it parses: the append writing it never returned,
+                // and kept, the next append would run on into it.
+                if (offset > length || Parse(line) is not { } entry)
                 {
                     break;
                 }

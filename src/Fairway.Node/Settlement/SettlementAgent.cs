@@ -134,9 +134,12 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
     public void OnAttestation(Attestation attestation)
     {
         AttestationResult result;
+        // Weighed by the stake this node settles against, so signatures by keys without stake take no room in the pool;
+        // validators rebroadcast theirs, so one weighed out before the snapshot knew its stake comes again.
+        var weights = _watcher.Latest;
         lock (_gate)
         {
-            result = _pool.Add(attestation);
+            result = _pool.Add(attestation, weights);
         }
 
         if (result == AttestationResult.Conflict)
