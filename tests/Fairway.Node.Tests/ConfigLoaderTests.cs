@@ -48,6 +48,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("clock_offset_ms", "100")]
     [InlineData("test_censor_namespace", "2")]
     [InlineData("test_front_run_hold_ms", "1500")]
+    [InlineData("test_equivocate_votes", "true")]
     public void A_bad_value_is_refused_naming_the_key(string key, string value)
     {
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ConfigPath))!.AsObject();

@@ -11,10 +11,10 @@ public class EvidenceLogTests
     public void Each_misbehaviour_is_kept_once_in_order_and_pages_resume_from_the_next_index()
     {
         var log = new EvidenceLog(capacity: 10);
-        log.Add(Record(1, 5));
-        log.Add(Record(1, 5));
-        log.Add(Record(2, 5));
-        log.Add(Record(1, 6));
+        Assert.True(log.Add(Record(1, 5)));
+        Assert.False(log.Add(Record(1, 5) with { First = "cc" }));
+        Assert.True(log.Add(Record(2, 5)));
+        Assert.True(log.Add(Record(1, 6)));
 
         var (first, next) = log.Read(0, 2);
         Assert.Equal([(1, 5UL), (2, 5UL)], first.Select(r => (r.Validator, r.Round!.Value)));

@@ -50,6 +50,26 @@ public class WireFrameTests
     }
 
     [Fact]
+    public void Consensus_evidence_frames_round_trip_and_a_truncated_one_is_an_encoding_error()
+    {
+        var signer = Crypto.Ed25519Signer.FromSeedPhrase("wire-consensus-evidence");
+        Consensus.Messages.VoteMessage Vote(string block)
+        {
+            var hash = Hash.Compute(System.Text.Encoding.UTF8.GetBytes(block));
+            return new Consensus.Messages.VoteMessage(7, hash, 3, signer.Sign(SigningDomain.VoteMessage(Chain, 7, hash)));
+        }
+
+        var evidence = new Consensus.Engine.Evidence(Consensus.Engine.EvidenceKind.ConflictingVotes, 3, 7, Vote("a"), Vote("b"));
+        var bytes = WireFrame.Encode(new ConsensusEvidenceFrame(evidence));
+
+        var decoded = Assert.IsType<ConsensusEvidenceFrame>(WireFrame.Decode(bytes)).Evidence;
+        Assert.Equal((evidence.Kind, evidence.Validator, evidence.Round), (decoded.Kind, decoded.Validator, decoded.Round));
+        Assert.Equal(bytes, WireFrame.Encode(new ConsensusEvidenceFrame(decoded)));
+        Assert.Throws<EncodingException>(() => WireFrame.Decode(bytes[..^1]));
+        Assert.Throws<EncodingException>(() => WireFrame.Decode([.. bytes, 0]));
+    }
+
+    [Fact]
     public void Garbage_frames_only_ever_raise_encoding_errors()
     {
         var random = new Random(3);

@@ -20,6 +20,12 @@ public sealed record Evidence(EvidenceKind Kind, ushort Validator, ulong Round, 
 {
     public const byte Version = 1;
 
+    /// <summary>
+    /// Largest encoding of either message: two of them, with the header and a wire tag, still fit in one frame, so
+    /// evidence about the largest proposals can travel.
+    /// </summary>
+    public const int MessageBytesMax = (Limits.FrameBytesMax / 2) - 64;
+
     public void Encode(CanonicalWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -29,6 +35,34 @@ public sealed record Evidence(EvidenceKind Kind, ushort Validator, ulong Round, 
         writer.WriteU64(Round);
         writer.WriteBytes(MessageCodec.Encode(First));
         writer.WriteBytes(MessageCodec.Encode(Second));
+    }
+
+    /// <summary>
+    /// Reads what <see cref="Encode"/> wrote. Only the shape is checked here (kind, message types, lengths); whether the
+    /// signatures and rounds hold up is <see cref="Verify"/>'s job, since that needs the validator set.
+    /// </summary>
+    public static Evidence Decode(ref CanonicalReader reader)
+    {
+        reader.ExpectVersion(Version, "evidence");
+        var kind = (EvidenceKind)reader.ReadU8("evidence kind");
+        if (kind is not (EvidenceKind.ConflictingProposals or EvidenceKind.ConflictingVotes))
+        {
+            throw new EncodingException($"evidence: unknown kind {(byte)kind}");
+        }
+
+        var validator = reader.ReadU16("evidence validator");
+        var round = reader.ReadU64("evidence round");
+        var first = MessageCodec.Decode(reader.ReadBytes(MessageBytesMax, "evidence first message"));
+        var second = MessageCodec.Decode(reader.ReadBytes(MessageBytesMax, "evidence second message"));
+        var shaped = kind == EvidenceKind.ConflictingProposals
+            ? first is ProposalMessage && second is ProposalMessage
+            : first is VoteMessage && second is VoteMessage;
+        if (!shaped)
+        {
+            throw new EncodingException($"evidence: {kind} must hold two messages of its kind");
+        }
+
+        return new Evidence(kind, validator, round, first, second);
     }
 
     public bool Verify(Hash chainId, ValidatorSet validators, ISignatureVerifier verifier)

@@ -194,6 +194,11 @@ public static class ConfigLoader
             path,
             "test_double_attest",
             "is a test-only setting (it makes this validator sign two settlement statements for one height, and be slashed); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
+        Require(
+            !c.TestEquivocateVotes || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
+            path,
+            "test_equivocate_votes",
+            "is a test-only setting (it makes this validator sign two votes for one round); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
         Require(!string.IsNullOrWhiteSpace(c.Validator), path, "validator", "must name a validator of the genesis file");
         Require(TryParseEndPoint(c.P2pListen, out _), path, "p2p_listen", "must be ip:port");
         Require(Uri.TryCreate(c.ApiListen, UriKind.Absolute, out var api) && api.Scheme is "http" or "https", path, "api_listen", "must be an http(s) URL");

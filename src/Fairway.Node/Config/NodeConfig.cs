@@ -113,6 +113,14 @@ public sealed record NodeConfig
     [JsonPropertyName("test_double_attest")]
     public bool TestDoubleAttest { get; init; }
 
+    /// <summary>
+    /// TEST ONLY: besides its real vote, which it sends to every peer, this validator signs a second vote for the same
+    /// round on a made-up block and sends it to the lowest-index other validator alone: an equivocation only that peer
+    /// sees, so tests can show the evidence reaches the others by gossip. Refused unless <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.
+    /// </summary>
+    [JsonPropertyName("test_equivocate_votes")]
+    public bool TestEquivocateVotes { get; init; }
+
     /// <summary>The API's limits, built in this one place so the HTTP server and the endpoints cannot disagree.</summary>
     public ApiLimits ToApiLimits() => new()
     {

@@ -104,6 +104,14 @@ public sealed class NodeMetrics : IDisposable
     public void SetMessagesDropped(long dropped) => Interlocked.Exchange(ref _messagesDropped, dropped);
     public void OnEvidence() => Interlocked.Increment(ref _evidence);
 
+    /// <summary>Consensus evidence from peers refused, by reason (a fixed, small set of strings).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _evidenceRefusals = new(StringComparer.Ordinal);
+
+    public void OnEvidenceRefused(string reason) => _evidenceRefusals.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    /// <summary>Refusals by reason, for tests.</summary>
+    public IReadOnlyDictionary<string, long> EvidenceRefusals => new SortedDictionary<string, long>(_evidenceRefusals, StringComparer.Ordinal);
+
     public void OnEvidenceCarried() => Interlocked.Increment(ref _evidenceCarried);
     public void OnBatchCreated() => Interlocked.Increment(ref _batchesCreated);
     public void SetCertifiedHeight(ulong height) => Interlocked.Exchange(ref _certifiedHeight, (long)height);
@@ -157,6 +165,12 @@ public sealed class NodeMetrics : IDisposable
         Counter(text, "fairway_p2p_connections_rejected_total", "Peer connections refused at the handshake.", _connectionsRejected);
         Counter(text, "fairway_consensus_messages_dropped_total", "Invalid or useless consensus inputs dropped.", _messagesDropped);
         Counter(text, "fairway_evidence_total", "Evidence records kept: equivocation, conflicting lists, censorship (found here or checked from a peer).", _evidence);
+        text.Append("# HELP fairway_evidence_refused_total Consensus evidence from peers this validator refused, by reason.\n# TYPE fairway_evidence_refused_total counter\n");
+        foreach (var (reason, count) in EvidenceRefusals)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"fairway_evidence_refused_total{{reason=\"{reason}\"}} {count}\n");
+        }
+
         Counter(text, "fairway_evidence_carried_total", "Pieces of fair-lane evidence committed blocks carried.", _evidenceCarried);
         Gauge(text, "fairway_fair_pending_transactions", "Fair-lane transactions this validator holds and has not seen included.", _fairPending);
         text.Append("# HELP fairway_fair_refused_total Candidate lists and fair proposals this validator refused, by reason.\n# TYPE fairway_fair_refused_total counter\n");

@@ -17,14 +17,15 @@ internal sealed class EvidenceLog(int capacity)
     /// <summary>Records found so far, forgotten ones included: the index of the next record ever added.</summary>
     public long Total { get; private set; }
 
-    public void Add(EvidenceRecord record)
+    /// <summary>False when the same misbehaviour is already held (or was, and is still remembered).</summary>
+    public bool Add(EvidenceRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         lock (_gate)
         {
             if (!_seen.Add((record.Kind, record.Validator, record.Round, record.Height)))
             {
-                return;
+                return false;
             }
 
             _records.Add(record);
@@ -37,6 +38,8 @@ internal sealed class EvidenceLog(int capacity)
                 _dropped++;
             }
         }
+
+        return true;
     }
 
     /// <summary>Records from index <paramref name="from"/> (counting every record ever added), at most <paramref name="max"/>.</summary>

@@ -47,7 +47,15 @@ public sealed partial class ValidatorNode
 
         public void Send(int to, ConsensusMessage message)
         {
-            node.SendFrame(to, WireFrame.Encode(new ConsensusFrame(message)));
+            if (node._identity.Config.TestEquivocateVotes && message is VoteMessage vote && vote.Voter == node._identity.Index)
+            {
+                node.SendEquivocatingVote(vote);
+            }
+            else
+            {
+                node.SendFrame(to, WireFrame.Encode(new ConsensusFrame(message)));
+            }
+
             node.SendListWithVote(to, message);
         }
 
@@ -81,19 +89,7 @@ public sealed partial class ValidatorNode
         public void RequestBlocks(RequestBlocks request) =>
             node.SendFrame(request.Peer, WireFrame.Encode(new ConsensusFrame(new BlockRequestMessage(request.Tip, request.Count))));
 
-        public void Evidence(Evidence evidence)
-        {
-            node.Metrics.OnEvidence();
-            node._evidence.Add(new Api.EvidenceRecord(
-                evidence.Kind == EvidenceKind.ConflictingProposals ? "conflicting_proposals" : "conflicting_votes",
-                evidence.Validator,
-                evidence.Round,
-                null,
-                node.NowMs,
-                Convert.ToHexStringLower(MessageCodec.Encode(evidence.First)),
-                Convert.ToHexStringLower(MessageCodec.Encode(evidence.Second))));
-            LogEvidence(node._log, evidence.Kind.ToString(), evidence.Validator, evidence.Round);
-        }
+        public void Evidence(Evidence evidence) => node.KeepConsensusEvidence(evidence, from: -1);
     }
 
     /// <summary>
@@ -130,6 +126,4 @@ public sealed partial class ValidatorNode
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "equivocation evidence: {Kind} by validator {Validator} in round {Round}")]
-    private static partial void LogEvidence(ILogger logger, string kind, int validator, ulong round);
 }

@@ -54,6 +54,9 @@ public sealed partial class ValidatorNode
             case DecryptionSharesFrame d:
                 OnDecryptionShares(peer, d.Message);
                 break;
+            case ConsensusEvidenceFrame e:
+                OnConsensusEvidence(peer, e.Evidence, bytes.AsSpan(1));
+                break;
             case SettlementAttestationFrame a:
                 _settlement?.OnAttestation(a.Attestation);
                 break;

@@ -22,6 +22,7 @@ public abstract record WireFrame
     private const byte FairEvidenceTag = 8;
     private const byte DecryptionSharesTag = 9;
     private const byte SettlementAttestationTag = 10;
+    private const byte ConsensusEvidenceTag = 11;
 
     public static byte[] Encode(WireFrame frame)
     {
@@ -31,6 +32,7 @@ public abstract record WireFrame
             ConsensusFrame c => Canonical.InitialCapacity(c.Message, 16),
             CandidateListFrame l => Canonical.InitialCapacity(l.List, 16),
             FairEvidenceFrame e => Canonical.InitialCapacity(e.Evidence, 16),
+            ConsensusEvidenceFrame e => Canonical.InitialCapacity(e.Evidence, 16),
             DecryptionSharesFrame d => (d.Message.Shares.Count * Crypto.Threshold.DecryptionShare.EncodedSize) + 128,
             _ => 512,
         });
@@ -89,6 +91,10 @@ public abstract record WireFrame
                 writer.WriteRaw(a.Attestation.OutputHash);
                 writer.WriteRaw(a.Attestation.Signature);
                 break;
+            case ConsensusEvidenceFrame e:
+                writer.WriteU8(ConsensusEvidenceTag);
+                e.Evidence.Encode(writer);
+                break;
             default:
                 throw new ArgumentException("unknown frame", nameof(frame));
         }
@@ -117,6 +123,7 @@ public abstract record WireFrame
             FairEvidenceTag => new FairEvidenceFrame(Canonical.Decode(body, Core.Inclusion.FairEvidence.Decode, "fair evidence")),
             DecryptionSharesTag => new DecryptionSharesFrame(Canonical.Decode(body, Ordering.Encrypted.ShareMessage.Decode, "decryption shares")),
             SettlementAttestationTag => Canonical.Decode(body, DecodeAttestation, "settlement attestation"),
+            ConsensusEvidenceTag => new ConsensusEvidenceFrame(Canonical.Decode(body, Consensus.Engine.Evidence.Decode, "consensus evidence")),
             _ => throw new EncodingException($"unknown frame tag {bytes[0]}"),
         };
     }
@@ -180,3 +187,6 @@ public sealed record DecryptionSharesFrame(Ordering.Encrypted.ShareMessage Messa
 
 /// <summary>A validator's secp256k1 signature on a settlement statement, gathered by every validator for the relayer.</summary>
 public sealed record SettlementAttestationFrame(Fairway.Settlement.Attestation Attestation) : WireFrame;
+
+/// <summary>A validator's two conflicting consensus messages for one round, gossiped so every validator holds the proof.</summary>
+public sealed record ConsensusEvidenceFrame(Consensus.Engine.Evidence Evidence) : WireFrame;
