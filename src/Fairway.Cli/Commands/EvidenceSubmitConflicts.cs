@@ -53,7 +53,8 @@ internal static class EvidenceSubmitConflicts
             catch (L1Exception e)
             {
                 var alreadyUsed = e.Message.Contains("EvidenceAlreadyUsed", StringComparison.Ordinal);
-                Console.WriteLine($"{what}, height {a.Height}: refused: {e.Message}");
+                var refused = e.Message.Contains("the contract refused it", StringComparison.Ordinal);
+                Console.WriteLine($"{what}, height {a.Height}: {(refused ? "refused" : "failed")}: {e.Message}");
                 if (alreadyUsed)
                 {
                     used++;
