@@ -43,7 +43,7 @@ internal static class EvidenceCommand
             var apis = isAttested ? many!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ApiUri).ToList() : [ApiUri(single!)];
             var hash = isAttested ? EvidenceSubmitAttested.ParseHash(hashText!) : null;
             var settlementKey = L1Cli.ReadKey(result.GetValue(key)!);
-            var contracts = await L1Cli.ConnectAsync(result.GetValue(l1)!, settlementKey, client, client, cancel).ConfigureAwait(false);
+            var contracts = await L1Cli.ConnectToLightClientAsync(result.GetValue(l1)!, settlementKey, client, cancel).ConfigureAwait(false);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             return isAttested
                 ? await EvidenceSubmitAttested.RunAsync(contracts, http, apis, hash!, cancel).ConfigureAwait(false)

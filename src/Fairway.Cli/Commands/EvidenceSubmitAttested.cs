@@ -61,8 +61,7 @@ internal static class EvidenceSubmitAttested
         // The light client requires signers in ascending address order: as numbers, which lowercase hex orders ordinally.
         var ordered = bySigner.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
         var signatures = ordered.SelectMany(p => p.Value).ToArray();
-        var stakeTable = await l1.CallAsync<string>(l1.Contract(ContractArtifact.LightClient, contracts.Addresses.LightClient), "stakeTable", null).ConfigureAwait(false);
-        var epoch = await new L1Contracts(l1, new L1Addresses(stakeTable, contracts.Addresses.LightClient)).CurrentEpochAsync().ConfigureAwait(false);
+        var epoch = await contracts.CurrentEpochAsync().ConfigureAwait(false);
         try
         {
             var receipt = await contracts.SlashByAttestationAsync(account, evidenceHash, epoch, signatures, cancel).ConfigureAwait(false);

@@ -88,15 +88,26 @@ internal static class L1Cli
     /// <summary>Reads the settlement key file; its private key is never printed, not even in errors.</summary>
     public static SettlementKey ReadKey(string path) => SettlementKeyFile.Read(path);
 
-    public static async Task<L1Contracts> ConnectAsync(string url, SettlementKey key, string stakeTable, string lightClient, CancellationToken ct)
+    /// <summary>A connection for the stake table's commands; they never call the light client, so none is named.</summary>
+    public static async Task<L1Contracts> ConnectToStakeTableAsync(string url, SettlementKey key, string stakeTable, CancellationToken ct) =>
+        new(await ConnectAsync(url, key, ct).ConfigureAwait(false), new L1Addresses(stakeTable, LightClient: ""));
+
+    /// <summary>A connection for the light client's commands, with the stake table it reads its epochs and stakes from.</summary>
+    public static async Task<L1Contracts> ConnectToLightClientAsync(string url, SettlementKey key, string lightClient, CancellationToken ct)
+    {
+        var connection = await ConnectAsync(url, key, ct).ConfigureAwait(false);
+        var stakeTable = await connection.CallAsync<string>(connection.Contract(ContractArtifact.LightClient, lightClient), "stakeTable", null).ConfigureAwait(false);
+        return new L1Contracts(connection, new L1Addresses(stakeTable, lightClient));
+    }
+
+    private static async Task<L1Connection> ConnectAsync(string url, SettlementKey key, CancellationToken ct)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
         {
             throw new UsageException($"--l1 {url} is not an http(s) URL");
         }
 
-        var connection = await L1Connection.ConnectAsync(url, key, ct).ConfigureAwait(false);
-        return new L1Contracts(connection, new L1Addresses(stakeTable, lightClient));
+        return await L1Connection.ConnectAsync(url, key, ct).ConfigureAwait(false);
     }
 
     /// <summary>An L1 address: 0x and 40 hex digits. <paramref name="flag"/> names it in the error.</summary>

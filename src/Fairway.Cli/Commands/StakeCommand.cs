@@ -51,7 +51,7 @@ internal static class StakeCommand
 
             var settlementKey = L1Cli.ReadKey(result.GetValue(key)!);
             var consensus = consensusPath is null ? null : Fairway.Node.Keys.KeyFile.Read(consensusPath).PublicKey.ToArray();
-            var contracts = await L1Cli.ConnectAsync(result.GetValue(l1)!, settlementKey, table, table, cancel).ConfigureAwait(false);
+            var contracts = await L1Cli.ConnectToStakeTableAsync(result.GetValue(l1)!, settlementKey, table, cancel).ConfigureAwait(false);
             var account = settlementKey.Address;
             var asJson = result.GetValue(json);
             if (delegateTo is null)

@@ -48,7 +48,7 @@ internal static class UnstakeCommand
 
             var wei = amountText is null ? 0 : L1Cli.Ether(amountText, "--amount");
             var settlementKey = L1Cli.ReadKey(result.GetValue(key)!);
-            var contracts = await L1Cli.ConnectAsync(result.GetValue(l1)!, settlementKey, table, table, cancel).ConfigureAwait(false);
+            var contracts = await L1Cli.ConnectToStakeTableAsync(result.GetValue(l1)!, settlementKey, table, cancel).ConfigureAwait(false);
             var account = settlementKey.Address;
             var asJson = result.GetValue(json);
             if (isWithdraw)
