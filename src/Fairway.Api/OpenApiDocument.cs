@@ -205,8 +205,9 @@ internal static class OpenApiDocument
         ["description"] = status switch
         {
             "400" => "bad request; codes include malformed_json (with line and position), empty_body, bad_request (an unreadable body), missing_field (\"missing field: <name>\"), unknown_field, "
-                + "bad_namespace, bad_payload, bad_base64, not_an_object, not_an_array, malformed_batch, bad_height, bad_hash, bad_range, range_too_long, websocket_required",
-            "404" => "not_found: no such endpoint, or the node does not have it",
+                + "bad_namespace, bad_payload, bad_base64, not_an_object, not_an_array, malformed_batch, bad_height, bad_hash, bad_range, range_too_long, websocket_required, bad_evidence_hash",
+            "404" => "not_found: no such endpoint, or the node does not have it (unknown_evidence: no record with that evidence hash)",
+            "409" => "the node cannot answer this yet or at all: no_l1_snapshot (it has not read the stake table yet), not_in_stake_table",
             "405" => "method_not_allowed: the Allow header lists the methods this path takes",
             "413" => "too_large, payload_too_large or batch_too_large",
             "415" => "unsupported_media_type: no Content-Type, or one this endpoint does not take",

@@ -32,6 +32,11 @@ public sealed class EvidenceSubmitNodeTests
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Contains("without an L1", json.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        using var openapi = JsonDocument.Parse(await http.GetStringAsync(new Uri(node.ApiUrl, "/v1/openapi.json")));
+        var responses = openapi.RootElement.GetProperty("paths").GetProperty("/v1/evidence/attest").GetProperty("post").GetProperty("responses");
+        Assert.True(responses.TryGetProperty("409", out _));
+        var evidence = openapi.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("Evidence");
+        Assert.Contains("evidence_hash", evidence.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
