@@ -52,9 +52,12 @@ internal static class EvidenceSubmitConflicts
             }
             catch (L1Exception e)
             {
-                var alreadyUsed = e.Message.Contains("EvidenceAlreadyUsed", StringComparison.Ordinal);
+                // Another reporter's transaction can land first in the same block (it passed our gas estimate while
+                // pending, then ours reverted without a reason): the light client's record says whether that happened.
+                var alreadyUsed = e.Message.Contains("EvidenceAlreadyUsed", StringComparison.Ordinal)
+                    || await IsUsedAsync(contracts, a, b).ConfigureAwait(false);
                 var refused = e.Message.Contains("the contract refused it", StringComparison.Ordinal);
-                Console.WriteLine($"{what}, height {a.Height}: {(refused ? "refused" : "failed")}: {e.Message}");
+                Console.WriteLine($"{what}, height {a.Height}: {(refused ? "refused" : "failed")}: {e.Message}{(alreadyUsed && !refused ? " (the evidence is used: EvidenceAlreadyUsed)" : "")}");
                 if (alreadyUsed)
                 {
                     used++;
@@ -67,6 +70,24 @@ internal static class EvidenceSubmitConflicts
         }
 
         return slashed > 0 || failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>Whether the light client has used this pair already; its evidence id is keccak256 of the two header digests, lower first.</summary>
+    private static async Task<bool> IsUsedAsync(L1Contracts contracts, Statement a, Statement b)
+    {
+        var l1 = contracts.Connection;
+        var digestA = SettlementDigests.Header(l1.ChainId, contracts.Addresses.LightClient, a.Height, a.Parent, a.OutputHash);
+        var digestB = SettlementDigests.Header(l1.ChainId, contracts.Addresses.LightClient, b.Height, b.Parent, b.OutputHash);
+        var (low, high) = digestA.AsSpan().SequenceCompareTo(digestB) < 0 ? (digestA, digestB) : (digestB, digestA);
+        var id = SettlementDigests.Keccak([.. low, .. high]);
+        try
+        {
+            return await l1.CallAsync<bool>(l1.Contract(ContractArtifact.LightClient, contracts.Addresses.LightClient), "evidenceUsed", null, id).ConfigureAwait(false);
+        }
+        catch (L1Exception)
+        {
+            return false;
+        }
     }
 
     /// <summary>A statement as the node records it: <c>height:parentHex:outputHex:signatureHex</c>; null when malformed.</summary>
