@@ -96,8 +96,15 @@ public sealed class EvidenceSubmitNodeTests
                 "evidence", "submit", "--l1", anvil.Url, "--light-client", addresses.LightClient, "--key", reporterPath, "--url", api.ToString());
             Assert.True(exit == 0, stderr + stdout);
             Assert.Matches("slashed in transaction 0x|EvidenceAlreadyUsed", stdout);
-            Assert.True(await owner.Web3.Eth.GetContract(ContractArtifact.Load(ContractArtifact.StakeTable).Abi, addresses.StakeTable)
-                .GetFunction("isJailed").CallAsync<bool>(offenderKey.Address));
+            // Anvil mines every second here: a report the L1 found already used may still be pending in the latest block.
+            var isJailed = owner.Web3.Eth.GetContract(ContractArtifact.Load(ContractArtifact.StakeTable).Abi, addresses.StakeTable).GetFunction("isJailed");
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!await isJailed.CallAsync<bool>(offenderKey.Address) && DateTime.UtcNow < until)
+            {
+                await Task.Delay(200);
+            }
+
+            Assert.True(await isJailed.CallAsync<bool>(offenderKey.Address));
         }
         finally
         {
