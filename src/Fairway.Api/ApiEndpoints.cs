@@ -62,6 +62,7 @@ public static class ApiEndpoints
                 detected_at_ms = r.DetectedAtMs,
                 first = r.First,
                 second = r.Second,
+                evidence_hash = EvidenceHash.Hex(r),
             }),
             next,
         });

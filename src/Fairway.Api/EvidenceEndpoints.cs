@@ -11,8 +11,43 @@ internal static class EvidenceEndpoints
     /// <summary>Receipts per report at most: one per validator is all a transaction can have.</summary>
     public const int ReceiptsPerReportMax = Core.Validators.ValidatorSet.CountMax;
 
-    public static void Map(WebApplication app, IValidatorApi node) =>
+    public static void Map(WebApplication app, IValidatorApi node)
+    {
         app.MapPost("/v1/evidence/receipts", (HttpContext http, CancellationToken ct) => ReportAsync(http, node, ct));
+        app.MapPost("/v1/evidence/attest", (HttpContext http, CancellationToken ct) => AttestAsync(http, node, ct));
+    }
+
+    /// <summary><c>POST /v1/evidence/attest</c>: this validator signs a slash report for evidence in its own log, for <c>fairway evidence submit --attested</c>.</summary>
+    private static async Task<IResult> AttestAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
+    {
+        var (document, error) = await SubmitEndpoints.ReadJsonAsync(http, node, "send Content-Type: application/json", ct).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        using (document)
+        {
+            var root = document!.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("evidence_hash", out var hashText) || hashText.ValueKind != JsonValueKind.String
+                || ParseEvidenceHash(hashText.GetString()!) is not { } hash)
+            {
+                return ApiError.BadRequest("bad_evidence_hash", "evidence_hash must be 64 hex characters (0x optional)");
+            }
+
+            var answer = node.AttestEvidence(hash);
+            return answer.Attestation is { } a
+                ? Results.Json(new { validator_account = a.ValidatorAccount, evidence_hash = a.EvidenceHash, settlement_key = a.SettlementKey, signature = a.Signature })
+                : ApiError.Of(answer.Status, answer.Code, answer.Message);
+        }
+    }
+
+    private static byte[]? ParseEvidenceHash(string text)
+    {
+        var hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
+        return hex.Length == EvidenceHash.Size * 2 && hex.All(char.IsAsciiHexDigit) ? Convert.FromHexString(hex) : null;
+    }
 
     private static async Task<IResult> ReportAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
     {

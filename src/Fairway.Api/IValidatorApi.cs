@@ -54,6 +54,13 @@ public interface IValidatorApi
 
     /// <summary>Where this validator's settlement on the L1 stands; null when it runs without an L1.</summary>
     SettlementView? Settlement { get; }
+
+    /// <summary>
+    /// This validator's signed slash report for the record in its own evidence log whose <see cref="EvidenceHash"/> is
+    /// <paramref name="evidenceHash"/>, naming the offender's L1 account; or why not (no L1, unknown evidence, the
+    /// offender not in the stake table).
+    /// </summary>
+    SlashAttestationAnswer AttestEvidence(byte[] evidenceHash);
 }
 
 /// <summary>The L1 as this validator's watcher last read it (at a final block), and its own settlement signing.</summary>

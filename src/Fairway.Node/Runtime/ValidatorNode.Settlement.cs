@@ -41,6 +41,44 @@ public sealed partial class ValidatorNode
         }
     }
 
+    public SlashAttestationAnswer AttestEvidence(byte[] evidenceHash)
+    {
+        ArgumentNullException.ThrowIfNull(evidenceHash);
+        if (_settlement is not { } agent)
+        {
+            return SlashAttestationAnswer.Refused(404, "not_found", "this validator runs without an L1 (no settlement section in genesis, or no l1 section in its config)");
+        }
+
+        // Only evidence this validator found itself: what it signs is its own word that the offence happened.
+        var (records, _) = _evidence.Read(0, int.MaxValue);
+        var record = records.FirstOrDefault(r => EvidenceHash.Of(r).AsSpan().SequenceEqual(evidenceHash));
+        if (record is null)
+        {
+            return SlashAttestationAnswer.Refused(404, "unknown_evidence", "this validator's evidence log holds no record with that evidence hash");
+        }
+
+        if (agent.Snapshot is not { } snapshot)
+        {
+            return SlashAttestationAnswer.Refused(409, "no_l1_snapshot", "this validator has not read the stake table yet; try again shortly");
+        }
+
+        if (record.Validator < 0 || record.Validator >= _identity.Validators.Count)
+        {
+            return SlashAttestationAnswer.Refused(409, "not_in_stake_table", "the evidence names no validator of this network's set");
+        }
+
+        var consensusKey = _identity.Validators[record.Validator].PublicKey.ToHex();
+        var entry = snapshot.Validators.FirstOrDefault(v => string.Equals(v.ConsensusKeyHex, consensusKey, StringComparison.OrdinalIgnoreCase));
+        if (entry is null)
+        {
+            return SlashAttestationAnswer.Refused(409, "not_in_stake_table", $"validator {record.Validator}'s consensus key is not in the stake table at L1 block {snapshot.L1Block}");
+        }
+
+        var signature = agent.SignSlashReport(entry.Validator, evidenceHash);
+        return SlashAttestationAnswer.Of(new SlashAttestation(
+            entry.Validator, "0x" + Convert.ToHexStringLower(evidenceHash), agent.Config.SettlementKey, "0x" + Convert.ToHexStringLower(signature)));
+    }
+
     /// <summary>Starts settling on the L1 when both genesis (the contracts) and the config (the URL and key) name it.</summary>
     private void StartSettlement()
     {

@@ -113,6 +113,16 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
 
     public sealed record L1Config(string Url, L1Addresses Addresses, ulong Interval, string SettlementKey);
 
+    /// <summary>The L1 chain and light client this validator's signatures are for.</summary>
+    public SettlementDomain Domain => _domain;
+
+    /// <summary>
+    /// Signs the light client's slash report for <paramref name="account"/> and <paramref name="evidenceHash"/>: this
+    /// validator's attestation that the evidence is real, counted by its stake in <c>slashByAttestation</c>.
+    /// </summary>
+    public byte[] SignSlashReport(string account, byte[] evidenceHash) =>
+        _key.Sign(SettlementDigests.SlashReport(_domain.L1ChainId, _domain.LightClient, account, evidenceHash));
+
     public void Start()
     {
         _running = Task.WhenAll(
