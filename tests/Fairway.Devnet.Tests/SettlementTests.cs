@@ -91,6 +91,35 @@ public class SettlementTests
     }
 
     [Fact]
+    public async Task A_validator_that_votes_twice_in_a_round_is_slashed_and_jailed_on_the_attestation_of_more_than_two_thirds_of_the_stake()
+    {
+        await using var cluster = new TestCluster(4);
+        await cluster.AttachL1Async();
+        cluster.AllowTestSettings = true;
+        cluster.SetConfig(3, "test_equivocate_votes", true);
+        cluster.StartAll();
+        await cluster.WaitForHeightAsync(All, 2);
+
+        // The L1 cannot check Ed25519 votes: only the honest validators' slash reports, gathered past 2/3 of the stake, slash.
+        var l1 = await cluster.L1ReaderAsync();
+        var node3 = JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster.Directory, "node3", "settlement-key.json"))).RootElement.GetProperty("address").GetString()!;
+        await TestCluster.WaitUntilAsync(async () =>
+        {
+            var snapshot = await l1.SnapshotAsync(await l1.Connection.BlockNumberAsync(), "latest");
+            return snapshot.Validators.Single(v => string.Equals(v.Validator, node3, StringComparison.OrdinalIgnoreCase)).Jailed;
+        }, "validator 3 jailed on the L1 for its double votes");
+
+        var snapshotNow = await l1.SnapshotAsync(await l1.Connection.BlockNumberAsync(), "latest");
+        Assert.Single(snapshotNow.Validators, v => v.Jailed);
+        var logs = string.Join('\n', new[] { 0, 1, 2 }.Select(cluster.NodeLog));
+        Assert.Contains("slash report against", logs, StringComparison.Ordinal);
+        Assert.Contains("conflicting_votes", await EvidenceAsync(cluster, 1), StringComparison.Ordinal);
+
+        var height = await cluster.MinHeightAsync(All);
+        await cluster.WaitForHeightAsync(All, height + 10);
+    }
+
+    [Fact]
     public async Task Ordering_goes_on_while_the_L1_does_not_answer_and_settlement_catches_up_when_it_does_and_a_restarted_validator_never_signs_twice()
     {
         await using var cluster = new TestCluster(4);

@@ -63,19 +63,22 @@ public sealed partial class ValidatorNode
     {
         var first = MessageCodec.Encode(evidence.First);
         var second = MessageCodec.Encode(evidence.Second);
-        var kept = _evidence.Add(new Api.EvidenceRecord(
+        var record = new Api.EvidenceRecord(
             evidence.Kind == EvidenceKind.ConflictingProposals ? "conflicting_proposals" : "conflicting_votes",
             evidence.Validator,
             evidence.Round,
             null,
             NowMs,
             Convert.ToHexStringLower(first),
-            Convert.ToHexStringLower(second)));
-        if (!kept)
+            Convert.ToHexStringLower(second));
+        if (!_evidence.Add(record))
         {
             // The same misbehaviour (another pair of its messages, or an echo) is already held and was already sent on.
             return;
         }
+
+        // Checked here (found, or verified from a peer): this validator's word for the slash report on the L1.
+        _settlement?.OnSlashableEvidence(_identity.Validators[evidence.Validator].PublicKey.ToHex(), Api.EvidenceHash.Of(record));
 
         Metrics.OnEvidence();
         LogEvidence(_log, evidence.Kind.ToString(), evidence.Validator, evidence.Round, from < 0 ? "found here" : $"from validator {from}");

@@ -60,6 +60,9 @@ public sealed partial class ValidatorNode
             case SettlementAttestationFrame a:
                 _settlement?.OnAttestation(a.Attestation);
                 break;
+            case SlashReportFrame r:
+                _settlement?.OnSlashReport(r.Report);
+                break;
         }
     }
 

@@ -212,11 +212,13 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
             {
                 FollowL1();
                 SignCertified();
+                SignSlashReports();
                 Rebroadcast();
                 if (NowMs - _lastRelayMs >= _poll.TotalMilliseconds)
                 {
                     _lastRelayMs = NowMs;
                     await RelayAsync(cancel).ConfigureAwait(false);
+                    await RelaySlashReportsAsync(cancel).ConfigureAwait(false);
                 }
 
                 await ReportConflictsAsync(cancel).ConfigureAwait(false);

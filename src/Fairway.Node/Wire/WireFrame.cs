@@ -23,6 +23,7 @@ public abstract record WireFrame
     private const byte DecryptionSharesTag = 9;
     private const byte SettlementAttestationTag = 10;
     private const byte ConsensusEvidenceTag = 11;
+    private const byte SlashReportTag = 12;
 
     public static byte[] Encode(WireFrame frame)
     {
@@ -84,6 +85,12 @@ public abstract record WireFrame
                 writer.WriteU8(DecryptionSharesTag);
                 d.Message.Encode(writer);
                 break;
+            case SlashReportFrame r:
+                writer.WriteU8(SlashReportTag);
+                writer.WriteRaw(Convert.FromHexString(r.Report.Validator[2..]));
+                writer.WriteRaw(r.Report.EvidenceHash);
+                writer.WriteRaw(r.Report.Signature);
+                break;
             case SettlementAttestationFrame a:
                 writer.WriteU8(SettlementAttestationTag);
                 writer.WriteU64(a.Attestation.Height);
@@ -123,9 +130,18 @@ public abstract record WireFrame
             FairEvidenceTag => new FairEvidenceFrame(Canonical.Decode(body, Core.Inclusion.FairEvidence.Decode, "fair evidence")),
             DecryptionSharesTag => new DecryptionSharesFrame(Canonical.Decode(body, Ordering.Encrypted.ShareMessage.Decode, "decryption shares")),
             SettlementAttestationTag => Canonical.Decode(body, DecodeAttestation, "settlement attestation"),
+            SlashReportTag => Canonical.Decode(body, DecodeSlashReport, "slash report"),
             ConsensusEvidenceTag => new ConsensusEvidenceFrame(Canonical.Decode(body, Consensus.Engine.Evidence.Decode, "consensus evidence")),
             _ => throw new EncodingException($"unknown frame tag {bytes[0]}"),
         };
+    }
+
+    private static SlashReportFrame DecodeSlashReport(ref CanonicalReader reader)
+    {
+        var validator = "0x" + Convert.ToHexStringLower(reader.ReadFixed(20, "slash report validator"));
+        var evidence = reader.ReadFixed(Fairway.Settlement.SlashReport.EvidenceHashSize, "slash report evidence hash").ToArray();
+        var signature = reader.ReadFixed(Fairway.Settlement.Attestation.SignatureSize, "slash report signature").ToArray();
+        return new SlashReportFrame(new Fairway.Settlement.SlashReport(validator, evidence, signature));
     }
 
     private static SettlementAttestationFrame DecodeAttestation(ref CanonicalReader reader)
@@ -190,3 +206,6 @@ public sealed record SettlementAttestationFrame(Fairway.Settlement.Attestation A
 
 /// <summary>A validator's two conflicting consensus messages for one round, gossiped so every validator holds the proof.</summary>
 public sealed record ConsensusEvidenceFrame(Consensus.Engine.Evidence Evidence) : WireFrame;
+
+/// <summary>A validator's settlement-key signature on a slash report for evidence the L1 cannot check itself, gathered for the light client.</summary>
+public sealed record SlashReportFrame(Fairway.Settlement.SlashReport Report) : WireFrame;
