@@ -77,8 +77,12 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        // Checked here (found, or verified from a peer): this validator's word for the slash report on the L1.
-        _settlement?.OnSlashableEvidence(_identity.Validators[evidence.Validator].PublicKey.ToHex(), Api.EvidenceHash.Of(record));
+        // Checked here (found, or verified from a peer): this validator's word for the slash report on the L1. Not about
+        // itself: an offender's own signature would count toward its slashing, but the report must stand on the others'.
+        if (evidence.Validator != _identity.Index)
+        {
+            _settlement?.OnSlashableEvidence(_identity.Validators[evidence.Validator].PublicKey.ToHex(), Api.EvidenceHash.Of(record));
+        }
 
         Metrics.OnEvidence();
         LogEvidence(_log, evidence.Kind.ToString(), evidence.Validator, evidence.Round, from < 0 ? "found here" : $"from validator {from}");
