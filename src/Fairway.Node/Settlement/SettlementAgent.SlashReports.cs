@@ -147,7 +147,7 @@ internal sealed partial class SettlementAgent
                 LogSlashedByAttestation(_logger, validator, signatures.Length / Attestation.SignatureSize);
                 MarkSlashDone(validator, evidenceHash, key);
             }
-            catch (L1Exception e) when (e.Message.Contains("EvidenceAlreadyUsed", StringComparison.Ordinal) || e.Message.Contains("reverted", StringComparison.Ordinal))
+            catch (L1Exception e) when (TakenByAnother(e))
             {
                 // Another validator relayed the same report first.
                 LogSlashRefused(_logger, validator, e.Message);

@@ -412,7 +412,7 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
                 LogSlashSubmitted(_logger, c.Signer, c.First.Height);
                 Remember(c.Signer);
             }
-            catch (L1Exception e) when (e.Message.Contains("EvidenceAlreadyUsed", StringComparison.Ordinal) || e.Message.Contains("reverted", StringComparison.Ordinal))
+            catch (L1Exception e) when (TakenByAnother(e))
             {
                 // Another validator's report of the same offence came first.
                 LogSlashRefused(_logger, c.Signer, e.Message);
@@ -425,6 +425,13 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The L1 refused a report because the same evidence was used already, or the transaction reverted after its gas
+    /// estimate passed (another validator's copy landed first, in the same block): either way, someone else reported it.
+    /// </summary>
+    private static bool TakenByAnother(L1Exception e) =>
+        e.Message.Contains("EvidenceAlreadyUsed", StringComparison.Ordinal) || e.Message.Contains("reverted", StringComparison.Ordinal);
 
     private void Remember(string signer)
     {
