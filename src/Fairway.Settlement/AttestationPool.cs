@@ -143,6 +143,23 @@ public sealed class AttestationPool(SettlementDomain domain)
     /// ascending signer order as the light client wants them, once their weight is a quorum of <paramref name="weights"/>;
     /// null before that.
     /// </summary>
+    /// <summary>
+    /// The lowest height above <paramref name="tipHeight"/> whose statement extends <paramref name="tipHash"/> with a
+    /// quorum of <paramref name="weights"/>: the next statement for the light client, wherever the schedule put it.
+    /// </summary>
+    public (SettlementStatement Statement, byte[] Signatures, BigInteger Weight)? Next(ulong tipHeight, byte[] tipHash, StakeSnapshot weights)
+    {
+        foreach (var height in _byHeight.Keys.Where(h => h > tipHeight).Take(HeightsMax))
+        {
+            if (Quorum(height, tipHash, weights) is { } quorum)
+            {
+                return quorum;
+            }
+        }
+
+        return null;
+    }
+
     public (SettlementStatement Statement, byte[] Signatures, BigInteger Weight)? Quorum(ulong height, byte[] parent, StakeSnapshot weights)
     {
         ArgumentNullException.ThrowIfNull(weights);

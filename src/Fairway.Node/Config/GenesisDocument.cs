@@ -48,6 +48,10 @@ public sealed record GenesisSettlement
 
     [JsonPropertyName("interval_heights")]
     public ulong IntervalHeights { get; init; } = 10;
+
+    /// <summary>Also settle once this much block time has passed since the last statement (0: by heights alone).</summary>
+    [JsonPropertyName("interval_ms")]
+    public ulong IntervalMs { get; init; }
 }
 
 /// <summary>

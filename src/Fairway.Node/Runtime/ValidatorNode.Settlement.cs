@@ -97,7 +97,7 @@ public sealed partial class ValidatorNode
         var key = SettlementKeyFile.Read(l1.SettlementKeyFile);
         var connection = L1Connection.Open(l1.Url, key, genesis.L1ChainId);
         var contracts = new L1Contracts(connection, new L1Addresses(genesis.StakeTable, genesis.LightClient));
-        var domain = new SettlementDomain(genesis.L1ChainId, genesis.LightClient, genesis.IntervalHeights);
+        var domain = new SettlementDomain(genesis.L1ChainId, genesis.LightClient, genesis.IntervalHeights, genesis.IntervalMs);
         _settlement = new SettlementAgent(
             domain, key, contracts, l1, _identity.Config.DataDir, _identity.Index, _identity.Validators.Count,
             new SettlementHost(this), _identity.Config.TestDoubleAttest, _time, _log);
@@ -121,6 +121,9 @@ public sealed partial class ValidatorNode
             height <= node._chain.CertifiedHeight && node._chain.GetOutputCertificate(height) is { } certificate
                 ? certificate.HeaderHash.ToArray()
                 : null;
+
+        public ulong? BlockTimestampMs(ulong height) =>
+            height <= node._chain.CertifiedHeight ? node._chain.GetCommitted(height)?.Block.TimestampMs : null;
 
         public void Broadcast(WireFrame frame) => node.BroadcastFrame(WireFrame.Encode(frame));
 

@@ -11,6 +11,9 @@ internal interface ISettlementHost
     /// <summary>The hash of the certified output header at <paramref name="height"/>, or null if this validator has none.</summary>
     byte[]? CertifiedOutputHash(ulong height);
 
+    /// <summary>The timestamp of the committed block at <paramref name="height"/>, or null if this validator has none.</summary>
+    ulong? BlockTimestampMs(ulong height);
+
     void Broadcast(WireFrame frame);
 
     /// <summary>Evidence kept and served at /v1/evidence; the host stamps the time.</summary>
@@ -108,6 +111,10 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
 
     // The anchor's height again, readable without the lock: the node's metrics read it after every event of its loop.
     private long _anchorHeight;
+
+    // With the time rule: the anchor's block time (read when needed), and the last height checked and found not due.
+    private ulong? _anchorTimestampMs;
+    private ulong _scannedHeight;
 
     public int L1Failures => _watcher.Failures;
 
@@ -258,9 +265,49 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
             if (snapshot.SettledHeight > _anchor.Height && _domain.IsStatementHeight(snapshot.SettledHeight))
             {
                 _anchor = (snapshot.SettledHeight, snapshot.SettledHeaderHash);
+                _anchorTimestampMs = null;
                 Volatile.Write(ref _anchorHeight, (long)_anchor.Height);
             }
         }
+    }
+
+    /// <summary>The next height due a statement after the anchor, up to the certified height; null when none is due yet.</summary>
+    private ulong? NextStatementHeight()
+    {
+        if (_domain.IntervalMs == 0)
+        {
+            var next = _anchor.Height + _domain.Interval;
+            return next <= _certified ? next : null;
+        }
+
+        if ((_anchorTimestampMs ??= _anchor.Height == 0 ? 0 : _host.BlockTimestampMs(_anchor.Height)) is not { } anchorMs)
+        {
+            return null;
+        }
+
+        var last = Math.Min(_certified, _anchor.Height + _domain.Interval);
+        for (var height = Math.Max(_anchor.Height + 1, _scannedHeight + 1); height <= last; height++)
+        {
+            if (height == _anchor.Height + _domain.Interval)
+            {
+                return height;
+            }
+
+            if (_host.BlockTimestampMs(height) is not { } ms)
+            {
+                return null;
+            }
+
+            if (_domain.IsDue(_anchor.Height, anchorMs, height, ms))
+            {
+                return height;
+            }
+
+            // Not due: the next pass starts after it rather than reading its block time again.
+            _scannedHeight = height;
+        }
+
+        return null;
     }
 
     private void SignCertified()
@@ -271,8 +318,7 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
             Attestation attestation;
             lock (_gate)
             {
-                var height = _anchor.Height + _domain.Interval;
-                if (height > _certified || _host.CertifiedOutputHash(height) is not { } output)
+                if (NextStatementHeight() is not { } height || _host.CertifiedOutputHash(height) is not { } output)
                 {
                     return;
                 }
@@ -282,6 +328,7 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
                 _log.Append(attestation);
                 _pool.Add(attestation);
                 _anchor = (height, statement.Digest);
+                _anchorTimestampMs = null;
                 Volatile.Write(ref _anchorHeight, (long)height);
             }
 
@@ -341,11 +388,12 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
         var (tipHeight, tipHash) = await _contracts.SettledTipAsync().ConfigureAwait(false);
         for (var i = 0; i < RelaysPerPassMax; i++)
         {
-            var height = tipHeight + _domain.Interval;
             (SettlementStatement Statement, byte[] Signatures, System.Numerics.BigInteger Weight)? quorum;
+            ulong height;
             lock (_gate)
             {
-                quorum = _pool.Quorum(height, tipHash, snapshot);
+                quorum = _pool.Next(tipHeight, tipHash, snapshot);
+                height = quorum?.Statement.Height ?? 0;
                 if (quorum is not null)
                 {
                     _quorumSeenAtMs.TryAdd(height, NowMs);
@@ -362,7 +410,7 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
                 return;
             }
 
-            var myTurn = (int)((height / _domain.Interval) % (ulong)_validatorCount) == _index;
+            var myTurn = (int)(height % (ulong)_validatorCount) == _index;
             if (!myTurn && NowMs - _quorumSeenAtMs[height] < RelayBackupMs)
             {
                 return;

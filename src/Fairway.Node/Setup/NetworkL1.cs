@@ -14,6 +14,9 @@ namespace Fairway.Node.Setup;
 public static class NetworkL1
 {
     public const ulong IntervalHeights = 10;
+
+    /// <summary>Block time after which a statement is due even before <see cref="IntervalHeights"/> heights.</summary>
+    public const ulong IntervalMs = 2_000;
     public const string SettlementKeyFileName = "settlement-key.json";
 
     public static readonly BigInteger StakePerValidatorWei = BigInteger.Pow(10, 20);
@@ -41,6 +44,7 @@ public static class NetworkL1
             StakeTable = deployed.Addresses.StakeTable,
             LightClient = deployed.Addresses.LightClient,
             IntervalHeights = IntervalHeights,
+            IntervalMs = IntervalMs,
         };
         File.WriteAllText(genesisPath, JsonSerializer.Serialize(genesis with { Settlement = settlement }, ConfigLoader.JsonOptions));
         return deployed.Addresses;
