@@ -65,7 +65,8 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeSpan _poll;
     private Task? _running;
-    private ulong _certified;
+    /// <summary>Written by the node's disk writer, read by the agent's task.</summary>
+    private long _certified;
     private (ulong Height, byte[] Digest) _anchor;
     private long _lastRebroadcastMs;
     private long _lastRelayMs;
@@ -142,7 +143,7 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
     {
         lock (_gate)
         {
-            _certified = Math.Max(_certified, height);
+            Volatile.Write(ref _certified, Math.Max(Volatile.Read(ref _certified), (long)height));
         }
 
         Wake();
@@ -271,13 +272,15 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
         }
     }
 
+    private ulong Certified => (ulong)Volatile.Read(ref _certified);
+
     /// <summary>The next height due a statement after the anchor, up to the certified height; null when none is due yet.</summary>
     private ulong? NextStatementHeight()
     {
         if (_domain.IntervalMs == 0)
         {
             var next = _anchor.Height + _domain.Interval;
-            return next <= _certified ? next : null;
+            return next <= Certified ? next : null;
         }
 
         if ((_anchorTimestampMs ??= _anchor.Height == 0 ? 0 : _host.BlockTimestampMs(_anchor.Height)) is not { } anchorMs)
@@ -285,7 +288,7 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
             return null;
         }
 
-        var last = Math.Min(_certified, _anchor.Height + _domain.Interval);
+        var last = Math.Min(Certified, _anchor.Height + _domain.Interval);
         for (var height = Math.Max(_anchor.Height + 1, _scannedHeight + 1); height <= last; height++)
         {
             if (height == _anchor.Height + _domain.Interval)
@@ -315,22 +318,27 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
         var signed = 0;
         while (signed < SignsPerPassMax)
         {
-            Attestation attestation;
+            // The anchor is this task's alone (FollowL1 runs here too), so the store reads and the log's fsync happen
+            // outside the lock the node's event loop takes to hand in peers' attestations.
+            if (NextStatementHeight() is not { } height || _host.CertifiedOutputHash(height) is not { } output)
+            {
+                return;
+            }
+
+            var statement = SettlementStatement.Create(_domain, height, _anchor.Digest, output);
+            var attestation = new Attestation(height, statement.Parent, statement.OutputHash, _key.Sign(statement.Digest));
+            // Durable before it is sent (never two statements for a height, across restarts); the log, like the
+            // anchor, is only touched by this task.
+            _log.Append(attestation);
             lock (_gate)
             {
-                if (NextStatementHeight() is not { } height || _host.CertifiedOutputHash(height) is not { } output)
-                {
-                    return;
-                }
-
-                var statement = SettlementStatement.Create(_domain, height, _anchor.Digest, output);
-                attestation = new Attestation(height, statement.Parent, statement.OutputHash, _key.Sign(statement.Digest));
-                _log.Append(attestation);
                 _pool.Add(attestation);
-                _anchor = (height, statement.Digest);
-                _anchorTimestampMs = null;
-                Volatile.Write(ref _anchorHeight, (long)height);
             }
+
+            _anchor = (height, statement.Digest);
+
+            _anchorTimestampMs = null;
+            Volatile.Write(ref _anchorHeight, (long)height);
 
             _host.Broadcast(new SettlementAttestationFrame(attestation));
             if (_testDoubleAttest)
