@@ -141,6 +141,14 @@ public static class ApiEndpoints
                 exited = v.Exited,
                 jailed = v.Jailed,
             }),
+            epoch_set = view.EpochSet is { } set
+                ? new
+                {
+                    epoch = set.Epoch,
+                    members = set.Members.Select(m => new { account = m.Account, consensus_key = m.ConsensusKey, stake_gwei = m.StakeGwei, p2p = m.P2p, api = m.Api }),
+                    refused = set.Refused,
+                }
+                : null,
         });
     }
 

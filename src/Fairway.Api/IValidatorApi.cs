@@ -75,7 +75,13 @@ public sealed record SettlementView(
     ulong? Epoch,
     string? TotalStakeWei,
     int L1Failures,
-    IReadOnlyList<SettlementValidatorView> Validators);
+    IReadOnlyList<SettlementValidatorView> Validators,
+    EpochSetView? EpochSet = null);
+
+/// <summary>The validator set the stake table gives for the epoch read (what epochs will hand consensus), and the entries left out, with why.</summary>
+public sealed record EpochSetView(ulong Epoch, IReadOnlyList<EpochSetMemberView> Members, IReadOnlyList<string> Refused);
+
+public sealed record EpochSetMemberView(string Account, string ConsensusKey, ulong StakeGwei, string P2p, string? Api);
 
 /// <summary>One validator of the stake table at the watcher's final block.</summary>
 public sealed record SettlementValidatorView(string Account, string ConsensusKey, string SettlementKey, string WeightWei, bool Exited, bool Jailed);

@@ -44,6 +44,12 @@ public class SettlementTests
         {
             Assert.DoesNotContain("conflicting_settlement", await EvidenceAsync(cluster, i), StringComparison.Ordinal);
         }
+
+        // The set the stake table gives is the network's own: the four validators, where genesis says they listen.
+        var epochSet = (await SettlementAsync(cluster, 2)).GetProperty("epoch_set");
+        Assert.Empty(epochSet.GetProperty("refused").EnumerateArray());
+        var p2p = epochSet.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("p2p").GetString()).Order().ToList();
+        Assert.Equal(cluster.Nodes.Select(n => n.P2p).Order(), p2p);
     }
 
     [Fact]

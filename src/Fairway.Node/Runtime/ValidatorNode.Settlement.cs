@@ -37,7 +37,8 @@ public sealed partial class ValidatorNode
                 snapshot?.TotalWeight.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 agent.L1Failures,
                 snapshot?.Validators.Select(v => new SettlementValidatorView(
-                    v.Validator, v.ConsensusKeyHex, v.SettlementKey, v.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture), v.Exited, v.Jailed)).ToList() ?? []);
+                    v.Validator, v.ConsensusKeyHex, v.SettlementKey, v.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture), v.Exited, v.Jailed)).ToList() ?? [],
+                snapshot is null ? null : EpochSetOf(snapshot));
         }
     }
 
@@ -77,6 +78,15 @@ public sealed partial class ValidatorNode
         var signature = agent.SignSlashReport(entry.Validator, evidenceHash);
         return SlashAttestationAnswer.Of(new SlashAttestation(
             entry.Validator, "0x" + Convert.ToHexStringLower(evidenceHash), agent.Config.SettlementKey, "0x" + Convert.ToHexStringLower(signature)));
+    }
+
+    private static EpochSetView EpochSetOf(StakeSnapshot snapshot)
+    {
+        var set = EpochSet.FromSnapshot(snapshot);
+        return new EpochSetView(
+            set.Epoch,
+            set.Members.Select(m => new EpochSetMemberView(m.Account, m.Validator.PublicKey.ToHex(), m.Validator.Stake, m.Endpoints.P2p, m.Endpoints.Api)).ToList(),
+            set.Refused);
     }
 
     /// <summary>Starts settling on the L1 when both genesis (the contracts) and the config (the URL and key) name it.</summary>
