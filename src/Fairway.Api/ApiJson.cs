@@ -26,6 +26,7 @@ public static class ApiJson
             ["round"] = block.Round,
             ["author"] = block.Author,
             ["timestamp_ms"] = block.TimestampMs,
+            ["l1"] = block.L1 is { } l1 ? new System.Text.Json.Nodes.JsonObject { ["number"] = l1.Number, ["hash"] = "0x" + l1.BlockHash.ToHex() } : null,
             ["header"] = Base64(block),
             ["qc"] = Base64(committed.Certificate),
             ["output_hash"] = committed.Output.Header.Hash.ToHex(),

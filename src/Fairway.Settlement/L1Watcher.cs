@@ -11,7 +11,15 @@ public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations
 {
     private static readonly TimeSpan BackoffMax = TimeSpan.FromSeconds(10);
 
+    /// <summary>Final block hashes kept by number, for checking the L1 references of proposals.</summary>
+    public const int FinalHashesKept = 256;
+
+    /// <summary>Hashes read per poll at most when the final block jumps ahead (after an outage): the latest ones.</summary>
+    private const int HashesPerPollMax = 32;
+
     private readonly FinalityTracker _finality = new(confirmations);
+    private readonly SortedDictionary<ulong, string> _finalHashes = [];
+    private readonly Lock _hashesGate = new();
     private StakeSnapshot? _latest;
 
     /// <summary>The stake table at the newest final L1 block read, or null before the first read.</summary>
@@ -70,6 +78,10 @@ public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations
         if (step == FinalityStep.Reset)
         {
             LogReset(log, contracts.Connection.Url, head);
+            lock (_hashesGate)
+            {
+                _finalHashes.Clear();
+            }
         }
 
         if (step == FinalityStep.Unchanged || _finality.FinalAt(head) is not { } target)
@@ -80,9 +92,58 @@ public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations
         var hash = await contracts.Connection.BlockHashAsync(target, cancel).ConfigureAwait(false)
             ?? throw new L1Exception($"the L1 has no block {target} below its head {head}");
         var snapshot = await contracts.SnapshotAsync(target, hash).ConfigureAwait(false);
+        var previous = _finality.Final ?? 0;
+        var hashes = new List<(ulong, string)> { (target, hash) };
+        for (var number = Math.Max(previous + 1, target > HashesPerPollMax ? target - HashesPerPollMax : 0); number < target; number++)
+        {
+            if (await contracts.Connection.BlockHashAsync(number, cancel).ConfigureAwait(false) is { } h)
+            {
+                hashes.Add((number, h));
+            }
+        }
+
+        lock (_hashesGate)
+        {
+            foreach (var (number, h) in hashes)
+            {
+                _finalHashes[number] = h;
+            }
+
+            while (_finalHashes.Count > FinalHashesKept)
+            {
+                _finalHashes.Remove(_finalHashes.First().Key);
+            }
+        }
+
         _finality.Accept(target, hash);
         Volatile.Write(ref _latest, snapshot);
         Updated?.Invoke(snapshot);
+    }
+
+    /// <summary>Whether block <paramref name="number"/> is final here with hash <paramref name="hash"/> (0x hex, any case).</summary>
+    public bool IsFinal(ulong number, string hash)
+    {
+        lock (_hashesGate)
+        {
+            return _finalHashes.TryGetValue(number, out var known) && string.Equals(known, hash, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>The newest final block at or below <paramref name="number"/> this watcher knows the hash of, or null.</summary>
+    public (ulong Number, string Hash)? FinalAtOrBelow(ulong number)
+    {
+        lock (_hashesGate)
+        {
+            foreach (var (n, h) in _finalHashes.Reverse())
+            {
+                if (n <= number)
+                {
+                    return (n, h);
+                }
+            }
+
+            return null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "L1 {Url}: {Failures} failed polls, settlement waits: {Reason}")]

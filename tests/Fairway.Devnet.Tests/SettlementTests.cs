@@ -45,6 +45,25 @@ public class SettlementTests
             Assert.DoesNotContain("conflicting_settlement", await EvidenceAsync(cluster, i), StringComparison.Ordinal);
         }
 
+        // Every block names a final L1 block, never going back, and each is the block anvil has at that number.
+        var l1Numbers = new List<ulong>();
+        for (ulong h = 1; h <= settledHeight; h++)
+        {
+            var reference = (await cluster.BlockAsync(3, h))!.Value.GetProperty("l1");
+            if (reference.ValueKind == JsonValueKind.Null)
+            {
+                Assert.Empty(l1Numbers);
+                continue;
+            }
+
+            var number = reference.GetProperty("number").GetUInt64();
+            l1Numbers.Add(number);
+            Assert.Equal(await l1.Connection.BlockHashAsync(number), reference.GetProperty("hash").GetString(), ignoreCase: true);
+        }
+
+        Assert.NotEmpty(l1Numbers);
+        Assert.Equal(l1Numbers.Order(), l1Numbers);
+
         // The set the stake table gives is the network's own: the four validators, where genesis says they listen.
         var epochSet = (await SettlementAsync(cluster, 2)).GetProperty("epoch_set");
         Assert.Empty(epochSet.GetProperty("refused").EnumerateArray());
@@ -122,6 +141,36 @@ public class SettlementTests
 
         var height = await cluster.MinHeightAsync(All);
         await cluster.WaitForHeightAsync(All, height + 10);
+    }
+
+    [Fact]
+    public async Task Proposals_naming_an_L1_block_the_voters_do_not_hold_as_final_get_no_votes_and_the_chain_goes_on()
+    {
+        await using var cluster = new TestCluster(4);
+        await cluster.AttachL1Async();
+        cluster.AllowTestSettings = true;
+        cluster.SetConfig(3, "test_false_l1_reference", true);
+        cluster.StartAll();
+        await cluster.WaitForHeightAsync(All, 2);
+
+        await TestCluster.WaitUntilAsync(async () => (await cluster.MetricAsync(0, "fairway_l1_references_refused_total") ?? 0) > 0,
+            "validator 0 refuses validator 3's made-up L1 references");
+        var height = await cluster.MinHeightAsync(All);
+        await cluster.WaitForHeightAsync(All, height + 20);
+
+        // Nothing committed names the made-up block: every reference on the chain is anvil's own.
+        var l1 = await cluster.L1ReaderAsync();
+        for (var h = height; h <= height + 20; h++)
+        {
+            var reference = (await cluster.BlockAsync(1, h))!.Value.GetProperty("l1");
+            if (reference.ValueKind == JsonValueKind.Null)
+            {
+                // Only before the first watcher read: once named, a reference is never dropped (voters refuse that).
+                continue;
+            }
+
+            Assert.Equal(await l1.Connection.BlockHashAsync(reference.GetProperty("number").GetUInt64()), reference.GetProperty("hash").GetString(), ignoreCase: true);
+        }
     }
 
     [Fact]

@@ -26,7 +26,8 @@ public sealed record PayloadReady(
     ulong TimestampMs,
     IReadOnlyList<Hash>? PayloadDigests = null,
     IReadOnlyList<Core.Inclusion.CandidateList>? CandidateLists = null,
-    IReadOnlyList<Core.Inclusion.FairEvidence>? Evidence = null) : ConsensusInput;
+    IReadOnlyList<Core.Inclusion.FairEvidence>? Evidence = null,
+    Core.Chain.L1Reference? L1 = null) : ConsensusInput;
 
 /// <summary>A peer answered a <see cref="RequestBlocks"/> with blocks, newest first.</summary>
 public sealed record SyncResponse(int From, IReadOnlyList<Block> Blocks) : ConsensusInput;

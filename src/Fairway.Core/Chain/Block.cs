@@ -24,6 +24,16 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     /// <summary>Version 2 with fair-lane evidence after the lists: written only when a block carries evidence.</summary>
     public const byte EvidenceVersion = 3;
 
+    /// <summary>
+    /// Written only for blocks that name an L1 block: the version 1 fields, the L1 reference, then a flags byte saying
+    /// which of the fair section (payload digests and lists) and the evidence follow. Blocks without one keep their
+    /// older encodings, so existing chains hash as before.
+    /// </summary>
+    public const byte L1Version = 4;
+
+    private const byte FairFlag = 1;
+    private const byte EvidenceFlag = 2;
+
     private Hash? _hash;
 
     /// <summary>
@@ -44,7 +54,8 @@ public sealed class Block : ICanonical, IEncodedSizeHint
         IReadOnlyList<Hash> batchDigests,
         IReadOnlyList<Hash>? payloadDigests = null,
         IReadOnlyList<CandidateList>? candidateLists = null,
-        IReadOnlyList<FairEvidence>? evidence = null)
+        IReadOnlyList<FairEvidence>? evidence = null,
+        L1Reference? l1 = null)
     {
         ArgumentNullException.ThrowIfNull(justify);
         ArgumentNullException.ThrowIfNull(batchDigests);
@@ -86,6 +97,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
         PayloadDigests = payloads;
         CandidateLists = lists;
         Evidence = carried;
+        L1 = l1;
         AllBatchDigests = payloads.Length == 0 ? digests : [.. digests, .. payloads];
     }
 
@@ -118,6 +130,9 @@ public sealed class Block : ICanonical, IEncodedSizeHint
 
     /// <summary>Fair-lane evidence (censorship, conflicting lists) the leader put on the chain; voters check each piece.</summary>
     public IReadOnlyList<FairEvidence> Evidence { get; }
+
+    /// <summary>The final L1 block this block names, or null on a chain without an L1 (or before its leader read one).</summary>
+    public L1Reference? L1 { get; }
 
     /// <summary>About the length of the encoding: exact for the lists and digests that dominate a large block.</summary>
     public int EncodedSizeHint =>
@@ -159,7 +174,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     private void WriteFields(CanonicalWriter writer)
     {
         var fair = PayloadDigests.Count > 0 || CandidateLists.Count > 0 || Evidence.Count > 0;
-        writer.WriteU8(Evidence.Count > 0 ? EvidenceVersion : fair ? FairVersion : Version);
+        writer.WriteU8(L1 is not null ? L1Version : Evidence.Count > 0 ? EvidenceVersion : fair ? FairVersion : Version);
         writer.WriteHash(ChainId);
         writer.WriteU64(Round);
         writer.WriteU64(Height);
@@ -172,6 +187,13 @@ public sealed class Block : ICanonical, IEncodedSizeHint
         foreach (var d in BatchDigests)
         {
             writer.WriteHash(d);
+        }
+
+        if (L1 is { } l1)
+        {
+            writer.WriteU64(l1.Number);
+            writer.WriteHash(l1.BlockHash);
+            writer.WriteU8((byte)((fair ? FairFlag : 0) | (Evidence.Count > 0 ? EvidenceFlag : 0)));
         }
 
         if (!fair)
@@ -212,9 +234,9 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     private static Block DecodeFields(ref CanonicalReader reader)
     {
         var version = reader.ReadU8("block version");
-        if (version is not (Version or FairVersion or EvidenceVersion))
+        if (version is not (Version or FairVersion or EvidenceVersion or L1Version))
         {
-            throw new EncodingException($"block: unsupported version {version} (expected {Version}, {FairVersion} or {EvidenceVersion})");
+            throw new EncodingException($"block: unsupported version {version} (expected {Version}, {FairVersion}, {EvidenceVersion} or {L1Version})");
         }
 
         var chainId = reader.ReadHash("block chain id");
@@ -231,9 +253,25 @@ public sealed class Block : ICanonical, IEncodedSizeHint
             digests[i] = reader.ReadHash("batch digest");
         }
 
-        if (version == Version)
+        L1Reference? l1 = null;
+        var hasFair = version is FairVersion or EvidenceVersion;
+        var hasEvidence = version == EvidenceVersion;
+        if (version == L1Version)
         {
-            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests);
+            l1 = new L1Reference(reader.ReadU64("block L1 reference number"), reader.ReadHash("block L1 reference hash"));
+            var flags = reader.ReadU8("block flags");
+            if ((flags & ~(FairFlag | EvidenceFlag)) != 0 || flags == EvidenceFlag)
+            {
+                throw new EncodingException($"block: flags {flags} (evidence travels in the fair section)");
+            }
+
+            hasFair = (flags & FairFlag) != 0;
+            hasEvidence = (flags & EvidenceFlag) != 0;
+        }
+
+        if (!hasFair)
+        {
+            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, l1: l1);
         }
 
         var payloadCount = reader.ReadCount(Limits.BatchDigestsPerBlockMax - count, "block payload digests");
@@ -256,21 +294,21 @@ public sealed class Block : ICanonical, IEncodedSizeHint
             }
         }
 
-        if (version == FairVersion && payloadCount == 0 && listCount == 0)
+        if (!hasEvidence && payloadCount == 0 && listCount == 0)
         {
-            // One block, one encoding: without lists or payload digests a block is written as version 1.
-            throw new EncodingException("block: version 2 without candidate lists or payload digests");
+            // One block, one encoding: without lists or payload digests a block is written without the fair section.
+            throw new EncodingException("block: a fair section without candidate lists or payload digests");
         }
 
-        if (version == FairVersion)
+        if (!hasEvidence)
         {
-            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists);
+            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists, l1: l1);
         }
 
         var evidenceCount = reader.ReadCount(Limits.EvidencePerBlockMax, "block evidence");
         if (evidenceCount == 0)
         {
-            throw new EncodingException("block: version 3 without evidence");
+            throw new EncodingException("block: an evidence section without evidence");
         }
 
         var evidence = new FairEvidence[evidenceCount];
@@ -285,7 +323,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
             }
         }
 
-        return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists, evidence);
+        return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists, evidence, l1);
     }
 
     public override string ToString() => $"Block(r{Round}, h{Height}, {Hash.ToHex()[..8]}, by {Author})";

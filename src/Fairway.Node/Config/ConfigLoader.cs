@@ -191,6 +191,11 @@ public static class ConfigLoader
         }
 
         Require(
+            !c.TestFalseL1Reference || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
+            path,
+            "test_false_l1_reference",
+            "is a test-only setting (it makes this validator propose blocks naming an L1 block that does not exist); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
+        Require(
             !c.TestDoubleAttest || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
             path,
             "test_double_attest",

@@ -114,6 +114,14 @@ public sealed record NodeConfig
     public bool TestDoubleAttest { get; init; }
 
     /// <summary>
+    /// TEST ONLY: when this validator leads, its proposals name an L1 block that does not exist (a made-up hash, far
+    /// ahead), so tests can show the other validators refusing to vote for them. Refused unless
+    /// <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.
+    /// </summary>
+    [JsonPropertyName("test_false_l1_reference")]
+    public bool TestFalseL1Reference { get; init; }
+
+    /// <summary>
     /// TEST ONLY: besides its real vote, which it sends to every peer, this validator signs a second vote for the same
     /// round on a made-up block and sends it to the lowest-index other validator alone: an equivocation only that peer
     /// sees, so tests can show the evidence reaches the others by gossip. Refused unless <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.

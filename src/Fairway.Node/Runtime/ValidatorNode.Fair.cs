@@ -169,7 +169,7 @@ public sealed partial class ValidatorNode
             _fairWaitListsMs += NowMs - _fairWaitStartMs;
         }
 
-        return new PayloadReady(r, digests, proposal.TimestampMs, proposal.PayloadDigests, proposal.Lists, EvidenceToPropose());
+        return new PayloadReady(r, digests, proposal.TimestampMs, proposal.PayloadDigests, proposal.Lists, EvidenceToPropose(), L1ToPropose());
     }
 
     /// <summary>The fair lane's line in the summary log: what a slow fair chain is waiting for.</summary>
@@ -190,6 +190,11 @@ public sealed partial class ValidatorNode
     /// <summary>The voter's check of a block's fair part, once its batches are all here; a refusal is counted and means no vote.</summary>
     private bool FairProposalSound(CheckAvailability check, IReadOnlyList<Batch> batches)
     {
+        if (!L1ReferenceSound(check.Block))
+        {
+            return false;
+        }
+
         if (_fair is null)
         {
             return check.Block.CandidateLists.Count == 0 && check.Block.PayloadDigests.Count == 0 && check.Block.Evidence.Count == 0;

@@ -82,6 +82,7 @@ public sealed partial class ValidatorNode
         public ConsensusInput? RequestPayload(RequestPayload request)
         {
             node._parentTimestampMs = request.ParentTimestampMs;
+            node._proposalParent = request.Parent;
             node._proposalTiming.OnRequest(request.Round, node.NowMs);
             return node.PayloadIfDue();
         }
@@ -107,7 +108,7 @@ public sealed partial class ValidatorNode
     /// <summary>The payload for the round this validator leads, once it is due; null while it waits for work.</summary>
     private PayloadReady? PayloadIfDue() =>
         _fair is not null ? FairPayloadIfDue() : _proposalTiming.Due(_core!.Round, NowMs, _batches.UnproposedCount > 0, _committedHeight) is { } round
-            ? new PayloadReady(round, _batches.TakeForProposal(round), (ulong)NowMs)
+            ? new PayloadReady(round, _batches.TakeForProposal(round), (ulong)NowMs, L1: L1ToPropose())
             : null;
 
     private void SendFrame(int peer, byte[] frame)

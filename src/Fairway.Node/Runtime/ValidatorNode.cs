@@ -399,7 +399,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             LeaderReputationWindowBlocks = genesis.LeaderReputationWindowBlocks,
             LeaderSilentTicks = 2 * genesis.TimeoutBaseTicks,
             SyncRetryTicks = Math.Max(20, genesis.TimeoutBaseTicks / 2),
-            CheckEveryBlock = _identity.Namespaces.HasFair,
+            // A block's L1 reference, like the fair lane's lists, is something only the host can check, empty blocks included.
+            CheckEveryBlock = _identity.Namespaces.HasFair || _identity.Genesis.Settlement is not null,
         };
     }
 

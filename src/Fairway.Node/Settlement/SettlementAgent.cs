@@ -119,6 +119,16 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
 
     public int L1Failures => _watcher.Failures;
 
+    /// <summary>
+    /// The L1 block a proposal of this validator names: the newest final block at least <paramref name="slackBlocks"/>
+    /// below its own final one, so voters whose watchers polled a moment earlier know it too; null before the first read.
+    /// </summary>
+    public (ulong Number, string Hash)? ProposableL1(ulong slackBlocks) =>
+        _watcher.Latest is { } latest && latest.L1Block >= slackBlocks ? _watcher.FinalAtOrBelow(latest.L1Block - slackBlocks) : null;
+
+    /// <summary>Whether this validator's watcher holds L1 block <paramref name="number"/> as final, with this hash.</summary>
+    public bool IsFinalL1(ulong number, string hash) => _watcher.IsFinal(number, hash);
+
     public sealed record L1Config(string Url, L1Addresses Addresses, ulong Interval, string SettlementKey);
 
     /// <summary>The L1 chain and light client this validator's signatures are for.</summary>
