@@ -178,6 +178,14 @@ public static class ConfigLoader
         .Select(p => p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false).OfType<JsonPropertyNameAttribute>().First().Name)
         .ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>A test-only key (<paramref name="why"/>: what it makes the validator do wrong) is refused unless the environment allows them.</summary>
+    private static void RequireTestOnly(bool set, string path, string key, string why) =>
+        Require(
+            !set || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
+            path,
+            key,
+            $"is a test-only setting ({why}); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
+
     private static bool IsAddress(string? text) => text is { Length: 42 } && text.StartsWith("0x", StringComparison.Ordinal) && IsHex(text[2..], 40);
 
     private static void Validate(NodeConfig c, string path)
@@ -190,21 +198,9 @@ public static class ConfigLoader
             Require(l1.PollMs is >= 10 and <= 600_000, path, "l1.poll_ms", "must be between 10 and 600000");
         }
 
-        Require(
-            !c.TestFalseL1Reference || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
-            path,
-            "test_false_l1_reference",
-            "is a test-only setting (it makes this validator propose blocks naming an L1 block that does not exist); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
-        Require(
-            !c.TestDoubleAttest || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
-            path,
-            "test_double_attest",
-            "is a test-only setting (it makes this validator sign two settlement statements for one height, and be slashed); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
-        Require(
-            !c.TestEquivocateVotes || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
-            path,
-            "test_equivocate_votes",
-            "is a test-only setting (it makes this validator sign two votes for one round); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
+        RequireTestOnly(c.TestFalseL1Reference, path, "test_false_l1_reference", "it makes this validator propose blocks naming an L1 block that does not exist");
+        RequireTestOnly(c.TestDoubleAttest, path, "test_double_attest", "it makes this validator sign two settlement statements for one height, and be slashed");
+        RequireTestOnly(c.TestEquivocateVotes, path, "test_equivocate_votes", "it makes this validator sign two votes for one round");
         Require(!string.IsNullOrWhiteSpace(c.Validator), path, "validator", "must name a validator of the genesis file");
         Require(TryParseEndPoint(c.P2pListen, out _), path, "p2p_listen", "must be ip:port");
         Require(Uri.TryCreate(c.ApiListen, UriKind.Absolute, out var api) && api.Scheme is "http" or "https", path, "api_listen", "must be an http(s) URL");
@@ -215,32 +211,12 @@ public static class ConfigLoader
         Require(c.EmptyBlockDelayMs is >= 0 and <= 60_000, path, "empty_block_delay_ms", "must be between 0 and 60000");
         Require(c.FairDelayMs is >= 0 and <= 60_000, path, "fair_delay_ms", "must be between 0 and 60000");
         Require(c.ClockSkewMs is >= 0 and <= 60_000, path, "clock_skew_ms", "must be between 0 and 60000");
-        Require(
-            c.ClockOffsetMs == 0 || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
-            path,
-            "clock_offset_ms",
-            "is a test-only setting (it makes this validator's clock wrong on purpose); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
+        RequireTestOnly(c.ClockOffsetMs != 0, path, "clock_offset_ms", "it makes this validator's clock wrong on purpose");
         Require(c.ClockOffsetMs is >= -3_600_000 and <= 3_600_000, path, "clock_offset_ms", "must be between -3600000 and 3600000");
-        Require(
-            c.TestCensorNamespace is null || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
-            path,
-            "test_censor_namespace",
-            "is a test-only setting (it makes this validator censor a namespace on purpose); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
-        Require(
-            !c.TestWithholdShares || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
-            path,
-            "test_withhold_shares",
-            "is a test-only setting (it makes this validator withhold its decryption shares on purpose); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
-        Require(
-            !c.TestCorruptShares || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
-            path,
-            "test_corrupt_shares",
-            "is a test-only setting (it makes this validator send wrong decryption shares on purpose); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
-        Require(
-            c.TestFrontRunHoldMs == 0 || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
-            path,
-            "test_front_run_hold_ms",
-            "is a test-only setting (it makes this validator reorder what it receives to front-run, on purpose); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
+        RequireTestOnly(c.TestCensorNamespace is not null, path, "test_censor_namespace", "it makes this validator censor a namespace on purpose");
+        RequireTestOnly(c.TestWithholdShares, path, "test_withhold_shares", "it makes this validator withhold its decryption shares on purpose");
+        RequireTestOnly(c.TestCorruptShares, path, "test_corrupt_shares", "it makes this validator send wrong decryption shares on purpose");
+        RequireTestOnly(c.TestFrontRunHoldMs != 0, path, "test_front_run_hold_ms", "it makes this validator reorder what it receives to front-run, on purpose");
         Require(c.TestFrontRunHoldMs is >= 0 and <= 60_000, path, "test_front_run_hold_ms", "must be between 0 and 60000");
         Require(c.ApiRequestsPerSecond is >= 1 and <= 10_000_000, path, "api_requests_per_second", "must be between 1 and 10000000");
         Require(c.StreamLagHeightsMax is >= 1 and <= 100_000_000, path, "stream_lag_heights_max", "must be between 1 and 100000000");
