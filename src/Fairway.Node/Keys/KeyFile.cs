@@ -24,41 +24,15 @@ public static class KeyFile
     public static void Write(string path, Ed25519Signer signer)
     {
         ArgumentNullException.ThrowIfNull(signer);
-        if (File.Exists(path))
-        {
-            throw new IOException($"{path} already exists; refusing to overwrite a key");
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var json = JsonSerializer.Serialize(new Contents(signer.PublicKey.ToHex(), Convert.ToHexStringLower(signer.ExportPrivateSeed())));
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(json);
-        writer.Flush();
-        stream.Flush(flushToDisk: true);
+        OwnerOnlyFile.WriteNew(path, JsonSerializer.Serialize(new Contents(signer.PublicKey.ToHex(), Convert.ToHexStringLower(signer.ExportPrivateSeed()))));
     }
 
     public static Ed25519Signer Read(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new IOException($"key file {path} not found");
-        }
-
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw new IOException($"key file {path} is readable by others; chmod 600 it");
-        }
-
+        var text = OwnerOnlyFile.ReadText(path, "key file");
         try
         {
-            var contents = JsonSerializer.Deserialize<Contents>(File.ReadAllText(path)) ?? throw new IOException($"key file {path} is empty");
+            var contents = JsonSerializer.Deserialize<Contents>(text) ?? throw new IOException($"key file {path} is empty");
             var signer = Ed25519Signer.FromSeed(Convert.FromHexString(contents.PrivateSeed));
             if (!string.Equals(signer.PublicKey.ToHex(), contents.PublicKey, StringComparison.OrdinalIgnoreCase))
             {

@@ -24,40 +24,15 @@ public static class SettlementKeyFile
     public static void Write(string path, SettlementKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (File.Exists(path))
-        {
-            throw new IOException($"{path} already exists; refusing to overwrite a key");
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(JsonSerializer.Serialize(new Contents(key.Address, key.PrivateKeyHex)));
-        writer.Flush();
-        stream.Flush(flushToDisk: true);
+        OwnerOnlyFile.WriteNew(path, JsonSerializer.Serialize(new Contents(key.Address, key.PrivateKeyHex)));
     }
 
     public static SettlementKey Read(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new IOException($"settlement key file {path} not found");
-        }
-
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw new IOException($"settlement key file {path} is readable by others; chmod 600 it");
-        }
-
+        var text = OwnerOnlyFile.ReadText(path, "settlement key file");
         try
         {
-            var contents = JsonSerializer.Deserialize<Contents>(File.ReadAllText(path)) ?? throw new IOException($"settlement key file {path} is empty");
+            var contents = JsonSerializer.Deserialize<Contents>(text) ?? throw new IOException($"settlement key file {path} is empty");
             var key = SettlementKey.FromPrivateKeyHex(contents.PrivateKey);
             if (!string.Equals(key.Address, contents.Address, StringComparison.OrdinalIgnoreCase))
             {
