@@ -51,8 +51,7 @@ public sealed partial class ValidatorNode
         }
 
         // Only evidence this validator found itself: what it signs is its own word that the offence happened.
-        var (records, _) = _evidence.Read(0, int.MaxValue);
-        var record = records.FirstOrDefault(r => EvidenceHash.Of(r).AsSpan().SequenceEqual(evidenceHash));
+        var record = _evidence.FindByEvidenceHash(evidenceHash);
         if (record is null)
         {
             return SlashAttestationAnswer.Refused(404, "unknown_evidence", "this validator's evidence log holds no record with that evidence hash");
