@@ -1,5 +1,6 @@
 using System.Numerics;
 using Nethereum.ABI.FunctionEncoding;
+using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexTypes;
 using Nethereum.JsonRpc.Client;
@@ -25,12 +26,14 @@ public sealed class L1Connection
     /// <summary>How long a sent transaction may wait for its receipt.</summary>
     public static readonly TimeSpan ReceiptTimeout = TimeSpan.FromSeconds(60);
 
+    // Nethereum's RPC timeout is one process-wide setting: set once, before any connection is made.
+    static L1Connection() => ClientBase.ConnectionTimeout = RequestTimeout;
+
     private L1Connection(string url, SettlementKey? key, BigInteger chainId)
     {
         Url = url;
         ChainId = chainId;
         Sender = key?.Address;
-        ClientBase.ConnectionTimeout = RequestTimeout;
         var client = new RpcClient(new Uri(url));
         Web3 = key is null ? new Web3(client) : new Web3(new Account(key.Key, chainId), client);
         Web3.TransactionManager.UseLegacyAsDefault = false;
@@ -96,6 +99,18 @@ public sealed class L1Connection
             () => block is null ? fn.CallAsync<TResult>(args) : fn.CallAsync<TResult>(block, args),
             $"calling {function}", CancellationToken.None);
     }
+
+    /// <summary>A typed view call (for functions returning structs or several values), with the same bounds and errors as <see cref="CallAsync{TResult}"/>.</summary>
+    public Task<TOutput> QueryAsync<TFunction, TOutput>(TFunction message, string contract, BlockParameter? block)
+        where TFunction : FunctionMessage, new()
+        where TOutput : IFunctionOutputDTO, new()
+    {
+        var handler = Web3.Eth.GetContractQueryHandler<TFunction>();
+        return Guard(() => handler.QueryDeserializingToObjectAsync<TOutput>(message, contract, block), $"calling {FunctionName<TFunction>()}", CancellationToken.None);
+    }
+
+    private static string FunctionName<TFunction>() =>
+        System.Reflection.CustomAttributeExtensions.GetCustomAttribute<FunctionAttribute>(typeof(TFunction))?.Name ?? typeof(TFunction).Name;
 
     /// <summary>Estimates, sends and waits for the receipt; a revert (at estimation or in the receipt) throws <see cref="L1Exception"/>.</summary>
     public async Task<TransactionReceipt> SendAsync(Contract contract, string function, BigInteger value, CancellationToken cancel, params object[] args)

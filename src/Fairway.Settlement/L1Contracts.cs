@@ -73,6 +73,14 @@ public sealed class L1Contracts(L1Connection l1, L1Addresses addresses)
     public async Task<ulong> CurrentEpochAsync(BlockParameter? block = null) =>
         await l1.CallAsync<ulong>(StakeTable, "currentEpoch", block).ConfigureAwait(false);
 
+    /// <summary>An account's unbonding stake: <c>pendingWithdrawal(account)</c>, the amount and the block it unlocks at.</summary>
+    public async Task<(BigInteger AmountWei, ulong UnlockBlock)> PendingWithdrawalAsync(string account)
+    {
+        var output = await l1.QueryAsync<PendingWithdrawalFunction, PendingWithdrawalOutput>(
+            new PendingWithdrawalFunction { Account = account }, addresses.StakeTable, null).ConfigureAwait(false);
+        return (output.Amount, (ulong)output.UnlockBlock);
+    }
+
     public async Task<ulong> EpochBlocksAsync() => (ulong)await l1.CallAsync<BigInteger>(StakeTable, "epochBlocks", null).ConfigureAwait(false);
 
     /// <summary>The stake table and the light client's tip at L1 block <paramref name="l1Block"/> (whose hash the caller read).</summary>
@@ -86,12 +94,11 @@ public sealed class L1Contracts(L1Connection l1, L1Addresses addresses)
             throw new L1Exception($"the stake table lists {count} validators, more than the {ValidatorsMax} a Fairway network holds");
         }
 
-        var query = l1.Web3.Eth.GetContractQueryHandler<GetValidatorFunction>();
         var validators = new List<StakeTableEntry>((int)count);
         for (var i = 0; i < (int)count; i++)
         {
             var address = await l1.CallAsync<string>(StakeTable, "validatorAt", at, new BigInteger(i)).ConfigureAwait(false);
-            var v = (await query.QueryDeserializingToObjectAsync<GetValidatorOutput>(
+            var v = (await l1.QueryAsync<GetValidatorFunction, GetValidatorOutput>(
                 new GetValidatorFunction { Validator = address }, addresses.StakeTable, at).ConfigureAwait(false)).Value;
             var weight = await l1.CallAsync<BigInteger>(StakeTable, "weightAt", at, address, epoch).ConfigureAwait(false);
             validators.Add(new StakeTableEntry(

@@ -4,7 +4,24 @@ using Nethereum.Contracts;
 
 namespace Fairway.Settlement;
 
-// Nethereum's typed call messages for the one stake-table view that returns a struct; the rest use plain calls.
+// Nethereum's typed call messages for the stake-table views that return a struct or two values; the rest use plain calls.
+
+[Function("pendingWithdrawal", typeof(PendingWithdrawalOutput))]
+internal sealed class PendingWithdrawalFunction : FunctionMessage
+{
+    [Parameter("address", "", 1)]
+    public string Account { get; set; } = "";
+}
+
+[FunctionOutput]
+internal sealed class PendingWithdrawalOutput : IFunctionOutputDTO
+{
+    [Parameter("uint256", "amount", 1)]
+    public BigInteger Amount { get; set; }
+
+    [Parameter("uint256", "unlockBlock", 2)]
+    public BigInteger UnlockBlock { get; set; }
+}
 
 [Function("getValidator", typeof(GetValidatorOutput))]
 internal sealed class GetValidatorFunction : FunctionMessage
