@@ -67,7 +67,11 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
     private Task? _running;
     /// <summary>Written by the node's disk writer, read by the agent's task.</summary>
     private long _certified;
-    private (ulong Height, byte[] Digest) _anchor;
+    /// <summary>
+    /// The newest statement of this validator's chain (its own, or the L1's tip it continued from): what the next one
+    /// names as parent. Replaced whole, and only by the agent's task; other threads read its height.
+    /// </summary>
+    private Anchor _anchor;
     private long _lastRebroadcastMs;
     private long _lastRelayMs;
 
@@ -90,15 +94,15 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
         _log = new AttestationLog(Path.Combine(dataDir, "settlement.log"));
         _pool = new AttestationPool(domain);
         _anchor = _log.Last is { } last
-            ? (last.Height, SettlementDigests.Header(domain.L1ChainId, domain.LightClient, last.Height, last.Parent, last.OutputHash))
-            : (0, new byte[32]);
+            ? new Anchor(last.Height, SettlementDigests.Header(domain.L1ChainId, domain.LightClient, last.Height, last.Parent, last.OutputHash))
+            : new Anchor(0, new byte[32]);
         foreach (var own in _log.Recent)
         {
             _pool.Add(own);
         }
-
-        _anchorHeight = (long)_anchor.Height;
     }
+
+    private sealed record Anchor(ulong Height, byte[] Digest);
 
     public L1Config Config => new(_contracts.Connection.Url, _contracts.Addresses, _domain.Interval, _key.Address);
 
@@ -108,10 +112,7 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
     public StakeSnapshot? Snapshot => _watcher.Latest;
 
     /// <summary>The height of the newest statement in this validator's chain (its own, or the L1's tip it continued from).</summary>
-    public ulong AttestedHeight => (ulong)Volatile.Read(ref _anchorHeight);
-
-    // The anchor's height again, readable without the lock: the node's metrics read it after every event of its loop.
-    private long _anchorHeight;
+    public ulong AttestedHeight => Volatile.Read(ref _anchor).Height;
 
     // With the time rule: the anchor's block time (read when needed), and the last height checked and found not due.
     private ulong? _anchorTimestampMs;
@@ -275,9 +276,7 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
             _pool.OnSettled(snapshot.SettledHeight);
             if (snapshot.SettledHeight > _anchor.Height && _domain.IsStatementHeight(snapshot.SettledHeight))
             {
-                _anchor = (snapshot.SettledHeight, snapshot.SettledHeaderHash);
-                _anchorTimestampMs = null;
-                Volatile.Write(ref _anchorHeight, (long)_anchor.Height);
+                MoveAnchor(snapshot.SettledHeight, snapshot.SettledHeaderHash);
             }
         }
     }
@@ -345,11 +344,7 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
                 _pool.Add(attestation);
             }
 
-            _anchor = (height, statement.Digest);
-
-            _anchorTimestampMs = null;
-            Volatile.Write(ref _anchorHeight, (long)height);
-
+            MoveAnchor(height, statement.Digest);
             _host.Broadcast(new SettlementAttestationFrame(attestation));
             if (_testDoubleAttest)
             {
@@ -358,6 +353,12 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
 
             signed++;
         }
+    }
+
+    private void MoveAnchor(ulong height, byte[] digest)
+    {
+        Volatile.Write(ref _anchor, new Anchor(height, digest));
+        _anchorTimestampMs = null;
     }
 
     /// <summary>The test-only double attestation: the same height and parent over a made-up output, sent to every peer.</summary>
