@@ -81,6 +81,9 @@ public sealed class L1Contracts(L1Connection l1, L1Addresses addresses)
         return (output.Amount, (ulong)output.UnlockBlock);
     }
 
+    /// <summary>The L1 block the stake table's epoch 0 starts at (its deployment block).</summary>
+    public async Task<ulong> StartBlockAsync() => (ulong)await l1.CallAsync<BigInteger>(StakeTable, "startBlock", null).ConfigureAwait(false);
+
     public async Task<ulong> EpochBlocksAsync() => (ulong)await l1.CallAsync<BigInteger>(StakeTable, "epochBlocks", null).ConfigureAwait(false);
 
     /// <summary>The stake table and the light client's tip at L1 block <paramref name="l1Block"/> (whose hash the caller read).</summary>

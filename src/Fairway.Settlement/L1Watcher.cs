@@ -22,6 +22,14 @@ public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations
     private readonly Lock _hashesGate = new();
     private StakeSnapshot? _latest;
 
+    /// <summary>Stake-table epochs kept with a snapshot each: enough for proposals naming a recent final block.</summary>
+    public const int EpochsKept = 16;
+
+    /// <summary>The first snapshot read in each recent stake-table epoch: an epoch's weights are final once it starts.</summary>
+    private readonly SortedDictionary<ulong, StakeSnapshot> _byEpoch = [];
+    private ulong _startBlock;
+    private ulong _epochBlocks;
+
     /// <summary>The stake table at the newest final L1 block read, or null before the first read.</summary>
     public StakeSnapshot? Latest => Volatile.Read(ref _latest);
 
@@ -81,6 +89,7 @@ public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations
             lock (_hashesGate)
             {
                 _finalHashes.Clear();
+                _byEpoch.Clear();
             }
         }
 
@@ -92,6 +101,12 @@ public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations
         var hash = await contracts.Connection.BlockHashAsync(target, cancel).ConfigureAwait(false)
             ?? throw new L1Exception($"the L1 has no block {target} below its head {head}");
         var snapshot = await contracts.SnapshotAsync(target, hash).ConfigureAwait(false);
+        if (_epochBlocks == 0)
+        {
+            _startBlock = await contracts.StartBlockAsync().ConfigureAwait(false);
+            _epochBlocks = await contracts.EpochBlocksAsync().ConfigureAwait(false);
+        }
+
         var previous = _finality.Final ?? 0;
         var hashes = new List<(ulong, string)> { (target, hash) };
         for (var number = Math.Max(previous + 1, target > HashesPerPollMax ? target - HashesPerPollMax : 0); number < target; number++)
@@ -113,6 +128,12 @@ public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations
             {
                 _finalHashes.Remove(_finalHashes.First().Key);
             }
+
+            _byEpoch.TryAdd(snapshot.Epoch, snapshot);
+            while (_byEpoch.Count > EpochsKept)
+            {
+                _byEpoch.Remove(_byEpoch.First().Key);
+            }
         }
 
         _finality.Accept(target, hash);
@@ -126,6 +147,23 @@ public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations
         lock (_hashesGate)
         {
             return _finalHashes.TryGetValue(number, out var known) && string.Equals(known, hash, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>The stake-table epoch L1 block <paramref name="number"/> falls in, or null before the schedule is read.</summary>
+    public ulong? StakeEpochOf(ulong number)
+    {
+        var epochBlocks = Volatile.Read(ref _epochBlocks);
+        var start = Volatile.Read(ref _startBlock);
+        return epochBlocks == 0 || number < start ? null : (number - start) / epochBlocks;
+    }
+
+    /// <summary>A snapshot taken in stake-table epoch <paramref name="epoch"/> (its weights are the epoch's), or null if none was read.</summary>
+    public StakeSnapshot? SnapshotOfEpoch(ulong epoch)
+    {
+        lock (_hashesGate)
+        {
+            return _byEpoch.TryGetValue(epoch, out var snapshot) ? snapshot : null;
         }
     }
 

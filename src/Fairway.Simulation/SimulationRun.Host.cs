@@ -76,6 +76,9 @@ internal sealed partial class SimulationRun
             run.SendToHost(host, peers[run._networkRandom.Next(peers.Count)], new BlockRequestMessage(request.Tip, request.Count));
         }
 
+        // The simulated chain has no stake table, so no block carries an epoch change and no epoch ends.
+        public void EpochEnded(EpochEnded ended) => throw new InvalidOperationException("the simulator runs a single epoch");
+
         public void Evidence(Evidence evidence)
         {
             if (host.Honest)

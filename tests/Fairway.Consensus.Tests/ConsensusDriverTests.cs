@@ -38,6 +38,8 @@ public class ConsensusDriverTests
         public void RequestBlocks(RequestBlocks request) => Calls.Add("request blocks");
 
         public void Evidence(Evidence evidence) => Calls.Add("evidence");
+
+        public void EpochEnded(EpochEnded ended) => Calls.Add("epoch ended");
     }
 
     [Fact]

@@ -15,13 +15,14 @@ namespace Fairway.Consensus.Tests;
 /// </summary>
 internal sealed class TestNetwork
 {
-    private readonly Queue<(int To, int From, ConsensusMessage Message)> _inbox = new();
+    /// <summary>Messages in flight, each with the epoch its sender was in (the node's wire frame carries the same).</summary>
+    private readonly Queue<(int To, int From, ulong Epoch, ConsensusMessage Message)> _inbox = new();
 
-    public TestNetwork(int validators, ConsensusConfig? config = null)
+    public TestNetwork(int validators, ConsensusConfig? config = null, IReadOnlyList<ulong>? stakes = null)
     {
         Config = (config ?? new ConsensusConfig()) with { AssertInvariants = true };
         Signers = Enumerable.Range(0, validators).Select(i => Ed25519Signer.FromSeedPhrase($"consensus-test-{i}")).ToArray();
-        ValidatorSet = new ValidatorSet(Signers.Select((s, i) => new Validator($"v{i}", s.PublicKey, 1)));
+        ValidatorSet = new ValidatorSet(Signers.Select((s, i) => new Validator($"v{i}", s.PublicKey, stakes?[i] ?? 1)));
         ChainId = Hash.Compute("consensus-tests"u8);
         Certificates = new CertificateVerifier(ChainId, ValidatorSet, Ed25519Verifier.Instance);
         Genesis = Block.Genesis(ChainId);
@@ -39,6 +40,17 @@ internal sealed class TestNetwork
     public CertificateVerifier Certificates { get; }
     public Block Genesis { get; }
     public ConsensusCore?[] Cores { get; }
+
+    /// <summary>When set, a leader still in an earlier epoch puts this change in its proposals (as a node does from its L1 watcher).</summary>
+    public EpochChange? PlannedChange { get; set; }
+
+    /// <summary>Each validator's ended epochs: the certificate that committed each epoch's last block, by epoch.</summary>
+    public Dictionary<ulong, EpochEnded>[] EndedEpochs { get; private set; } = [];
+
+    /// <summary>Each validator's verifier for every epoch it has run, by epoch.</summary>
+    public Dictionary<ulong, CertificateVerifier>[] Verifiers { get; private set; } = [];
+
+    private EpochEnded?[] _pendingSwitch = [];
     public List<(Block Block, QuorumCertificate Qc)>[] Committed { get; }
     public InMemoryChainStore[] Stores { get; }
     public InMemorySafetyStore[] SafetyStores { get; }
@@ -64,14 +76,28 @@ internal sealed class TestNetwork
 
     public void StartAll()
     {
+        EnsureEpochState();
         for (var i = 0; i < Cores.Length; i++)
         {
             Start(i);
         }
     }
 
+    private void EnsureEpochState()
+    {
+        if (EndedEpochs.Length == Cores.Length)
+        {
+            return;
+        }
+
+        EndedEpochs = [.. Enumerable.Range(0, Cores.Length).Select(_ => new Dictionary<ulong, EpochEnded>())];
+        Verifiers = [.. Enumerable.Range(0, Cores.Length).Select(_ => new Dictionary<ulong, CertificateVerifier> { [0] = Certificates })];
+        _pendingSwitch = new EpochEnded?[Cores.Length];
+    }
+
     public void Start(int i)
     {
+        EnsureEpochState();
         var history = Committed[i].Take(Math.Max(0, Committed[i].Count - 1)).TakeLast(ConsensusCore.HistoryBlocksNeeded(Config)).Select(c => c.Block).ToList();
         var safety = SafetyStores[i].Load();
         var recovered = safety is not null || Committed[i].Count > 0
@@ -87,11 +113,37 @@ internal sealed class TestNetwork
 
     public void Crash(int i) => Cores[i] = null;
 
-    public void Deliver(int to, int from, ConsensusMessage message)
+    /// <summary>Each validator's epoch, round, committed height and drops, for a failure message.</summary>
+    public string Describe() => string.Join("; ", Cores.Select((c, i) => c is null
+        ? $"v{i} down"
+        : $"v{i} epoch {c.Epoch} round {c.Round} committed {Committed[i].Count} timeouts {c.Stats.LocalTimeouts}/{c.Stats.TimeoutsSent}/{c.Stats.TcsFormed} qcs {c.Stats.QcsFormed} wanted {c.SyncBacklog} drops [{string.Join(", ", c.Stats.DroppedByReason.Select(d => $"{d.Key}: {d.Value}"))}]"));
+
+    public void Deliver(int to, int from, ConsensusMessage message) => Deliver(to, from, Cores[to]?.Epoch ?? 0, message);
+
+    /// <summary>
+    /// Delivers a message of <paramref name="epoch"/>: to the core if it is in that epoch; to a validator past it, as a
+    /// cue to send back the certificate that ended that epoch, so the sender can catch up; to a validator behind it, as a
+    /// cue to ask the sender for that certificate; dropped otherwise.
+    /// </summary>
+    private void Deliver(int to, int from, ulong epoch, ConsensusMessage message)
     {
-        if (Cores[to] is { } core)
+        if (Cores[to] is not { } core)
+        {
+            return;
+        }
+
+        if (epoch == core.Epoch)
         {
             Carry(to, core.Step(new MessageReceived(from, message)));
+        }
+        else if (epoch < core.Epoch && EndedEpochs[to].TryGetValue(epoch, out var ended) && EpochCatchUp.ShouldAnswer(message, ended))
+        {
+            _inbox.Enqueue((from, to, epoch, EpochCatchUp.Answer(ended)));
+        }
+        else if (epoch > core.Epoch && message is not (SyncInfoMessage or BlockResponseMessage))
+        {
+            // A peer is past this validator's epoch: ask it for what ended the epoch, rather than wait for a timeout.
+            _inbox.Enqueue((from, to, core.Epoch, EpochCatchUp.Ask(core)));
         }
     }
 
@@ -110,7 +162,7 @@ internal sealed class TestNetwork
                 var silenced = m.Message is ProposalMessage p && SilentLeaders.Contains(m.From) && p.Block.Author == m.From;
                 if (!Isolated.Contains(m.To) && !Isolated.Contains(m.From) && !silenced)
                 {
-                    Deliver(m.To, m.From, m.Message);
+                    Deliver(m.To, m.From, m.Epoch, m.Message);
                 }
             }
             else
@@ -126,7 +178,7 @@ internal sealed class TestNetwork
             }
         }
 
-        throw new TimeoutException("condition not reached within the step budget");
+        throw new TimeoutException("condition not reached within the step budget; " + Describe());
     }
 
     /// <summary>Carries a step's outputs at node <paramref name="i"/> through the same interpreter the node and the simulator use.</summary>
@@ -140,6 +192,25 @@ internal sealed class TestNetwork
         {
             Outputs[i].Add(outputs);
         }
+
+        if (_pendingSwitch.Length > i && _pendingSwitch[i] is { } ended)
+        {
+            _pendingSwitch[i] = null;
+            StartNextEpoch(i, ended);
+        }
+    }
+
+    /// <summary>What a node does on <see cref="EpochEnded"/>: a new core, on the new stakes, on top of the epoch's last block.</summary>
+    private void StartNextEpoch(int i, EpochEnded ended)
+    {
+        var change = ended.LastBlock.NextEpoch!;
+        EndedEpochs[i][Core(i).Epoch] = ended;
+        var certificates = new CertificateVerifier(ChainId, change.Apply(ValidatorSet), Ed25519Verifier.Instance, change.Epoch, ended.LastBlock);
+        Verifiers[i][change.Epoch] = certificates;
+        var history = Committed[i].Take(Math.Max(0, Committed[i].Count - 1)).TakeLast(ConsensusCore.HistoryBlocksNeeded(Config)).Select(c => c.Block).ToList();
+        var state = new RecoveredState(SafetyState.Initial(certificates.RootCertificate, change.Epoch), ended.LastBlock, [], history);
+        Cores[i] = new ConsensusCore(Config, certificates, i, Signers[i], new Random(i + (int)change.Epoch), state);
+        Carry(i, Cores[i]!.Start());
     }
 
     /// <summary>Node <paramref name="i"/>'s effects: in-memory storage, the shared inbox, instant payloads.</summary>
@@ -165,29 +236,34 @@ internal sealed class TestNetwork
             {
                 if (to != i)
                 {
-                    network._inbox.Enqueue((to, i, message));
+                    network._inbox.Enqueue((to, i, network.Core(i).Epoch, message));
                 }
             }
         }
 
-        public void Send(int to, ConsensusMessage message) => network._inbox.Enqueue((to, i, message));
+        public void Send(int to, ConsensusMessage message) => network._inbox.Enqueue((to, i, network.Core(i).Epoch, message));
 
         public ConsensusInput? CheckAvailability(CheckAvailability check) =>
             check.BatchDigests.Any(network.Withheld.Contains) ? null : new PayloadAvailable(check.BlockHash);
 
         public ConsensusInput? RequestPayload(RequestPayload request) =>
-            new PayloadReady(request.Round, [Hash.Compute(BitConverter.GetBytes(request.Round))], request.Round * 10);
+            network.PlannedChange is { } change && network.Core(i).Epoch < change.Epoch
+                ? new PayloadReady(request.Round, [Hash.Compute(BitConverter.GetBytes(request.Round))], request.Round * 10,
+                    L1: new L1Reference(change.Epoch * 100, Hash.Compute(BitConverter.GetBytes(change.Epoch))), NextEpoch: change)
+                : new PayloadReady(request.Round, [Hash.Compute(BitConverter.GetBytes(request.Round))], request.Round * 10);
 
         public void RequestBlocks(RequestBlocks request)
         {
             var blocks = new BlockRequestMessage(request.Tip, request.Count).Collect(network.Stores[request.Peer].TryGetBlock);
             if (!network.Isolated.Contains(i) && !network.Isolated.Contains(request.Peer))
             {
-                network._inbox.Enqueue((i, request.Peer, new BlockResponseMessage(blocks)));
+                network._inbox.Enqueue((i, request.Peer, network.Core(i).Epoch, new BlockResponseMessage(blocks)));
             }
         }
 
         public void Evidence(Evidence evidence) => network.Evidence.Add(evidence);
+
+        public void EpochEnded(EpochEnded ended) => network._pendingSwitch[i] = ended;
     }
 
     /// <summary>Signs a proposal as validator <paramref name="author"/> would, for hand-made test scenarios.</summary>

@@ -1,3 +1,4 @@
+using Fairway.Consensus.Messages;
 using Fairway.Core.Chain;
 
 namespace Fairway.Consensus.Engine;
@@ -56,7 +57,7 @@ public sealed partial class ConsensusCore
             _certified[qc.BlockHash] = qc;
             if (_tree.TryGet(qc.BlockHash, out var certifiedBlock))
             {
-                ApplyCommitRule(certifiedBlock);
+                ApplyCommitRule(certifiedBlock, qc);
             }
             else
             {
@@ -76,7 +77,7 @@ public sealed partial class ConsensusCore
     /// The two-chain rule: when a block is certified and its parent is from the round just before, the parent and all
     /// its ancestors are final.
     /// </summary>
-    private void ApplyCommitRule(Block certified)
+    private void ApplyCommitRule(Block certified, QuorumCertificate certificate)
     {
         if (!_tree.TryGet(certified.ParentHash, out var parent) || parent.Hash == CommittedTip.Hash)
         {
@@ -85,13 +86,26 @@ public sealed partial class ConsensusCore
 
         if (parent.Round + 1 == certified.Round)
         {
-            Commit(parent, certified.Justify);
+            Commit(parent, certified.Justify, certificate);
         }
     }
 
-    private void Commit(Block target, QuorumCertificate targetCertificate)
+    /// <summary>
+    /// Commits <paramref name="target"/> and its uncommitted ancestors, except that the first of them carrying an epoch
+    /// change ends the epoch: it is committed and nothing after it is, on every validator alike, since all commit the
+    /// same chain in the same order and stop at the same block.
+    /// </summary>
+    private void Commit(Block target, QuorumCertificate targetCertificate, QuorumCertificate closing)
     {
         var path = _tree.PathFromCommittedTip(target);
+        var last = path.FindIndex(b => b.NextEpoch is not null);
+        if (last >= 0 && last + 1 < path.Count)
+        {
+            targetCertificate = path[last + 1].Justify;
+            path.RemoveRange(last + 1, path.Count - last - 1);
+            target = path[^1];
+        }
+
         for (var i = 0; i < path.Count; i++)
         {
             var certificate = i + 1 < path.Count ? path[i + 1].Justify : targetCertificate;
@@ -108,7 +122,16 @@ public sealed partial class ConsensusCore
         _tree.AdvanceCommittedTip(target);
         _timeoutsSinceCommit = 0;
         PruneBelowCommitted();
+        if (last >= 0)
+        {
+            // Whoever formed or saw the closing certificate tells the rest of the epoch at once, in the epoch's own
+            // domain: every validator can then commit the last block and move on, without waiting out a timeout.
+            _ended = true;
+            Emit(new Broadcast(new SyncInfoMessage(closing, null)));
+            Emit(new EpochEnded(target, closing));
+        }
     }
+
 
     private void PruneBelowCommitted()
     {

@@ -125,7 +125,7 @@ public sealed partial class ConsensusCore
             return;
         }
 
-        var signature = _signer.Sign(SigningDomain.TimeoutMessage(_chainId, _round, qcRound));
+        var signature = _signer.Sign(SigningDomain.TimeoutMessage(_signingId, _round, qcRound));
         var timeout = new TimeoutMessage(_round, HighQc, _self, signature);
         Safety = Safety.VotedIn(_round) with { LastTimeout = timeout };
         Persist();

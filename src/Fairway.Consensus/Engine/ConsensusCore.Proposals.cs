@@ -79,8 +79,8 @@ public sealed partial class ConsensusCore
         }
 
         var block = new Block(
-            _chainId, _round, parent.Height + 1, _self, payload.TimestampMs, HighQc, tc, payload.BatchDigests, payload.PayloadDigests, payload.CandidateLists, payload.Evidence, payload.L1);
-        var proposal = new ProposalMessage(block, _signer.Sign(SigningDomain.ProposalMessage(_chainId, block.Hash)));
+            _chainId, _round, parent.Height + 1, _self, payload.TimestampMs, HighQc, tc, payload.BatchDigests, payload.PayloadDigests, payload.CandidateLists, payload.Evidence, payload.L1, payload.NextEpoch);
+        var proposal = new ProposalMessage(block, _signer.Sign(SigningDomain.ProposalMessage(_signingId, block.Hash)));
         Safety = Safety with { LastProposal = proposal };
         Persist();
         Emit(new Broadcast(proposal));
@@ -181,7 +181,7 @@ public sealed partial class ConsensusCore
             reason = "proposal round is justified by neither its QC nor a TC";
         }
         else if (!local
-            && !_certificates.Signatures.Verify(_validators[block.Author].PublicKey, SigningDomain.ProposalMessage(_chainId, block.Hash), proposal.Signature))
+            && !_certificates.Signatures.Verify(_validators[block.Author].PublicKey, SigningDomain.ProposalMessage(_signingId, block.Hash), proposal.Signature))
         {
             reason = "bad proposal signature";
         }
@@ -205,7 +205,7 @@ public sealed partial class ConsensusCore
         }
         else if (first.Block.Hash != block.Hash)
         {
-            Report(new Evidence(EvidenceKind.ConflictingProposals, block.Author, block.Round, first, proposal));
+            Report(new Evidence(EvidenceKind.ConflictingProposals, block.Author, block.Round, first, proposal) { Epoch = Epoch });
         }
     }
 
@@ -249,7 +249,7 @@ public sealed partial class ConsensusCore
             return;
         }
 
-        var vote = new VoteMessage(block.Round, block.Hash, _self, _signer.Sign(SigningDomain.VoteMessage(_chainId, block.Round, block.Hash)));
+        var vote = new VoteMessage(block.Round, block.Hash, _self, _signer.Sign(SigningDomain.VoteMessage(_signingId, block.Round, block.Hash)));
         Safety = Safety.VotedIn(block.Round) with
         {
             LockedQcRound = Math.Max(Safety.LockedQcRound, block.Justify.Round),

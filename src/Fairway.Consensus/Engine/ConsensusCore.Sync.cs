@@ -161,12 +161,12 @@ public sealed partial class ConsensusCore
 
             if (_tree.TryGet(block.ParentHash, out var parent))
             {
-                ApplyCommitRule(parent);
+                ApplyCommitRule(parent, block.Justify);
             }
 
-            if (_certified.ContainsKey(block.Hash))
+            if (_certified.TryGetValue(block.Hash, out var certificate))
             {
-                ApplyCommitRule(block);
+                ApplyCommitRule(block, certificate);
             }
 
             if (_fetchedByParent.Remove(block.Hash, out var children))

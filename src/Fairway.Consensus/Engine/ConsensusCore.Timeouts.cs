@@ -25,7 +25,7 @@ public sealed partial class ConsensusCore
             return;
         }
 
-        var message = SigningDomain.TimeoutMessage(_chainId, timeout.Round, timeout.HighQc.Round);
+        var message = SigningDomain.TimeoutMessage(_signingId, timeout.Round, timeout.HighQc.Round);
         if (!_certificates.Signatures.Verify(_validators[timeout.Author].PublicKey, message, timeout.Signature))
         {
             Stats.Drop("bad timeout signature");

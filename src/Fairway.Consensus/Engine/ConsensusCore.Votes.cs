@@ -28,7 +28,7 @@ public sealed partial class ConsensusCore
         }
 
         if (!local
-            && !_certificates.Signatures.Verify(_validators[vote.Voter].PublicKey, SigningDomain.VoteMessage(_chainId, vote.Round, vote.BlockHash), vote.Signature))
+            && !_certificates.Signatures.Verify(_validators[vote.Voter].PublicKey, SigningDomain.VoteMessage(_signingId, vote.Round, vote.BlockHash), vote.Signature))
         {
             Stats.Drop("bad vote signature");
             return;
@@ -39,7 +39,7 @@ public sealed partial class ConsensusCore
         {
             if (first.BlockHash != vote.BlockHash)
             {
-                Report(new Evidence(EvidenceKind.ConflictingVotes, vote.Voter, vote.Round, first, vote));
+                Report(new Evidence(EvidenceKind.ConflictingVotes, vote.Voter, vote.Round, first, vote) { Epoch = Epoch });
             }
 
             return;

@@ -20,6 +20,9 @@ public sealed partial class ConsensusCore
     private readonly Random _random;
     private readonly ushort _self;
     private readonly Hash _chainId;
+
+    /// <summary>What this epoch's proposals, votes and timeouts are signed under (<see cref="SigningDomain.EpochId"/>).</summary>
+    private readonly Hash _signingId;
     private readonly BlockTree _tree;
 
     private readonly RoundIndexed<RoundVotes> _votes = new();
@@ -53,6 +56,9 @@ public sealed partial class ConsensusCore
     private int _nextSyncPeer;
     private bool _started;
 
+    /// <summary>Set once the epoch's last block is committed: this core takes no more inputs and the host starts the next epoch.</summary>
+    private bool _ended;
+
     public ConsensusCore(
         ConsensusConfig config,
         CertificateVerifier certificates,
@@ -78,10 +84,21 @@ public sealed partial class ConsensusCore
 
         _self = (ushort)self;
         _chainId = certificates.ChainId;
+        _signingId = certificates.SigningId;
         _nextSyncPeer = self;
 
-        var genesis = Block.Genesis(_chainId);
-        Safety = recovered?.Safety ?? SafetyState.Initial(genesis.Hash);
+        var genesis = certificates.Root;
+        if (recovered?.Safety is { } safety && safety.Epoch != certificates.Epoch)
+        {
+            throw new ArgumentException($"a safety state of epoch {safety.Epoch} given to a core of epoch {certificates.Epoch}", nameof(recovered));
+        }
+
+        if (recovered?.CommittedTip is { } tip && tip.Height < genesis.Height)
+        {
+            throw new ArgumentException($"committed tip {tip.Height} is below the epoch's root {genesis.Height}", nameof(recovered));
+        }
+
+        Safety = recovered?.Safety ?? (certificates.Epoch == 0 ? SafetyState.Initial(genesis.Hash) : SafetyState.Initial(certificates.RootCertificate, certificates.Epoch));
         _tree = new BlockTree(recovered?.CommittedTip ?? genesis, config.BlockTreeBlocksMax);
         _lastHeardTick = new long[_validators.Count];
         _historyMax = LeaderReputation.HistoryBlocksNeeded(config.LeaderReputationWindowBlocks);
@@ -144,6 +161,11 @@ public sealed partial class ConsensusCore
 
     public ValidatorSet Validators => _validators;
 
+    public ulong Epoch => _certificates.Epoch;
+
+    /// <summary>Whether this epoch's last block has been committed (see <see cref="EpochEnded"/>).</summary>
+    public bool Ended => _ended;
+
     /// <summary>The leader of a round on the chain this validator would extend now (its high QC's block).</summary>
     public int LeaderOf(ulong round) => _reputation.LeaderFor(round, HighQc.BlockHash) ?? _validators.LeaderOf(round);
 
@@ -175,9 +197,9 @@ public sealed partial class ConsensusCore
     {
         ArgumentNullException.ThrowIfNull(input);
         _out = [];
-        if (!_started)
+        if (!_started || _ended)
         {
-            Stats.Drop("not started");
+            Stats.Drop(_ended ? "epoch ended" : "not started");
             return _out;
         }
 

@@ -29,6 +29,12 @@ public interface IConsensusHost
     void RequestBlocks(RequestBlocks request);
 
     void Evidence(Evidence evidence);
+
+    /// <summary>
+    /// The core's epoch is over (its last block's commit was carried just before): the host starts the next epoch's core
+    /// on top of <see cref="EpochEnded.LastBlock"/> once the rest of this step is carried.
+    /// </summary>
+    void EpochEnded(EpochEnded ended);
 }
 
 /// <summary>
@@ -81,6 +87,9 @@ public sealed class ConsensusDriver(ConsensusCore core, IConsensusHost host, Act
                     break;
                 case EvidenceFound e:
                     host.Evidence(e.Evidence);
+                    break;
+                case EpochEnded e:
+                    host.EpochEnded(e);
                     break;
                 default:
                     throw new InvalidOperationException($"no host action for {output.GetType().Name}");

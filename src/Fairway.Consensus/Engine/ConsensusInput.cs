@@ -27,7 +27,8 @@ public sealed record PayloadReady(
     IReadOnlyList<Hash>? PayloadDigests = null,
     IReadOnlyList<Core.Inclusion.CandidateList>? CandidateLists = null,
     IReadOnlyList<Core.Inclusion.FairEvidence>? Evidence = null,
-    Core.Chain.L1Reference? L1 = null) : ConsensusInput;
+    Core.Chain.L1Reference? L1 = null,
+    Core.Chain.EpochChange? NextEpoch = null) : ConsensusInput;
 
 /// <summary>A peer answered a <see cref="RequestBlocks"/> with blocks, newest first.</summary>
 public sealed record SyncResponse(int From, IReadOnlyList<Block> Blocks) : ConsensusInput;

@@ -40,3 +40,11 @@ public sealed record EvidenceFound(Evidence Evidence) : ConsensusOutput;
 /// </summary>
 public sealed record CheckAvailability(ulong Round, Hash BlockHash, IReadOnlyList<Hash> BatchDigests, Block Block, ulong ParentTimestampMs)
     : ConsensusOutput;
+
+/// <summary>
+/// The epoch is over: <paramref name="LastBlock"/>, the first committed block carrying an <see cref="EpochChange"/>, was
+/// committed (its <see cref="CommitBlock"/> came just before this). Nothing after it in this epoch is ever committed; the
+/// host starts the next epoch's core on top of it. <paramref name="ClosingCertificate"/> is the certificate whose
+/// arrival committed it (the two-chain rule's certified child), what a validator still in this epoch needs to catch up.
+/// </summary>
+public sealed record EpochEnded(Block LastBlock, QuorumCertificate ClosingCertificate) : ConsensusOutput;

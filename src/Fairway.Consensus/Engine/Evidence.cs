@@ -20,6 +20,12 @@ public sealed record Evidence(EvidenceKind Kind, ushort Validator, ulong Round, 
 {
     public const byte Version = 1;
 
+    /// <summary>Written for evidence of an epoch above 0: the epoch follows the version byte.</summary>
+    public const byte EpochVersion = 2;
+
+    /// <summary>The epoch the two statements were signed in: it names their signing domain.</summary>
+    public ulong Epoch { get; init; }
+
     /// <summary>
     /// Largest encoding of either message: two of them, with the header and a wire tag, still fit in one frame, so
     /// evidence about the largest proposals can travel.
@@ -29,7 +35,12 @@ public sealed record Evidence(EvidenceKind Kind, ushort Validator, ulong Round, 
     public void Encode(CanonicalWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteU8(Version);
+        writer.WriteU8(Epoch == 0 ? Version : EpochVersion);
+        if (Epoch != 0)
+        {
+            writer.WriteU64(Epoch);
+        }
+
         writer.WriteU8((byte)Kind);
         writer.WriteU16(Validator);
         writer.WriteU64(Round);
@@ -43,7 +54,18 @@ public sealed record Evidence(EvidenceKind Kind, ushort Validator, ulong Round, 
     /// </summary>
     public static Evidence Decode(ref CanonicalReader reader)
     {
-        reader.ExpectVersion(Version, "evidence");
+        var version = reader.ReadU8("evidence version");
+        if (version is not (Version or EpochVersion))
+        {
+            throw new EncodingException($"evidence: unsupported version {version}");
+        }
+
+        var epoch = version == EpochVersion ? reader.ReadU64("evidence epoch") : 0;
+        if (version == EpochVersion && epoch == 0)
+        {
+            throw new EncodingException("evidence: epoch 0 is written as version 1");
+        }
+
         var kind = (EvidenceKind)reader.ReadU8("evidence kind");
         if (kind is not (EvidenceKind.ConflictingProposals or EvidenceKind.ConflictingVotes))
         {
@@ -62,7 +84,7 @@ public sealed record Evidence(EvidenceKind Kind, ushort Validator, ulong Round, 
             throw new EncodingException($"evidence: {kind} must hold two messages of its kind");
         }
 
-        return new Evidence(kind, validator, round, first, second);
+        return new Evidence(kind, validator, round, first, second) { Epoch = epoch };
     }
 
     public bool Verify(Hash chainId, ValidatorSet validators, ISignatureVerifier verifier)
@@ -75,6 +97,7 @@ public sealed record Evidence(EvidenceKind Kind, ushort Validator, ulong Round, 
         }
 
         var key = validators[Validator].PublicKey;
+        var signingId = SigningDomain.EpochId(chainId, Epoch);
         switch (Kind)
         {
             case EvidenceKind.ConflictingProposals when First is ProposalMessage a && Second is ProposalMessage b:
@@ -82,14 +105,14 @@ public sealed record Evidence(EvidenceKind Kind, ushort Validator, ulong Round, 
                     && a.Block.Round == Round && b.Block.Round == Round
                     && a.Block.Hash != b.Block.Hash
                     && a.Block.ChainId == chainId && b.Block.ChainId == chainId
-                    && verifier.Verify(key, SigningDomain.ProposalMessage(chainId, a.Block.Hash), a.Signature)
-                    && verifier.Verify(key, SigningDomain.ProposalMessage(chainId, b.Block.Hash), b.Signature);
+                    && verifier.Verify(key, SigningDomain.ProposalMessage(signingId, a.Block.Hash), a.Signature)
+                    && verifier.Verify(key, SigningDomain.ProposalMessage(signingId, b.Block.Hash), b.Signature);
             case EvidenceKind.ConflictingVotes when First is VoteMessage a && Second is VoteMessage b:
                 return a.Voter == Validator && b.Voter == Validator
                     && a.Round == Round && b.Round == Round
                     && a.BlockHash != b.BlockHash
-                    && verifier.Verify(key, SigningDomain.VoteMessage(chainId, a.Round, a.BlockHash), a.Signature)
-                    && verifier.Verify(key, SigningDomain.VoteMessage(chainId, b.Round, b.BlockHash), b.Signature);
+                    && verifier.Verify(key, SigningDomain.VoteMessage(signingId, a.Round, a.BlockHash), a.Signature)
+                    && verifier.Verify(key, SigningDomain.VoteMessage(signingId, b.Round, b.BlockHash), b.Signature);
             default:
                 return false;
         }

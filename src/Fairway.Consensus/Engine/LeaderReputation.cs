@@ -106,7 +106,7 @@ internal sealed class LeaderReputation
             var members = active.Members.Where(v => !failed.Contains(v)).ToArray();
             var stake = members.Aggregate(0UL, (sum, v) => sum + _validators.StakeOf(v));
             result = stake < _validators.ValidityStake ? active : new Eligible(_validators, members);
-            if (result.Members.Length == _validators.Count)
+            if (result.Members.Length == _validators.Staked.Count)
             {
                 result = null;
             }
@@ -165,9 +165,10 @@ internal sealed class LeaderReputation
         Eligible? result = null;
         if (counted == _window)
         {
-            var members = Enumerable.Range(0, _validators.Count).Where(v => seen[v]).ToArray();
-            // Nobody showed up only if the window is made of blocks from unknown authors; then fall back to everyone.
-            result = new Eligible(_validators, members.Length == 0 ? [.. Enumerable.Range(0, _validators.Count)] : members);
+            var members = _validators.Staked.Where(v => seen[v]).ToArray();
+            // Nobody with stake showed up only if the window is made of blocks from unknown authors or members an epoch
+            // change left without stake; then fall back to everyone with stake.
+            result = new Eligible(_validators, members.Length == 0 ? [.. _validators.Staked] : members);
         }
 
         Remember(_active, anchor.Hash, result);

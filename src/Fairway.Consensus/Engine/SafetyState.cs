@@ -22,10 +22,26 @@ public sealed record SafetyState(
 {
     public const byte Version = 1;
 
+    /// <summary>Written for the state of an epoch above 0: the epoch follows the version byte.</summary>
+    public const byte EpochVersion = 2;
+
+    /// <summary>
+    /// The epoch these rounds belong to: rounds start again above each epoch's root, so a state is only ever compared
+    /// with rounds of its own epoch and a node that finds one of an earlier epoch starts the new epoch afresh.
+    /// </summary>
+    public ulong Epoch { get; init; }
+
     /// <summary>Dominated by the last proposal, which on a fair chain carries the round's candidate lists.</summary>
     public int EncodedSizeHint => 8_192 + (LastProposal?.EncodedSizeHint ?? 0);
 
     public static SafetyState Initial(Hash genesisHash) => new(0, 0, QuorumCertificate.Genesis(genesisHash), null, null, null, null);
+
+    /// <summary>The state an epoch starts in: nothing signed, its high QC the root's certificate.</summary>
+    public static SafetyState Initial(QuorumCertificate rootCertificate, ulong epoch)
+    {
+        ArgumentNullException.ThrowIfNull(rootCertificate);
+        return new SafetyState(rootCertificate.Round, rootCertificate.Round, rootCertificate, null, null, null, null) { Epoch = epoch };
+    }
 
     /// <summary>
     /// This validator voted or timed out in <paramref name="round"/>. Its last proposal is kept only while it is for the
@@ -42,7 +58,12 @@ public sealed record SafetyState(
     public void Encode(CanonicalWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteU8(Version);
+        writer.WriteU8(Epoch == 0 ? Version : EpochVersion);
+        if (Epoch != 0)
+        {
+            writer.WriteU64(Epoch);
+        }
+
         writer.WriteU64(LastVotedRound);
         writer.WriteU64(LockedQcRound);
         HighQc.Encode(writer);
@@ -66,7 +87,18 @@ public sealed record SafetyState(
 
     private static SafetyState DecodeOne(ref CanonicalReader reader)
     {
-        reader.ExpectVersion(Version, "safety state");
+        var version = reader.ReadU8("safety state version");
+        if (version is not (Version or EpochVersion))
+        {
+            throw new EncodingException($"safety state: unsupported version {version}");
+        }
+
+        var epoch = version == EpochVersion ? reader.ReadU64("safety state epoch") : 0;
+        if (version == EpochVersion && epoch == 0)
+        {
+            throw new EncodingException("safety state: epoch 0 is written as version 1");
+        }
+
         var lastVoted = reader.ReadU64("last voted round");
         var locked = reader.ReadU64("locked qc round");
         var highQc = QuorumCertificate.Decode(ref reader);
@@ -74,7 +106,7 @@ public sealed record SafetyState(
         var vote = ReadOptional<VoteMessage>(ref reader, "last vote");
         var timeout = ReadOptional<TimeoutMessage>(ref reader, "last timeout");
         var proposal = ReadOptional<ProposalMessage>(ref reader, "last proposal");
-        return new SafetyState(lastVoted, locked, highQc, highTc, vote, timeout, proposal);
+        return new SafetyState(lastVoted, locked, highQc, highTc, vote, timeout, proposal) { Epoch = epoch };
     }
 
     private static T? ReadOptional<T>(ref CanonicalReader reader, string what) where T : ConsensusMessage

@@ -34,6 +34,9 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     private const byte FairFlag = 1;
     private const byte EvidenceFlag = 2;
 
+    /// <summary>An <see cref="EpochChange"/> follows the flags byte (only in blocks that name an L1 block).</summary>
+    private const byte EpochFlag = 4;
+
     private Hash? _hash;
 
     /// <summary>
@@ -55,7 +58,8 @@ public sealed class Block : ICanonical, IEncodedSizeHint
         IReadOnlyList<Hash>? payloadDigests = null,
         IReadOnlyList<CandidateList>? candidateLists = null,
         IReadOnlyList<FairEvidence>? evidence = null,
-        L1Reference? l1 = null)
+        L1Reference? l1 = null,
+        EpochChange? nextEpoch = null)
     {
         ArgumentNullException.ThrowIfNull(justify);
         ArgumentNullException.ThrowIfNull(batchDigests);
@@ -86,7 +90,13 @@ public sealed class Block : ICanonical, IEncodedSizeHint
                 $"at most {Limits.EvidencePerBlockMax} pieces of evidence and {Limits.EvidenceEntriesPerBlockMax} entries in their lists per block", nameof(evidence));
         }
 
+        if (nextEpoch is not null && l1 is null)
+        {
+            throw new ArgumentException("an epoch change is taken from the stake table at the block's L1 reference, so it needs one", nameof(nextEpoch));
+        }
+
         ChainId = chainId;
+        NextEpoch = nextEpoch;
         Round = round;
         Height = height;
         Author = author;
@@ -134,10 +144,13 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     /// <summary>The final L1 block this block names, or null on a chain without an L1 (or before its leader read one).</summary>
     public L1Reference? L1 { get; }
 
+    /// <summary>Set on a block that ends its epoch if it is the first committed one to carry it (see <see cref="EpochChange"/>).</summary>
+    public EpochChange? NextEpoch { get; }
+
     /// <summary>About the length of the encoding: exact for the lists and digests that dominate a large block.</summary>
     public int EncodedSizeHint =>
         256 + (Hash.Size * AllBatchDigests.Count) + (96 * Justify.Signatures.Count) + (Timeout is null ? 0 : 2_048)
-        + CandidateLists.Sum(l => l.EncodedSizeHint) + Evidence.Sum(e => e.EncodedSizeHint);
+        + CandidateLists.Sum(l => l.EncodedSizeHint) + Evidence.Sum(e => e.EncodedSizeHint) + (8 * (NextEpoch?.Stakes.Count ?? 0));
 
     public Hash ParentHash => Justify.BlockHash;
 
@@ -193,7 +206,8 @@ public sealed class Block : ICanonical, IEncodedSizeHint
         {
             writer.WriteU64(l1.Number);
             writer.WriteHash(l1.BlockHash);
-            writer.WriteU8((byte)((fair ? FairFlag : 0) | (Evidence.Count > 0 ? EvidenceFlag : 0)));
+            writer.WriteU8((byte)((fair ? FairFlag : 0) | (Evidence.Count > 0 ? EvidenceFlag : 0) | (NextEpoch is null ? 0 : EpochFlag)));
+            NextEpoch?.Encode(writer);
         }
 
         if (!fair)
@@ -254,16 +268,19 @@ public sealed class Block : ICanonical, IEncodedSizeHint
         }
 
         L1Reference? l1 = null;
+        EpochChange? next = null;
         var hasFair = version is FairVersion or EvidenceVersion;
         var hasEvidence = version == EvidenceVersion;
         if (version == L1Version)
         {
             l1 = new L1Reference(reader.ReadU64("block L1 reference number"), reader.ReadHash("block L1 reference hash"));
             var flags = reader.ReadU8("block flags");
-            if ((flags & ~(FairFlag | EvidenceFlag)) != 0 || flags == EvidenceFlag)
+            if ((flags & ~(FairFlag | EvidenceFlag | EpochFlag)) != 0 || (flags & (FairFlag | EvidenceFlag)) == EvidenceFlag)
             {
                 throw new EncodingException($"block: flags {flags} (evidence travels in the fair section)");
             }
+
+            next = (flags & EpochFlag) != 0 ? EpochChange.Decode(ref reader) : null;
 
             hasFair = (flags & FairFlag) != 0;
             hasEvidence = (flags & EvidenceFlag) != 0;
@@ -271,7 +288,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
 
         if (!hasFair)
         {
-            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, l1: l1);
+            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, l1: l1, nextEpoch: next);
         }
 
         var payloadCount = reader.ReadCount(Limits.BatchDigestsPerBlockMax - count, "block payload digests");
@@ -302,7 +319,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
 
         if (!hasEvidence)
         {
-            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists, l1: l1);
+            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists, l1: l1, nextEpoch: next);
         }
 
         var evidenceCount = reader.ReadCount(Limits.EvidencePerBlockMax, "block evidence");
@@ -323,7 +340,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
             }
         }
 
-        return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists, evidence, l1);
+        return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists, evidence, l1, next);
     }
 
     public override string ToString() => $"Block(r{Round}, h{Height}, {Hash.ToHex()[..8]}, by {Author})";

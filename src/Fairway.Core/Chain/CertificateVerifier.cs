@@ -12,19 +12,42 @@ public sealed class CertificateVerifier
     private readonly ValidatorSet _validators;
     private readonly ISignatureVerifier _signatures;
     private readonly Hash _chainId;
-    private readonly Hash _genesisHash;
+    private readonly Hash _signingId;
+    private readonly Block _root;
 
-    public CertificateVerifier(Hash chainId, ValidatorSet validators, ISignatureVerifier signatures)
+    /// <summary>
+    /// A verifier for one epoch: <paramref name="root"/> is the block the epoch starts on (genesis for epoch 0, else the
+    /// last block of the previous epoch), certified by definition by a certificate with no signers at its round; every
+    /// signature is checked in the epoch's own domain (<see cref="SigningDomain.EpochId"/>).
+    /// </summary>
+    public CertificateVerifier(Hash chainId, ValidatorSet validators, ISignatureVerifier signatures, ulong epoch = 0, Block? root = null)
     {
         _chainId = chainId;
         _validators = validators ?? throw new ArgumentNullException(nameof(validators));
         _signatures = signatures ?? throw new ArgumentNullException(nameof(signatures));
-        _genesisHash = Block.Genesis(chainId).Hash;
+        _root = root ?? Block.Genesis(chainId);
+        if ((epoch == 0) != _root.IsGenesis)
+        {
+            throw new ArgumentException("epoch 0 starts at genesis and only epoch 0 does", nameof(root));
+        }
+
+        Epoch = epoch;
+        _signingId = SigningDomain.EpochId(chainId, epoch);
     }
 
     public Hash ChainId => _chainId;
 
-    public Hash GenesisHash => _genesisHash;
+    /// <summary>What consensus signatures of this epoch name instead of the bare chain id (the chain id itself in epoch 0).</summary>
+    public Hash SigningId => _signingId;
+
+    public ulong Epoch { get; }
+
+    public Block Root => _root;
+
+    public Hash GenesisHash => _root.Hash;
+
+    /// <summary>The certificate of the epoch's root block: no signers, at the root's round.</summary>
+    public QuorumCertificate RootCertificate => new(_root.Round, _root.Hash, []);
 
     public ValidatorSet Validators => _validators;
 
@@ -33,14 +56,14 @@ public sealed class CertificateVerifier
     public bool Verify(QuorumCertificate qc, out string reason)
     {
         ArgumentNullException.ThrowIfNull(qc);
-        if (qc.Round == 0)
+        if (qc.Round <= _root.Round || qc.Signatures.Count == 0)
         {
-            var ok = qc.Signatures.Count == 0 && qc.BlockHash == _genesisHash;
-            reason = ok ? "" : "a round-0 certificate must be the genesis certificate";
+            var ok = qc.Signatures.Count == 0 && qc.Round == _root.Round && qc.BlockHash == _root.Hash;
+            reason = ok ? "" : "a certificate at or below the epoch's root round must be the root's certificate (no signers)";
             return ok;
         }
 
-        var message = SigningDomain.VoteMessage(_chainId, qc.Round, qc.BlockHash);
+        var message = SigningDomain.VoteMessage(_signingId, qc.Round, qc.BlockHash);
         if (!SignerSignatures.TryStake(_validators, _signatures, qc.Signatures, message, "vote", out var stake, out reason))
         {
             return false;
@@ -76,7 +99,7 @@ public sealed class CertificateVerifier
                 return false;
             }
 
-            var message = SigningDomain.TimeoutMessage(_chainId, tc.Round, s.HighQcRound);
+            var message = SigningDomain.TimeoutMessage(_signingId, tc.Round, s.HighQcRound);
             if (!_signatures.Verify(_validators[s.Signer].PublicKey, message, s.Signature))
             {
                 reason = $"bad timeout signature from validator {s.Signer}";

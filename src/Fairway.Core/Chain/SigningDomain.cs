@@ -22,6 +22,25 @@ public static class SigningDomain
 
     private static readonly byte[] Prefix = "FAIRWAY-SIG-v1\0\0"u8.ToArray();
 
+    /// <summary>
+    /// The id consensus statements (proposals, votes, timeouts) of <paramref name="epoch"/> are signed under, in place of
+    /// the chain id: the chain id itself for epoch 0, so chains that never change epoch sign as before, and a hash naming
+    /// the epoch after that, so a vote or certificate of one epoch is never valid in another.
+    /// </summary>
+    public static Hash EpochId(Hash chainId, ulong epoch)
+    {
+        if (epoch == 0)
+        {
+            return chainId;
+        }
+
+        var writer = new CanonicalWriter(64);
+        writer.WriteRaw("FAIRWAY-EPOCH-v1"u8);
+        writer.WriteHash(chainId);
+        writer.WriteU64(epoch);
+        return Hash.Compute(writer.ToArray());
+    }
+
     public static byte[] ProposalMessage(Hash chainId, Hash blockHash) => Build(Proposal, chainId, w => w.WriteHash(blockHash));
 
     public static byte[] VoteMessage(Hash chainId, ulong round, Hash blockHash) => Build(Vote, chainId, w =>

@@ -5,7 +5,8 @@ namespace Fairway.Core.Validators;
 
 /// <summary>
 /// The fixed, ordered set of validators for an epoch. A validator is named by its index in this set.
-/// Quorum is more than two thirds of the total stake, so any two quorums share more than a third of it,
+/// A member may hold zero stake: it is on the network's roster (keeps its index, follows the chain, may be given stake
+/// by a later epoch) but it never leads and its signatures count for nothing. Quorum is more than two thirds of the total stake, so any two quorums share more than a third of it,
 /// and therefore at least one honest validator while the faulty stake stays at or below <see cref="FaultyStakeMax"/>.
 /// </summary>
 public sealed class ValidatorSet
@@ -36,11 +37,6 @@ public sealed class ValidatorSet
         for (var i = 0; i < _validators.Length; i++)
         {
             var v = _validators[i];
-            if (v.Stake == 0)
-            {
-                throw new ArgumentException($"validator {v.Name} has zero stake", nameof(validators));
-            }
-
             if (!_indexByKey.TryAdd(v.PublicKey, i))
             {
                 throw new ArgumentException($"validator {v.Name} repeats the key of another validator", nameof(validators));
@@ -50,6 +46,12 @@ public sealed class ValidatorSet
             _cumulativeStake[i] = total;
         }
 
+        if (total == 0)
+        {
+            throw new ArgumentException("a validator set needs a member with stake", nameof(validators));
+        }
+
+        Staked = [.. Enumerable.Range(0, _validators.Length).Where(i => _validators[i].Stake > 0)];
         TotalStake = total;
         // Largest f with 3f < total: the stake that may be faulty without breaking safety.
         FaultyStakeMax = (total - 1) / 3;
@@ -57,6 +59,31 @@ public sealed class ValidatorSet
     }
 
     public int Count => _validators.Length;
+
+    /// <summary>Indices of the members with stake, ascending: the ones that can lead and whose signatures count.</summary>
+    public IReadOnlyList<int> Staked { get; }
+
+    /// <summary>
+    /// The same members, keys and order with other stakes: the next epoch of a roster whose weights come from the stake
+    /// table. Indices stay valid across epochs, so peers, logs and evidence keep naming the same validators.
+    /// </summary>
+    public ValidatorSet WithStakes(IReadOnlyList<ulong> stakes)
+    {
+        ArgumentNullException.ThrowIfNull(stakes);
+        if (stakes.Count != _validators.Length)
+        {
+            throw new ArgumentException($"{stakes.Count} stakes for a roster of {_validators.Length}", nameof(stakes));
+        }
+
+        return new ValidatorSet(_validators.Select((v, i) => v with { Stake = stakes[i] }));
+    }
+
+    /// <summary>Whether <paramref name="other"/> gives every member the same stake as this set (same roster assumed).</summary>
+    public bool SameStakes(ValidatorSet other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return other.Count == Count && Enumerable.Range(0, Count).All(i => other.StakeOf(i) == StakeOf(i));
+    }
 
     public ulong TotalStake { get; }
 
@@ -95,8 +122,20 @@ public sealed class ValidatorSet
         Span<byte> seed = stackalloc byte[16];
         "leader\0\0"u8.CopyTo(seed);
         BinaryPrimitives.WriteUInt64LittleEndian(seed[8..], round);
+        if (cumulativeStake.Length == 0 || cumulativeStake[^1] == 0)
+        {
+            throw new ArgumentException("a draw needs a member with stake", nameof(cumulativeStake));
+        }
+
         var draw = Hash.Compute(seed).Prefix64 % cumulativeStake[^1];
         var index = Array.BinarySearch(cumulativeStake, draw + 1);
-        return index >= 0 ? index : ~index;
+        index = index >= 0 ? index : ~index;
+        // A zero-stake member repeats its predecessor's running total: the first holder of the total is the one with stake.
+        while (index > 0 && cumulativeStake[index - 1] == cumulativeStake[index])
+        {
+            index--;
+        }
+
+        return index;
     }
 }

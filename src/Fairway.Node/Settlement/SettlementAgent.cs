@@ -127,6 +127,10 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
     public (ulong Number, string Hash)? ProposableL1(ulong slackBlocks) =>
         _watcher.Latest is { } latest && latest.L1Block >= slackBlocks ? _watcher.FinalAtOrBelow(latest.L1Block - slackBlocks) : null;
 
+    /// <summary>The stake-table epoch of L1 block <paramref name="number"/> and a snapshot taken in it, when the watcher has read one.</summary>
+    public (ulong Epoch, StakeSnapshot? Snapshot)? StakeEpochAt(ulong number) =>
+        _watcher.StakeEpochOf(number) is { } epoch ? (epoch, _watcher.SnapshotOfEpoch(epoch)) : null;
+
     /// <summary>Whether this validator's watcher holds L1 block <paramref name="number"/> as final, with this hash.</summary>
     public bool IsFinalL1(ulong number, string hash) => _watcher.IsFinal(number, hash);
 

@@ -24,7 +24,7 @@ public sealed class FairLane
 
     private readonly FairLaneOptions _options;
     private readonly Hash _chainId;
-    private readonly ValidatorSet _validators;
+    private ValidatorSet _validators;
     private readonly int _self;
     private readonly ISigner _signer;
     private readonly ISignatureVerifier _verifier;
@@ -48,6 +48,21 @@ public sealed class FairLane
 
     /// <summary>Proposals whose inclusions are held out at once: a bound on this state.</summary>
     private const int InFlightBlocksMax = 64;
+
+    /// <summary>
+    /// A new epoch's stakes on the same roster: lists of its blocks count by them. Blocks of the ended epoch that were
+    /// already taken in keep the counts they had; the ones proposed after the epoch's last block are never committed.
+    /// </summary>
+    public void ChangeValidators(ValidatorSet validators)
+    {
+        ArgumentNullException.ThrowIfNull(validators);
+        if (validators.Count != _validators.Count)
+        {
+            throw new ArgumentException($"a roster of {validators.Count} for a lane of {_validators.Count}", nameof(validators));
+        }
+
+        _validators = validators;
+    }
 
     public FairLane(FairLaneOptions options, Hash chainId, ValidatorSet validators, int self, ISigner signer, ISignatureVerifier verifier)
     {

@@ -42,12 +42,17 @@ public sealed class OutputCertifier
     public const int HeightsBehindMax = 4096;
 
     private readonly Hash _chainId;
-    private readonly ValidatorSet _validators;
     private readonly int _self;
     private readonly ISigner _signer;
     private readonly ISignatureVerifier _verifier;
-    private readonly OutputCertificateVerifier _certificates;
     private readonly SortedDictionary<ulong, HeightVotes> _heights = [];
+
+    /// <summary>
+    /// The validator set of each epoch by its first height, newest last: an output is certified by the stakes of the
+    /// epoch its block belongs to. Only the newest few matter (votes are kept for a bounded window of heights).
+    /// </summary>
+    private readonly List<(ulong FromHeight, ValidatorSet Set, OutputCertificateVerifier Certificates)> _epochs = [];
+    private const int EpochsKept = 8;
 
     public OutputCertifier(Hash chainId, ValidatorSet validators, int self, ISigner signer, ISignatureVerifier verifier)
     {
@@ -55,11 +60,42 @@ public sealed class OutputCertifier
         ArgumentOutOfRangeException.ThrowIfNegative(self);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(self, validators.Count);
         _chainId = chainId;
-        _validators = validators;
         _self = self;
         _signer = signer ?? throw new ArgumentNullException(nameof(signer));
         _verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
-        _certificates = new OutputCertificateVerifier(chainId, validators, verifier);
+        _epochs.Add((0, validators, new OutputCertificateVerifier(chainId, validators, verifier)));
+    }
+
+    /// <summary>
+    /// An epoch starts at <paramref name="fromHeight"/>: outputs from there on are certified by <paramref name="validators"/>
+    /// (the same roster with the epoch's stakes, so indices do not move).
+    /// </summary>
+    public void ChangeValidators(ulong fromHeight, ValidatorSet validators)
+    {
+        ArgumentNullException.ThrowIfNull(validators);
+        if (validators.Count != _epochs[^1].Set.Count || fromHeight <= _epochs[^1].FromHeight)
+        {
+            throw new ArgumentException($"an epoch from height {fromHeight} must follow the last one ({_epochs[^1].FromHeight}) on the same roster", nameof(validators));
+        }
+
+        _epochs.Add((fromHeight, validators, new OutputCertificateVerifier(_chainId, validators, _verifier)));
+        if (_epochs.Count > EpochsKept)
+        {
+            _epochs.RemoveAt(0);
+        }
+    }
+
+    private (ValidatorSet Set, OutputCertificateVerifier Certificates) At(ulong height)
+    {
+        for (var i = _epochs.Count - 1; i > 0; i--)
+        {
+            if (height >= _epochs[i].FromHeight)
+            {
+                return (_epochs[i].Set, _epochs[i].Certificates);
+            }
+        }
+
+        return (_epochs[0].Set, _epochs[0].Certificates);
     }
 
     /// <summary>Highest height whose output this validator computed.</summary>
@@ -94,7 +130,7 @@ public sealed class OutputCertifier
         events.Add(new BroadcastOutputVote(vote));
         var votes = Held(header.Height);
         votes.Local = header;
-        votes.Add(vote, _validators.StakeOf(_self));
+        votes.Add(vote, At(header.Height).Set.StakeOf(_self));
         foreach (var other in votes.Distinct.Values)
         {
             if (other.HeaderHash != header.Hash)
@@ -111,7 +147,8 @@ public sealed class OutputCertifier
     public IReadOnlyList<CertifierEvent> OnVote(int from, OutputVote vote)
     {
         ArgumentNullException.ThrowIfNull(vote);
-        if (vote.Signer != from || !_validators.Contains(from) || from == _self)
+        var validators = At(vote.Height).Set;
+        if (vote.Signer != from || !validators.Contains(from) || from == _self)
         {
             return [new OutputVoteRefused(from, $"a vote signed by {vote.Signer} arrived from validator {from}")];
         }
@@ -121,7 +158,7 @@ public sealed class OutputCertifier
             return [new OutputVoteRefused(from, $"height {vote.Height} is outside the window around {LocalHeight}")];
         }
 
-        if (!_verifier.Verify(_validators[from].PublicKey, SigningDomain.OutputMessage(_chainId, vote.Height, vote.HeaderHash), vote.Signature))
+        if (!_verifier.Verify(validators[from].PublicKey, SigningDomain.OutputMessage(_chainId, vote.Height, vote.HeaderHash), vote.Signature))
         {
             return [new OutputVoteRefused(from, "bad output vote signature")];
         }
@@ -145,7 +182,7 @@ public sealed class OutputCertifier
             return events;
         }
 
-        votes.Add(vote, _validators.StakeOf(from));
+        votes.Add(vote, validators.StakeOf(from));
         if (votes.Local is { } local)
         {
             if (vote.HeaderHash != local.Hash)
@@ -168,7 +205,7 @@ public sealed class OutputCertifier
             return [];
         }
 
-        if (!_certificates.Verify(local, certificate, out var reason))
+        if (!At(certificate.Height).Certificates.Verify(local, certificate, out var reason))
         {
             return [new OutputVoteRefused(from, $"certificate for height {certificate.Height} does not certify this validator's output: {reason}")];
         }
@@ -179,7 +216,7 @@ public sealed class OutputCertifier
 
     private void TryCertify(ulong height, HeightVotes votes, List<CertifierEvent> events)
     {
-        if (votes.Local is not { } local || votes.StakeFor(local.Hash) < _validators.ValidityStake)
+        if (votes.Local is not { } local || votes.StakeFor(local.Hash) < At(height).Set.ValidityStake)
         {
             return;
         }
