@@ -47,6 +47,4 @@ public static class RosterStakes
         reason = "";
         return stakes;
     }
-
-    internal static BigInteger Gwei(BigInteger wei) => wei / EpochSet.WeiPerStakeUnit;
 }

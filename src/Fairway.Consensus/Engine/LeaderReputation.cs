@@ -15,7 +15,8 @@ namespace Fairway.Consensus.Engine;
 /// two windows); if those hold no more than f stake, all that showed up are eligible, so an honest validator always
 /// is. A crashed validator signs nothing and so stops being drawn once a window passes; it is drawn again
 /// once its votes reappear in QCs. Until a chain is a window long, and whenever the filter would leave no one, every
-/// validator is eligible, with the plain schedule of <see cref="ValidatorSet.LeaderOf"/>.
+/// validator is eligible, with the plain schedule of <see cref="ValidatorSet.LeaderOf"/>; the same holds for the first
+/// window of each epoch, so a validator the epoch gave stake can lead at once.
 /// </para>
 /// Liveness alone depends on this choice: the voting rule keeps safety whoever leads.
 /// </summary>
@@ -88,7 +89,11 @@ internal sealed class LeaderReputation
                     break;
                 }
 
-                var firstSkipped = Math.Max(parent.Round + 1, cursor.Round > FailedRoundsPerGapMax ? cursor.Round - FailedRoundsPerGapMax : 0);
+                // A block justified by a root certificate (no signers) opens an epoch: the rounds skipped before it
+                // were never run, so no leader failed them.
+                var firstSkipped = cursor.Justify.Signatures.Count == 0
+                    ? cursor.Round
+                    : Math.Max(parent.Round + 1, cursor.Round > FailedRoundsPerGapMax ? cursor.Round - FailedRoundsPerGapMax : 0);
                 if (firstSkipped < cursor.Round)
                 {
                     var parentActive = ActiveAt(parent);
@@ -148,7 +153,9 @@ internal sealed class LeaderReputation
             }
 
             counted++;
-            if (counted == _window)
+            // The window does not reach back across an epoch's start: members given stake by the new epoch could not
+            // have shown up before it, and until the epoch is a window long every member with stake may lead.
+            if (counted == _window || cursor.Justify.Signatures.Count == 0)
             {
                 break;
             }

@@ -46,8 +46,18 @@ public sealed class CertificateVerifier
 
     public Hash GenesisHash => _root.Hash;
 
-    /// <summary>The certificate of the epoch's root block: no signers, at the root's round.</summary>
-    public QuorumCertificate RootCertificate => new(_root.Round, _root.Hash, []);
+    /// <summary>
+    /// How far above its root block's round an epoch's rounds start. Rounds then never repeat across epochs, though the
+    /// ended epoch ran a few rounds past its last block: what is signed per round outside consensus (candidate lists,
+    /// proposed-batch bookkeeping) never sees one round twice. An epoch would need billions of rounds to reach the next.
+    /// </summary>
+    public const ulong EpochRoundGap = 1UL << 32;
+
+    /// <summary>The round of the epoch's root certificate: 0 for genesis, else <see cref="EpochRoundGap"/> above the root block's.</summary>
+    public ulong RootRound => Epoch == 0 ? 0 : _root.Round + EpochRoundGap;
+
+    /// <summary>The certificate of the epoch's root block: no signers, at <see cref="RootRound"/>.</summary>
+    public QuorumCertificate RootCertificate => new(RootRound, _root.Hash, []);
 
     public ValidatorSet Validators => _validators;
 
@@ -56,9 +66,9 @@ public sealed class CertificateVerifier
     public bool Verify(QuorumCertificate qc, out string reason)
     {
         ArgumentNullException.ThrowIfNull(qc);
-        if (qc.Round <= _root.Round || qc.Signatures.Count == 0)
+        if (qc.Round <= RootRound || qc.Signatures.Count == 0)
         {
-            var ok = qc.Signatures.Count == 0 && qc.Round == _root.Round && qc.BlockHash == _root.Hash;
+            var ok = qc.Signatures.Count == 0 && qc.Round == RootRound && qc.BlockHash == _root.Hash;
             reason = ok ? "" : "a certificate at or below the epoch's root round must be the root's certificate (no signers)";
             return ok;
         }

@@ -25,6 +25,9 @@ public abstract record WireFrame
     private const byte ConsensusEvidenceTag = 11;
     private const byte SlashReportTag = 12;
 
+    /// <summary>A consensus message of an epoch above 0: the epoch (8 bytes) precedes the message. Epoch 0 keeps tag 1.</summary>
+    private const byte EpochConsensusTag = 13;
+
     public static byte[] Encode(WireFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
@@ -40,7 +43,12 @@ public abstract record WireFrame
         switch (frame)
         {
             case ConsensusFrame c:
-                writer.WriteU8(ConsensusTag);
+                writer.WriteU8(c.Epoch == 0 ? ConsensusTag : EpochConsensusTag);
+                if (c.Epoch != 0)
+                {
+                    writer.WriteU64(c.Epoch);
+                }
+
                 c.Message.Encode(writer);
                 break;
             case BatchFrame b:
@@ -109,6 +117,22 @@ public abstract record WireFrame
         return writer.ToArray();
     }
 
+    private static ConsensusFrame DecodeEpochConsensus(ReadOnlySpan<byte> body)
+    {
+        if (body.Length < 8)
+        {
+            throw new EncodingException("consensus frame: truncated epoch");
+        }
+
+        var epoch = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(body);
+        if (epoch == 0)
+        {
+            throw new EncodingException("consensus frame: epoch 0 travels under its own tag");
+        }
+
+        return new ConsensusFrame(MessageCodec.Decode(body[8..]), epoch);
+    }
+
     /// <summary>Decodes one frame; anything malformed throws <see cref="EncodingException"/>.</summary>
     public static WireFrame Decode(ReadOnlySpan<byte> bytes)
     {
@@ -121,6 +145,7 @@ public abstract record WireFrame
         return bytes[0] switch
         {
             ConsensusTag => new ConsensusFrame(MessageCodec.Decode(body)),
+            EpochConsensusTag => DecodeEpochConsensus(body),
             BatchTag => new BatchFrame(Batch.DecodeKeepingEncoding(body)),
             BatchRequestTag => Canonical.Decode(body, DecodeBatchRequest, "batch request"),
             BatchResponseTag => Canonical.Decode(body, DecodeBatchResponse, "batch response"),
@@ -178,7 +203,8 @@ public abstract record WireFrame
     }
 }
 
-public sealed record ConsensusFrame(ConsensusMessage Message) : WireFrame;
+/// <summary>A consensus message and the epoch its sender was in when it sent it (what the message's signature names).</summary>
+public sealed record ConsensusFrame(ConsensusMessage Message, ulong Epoch = 0) : WireFrame;
 
 public sealed record BatchFrame(Batch Batch) : WireFrame;
 
