@@ -158,6 +158,8 @@ public static class ApiEndpoints
         return Results.Json(new
         {
             chain_id = node.ChainId.ToHex(),
+            epoch = node.Epoch,
+            epoch_start_height = node.EpochStartHeight,
             total_stake = set.TotalStake,
             quorum_stake = set.QuorumStake,
             validators = set.Validators.Select((v, i) => new

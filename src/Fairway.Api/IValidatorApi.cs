@@ -24,7 +24,14 @@ public interface IValidatorApi
 
     Hash ChainId { get; }
 
+    /// <summary>The roster with the current epoch's stakes.</summary>
     ValidatorSet Validators { get; }
+
+    /// <summary>The consensus epoch (0 until the stake table first changes the stakes).</summary>
+    ulong Epoch => 0;
+
+    /// <summary>The first height of the current epoch.</summary>
+    ulong EpochStartHeight => 1;
 
     /// <summary>Which ordering policy orders each namespace (from genesis).</summary>
     NamespaceRegistry Namespaces { get; }

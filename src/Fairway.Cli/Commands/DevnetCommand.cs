@@ -30,13 +30,19 @@ internal static class DevnetCommand
         var dir = new Option<string>("--dir") { Description = "network directory", DefaultValueFactory = _ => ".devnet" };
         var basePort = new Option<int>("--base-port") { Description = "first p2p port; APIs listen 100 above", DefaultValueFactory = _ => 27000 };
         var restart = new Option<bool>("--restart") { Description = "restart a validator that exits (back-off 1, 2, 4 s; give up after 3 exits within 10 s of starting)" };
+        var standby = new Option<int>("--standby")
+        {
+            Description = "of a new network's validators, how many (the last ones) start as standbys: on the roster with stake 0, "
+                + "following the chain, given stake and a vote by staking them on the L1 (fairway stake)",
+            DefaultValueFactory = _ => 0,
+        };
         var noL1 = new Option<bool>("--no-l1") { Description = "a new network without the L1 (no anvil, no settlement, no stake table)" };
         var json = new Option<bool>("--json") { Description = "print one JSON line (validators, l1_url, contracts) when the network is up; other messages go to stderr" };
-        var command = new Command("devnet", Help) { validators, dir, basePort, restart, noL1, json };
+        var command = new Command("devnet", Help) { validators, dir, basePort, restart, standby, noL1, json };
         command.SetAction(async (result, ct) =>
         {
             var directory = Path.GetFullPath(result.GetValue(dir)!);
-            if (ValidateNew(result.GetValue(validators), result.GetValue(basePort)) is { } invalid)
+            if (ValidateNew(result.GetValue(validators), result.GetValue(basePort), result.GetValue(standby)) is { } invalid)
             {
                 Console.Error.WriteLine($"fairway devnet: {invalid}");
                 return 2;
@@ -70,7 +76,7 @@ internal static class DevnetCommand
                 }
                 else
                 {
-                    nodes = NetworkGenerator.Generate(directory, result.GetValue(validators), result.GetValue(basePort)).Nodes;
+                    nodes = NetworkGenerator.Generate(directory, result.GetValue(validators), result.GetValue(basePort), standby: result.GetValue(standby)).Nodes;
                     if (!result.GetValue(noL1))
                     {
                         var (started, addresses) = await DevnetL1.SetUpAsync(directory, nodes, result.GetValue(basePort), say, ct).ConfigureAwait(false);
@@ -176,11 +182,16 @@ internal static class DevnetCommand
     /// The generator's own limits, checked here so the operator reads the flag's name and not the
     /// "(Parameter 'validators')" an argument exception carries.
     /// </summary>
-    internal static string? ValidateNew(int validators, int basePort)
+    internal static string? ValidateNew(int validators, int basePort, int standby = 0)
     {
         if (validators is < 1 or > 64)
         {
             return $"--validators must be between 1 and 64 (got {validators})";
+        }
+
+        if (standby < 0 || standby >= validators)
+        {
+            return $"--standby must be between 0 and --validators - 1 (got {standby})";
         }
 
         if (basePort < 1024 || basePort + NetworkGenerator.ApiPortOffset + validators > 65535)

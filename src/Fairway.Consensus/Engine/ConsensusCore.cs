@@ -161,6 +161,8 @@ public sealed partial class ConsensusCore
 
     public ValidatorSet Validators => _validators;
 
+    public ConsensusConfig Config => _config;
+
     public ulong Epoch => _certificates.Epoch;
 
     /// <summary>Whether this epoch's last block has been committed (see <see cref="EpochEnded"/>).</summary>

@@ -78,11 +78,13 @@ public static class ConfigLoader
             var key = $"validators[{i}]";
             Require(!string.IsNullOrWhiteSpace(v.Name), path, key + ".name", "must not be empty");
             Require(IsHex(v.PublicKey, 64), path, key + ".public_key", "must be 64 hex characters (an Ed25519 public key)");
-            Require(v.Stake > 0, path, key + ".stake", "must be positive");
             Require(TryParseEndPoint(v.P2p, out _), path, key + ".p2p", "must be host:port");
         }
 
         Require(genesis.Validators.Select(v => v.Name).Distinct(StringComparer.Ordinal).Count() == genesis.Validators.Count, path, "validators", "names must be unique");
+        // A member with stake 0 is a standby: on the roster, following the chain, until the stake table gives it weight.
+        Require(genesis.Validators.Any(v => v.Stake > 0), path, "validators", "at least one validator needs a positive stake (stake 0 marks a standby member)");
+        Require(genesis.Validators.Aggregate(0m, (sum, v) => sum + v.Stake) <= ulong.MaxValue, path, "validators", "stakes add up to more than 2^64 - 1");
         Require(genesis.Consensus.TickMs is >= 1 and <= 1000, path, "consensus.tick_ms", "must be between 1 and 1000");
         Require(genesis.Consensus.TimeoutBaseTicks is >= 2 and <= 100_000, path, "consensus.timeout_base_ticks", "must be between 2 and 100000");
         Require(genesis.Consensus.TimeoutBackoffExponentMax is >= 0 and <= 10, path, "consensus.timeout_backoff_exponent_max", "must be between 0 and 10");

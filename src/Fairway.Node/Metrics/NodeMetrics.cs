@@ -119,6 +119,13 @@ public sealed class NodeMetrics : IDisposable
 
     public void OnL1ReferenceRefused() => Interlocked.Increment(ref _l1ReferencesRefused);
 
+    private long _epoch;
+    private long _epochChangesRefused;
+
+    public void OnEpoch(ulong epoch) => Interlocked.Exchange(ref _epoch, (long)epoch);
+
+    public void OnEpochChangeRefused() => Interlocked.Increment(ref _epochChangesRefused);
+
     /// <summary>The settlement agent's view: the L1's settled height, this validator's last signed statement, failed L1 polls in a row.</summary>
     public void SetSettlement(ulong settledHeight, ulong attestedHeight, int l1Failures)
     {
@@ -152,6 +159,8 @@ public sealed class NodeMetrics : IDisposable
         Gauge(text, "fairway_settled_height", "Height of the last output header the L1's light client accepted, at a final L1 block (0 without an L1).", _settledHeight);
         Gauge(text, "fairway_attested_height", "Height of the last settlement statement this validator signed.", _attestedHeight);
         Counter(text, "fairway_l1_references_refused_total", "Proposals this validator did not vote for because of their L1 block reference (unknown or not final here, going back, or dropped).", _l1ReferencesRefused);
+        Gauge(text, "fairway_epoch", "The consensus epoch this validator runs in (0 until the stake table first changes the stakes).", _epoch);
+        Counter(text, "fairway_epoch_changes_refused_total", "Proposals this validator did not vote for because their epoch change is not what its L1 watcher reads.", _epochChangesRefused);
         Gauge(text, "fairway_l1_failures", "Consecutive failed polls of the L1 (0 while it answers).", _l1Failures);
         Counter(text, "fairway_output_mismatches_total", "Output votes for a header other than the one this validator computed (evidence).", _outputMismatches);
         Counter(text, "fairway_output_votes_refused_total", "Output votes or certificates refused (bad signature, outside the window, wrong sender).", _outputVotesRefused);

@@ -250,4 +250,7 @@ internal sealed partial class OutputStage
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "refused an output vote from validator {Peer}: {Reason}")]
     private static partial void LogRefused(ILogger logger, int peer, string reason);
+
+    /// <summary>Outputs from <paramref name="fromHeight"/> on belong to a new epoch and are certified by its stakes.</summary>
+    public void ChangeValidators(ulong fromHeight, Core.Validators.ValidatorSet validators) => _certifier.ChangeValidators(fromHeight, validators);
 }

@@ -109,12 +109,12 @@ public sealed partial class ValidatorNode
     /// </summary>
     private void SendEquivocatingVote(VoteMessage vote)
     {
-        var real = WireFrame.Encode(new ConsensusFrame(vote));
+        var real = WireFrame.Encode(new ConsensusFrame(vote, Epoch));
         BroadcastFrame(real);
         var target = _identity.Index == 0 ? 1 : 0;
         var madeUp = Hash.Compute([.. vote.BlockHash.ToArray(), .. "equivocation"u8]);
-        var fake = new VoteMessage(vote.Round, madeUp, vote.Voter, _identity.Signer.Sign(SigningDomain.VoteMessage(_identity.ChainId, vote.Round, madeUp)));
-        SendFrame(target, WireFrame.Encode(new ConsensusFrame(fake)));
+        var fake = new VoteMessage(vote.Round, madeUp, vote.Voter, _identity.Signer.Sign(SigningDomain.VoteMessage(SigningDomain.EpochId(_identity.ChainId, Epoch), vote.Round, madeUp)));
+        SendFrame(target, WireFrame.Encode(new ConsensusFrame(fake, Epoch)));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "equivocation evidence: {Kind} by validator {Validator} in round {Round} ({Source})")]

@@ -169,7 +169,8 @@ public sealed partial class ValidatorNode
             _fairWaitListsMs += NowMs - _fairWaitStartMs;
         }
 
-        return new PayloadReady(r, digests, proposal.TimestampMs, proposal.PayloadDigests, proposal.Lists, EvidenceToPropose(), L1ToPropose());
+        var l1 = L1ToPropose();
+        return new PayloadReady(r, digests, proposal.TimestampMs, proposal.PayloadDigests, proposal.Lists, EvidenceToPropose(), l1, EpochChangeToPropose(l1));
     }
 
     /// <summary>The fair lane's line in the summary log: what a slow fair chain is waiting for.</summary>
@@ -190,7 +191,7 @@ public sealed partial class ValidatorNode
     /// <summary>The voter's check of a block's fair part, once its batches are all here; a refusal is counted and means no vote.</summary>
     private bool FairProposalSound(CheckAvailability check, IReadOnlyList<Batch> batches)
     {
-        if (!L1ReferenceSound(check.Block))
+        if (!L1ReferenceSound(check.Block) || !EpochChangeSound(check.Block))
         {
             return false;
         }

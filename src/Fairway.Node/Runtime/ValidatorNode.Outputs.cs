@@ -41,6 +41,11 @@ public sealed partial class ValidatorNode
 
         public void Commit(CommitBlock commit)
         {
+            if (commit.Block.NextEpoch is not null)
+            {
+                node.RecordEpochEnd(commit);
+            }
+
             node._commits.Add(commit);
             node.DrainCommits();
         }
@@ -53,7 +58,7 @@ public sealed partial class ValidatorNode
             }
             else
             {
-                node.SendFrame(to, WireFrame.Encode(new ConsensusFrame(message)));
+                node.SendFrame(to, WireFrame.Encode(new ConsensusFrame(message, node.Epoch)));
             }
 
             node.SendListWithVote(to, message);
@@ -61,7 +66,7 @@ public sealed partial class ValidatorNode
 
         public void Broadcast(ConsensusMessage message)
         {
-            node.BroadcastFrame(WireFrame.Encode(new ConsensusFrame(message)));
+            node.BroadcastFrame(WireFrame.Encode(new ConsensusFrame(message, node.Epoch)));
             node.BroadcastListOnTimeout(message);
         }
 
@@ -88,9 +93,11 @@ public sealed partial class ValidatorNode
         }
 
         public void RequestBlocks(RequestBlocks request) =>
-            node.SendFrame(request.Peer, WireFrame.Encode(new ConsensusFrame(new BlockRequestMessage(request.Tip, request.Count))));
+            node.SendFrame(request.Peer, WireFrame.Encode(new ConsensusFrame(new BlockRequestMessage(request.Tip, request.Count), node.Epoch)));
 
         public void Evidence(Evidence evidence) => node.KeepConsensusEvidence(evidence, from: -1);
+
+        public void EpochEnded(EpochEnded ended) => node._pendingEpochEnd = ended;
     }
 
     /// <summary>
@@ -108,8 +115,15 @@ public sealed partial class ValidatorNode
     /// <summary>The payload for the round this validator leads, once it is due; null while it waits for work.</summary>
     private PayloadReady? PayloadIfDue() =>
         _fair is not null ? FairPayloadIfDue() : _proposalTiming.Due(_core!.Round, NowMs, _batches.UnproposedCount > 0, _committedHeight) is { } round
-            ? new PayloadReady(round, _batches.TakeForProposal(round), (ulong)NowMs, L1: L1ToPropose())
+            ? ProposalPayload(round, _batches.TakeForProposal(round), (ulong)NowMs)
             : null;
+
+    /// <summary>A payload naming the L1 reference to propose and, when it enters a stake-table epoch with other stakes, the change.</summary>
+    private PayloadReady ProposalPayload(ulong round, IReadOnlyList<Core.Crypto.Hash> digests, ulong timestampMs)
+    {
+        var l1 = L1ToPropose();
+        return new PayloadReady(round, digests, timestampMs, L1: l1, NextEpoch: EpochChangeToPropose(l1));
+    }
 
     private void SendFrame(int peer, byte[] frame)
     {

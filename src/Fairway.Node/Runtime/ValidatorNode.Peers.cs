@@ -24,11 +24,11 @@ public sealed partial class ValidatorNode
 
         switch (frame)
         {
-            case ConsensusFrame { Message: BlockRequestMessage request }:
-                AnswerBlockRequest(peer, request);
+            case ConsensusFrame { Message: BlockRequestMessage request } c:
+                AnswerBlockRequest(peer, request, c.Epoch);
                 break;
             case ConsensusFrame c:
-                _driver!.Step(new MessageReceived(peer, c.Message));
+                OnConsensusFrame(peer, c);
                 break;
             case BatchFrame b:
                 OnPeerBatch(peer, b.Batch);
@@ -66,13 +66,14 @@ public sealed partial class ValidatorNode
         }
     }
 
-    private void AnswerBlockRequest(int peer, BlockRequestMessage request)
+    /// <summary>Blocks are the same whatever the epoch: the answer goes back in the epoch the request came in, to the core that asked.</summary>
+    private void AnswerBlockRequest(int peer, BlockRequestMessage request, ulong epoch)
     {
         var blocks = request.Collect(_chain.TryGetBlock);
 
         if (blocks.Count > 0)
         {
-            SendFrame(peer, WireFrame.Encode(new ConsensusFrame(new BlockResponseMessage(blocks))));
+            SendFrame(peer, WireFrame.Encode(new ConsensusFrame(new BlockResponseMessage(blocks), epoch)));
         }
     }
 

@@ -121,7 +121,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     public Hash ChainId => _identity.ChainId;
 
-    public Core.Validators.ValidatorSet Validators => _identity.Validators;
+    public Core.Validators.ValidatorSet Validators => CurrentValidators;
 
     public NamespaceRegistry Namespaces => _identity.Namespaces;
 
@@ -294,8 +294,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         var recovered = Recover(consensusConfig);
         _signedLog = new SignedLog(Path.Combine(_identity.Config.DataDir, "signed.log"), recovered?.Safety);
         var genesis = _identity.Genesis.Consensus;
-        var certificates = new CertificateVerifier(_identity.ChainId, _identity.Validators, Crypto.Ed25519Verifier.Instance);
-        _core = new ConsensusCore(consensusConfig, certificates, _identity.Index, _identity.Signer, new Random(Environment.TickCount), recovered);
+        var (certificates, resumed) = ResumeEpoch(recovered);
+        _core = new ConsensusCore(consensusConfig, certificates, _identity.Index, _identity.Signer, new Random(Environment.TickCount), resumed);
         _driver = new ConsensusDriver(_core, new ConsensusHost(this));
         _batchSequence = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() << 16;
         LogStarting(_log, _identity.Config.Validator, _identity.Index, _chain.CommittedHeight, _core.Safety.LastVotedRound);
@@ -326,6 +326,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         }
 
         _driver.Start();
+        RecommitToEpochStart();
+        SwitchEpochIfEnded();
         var ticker = RunTicker(TimeSpan.FromMilliseconds(genesis.TickMs), stoppingToken);
         try
         {
@@ -344,6 +346,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             await _diskWriter.DisposeAsync().ConfigureAwait(false);
             await StopSettlementAsync().ConfigureAwait(false);
             _signedLog.Dispose();
+            _epochs?.Dispose();
             LogStopped(_log, _identity.Config.Validator, _chain.CommittedHeight);
         }
     }
@@ -446,6 +449,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
                     CutBatchIfFull();
                     break;
             }
+
+            SwitchEpochIfEnded();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -14,9 +14,17 @@ public static class NetworkGenerator
 
     /// <param name="defaultPolicy">The policy of every namespace not declared; <c>fcfs</c> unless given.</param>
     /// <param name="namespaces">Declared namespaces; the demo ones (one per policy) unless given.</param>
+    /// <param name="standby">How many of the validators, the last ones, join the roster with stake 0: they follow the chain
+    /// and take part once the stake table gives them weight.</param>
     public static (string ChainId, IReadOnlyList<GeneratedNode> Nodes) Generate(
-        string directory, int validators, int basePort, string? chainId = null, string? defaultPolicy = null, IReadOnlyList<GenesisNamespace>? namespaces = null)
+        string directory, int validators, int basePort, string? chainId = null, string? defaultPolicy = null, IReadOnlyList<GenesisNamespace>? namespaces = null,
+        int standby = 0)
     {
+        if (standby < 0 || standby >= validators)
+        {
+            throw new ArgumentOutOfRangeException(nameof(standby), "standby validators must be fewer than all of them");
+        }
+
         if (validators is < 1 or > 64)
         {
             throw new ArgumentOutOfRangeException(nameof(validators), "between 1 and 64 validators");
@@ -50,7 +58,7 @@ public static class NetworkGenerator
                 Name = name,
                 PublicKey = signer.PublicKey.ToHex(),
                 DkgKey = Ordering.Encrypted.DkgKeys.TransportKeyOf(signer).PublicKey.ToHex(),
-                Stake = 1,
+                Stake = i < validators - standby ? 1UL : 0UL,
                 P2p = p2p,
                 Api = api,
             });

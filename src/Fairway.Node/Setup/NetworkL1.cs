@@ -33,7 +33,9 @@ public static class NetworkL1
         foreach (var node in nodes)
         {
             var validator = genesis.Validators.First(v => v.Name == node.Name);
-            await RegisterAsync(deployer, deployed.Addresses, node, validator.PublicKey, confirmations, cancel).ConfigureAwait(false);
+            // A standby (genesis stake 0) gets its settlement key, funds and L1 settings but is not registered: staking
+            // it later (fairway stake) gives it weight from the next epoch.
+            await RegisterAsync(deployer, deployed.Addresses, node, validator.PublicKey, confirmations, cancel, register: validator.Stake > 0).ConfigureAwait(false);
         }
 
         // Stakes count from the epoch after they are made: move to it at once rather than wait an epoch of blocks.
@@ -46,24 +48,33 @@ public static class NetworkL1
             IntervalHeights = IntervalHeights,
             IntervalMs = IntervalMs,
         };
-        File.WriteAllText(genesisPath, JsonSerializer.Serialize(genesis with { Settlement = settlement }, ConfigLoader.JsonOptions));
+        // Genesis stakes are the stake table's (in gwei, as epochs count them), so the first stake-table epoch changes
+        // nothing and the set changes only when the stake table does.
+        var staked = genesis.Validators.Select(v => v.Stake > 0 ? v with { Stake = (ulong)(StakePerValidatorWei / EpochSet.WeiPerStakeUnit) } : v).ToList();
+        File.WriteAllText(genesisPath, JsonSerializer.Serialize(genesis with { Settlement = settlement, Validators = staked }, ConfigLoader.JsonOptions));
         return deployed.Addresses;
     }
 
     /// <summary>
     /// One validator of a generated network onto the stake table: a new settlement key in its directory, funded by
-    /// <paramref name="funder"/>, registered with <see cref="StakePerValidatorWei"/>, and the L1 written into its config.
+    /// <paramref name="funder"/>, registered with <see cref="StakePerValidatorWei"/> (unless <paramref name="register"/> is
+    /// false: a standby), and the L1 written into its config.
     /// </summary>
     public static async Task<SettlementKey> RegisterAsync(
-        L1Connection funder, L1Addresses contracts, GeneratedNode node, string consensusKeyHex, int confirmations, CancellationToken cancel = default)
+        L1Connection funder, L1Addresses contracts, GeneratedNode node, string consensusKeyHex, int confirmations, CancellationToken cancel = default,
+        bool register = true)
     {
         ArgumentNullException.ThrowIfNull(funder);
         ArgumentNullException.ThrowIfNull(node);
         var nodeDir = Path.GetDirectoryName(node.ConfigPath)!;
         var key = SettlementKeyFile.Generate(Path.Combine(nodeDir, SettlementKeyFileName));
         await funder.SetBalanceAsync(key.Address, FundingWei, cancel).ConfigureAwait(false);
-        var own = new L1Contracts(await L1Connection.ConnectAsync(funder.Url, key, cancel).ConfigureAwait(false), contracts);
-        await own.RegisterAsync(Convert.FromHexString(consensusKeyHex), key, new ValidatorEndpoints(node.P2p, node.ApiUrl).Format(), StakePerValidatorWei, cancel).ConfigureAwait(false);
+        if (register)
+        {
+            var own = new L1Contracts(await L1Connection.ConnectAsync(funder.Url, key, cancel).ConfigureAwait(false), contracts);
+            await own.RegisterAsync(Convert.FromHexString(consensusKeyHex), key, new ValidatorEndpoints(node.P2p, node.ApiUrl).Format(), StakePerValidatorWei, cancel).ConfigureAwait(false);
+        }
+
         var loaded = ConfigLoader.LoadNodeConfig(node.ConfigPath, new Dictionary<string, string?>());
         // Written back with the paths relative to the config's directory, as the generator writes them.
         var written = loaded with
