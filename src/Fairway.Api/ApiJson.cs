@@ -27,6 +27,10 @@ public static class ApiJson
             ["author"] = block.Author,
             ["timestamp_ms"] = block.TimestampMs,
             ["l1"] = block.L1 is { } l1 ? new System.Text.Json.Nodes.JsonObject { ["number"] = l1.Number, ["hash"] = "0x" + l1.BlockHash.ToHex() } : null,
+            ["signers"] = new JsonArray(committed.Certificate.Signatures.Select(s => (JsonNode)s.Signer).ToArray()),
+            ["next_epoch"] = block.NextEpoch is { } change
+                ? new JsonObject { ["epoch"] = change.Epoch, ["stakes"] = new JsonArray(change.Stakes.Select(s => (JsonNode)s).ToArray()) }
+                : null,
             ["header"] = Base64(block),
             ["qc"] = Base64(committed.Certificate),
             ["output_hash"] = committed.Output.Header.Hash.ToHex(),

@@ -101,7 +101,8 @@ internal static class OpenApiDocument
             ["EvidenceAttestation"] = Obj(("validator_account", Str("0x address: the offender's account in the stake table")), ("evidence_hash", Str("0x + 64 hex")),
                 ("settlement_key", Str("0x address of this validator's settlement key, the signer")), ("signature", Str("0x + 130 hex: r || s || v over the light client's slashDigest(validator_account, evidence_hash)"))),
             ["TxStatus"] = Obj(("status", new JsonObject { ["enum"] = new JsonArray("received", "included", "soft", "firm", "settled") }), ("height", Int("when soft or firm, else null")), ("index", Int("position in the block's ordered output when firm, else null"))),
-            ["Header"] = Obj(("height", Int("")), ("hash", hash()), ("parent", hash()), ("round", Int("")), ("author", Int("")), ("timestamp_ms", Int("")), ("l1", Obj(("number", Int("the final L1 block the block names; null on a chain without an L1")), ("hash", Str("0x hex")))), ("header", b64()), ("qc", b64()), ("output_hash", hash()),
+            ["Header"] = Obj(("height", Int("")), ("hash", hash()), ("parent", hash()), ("round", Int("")), ("author", Int("")), ("timestamp_ms", Int("")), ("l1", Obj(("number", Int("the final L1 block the block names; null on a chain without an L1")), ("hash", Str("0x hex")))),
+                ("signers", Arr(Int("validator index"))), ("next_epoch", Obj(("epoch", Int("the epoch that starts after this block; next_epoch is null except on an epoch's last block")), ("stakes", Arr(Int("stake by validator index"))))), ("header", b64()), ("qc", b64()), ("output_hash", hash()),
                 ("output_header", b64()), ("output_certificate", b64())),
             ["Block"] = Obj(("height", Int("")), ("hash", hash()), ("header", b64()), ("qc", b64()), ("namespaces", new JsonObject { ["type"] = "array", ["items"] = Int("") }),
                 ("transactions", Int("count")), ("size", Int("payload bytes")), ("batches", Int("count")), ("output_hash", hash()), ("output_header", b64()),
@@ -224,6 +225,8 @@ internal static class OpenApiDocument
     private static JsonObject Str(string description) => new() { ["type"] = "string", ["description"] = description };
 
     private static JsonObject Int(string description) => new() { ["type"] = "integer", ["description"] = description };
+
+    private static JsonObject Arr(JsonObject items) => new() { ["type"] = "array", ["items"] = items };
 
     private static JsonObject Obj(params (string Name, JsonNode Schema)[] properties)
     {

@@ -116,11 +116,34 @@ public class ValidatorSetTests
     }
 
     [Fact]
-    public void Set_refuses_empty_zero_stake_and_repeated_keys()
+    public void Set_refuses_empty_all_zero_stake_and_repeated_keys()
     {
         Assert.Throws<ArgumentException>(() => new ValidatorSet([]));
-        Assert.Throws<ArgumentException>(() => WithStakes(1, 0));
+        Assert.Throws<ArgumentException>(() => WithStakes(0, 0));
         var key = new PublicKey(new byte[32]);
         Assert.Throws<ArgumentException>(() => new ValidatorSet([new Validator("a", key, 1), new Validator("b", key, 1)]));
+    }
+
+    [Fact]
+    public void A_member_without_stake_keeps_its_index_never_leads_and_adds_nothing_to_a_quorum()
+    {
+        var set = WithStakes(1, 0, 1, 1);
+        Assert.Equal(4, set.Count);
+        Assert.Equal([0, 2, 3], set.Staked);
+        Assert.Equal(3UL, set.TotalStake);
+        Assert.Equal(3UL, set.QuorumStake);
+        for (ulong round = 0; round < 2_000; round++)
+        {
+            Assert.NotEqual(1, set.LeaderOf(round));
+        }
+
+        // The same roster with other stakes: indices and keys stay, only stakes move.
+        var next = set.WithStakes([0, 1, 1, 1]);
+        Assert.Equal(set[0].PublicKey, next[0].PublicKey);
+        Assert.Equal([1, 2, 3], next.Staked);
+        Assert.False(set.SameStakes(next));
+        Assert.True(next.SameStakes(set.WithStakes([0, 1, 1, 1])));
+        Assert.Throws<ArgumentException>(() => set.WithStakes([1, 1]));
+        Assert.Throws<ArgumentException>(() => set.WithStakes([0, 0, 0, 0]));
     }
 }

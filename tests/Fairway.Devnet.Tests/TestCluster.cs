@@ -21,11 +21,12 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly Process?[] _processes;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    public TestCluster(int validators = 4)
+    /// <param name="standby">The last validators that start on the roster with stake 0 (see NetworkGenerator).</param>
+    public TestCluster(int validators = 4, int standby = 0)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("fairway-devnet-").FullName;
         var basePort = FreePortBlock(validators);
-        Nodes = NetworkGenerator.Generate(Directory, validators, basePort).Nodes;
+        Nodes = NetworkGenerator.Generate(Directory, validators, basePort, standby: standby).Nodes;
         var genesis = ConfigLoader.LoadGenesis(Path.Combine(Directory, "genesis.json"));
         Validators = new ValidatorSet(genesis.Validators.Select(v => new Validator(v.Name, PublicKey.ParseHex(v.PublicKey), v.Stake)));
         _processes = new Process?[validators];
