@@ -25,6 +25,12 @@ public static class ApiEndpoints
         app.MapGet("/v1/status/tx/{hash}", (string hash) => GetStatus(node, hash));
         app.MapGet("/v1/node/block-height", () => Results.Json(node.Query.IndexedHeight));
         app.MapGet("/v1/node/validators", () => Validators(node));
+        app.MapGet("/v1/epochs", () => Results.Json(new
+        {
+            epoch = node.Epoch,
+            epoch_start_height = node.EpochStartHeight,
+            epochs = node.EpochHistory.Select(e => new { epoch = e.Epoch, previous = e.Previous, last_block_height = e.LastBlockHeight, first_height = e.LastBlockHeight + 1, stakes = e.Stakes }),
+        }));
         app.MapGet("/v1/node/settlement", () => Settlement(node));
         app.MapGet("/v1/evidence", (string? from, string? limit) => GetEvidence(node, from, limit));
         EvidenceEndpoints.Map(app, node);

@@ -33,6 +33,9 @@ public interface IValidatorApi
     /// <summary>The first height of the current epoch.</summary>
     ulong EpochStartHeight => 1;
 
+    /// <summary>The epochs this validator entered after genesis, oldest first (a bounded recent tail).</summary>
+    IReadOnlyList<EpochView> EpochHistory => [];
+
     /// <summary>Which ordering policy orders each namespace (from genesis).</summary>
     NamespaceRegistry Namespaces { get; }
 
@@ -89,6 +92,12 @@ public sealed record SettlementView(
 public sealed record EpochSetView(ulong Epoch, IReadOnlyList<EpochSetMemberView> Members, IReadOnlyList<string> Refused);
 
 public sealed record EpochSetMemberView(string Account, string ConsensusKey, ulong StakeGwei, string P2p, string? Api);
+
+/// <summary>
+/// An epoch after genesis: its number, the epoch before it, the height of that epoch's last block (which carries the
+/// change, and whose certified output hands the set over) and the stakes by validator index.
+/// </summary>
+public sealed record EpochView(ulong Epoch, ulong Previous, ulong LastBlockHeight, IReadOnlyList<ulong> Stakes);
 
 /// <summary>One validator of the stake table at the watcher's final block.</summary>
 public sealed record SettlementValidatorView(string Account, string ConsensusKey, string SettlementKey, string WeightWei, bool Exited, bool Jailed);

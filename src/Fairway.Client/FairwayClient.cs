@@ -32,6 +32,9 @@ public sealed class FairwayClient : IDisposable
 
     public ResponseVerifier Verifier { get; }
 
+    /// <summary>What this client trusts, with the epochs it has followed so far.</summary>
+    public TrustedChain Trust => _trust;
+
     public async Task<SubmitResult> SubmitAsync(ulong @namespace, ReadOnlyMemory<byte> payload, CancellationToken ct = default)
     {
         using var response = await _http.PostAsJsonAsync(Url("/v1/submit"), new { @namespace, payload = Convert.ToBase64String(payload.Span) }, ct).ConfigureAwait(false);
@@ -120,7 +123,7 @@ public sealed class FairwayClient : IDisposable
             return cached;
         }
 
-        var validators = _trust.Validators;
+        var validators = _trust.CurrentValidators;
         var urls = _trust.ApiUrls.Count > 0 ? _trust.ApiUrls : new Dictionary<int, Uri> { [0] = _baseUrl };
         var views = await Task.WhenAll(urls.Where(p => validators.Contains(p.Key)).Select(async p =>
         {
@@ -152,7 +155,7 @@ public sealed class FairwayClient : IDisposable
 
     private async Task<FanOutSubmitResult> FanOutAsync(string path, object body, Hash hash, ulong? stake, CancellationToken ct)
     {
-        var validators = _trust.Validators;
+        var validators = _trust.CurrentValidators;
         var wanted = stake ?? validators.ValidityStake;
         var self = _trust.ApiUrls.FirstOrDefault(p => p.Value == _baseUrl).Key;
         var order = _trust.ApiUrls.Keys.Where(i => validators.Contains(i)).OrderBy(i => i == self && _trust.ApiUrls.ContainsKey(self) ? -1 : i).ToList();
@@ -328,7 +331,67 @@ public sealed class FairwayClient : IDisposable
     {
         using var response = await _http.GetAsync(Url($"/v1/availability/block/{height}/namespace/{@namespace}"), ct).ConfigureAwait(false);
         using var json = await ReadAsync(response, ct).ConfigureAwait(false);
-        return Verifier.VerifyNamespace(json.RootElement, @namespace, height);
+        return await VerifiedAsync(() => Verifier.VerifyNamespace(json.RootElement, @namespace, height), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Follows the node's epoch hand-overs past the newest epoch this client trusts (<c>GET /v1/epochs</c>, then each
+    /// epoch's last block), checking each (see <see cref="TrustedEpochs.Adopt"/>); returns how many epochs it took in.
+    /// Reads call it by themselves when a response fails under the epochs already trusted.
+    /// </summary>
+    public async Task<int> FollowEpochsAsync(CancellationToken ct = default)
+    {
+        using var response = await _http.GetAsync(Url("/v1/epochs"), ct).ConfigureAwait(false);
+        using var json = await ReadAsync(response, ct).ConfigureAwait(false);
+        var adopted = 0;
+        List<(ulong Epoch, ulong LastBlockHeight)> listed;
+        try
+        {
+            listed = [.. json.RootElement.GetProperty("epochs").EnumerateArray()
+                .Select(e => (e.GetProperty("epoch").GetUInt64(), e.GetProperty("last_block_height").GetUInt64()))
+                .Take(TrustedEpochs.EpochsMax)
+                .OrderBy(e => e.Item1)];
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new VerificationException($"the node's epoch list is malformed: {e.Message}", e);
+        }
+
+        foreach (var (epoch, lastBlockHeight) in listed)
+        {
+            if (epoch <= _trust.Epochs.Latest.Epoch)
+            {
+                continue;
+            }
+
+            using var blockResponse = await _http.GetAsync(Url($"/v1/availability/block/{lastBlockHeight}"), ct).ConfigureAwait(false);
+            using var block = await ReadAsync(blockResponse, ct).ConfigureAwait(false);
+            Verifier.AdoptEpoch(block.RootElement);
+            adopted++;
+        }
+
+        return adopted;
+    }
+
+    /// <summary>
+    /// Runs a check of a response; when it fails, follows the node's epoch hand-overs (the response may be of an epoch this
+    /// client has not seen yet) and, if that brought a new epoch, checks once more. A response that still fails is refused.
+    /// </summary>
+    private async Task<T> VerifiedAsync<T>(Func<T> verify, CancellationToken ct)
+    {
+        try
+        {
+            return verify();
+        }
+        catch (VerificationException)
+        {
+            if (await FollowEpochsAsync(ct).ConfigureAwait(false) == 0)
+            {
+                throw;
+            }
+        }
+
+        return verify();
     }
 
     /// <summary>
@@ -364,7 +427,7 @@ public sealed class FairwayClient : IDisposable
     {
         using var response = await _http.GetAsync(Url($"/v1/availability/transaction/hash/{hash.ToHex()}"), ct).ConfigureAwait(false);
         using var json = await ReadAsync(response, ct).ConfigureAwait(false);
-        var verified = Verifier.VerifyTransaction(json.RootElement, hash);
+        var verified = await VerifiedAsync(() => Verifier.VerifyTransaction(json.RootElement, hash), ct).ConfigureAwait(false);
         if (verified.Sealed is { } sealedTx)
         {
             // The certified output proves the plaintext's place; opening the ciphertext here proves it is this one's.
@@ -405,7 +468,8 @@ public sealed class FairwayClient : IDisposable
                 }
 
                 using var json = JsonDocument.Parse(message);
-                var verified = Verifier.VerifyNamespace(json.RootElement, @namespace, next);
+                var root = json.RootElement;
+                var verified = await VerifiedAsync(() => Verifier.VerifyNamespace(root, @namespace, next), ct).ConfigureAwait(false);
                 failures = 0;
                 next++;
                 yield return verified;

@@ -10,8 +10,6 @@ namespace Fairway.Client;
 /// <summary>Checks node responses against the trusted chain. Everything is recomputed here; nothing the node claims is taken on faith.</summary>
 public sealed class ResponseVerifier(TrustedChain trust)
 {
-    private readonly CertifiedHeaderVerifier _headers = new(trust.ChainId, trust.Validators, trust.Verifier);
-    private readonly OutputCertificateVerifier _outputs = new(trust.ChainId, trust.Validators, trust.Verifier);
 
     /// <summary>
     /// Verifies a namespace response (<c>{height, hash, transactions, proof, header, qc, output_header,
@@ -146,7 +144,7 @@ public sealed class ResponseVerifier(TrustedChain trust)
             throw new VerificationException($"height {block.Height}: the output header is for another block");
         }
 
-        if (!_outputs.Verify(header, certificate, out var reason))
+        if (!trust.Epochs.At(block.Height).Outputs.Verify(header, certificate, out var reason))
         {
             throw new VerificationException($"height {block.Height}: the output header is not certified by the trusted validators: {reason}");
         }
@@ -187,9 +185,10 @@ public sealed class ResponseVerifier(TrustedChain trust)
     {
         var block = Decode(json, "header", Block.Decode);
         var qc = Decode(json, "qc", QuorumCertificate.Decode);
-        if (!_headers.Verify(block, qc, out var reason))
+        var epoch = trust.Epochs.At(block.Height);
+        if (!epoch.Headers.Verify(block, qc, out var reason))
         {
-            throw new VerificationException($"the header is not certified by the trusted validators: {reason}");
+            throw new VerificationException($"the header is not certified by the trusted validators of epoch {epoch.Epoch}: {reason}");
         }
 
         if (expectedHeight is { } h && block.Height != h)
@@ -204,6 +203,21 @@ public sealed class ResponseVerifier(TrustedChain trust)
         }
 
         return (block, qc);
+    }
+
+    /// <summary>
+    /// Follows the hand-over in a block response (<c>GET /v1/availability/block/{height}</c> of an epoch's last block):
+    /// its header carries the change and its output is certified by the newest trusted epoch (see <see cref="TrustedEpochs.Adopt"/>).
+    /// </summary>
+    public TrustedEpoch AdoptEpoch(JsonElement json)
+    {
+        var block = Decode(json, "header", Block.Decode);
+        if (Property(json, "output_certificate").ValueKind != JsonValueKind.String)
+        {
+            throw new VerificationException($"height {block.Height}: the output is not certified yet, so it cannot hand an epoch over");
+        }
+
+        return trust.Epochs.Adopt(block, Decode(json, "output_header", OutputHeader.Decode), Decode(json, "output_certificate", OutputCertificate.Decode));
     }
 
     /// <summary>Checks a submission receipt's signature against the validator's key.</summary>

@@ -6,11 +6,18 @@ using Fairway.Crypto;
 namespace Fairway.Client;
 
 /// <summary>
-/// What a client trusts, and nothing it learns from a node: the chain's id and its validator set (from the genesis file).
-/// Every header a node returns must carry a QC from this set.
+/// What a client trusts, and nothing it learns from a node: the chain's id and its validator set (from the genesis file),
+/// and the epochs it followed from there by verified hand-overs (<see cref="TrustedEpochs"/>). Every header a node
+/// returns must carry a QC from the set of its epoch.
 /// </summary>
 public sealed record TrustedChain(Hash ChainId, ValidatorSet Validators, ISignatureVerifier Verifier)
 {
+    /// <summary>The epochs followed so far, starting with genesis's set as epoch 0; shared by copies of this record.</summary>
+    public TrustedEpochs Epochs { get; init; } = new(ChainId, Validators, Verifier);
+
+    /// <summary>The roster with the newest trusted epoch's stakes.</summary>
+    public ValidatorSet CurrentValidators => Epochs.Latest.Validators;
+
     /// <summary>The ordering policy of every namespace genesis does not declare; null when unknown (not read from genesis).</summary>
     public string? DefaultPolicy { get; init; }
 

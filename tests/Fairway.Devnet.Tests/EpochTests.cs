@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Fairway.Client;
 
 namespace Fairway.Devnet.Tests;
 
@@ -29,6 +30,20 @@ public class EpochTests
         {
             return null;
         }
+    }
+
+    /// <summary>Whether validator <paramref name="signer"/> signed a certificate of a block above <paramref name="from"/>, up to <paramref name="to"/>.</summary>
+    private static async Task<bool> SignedSinceAsync(TestCluster cluster, int signer, ulong from, ulong to)
+    {
+        for (var h = from + 1; h <= to; h++)
+        {
+            if ((await cluster.BlockAsync(1, h))?.GetProperty("signers").EnumerateArray().Any(s => s.GetInt32() == signer) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Path(TestCluster cluster, int node, string file) => System.IO.Path.Combine(cluster.Directory, cluster.Nodes[node].Name, file);
@@ -83,13 +98,46 @@ public class EpochTests
             return false;
         }, "a certificate of the new epoch signed by validator 4");
 
-        // Validator 0 exits; the epoch after the exit counts takes its stake away.
+        // A client that trusts only genesis reads the new epoch's data by following the hand-over, checked, on its own.
+        using (var client = new FairwayClient(new Uri(cluster.Nodes[4].ApiUrl), TrustedChain.FromGenesisFile(System.IO.Path.Combine(cluster.Directory, "genesis.json"))))
+        {
+            var submitted = await client.SubmitAsync(1, "read across the epoch"u8.ToArray());
+            await client.WaitForAsync(submitted.Hash, Commitment.Firm, TimeSpan.FromSeconds(60));
+            var read = await client.GetTransactionAsync(submitted.Hash);
+            Assert.True(read.Height >= joinedFrom);
+            Assert.Equal(joinedEpoch, client.Trust.Epochs.Latest.Epoch);
+            Assert.Equal(joinedFrom, client.Trust.Epochs.Latest.FirstHeight);
+        }
+
+        // Validator 2, killed and restarted, comes back in the epoch it left (from its epoch log) and signs again.
+        cluster.Kill(2);
+        cluster.Start(2);
+        var restartedAt = await cluster.MinHeightAsync([0, 1, 3, 4]);
+        await TestCluster.WaitUntilAsync(async () => (await cluster.HeightAsync(2)) > restartedAt
+            && await SignedSinceAsync(cluster, 2, restartedAt, await cluster.MinHeightAsync([0, 1, 3, 4])), "validator 2 signing again after its restart");
+        Assert.Equal(joinedEpoch, (await ValidatorsAsync(cluster, 2)).GetProperty("epoch").GetUInt64());
+
+        // Validator 0 exits; the epoch after the exit counts takes its stake away. Validator 3 sleeps (SIGSTOP) across
+        // that boundary and, woken, catches up into the new epoch from its peers' closing certificate.
+        cluster.Signal(3, PosixSignals.Stop);
         var (exited, exitOutput) = await FairwayCommand.RunAsync(
             "unstake", "--l1", l1, "--stake-table", table, "--key", Path(cluster, 0, "settlement-key.json"));
         Assert.True(exited == 0, exitOutput);
+        int[] awake = [1, 2, 4];
+        try
+        {
+            await TestCluster.WaitUntilAsync(async () => (await Task.WhenAll(awake.Select(i => StakeAtAsync(cluster, i, 0)))).All(s => s == 0),
+                "validators 1, 2 and 4 in an epoch without validator 0's stake", EpochDeadline);
+            var tip = await cluster.MinHeightAsync(awake);
+            await cluster.WaitForHeightAsync(awake, tip + 3);
+        }
+        finally
+        {
+            cluster.Signal(3, PosixSignals.Continue);
+        }
+
         int[] remaining = [1, 2, 3, 4];
-        await TestCluster.WaitUntilAsync(async () => (await Task.WhenAll(remaining.Select(i => StakeAtAsync(cluster, i, 0)))).All(s => s == 0),
-            "validators 1 to 4 in an epoch without validator 0's stake", EpochDeadline);
+        await TestCluster.WaitUntilAsync(async () => await StakeAtAsync(cluster, 3, 0) == 0, "validator 3 caught up into the new epoch", EpochDeadline);
         var left = await ValidatorsAsync(cluster, 1);
         Assert.True(left.GetProperty("epoch").GetUInt64() > joinedEpoch);
         var leftFrom = left.GetProperty("epoch_start_height").GetUInt64();

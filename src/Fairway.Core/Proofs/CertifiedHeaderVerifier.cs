@@ -19,9 +19,10 @@ public sealed class CertifiedHeaderVerifier
     private readonly CertificateVerifier _certificates;
     private readonly OutputCertificateVerifier _outputs;
 
-    public CertifiedHeaderVerifier(Hash chainId, ValidatorSet validators, ISignatureVerifier signatures)
+    /// <param name="epoch">The epoch the checked blocks belong to, and <paramref name="root"/> the block it starts on (genesis for 0).</param>
+    public CertifiedHeaderVerifier(Hash chainId, ValidatorSet validators, ISignatureVerifier signatures, ulong epoch = 0, Block? root = null)
     {
-        _certificates = new CertificateVerifier(chainId, validators, signatures);
+        _certificates = new CertificateVerifier(chainId, validators, signatures, epoch, root);
         _outputs = new OutputCertificateVerifier(chainId, validators, signatures);
     }
 

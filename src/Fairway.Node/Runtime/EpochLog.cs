@@ -68,10 +68,37 @@ internal sealed class EpochLog : IDisposable
     }
 
     /// <summary>The epoch this validator is in, or null for epoch 0 (genesis).</summary>
-    public EpochStart? Latest => _recent.Count == 0 ? null : _recent[^1];
+    public EpochStart? Latest
+    {
+        get
+        {
+            lock (_recent)
+            {
+                return _recent.Count == 0 ? null : _recent[^1];
+            }
+        }
+    }
+
+    /// <summary>The recent epoch starts, oldest first. Read by API threads: a copy, taken under the lock.</summary>
+    public IReadOnlyList<EpochStart> Recent
+    {
+        get
+        {
+            lock (_recent)
+            {
+                return [.. _recent];
+            }
+        }
+    }
 
     /// <summary>The start of the epoch that followed <paramref name="ended"/>, when still held.</summary>
-    public EpochStart? After(ulong ended) => _recent.FindLast(s => s.Previous == ended);
+    public EpochStart? After(ulong ended)
+    {
+        lock (_recent)
+        {
+            return _recent.FindLast(s => s.Previous == ended);
+        }
+    }
 
     public void AppendEnd(EpochStart start)
     {
@@ -98,19 +125,25 @@ internal sealed class EpochLog : IDisposable
 
     private void Remember(EpochStart start)
     {
-        _recent.Add(start);
-        if (_recent.Count > RecentMax)
+        lock (_recent)
         {
-            _recent.RemoveAt(0);
+            _recent.Add(start);
+            if (_recent.Count > RecentMax)
+            {
+                _recent.RemoveAt(0);
+            }
         }
     }
 
     private void SetClosing(ulong previous, QuorumCertificate closing)
     {
-        var i = _recent.FindLastIndex(s => s.Previous == previous);
-        if (i >= 0)
+        lock (_recent)
         {
-            _recent[i] = _recent[i] with { Closing = closing };
+            var i = _recent.FindLastIndex(s => s.Previous == previous);
+            if (i >= 0)
+            {
+                _recent[i] = _recent[i] with { Closing = closing };
+            }
         }
     }
 

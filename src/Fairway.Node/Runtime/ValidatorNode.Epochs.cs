@@ -33,6 +33,8 @@ public sealed partial class ValidatorNode
     /// <summary>The roster with the current epoch's stakes.</summary>
     public ValidatorSet CurrentValidators => Volatile.Read(ref _currentSet) ?? _identity.Validators;
 
+    public IReadOnlyList<Api.EpochView> EpochHistory => _epochs?.Recent.Select(s => new Api.EpochView(s.Epoch, s.Previous, s.LastBlock.Height, s.Change.Stakes)).ToList() ?? [];
+
     /// <summary>The first height of the current epoch (1 in epoch 0).</summary>
     public ulong EpochStartHeight => (_epochs?.Latest?.LastBlock.Height ?? 0) + 1;
 
