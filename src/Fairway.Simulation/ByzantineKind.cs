@@ -47,6 +47,13 @@ public enum ByzantineKind
     /// as evidence. Only under the <c>encrypted</c> policy.
     /// </summary>
     BadShares,
+
+    /// <summary>
+    /// Runs consensus honestly, but whenever it leads it proposes an epoch change the stake table never had, giving
+    /// itself twice the stake of any other validator. Honest voters check every change against their own view of the stake table and refuse it.
+    /// Only with <c>--epoch-changes</c>.
+    /// </summary>
+    StakeGrab,
 }
 
 public static class ByzantineKindNames
@@ -63,6 +70,7 @@ public static class ByzantineKindNames
         ByzantineKind.FrontRunner => "front-runner",
         ByzantineKind.Censor => "censor",
         ByzantineKind.BadShares => "bad-shares",
+        ByzantineKind.StakeGrab => "stake-grab",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

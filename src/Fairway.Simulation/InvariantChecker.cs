@@ -52,7 +52,8 @@ internal sealed class InvariantChecker(CertificateVerifier certificates, Block g
         }
     }
 
-    public void OnCommit(SimulatedHost host, Block block, QuorumCertificate certificate)
+    /// <param name="epochCertificates">The verifier of the epoch the block was committed in.</param>
+    public void OnCommit(SimulatedHost host, Block block, QuorumCertificate certificate, CertificateVerifier epochCertificates)
     {
         if (!host.Honest)
         {
@@ -66,7 +67,7 @@ internal sealed class InvariantChecker(CertificateVerifier certificates, Block g
             Violations.Add($"host {host.Id} committed block at height {block.Height} that does not extend its previous commit");
         }
 
-        if (certificate.BlockHash != block.Hash || certificate.Round != block.Round || !certificates.Verify(certificate, out _))
+        if (certificate.BlockHash != block.Hash || certificate.Round != block.Round || !epochCertificates.Verify(certificate, out _))
         {
             Violations.Add($"host {host.Id} committed block at height {block.Height} without a valid QC");
         }

@@ -10,7 +10,8 @@ namespace Fairway.Simulation;
 /// each once; what it certifies is what it computed, under a certificate that verifies; honest hosts never certify
 /// different headers for one height; output evidence never names an honest validator.
 /// </summary>
-internal sealed class OutputChecker(OutputCertificateVerifier certificates, ISet<int> honestValidators)
+/// <param name="certificatesAt">The output certificate verifier of the epoch a height belongs to.</param>
+internal sealed class OutputChecker(Func<ulong, OutputCertificateVerifier> certificatesAt, ISet<int> honestValidators)
 {
     private readonly HashSet<Hash> _submitted = [];
     private readonly Dictionary<ulong, (Hash Header, int Host)> _certified = [];
@@ -170,7 +171,7 @@ internal sealed class OutputChecker(OutputCertificateVerifier certificates, ISet
             Violations.Add($"host {host.Id} certified an output header at height {height} that it did not compute");
         }
 
-        if (!certificates.Verify(header, certificate, out var reason))
+        if (!certificatesAt(header.Height).Verify(header, certificate, out var reason))
         {
             Violations.Add($"host {host.Id} certified height {height} with a certificate that does not verify: {reason}");
         }

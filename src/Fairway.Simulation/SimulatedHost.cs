@@ -56,6 +56,12 @@ internal sealed class SimulatedHost(int id, int validator, ISigner signer, Byzan
 
     public bool Alive => Core is not null;
 
+    /// <summary>Every epoch this host ended, in order: its simulated epoch log, kept across restarts as a node keeps it on disk.</summary>
+    public List<EpochEnded> EpochEnds { get; } = [];
+
+    /// <summary>An epoch the core ended in the step being carried; the host switches once the step is done.</summary>
+    public EpochEnded? PendingEpochEnd { get; set; }
+
     public long RestartAtTick { get; set; } = -1;
 
     public int Restarts { get; set; }

@@ -10,7 +10,8 @@ namespace Fairway.Simulation;
 /// </summary>
 internal abstract record SimulatedMessage;
 
-internal sealed record ConsensusEnvelope(ConsensusMessage Message) : SimulatedMessage;
+/// <summary>A consensus message with the epoch its sender was in, as the node's wire frame carries it.</summary>
+internal sealed record ConsensusEnvelope(ConsensusMessage Message, ulong Epoch) : SimulatedMessage;
 
 /// <summary>A batch its author broadcasts after cutting it.</summary>
 internal sealed record BatchEnvelope(Batch Batch) : SimulatedMessage;

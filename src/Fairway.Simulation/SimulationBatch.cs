@@ -66,6 +66,9 @@ public sealed record BatchReport
 
     public int BadShareEvidence => Results.Sum(r => r.BadShareEvidence);
 
+    /// <summary>Over all seeds, the fewest epoch changes a running honest host went through.</summary>
+    public int EpochsReachedMin => Results.Count == 0 ? 0 : Results.Min(r => r.EpochsReachedMin);
+
     /// <summary>Refusals of candidate lists and fair proposals over all seeds, by reason.</summary>
     public SortedDictionary<string, int> FairRefusals => new(
         Results.SelectMany(r => r.FairRefusals).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value)), StringComparer.Ordinal);

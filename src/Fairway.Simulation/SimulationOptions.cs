@@ -117,7 +117,8 @@ public sealed record SimulationOptions
     public ulong? CensorshipGraceMsForTesting { get; init; }
 
     /// <summary>The engine configuration a run uses: the options' one, with the engine's own invariant checks on.</summary>
-    internal ConsensusConfig EngineConfig => Consensus with { AssertInvariants = true };
+    // With epoch changes every block goes to the host, as on a node with an L1: only it can check a block's change.
+    internal ConsensusConfig EngineConfig => Consensus with { AssertInvariants = true, CheckEveryBlock = Consensus.CheckEveryBlock || EpochChanges > 0 };
 
     /// <summary>When set, the fault phase lasts exactly this many ticks of simulated time instead of until <see cref="Rounds"/>.</summary>
     public long? FaultPhaseTicks { get; init; }
@@ -140,6 +141,19 @@ public sealed record SimulationOptions
     /// needs a negative timestamp.
     /// </summary>
     public const long ClockEpochMs = 1_700_000_000_000;
+
+    /// <summary>
+    /// Epoch changes planned over the run (0: one epoch): a simulated stake table whose stakes change at evenly spaced
+    /// rounds (honest validators 1 to 3, faulty 0 or 1, so the faulty stay under a third in every epoch). Leaders propose
+    /// each change once its round has come; voters check it against the plan, their view of the stake table.
+    /// </summary>
+    public int EpochChanges { get; init; }
+
+    /// <summary>
+    /// Test-only: honest voters accept any epoch change, the hole that lets a <see cref="ByzantineKind.StakeGrab"/> leader
+    /// commit a change the stake table never had, so the simulator can show its invariant catches it.
+    /// </summary>
+    public bool UnsafeAcceptAnyEpochChangeForTesting { get; init; }
 
     public void Validate()
     {
@@ -167,6 +181,10 @@ public sealed record SimulationOptions
         Require(BundleFraction is >= 0 and <= 1, "--bundle-fraction must be in [0, 1]");
         Require(BundleFraction == 0 || Policy != "encrypted", "bundles take no encrypted legs: --bundle-fraction needs --policy fcfs or fair");
         Require(ShareResendTicks >= 1, "the share re-send interval must be at least one tick");
+        Require(EpochChanges is >= 0 and <= 100, "--epoch-changes must be between 0 and 100");
+        Require(EpochChanges == 0 || Policy == "fcfs", "--epoch-changes runs with --policy fcfs (the simulated fair lane and key generation keep one set)");
+        Require(EpochChanges == 0 || Flow is null, "--epoch-changes does not run with an order flow");
+        Require(Byzantine != ByzantineKind.StakeGrab || EpochChanges > 0, "--byzantine stake-grab needs --epoch-changes");
         Require(OutputVoteResendTicks >= 1, "the output vote re-send interval must be at least one tick");
     }
 

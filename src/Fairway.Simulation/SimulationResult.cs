@@ -129,4 +129,10 @@ public sealed record SimulationResult
 
     /// <summary>Distinct (validator, height, ciphertext) bad decryption shares honest hosts kept as <c>bad-decryption-share</c> evidence.</summary>
     public int BadShareEvidence { get; init; }
+
+    /// <summary>Epoch changes the run's simulated stake table planned.</summary>
+    public int EpochChangesPlanned { get; init; }
+
+    /// <summary>The fewest epoch changes any running honest host went through (all of them, when the run was long enough).</summary>
+    public int EpochsReachedMin { get; init; }
 }

@@ -36,7 +36,8 @@ internal sealed partial class SimulationRun
             }
 
             host.Node!.Pool.MarkCommitted(commit.Block.BatchDigests, commit.Block.Height);
-            run._checker.OnCommit(host, commit.Block, commit.Certificate);
+            run._checker.OnCommit(host, commit.Block, commit.Certificate, host.Core!.Certificates);
+            run.CheckEpochChange(host, commit.Block);
             if (host.Honest)
             {
                 run.OnHonestCommit(commit.Block);
@@ -63,12 +64,14 @@ internal sealed partial class SimulationRun
 
         // A real host would fetch missing batches from peers; a withheld batch is held by no one, ever.
         public ConsensusInput? CheckAvailability(CheckAvailability check) =>
-            check.BatchDigests.All(run._published.ContainsKey) && run.FairProposalSound(host, check) ? new PayloadAvailable(check.BlockHash) : null;
+            check.BatchDigests.All(run._published.ContainsKey) && run.FairProposalSound(host, check) && run.EpochChangeSound(host, check.Block)
+                ? new PayloadAvailable(check.BlockHash)
+                : null;
 
         public ConsensusInput? RequestPayload(RequestPayload request) =>
             host.Node!.Fair is not null
                 ? run.RequestFairPayload(host, request)
-                : new PayloadReady(request.Round, run.MakePayload(host, request.Round), (ulong)run.NowMs(host));
+                : run.ProposalPayload(host, request.Round);
 
         public void RequestBlocks(RequestBlocks request)
         {
@@ -76,8 +79,7 @@ internal sealed partial class SimulationRun
             run.SendToHost(host, peers[run._networkRandom.Next(peers.Count)], new BlockRequestMessage(request.Tip, request.Count));
         }
 
-        // The simulated chain has no stake table, so no block carries an epoch change and no epoch ends.
-        public void EpochEnded(EpochEnded ended) => throw new InvalidOperationException("the simulator runs a single epoch");
+        public void EpochEnded(EpochEnded ended) => host.PendingEpochEnd = ended;
 
         public void Evidence(Evidence evidence)
         {

@@ -14,7 +14,7 @@ internal sealed partial class SimulationRun
             return;
         }
 
-        BroadcastFrom(sender, new ConsensusEnvelope(message));
+        BroadcastFrom(sender, new ConsensusEnvelope(message, sender.Core?.Epoch ?? 0));
     }
 
     private void BroadcastFrom(SimulatedHost sender, SimulatedMessage message)
@@ -38,7 +38,7 @@ internal sealed partial class SimulationRun
     }
 
     private void SendToValidator(SimulatedHost sender, int validator, ConsensusMessage message) =>
-        SendToValidator(sender, validator, new ConsensusEnvelope(message));
+        SendToValidator(sender, validator, new ConsensusEnvelope(message, sender.Core?.Epoch ?? 0));
 
     private void SendToValidator(SimulatedHost sender, int validator, SimulatedMessage message)
     {
@@ -52,7 +52,7 @@ internal sealed partial class SimulationRun
     }
 
     private void SendToHost(SimulatedHost sender, SimulatedHost receiver, ConsensusMessage message) =>
-        SendToHost(sender, receiver, new ConsensusEnvelope(message));
+        SendToHost(sender, receiver, new ConsensusEnvelope(message, sender.Core?.Epoch ?? 0));
 
     /// <summary>Every message between hosts, consensus or not, goes through here and meets the same faults.</summary>
     private void SendToHost(SimulatedHost sender, SimulatedHost receiver, SimulatedMessage message)
@@ -100,7 +100,7 @@ internal sealed partial class SimulationRun
         {
             twin = new Block(b.ChainId, b.Round, greatGrandparent.Height + 1, b.Author, b.TimestampMs, grandparent.Justify, b.Timeout, digests);
         }
-        var conflicting = new ProposalMessage(twin, sender.Signer.Sign(SigningDomain.ProposalMessage(b.ChainId, twin.Hash)));
+        var conflicting = new ProposalMessage(twin, sender.Signer.Sign(SigningDomain.ProposalMessage(sender.Core!.Certificates.SigningId, twin.Hash)));
 
         var others = Enumerable.Range(0, _options.Nodes).Where(v => v != sender.Validator).ToArray();
         _byzantineRandom.Shuffle(others);

@@ -119,8 +119,9 @@ internal sealed partial class SimulationRun
         }
 
         var honest = Enumerable.Range(0, options.Nodes).Where(v => !faulty.Contains(v)).ToHashSet();
+        PlanEpochs(faulty);
         _checker = new InvariantChecker(_certificates, _genesis, honest);
-        _outputChecker = new OutputChecker(new Fairway.Core.Output.OutputCertificateVerifier(chainId, validators, verifier), honest);
+        _outputChecker = new OutputChecker(OutputVerifierAt, honest);
         if (options.UnsafeOutputFaultForTesting != OutputFaultForTesting.None)
         {
             // f+1: the fewest signers that certify an output, so the broken hosts certify their own.
@@ -237,6 +238,8 @@ internal sealed partial class SimulationRun
             Undecrypted = decryption.Undecrypted,
             PlaintextSeenBeforeCommit = decryption.SeenBeforeCommit,
             BadShareEvidence = _badShareEvidence.Count,
+            EpochChangesPlanned = _options.EpochChanges,
+            EpochsReachedMin = EpochsReachedMin(),
         };
     }
 
@@ -257,7 +260,13 @@ internal sealed partial class SimulationRun
         return blocks / ((_tick - _warmupEndTick) * _options.TickMs / 1000.0);
     }
 
-    private ulong MaxHonestRound() => _hosts.Where(h => h.Honest && h.Alive).Select(h => h.Core!.Round).DefaultIfEmpty(0UL).Max();
+    private ulong MaxHonestRound() => _hosts.Where(h => h.Honest && h.Alive).Select(RoundsRun).DefaultIfEmpty(0UL).Max();
+
+    /// <summary>
+    /// The rounds a host has run: its round less the gap each epoch it entered put before its rounds (they were never
+    /// run), so workload, fault phase and epoch plan count the same rounds with epochs as without.
+    /// </summary>
+    private static ulong RoundsRun(SimulatedHost host) => host.Core!.Round - ((ulong)host.EpochEnds.Count * CertificateVerifier.EpochRoundGap);
 
     private void AdvanceOneTick()
     {
@@ -275,6 +284,7 @@ internal sealed partial class SimulationRun
                 host.Driver!.Step(Tick.Instance);
                 host.Node!.OnRound(host.Core!.Round, StaleProposalRounds);
                 TryPendingPayload(host);
+                SwitchEpochIfEnded(host);
             }
             else if (host.RestartAtTick >= 0 && host.RestartAtTick <= _tick)
             {
@@ -303,8 +313,9 @@ internal sealed partial class SimulationRun
     private void StartHost(SimulatedHost host)
     {
         var random = new Random(DeriveSeed(_options.Seed, 1000 + host.Id * 97 + host.Restarts));
-        host.Core = new ConsensusCore(_options.EngineConfig, _certificates, host.Validator, host.Signer, random,
+        var (certificates, recovered) = ResumeEpoch(host,
             ConsensusRecovery.Recover(host.Chain, host.Safety, _genesis, ConsensusCore.HistoryBlocksNeeded(_options.Consensus)));
+        host.Core = new ConsensusCore(_options.EngineConfig, certificates, host.Validator, host.Signer, random, recovered);
         var fair = _registry.HasFair
             ? new FairLane(FairOptions, _chainId, _validators, host.Validator, host.Signer, _verifier)
             : null;
@@ -315,16 +326,25 @@ internal sealed partial class SimulationRun
             fair,
             _keySet is null ? null : new DecryptionStage(_keySet, host.Validator, _secretShares[host.Validator]));
         host.RestartAtTick = -1;
-        host.Driver = new ConsensusDriver(host.Core, new ConsensusHost(this, host), _ =>
+        host.PendingEpochEnd = null;
+        foreach (var ended in host.EpochEnds.TakeLast(4))
         {
-            if (host.Honest && host.Core?.HighTc is { } tc)
-            {
-                _timeoutRounds.Add(tc.Round);
-            }
-        });
+            host.Node.Certifier.ChangeValidators(ended.LastBlock.Height + 1, ended.LastBlock.NextEpoch!.Apply(_validators));
+        }
+
+        host.Driver = NewDriver(host);
         RecoverOutputs(host);
         host.Driver.Start();
+        SwitchEpochIfEnded(host);
     }
+
+    private ConsensusDriver NewDriver(SimulatedHost host) => new(host.Core!, new ConsensusHost(this, host), _ =>
+    {
+        if (host.Honest && host.Core?.HighTc is { } tc)
+        {
+            _timeoutRounds.Add(tc.Round);
+        }
+    });
 
     private void Deliver(Delivery delivery)
     {
@@ -337,11 +357,12 @@ internal sealed partial class SimulationRun
         _delivered++;
         switch (delivery.Message)
         {
-            case ConsensusEnvelope { Message: BlockRequestMessage request }:
-                AnswerBlockRequest(host, delivery.FromHost, request);
+            case ConsensusEnvelope { Message: BlockRequestMessage request } c:
+                AnswerBlockRequest(host, delivery.FromHost, request, c.Epoch);
                 break;
             case ConsensusEnvelope c:
-                host.Driver!.Step(new MessageReceived(delivery.FromValidator, c.Message));
+                RouteConsensus(host, delivery, c);
+                SwitchEpochIfEnded(host);
                 break;
             case BatchEnvelope b:
                 OnPeerBatch(host, delivery.FromValidator, b.Batch);
@@ -367,13 +388,14 @@ internal sealed partial class SimulationRun
         }
     }
 
-    private void AnswerBlockRequest(SimulatedHost host, int requesterHost, BlockRequestMessage request)
+    private void AnswerBlockRequest(SimulatedHost host, int requesterHost, BlockRequestMessage request, ulong epoch)
     {
         var blocks = request.Collect(host.Chain.TryGetBlock);
 
         if (blocks.Count > 0)
         {
-            SendToHost(host, _hosts[requesterHost], new BlockResponseMessage(blocks));
+            // In the epoch the request came in: the answer is for the core that asked.
+            SendToHost(host, _hosts[requesterHost], new ConsensusEnvelope(new BlockResponseMessage(blocks), epoch));
         }
     }
 

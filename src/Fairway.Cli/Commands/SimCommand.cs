@@ -16,7 +16,7 @@ internal static class SimCommand
         var rounds = new Option<int>("--rounds") { Description = "rounds in the fault phase of each run", DefaultValueFactory = _ => 300 };
         var byzantine = new Option<string>("--byzantine")
         {
-            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output | front-runner | censor | bad-shares (needs --policy encrypted)",
+            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output | front-runner | censor | bad-shares (needs --policy encrypted) | stake-grab (needs --epoch-changes)",
             DefaultValueFactory = _ => "none",
         };
         byzantine.AcceptOnlyFromAmong(Enum.GetValues<ByzantineKind>().Select(k => k.ToCliName()).ToArray());
@@ -46,13 +46,18 @@ internal static class SimCommand
             Description = "fraction of submissions that are atomic bundles of 2 to 4 legs over the namespaces (fcfs or fair), each output checked to hold a bundle whole or not at all",
             DefaultValueFactory = _ => 0,
         };
+        var epochChanges = new Option<int>("--epoch-changes")
+        {
+            Description = "stake changes over the run (a simulated stake table, --policy fcfs): each ends an epoch and the validators switch sets",
+            DefaultValueFactory = _ => 0,
+        };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var realCrypto = new Option<bool>("--real-crypto") { Description = "sign with Ed25519 instead of the fast simulation scheme" };
 
         var command = new Command("sim", "run the deterministic consensus simulator over many seeds; exit 1 if any invariant broke")
         {
             nodes, seed, seeds, rounds, byzantine, faulty, crashed, reputation, loss, partition, crash, json, realCrypto,
-            transactionsPerRound, clockSkew, policy, bundleFraction,
+            transactionsPerRound, clockSkew, policy, bundleFraction, epochChanges,
         };
         command.SetAction(result =>
         {
@@ -73,6 +78,7 @@ internal static class SimCommand
                 ClockSkewMs = result.GetValue(clockSkew),
                 Policy = result.GetValue(policy) ?? "fcfs",
                 BundleFraction = result.GetValue(bundleFraction),
+                EpochChanges = result.GetValue(epochChanges),
                 Consensus = new Fairway.Consensus.Engine.ConsensusConfig { LeaderReputationWindowBlocks = result.GetValue(reputation) },
             };
             var seedCount = result.GetValue(seeds);
@@ -186,6 +192,8 @@ internal static class SimCommand
         undecrypted = r.Undecrypted,
         plaintext_seen_before_commit = r.PlaintextSeenBeforeCommit,
         bad_share_evidence = r.BadShareEvidence,
+        epoch_changes = o.EpochChanges,
+        epochs_reached_min = r.EpochsReachedMin,
     };
 
     private static void PrintSummary(SimulationOptions o, BatchReport r)
@@ -200,6 +208,11 @@ internal static class SimCommand
         if (o.Policy == "encrypted")
         {
             Console.WriteLine(string.Create(ci, $"  ciphertexts: {r.CiphertextsSubmitted} sealed, {r.CiphertextsDecrypted} decrypted, {r.Undecrypted} undecrypted   seen before commit: {r.PlaintextSeenBeforeCommit}   bad-share evidence: {r.BadShareEvidence}"));
+        }
+
+        if (o.EpochChanges > 0)
+        {
+            Console.WriteLine(string.Create(ci, $"  epochs: {o.EpochChanges} stake changes planned, every running honest node went through at least {r.EpochsReachedMin}"));
         }
 
         if (o.BundleFraction > 0)

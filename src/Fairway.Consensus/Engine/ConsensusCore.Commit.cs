@@ -97,6 +97,13 @@ public sealed partial class ConsensusCore
     /// </summary>
     private void Commit(Block target, QuorumCertificate targetCertificate, QuorumCertificate closing)
     {
+        // Later blocks of the same step may satisfy the commit rule too; once the epoch's last block is committed, none
+        // of them may be (they would be blocks after it, or a second end).
+        if (_ended)
+        {
+            return;
+        }
+
         var path = _tree.PathFromCommittedTip(target);
         var last = path.FindIndex(b => b.NextEpoch is not null);
         if (last >= 0 && last + 1 < path.Count)

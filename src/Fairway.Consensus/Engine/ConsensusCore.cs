@@ -163,6 +163,8 @@ public sealed partial class ConsensusCore
 
     public ConsensusConfig Config => _config;
 
+    public CertificateVerifier Certificates => _certificates;
+
     public ulong Epoch => _certificates.Epoch;
 
     /// <summary>Whether this epoch's last block has been committed (see <see cref="EpochEnded"/>).</summary>
