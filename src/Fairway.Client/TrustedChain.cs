@@ -12,8 +12,27 @@ namespace Fairway.Client;
 /// </summary>
 public sealed record TrustedChain(Hash ChainId, ValidatorSet Validators, ISignatureVerifier Verifier)
 {
-    /// <summary>The epochs followed so far, starting with genesis's set as epoch 0; shared by copies of this record.</summary>
-    public TrustedEpochs Epochs { get; init; } = new(ChainId, Validators, Verifier);
+    private TrustedEpochs? _epochs;
+
+    /// <summary>
+    /// The epochs followed so far, starting with genesis's set as epoch 0. Copies of this record with the same chain,
+    /// set and verifier share them; a copy with another (<c>with { Validators = ... }</c>) starts its own from its set,
+    /// so it never trusts what the original learned under another genesis.
+    /// </summary>
+    public TrustedEpochs Epochs
+    {
+        get
+        {
+            var current = Volatile.Read(ref _epochs);
+            if (current is not null && current.Follows(ChainId, Validators, Verifier))
+            {
+                return current;
+            }
+
+            var fresh = new TrustedEpochs(ChainId, Validators, Verifier);
+            return Interlocked.CompareExchange(ref _epochs, fresh, current) == current ? fresh : Epochs;
+        }
+    }
 
     /// <summary>The roster with the newest trusted epoch's stakes.</summary>
     public ValidatorSet CurrentValidators => Epochs.Latest.Validators;

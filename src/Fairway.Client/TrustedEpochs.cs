@@ -49,13 +49,20 @@ public sealed class TrustedEpochs
     private readonly List<TrustedEpoch> _epochs = [];
     private readonly Lock _gate = new();
 
+    private readonly ValidatorSet _genesis;
+
     public TrustedEpochs(Hash chainId, ValidatorSet genesis, ISignatureVerifier verifier)
     {
         ArgumentNullException.ThrowIfNull(genesis);
+        _genesis = genesis;
         _chainId = chainId;
         _verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
         _epochs.Add(new TrustedEpoch(chainId, 0, 1, genesis, Block.Genesis(chainId), verifier));
     }
+
+    /// <summary>Whether these epochs start from exactly this chain, genesis set and verifier.</summary>
+    public bool Follows(Hash chainId, ValidatorSet genesis, ISignatureVerifier verifier) =>
+        chainId == _chainId && ReferenceEquals(genesis, _genesis) && ReferenceEquals(verifier, _verifier);
 
     public TrustedEpoch Latest
     {

@@ -78,4 +78,23 @@ public class EpochHandoverTests
         epochs.Adopt(stale, HeaderOf(stale), Certify(HeaderOf(stale), 1, 2));
         Assert.Equal(9UL, epochs.Latest.Epoch);
     }
+
+    [Fact]
+    public void A_copy_of_the_trusted_chain_with_another_set_does_not_inherit_the_epochs_the_original_followed()
+    {
+        var trust = new TrustedChain(ChainId, Genesis, Ed25519Verifier.Instance);
+        var last = LastBlock(Change);
+        trust.Epochs.Adopt(last, HeaderOf(last), Certify(HeaderOf(last), 1, 2));
+
+        var sameGenesis = trust with { DefaultPolicy = "fair" };
+        Assert.Same(trust.Epochs, sameGenesis.Epochs);
+
+        var stranger = Ed25519Signer.FromSeedPhrase("a stranger");
+        var otherSet = trust with { Validators = new ValidatorSet([new Validator("stranger", stranger.PublicKey, 1)]) };
+        Assert.Equal(1, otherSet.Epochs.Count);
+        Assert.Same(otherSet.Validators, otherSet.Epochs.Latest.Validators);
+        var otherChain = trust with { ChainId = Hash.Compute("another chain"u8) };
+        Assert.Equal(0UL, otherChain.Epochs.Latest.Epoch);
+        Assert.Equal(7UL, trust.Epochs.Latest.Epoch);
+    }
 }

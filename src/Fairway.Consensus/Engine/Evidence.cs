@@ -54,18 +54,7 @@ public sealed record Evidence(EvidenceKind Kind, ushort Validator, ulong Round, 
     /// </summary>
     public static Evidence Decode(ref CanonicalReader reader)
     {
-        var version = reader.ReadU8("evidence version");
-        if (version is not (Version or EpochVersion))
-        {
-            throw new EncodingException($"evidence: unsupported version {version}");
-        }
-
-        var epoch = version == EpochVersion ? reader.ReadU64("evidence epoch") : 0;
-        if (version == EpochVersion && epoch == 0)
-        {
-            throw new EncodingException("evidence: epoch 0 is written as version 1");
-        }
-
+        var epoch = reader.ReadEpochVersion(Version, EpochVersion, "evidence");
         var kind = (EvidenceKind)reader.ReadU8("evidence kind");
         if (kind is not (EvidenceKind.ConflictingProposals or EvidenceKind.ConflictingVotes))
         {

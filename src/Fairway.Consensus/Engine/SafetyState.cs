@@ -87,18 +87,7 @@ public sealed record SafetyState(
 
     private static SafetyState DecodeOne(ref CanonicalReader reader)
     {
-        var version = reader.ReadU8("safety state version");
-        if (version is not (Version or EpochVersion))
-        {
-            throw new EncodingException($"safety state: unsupported version {version}");
-        }
-
-        var epoch = version == EpochVersion ? reader.ReadU64("safety state epoch") : 0;
-        if (version == EpochVersion && epoch == 0)
-        {
-            throw new EncodingException("safety state: epoch 0 is written as version 1");
-        }
-
+        var epoch = reader.ReadEpochVersion(Version, EpochVersion, "safety state");
         var lastVoted = reader.ReadU64("last voted round");
         var locked = reader.ReadU64("locked qc round");
         var highQc = QuorumCertificate.Decode(ref reader);

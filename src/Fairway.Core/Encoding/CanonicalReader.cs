@@ -100,6 +100,27 @@ public ref struct CanonicalReader
     }
 
     /// <summary>Reads a version byte and refuses any other version.</summary>
+    /// <summary>
+    /// A version byte that is <paramref name="plain"/> for epoch 0 or <paramref name="withEpoch"/> followed by the epoch
+    /// (above 0: epoch 0 has one encoding only, the plain one); returns the epoch.
+    /// </summary>
+    public ulong ReadEpochVersion(byte plain, byte withEpoch, string what)
+    {
+        var version = ReadU8(what + " version");
+        if (version != plain && version != withEpoch)
+        {
+            throw new EncodingException($"{what}: unsupported version {version} (expected {plain} or {withEpoch})");
+        }
+
+        var epoch = version == withEpoch ? ReadU64(what + " epoch") : 0;
+        if (version == withEpoch && epoch == 0)
+        {
+            throw new EncodingException($"{what}: epoch 0 is written as version {plain}");
+        }
+
+        return epoch;
+    }
+
     public void ExpectVersion(byte expected, string what)
     {
         var version = ReadU8(what + " version");

@@ -217,20 +217,7 @@ public sealed partial class ValidatorNode
         return SameStakes(stakes) ? "an epoch change that changes no stake" : null;
     }
 
-    private bool EpochChangeSound(Block block)
-    {
-        if (EpochChangeRefusal(block) is not { } reason)
-        {
-            return true;
-        }
-
-        Metrics.OnEpochChangeRefused();
-        LogEpochChangeRefused(_log, block.Round, reason);
-        return false;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "no vote for the proposal of round {Round}: {Reason}")]
-    private static partial void LogEpochChangeRefused(ILogger logger, ulong round, string reason);
+    private bool EpochChangeSound(Block block) => VoteAllowed(block, EpochChangeRefusal(block), Metrics.OnEpochChangeRefused);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch} started (after epoch {Previous}, whose last block is height {Height}); stakes {Stakes}")]
     private static partial void LogEpochStarted(ILogger logger, ulong epoch, ulong previous, ulong height, string stakes);

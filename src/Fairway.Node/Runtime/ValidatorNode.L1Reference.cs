@@ -57,18 +57,21 @@ public sealed partial class ValidatorNode
         return _settlement.IsFinalL1(l1.Number, "0x" + l1.BlockHash.ToHex()) ? null : $"L1 block {l1.Number} is not final here with that hash";
     }
 
-    private bool L1ReferenceSound(Block block)
+    private bool L1ReferenceSound(Block block) => VoteAllowed(block, L1ReferenceRefusal(block), Metrics.OnL1ReferenceRefused);
+
+    /// <summary>True without a <paramref name="refusal"/>; otherwise counts it, logs why and refuses the vote.</summary>
+    private bool VoteAllowed(Block block, string? refusal, Action count)
     {
-        if (L1ReferenceRefusal(block) is not { } reason)
+        if (refusal is null)
         {
             return true;
         }
 
-        Metrics.OnL1ReferenceRefused();
-        LogL1ReferenceRefused(_log, block.Round, reason);
+        count();
+        LogVoteRefused(_log, block.Round, refusal);
         return false;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "no vote for the proposal of round {Round}: {Reason}")]
-    private static partial void LogL1ReferenceRefused(ILogger logger, ulong round, string reason);
+    private static partial void LogVoteRefused(ILogger logger, ulong round, string reason);
 }
