@@ -14,7 +14,7 @@ public sealed class BuildOutputTests
             var committedDir = Path.Combine(Repo.Root, "contracts", "build");
             var committed = Directory.GetFiles(committedDir, "*.json").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
             var compiled = Directory.GetFiles(fresh, "*.json").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
-            Assert.Equal(new[] { "FairwayLightClient.json", "FairwayStakeTable.json" }, compiled);
+            Assert.Equal(new[] { "FairwayInbox.json", "FairwayLightClient.json", "FairwayStakeTable.json" }, compiled);
             Assert.Equal(compiled, committed);
             foreach (var name in compiled)
                 Assert.True(File.ReadAllBytes(Path.Combine(fresh, name)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(committedDir, name))),
