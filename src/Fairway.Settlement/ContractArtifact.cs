@@ -7,6 +7,7 @@ public sealed record ContractArtifact(string Name, string Abi, string Bytecode)
 {
     public const string StakeTable = "FairwayStakeTable";
     public const string LightClient = "FairwayLightClient";
+    public const string Inbox = "FairwayInbox";
 
     private static readonly Dictionary<string, ContractArtifact> Cache = [];
     private static readonly Lock Gate = new();

@@ -21,7 +21,7 @@ public static class ContractErrors
     private static Dictionary<string, string> Build()
     {
         var result = new Dictionary<string, string>();
-        foreach (var name in new[] { ContractArtifact.StakeTable, ContractArtifact.LightClient })
+        foreach (var name in new[] { ContractArtifact.StakeTable, ContractArtifact.LightClient, ContractArtifact.Inbox })
         {
             using var abi = JsonDocument.Parse(ContractArtifact.Load(name).Abi);
             foreach (var item in abi.RootElement.EnumerateArray())

@@ -79,3 +79,31 @@ public sealed class InboxTests(AnvilFixture anvil)
         await L1.AssertRevertsAsync("NotOwner()", () => poster.SendAsync(mine, "withdrawFees", 0, poster.Address));
     }
 }
+
+/// <summary>The library's side of the inbox (<see cref="InboxContract"/>): deploy, post, read back, refusals as L1Exception.</summary>
+public sealed class InboxLibraryTests(LibraryL1 l1) : IClassFixture<LibraryL1>
+{
+    [Fact]
+    public async Task The_library_posts_an_entry_and_reads_it_back_and_names_the_refusal_of_an_oversized_one()
+    {
+        var parameters = InboxParameters.Devnet with { MaxPayloadBytes = 256 };
+        var deployed = await InboxContract.DeployAsync(l1.Dev, parameters);
+        var poster = new InboxContract(await LibraryL1.FundedAccountAsync(l1.Dev, l1.Anvil.Url), deployed.Address);
+
+        Assert.Equal(0UL, await poster.LatestIndexAsync());
+        Assert.Equal(parameters.DeadlineBlocks, await poster.DeadlineBlocksAsync());
+        var payload = "force me in"u8.ToArray();
+        var index = await poster.PostAsync(42, payload, await poster.FeeAsync());
+
+        Assert.Equal(1UL, index);
+        Assert.Equal(1UL, await poster.LatestIndexAsync());
+        var entry = await poster.EntryAsync(index);
+        Assert.Equal(42UL, entry.Namespace);
+        Assert.Equal(entry.PostedBlock + parameters.DeadlineBlocks, entry.DeadlineBlock);
+        Assert.Equal(Nethereum.Util.Sha3Keccack.Current.CalculateHash(payload), entry.PayloadHash);
+
+        var refused = await Assert.ThrowsAsync<L1Exception>(() => poster.PostAsync(42, new byte[257], parameters.FeeWei));
+        Assert.Contains("PayloadTooLarge", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1UL, await poster.LatestIndexAsync());
+    }
+}
