@@ -15,6 +15,9 @@ public sealed record InboxParameters(ulong DeadlineBlocks, BigInteger FeeWei, in
 /// <summary>One inbox entry as the contract keeps it; the payload itself is in the entry's <c>Posted</c> event.</summary>
 public sealed record InboxEntry(ulong Index, ulong Namespace, ulong PostedBlock, ulong DeadlineBlock, string Sender, byte[] PayloadHash);
 
+/// <summary>An entry with its payload, as its <c>Posted</c> event carries it: what validators include.</summary>
+public sealed record InboxPost(ulong Index, ulong Namespace, byte[] Payload, ulong PostedBlock, ulong DeadlineBlock, string Sender);
+
 /// <summary>Typed calls to a <c>FairwayInbox</c> over one <see cref="L1Connection"/>; every failure is an <see cref="L1Exception"/>.</summary>
 public sealed class InboxContract(L1Connection l1, string address)
 {
@@ -55,8 +58,19 @@ public sealed class InboxContract(L1Connection l1, string address)
         return new InboxEntry(index, e.NamespaceId, e.PostedBlock, e.DeadlineBlock, e.Sender, e.PayloadHash);
     }
 
+    /// <summary>
+    /// The entries posted in L1 blocks <paramref name="from"/>..<paramref name="to"/> (a span of at most
+    /// <see cref="L1Connection.EventBlocksPerQueryMax"/> blocks), in index order, with their payloads.
+    /// </summary>
+    public async Task<IReadOnlyList<InboxPost>> PostsAsync(ulong from, ulong to, CancellationToken cancel = default)
+    {
+        var logs = await l1.EventsAsync<PostedEvent>(address, from, to, cancel).ConfigureAwait(false);
+        return [.. logs.Select(l => new InboxPost(l.Event.Index, l.Event.NamespaceId, l.Event.Payload, l.Event.PostedBlock, l.Event.DeadlineBlock, l.Event.Sender))
+            .OrderBy(p => p.Index)];
+    }
+
     [Event("Posted")]
-    internal sealed class PostedEvent : IEventDTO
+    public sealed class PostedEvent : IEventDTO
     {
         [Parameter("uint64", "index", 1, true)] public ulong Index { get; set; }
         [Parameter("uint64", "namespaceId", 2, true)] public ulong NamespaceId { get; set; }

@@ -152,6 +152,24 @@ public sealed class L1Connection
         return receipt.ContractAddress;
     }
 
+    /// <summary>Most L1 blocks one event query spans: a node asks for the blocks it has not read, a few at a time.</summary>
+    public const ulong EventBlocksPerQueryMax = 10_000;
+
+    /// <summary>The events of type <typeparamref name="TEvent"/> a contract emitted in blocks <paramref name="from"/>..<paramref name="to"/>, in chain order.</summary>
+    public Task<List<Nethereum.Contracts.EventLog<TEvent>>> EventsAsync<TEvent>(string contract, ulong from, ulong to, CancellationToken cancel = default)
+        where TEvent : IEventDTO, new()
+    {
+        if (to < from || to - from >= EventBlocksPerQueryMax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(to), $"blocks {from}..{to}: one query spans 1 to {EventBlocksPerQueryMax} blocks");
+        }
+
+        var handler = Web3.Eth.GetEvent<TEvent>(contract);
+        return Guard(
+            () => handler.GetAllChangesAsync(handler.CreateFilterInput(new BlockParameter(from), new BlockParameter(to))),
+            $"reading {typeof(TEvent).Name} events of blocks {from}..{to}", cancel);
+    }
+
     /// <summary>Development chains only (anvil): sets an account's balance.</summary>
     public Task SetBalanceAsync(string address, BigInteger wei, CancellationToken cancel = default) =>
         Guard(() => Web3.Client.SendRequestAsync<object>("anvil_setBalance", null, address, new HexBigInteger(wei).HexValue), "anvil_setBalance", cancel);

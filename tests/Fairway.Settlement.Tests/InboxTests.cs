@@ -106,4 +106,24 @@ public sealed class InboxLibraryTests(LibraryL1 l1) : IClassFixture<LibraryL1>
         Assert.Contains("PayloadTooLarge", refused.Message, StringComparison.Ordinal);
         Assert.Equal(1UL, await poster.LatestIndexAsync());
     }
+
+    [Fact]
+    public async Task Posts_are_read_back_from_the_L1s_events_with_their_payloads_in_index_order()
+    {
+        var inbox = await InboxContract.DeployAsync(l1.Dev, InboxParameters.Devnet);
+        var from = await l1.Dev.BlockNumberAsync();
+        var poster = new InboxContract(await LibraryL1.FundedAccountAsync(l1.Dev, l1.Anvil.Url), inbox.Address);
+        string[] payloads = ["first", "second", "third"];
+        foreach (var (text, ns) in payloads.Select((t, i) => (t, (ulong)(10 + i))))
+        {
+            await poster.PostAsync(ns, System.Text.Encoding.UTF8.GetBytes(text), InboxParameters.Devnet.FeeWei);
+        }
+
+        var posts = await inbox.PostsAsync(from, await l1.Dev.BlockNumberAsync());
+        Assert.Equal([1UL, 2UL, 3UL], posts.Select(p => p.Index));
+        Assert.Equal(payloads, posts.Select(p => System.Text.Encoding.UTF8.GetString(p.Payload)));
+        Assert.Equal([10UL, 11UL, 12UL], posts.Select(p => p.Namespace));
+        Assert.All(posts, p => Assert.Equal(p.PostedBlock + InboxParameters.Devnet.DeadlineBlocks, p.DeadlineBlock));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => inbox.PostsAsync(0, L1Connection.EventBlocksPerQueryMax));
+    }
 }
