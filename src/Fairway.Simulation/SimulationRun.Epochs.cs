@@ -40,12 +40,14 @@ internal sealed partial class SimulationRun
         return found.Value ?? new OutputCertificateVerifier(_chainId, _validators, _verifier);
     }
 
-    private CertificateVerifier VerifierFor(EpochChange change, Block root)
+    /// <summary>The verifier of the epoch <paramref name="lastBlock"/> hands over to, made once per (epoch, block) for all hosts.</summary>
+    private CertificateVerifier VerifierAfter(Block lastBlock)
     {
-        if (!_epochVerifiers.TryGetValue((change.Epoch, root.Hash), out var verifier))
+        var key = (lastBlock.NextEpoch!.Epoch, lastBlock.Hash);
+        if (!_epochVerifiers.TryGetValue(key, out var verifier))
         {
-            verifier = new CertificateVerifier(_chainId, change.Apply(_validators), _verifier, change.Epoch, root);
-            _epochVerifiers[(change.Epoch, root.Hash)] = verifier;
+            verifier = CertificateVerifier.After(lastBlock, _validators, _verifier);
+            _epochVerifiers[key] = verifier;
         }
 
         return verifier;
@@ -117,11 +119,9 @@ internal sealed partial class SimulationRun
         {
             host.PendingEpochEnd = null;
             host.EpochEnds.Add(ended);
-            var change = ended.LastBlock.NextEpoch!;
-            var certificates = VerifierFor(change, ended.LastBlock);
+            var certificates = VerifierAfter(ended.LastBlock);
             var random = new Random(DeriveSeed(_options.Seed, 5000 + (host.Id * 97) + host.EpochEnds.Count));
-            var state = new RecoveredState(SafetyState.Initial(certificates.RootCertificate, change.Epoch), ended.LastBlock, []);
-            host.Core = new ConsensusCore(_options.EngineConfig, certificates, host.Validator, host.Signer, random, state);
+            host.Core = new ConsensusCore(_options.EngineConfig, certificates, host.Validator, host.Signer, random, RecoveredState.ForEpoch(null, certificates));
             host.Node!.Certifier.ChangeValidators(ended.LastBlock.Height + 1, certificates.Validators);
             host.Driver = NewDriver(host);
             host.Driver.Start();
@@ -136,12 +136,8 @@ internal sealed partial class SimulationRun
             return (_certificates, recovered);
         }
 
-        var last = host.EpochEnds[^1].LastBlock;
-        var certificates = VerifierFor(last.NextEpoch!, last);
-        var safety = recovered?.Safety is { } s && s.Epoch == certificates.Epoch ? s : SafetyState.Initial(certificates.RootCertificate, certificates.Epoch);
-        var tip = recovered?.CommittedTip is { } t && t.Height >= last.Height ? t : last;
-        var uncommitted = (recovered?.UncommittedBlocks ?? []).Where(b => b.Round > certificates.RootRound && b.Height > tip.Height).ToList();
-        return (certificates, new RecoveredState(safety, tip, uncommitted, recovered?.RecentCommitted));
+        var certificates = VerifierAfter(host.EpochEnds[^1].LastBlock);
+        return (certificates, RecoveredState.ForEpoch(recovered, certificates));
     }
 
     /// <summary>A consensus message routed by its epoch: to the core, or answered or asked about across epochs.</summary>

@@ -203,13 +203,12 @@ internal sealed class TestNetwork
     /// <summary>What a node does on <see cref="EpochEnded"/>: a new core, on the new stakes, on top of the epoch's last block.</summary>
     private void StartNextEpoch(int i, EpochEnded ended)
     {
-        var change = ended.LastBlock.NextEpoch!;
         EndedEpochs[i][Core(i).Epoch] = ended;
-        var certificates = new CertificateVerifier(ChainId, change.Apply(ValidatorSet), Ed25519Verifier.Instance, change.Epoch, ended.LastBlock);
-        Verifiers[i][change.Epoch] = certificates;
+        var certificates = CertificateVerifier.After(ended.LastBlock, ValidatorSet, Ed25519Verifier.Instance);
+        Verifiers[i][certificates.Epoch] = certificates;
         var history = Committed[i].Take(Math.Max(0, Committed[i].Count - 1)).TakeLast(ConsensusCore.HistoryBlocksNeeded(Config)).Select(c => c.Block).ToList();
-        var state = new RecoveredState(SafetyState.Initial(certificates.RootCertificate, change.Epoch), ended.LastBlock, [], history);
-        Cores[i] = new ConsensusCore(Config, certificates, i, Signers[i], new Random(i + (int)change.Epoch), state);
+        var state = RecoveredState.ForEpoch(null, certificates) with { RecentCommitted = history };
+        Cores[i] = new ConsensusCore(Config, certificates, i, Signers[i], new Random(i + (int)certificates.Epoch), state);
         Carry(i, Cores[i]!.Start());
     }
 

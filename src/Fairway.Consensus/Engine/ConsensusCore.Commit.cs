@@ -139,7 +139,6 @@ public sealed partial class ConsensusCore
         }
     }
 
-
     private void PruneBelowCommitted()
     {
         var tip = CommittedTip;

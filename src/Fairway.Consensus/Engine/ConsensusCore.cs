@@ -98,7 +98,7 @@ public sealed partial class ConsensusCore
             throw new ArgumentException($"committed tip {tip.Height} is below the epoch's root {genesis.Height}", nameof(recovered));
         }
 
-        Safety = recovered?.Safety ?? (certificates.Epoch == 0 ? SafetyState.Initial(genesis.Hash) : SafetyState.Initial(certificates.RootCertificate, certificates.Epoch));
+        Safety = recovered?.Safety ?? SafetyState.Initial(certificates.RootCertificate, certificates.Epoch);
         _tree = new BlockTree(recovered?.CommittedTip ?? genesis, config.BlockTreeBlocksMax);
         _lastHeardTick = new long[_validators.Count];
         _historyMax = LeaderReputation.HistoryBlocksNeeded(config.LeaderReputationWindowBlocks);
@@ -166,9 +166,6 @@ public sealed partial class ConsensusCore
     public CertificateVerifier Certificates => _certificates;
 
     public ulong Epoch => _certificates.Epoch;
-
-    /// <summary>Whether this epoch's last block has been committed (see <see cref="EpochEnded"/>).</summary>
-    public bool Ended => _ended;
 
     /// <summary>The leader of a round on the chain this validator would extend now (its high QC's block).</summary>
     public int LeaderOf(ulong round) => _reputation.LeaderFor(round, HighQc.BlockHash) ?? _validators.LeaderOf(round);

@@ -35,12 +35,7 @@ public sealed record Evidence(EvidenceKind Kind, ushort Validator, ulong Round, 
     public void Encode(CanonicalWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteU8(Epoch == 0 ? Version : EpochVersion);
-        if (Epoch != 0)
-        {
-            writer.WriteU64(Epoch);
-        }
-
+        writer.WriteEpochVersion(Version, EpochVersion, Epoch);
         writer.WriteU8((byte)Kind);
         writer.WriteU16(Validator);
         writer.WriteU64(Round);

@@ -58,12 +58,7 @@ public sealed record SafetyState(
     public void Encode(CanonicalWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteU8(Epoch == 0 ? Version : EpochVersion);
-        if (Epoch != 0)
-        {
-            writer.WriteU64(Epoch);
-        }
-
+        writer.WriteEpochVersion(Version, EpochVersion, Epoch);
         writer.WriteU64(LastVotedRound);
         writer.WriteU64(LockedQcRound);
         HighQc.Encode(writer);

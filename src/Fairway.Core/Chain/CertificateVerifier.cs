@@ -35,6 +35,14 @@ public sealed class CertificateVerifier
         _signingId = SigningDomain.EpochId(chainId, epoch);
     }
 
+    /// <summary>The verifier of the epoch that <paramref name="lastBlock"/>, which carries the change, hands over to: the roster with its stakes.</summary>
+    public static CertificateVerifier After(Block lastBlock, ValidatorSet roster, ISignatureVerifier signatures)
+    {
+        ArgumentNullException.ThrowIfNull(lastBlock);
+        var change = lastBlock.NextEpoch ?? throw new ArgumentException("the block carries no epoch change", nameof(lastBlock));
+        return new CertificateVerifier(lastBlock.ChainId, change.Apply(roster), signatures, change.Epoch, lastBlock);
+    }
+
     public Hash ChainId => _chainId;
 
     /// <summary>What consensus signatures of this epoch name instead of the bare chain id (the chain id itself in epoch 0).</summary>

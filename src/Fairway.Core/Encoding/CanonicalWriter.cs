@@ -48,6 +48,16 @@ public sealed class CanonicalWriter
 
     public void WriteU32(uint value) => BinaryPrimitives.WriteUInt32LittleEndian(Reserve(4), value);
 
+    /// <summary>What <see cref="CanonicalReader.ReadEpochVersion"/> reads: <paramref name="plain"/> for epoch 0, else <paramref name="withEpoch"/> and the epoch.</summary>
+    public void WriteEpochVersion(byte plain, byte withEpoch, ulong epoch)
+    {
+        WriteU8(epoch == 0 ? plain : withEpoch);
+        if (epoch != 0)
+        {
+            WriteU64(epoch);
+        }
+    }
+
     public void WriteU64(ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(Reserve(8), value);
 
     public void WriteI64(long value) => BinaryPrimitives.WriteInt64LittleEndian(Reserve(8), value);

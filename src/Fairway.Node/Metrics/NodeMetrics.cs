@@ -33,6 +33,8 @@ public sealed class NodeMetrics : IDisposable
     private long _certifiedHeight;
     private long _settledHeight;
     private long _l1ReferencesRefused;
+    private long _epoch;
+    private long _epochChangesRefused;
     private long _l1Failures;
     private long _attestedHeight;
     private long _outputMismatches;
@@ -118,9 +120,6 @@ public sealed class NodeMetrics : IDisposable
     public void SetCertifiedHeight(ulong height) => Interlocked.Exchange(ref _certifiedHeight, (long)height);
 
     public void OnL1ReferenceRefused() => Interlocked.Increment(ref _l1ReferencesRefused);
-
-    private long _epoch;
-    private long _epochChangesRefused;
 
     public void OnEpoch(ulong epoch) => Interlocked.Exchange(ref _epoch, (long)epoch);
 

@@ -48,14 +48,9 @@ public sealed partial class ValidatorNode
             return (new CertificateVerifier(_identity.ChainId, _identity.Validators, Crypto.Ed25519Verifier.Instance), recovered);
         }
 
-        var set = start.Change.Apply(_identity.Validators);
-        Volatile.Write(ref _currentSet, set);
-        var certificates = new CertificateVerifier(_identity.ChainId, set, Crypto.Ed25519Verifier.Instance, start.Epoch, start.LastBlock);
-        var safety = recovered?.Safety is { } s && s.Epoch == start.Epoch ? s : SafetyState.Initial(certificates.RootCertificate, start.Epoch);
-        var tip = recovered?.CommittedTip is { } t && t.Height >= start.LastBlock.Height ? t : start.LastBlock;
-        // Blocks the ended epoch proposed after its last one are never committed: only this epoch's are kept.
-        var uncommitted = (recovered?.UncommittedBlocks ?? []).Where(b => b.Round > certificates.RootRound && b.Height > tip.Height).ToList();
-        return (certificates, new RecoveredState(safety, tip, uncommitted, recovered?.RecentCommitted));
+        var certificates = CertificateVerifier.After(start.LastBlock, _identity.Validators, Crypto.Ed25519Verifier.Instance);
+        Volatile.Write(ref _currentSet, certificates.Validators);
+        return (certificates, RecoveredState.ForEpoch(recovered, certificates));
     }
 
     /// <summary>
@@ -104,20 +99,19 @@ public sealed partial class ValidatorNode
             _pendingEpochEnd = null;
             var previous = _core!.Epoch;
             _epochs!.AppendClosing(previous, ended.ClosingCertificate);
-            var change = ended.LastBlock.NextEpoch!;
-            var set = change.Apply(_identity.Validators);
-            var certificates = new CertificateVerifier(_identity.ChainId, set, Crypto.Ed25519Verifier.Instance, change.Epoch, ended.LastBlock);
-            var state = new RecoveredState(SafetyState.Initial(certificates.RootCertificate, change.Epoch), ended.LastBlock, []);
-            _core = new ConsensusCore(_core.Config, certificates, _identity.Index, _identity.Signer, new Random(Environment.TickCount), state);
+            var certificates = CertificateVerifier.After(ended.LastBlock, _identity.Validators, Crypto.Ed25519Verifier.Instance);
+            var set = certificates.Validators;
+            _core = new ConsensusCore(
+                _core.Config, certificates, _identity.Index, _identity.Signer, new Random(Environment.TickCount), RecoveredState.ForEpoch(null, certificates));
             _driver = new ConsensusDriver(_core, new ConsensusHost(this));
             Volatile.Write(ref _currentSet, set);
             _fair?.ChangeValidators(set);
             _outputs!.ChangeValidators(ended.LastBlock.Height + 1, set);
-            Metrics.OnEpoch(change.Epoch);
-            LogEpochStarted(_log, change.Epoch, previous, ended.LastBlock.Height, string.Join(", ", set.Validators.Select(v => $"{v.Name}={v.Stake}")));
+            Metrics.OnEpoch(certificates.Epoch);
+            LogEpochStarted(_log, certificates.Epoch, previous, ended.LastBlock.Height, string.Join(", ", set.Validators.Select(v => $"{v.Name}={v.Stake}")));
             _driver.Start();
 
-            var held = _futureEpochFrames.Where(f => f.Frame.Epoch == change.Epoch).ToList();
+            var held = _futureEpochFrames.Where(f => f.Frame.Epoch == certificates.Epoch).ToList();
             _futureEpochFrames.Clear();
             foreach (var (peer, frame) in held)
             {
@@ -172,6 +166,13 @@ public sealed partial class ValidatorNode
         return RosterStakes.From(snapshot, _identity.Validators, out _) is { } stakes && !SameStakes(stakes)
             ? new EpochChange(at.Epoch, stakes)
             : null;
+    }
+
+    /// <summary>What a proposal names of the L1: the reference, and the epoch change it brings, if any.</summary>
+    private (L1Reference? L1, EpochChange? Change) L1AndEpochChangeToPropose()
+    {
+        var l1 = L1ToPropose();
+        return (l1, EpochChangeToPropose(l1));
     }
 
     private bool SameStakes(IReadOnlyList<ulong> stakes) => Enumerable.Range(0, stakes.Count).All(i => CurrentValidators.StakeOf(i) == stakes[i]);

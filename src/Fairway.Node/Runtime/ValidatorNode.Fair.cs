@@ -169,8 +169,8 @@ public sealed partial class ValidatorNode
             _fairWaitListsMs += NowMs - _fairWaitStartMs;
         }
 
-        var l1 = L1ToPropose();
-        return new PayloadReady(r, digests, proposal.TimestampMs, proposal.PayloadDigests, proposal.Lists, EvidenceToPropose(), l1, EpochChangeToPropose(l1));
+        var (l1, change) = L1AndEpochChangeToPropose();
+        return new PayloadReady(r, digests, proposal.TimestampMs, proposal.PayloadDigests, proposal.Lists, EvidenceToPropose(), l1, change);
     }
 
     /// <summary>The fair lane's line in the summary log: what a slow fair chain is waiting for.</summary>

@@ -121,8 +121,8 @@ public sealed partial class ValidatorNode
     /// <summary>A payload naming the L1 reference to propose and, when it enters a stake-table epoch with other stakes, the change.</summary>
     private PayloadReady ProposalPayload(ulong round, IReadOnlyList<Core.Crypto.Hash> digests, ulong timestampMs)
     {
-        var l1 = L1ToPropose();
-        return new PayloadReady(round, digests, timestampMs, L1: l1, NextEpoch: EpochChangeToPropose(l1));
+        var (l1, change) = L1AndEpochChangeToPropose();
+        return new PayloadReady(round, digests, timestampMs, L1: l1, NextEpoch: change);
     }
 
     private void SendFrame(int peer, byte[] frame)
