@@ -50,6 +50,7 @@ public sealed partial class ValidatorNode
 
         var certificates = CertificateVerifier.After(start.LastBlock, _identity.Validators, Crypto.Ed25519Verifier.Instance);
         Volatile.Write(ref _currentSet, certificates.Validators);
+        Metrics.OnEpoch(certificates.Epoch);
         return (certificates, RecoveredState.ForEpoch(recovered, certificates));
     }
 
