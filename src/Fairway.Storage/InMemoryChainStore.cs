@@ -167,7 +167,7 @@ public sealed class InMemoryChainStore : IChainStore
             // The output comes from the stored batches and sources, not the caller's list, as the SQLite store reads it back.
             var committed = _committed[(int)(height - 1)];
             var output = BlockOutput.Rebuild(
-                committed.Output.Header, committed.Block.AllBatchDigests.Select(d => _batches[d]).ToList(), committed.Output.Sources,
+                committed.Output.Header, committed.Block.WithInbox(committed.Block.AllBatchDigests.Select(d => _batches[d]).ToList()), committed.Output.Sources,
                 BlockOutput.DecodeRevealed(BlockOutput.EncodeLayout(committed.Output)));
             return committed with { Output = output, OutputCertificate = _certificates.GetValueOrDefault(height) };
         }

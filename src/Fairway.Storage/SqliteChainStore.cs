@@ -370,7 +370,7 @@ public sealed class SqliteChainStore : IChainStore
                 throw new InvalidDataException($"committed height {height} should have {count} transactions; its stored output disagrees");
             }
 
-            return new CommittedBlock(block, qc, BlockOutput.Rebuild(header, batches, sources, revealed)) { OutputCertificate = certificate };
+            return new CommittedBlock(block, qc, BlockOutput.Rebuild(header, block.WithInbox(batches), sources, revealed)) { OutputCertificate = certificate };
         }
     }
 

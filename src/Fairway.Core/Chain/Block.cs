@@ -37,7 +37,14 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     /// <summary>An <see cref="EpochChange"/> follows the flags byte (only in blocks that name an L1 block).</summary>
     private const byte EpochFlag = 4;
 
+    /// <summary>An <see cref="InboxSection"/> follows the epoch change (only in blocks that name an L1 block).</summary>
+    private const byte InboxFlag = 8;
+
+    /// <summary>The author <see cref="InboxBatch"/> names: no validator has this index (sets are far smaller).</summary>
+    public const ushort InboxAuthor = ushort.MaxValue;
+
     private Hash? _hash;
+    private Batch? _inboxBatch;
 
     /// <summary>
     /// The block's one encoding, made once: a fair block carries its round's lists (hundreds of kilobytes), and it is
@@ -59,7 +66,8 @@ public sealed class Block : ICanonical, IEncodedSizeHint
         IReadOnlyList<CandidateList>? candidateLists = null,
         IReadOnlyList<FairEvidence>? evidence = null,
         L1Reference? l1 = null,
-        EpochChange? nextEpoch = null)
+        EpochChange? nextEpoch = null,
+        InboxSection? inbox = null)
     {
         ArgumentNullException.ThrowIfNull(justify);
         ArgumentNullException.ThrowIfNull(batchDigests);
@@ -95,8 +103,14 @@ public sealed class Block : ICanonical, IEncodedSizeHint
             throw new ArgumentException("an epoch change is taken from the stake table at the block's L1 reference, so it needs one", nameof(nextEpoch));
         }
 
+        if (inbox is not null && l1 is null)
+        {
+            throw new ArgumentException("inbox entries are final at the block's L1 reference, so they need one", nameof(inbox));
+        }
+
         ChainId = chainId;
         NextEpoch = nextEpoch;
+        Inbox = inbox;
         Round = round;
         Height = height;
         Author = author;
@@ -147,10 +161,27 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     /// <summary>Set on a block that ends its epoch if it is the first committed one to carry it (see <see cref="EpochChange"/>).</summary>
     public EpochChange? NextEpoch { get; }
 
+    /// <summary>The L1 inbox as far as this block includes it, with the entries it adds; null on a chain without an inbox.</summary>
+    public InboxSection? Inbox { get; }
+
+    /// <summary>
+    /// The entries this block adds as a batch (author <see cref="InboxAuthor"/>, sequence the first entry's inbox index),
+    /// or null when it adds none. It is never sent or stored as a batch: output sources name it at position
+    /// <see cref="AllBatchDigests"/>.Count, after the block's real batches (see <see cref="WithInbox"/>).
+    /// </summary>
+    public Batch? InboxBatch => Inbox is { Entries.Count: > 0 } inbox ? _inboxBatch ??= new Batch(ChainId, InboxAuthor, inbox.FirstIndex, inbox.Entries) : null;
+
+    /// <summary>The block's batches in block order followed by its <see cref="InboxBatch"/>, if any: what output sources index.</summary>
+    public IReadOnlyList<Batch> WithInbox(IReadOnlyList<Batch> batchesInBlockOrder)
+    {
+        ArgumentNullException.ThrowIfNull(batchesInBlockOrder);
+        return InboxBatch is { } inbox ? [.. batchesInBlockOrder, inbox] : batchesInBlockOrder;
+    }
+
     /// <summary>About the length of the encoding: exact for the lists and digests that dominate a large block.</summary>
     public int EncodedSizeHint =>
         256 + (Hash.Size * AllBatchDigests.Count) + (96 * Justify.Signatures.Count) + (Timeout is null ? 0 : 2_048)
-        + CandidateLists.Sum(l => l.EncodedSizeHint) + Evidence.Sum(e => e.EncodedSizeHint) + (8 * (NextEpoch?.Stakes.Count ?? 0));
+        + CandidateLists.Sum(l => l.EncodedSizeHint) + Evidence.Sum(e => e.EncodedSizeHint) + (8 * (NextEpoch?.Stakes.Count ?? 0)) + (Inbox?.EncodedSizeHint ?? 0);
 
     public Hash ParentHash => Justify.BlockHash;
 
@@ -206,8 +237,9 @@ public sealed class Block : ICanonical, IEncodedSizeHint
         {
             writer.WriteU64(l1.Number);
             writer.WriteHash(l1.BlockHash);
-            writer.WriteU8((byte)((fair ? FairFlag : 0) | (Evidence.Count > 0 ? EvidenceFlag : 0) | (NextEpoch is null ? 0 : EpochFlag)));
+            writer.WriteU8((byte)((fair ? FairFlag : 0) | (Evidence.Count > 0 ? EvidenceFlag : 0) | (NextEpoch is null ? 0 : EpochFlag) | (Inbox is null ? 0 : InboxFlag)));
             NextEpoch?.Encode(writer);
+            Inbox?.Encode(writer);
         }
 
         if (!fair)
@@ -269,18 +301,20 @@ public sealed class Block : ICanonical, IEncodedSizeHint
 
         L1Reference? l1 = null;
         EpochChange? next = null;
+        InboxSection? inbox = null;
         var hasFair = version is FairVersion or EvidenceVersion;
         var hasEvidence = version == EvidenceVersion;
         if (version == L1Version)
         {
             l1 = new L1Reference(reader.ReadU64("block L1 reference number"), reader.ReadHash("block L1 reference hash"));
             var flags = reader.ReadU8("block flags");
-            if ((flags & ~(FairFlag | EvidenceFlag | EpochFlag)) != 0 || (flags & (FairFlag | EvidenceFlag)) == EvidenceFlag)
+            if ((flags & ~(FairFlag | EvidenceFlag | EpochFlag | InboxFlag)) != 0 || (flags & (FairFlag | EvidenceFlag)) == EvidenceFlag)
             {
                 throw new EncodingException($"block: flags {flags} (evidence travels in the fair section)");
             }
 
             next = (flags & EpochFlag) != 0 ? EpochChange.Decode(ref reader) : null;
+            inbox = (flags & InboxFlag) != 0 ? InboxSection.Decode(ref reader) : null;
 
             hasFair = (flags & FairFlag) != 0;
             hasEvidence = (flags & EvidenceFlag) != 0;
@@ -288,7 +322,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
 
         if (!hasFair)
         {
-            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, l1: l1, nextEpoch: next);
+            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, l1: l1, nextEpoch: next, inbox: inbox);
         }
 
         var payloadCount = reader.ReadCount(Limits.BatchDigestsPerBlockMax - count, "block payload digests");
@@ -319,7 +353,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
 
         if (!hasEvidence)
         {
-            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists, l1: l1, nextEpoch: next);
+            return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists, l1: l1, nextEpoch: next, inbox: inbox);
         }
 
         var evidenceCount = reader.ReadCount(Limits.EvidencePerBlockMax, "block evidence");
@@ -340,7 +374,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
             }
         }
 
-        return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists, evidence, l1, next);
+        return new Block(chainId, round, height, author, timestamp, justify, timeout, digests, payloads, lists, evidence, l1, next, inbox);
     }
 
     public override string ToString() => $"Block(r{Round}, h{Height}, {Hash.ToHex()[..8]}, by {Author})";

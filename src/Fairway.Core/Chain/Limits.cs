@@ -24,6 +24,15 @@ public static class Limits
     /// <summary>Candidate entries in all the lists of one block's evidence: another 1.4 MiB at most.</summary>
     public const int EvidenceEntriesPerBlockMax = 32_768;
 
+    /// <summary>
+    /// L1 inbox entries one block may add. Far above what an L1 can post per Fairway block (an L1 block of 30M gas holds
+    /// a few dozen large payloads and lasts many Fairway blocks), so the bound never holds back an entry's deadline.
+    /// </summary>
+    public const int InboxEntriesPerBlockMax = 64;
+
+    /// <summary>Bytes of inbox entries (encoded) one block may add.</summary>
+    public const int InboxBytesPerBlockMax = 2 * 1024 * 1024;
+
     /// <summary>Largest frame a validator accepts from a peer: a full batch of maximum-size payloads would not fit, by design.</summary>
     public const int FrameBytesMax = 16 * 1024 * 1024;
 }

@@ -304,7 +304,8 @@ public sealed class BlockOutput
             var word = reader.ReadU32("source index in batch");
             var t = word & ((1u << LegShift) - 1);
             var legPlusOne = word >> LegShift;
-            if (b >= Limits.BatchDigestsPerBlockMax || t >= Limits.TransactionsPerBatchMax || legPlusOne > Bundle.LegsMax)
+            // Position BatchDigestsPerBlockMax can only be a full block's inbox batch (Block.InboxBatch).
+            if (b > Limits.BatchDigestsPerBlockMax || t >= Limits.TransactionsPerBatchMax || legPlusOne > Bundle.LegsMax)
             {
                 throw new EncodingException($"output sources: ({b}, {word}) out of range");
             }

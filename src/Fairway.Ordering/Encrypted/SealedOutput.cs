@@ -99,8 +99,7 @@ public static class SealedOutput
             revealed[i] = new RevealedEntry(positions[i], sealedTx, openings is null || openings[i].Count == 0 ? [] : DecryptionShare.EncodeList(openings[i]));
         }
 
-        var h = sealedOutput.Header;
-        var header = OutputHeader.Over(h.ChainId, h.Height, h.BlockHash, h.PreviousOutputHash, transactions);
+        var header = sealedOutput.Header.Over(transactions);
         return new BlockOutput(header, transactions, sealedOutput.Sources, revealed);
     }
 

@@ -82,6 +82,8 @@ public sealed class OrderingStage
 
         var byNamespace = new SortedDictionary<ulong, List<OrderingCandidate>>();
         var seen = new HashSet<Hash>();
+        var inbox = InboxEntries(block, seen);
+        var inboxHashes = inbox.Values.SelectMany(l => l).Select(c => c.Transaction.Hash).ToHashSet();
         var fairPayloads = _registry.HasFair ? new Dictionary<Hash, OrderingCandidate>() : null;
         var bundleLegs = new HashSet<Hash>();
         for (var b = 0; b < batchesInBlockOrder.Count; b++)
@@ -126,17 +128,20 @@ public sealed class OrderingStage
         var fair = fairPayloads is null ? null : IncludeFair(block, fairPayloads, bundleLegs);
         var transactions = new List<Transaction>();
         var sources = new List<OutputSource>();
-        foreach (var ns in byNamespace.Keys.Concat(fair is null ? [] : fair.Keys).Distinct().Order())
+        foreach (var ns in byNamespace.Keys.Concat(fair is null ? [] : fair.Keys).Concat(inbox.Keys).Distinct().Order())
         {
-            // Leader-ordered first (by the namespace's policy), then what the fair rules include here: a fair namespace
-            // has only the latter, and a bundle that touches a fair namespace ranks by the fair rules in all of its
-            // namespaces, after their leader-ordered part.
+            // The L1 inbox's entries first, in inbox order; then leader-ordered (by the namespace's policy), then what
+            // the fair rules include here: a fair namespace has only the latter, and a bundle that touches a fair
+            // namespace ranks by the fair rules in all of its namespaces, after their leader-ordered part.
+            var forced = inbox.TryGetValue(ns, out var entries) ? entries : [];
             var ordered = byNamespace.TryGetValue(ns, out var candidates) ? OrderByPolicy(ns, candidates) : [];
             var fairOrdered = fair is not null && fair.TryGetValue(ns, out var included) ? included : [];
-            foreach (var c in ordered.Concat(fairOrdered))
+            foreach (var c in forced.Concat(ordered).Concat(fairOrdered))
             {
-                // A transaction submitted alone and as a bundle's leg is output once, in the bundle, so the bundle stays whole.
-                if (c.Source.Leg is null && bundleLegs.Contains(c.Transaction.Hash))
+                // A transaction submitted alone and as a bundle's leg is output once, in the bundle, so the bundle stays
+                // whole; one the inbox forced in is output once, from the inbox.
+                var fromInbox = c.Source.BatchPosition == digests.Count;
+                if (c.Source.Leg is null && !fromInbox && (bundleLegs.Contains(c.Transaction.Hash) || inboxHashes.Contains(c.Transaction.Hash)))
                 {
                     continue;
                 }
@@ -146,11 +151,38 @@ public sealed class OrderingStage
             }
         }
 
-        var header = OutputHeader.Over(_chainId, block.Height, block.Hash, previous.OutputHash, transactions);
+        OutputInbox? committed = block.Inbox is { } section ? new OutputInbox(section.Index, block.L1!.Number) : null;
+        var header = OutputHeader.Over(_chainId, block.Height, block.Hash, previous.OutputHash, transactions, committed);
         return (new BlockOutput(header, transactions, sources), new OrderingState(block.Height, header.Hash));
     }
 
     private bool IsFair(Transaction tx) => _registry.IsFairOrdered(tx);
+
+    /// <summary>
+    /// The block's inbox entries by namespace, each sourced at position <c>AllBatchDigests.Count</c> (the block's
+    /// <see cref="Block.InboxBatch"/>). An entry is output as posted, whatever it holds: it is opaque here, as every
+    /// payload is, so a malformed one is the rollup's to reject. Neither opened as a bundle nor ordered by a policy.
+    /// </summary>
+    private static SortedDictionary<ulong, List<OrderingCandidate>> InboxEntries(Block block, HashSet<Hash> seen)
+    {
+        var result = new SortedDictionary<ulong, List<OrderingCandidate>>();
+        if (block.Inbox is not { Entries.Count: > 0 } inbox)
+        {
+            return result;
+        }
+
+        var position = block.AllBatchDigests.Count;
+        for (var i = 0; i < inbox.Entries.Count; i++)
+        {
+            // Two entries with the same namespace and payload are one transaction: output once, at the first.
+            if (seen.Add(inbox.Entries[i].Hash))
+            {
+                Add(result, new OrderingCandidate(inbox.Entries[i], new OutputSource(position, i)));
+            }
+        }
+
+        return result;
+    }
 
     private static void Add(SortedDictionary<ulong, List<OrderingCandidate>> byNamespace, OrderingCandidate candidate)
     {
@@ -220,10 +252,12 @@ public sealed class OrderingStage
     /// A transaction the lists include without a payload in the block is left out and stays eligible: voters refuse such
     /// a block, so only a faulty quorum could commit one.
     /// </summary>
-    private SortedDictionary<ulong, List<OrderingCandidate>> IncludeFair(Block block, Dictionary<Hash, OrderingCandidate> payloads, HashSet<Hash> bundleLegs)
+    private SortedDictionary<ulong, List<OrderingCandidate>> IncludeFair(
+        Block block, Dictionary<Hash, OrderingCandidate> payloads, HashSet<Hash> bundleLegs)
     {
         var result = new SortedDictionary<ulong, List<OrderingCandidate>>();
-        var output = new List<Hash>();
+        // A fair-lane transaction the inbox forced in is included: it is not listed, nor output, again.
+        var output = block.Inbox is { } inbox ? inbox.Entries.Where(IsFair).Select(e => e.Hash).ToList() : [];
         if (block.CandidateLists.Count > 0 && HasQuorum(block))
         {
             var inclusion = FairInclusion.Include(block.CandidateLists, _validators!, _included.Contains, 0, TieBreakSeed(block));

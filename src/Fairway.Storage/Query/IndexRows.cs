@@ -19,13 +19,15 @@ internal sealed record IndexRows(
     public static IndexRows Of(BlockToIndex entry)
     {
         var committed = entry.Committed;
-        var batchData = new byte[entry.Batches.Count][];
-        for (var b = 0; b < entry.Batches.Count; b++)
+        // The block's inbox entries are kept as one more batch blob, after its real batches, where output sources name them.
+        var batches = committed.Block.WithInbox(entry.Batches);
+        var batchData = new byte[batches.Count][];
+        for (var b = 0; b < batches.Count; b++)
         {
-            batchData[b] = entry.Batches[b].Encoded;
+            batchData[b] = batches[b].Encoded;
         }
 
-        var keys = KeyEntries(committed.Height, committed.Output.Sources, entry.Batches, batchData);
+        var keys = KeyEntries(committed.Height, committed.Output.Sources, batches, batchData);
         return new IndexRows(
             committed.Height,
             committed.Block.Hash.ToArray(),

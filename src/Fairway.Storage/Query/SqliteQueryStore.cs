@@ -163,7 +163,8 @@ public sealed class SqliteQueryStore : IQueryStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return ReadBatches(key);
+            // The block's inbox entries are stored as a batch blob too (for lookups by hash); they are no batch of the block.
+            return ReadBatches(key)?.Where(b => b.Author != Block.InboxAuthor).ToList();
         }
     }
 
