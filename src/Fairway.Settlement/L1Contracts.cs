@@ -4,14 +4,22 @@ using Nethereum.RPC.Eth.DTOs;
 namespace Fairway.Settlement;
 
 /// <summary>Where Fairway's contracts live on one L1.</summary>
-public sealed record L1Addresses(string StakeTable, string LightClient)
+public sealed record L1Addresses(string StakeTable, string LightClient, string? Inbox = null)
 {
     /// <summary>The contract addresses by contract name, as <c>fairway devnet --json</c> prints them.</summary>
-    public IReadOnlyDictionary<string, string> ByName => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> ByName
     {
-        [ContractArtifact.StakeTable] = StakeTable,
-        [ContractArtifact.LightClient] = LightClient,
-    };
+        get
+        {
+            var byName = new Dictionary<string, string> { [ContractArtifact.StakeTable] = StakeTable, [ContractArtifact.LightClient] = LightClient };
+            if (Inbox is not null)
+            {
+                byName[ContractArtifact.Inbox] = Inbox;
+            }
+
+            return byName;
+        }
+    }
 }
 
 /// <summary>The parameters a deployment fixes for good.</summary>

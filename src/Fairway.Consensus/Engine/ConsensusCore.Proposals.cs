@@ -79,7 +79,7 @@ public sealed partial class ConsensusCore
         }
 
         var block = new Block(
-            _chainId, _round, parent.Height + 1, _self, payload.TimestampMs, HighQc, tc, payload.BatchDigests, payload.PayloadDigests, payload.CandidateLists, payload.Evidence, payload.L1, payload.NextEpoch);
+            _chainId, _round, parent.Height + 1, _self, payload.TimestampMs, HighQc, tc, payload.BatchDigests, payload.PayloadDigests, payload.CandidateLists, payload.Evidence, payload.L1, payload.NextEpoch, payload.Inbox);
         var proposal = new ProposalMessage(block, _signer.Sign(SigningDomain.ProposalMessage(_signingId, block.Hash)));
         Safety = Safety with { LastProposal = proposal };
         Persist();

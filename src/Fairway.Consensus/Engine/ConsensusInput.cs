@@ -28,7 +28,8 @@ public sealed record PayloadReady(
     IReadOnlyList<Core.Inclusion.CandidateList>? CandidateLists = null,
     IReadOnlyList<Core.Inclusion.FairEvidence>? Evidence = null,
     Core.Chain.L1Reference? L1 = null,
-    Core.Chain.EpochChange? NextEpoch = null) : ConsensusInput;
+    Core.Chain.EpochChange? NextEpoch = null,
+    Core.Chain.InboxSection? Inbox = null) : ConsensusInput;
 
 /// <summary>A peer answered a <see cref="RequestBlocks"/> with blocks, newest first.</summary>
 public sealed record SyncResponse(int From, IReadOnlyList<Block> Blocks) : ConsensusInput;

@@ -108,6 +108,7 @@ public static class ConfigLoader
         {
             Require(IsAddress(settlement.StakeTable), path, "settlement.stake_table", "must be an L1 address (0x and 40 hex characters)");
             Require(IsAddress(settlement.LightClient), path, "settlement.light_client", "must be an L1 address (0x and 40 hex characters)");
+            Require(settlement.Inbox is null || IsAddress(settlement.Inbox), path, "settlement.inbox", "must be an L1 address (0x and 40 hex characters) when present");
             Require(settlement.IntervalHeights is >= 1 and <= 1_000_000, path, "settlement.interval_heights", "must be between 1 and 1000000");
             Require(settlement.IntervalMs <= 86_400_000, path, "settlement.interval_ms", "must be between 0 (off) and 86400000");
             Require(settlement.L1ChainId > 0, path, "settlement.l1_chain_id", "must be positive");

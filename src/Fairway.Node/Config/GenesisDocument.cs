@@ -46,6 +46,13 @@ public sealed record GenesisSettlement
     [JsonPropertyName("light_client")]
     public required string LightClient { get; init; }
 
+    /// <summary>
+    /// The <c>FairwayInbox</c> for forced inclusion; absent on a chain without one. Every validator of a chain must agree
+    /// on it (it decides what blocks carry), so it is part of genesis, not of a node's config.
+    /// </summary>
+    [JsonPropertyName("inbox")]
+    public string? Inbox { get; init; }
+
     [JsonPropertyName("interval_heights")]
     public ulong IntervalHeights { get; init; } = 10;
 
