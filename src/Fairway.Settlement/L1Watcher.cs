@@ -30,6 +30,11 @@ public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations
     private ulong _startBlock;
     private ulong _epochBlocks;
 
+    private InboxFollower? _inbox;
+
+    /// <summary>Also reads the inbox's posts into a ledger, at each new final block; set before <see cref="RunAsync"/>.</summary>
+    public void FollowInbox(InboxFollower inbox) => _inbox = inbox;
+
     /// <summary>The stake table at the newest final L1 block read, or null before the first read.</summary>
     public StakeSnapshot? Latest => Volatile.Read(ref _latest);
 
@@ -91,10 +96,13 @@ public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations
                 _finalHashes.Clear();
                 _byEpoch.Clear();
             }
+
+            _inbox?.Ledger.Reset();
         }
 
         if (step == FinalityStep.Unchanged || _finality.FinalAt(head) is not { } target)
         {
+            await CatchUpInboxAsync(cancel).ConfigureAwait(false);
             return;
         }
 
@@ -115,6 +123,13 @@ public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations
             {
                 hashes.Add((number, h));
             }
+        }
+
+        // Before the block is final here, so no proposal naming it finds the inbox unread; a failed read is retried
+        // at the same block on the next poll.
+        if (_inbox is { } inbox)
+        {
+            await inbox.ReadAsync(target, cancel).ConfigureAwait(false);
         }
 
         lock (_hashesGate)
@@ -139,6 +154,15 @@ public sealed partial class L1Watcher(L1Contracts contracts, ulong confirmations
         _finality.Accept(target, hash);
         Volatile.Write(ref _latest, snapshot);
         Updated?.Invoke(snapshot);
+    }
+
+    /// <summary>Reads inbox posts the previous polls left (a long outage, a full ledger) up to the final block.</summary>
+    private async Task CatchUpInboxAsync(CancellationToken cancel)
+    {
+        if (_inbox is { } inbox && _finality.Final is { } final && inbox.Ledger.ReadThrough < final)
+        {
+            await inbox.ReadAsync(final, cancel).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Whether block <paramref name="number"/> is final here with hash <paramref name="hash"/> (0x hex, any case).</summary>

@@ -203,6 +203,8 @@ public static class ConfigLoader
 
         RequireTestOnly(c.TestFalseL1Reference, path, "test_false_l1_reference", "it makes this validator propose blocks naming an L1 block that does not exist");
         RequireTestOnly(c.TestDoubleAttest, path, "test_double_attest", "it makes this validator sign two settlement statements for one height, and be slashed");
+        Require(c.TestInboxDelayBlocks is >= 0 and <= 1_000, path, "test_inbox_delay_blocks", "must be between 0 (off) and 1000");
+        RequireTestOnly(c.TestInboxDelayBlocks > 0, path, "test_inbox_delay_blocks", "it makes this validator leave out L1 inbox entries past their deadline when it leads");
         RequireTestOnly(c.TestEquivocateVotes, path, "test_equivocate_votes", "it makes this validator sign two votes for one round");
         Require(!string.IsNullOrWhiteSpace(c.Validator), path, "validator", "must name a validator of the genesis file");
         Require(TryParseEndPoint(c.P2pListen, out _), path, "p2p_listen", "must be ip:port");

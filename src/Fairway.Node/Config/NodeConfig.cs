@@ -122,6 +122,14 @@ public sealed record NodeConfig
     public bool TestFalseL1Reference { get; init; }
 
     /// <summary>
+    /// TEST ONLY: when this validator leads, it includes an L1 inbox entry only once its own final L1 block is this many
+    /// blocks past the entry's deadline: a lazy leader whose proposals the others refuse meanwhile, so tests can show the
+    /// deadline enforced by votes. 0 (the default) is off. Refused unless <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.
+    /// </summary>
+    [JsonPropertyName("test_inbox_delay_blocks")]
+    public int TestInboxDelayBlocks { get; init; }
+
+    /// <summary>
     /// TEST ONLY: besides its real vote, which it sends to every peer, this validator signs a second vote for the same
     /// round on a made-up block and sends it to the lowest-index other validator alone: an equivocation only that peer
     /// sees, so tests can show the evidence reaches the others by gossip. Refused unless <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.

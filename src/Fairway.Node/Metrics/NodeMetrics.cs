@@ -121,6 +121,22 @@ public sealed class NodeMetrics : IDisposable
 
     public void OnL1ReferenceRefused() => Interlocked.Increment(ref _l1ReferencesRefused);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> _inboxRefusals = new();
+    private long _inboxIndex;
+    private long _inboxPending;
+
+    /// <summary>A proposal by <paramref name="leader"/> was not voted for because of its inbox entries (a left-out entry past its deadline, or entries not the L1's).</summary>
+    public void OnInboxRefused(int leader) => _inboxRefusals.AddOrUpdate(leader, 1, (_, n) => n + 1);
+
+    /// <summary>Inbox refusals by the leader whose proposal was refused.</summary>
+    public IReadOnlyDictionary<int, long> InboxRefusals => new SortedDictionary<int, long>(_inboxRefusals);
+
+    public void SetInbox(ulong includedIndex, ulong latestIndex)
+    {
+        Interlocked.Exchange(ref _inboxIndex, (long)includedIndex);
+        Interlocked.Exchange(ref _inboxPending, (long)(latestIndex - Math.Min(latestIndex, includedIndex)));
+    }
+
     public void OnEpoch(ulong epoch) => Interlocked.Exchange(ref _epoch, (long)epoch);
 
     public void OnEpochChangeRefused() => Interlocked.Increment(ref _epochChangesRefused);
@@ -158,6 +174,14 @@ public sealed class NodeMetrics : IDisposable
         Gauge(text, "fairway_settled_height", "Height of the last output header the L1's light client accepted, at a final L1 block (0 without an L1).", _settledHeight);
         Gauge(text, "fairway_attested_height", "Height of the last settlement statement this validator signed.", _attestedHeight);
         Counter(text, "fairway_l1_references_refused_total", "Proposals this validator did not vote for because of their L1 block reference (unknown or not final here, going back, or dropped).", _l1ReferencesRefused);
+        Gauge(text, "fairway_inbox_index", "The L1 inbox index the committed chain includes up to (0 without an inbox).", _inboxIndex);
+        Gauge(text, "fairway_inbox_pending", "Inbox entries final on the L1 here and not yet included by the committed chain.", _inboxPending);
+        text.Append("# HELP fairway_inbox_refusals_total Proposals this validator did not vote for because of their inbox entries (a past-deadline entry left out, or entries that are not the L1's), by leader.\n# TYPE fairway_inbox_refusals_total counter\n");
+        foreach (var (leader, count) in InboxRefusals)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"fairway_inbox_refusals_total{{leader=\"{leader}\"}} {count}\n");
+        }
+
         Gauge(text, "fairway_epoch", "The consensus epoch this validator runs in (0 until the stake table first changes the stakes).", _epoch);
         Counter(text, "fairway_epoch_changes_refused_total", "Proposals this validator did not vote for because their epoch change is not what its L1 watcher reads.", _epochChangesRefused);
         Gauge(text, "fairway_l1_failures", "Consecutive failed polls of the L1 (0 while it answers).", _l1Failures);

@@ -124,7 +124,7 @@ public sealed partial class ValidatorNode
 
         if (_fairPending is null)
         {
-            if (_proposalTiming.Due(round, NowMs, _batches.UnproposedCount > 0 || lane.Pending > 0, _committedHeight) is not { } due)
+            if (_proposalTiming.Due(round, NowMs, _batches.UnproposedCount > 0 || lane.Pending > 0 || InboxEntriesWaiting, _committedHeight) is not { } due)
             {
                 return null;
             }
@@ -170,7 +170,7 @@ public sealed partial class ValidatorNode
         }
 
         var (l1, change) = L1AndEpochChangeToPropose();
-        return new PayloadReady(r, digests, proposal.TimestampMs, proposal.PayloadDigests, proposal.Lists, EvidenceToPropose(), l1, change);
+        return new PayloadReady(r, digests, proposal.TimestampMs, proposal.PayloadDigests, proposal.Lists, EvidenceToPropose(), l1, change, InboxToPropose(l1));
     }
 
     /// <summary>The fair lane's line in the summary log: what a slow fair chain is waiting for.</summary>
@@ -191,7 +191,7 @@ public sealed partial class ValidatorNode
     /// <summary>The voter's check of a block's fair part, once its batches are all here; a refusal is counted and means no vote.</summary>
     private bool FairProposalSound(CheckAvailability check, IReadOnlyList<Batch> batches)
     {
-        if (!L1ReferenceSound(check.Block) || !EpochChangeSound(check.Block))
+        if (!L1ReferenceSound(check.Block) || !EpochChangeSound(check.Block) || !InboxSound(check.Block))
         {
             return false;
         }

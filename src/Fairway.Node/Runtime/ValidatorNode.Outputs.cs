@@ -114,7 +114,7 @@ public sealed partial class ValidatorNode
 
     /// <summary>The payload for the round this validator leads, once it is due; null while it waits for work.</summary>
     private PayloadReady? PayloadIfDue() =>
-        _fair is not null ? FairPayloadIfDue() : _proposalTiming.Due(_core!.Round, NowMs, _batches.UnproposedCount > 0, _committedHeight) is { } round
+        _fair is not null ? FairPayloadIfDue() : _proposalTiming.Due(_core!.Round, NowMs, _batches.UnproposedCount > 0 || InboxEntriesWaiting, _committedHeight) is { } round
             ? ProposalPayload(round, _batches.TakeForProposal(round), (ulong)NowMs)
             : null;
 
@@ -122,7 +122,7 @@ public sealed partial class ValidatorNode
     private PayloadReady ProposalPayload(ulong round, IReadOnlyList<Core.Crypto.Hash> digests, ulong timestampMs)
     {
         var (l1, change) = L1AndEpochChangeToPropose();
-        return new PayloadReady(round, digests, timestampMs, L1: l1, NextEpoch: change);
+        return new PayloadReady(round, digests, timestampMs, L1: l1, NextEpoch: change, Inbox: InboxToPropose(l1));
     }
 
     private void SendFrame(int peer, byte[] frame)

@@ -110,6 +110,11 @@ public sealed partial class ValidatorNode
         _settlement = new SettlementAgent(
             domain, key, contracts, l1, _identity.Config.DataDir, _identity.Index, _identity.Validators.Count,
             new SettlementHost(this), _identity.Config.TestDoubleAttest, _time, _log);
+        if (genesis.Inbox is { } inbox && _inboxLedger is { } ledger)
+        {
+            _settlement.Watcher.FollowInbox(new InboxFollower(new InboxContract(connection, inbox), ledger));
+        }
+
         _settlement.OnCertified(_chain.CertifiedHeight);
         _settlement.Start();
         LogSettling(_log, l1.Url, genesis.LightClient, genesis.IntervalHeights, key.Address);

@@ -306,6 +306,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _outputs = ResumeOutputs();
         RestoreFairLane();
         RestoreDkg();
+        _inboxLedger = CreateInboxLedger();
         StartSettlement();
         try
         {

@@ -111,6 +111,9 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
 
     public StakeSnapshot? Snapshot => _watcher.Latest;
 
+    /// <summary>The watcher, for the node to give it more to follow (the inbox) before <see cref="Start"/>.</summary>
+    public L1Watcher Watcher => _watcher;
+
     /// <summary>The height of the newest statement in this validator's chain (its own, or the L1's tip it continued from).</summary>
     public ulong AttestedHeight => Volatile.Read(ref _anchor).Height;
 
