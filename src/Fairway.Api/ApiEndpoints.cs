@@ -22,6 +22,7 @@ public static class ApiEndpoints
         SubmitEndpoints.Map(app, node);
         AvailabilityEndpoints.Map(app, node);
         NamespaceEndpoints.Map(app, node);
+        InboxEndpoints.Map(app, node);
         app.MapGet("/v1/status/tx/{hash}", (string hash) => GetStatus(node, hash));
         app.MapGet("/v1/node/block-height", () => Results.Json(node.Query.IndexedHeight));
         app.MapGet("/v1/node/validators", () => Validators(node));

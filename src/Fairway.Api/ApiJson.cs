@@ -31,6 +31,9 @@ public static class ApiJson
             ["next_epoch"] = block.NextEpoch is { } change
                 ? new JsonObject { ["epoch"] = change.Epoch, ["stakes"] = new JsonArray(change.Stakes.Select(s => (JsonNode)s).ToArray()) }
                 : null,
+            ["inbox"] = block.Inbox is { } inbox
+                ? new JsonObject { ["index"] = inbox.Index, ["first_index"] = inbox.FirstIndex, ["entries"] = inbox.Entries.Count }
+                : null,
             ["header"] = Base64(block),
             ["qc"] = Base64(committed.Certificate),
             ["output_hash"] = committed.Output.Header.Hash.ToHex(),

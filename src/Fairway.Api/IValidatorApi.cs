@@ -71,7 +71,16 @@ public interface IValidatorApi
     /// offender not in the stake table).
     /// </summary>
     SlashAttestationAnswer AttestEvidence(byte[] evidenceHash);
+
+    /// <summary>How far the chain has included the L1 inbox and this validator has read it; null on a chain without one.</summary>
+    InboxState? Inbox => null;
+
+    /// <summary>Inbox entry <paramref name="index"/> as this validator read it from a final L1 block, while it still holds it.</summary>
+    Core.Inbox.InboxItem? InboxEntry(ulong index) => null;
 }
+
+/// <summary>The L1 inbox: its address, the index the committed chain includes up to, the newest index read, and the L1 block read through.</summary>
+public sealed record InboxState(string Contract, ulong CommittedIndex, ulong LatestIndex, ulong ReadThroughBlock);
 
 /// <summary>The L1 as this validator's watcher last read it (at a final block), and its own settlement signing.</summary>
 public sealed record SettlementView(

@@ -97,4 +97,11 @@ public sealed partial class ValidatorNode
             Metrics.SetInbox(inbox.Index, ledger.LatestIndex);
         }
     }
+
+    public Api.InboxState? Inbox =>
+        _identity.Genesis.Settlement?.Inbox is { } contract && _inboxLedger is { } ledger && _settlement is not null
+            ? new Api.InboxState(contract, ledger.IncludedIndex, ledger.LatestIndex, ledger.ReadThrough)
+            : null;
+
+    public InboxItem? InboxEntry(ulong index) => _inboxLedger?.Get(index);
 }
