@@ -8,6 +8,7 @@ root.Subcommands.Add(GenesisCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(SubmitCommand.Create());
 root.Subcommands.Add(StakeCommand.Create());
+root.Subcommands.Add(ForceIncludeCommand.Create());
 root.Subcommands.Add(UnstakeCommand.Create());
 root.Subcommands.Add(EvidenceCommand.Create());
 root.Subcommands.Add(SimCommand.Create());

@@ -12,7 +12,7 @@ namespace Fairway.Client;
 /// A rollup's client for one Fairway validator: submit, follow a namespace, and verify everything it reads against the
 /// trusted validator set, so a faulty or lying node can delay the client but never feed it false data.
 /// </summary>
-public sealed class FairwayClient : IDisposable
+public sealed partial class FairwayClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;

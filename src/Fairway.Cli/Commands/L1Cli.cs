@@ -22,7 +22,7 @@ internal static class L1Cli
 {
     private const int WeiDecimals = 18;
 
-    private static readonly string[] L1Commands = ["stake", "unstake", "submit"];
+    private static readonly string[] L1Commands = ["stake", "unstake", "submit", "force-include"];
 
     public static Option<string> L1Url() => new("--l1") { Description = "the L1's JSON-RPC URL, e.g. http://127.0.0.1:8545", Required = true };
 
