@@ -211,6 +211,10 @@ public abstract class ApiContract<TFixture>(TFixture node) : IClassFixture<TFixt
     [InlineData("/v1/availability/transaction/hash/1234", 400)]
     [InlineData("/v1/availability/transaction/hash/0000000000000000000000000000000000000000000000000000000000000000", 404)]
     [InlineData("/v1/status/tx/zz", 400)]
+    [InlineData("/v1/inbox/0", 400)]
+    [InlineData("/v1/inbox/one", 400)]
+    [InlineData("/v1/inbox/1", 404)]
+    [InlineData("/v1/inbox", 404)]
     [InlineData("/v1/no/such/thing", 404)]
     public async Task Bad_reads_get_a_json_error_with_the_right_status(string path, int status)
     {
