@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {FairwayStakeTable, FairwaySignatures} from "./FairwayStakeTable.sol";
+import {FairwayInbox} from "./FairwayInbox.sol";
 
 /// Fairway's light client on the L1: the chain of settled output headers, and the slashing evidence checker.
 ///
@@ -29,6 +30,21 @@ import {FairwayStakeTable, FairwaySignatures} from "./FairwayStakeTable.sol";
 /// rules out counting a signer twice). Every signature must recover to a signer with weight in the epoch; a
 /// malformed signature or one by a signer without weight refuses the whole statement.
 ///
+/// The output header itself: `submitHeader` also takes the bytes of Fairway's output header at `height`, and
+/// refuses them unless their SHA-256 (the precompile) is `outputHash`. They are not part of what is signed: the
+/// statement stays (height, parent, outputHash), a function of Fairway's outputs alone, and signatures and slashing
+/// evidence are what they were. Passing the bytes lets this contract read what the signed hash commits to, and
+/// check it itself rather than take the relayer's word for it.
+///
+/// Forced inclusion (when deployed with an inbox; with the zero address nothing below applies and any header
+/// bytes that hash to `outputHash` will do): the header must be version 2 (157 bytes), which ends with the inbox
+/// index the output has included up to and the L1 block the Fairway block named, each a little-endian uint64. The
+/// index may not be beyond the inbox's newest entry, the L1 block must already be mined, and the entry after the
+/// index must not have reached its deadline at that L1 block: a header that leaves out an entry validators were
+/// bound to include by then is never settled, whoever signed it. The deadline is measured at the header's own L1
+/// block, not at the block the header is submitted in, so a header made before a deadline still settles when it
+/// is relayed after it.
+///
 /// Slashing: this contract is the stake table's `slasher`. Evidence it can check (conflicting statements) anyone
 /// may submit; evidence it cannot check (e.g. Ed25519 double votes in consensus) must be attested by more than two
 /// thirds of an epoch's stake (`slashByAttestation`), the same quorum that settles headers. Each piece of evidence
@@ -37,18 +53,27 @@ contract FairwayLightClient {
     bytes32 public constant HEADER_TAG = keccak256("FAIRWAY_SETTLEMENT_HEADER_V1");
     bytes32 public constant SLASH_TAG = keccak256("FAIRWAY_SLASH_REPORT_V1");
 
+    /// Output header version 2 (the one that commits to the inbox): its size and where its inbox fields start.
+    uint8 public constant INBOX_HEADER_VERSION = 2;
+    uint256 public constant INBOX_HEADER_SIZE = 157;
+    uint256 private constant INBOX_INDEX_OFFSET = 141;
+    uint256 private constant L1_BLOCK_OFFSET = 149;
+
     FairwayStakeTable public immutable stakeTable;
+    /// The forced-inclusion inbox settled headers are checked against; the zero address for none.
+    FairwayInbox public immutable inbox;
 
     uint64 public lastHeight;
     uint64 public lastEpoch;
     bytes32 public lastHeaderHash;
     mapping(uint64 => bytes32) public headerHashAt;      // settled height => header hash
     mapping(uint64 => bytes32) public outputHashAt;      // settled height => Fairway output header hash
+    mapping(uint64 => uint64) public inboxIndexAt;       // settled height => inbox index its output included up to
     mapping(bytes32 => bool) public evidenceUsed;        // evidence id => already slashed for
 
     event HeaderAccepted(
-        uint64 indexed height, uint64 indexed epoch, bytes32 headerHash, bytes32 outputHash, uint256 signedStake,
-        uint256 totalStake);
+        uint64 indexed height, uint64 indexed epoch, bytes32 headerHash, bytes32 outputHash, uint64 inboxIndex,
+        uint256 signedStake, uint256 totalStake);
     event SlashReported(address indexed validator, bytes32 evidenceId, address indexed reporter);
 
     error NotExtending(uint64 lastHeight, bytes32 lastHeaderHash);
@@ -63,9 +88,15 @@ contract FairwayLightClient {
     error DifferentSigners();
     error UnknownSigner(address signer);
     error EvidenceAlreadyUsed();
+    error OutputHeaderMismatch(bytes32 outputHash, bytes32 headerHash);
+    error NoInboxCommitment(uint256 length);
+    error InboxIndexAhead(uint64 inboxIndex, uint64 latestIndex);
+    error L1BlockNotMined(uint64 l1Block, uint256 blockNumber);
+    error InboxEntrySkipped(uint64 index, uint64 deadlineBlock, uint64 l1Block);
 
-    constructor(FairwayStakeTable stakeTable_, uint64 genesisHeight, bytes32 genesisHeaderHash) {
+    constructor(FairwayStakeTable stakeTable_, FairwayInbox inbox_, uint64 genesisHeight, bytes32 genesisHeaderHash) {
         stakeTable = stakeTable_;
+        inbox = inbox_;
         lastHeight = genesisHeight;
         lastHeaderHash = genesisHeaderHash;
         headerHashAt[genesisHeight] = genesisHeaderHash;
@@ -81,14 +112,18 @@ contract FairwayLightClient {
         return keccak256(abi.encode(SLASH_TAG, block.chainid, address(this), validator, evidenceHash));
     }
 
+    /// Settles the statement (height, parent, outputHash); `outputHeader` is the output header whose SHA-256 is
+    /// `outputHash` (see the contract's comment for what is checked in it).
     function submitHeader(
-        uint64 height, uint64 epoch, bytes32 parent, bytes32 outputHash, bytes calldata signatures) external
+        uint64 height, uint64 epoch, bytes32 parent, bytes32 outputHash, bytes calldata outputHeader,
+        bytes calldata signatures) external
     {
         if (height <= lastHeight || parent != lastHeaderHash) revert NotExtending(lastHeight, lastHeaderHash);
         uint64 current = stakeTable.currentEpoch();
         if (epoch < lastEpoch || epoch > current || epoch + 1 < current) {
             revert EpochNotAccepted(epoch, lastEpoch, current);
         }
+        uint64 inboxIndex = _checkOutputHeader(outputHash, outputHeader);
         bytes32 digest = headerDigest(height, parent, outputHash);
         (uint256 signed, uint256 total) = _checkQuorum(digest, epoch, signatures);
 
@@ -97,7 +132,8 @@ contract FairwayLightClient {
         lastHeaderHash = digest;
         headerHashAt[height] = digest;
         outputHashAt[height] = outputHash;
-        emit HeaderAccepted(height, epoch, digest, outputHash, signed, total);
+        if (inboxIndex != 0) inboxIndexAt[height] = inboxIndex;
+        emit HeaderAccepted(height, epoch, digest, outputHash, inboxIndex, signed, total);
     }
 
     /// Slashes the holder of a settlement key that signed two different statements for the same height.
@@ -138,6 +174,35 @@ contract FairwayLightClient {
     }
 
     // ---- internals ----
+
+    /// Reverts unless `outputHeader` hashes to `outputHash` and, with an inbox, commits to it without leaving out an
+    /// entry past its deadline; returns the inbox index it commits to (0 without an inbox).
+    function _checkOutputHeader(bytes32 outputHash, bytes calldata outputHeader) private view returns (uint64 inboxIndex) {
+        bytes32 hashed = sha256(outputHeader);
+        if (hashed != outputHash) revert OutputHeaderMismatch(outputHash, hashed);
+        if (address(inbox) == address(0)) return 0;
+        if (outputHeader.length != INBOX_HEADER_SIZE || uint8(outputHeader[0]) != INBOX_HEADER_VERSION) {
+            revert NoInboxCommitment(outputHeader.length);
+        }
+        inboxIndex = _u64le(outputHeader, INBOX_INDEX_OFFSET);
+        uint64 l1Block = _u64le(outputHeader, L1_BLOCK_OFFSET);
+        if (l1Block >= block.number) revert L1BlockNotMined(l1Block, block.number);
+        uint64 latest = inbox.latestIndex();
+        if (inboxIndex > latest) revert InboxIndexAhead(inboxIndex, latest);
+        if (inboxIndex < latest) {
+            // Entries after the next one were posted no earlier, so their deadlines are no earlier either.
+            uint64 deadline = inbox.entry(inboxIndex + 1).deadlineBlock;
+            if (deadline <= l1Block) revert InboxEntrySkipped(inboxIndex + 1, deadline, l1Block);
+        }
+    }
+
+    /// The little-endian uint64 at `offset` of `data` (which must hold 8 bytes there).
+    function _u64le(bytes calldata data, uint256 offset) private pure returns (uint64 v) {
+        v = uint64(bytes8(data[offset:offset + 8]));
+        v = ((v & 0xFF00FF00FF00FF00) >> 8) | ((v & 0x00FF00FF00FF00FF) << 8);
+        v = ((v & 0xFFFF0000FFFF0000) >> 16) | ((v & 0x0000FFFF0000FFFF) << 16);
+        v = (v >> 32) | (v << 32);
+    }
 
     function _slash(address validator, bytes32 evidenceId) private {
         if (evidenceUsed[evidenceId]) revert EvidenceAlreadyUsed();

@@ -29,7 +29,7 @@ public sealed record StakeTableParameters(BigInteger MinStakeWei, ulong EpochBlo
     public static StakeTableParameters Devnet { get; } = new(BigInteger.Pow(10, 19), 20, 50, 1_000, 1_000);
 }
 
-/// <summary>Typed calls to Fairway's stake table and light client over one <see cref="L1Connection"/>.</summary>
+/// <summary>Typed calls to Fairway's stake table and light client over one <see cref="L1Connection"/> (the inbox: <see cref="InboxContract"/>).</summary>
 public sealed class L1Contracts(L1Connection l1, L1Addresses addresses)
 {
     /// <summary>Validators read from the stake table at most: the consensus layer's own cap.</summary>
@@ -43,17 +43,22 @@ public sealed class L1Contracts(L1Connection l1, L1Addresses addresses)
 
     private Nethereum.Contracts.Contract LightClient => l1.Contract(ContractArtifact.LightClient, addresses.LightClient);
 
-    /// <summary>Deploys the stake table and the light client, and makes the light client the stake table's slasher.</summary>
-    public static async Task<L1Contracts> DeployAsync(L1Connection l1, StakeTableParameters parameters, CancellationToken cancel = default)
+    /// <summary>
+    /// Deploys the inbox (<paramref name="inbox"/>; <see cref="InboxParameters.Devnet"/> when null), the stake table and
+    /// the light client, which checks settled headers against that inbox, and makes the light client the stake table's slasher.
+    /// </summary>
+    public static async Task<L1Contracts> DeployAsync(
+        L1Connection l1, StakeTableParameters parameters, InboxParameters? inbox = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(l1);
         ArgumentNullException.ThrowIfNull(parameters);
+        var inboxAddress = (await InboxContract.DeployAsync(l1, inbox ?? InboxParameters.Devnet, cancel).ConfigureAwait(false)).Address;
         var stakeTable = await l1.DeployAsync(
             ContractArtifact.StakeTable, cancel,
             parameters.MinStakeWei, new BigInteger(parameters.EpochBlocks), new BigInteger(parameters.UnbondingBlocks),
             parameters.SlashBps, parameters.RewardBps).ConfigureAwait(false);
-        var lightClient = await l1.DeployAsync(ContractArtifact.LightClient, cancel, stakeTable, 0UL, new byte[32]).ConfigureAwait(false);
-        var contracts = new L1Contracts(l1, new L1Addresses(stakeTable, lightClient));
+        var lightClient = await l1.DeployAsync(ContractArtifact.LightClient, cancel, stakeTable, inboxAddress, 0UL, new byte[32]).ConfigureAwait(false);
+        var contracts = new L1Contracts(l1, new L1Addresses(stakeTable, lightClient, inboxAddress));
         await l1.SendAsync(contracts.StakeTable, "setSlasher", 0, cancel, lightClient).ConfigureAwait(false);
         return contracts;
     }
@@ -135,8 +140,16 @@ public sealed class L1Contracts(L1Connection l1, L1Addresses addresses)
     /// <summary>The stake epoch of the last statement the light client accepted.</summary>
     public Task<ulong> LastSettledEpochAsync() => l1.CallAsync<ulong>(LightClient, "lastEpoch", null);
 
-    public Task<TransactionReceipt> SubmitHeaderAsync(ulong height, ulong epoch, byte[] parent, byte[] outputHash, byte[] signatures, CancellationToken cancel = default) =>
-        l1.SendAsync(LightClient, "submitHeader", 0, cancel, height, epoch, parent, outputHash, signatures);
+    /// <summary>The inbox index the output the light client settled at <paramref name="height"/> included up to; 0 if none (or no inbox).</summary>
+    public Task<ulong> SettledInboxIndexAsync(ulong height) => l1.CallAsync<ulong>(LightClient, "inboxIndexAt", null, height);
+
+    /// <summary>
+    /// Submits a statement with its signatures; <paramref name="outputHeader"/> is the canonical output header whose
+    /// SHA-256 is <paramref name="outputHash"/>, which the light client hashes and, with an inbox, checks the inbox commitment of.
+    /// </summary>
+    public Task<TransactionReceipt> SubmitHeaderAsync(
+        ulong height, ulong epoch, byte[] parent, byte[] outputHash, byte[] outputHeader, byte[] signatures, CancellationToken cancel = default) =>
+        l1.SendAsync(LightClient, "submitHeader", 0, cancel, height, epoch, parent, outputHash, outputHeader, signatures);
 
     public Task<TransactionReceipt> SlashConflictingHeadersAsync(
         ulong height, byte[] parentA, byte[] outputA, byte[] sigA, byte[] parentB, byte[] outputB, byte[] sigB, CancellationToken cancel = default) =>

@@ -13,18 +13,24 @@ sealed record TestValidator(L1Account Account, EthECKey SettlementKey, byte[] Co
 /// Freshly deployed FairwayStakeTable and FairwayLightClient on the fixture's anvil, in the production order (stake
 /// table, light client, `setSlasher(lightClient)`); the owner account deploys both. With `slasher: Slasher.Owner`
 /// the owner account is named slasher instead (to test the stake table's slashing alone), and with `Slasher.None`
-/// nobody is yet.
+/// nobody is yet. With `inbox: true` a FairwayInbox (deadline `InboxDeadlineBlocks`, no fee) is deployed first and
+/// given to the light client; otherwise the light client has none (the zero address).
 enum Slasher { LightClient, Owner, None }
 
 sealed class Deployment
 {
     public static readonly Artifact StakeTableArtifact = Artifact.Load("FairwayStakeTable");
     public static readonly Artifact LightClientArtifact = Artifact.Load("FairwayLightClient");
+    public static readonly Artifact InboxArtifact = Artifact.Load("FairwayInbox");
+    public const ulong InboxDeadlineBlocks = 5;
+    public const string NoInbox = "0x0000000000000000000000000000000000000000";
 
     public required AnvilFixture Anvil { get; init; }
     public required L1Account Owner { get; init; }
     public required string StakeTableAddress { get; init; }
     public required string LightClientAddress { get; init; }
+    /// The inbox the light client checks headers against, or NoInbox.
+    public required string InboxAddress { get; init; }
     public required byte[] GenesisHeaderHash { get; init; }
     public required BigInteger MinStake { get; init; }
     public required long EpochBlocks { get; init; }
@@ -34,21 +40,23 @@ sealed class Deployment
 
     public Contract StakeTable => Owner.At(StakeTableArtifact, StakeTableAddress);
     public Contract LightClient => Owner.At(LightClientArtifact, LightClientAddress);
+    public Contract Inbox => Owner.At(InboxArtifact, InboxAddress);
 
     /// Defaults: a slash takes 10% of the validator's stake and pays 25% of that to the reporter.
     public static async Task<Deployment> CreateAsync(
         AnvilFixture anvil, BigInteger? minStake = null, long epochBlocks = 10, long unbondingBlocks = 25,
-        int slashBps = 1_000, int rewardBps = 2_500, Slasher slasher = Slasher.LightClient)
+        int slashBps = 1_000, int rewardBps = 2_500, Slasher slasher = Slasher.LightClient, bool inbox = false)
     {
         var owner = await L1Account.CreateFundedAsync(anvil);
         var min = minStake ?? L1.Ether(1);
+        var inboxAddress = inbox ? await owner.DeployAsync(InboxArtifact, InboxDeadlineBlocks, BigInteger.Zero, new BigInteger(1_024)) : NoInbox;
         var stakeTable = await owner.DeployAsync(StakeTableArtifact, min, epochBlocks, unbondingBlocks, slashBps, rewardBps);
         var genesis = L1.Keccak("fairway test genesis");
-        var lightClient = await owner.DeployAsync(LightClientArtifact, stakeTable, BigInteger.Zero, genesis);
+        var lightClient = await owner.DeployAsync(LightClientArtifact, stakeTable, inboxAddress, BigInteger.Zero, genesis);
         var d = new Deployment
         {
             Anvil = anvil, Owner = owner, StakeTableAddress = stakeTable, LightClientAddress = lightClient,
-            GenesisHeaderHash = genesis, MinStake = min, EpochBlocks = epochBlocks, UnbondingBlocks = unbondingBlocks,
+            InboxAddress = inboxAddress, GenesisHeaderHash = genesis, MinStake = min, EpochBlocks = epochBlocks, UnbondingBlocks = unbondingBlocks,
             SlashBps = slashBps, RewardBps = rewardBps,
         };
         if (slasher != Slasher.None)
@@ -87,9 +95,9 @@ sealed class Deployment
         (await Owner.Web3.Eth.GetBalance.SendRequestAsync(address)).Value;
 
     /// Four validators weighing 2, 2, 1 and 1 ether (total 6; more than two thirds is more than 4), in epoch 1.
-    public static async Task<(Deployment D, TestValidator[] V)> FourValidatorsInEpochOneAsync(AnvilFixture anvil)
+    public static async Task<(Deployment D, TestValidator[] V)> FourValidatorsInEpochOneAsync(AnvilFixture anvil, bool inbox = false)
     {
-        var d = await CreateAsync(anvil);
+        var d = await CreateAsync(anvil, inbox: inbox);
         var v = new[]
         {
             await d.RegisterNewAsync(L1.Ether(2)), await d.RegisterNewAsync(L1.Ether(2)),

@@ -117,8 +117,9 @@ static class L1
         return bytes;
     }
 
-    /// Runs `action`, which must revert with the custom error `errorSignature` (e.g. "NotSlasher()").
-    public static async Task AssertRevertsAsync(string errorSignature, Func<Task> action)
+    /// Runs `action`, which must revert with the custom error `errorSignature` (e.g. "NotSlasher()"), and, when
+    /// `arguments` are given, with exactly these (static) arguments.
+    public static async Task AssertRevertsAsync(string errorSignature, Func<Task> action, params BigInteger[] arguments)
     {
         string? data;
         try
@@ -132,6 +133,11 @@ static class L1
         }
         if (data is null) throw new Xunit.Sdk.XunitException($"expected revert {errorSignature}, but it succeeded");
         Assert.StartsWith(Selector(errorSignature), data, StringComparison.OrdinalIgnoreCase);
+        if (arguments.Length > 0)
+        {
+            var expected = Selector(errorSignature) + string.Concat(arguments.Select(a => Convert.ToHexStringLower(Word(a))));
+            Assert.Equal(expected, data, ignoreCase: true);
+        }
     }
 
     static string? RevertData(Exception ex)

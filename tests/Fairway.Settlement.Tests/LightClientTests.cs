@@ -10,22 +10,22 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
 
     static byte[] Signatures(byte[] digest, params EthECKey[] keys) => Deployment.Signatures(digest, keys);
 
-    static Task SubmitAsync(Deployment d, BigInteger height, BigInteger epoch, byte[] parent, byte[] output, byte[] signatures) =>
-        d.Owner.SendAsync(d.LightClient, "submitHeader", 0, height, epoch, parent, output, signatures);
+    static Task SubmitAsync(Deployment d, BigInteger height, BigInteger epoch, byte[] parent, byte[] output, byte[] header, byte[] signatures) =>
+        d.Owner.SendAsync(d.LightClient, "submitHeader", 0, height, epoch, parent, output, header, signatures);
 
     [Fact]
     public async Task A_header_signed_by_more_than_two_thirds_of_the_epoch_stake_is_accepted()
     {
         var (d, v) = await FourValidatorsInEpochOneAsync();
-        var output = L1.Keccak("output header 1");
+        var (header, output) = OutputHeaders.V1("output header 1");
         var digest = d.HeaderDigest(1, d.GenesisHeaderHash, output);
         Assert.Equal(digest, await d.LightClient.GetFunction("headerDigest").CallAsync<byte[]>(
             BigInteger.One, d.GenesisHeaderHash, output));
 
         var receipt = await d.Owner.SendAsync(d.LightClient, "submitHeader", 0, BigInteger.One, BigInteger.One,
-            d.GenesisHeaderHash, output, Signatures(digest, v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey));
+            d.GenesisHeaderHash, output, header, Signatures(digest, v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey));
 
-        Assert.True(L1.HasEvent(receipt, "HeaderAccepted(uint64,uint64,bytes32,bytes32,uint256,uint256)"));
+        Assert.True(L1.HasEvent(receipt, "HeaderAccepted(uint64,uint64,bytes32,bytes32,uint64,uint256,uint256)"));
         Assert.Equal(BigInteger.One, await d.CallAsync(d.LightClient, "lastHeight"));
         Assert.Equal(digest, await d.LightClient.GetFunction("lastHeaderHash").CallAsync<byte[]>());
         Assert.Equal(digest, await d.LightClient.GetFunction("headerHashAt").CallAsync<byte[]>(BigInteger.One));
@@ -36,16 +36,16 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
     public async Task A_header_signed_by_two_thirds_of_the_stake_or_less_is_refused()
     {
         var (d, v) = await FourValidatorsInEpochOneAsync();
-        var output = L1.Keccak("output header 1");
+        var (header, output) = OutputHeaders.V1("output header 1");
         var digest = d.HeaderDigest(1, d.GenesisHeaderHash, output);
 
         // 2 + 2 = 4 of 6 and 2 + 1 + 1 = 4 of 6: exactly two thirds, not more.
         await L1.AssertRevertsAsync("NotEnoughStake(uint256,uint256)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash,
-            output, Signatures(digest, v[0].SettlementKey, v[1].SettlementKey)));
+            output, header, Signatures(digest, v[0].SettlementKey, v[1].SettlementKey)));
         await L1.AssertRevertsAsync("NotEnoughStake(uint256,uint256)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash,
-            output, Signatures(digest, v[0].SettlementKey, v[2].SettlementKey, v[3].SettlementKey)));
+            output, header, Signatures(digest, v[0].SettlementKey, v[2].SettlementKey, v[3].SettlementKey)));
         await L1.AssertRevertsAsync("NotEnoughStake(uint256,uint256)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash,
-            output, []));
+            output, header, []));
         Assert.Equal(BigInteger.Zero, await d.CallAsync(d.LightClient, "lastHeight"));
     }
 
@@ -54,25 +54,25 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
     {
         var (d, v) = await FourValidatorsInEpochOneAsync();
         var keys = new[] { v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey };
-        var output1 = L1.Keccak("output header 1");
+        var (header1, output1) = OutputHeaders.V1("output header 1");
         var first = d.HeaderDigest(1, d.GenesisHeaderHash, output1);
-        var output2 = L1.Keccak("output header 2");
+        var (header2, output2) = OutputHeaders.V1("output header 2");
         var second = d.HeaderDigest(2, first, output2);
         // Both signed in epoch 1, before either is posted: what is signed does not depend on when it lands.
         var firstSignatures = Signatures(first, keys);
         var secondSignatures = Signatures(second, keys);
 
         await d.MineToEpochAsync(2);
-        await SubmitAsync(d, 1, 1, d.GenesisHeaderHash, output1, firstSignatures);
+        await SubmitAsync(d, 1, 1, d.GenesisHeaderHash, output1, header1, firstSignatures);
         var receipt = await d.Owner.SendAsync(d.LightClient, "submitHeader", 0, new BigInteger(2), new BigInteger(2),
-            first, output2, secondSignatures);
+            first, output2, header2, secondSignatures);
 
-        Assert.True(L1.HasEvent(receipt, "HeaderAccepted(uint64,uint64,bytes32,bytes32,uint256,uint256)"));
+        Assert.True(L1.HasEvent(receipt, "HeaderAccepted(uint64,uint64,bytes32,bytes32,uint64,uint256,uint256)"));
         Assert.Equal(second, await d.LightClient.GetFunction("lastHeaderHash").CallAsync<byte[]>());
         Assert.Equal(new BigInteger(2), await d.CallAsync(d.LightClient, "lastEpoch"));
         // The snapshot may not go back below the last accepted epoch.
-        var output3 = L1.Keccak("output header 3");
-        await L1.AssertRevertsAsync("EpochNotAccepted(uint64,uint64,uint64)", () => SubmitAsync(d, 3, 1, second, output3,
+        var (header3, output3) = OutputHeaders.V1("output header 3");
+        await L1.AssertRevertsAsync("EpochNotAccepted(uint64,uint64,uint64)", () => SubmitAsync(d, 3, 1, second, output3, header3,
             Signatures(d.HeaderDigest(3, second, output3), keys)));
     }
 
@@ -80,32 +80,32 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
     public async Task A_header_with_a_wrong_or_repeated_signer_is_refused()
     {
         var (d, v) = await FourValidatorsInEpochOneAsync();
-        var output = L1.Keccak("output header 1");
+        var (header, output) = OutputHeaders.V1("output header 1");
         var digest = d.HeaderDigest(1, d.GenesisHeaderHash, output);
         var honest = new[] { v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey };
 
         // A key that is not any validator's settlement key.
         await L1.AssertRevertsAsync("SignerWithoutStake(uint256,address)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash,
-            output, Signatures(digest, [.. honest, EthECKey.GenerateKey()])));
+            output, header, Signatures(digest, [.. honest, EthECKey.GenerateKey()])));
         // A validator's own L1 account key is not its settlement key.
         await L1.AssertRevertsAsync("SignerWithoutStake(uint256,address)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash,
-            output, Signatures(digest, [.. honest, v[3].Account.Key])));
+            output, header, Signatures(digest, [.. honest, v[3].Account.Key])));
         // Signatures over another output recover to other addresses.
         var other = d.HeaderDigest(1, d.GenesisHeaderHash, L1.Keccak("another output"));
         await L1.AssertRevertsAsync("SignerWithoutStake(uint256,address)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash,
-            output, Signatures(other, honest)));
+            output, header, Signatures(other, honest)));
         // A validator registered in epoch 1 weighs nothing until epoch 2.
         var late = await d.RegisterNewAsync(L1.Ether(10));
         await L1.AssertRevertsAsync("SignerWithoutStake(uint256,address)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash,
-            output, Signatures(digest, [.. honest, late.SettlementKey])));
+            output, header, Signatures(digest, [.. honest, late.SettlementKey])));
         // The same signer twice (2 + 2 + 2 would be more than two thirds).
         var twice = L1.Sign(v[0].SettlementKey, digest);
         await L1.AssertRevertsAsync("SignersNotAscending(uint256)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash,
-            output, [.. Signatures(digest, v[0].SettlementKey, v[1].SettlementKey), .. twice]));
+            output, header, [.. Signatures(digest, v[0].SettlementKey, v[1].SettlementKey), .. twice]));
         // A signature with the high-s twin (malleated) is refused outright.
         var malleated = Malleate(L1.Sign(v[2].SettlementKey, digest));
         await L1.AssertRevertsAsync("BadSignature(uint256)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash,
-            output, malleated));
+            output, header, malleated));
         Assert.Equal(BigInteger.Zero, await d.CallAsync(d.LightClient, "lastHeight"));
     }
 
@@ -114,25 +114,25 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
     {
         var (d, v) = await FourValidatorsInEpochOneAsync();
         var keys = new[] { v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey };
-        var output1 = L1.Keccak("output header 1");
+        var (header1, output1) = OutputHeaders.V1("output header 1");
         var first = d.HeaderDigest(1, d.GenesisHeaderHash, output1);
-        await SubmitAsync(d, 1, 1, d.GenesisHeaderHash, output1, Signatures(first, keys));
+        await SubmitAsync(d, 1, 1, d.GenesisHeaderHash, output1, header1, Signatures(first, keys));
 
         // Wrong parent.
-        var output2 = L1.Keccak("output header 2");
+        var (header2, output2) = OutputHeaders.V1("output header 2");
         var stray = L1.Random32();
-        await L1.AssertRevertsAsync("NotExtending(uint64,bytes32)", () => SubmitAsync(d, 2, 1, stray, output2,
+        await L1.AssertRevertsAsync("NotExtending(uint64,bytes32)", () => SubmitAsync(d, 2, 1, stray, output2, header2,
             Signatures(d.HeaderDigest(2, stray, output2), keys)));
         // Right parent, height not above the last.
-        await L1.AssertRevertsAsync("NotExtending(uint64,bytes32)", () => SubmitAsync(d, 1, 1, first, output2,
+        await L1.AssertRevertsAsync("NotExtending(uint64,bytes32)", () => SubmitAsync(d, 1, 1, first, output2, header2,
             Signatures(d.HeaderDigest(1, first, output2), keys)));
         // The genesis again.
-        await L1.AssertRevertsAsync("NotExtending(uint64,bytes32)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash, output1,
+        await L1.AssertRevertsAsync("NotExtending(uint64,bytes32)", () => SubmitAsync(d, 1, 1, d.GenesisHeaderHash, output1, header1,
             Signatures(first, keys)));
 
         // Extending it (heights may be skipped) is accepted.
-        var output5 = L1.Keccak("output header 5");
-        await SubmitAsync(d, 5, 1, first, output5, Signatures(d.HeaderDigest(5, first, output5), keys));
+        var (header5, output5) = OutputHeaders.V1("output header 5");
+        await SubmitAsync(d, 5, 1, first, output5, header5, Signatures(d.HeaderDigest(5, first, output5), keys));
         Assert.Equal(new BigInteger(5), await d.CallAsync(d.LightClient, "lastHeight"));
     }
 
@@ -141,18 +141,18 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
     {
         var (d, v) = await FourValidatorsInEpochOneAsync();
         var keys = new[] { v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey };
-        var output = L1.Keccak("output header 1");
+        var (header, output) = OutputHeaders.V1("output header 1");
 
         // Epoch 2 has not begun, so its weights can still change.
         await L1.AssertRevertsAsync("EpochNotAccepted(uint64,uint64,uint64)", () => SubmitAsync(d, 1, 2,
-            d.GenesisHeaderHash, output, Signatures(d.HeaderDigest(1, d.GenesisHeaderHash, output), keys)));
+            d.GenesisHeaderHash, output, header, Signatures(d.HeaderDigest(1, d.GenesisHeaderHash, output), keys)));
         // Epoch 0 had no stake (registrations count from the next epoch).
         await L1.AssertRevertsAsync("NoStakeInEpoch(uint64)", () => SubmitAsync(d, 1, 0,
-            d.GenesisHeaderHash, output, Signatures(d.HeaderDigest(1, d.GenesisHeaderHash, output), keys)));
+            d.GenesisHeaderHash, output, header, Signatures(d.HeaderDigest(1, d.GenesisHeaderHash, output), keys)));
         // Two epochs later, epoch 1 is too old.
         await d.MineToEpochAsync(3);
         await L1.AssertRevertsAsync("EpochNotAccepted(uint64,uint64,uint64)", () => SubmitAsync(d, 1, 1,
-            d.GenesisHeaderHash, output, Signatures(d.HeaderDigest(1, d.GenesisHeaderHash, output), keys)));
+            d.GenesisHeaderHash, output, header, Signatures(d.HeaderDigest(1, d.GenesisHeaderHash, output), keys)));
     }
 
     [Fact]
@@ -162,10 +162,10 @@ public sealed class LightClientTests(AnvilFixture anvil, Xunit.Abstractions.ITes
         async Task<BigInteger> GasAsync(int signers)
         {
             var (d, v) = await FourValidatorsInEpochOneAsync();
-            var outputHash = L1.Keccak("output header 1");
+            var (header, outputHash) = OutputHeaders.V1("output header 1");
             var digest = d.HeaderDigest(1, d.GenesisHeaderHash, outputHash);
             var receipt = await d.Owner.SendAsync(d.LightClient, "submitHeader", 0, BigInteger.One, BigInteger.One,
-                d.GenesisHeaderHash, outputHash, Signatures(digest, [.. v.Take(signers).Select(x => x.SettlementKey)]));
+                d.GenesisHeaderHash, outputHash, header, Signatures(digest, [.. v.Take(signers).Select(x => x.SettlementKey)]));
             return receipt.GasUsed.Value;
         }
         var three = await GasAsync(3);

@@ -27,10 +27,10 @@ public sealed class SlashingTests(AnvilFixture anvil, Xunit.Abstractions.ITestOu
     {
         var (d, v) = await Deployment.FourValidatorsInEpochOneAsync(anvil);
         // The honest statement is settled; validator 0 also signed another one for the same height.
-        var outputA = L1.Keccak("output header 1");
+        var (headerA, outputA) = OutputHeaders.V1("output header 1");
         var digestA = d.HeaderDigest(1, d.GenesisHeaderHash, outputA);
         await d.Owner.SendAsync(d.LightClient, "submitHeader", 0, BigInteger.One, BigInteger.One, d.GenesisHeaderHash,
-            outputA, Deployment.Signatures(digestA, v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey));
+            outputA, headerA, Deployment.Signatures(digestA, v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey));
         var outputB = L1.Keccak("a different output header 1");
         var digestB = d.HeaderDigest(1, d.GenesisHeaderHash, outputB);
         var a = (d.GenesisHeaderHash, outputA, L1.Sign(v[0].SettlementKey, digestA));
@@ -70,13 +70,13 @@ public sealed class SlashingTests(AnvilFixture anvil, Xunit.Abstractions.ITestOu
 
         // From epoch 2 its signature no longer counts.
         await d.MineToEpochAsync(2);
-        var output2 = L1.Keccak("output header 2");
+        var (header2, output2) = OutputHeaders.V1("output header 2");
         var digest2 = d.HeaderDigest(2, digestA, output2);
         await L1.AssertRevertsAsync("SignerWithoutStake(uint256,address)", () => d.Owner.SendAsync(d.LightClient,
-            "submitHeader", 0, new BigInteger(2), new BigInteger(2), digestA, output2,
+            "submitHeader", 0, new BigInteger(2), new BigInteger(2), digestA, output2, header2,
             Deployment.Signatures(digest2, v[0].SettlementKey, v[1].SettlementKey, v[2].SettlementKey, v[3].SettlementKey)));
         // The other three (2 + 1 + 1 of 4) settle without it.
-        await d.Owner.SendAsync(d.LightClient, "submitHeader", 0, new BigInteger(2), new BigInteger(2), digestA, output2,
+        await d.Owner.SendAsync(d.LightClient, "submitHeader", 0, new BigInteger(2), new BigInteger(2), digestA, output2, header2,
             Deployment.Signatures(digest2, v[1].SettlementKey, v[2].SettlementKey, v[3].SettlementKey));
     }
 

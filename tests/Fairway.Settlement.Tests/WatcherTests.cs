@@ -252,7 +252,9 @@ public sealed class WatcherTests
             var (tipHeight, parent) = await l1.Contracts.SettledTipAsync();
             Assert.Equal(0UL, tipHeight);
             var domain = new SettlementDomain(l1.Dev.ChainId, l1.Contracts.Addresses.LightClient, 10);
-            var statement = SettlementStatement.Create(domain, 10, parent, L1.Random32());
+            // The library deploys an inbox (empty here): the header commits to index 0 at an L1 block already mined.
+            var (header, output) = OutputHeaders.V2("a statement at height 10", 0, head, height: 10);
+            var statement = SettlementStatement.Create(domain, 10, parent, output);
             Attestation Sign(SettlementKey k) => new(10, parent, statement.OutputHash, k.Sign(statement.Digest));
 
             var two = new AttestationPool(domain);
@@ -262,7 +264,7 @@ public sealed class WatcherTests
             var halfSigned = keys.Take(2).OrderBy(k => new BigInteger(Convert.FromHexString(k.Address[2..]), true, true))
                 .SelectMany(k => Sign(k).Signature).ToArray();
             var refused = await Assert.ThrowsAsync<L1Exception>(() =>
-                l1.Contracts.SubmitHeaderAsync(10, snapshot.Epoch, parent, statement.OutputHash, halfSigned));
+                l1.Contracts.SubmitHeaderAsync(10, snapshot.Epoch, parent, statement.OutputHash, header, halfSigned));
             Assert.Contains("NotEnoughStake", refused.Message, StringComparison.Ordinal);
 
             var three = new AttestationPool(domain);
@@ -270,7 +272,7 @@ public sealed class WatcherTests
             var quorum = three.Quorum(10, parent, snapshot);
             Assert.NotNull(quorum);
             Assert.Equal(3 * StakeTableParameters.Devnet.MinStakeWei, quorum.Value.Weight);
-            await l1.Contracts.SubmitHeaderAsync(10, snapshot.Epoch, parent, quorum.Value.Statement.OutputHash, quorum.Value.Signatures);
+            await l1.Contracts.SubmitHeaderAsync(10, snapshot.Epoch, parent, quorum.Value.Statement.OutputHash, header, quorum.Value.Signatures);
 
             var (height, headerHash) = await l1.Contracts.SettledTipAsync();
             Assert.Equal(10UL, height);

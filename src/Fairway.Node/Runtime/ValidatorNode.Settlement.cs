@@ -131,9 +131,10 @@ public sealed partial class ValidatorNode
 
     private sealed class SettlementHost(ValidatorNode node) : ISettlementHost
     {
-        public byte[]? CertifiedOutputHash(ulong height) =>
-            height <= node._chain.CertifiedHeight && node._chain.GetOutputCertificate(height) is { } certificate
-                ? certificate.HeaderHash.ToArray()
+        // Below the certified height the stored header is the certified one (the store keeps a certificate only for it).
+        public byte[]? CertifiedOutputHeader(ulong height) =>
+            height <= node._chain.CertifiedHeight && node._chain.GetOutputHeader(height) is { } header
+                ? Core.Encoding.Canonical.Encode(header)
                 : null;
 
         public ulong? BlockTimestampMs(ulong height) =>

@@ -8,8 +8,11 @@ namespace Fairway.Node.Settlement;
 /// <summary>What the settlement agent needs from its validator.</summary>
 internal interface ISettlementHost
 {
-    /// <summary>The hash of the certified output header at <paramref name="height"/>, or null if this validator has none.</summary>
-    byte[]? CertifiedOutputHash(ulong height);
+    /// <summary>
+    /// The canonical bytes of the certified output header at <paramref name="height"/> (their SHA-256 is the output hash
+    /// a statement signs; the light client is sent the bytes too), or null if this validator has none.
+    /// </summary>
+    byte[]? CertifiedOutputHeader(ulong height);
 
     /// <summary>The timestamp of the committed block at <paramref name="height"/>, or null if this validator has none.</summary>
     ulong? BlockTimestampMs(ulong height);
@@ -336,12 +339,12 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
         {
             // The anchor is this task's alone (FollowL1 runs here too), so the store reads and the log's fsync happen
             // outside the lock the node's event loop takes to hand in peers' attestations.
-            if (NextStatementHeight() is not { } height || _host.CertifiedOutputHash(height) is not { } output)
+            if (NextStatementHeight() is not { } height || _host.CertifiedOutputHeader(height) is not { } header)
             {
                 return;
             }
 
-            var statement = SettlementStatement.Create(_domain, height, _anchor.Digest, output);
+            var statement = SettlementStatement.Create(_domain, height, _anchor.Digest, Core.Crypto.Hash.Compute(header).ToArray());
             var attestation = new Attestation(height, statement.Parent, statement.OutputHash, _key.Sign(statement.Digest));
             // Durable before it is sent (never two statements for a height, across restarts); the log, like the
             // anchor, is only touched by this task.
@@ -442,9 +445,16 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
                 return;
             }
 
+            // The light client takes the header's bytes too: a validator that has not certified the height yet leaves it to another.
+            if (_host.CertifiedOutputHeader(height) is not { } header)
+            {
+                return;
+            }
+
             try
             {
-                var receipt = await _contracts.SubmitHeaderAsync(height, snapshot.Epoch, q.Statement.Parent, q.Statement.OutputHash, q.Signatures, cancel).ConfigureAwait(false);
+                var receipt = await _contracts.SubmitHeaderAsync(
+                    height, snapshot.Epoch, q.Statement.Parent, q.Statement.OutputHash, header, q.Signatures, cancel).ConfigureAwait(false);
                 LogRelayed(_logger, height, snapshot.Epoch, q.Signatures.Length / Attestation.SignatureSize, (ulong)(receipt.GasUsed?.Value ?? 0));
             }
             catch (L1Exception e)

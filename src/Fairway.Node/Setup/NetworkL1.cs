@@ -7,7 +7,7 @@ using Fairway.Settlement;
 namespace Fairway.Node.Setup;
 
 /// <summary>
-/// Puts a generated local network on an L1: deploys the stake table and the light client, gives every validator a
+/// Puts a generated local network on an L1: deploys the inbox, the stake table and the light client, gives every validator a
 /// settlement key (funded by the deployer, on a development chain), registers and stakes each one, writes the L1 into
 /// each config and the contracts into genesis, and mines into the next epoch so the stakes count at once.
 /// </summary>
@@ -27,7 +27,7 @@ public static class NetworkL1
     {
         ArgumentNullException.ThrowIfNull(nodes);
         var deployer = await L1Connection.ConnectAsync(l1Url, SettlementKey.FromPrivateKeyHex(deployerKeyHex), cancel).ConfigureAwait(false);
-        var deployed = await L1Contracts.DeployAsync(deployer, StakeTableParameters.Devnet, cancel).ConfigureAwait(false);
+        var deployed = await L1Contracts.DeployAsync(deployer, StakeTableParameters.Devnet, cancel: cancel).ConfigureAwait(false);
         var genesisPath = Path.Combine(directory, "genesis.json");
         var genesis = ConfigLoader.LoadGenesis(genesisPath);
         foreach (var node in nodes)
@@ -45,6 +45,7 @@ public static class NetworkL1
             L1ChainId = (ulong)deployer.ChainId,
             StakeTable = deployed.Addresses.StakeTable,
             LightClient = deployed.Addresses.LightClient,
+            Inbox = deployed.Addresses.Inbox,
             IntervalHeights = IntervalHeights,
             IntervalMs = IntervalMs,
         };
