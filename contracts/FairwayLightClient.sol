@@ -37,10 +37,11 @@ import {FairwayInbox} from "./FairwayInbox.sol";
 /// check it itself rather than take the relayer's word for it.
 ///
 /// Forced inclusion (when deployed with an inbox; with the zero address nothing below applies and any header
-/// bytes that hash to `outputHash` will do): the header must be version 2 (157 bytes), which ends with the inbox
-/// index the output has included up to and the L1 block the Fairway block named, each a little-endian uint64. The
+/// bytes that hash to `outputHash` will do): the header must be version 2 (158 bytes), which ends with the inbox
+/// index the output has included up to and the L1 block the Fairway block named, each a little-endian uint64, and a
+/// byte saying whether the block was full (added as many entries as a block may; 0 or 1). The
 /// index may not be beyond the inbox's newest entry, the L1 block must already be mined, and the entry after the
-/// index must not have reached its deadline at that L1 block: a header that leaves out an entry validators were
+/// index must not have reached its deadline at that L1 block unless the block was full: a header that leaves out an entry validators were
 /// bound to include by then is never settled, whoever signed it. The deadline is measured at the header's own L1
 /// block, not at the block the header is submitted in, so a header made before a deadline still settles when it
 /// is relayed after it.
@@ -55,9 +56,10 @@ contract FairwayLightClient {
 
     /// Output header version 2 (the one that commits to the inbox): its size and where its inbox fields start.
     uint8 public constant INBOX_HEADER_VERSION = 2;
-    uint256 public constant INBOX_HEADER_SIZE = 157;
+    uint256 public constant INBOX_HEADER_SIZE = 158;
     uint256 private constant INBOX_INDEX_OFFSET = 141;
     uint256 private constant L1_BLOCK_OFFSET = 149;
+    uint256 private constant INBOX_FULL_OFFSET = 157;
 
     FairwayStakeTable public immutable stakeTable;
     /// The forced-inclusion inbox settled headers are checked against; the zero address for none.
@@ -181,7 +183,8 @@ contract FairwayLightClient {
         bytes32 hashed = sha256(outputHeader);
         if (hashed != outputHash) revert OutputHeaderMismatch(outputHash, hashed);
         if (address(inbox) == address(0)) return 0;
-        if (outputHeader.length != INBOX_HEADER_SIZE || uint8(outputHeader[0]) != INBOX_HEADER_VERSION) {
+        if (outputHeader.length != INBOX_HEADER_SIZE || uint8(outputHeader[0]) != INBOX_HEADER_VERSION
+            || uint8(outputHeader[INBOX_FULL_OFFSET]) > 1) {
             revert NoInboxCommitment(outputHeader.length);
         }
         inboxIndex = _u64le(outputHeader, INBOX_INDEX_OFFSET);
@@ -189,7 +192,9 @@ contract FairwayLightClient {
         if (l1Block >= block.number) revert L1BlockNotMined(l1Block, block.number);
         uint64 latest = inbox.latestIndex();
         if (inboxIndex > latest) revert InboxIndexAhead(inboxIndex, latest);
-        if (inboxIndex < latest) {
+        // A full block (as many entries as a block may add) owes no more: a flood of posts is congestion, which the
+        // next blocks work through in inbox order, not censorship.
+        if (inboxIndex < latest && uint8(outputHeader[INBOX_FULL_OFFSET]) == 0) {
             // Entries after the next one were posted no earlier, so their deadlines are no earlier either.
             uint64 deadline = inbox.entry(inboxIndex + 1).deadlineBlock;
             if (deadline <= l1Block) revert InboxEntrySkipped(inboxIndex + 1, deadline, l1Block);

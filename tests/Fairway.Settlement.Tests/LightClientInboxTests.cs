@@ -166,17 +166,37 @@ public sealed class LightClientInboxTests(AnvilFixture anvil, Xunit.Abstractions
     }
 
     [Fact]
+    public async Task A_full_block_may_leave_out_an_entry_past_its_deadline_as_voters_allow()
+    {
+        var (d, v) = await Deployment.FourValidatorsInEpochOneAsync(anvil, inbox: true);
+        var deadline = await PostAsync(d, "behind a flood");
+        await MineToAsync(d, deadline + 1);
+
+        // Not full: refused (the control); full, the same index at the same block: congestion, accepted.
+        await L1.AssertRevertsAsync(EntrySkipped, () => SubmitAsync(d, v, 1, d.GenesisHeaderHash, OutputHeaders.V2("not full", 0, deadline)), 1, deadline, deadline);
+        await SubmitAsync(d, v, 1, d.GenesisHeaderHash, OutputHeaders.V2("full", 0, deadline, full: true));
+        Assert.Equal(BigInteger.One, await d.CallAsync(d.LightClient, "lastHeight"));
+
+        // The full byte is 0 or 1, nothing else: one encoding.
+        var bad = OutputHeaders.V2("full byte 2", 0, deadline, height: 2, full: true).Header;
+        bad[^1] = 2;
+        var lastHeader = await d.LightClient.GetFunction("lastHeaderHash").CallAsync<byte[]>();
+        await L1.AssertRevertsAsync("NoInboxCommitment(uint256)", () =>
+            SubmitAsync(d, v, 2, lastHeader, System.Security.Cryptography.SHA256.HashData(bad), bad), 158);
+    }
+
+    [Fact]
     public async Task A_light_client_with_an_inbox_needs_a_version_2_header_and_one_without_accepts_version_1()
     {
         var (d, v) = await Deployment.FourValidatorsInEpochOneAsync(anvil, inbox: true);
         var l1Block = (ulong)await d.Anvil.BlockNumberAsync();
         var v1 = OutputHeaders.V1("a version 1 header");
         await L1.AssertRevertsAsync("NoInboxCommitment(uint256)", () => SubmitAsync(d, v, 1, d.GenesisHeaderHash, v1), 141);
-        // 157 bytes but not marked version 2.
+        // 158 bytes but not marked version 2.
         var relabelled = OutputHeaders.V2("a relabelled header", 0, l1Block).Header;
         relabelled[0] = 1;
         await L1.AssertRevertsAsync("NoInboxCommitment(uint256)", () =>
-            SubmitAsync(d, v, 1, d.GenesisHeaderHash, System.Security.Cryptography.SHA256.HashData(relabelled), relabelled), 157);
+            SubmitAsync(d, v, 1, d.GenesisHeaderHash, System.Security.Cryptography.SHA256.HashData(relabelled), relabelled), 158);
         await SubmitAsync(d, v, 1, d.GenesisHeaderHash, OutputHeaders.V2("a version 2 header", 0, l1Block));
 
         var (without, w) = await Deployment.FourValidatorsInEpochOneAsync(anvil);

@@ -12,8 +12,8 @@ static class OutputHeaders
     public static (byte[] Header, byte[] Output) V1(string seed, ulong height = 1) => Of(Make(seed, height, null));
 
     /// A version 2 header committing to inbox index `inboxIndex` at L1 block `l1Block`.
-    public static (byte[] Header, byte[] Output) V2(string seed, ulong inboxIndex, ulong l1Block, ulong height = 1) =>
-        Of(Make(seed, height, new OutputInbox(inboxIndex, l1Block)));
+    public static (byte[] Header, byte[] Output) V2(string seed, ulong inboxIndex, ulong l1Block, ulong height = 1, bool full = false) =>
+        Of(Make(seed, height, new OutputInbox(inboxIndex, l1Block, full)));
 
     static OutputHeader Make(string seed, ulong height, OutputInbox? inbox)
     {

@@ -42,6 +42,18 @@ public sealed class InboxSection : ICanonical, IEquatable<InboxSection>
     /// <summary>The inbox index of the entry at <paramref name="offset"/> in <see cref="Entries"/>.</summary>
     public ulong IndexAt(int offset) => FirstIndex + (ulong)offset;
 
+    /// <summary>
+    /// Whether the block added as many entries as a block may: <see cref="Limits.InboxEntriesPerBlockMax"/>, or so many
+    /// bytes that one more entry of the largest size might not fit. A function of the section alone, so the output
+    /// header can commit to it and the light client judge a header by it: only a block that is not full must reach
+    /// every entry past its deadline.
+    /// </summary>
+    public bool IsFull => IsFullAt(Entries.Count, Entries.Sum(e => (long)e.EncodedSize));
+
+    /// <summary>The same test for a section being built: <paramref name="count"/> entries of <paramref name="bytes"/> in all.</summary>
+    public static bool IsFullAt(int count, long bytes) =>
+        count >= Limits.InboxEntriesPerBlockMax || bytes + Limits.InboxEntryBytesMax > Limits.InboxBytesPerBlockMax;
+
     public int EncodedSizeHint => 16 + Entries.Sum(e => e.EncodedSize);
 
     public void Encode(CanonicalWriter writer)

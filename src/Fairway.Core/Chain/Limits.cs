@@ -30,6 +30,9 @@ public static class Limits
     /// </summary>
     public const int InboxEntriesPerBlockMax = 64;
 
+    /// <summary>The largest encoded inbox entry: a transaction of the largest payload.</summary>
+    public const int InboxEntryBytesMax = 1 + sizeof(ulong) + sizeof(uint) + TransactionPayloadBytesMax;
+
     /// <summary>Bytes of inbox entries (encoded) one block may add.</summary>
     public const int InboxBytesPerBlockMax = 2 * 1024 * 1024;
 

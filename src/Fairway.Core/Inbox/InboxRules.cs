@@ -6,10 +6,10 @@ namespace Fairway.Core.Inbox;
 /// Forced inclusion, the rules every validator applies, pure and shared by the node and the simulator.
 /// <para>A block names a final L1 block (its <see cref="L1Reference"/>), checked by every voter against its own
 /// watcher. The entries posted at or before that block are therefore a fact every honest validator can read, not an
-/// opinion to vote on. A leader includes every such entry not yet included (at most <see cref="Limits.InboxEntriesPerBlockMax"/>
-/// per block); the block's inbox index never goes down. A voter refuses a block whose entries are not its own view's,
-/// or that leaves out the next entry once that entry's deadline has passed at the later of the block's L1 block and
-/// its own final one: a censoring leader then gathers no votes, and the round times out to the next leader.</para>
+/// opinion to vote on. A leader includes every such entry not yet included, until the block is full
+/// (<see cref="InboxSection.IsFull"/>); the block's inbox index never goes down. A voter refuses a block whose entries are not its own view's,
+/// or that is not full and leaves out the next entry once that entry's deadline has passed at the later of the block's L1
+/// block and its own final one (the light client's rule at the block's L1 block): a censoring leader then gathers no votes, and the round times out to the next leader.</para>
 /// </summary>
 public static class InboxRules
 {
@@ -24,7 +24,8 @@ public static class InboxRules
         var horizon = Math.Min(l1Number, ledger.ReadThrough);
         var entries = new List<Transaction>();
         long bytes = 0;
-        for (var index = parentIndex + 1; entries.Count < Limits.InboxEntriesPerBlockMax; index++)
+        // Until the section is full (after which no entry is owed): any entry fits while it is not.
+        for (var index = parentIndex + 1; !InboxSection.IsFullAt(entries.Count, bytes); index++)
         {
             if (ledger.Get(index) is not { } item || item.PostedBlock > horizon || stopAt?.Invoke(item) == true)
             {
@@ -32,11 +33,6 @@ public static class InboxRules
             }
 
             var tx = item.AsTransaction();
-            if (bytes + tx.EncodedSize > Limits.InboxBytesPerBlockMax)
-            {
-                break;
-            }
-
             bytes += tx.EncodedSize;
             entries.Add(tx);
         }
@@ -81,10 +77,7 @@ public static class InboxRules
             }
         }
 
-        var full = inbox.Entries.Count == Limits.InboxEntriesPerBlockMax
-            || (ledger.Get(inbox.Index + 1) is { } following
-                && inbox.Entries.Sum(e => (long)e.EncodedSize) + following.AsTransaction().EncodedSize > Limits.InboxBytesPerBlockMax);
-        if (!full && ledger.Get(inbox.Index + 1) is { } next && PastDeadline(next, Math.Max(l1.Number, Math.Min(ownFinal, ledger.ReadThrough))))
+        if (!inbox.IsFull && ledger.Get(inbox.Index + 1) is { } next && PastDeadline(next, Math.Max(l1.Number, Math.Min(ownFinal, ledger.ReadThrough))))
         {
             return $"leaves out inbox entry {next.Index}, past its deadline (L1 block {next.DeadlineBlock})";
         }

@@ -20,7 +20,7 @@ public sealed class OutputHeader : ICanonical, IEquatable<OutputHeader>
     public const byte InboxVersion = 2;
 
     /// <summary>Bytes of a version 2 header: the light client reads the inbox fields at the end of exactly this many.</summary>
-    public const int InboxVersionSize = 1 + (3 * Hash.Size) + 8 + 4 + Hash.Size + 16;
+    public const int InboxVersionSize = 1 + (3 * Hash.Size) + 8 + 4 + Hash.Size + 16 + 1;
 
     private Hash? _hash;
 
@@ -83,6 +83,7 @@ public sealed class OutputHeader : ICanonical, IEquatable<OutputHeader>
         {
             writer.WriteU64(inbox.Index);
             writer.WriteU64(inbox.L1Block);
+            writer.WriteBool(inbox.Full);
         }
     }
 
@@ -101,7 +102,7 @@ public sealed class OutputHeader : ICanonical, IEquatable<OutputHeader>
         var count = reader.ReadU32("output header transaction count");
         var root = reader.ReadHash("output header output root");
         OutputInbox? inbox = version == InboxVersion
-            ? new OutputInbox(reader.ReadU64("output header inbox index"), reader.ReadU64("output header inbox L1 block"))
+            ? new OutputInbox(reader.ReadU64("output header inbox index"), reader.ReadU64("output header inbox L1 block"), reader.ReadBool("output header inbox full"))
             : null;
         if (height == 0 || count > int.MaxValue)
         {
@@ -122,7 +123,8 @@ public sealed class OutputHeader : ICanonical, IEquatable<OutputHeader>
 
 /// <summary>
 /// What an output header commits to about the L1 inbox: every entry up to <paramref name="Index"/> is in this output or
-/// an earlier one, and the block named L1 block <paramref name="L1Block"/>. The light client refuses a header whose
-/// next entry was already past its deadline at that L1 block.
+/// an earlier one, the block named L1 block <paramref name="L1Block"/>, and whether it added as many entries as a block
+/// may (<paramref name="Full"/>, <see cref="Chain.InboxSection.IsFull"/>). The light client refuses a header that is
+/// not full and whose next entry was already past its deadline at that L1 block: the voters' rule.
 /// </summary>
-public readonly record struct OutputInbox(ulong Index, ulong L1Block);
+public readonly record struct OutputInbox(ulong Index, ulong L1Block, bool Full = false);

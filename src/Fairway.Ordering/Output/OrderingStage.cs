@@ -151,7 +151,7 @@ public sealed class OrderingStage
             }
         }
 
-        OutputInbox? committed = block.Inbox is { } section ? new OutputInbox(section.Index, block.L1!.Number) : null;
+        OutputInbox? committed = block.Inbox is { } section ? new OutputInbox(section.Index, block.L1!.Number, section.IsFull) : null;
         var header = OutputHeader.Over(_chainId, block.Height, block.Hash, previous.OutputHash, transactions, committed);
         return (new BlockOutput(header, transactions, sources), new OrderingState(block.Height, header.Hash));
     }
