@@ -66,15 +66,19 @@ public class InboxBlockTests
     [Fact]
     public void An_output_header_with_an_inbox_commitment_is_version_2_of_a_fixed_size_with_the_fields_at_its_end()
     {
-        var header = new OutputHeader(ChainId, 9, Hash.Compute("b"u8), Hash.Compute("p"u8), 3, Hash.Compute("r"u8), new OutputInbox(41, 1_234));
+        var header = new OutputHeader(ChainId, 9, Hash.Compute("b"u8), Hash.Compute("p"u8), 3, Hash.Compute("r"u8), new OutputInbox(41, 1_234, Full: true));
         var bytes = Canonical.Encode(header);
         Assert.Equal(OutputHeader.InboxVersion, bytes[0]);
+        Assert.Equal(158, OutputHeader.InboxVersionSize);
         Assert.Equal(OutputHeader.InboxVersionSize, bytes.Length);
-        Assert.Equal(41UL, BitConverter.ToUInt64(bytes, bytes.Length - 16));
-        Assert.Equal(1_234UL, BitConverter.ToUInt64(bytes, bytes.Length - 8));
+        Assert.Equal(41UL, BitConverter.ToUInt64(bytes, 141));
+        Assert.Equal(1_234UL, BitConverter.ToUInt64(bytes, 149));
+        Assert.Equal(1, bytes[157]);
         var back = Canonical.Decode(bytes, OutputHeader.Decode, "output header");
         Assert.Equal(header.Hash, back.Hash);
-        Assert.Equal(new OutputInbox(41, 1_234), back.Inbox);
+        Assert.Equal(new OutputInbox(41, 1_234, true), back.Inbox);
+        bytes[157] = 2;
+        Assert.Throws<EncodingException>(() => Canonical.Decode(bytes, OutputHeader.Decode, "output header"));
 
         var plain = new OutputHeader(ChainId, 9, Hash.Compute("b"u8), Hash.Compute("p"u8), 3, Hash.Compute("r"u8));
         Assert.Equal(OutputHeader.Version, Canonical.Encode(plain)[0]);
