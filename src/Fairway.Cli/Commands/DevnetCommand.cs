@@ -19,8 +19,8 @@ internal static class DevnetCommand
         again, and keeps the others running; with --restart it restarts it itself after a back-off, and gives up
         (stopping the network, exit 1) when one exits 3 times within 10 s of starting. Exit 1 also when every
         validator has exited. Only one devnet runs per directory (lock file DIR/devnet.lock): a second one exits 2.
-        A new network gets an L1: anvil on --base-port + 200 (its chain saved in DIR/l1-state.json), the stake table and
-        light client deployed, every validator registered and staked; --no-l1 leaves it out. With --json, one JSON line
+        A new network gets an L1: anvil on --base-port + 200 (its chain saved in DIR/l1-state.json), the stake table,
+        light client and forced-inclusion inbox deployed, every validator registered and staked; --no-l1 leaves it out. With --json, one JSON line
         on stdout once every validator answers: {"validators":[{"name","api"}...],"l1_url","contracts":{name:address}}.
         """;
 
@@ -71,7 +71,7 @@ internal static class DevnetCommand
                     if (Fairway.Node.Config.ConfigLoader.LoadGenesis(genesisPath).Settlement is { } settlement)
                     {
                         anvil = await DevnetL1.ResumeAsync(directory, nodes, ct).ConfigureAwait(false);
-                        contracts = new Fairway.Settlement.L1Addresses(settlement.StakeTable, settlement.LightClient).ByName;
+                        contracts = new Fairway.Settlement.L1Addresses(settlement.StakeTable, settlement.LightClient, settlement.Inbox).ByName;
                     }
                 }
                 else
