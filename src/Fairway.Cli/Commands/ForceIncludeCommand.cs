@@ -132,17 +132,12 @@ internal static class ForceIncludeCommand
 
     private static async Task<L1Connection> ConnectAsync(string url, string? keyFile, CancellationToken ct)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
-        {
-            throw new UsageException($"--l1 {url} is not an http(s) URL");
-        }
-
         if (keyFile is not null)
         {
-            return await L1Connection.ConnectAsync(url, L1Cli.ReadKey(keyFile), ct).ConfigureAwait(false);
+            return await L1Cli.ConnectAsync(url, L1Cli.ReadKey(keyFile), ct).ConfigureAwait(false);
         }
 
-        var development = await L1Connection.ConnectAsync(url, SettlementKey.FromPrivateKeyHex(AnvilProcess.DevAccountKey), ct).ConfigureAwait(false);
+        var development = await L1Cli.ConnectAsync(url, SettlementKey.FromPrivateKeyHex(AnvilProcess.DevAccountKey), ct).ConfigureAwait(false);
         return development.ChainId == DevelopmentChainId
             ? development
             : throw new UsageException($"the L1 at {url} is chain {development.ChainId}, not a development chain: give --key FILE for the account that pays the inbox's fee");

@@ -100,7 +100,8 @@ internal static class L1Cli
         return new L1Contracts(connection, new L1Addresses(stakeTable, lightClient));
     }
 
-    private static async Task<L1Connection> ConnectAsync(string url, SettlementKey key, CancellationToken ct)
+    /// <summary>A signing connection to the L1 at <paramref name="url"/> (<c>--l1</c>), refused as usage when it is not an http(s) URL.</summary>
+    public static async Task<L1Connection> ConnectAsync(string url, SettlementKey key, CancellationToken ct)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
         {
