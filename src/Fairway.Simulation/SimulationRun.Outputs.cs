@@ -61,6 +61,7 @@ internal sealed partial class SimulationRun
             chain.PutBatches(batches);
             chain.AppendCommitted(new CommittedBlock(block, certificate, output));
             _outputChecker.OnOutput(host, output);
+            CheckInboxOutput(host, block, output);
             if (host == _measured)
             {
                 _options.Flow?.OnOutput(output.Height, output.Transactions, _tick * _options.TickMs);
@@ -318,8 +319,9 @@ internal sealed partial class SimulationRun
         {
             // As this host computed it (the store would rebuild it from sources, which a broken pipeline may have invented).
             var output = _outputChecker.OutputOf(host, height)!;
-            committed += output.Transactions.Count;
-            certified.UnionWith(output.SubmittedTransactions().Select(t => t.Hash));
+            // Inbox entries are counted apart (inbox_included): they were posted to the L1, not submitted.
+            committed += output.Transactions.Count(t => !_outputChecker.IsInboxEntry(t.Hash));
+            certified.UnionWith(output.SubmittedTransactions().Select(t => t.Hash).Where(h => !_outputChecker.IsInboxEntry(h)));
         }
 
         var held = new HashSet<Hash>();
