@@ -9,7 +9,7 @@ namespace Fairway.Simulation;
 /// <summary>
 /// Forced inclusion in the simulator: a simulated L1 whose block n is made at n × <see cref="SimulationOptions.L1BlockMs"/>
 /// of simulated time (its hash a function of n), with an inbox users post to during the fault phase. Each host's L1
-/// watcher sees the L1 a seeded few hundred milliseconds late and takes a block as final once
+/// watcher sees the L1 a seeded [0, <see cref="SimulationOptions.L1LagMsMax"/>] ms late and takes a block as final once
 /// <see cref="SimulationOptions.L1Confirmations"/> more are on top of it; it feeds the host's <see cref="InboxLedger"/>
 /// the posts of its final blocks, as a node's watcher does. Leaders name a final L1 block of their own view (one behind
 /// their newest, as the node does, never below the parent's) and propose <see cref="InboxRules.Propose"/>; voters check
@@ -17,7 +17,9 @@ namespace Fairway.Simulation;
 /// <para>Invariant: with at most f faulty validators every entry is committed on time. An entry is due when its deadline
 /// block becomes final on the L1 (the L1 reaches deadline + confirmations: the first moment a voter's final view can hold
 /// the chain to it), and it is late when no honest host committed it within the honest watchers' largest lag plus one
-/// base round timeout after that. Missing: never committed, though that allowance ran out before the run ended.</para>
+/// base round timeout after that (a violation only where the network was healed or never broken by then). Missing: never
+/// committed, though that allowance ran out before the run ended (after healing the run goes on until every entry is
+/// committed, within the liveness bound).</para>
 /// </summary>
 internal sealed partial class SimulationRun
 {
