@@ -54,6 +54,13 @@ public enum ByzantineKind
     /// Only with <c>--epoch-changes</c>.
     /// </summary>
     StakeGrab,
+
+    /// <summary>
+    /// Censors the L1 inbox: whenever it leads it includes no inbox entry (its block keeps its parent's inbox index),
+    /// and it votes for any proposal whatever its inbox section. Honest voters refuse a block that leaves out an entry
+    /// past its deadline. Turns the simulated L1 inbox on.
+    /// </summary>
+    CensorInbox,
 }
 
 public static class ByzantineKindNames
@@ -71,6 +78,7 @@ public static class ByzantineKindNames
         ByzantineKind.Censor => "censor",
         ByzantineKind.BadShares => "bad-shares",
         ByzantineKind.StakeGrab => "stake-grab",
+        ByzantineKind.CensorInbox => "censor-inbox",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

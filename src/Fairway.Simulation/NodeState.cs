@@ -1,4 +1,5 @@
 using Fairway.Core.Crypto;
+using Fairway.Core.Inbox;
 using Fairway.Core.Output;
 using Fairway.Ordering;
 using Fairway.Ordering.Encrypted;
@@ -27,8 +28,11 @@ internal sealed class NodeState(BatchPool pool, OutputCertifier certifier, Order
     /// <summary>The inclusion stage's state on a chain with fair namespaces; null otherwise.</summary>
     public FairLane? Fair { get; } = fair;
 
-    /// <summary>A proposal waiting for its round's lists (or a batch they need): the round and the batches taken for it.</summary>
-    public (ulong Round, List<Hash> Digests, ulong ParentTimestampMs)? PendingPayload { get; set; }
+    /// <summary>A proposal waiting for its round's lists (or a batch they need): the round, the batches taken for it and its parent.</summary>
+    public (ulong Round, List<Hash> Digests, ulong ParentTimestampMs, Hash Parent)? PendingPayload { get; set; }
+
+    /// <summary>The L1 watcher's view of the inbox on a run with a simulated L1; null otherwise. Memory: refilled on restart.</summary>
+    public InboxLedger? Inbox { get; init; }
 
     /// <summary>This host's vote for each height it ordered and has not certified; pruned with the certifier's window.</summary>
     public SortedDictionary<ulong, OutputVote> UncertifiedVotes { get; } = [];

@@ -24,6 +24,9 @@ internal sealed class OutputChecker(Func<ulong, OutputCertificateVerifier> certi
     private readonly Dictionary<Hash, (Hash Bundle, int Leg)> _legOf = [];
     private readonly HashSet<Hash> _bundlesOutput = [];
 
+    /// <summary>Entries users posted to the simulated L1 inbox, as output: allowed in outputs, not counted as submitted.</summary>
+    private readonly HashSet<Hash> _inboxEntries = [];
+
     public List<string> Violations { get; } = [];
 
     public int TransactionsSubmitted => _submitted.Count;
@@ -37,6 +40,11 @@ internal sealed class OutputChecker(Func<ulong, OutputCertificateVerifier> certi
     public bool WasSubmitted(Hash transaction) => _submitted.Contains(transaction);
 
     public int BundlesSubmitted => _bundles.Count;
+
+    /// <summary>An entry posted to the simulated L1 inbox is output as this transaction.</summary>
+    public void OnInboxPosted(Transaction entry) => _inboxEntries.Add(entry.Hash);
+
+    public bool IsInboxEntry(Hash transaction) => _inboxEntries.Contains(transaction);
 
     /// <summary>Bundles some honest host output (whole, or a violation says otherwise).</summary>
     public int BundlesOutput => _bundlesOutput.Count;
@@ -144,9 +152,9 @@ internal sealed class OutputChecker(Func<ulong, OutputCertificateVerifier> certi
         var seen = new HashSet<Hash>();
         foreach (var tx in output.SubmittedTransactions())
         {
-            if (!_submitted.Contains(tx.Hash))
+            if (!_submitted.Contains(tx.Hash) && !_inboxEntries.Contains(tx.Hash))
             {
-                Violations.Add($"invented transaction: host {host.Id}'s output at height {output.Height} holds {tx.Hash.ToHex()[..16]}, which no client submitted");
+                Violations.Add($"invented transaction: host {host.Id}'s output at height {output.Height} holds {tx.Hash.ToHex()[..16]}, which no client submitted or posted to the inbox");
                 break;
             }
 

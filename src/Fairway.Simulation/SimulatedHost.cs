@@ -51,6 +51,9 @@ internal sealed class SimulatedHost(int id, int validator, ISigner signer, Byzan
     /// <summary>How far this host's wall clock is off, in milliseconds (0 for faulty hosts: their timestamps are theirs to pick anyway).</summary>
     public int ClockSkewMs { get; init; }
 
+    /// <summary>How late this host's L1 watcher sees the simulated L1, in milliseconds (drawn for every host).</summary>
+    public int L1LagMs { get; init; }
+
     /// <summary>Batches this host has cut; the next one's sequence is one more. Kept across restarts, as a node keeps it on disk.</summary>
     public ulong BatchSequence { get; set; }
 

@@ -66,6 +66,25 @@ public sealed record BatchReport
 
     public int BadShareEvidence => Results.Sum(r => r.BadShareEvidence);
 
+    public int InboxPosted => Results.Sum(r => r.InboxPosted);
+
+    public int InboxIncluded => Results.Sum(r => r.InboxIncluded);
+
+    public int InboxLate => Results.Sum(r => r.InboxLate);
+
+    public int InboxMissing => Results.Sum(r => r.InboxMissing);
+
+    public int InboxPending => Results.Sum(r => r.InboxPending);
+
+    public int InboxRefusals => Results.Sum(r => r.InboxRefusals);
+
+    /// <summary>The longest any included inbox entry took, from its L1 block to its first honest commit, over all seeds.</summary>
+    public long InboxDelayMaxMs => Results.SelectMany(r => r.InboxDelaysMs).DefaultIfEmpty(0).Max();
+
+    public long InboxDelayP50Ms => Percentile(Results.SelectMany(r => r.InboxDelaysMs).ToList(), 0.50);
+
+    public int InboxRefusalsOfHonestLeaders => Results.Sum(r => r.InboxRefusalsOfHonestLeaders);
+
     /// <summary>Over all seeds, the fewest epoch changes a running honest host went through.</summary>
     public int EpochsReachedMin => Results.Count == 0 ? 0 : Results.Min(r => r.EpochsReachedMin);
 

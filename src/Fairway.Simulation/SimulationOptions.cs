@@ -117,8 +117,9 @@ public sealed record SimulationOptions
     public ulong? CensorshipGraceMsForTesting { get; init; }
 
     /// <summary>The engine configuration a run uses: the options' one, with the engine's own invariant checks on.</summary>
-    // With epoch changes every block goes to the host, as on a node with an L1: only it can check a block's change.
-    internal ConsensusConfig EngineConfig => Consensus with { AssertInvariants = true, CheckEveryBlock = Consensus.CheckEveryBlock || EpochChanges > 0 };
+    // With epoch changes or an inbox every block goes to the host, as on a node with an L1: only it can check a block's
+    // change and inbox section (a censor's empty block is the one that must be refused).
+    internal ConsensusConfig EngineConfig => Consensus with { AssertInvariants = true, CheckEveryBlock = Consensus.CheckEveryBlock || EpochChanges > 0 || InboxEnabled };
 
     /// <summary>When set, the fault phase lasts exactly this many ticks of simulated time instead of until <see cref="Rounds"/>.</summary>
     public long? FaultPhaseTicks { get; init; }
@@ -155,6 +156,41 @@ public sealed record SimulationOptions
     /// </summary>
     public bool UnsafeAcceptAnyEpochChangeForTesting { get; init; }
 
+    /// <summary>
+    /// Entries users post to the simulated L1 inbox over the run, each at a seeded round of the fault phase, in a seeded
+    /// namespace. Null: none, except under <see cref="ByzantineKind.CensorInbox"/> (<see cref="CensorInboxPostsDefault"/>).
+    /// Any posts turn the simulated L1 on: every block then names a final L1 block and carries an inbox section.
+    /// </summary>
+    public int? InboxPosts { get; init; }
+
+    /// <summary>The posts a <c>censor-inbox</c> run makes when <see cref="InboxPosts"/> is not set.</summary>
+    public const int CensorInboxPostsDefault = 24;
+
+    /// <summary>Simulated milliseconds per block of the simulated L1 (its block n is made at n times this).</summary>
+    public int L1BlockMs { get; init; } = 1_000;
+
+    /// <summary>D: an inbox entry posted in L1 block n must be included by the chain by L1 block n + D.</summary>
+    public int InboxDeadlineBlocks { get; init; } = 10;
+
+    /// <summary>L1 blocks a post needs on top of it before a validator's watcher takes it as final.</summary>
+    public int L1Confirmations { get; init; } = 2;
+
+    /// <summary>Each host's L1 watcher sees the L1 a seeded [0, N] simulated ms late, so validators' views differ.</summary>
+    public int L1LagMsMax { get; init; } = 250;
+
+    /// <summary>
+    /// TEST ONLY: honest validators ignore the L1 inbox: as leaders they include no entry, and as voters they do not
+    /// enforce the deadline (they still check any entries a block carries). Forced inclusion is then gone, and the
+    /// inbox invariant must fire: the negative control of <c>inbox_late</c> and <c>inbox_missing</c>.
+    /// </summary>
+    public bool UnsafeIgnoreInboxForTesting { get; init; }
+
+    /// <summary>The inbox posts this run makes.</summary>
+    internal int InboxPostsPlanned => InboxPosts ?? (Byzantine == ByzantineKind.CensorInbox ? CensorInboxPostsDefault : 0);
+
+    /// <summary>Whether the run has a simulated L1 with an inbox: blocks name L1 blocks and carry inbox sections.</summary>
+    internal bool InboxEnabled => InboxPostsPlanned > 0 || Byzantine == ByzantineKind.CensorInbox;
+
     public void Validate()
     {
         // One node drives its own votes back into itself without a network between: the simulator needs two or more.
@@ -186,6 +222,16 @@ public sealed record SimulationOptions
         Require(EpochChanges == 0 || Flow is null, "--epoch-changes does not run with an order flow");
         Require(Byzantine != ByzantineKind.StakeGrab || EpochChanges > 0, "--byzantine stake-grab needs --epoch-changes");
         Require(OutputVoteResendTicks >= 1, "the output vote re-send interval must be at least one tick");
+        Require(InboxPosts is null or (>= 0 and <= 1_000), "--inbox-posts must be between 0 and 1000");
+        Require(L1BlockMs is >= 10 and <= 3_600_000, "--l1-block-ms must be between 10 and 3600000");
+        // A leader names an L1 block one behind its newest final one; at D = 1 an entry falls due the moment an honest
+        // leader can first include it, and validators whose watchers are a moment apart refuse each other's proposals.
+        Require(InboxDeadlineBlocks is >= 2 and <= 100_000, "--inbox-deadline must be between 2 and 100000 L1 blocks");
+        Require(L1Confirmations is >= 0 and <= 1_000, "--l1-confirmations must be between 0 and 1000");
+        Require(L1LagMsMax >= 0 && L1LagMsMax < L1BlockMs, "the L1 watcher lag must be at least 0 and below one L1 block");
+        Require(!InboxEnabled || Policy != "encrypted", "the simulated L1 inbox runs with --policy fcfs or fair");
+        Require(!InboxEnabled || Flow is null, "the simulated L1 inbox does not run with an order flow");
+        Require(!UnsafeIgnoreInboxForTesting || InboxEnabled, "ignoring the inbox needs one");
     }
 
     private static void Require(bool condition, string message)

@@ -135,4 +135,31 @@ public sealed record SimulationResult
 
     /// <summary>The fewest epoch changes any running honest host went through (all of them, when the run was long enough).</summary>
     public int EpochsReachedMin { get; init; }
+
+    /// <summary>Entries users posted to the simulated L1 inbox.</summary>
+    public int InboxPosted { get; init; }
+
+    /// <summary>Posted entries some honest host committed.</summary>
+    public int InboxIncluded { get; init; }
+
+    /// <summary>
+    /// Of the included, those first committed more than the honest watchers' largest L1 lag plus one base round timeout
+    /// after their deadline L1 block became final. Must be 0 at f faulty (judged where the network was healed or never broken).
+    /// </summary>
+    public int InboxLate { get; init; }
+
+    /// <summary>Posted entries never committed, though their deadline and that allowance passed before the run ended. Must be 0 at f faulty.</summary>
+    public int InboxMissing { get; init; }
+
+    /// <summary>Posted entries neither committed nor due yet when the run ended (only when the liveness bound cut the run short).</summary>
+    public int InboxPending { get; init; }
+
+    /// <summary>Of each included entry, simulated ms from the making of the L1 block it was posted in to its first honest commit.</summary>
+    public IReadOnlyList<long> InboxDelaysMs { get; init; } = [];
+
+    /// <summary>Proposals some honest voter refused for their inbox section or L1 reference (no vote).</summary>
+    public int InboxRefusals { get; init; }
+
+    /// <summary>Of <see cref="InboxRefusals"/>, the proposals of honest leaders (watchers that disagree about the L1 for a moment).</summary>
+    public int InboxRefusalsOfHonestLeaders { get; init; }
 }

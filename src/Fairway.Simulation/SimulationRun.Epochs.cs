@@ -70,12 +70,16 @@ internal sealed partial class SimulationRun
         return _epochPlan.FirstOrDefault(p => p.FromRound <= run && p.Change.Epoch > epoch).Change;
     }
 
-    private PayloadReady ProposalPayload(SimulatedHost host, ulong round)
+    private PayloadReady ProposalPayload(SimulatedHost host, RequestPayload request)
     {
+        var round = request.Round;
         var digests = MakePayload(host, round);
         var change = EpochChangeToPropose(host, round);
-        var l1 = change is null ? null : new L1Reference(change.Epoch * 1_000, Hash.Compute(BitConverter.GetBytes(change.Epoch)));
-        return new PayloadReady(round, digests, (ulong)NowMs(host), L1: l1, NextEpoch: change);
+
+        // With the simulated L1 every block names one of its blocks; without it, only a change needs a reference.
+        var (l1, inbox) = InboxProposal(host, request.Parent);
+        l1 ??= change is null ? null : new L1Reference(change.Epoch * 1_000, Hash.Compute(BitConverter.GetBytes(change.Epoch)));
+        return new PayloadReady(round, digests, (ulong)NowMs(host), L1: l1, NextEpoch: change, Inbox: inbox);
     }
 
     /// <summary>A voter's check of a block's change against its view of the stake table (the plan).</summary>

@@ -122,7 +122,7 @@ internal sealed partial class SimulationRun
     /// <summary>The leader's payload on a fair chain: null until the round's lists (and the batches they need) are in.</summary>
     private PayloadReady? RequestFairPayload(SimulatedHost host, RequestPayload request)
     {
-        host.Node!.PendingPayload = (request.Round, MakePayload(host, request.Round), request.ParentTimestampMs);
+        host.Node!.PendingPayload = (request.Round, MakePayload(host, request.Round), request.ParentTimestampMs, request.Parent);
         return MakeFairPayload(host, request.Round);
     }
 
@@ -165,7 +165,8 @@ internal sealed partial class SimulationRun
             payloads = [.. payloads.Where(d => !_published[d].Transactions.Any(t => t.Namespace == VictimNamespace))];
         }
 
-        return new PayloadReady(round, digests, lane.Timestamp(lists, parentTimestampMs), payloads, lists);
+        var (l1, inbox) = InboxProposal(host, pending.Parent);
+        return new PayloadReady(round, digests, lane.Timestamp(lists, parentTimestampMs), payloads, lists, L1: l1, Inbox: inbox);
     }
 
     /// <summary>A transaction of the censored rollup (only the censor adversary cares).</summary>

@@ -28,6 +28,7 @@ internal sealed partial class SimulationRun
 
         public void Commit(CommitBlock commit)
         {
+            run.OnInboxCommit(host, commit.Block);
             if (!run.RecordCommit(host, commit))
             {
                 // Committed again after a restart from an older tip: only ordering may still be owed.
@@ -64,14 +65,14 @@ internal sealed partial class SimulationRun
 
         // A real host would fetch missing batches from peers; a withheld batch is held by no one, ever.
         public ConsensusInput? CheckAvailability(CheckAvailability check) =>
-            check.BatchDigests.All(run._published.ContainsKey) && run.FairProposalSound(host, check) && run.EpochChangeSound(host, check.Block)
+            check.BatchDigests.All(run._published.ContainsKey) && run.FairProposalSound(host, check) && run.EpochChangeSound(host, check.Block) && run.InboxSound(host, check.Block)
                 ? new PayloadAvailable(check.BlockHash)
                 : null;
 
         public ConsensusInput? RequestPayload(RequestPayload request) =>
             host.Node!.Fair is not null
                 ? run.RequestFairPayload(host, request)
-                : run.ProposalPayload(host, request.Round);
+                : run.ProposalPayload(host, request);
 
         public void RequestBlocks(RequestBlocks request)
         {

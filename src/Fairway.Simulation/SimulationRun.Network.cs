@@ -184,6 +184,7 @@ internal sealed partial class SimulationRun
     private void Heal()
     {
         _healed = true;
+        _healedAtMs = _tick * _options.TickMs;
         _partitionEndsAtTick = -1;
         foreach (var host in _hosts)
         {

@@ -61,6 +61,7 @@ internal sealed partial class SimulationRun
             chain.PutBatches(batches);
             chain.AppendCommitted(new CommittedBlock(block, certificate, output));
             _outputChecker.OnOutput(host, output);
+            CheckInboxOutput(host, block, output);
             if (host == _measured)
             {
                 _options.Flow?.OnOutput(output.Height, output.Transactions, _tick * _options.TickMs);
@@ -121,7 +122,7 @@ internal sealed partial class SimulationRun
         var fault = _options.UnsafeOutputFaultForTesting;
         if (fault == OutputFaultForTesting.SplitBundleAtFPlusOne)
         {
-            return SplitBundles(host.Node!.Ordering.Order(block, batches, previous).Output, previous);
+            return SplitBundles(host.Node!.Ordering.Order(block, batches, previous).Output);
         }
 
         var registry = fault == OutputFaultForTesting.ReversedOrderAtFPlusOne ? ReversedForTesting : NamespaceRegistry.FcfsOnly;
@@ -141,18 +142,19 @@ internal sealed partial class SimulationRun
         var placed = output.Transactions.Zip(output.Sources, (t, s) => (Transaction: t, Source: s))
             .Append((Transaction: extra, Source: new OutputSource(0, 0))).OrderBy(p => p.Transaction.Namespace).ToList();
         List<Transaction> transactions = [.. placed.Select(p => p.Transaction)];
-        var header = OutputHeader.Over(_chainId, block.Height, block.Hash, previous.OutputHash, transactions);
+        // Over the same header fields, the inbox commitment included: only the transactions differ.
+        var header = output.Header.Over(transactions);
         return new BlockOutput(header, transactions, [.. placed.Select(p => p.Source)]);
     }
 
     /// <summary>The test-only split: every bundle's last leg is left out, the rest of the output as computed.</summary>
-    private BlockOutput SplitBundles(BlockOutput output, OrderingState previous)
+    private static BlockOutput SplitBundles(BlockOutput output)
     {
         var lastLegs = output.Sources.Where(s => s.Leg is not null)
             .GroupBy(s => (s.BatchPosition, s.IndexInBatch)).Select(g => g.MaxBy(s => s.Leg)).ToHashSet();
         var kept = Enumerable.Range(0, output.Transactions.Count).Where(i => !lastLegs.Contains(output.Sources[i])).ToList();
         List<Transaction> transactions = [.. kept.Select(i => output.Transactions[i])];
-        var header = OutputHeader.Over(_chainId, output.Height, output.Header.BlockHash, previous.OutputHash, transactions);
+        var header = output.Header.Over(transactions);
         return new BlockOutput(header, transactions, [.. kept.Select(i => output.Sources[i])]);
     }
 
@@ -258,7 +260,7 @@ internal sealed partial class SimulationRun
     {
         var own = new Transaction(output.Transactions.Count > 0 ? output.Transactions[0].Namespace : 1, output.Header.Hash.ToArray());
         List<Transaction> transactions = [own, .. output.Transactions];
-        var header = OutputHeader.Over(_chainId, output.Height, output.Header.BlockHash, output.Header.PreviousOutputHash, transactions);
+        var header = output.Header.Over(transactions);
         return OutputVote.Sign(_chainId, header, (ushort)host.Validator, host.Signer);
     }
 
@@ -317,8 +319,9 @@ internal sealed partial class SimulationRun
         {
             // As this host computed it (the store would rebuild it from sources, which a broken pipeline may have invented).
             var output = _outputChecker.OutputOf(host, height)!;
-            committed += output.Transactions.Count;
-            certified.UnionWith(output.SubmittedTransactions().Select(t => t.Hash));
+            // Inbox entries are counted apart (inbox_included): they were posted to the L1, not submitted.
+            committed += output.Transactions.Count(t => !_outputChecker.IsInboxEntry(t.Hash));
+            certified.UnionWith(output.SubmittedTransactions().Select(t => t.Hash).Where(h => !_outputChecker.IsInboxEntry(h)));
         }
 
         var held = new HashSet<Hash>();

@@ -67,6 +67,7 @@ internal sealed partial class SimulationRun
         _byzantineRandom = new Random(DeriveSeed(seed, 3));
         _workloadRandom = new Random(DeriveSeed(seed, 5));
         var skewRandom = new Random(DeriveSeed(seed, 4));
+        var lagRandom = new Random(DeriveSeed(seed, 8));
 
         var signers = Enumerable.Range(0, options.Nodes).Select(i => signerFactory($"validator-{i}")).ToArray();
         var validators = new ValidatorSet(signers.Select((s, i) => new Validator($"validator-{i}", s.PublicKey, 1)));
@@ -106,6 +107,7 @@ internal sealed partial class SimulationRun
                     PermanentlyDown = crashed.Contains(v),
                     // Drawn for every host, honest or not, so a host's skew does not depend on who is faulty.
                     ClockSkewMs = SkewFor(skewRandom, isFaulty),
+                    L1LagMs = lagRandom.Next(_options.L1LagMsMax + 1),
                 };
                 _hosts.Add(host);
                 if (!_hostsByValidator.TryGetValue(v, out var list))
@@ -120,6 +122,7 @@ internal sealed partial class SimulationRun
 
         var honest = Enumerable.Range(0, options.Nodes).Where(v => !faulty.Contains(v)).ToHashSet();
         PlanEpochs(faulty);
+        PlanInbox();
         _checker = new InvariantChecker(_certificates, _genesis, honest);
         _outputChecker = new OutputChecker(OutputVerifierAt, honest);
         if (options.UnsafeOutputFaultForTesting != OutputFaultForTesting.None)
@@ -192,15 +195,22 @@ internal sealed partial class SimulationRun
             AdvanceOneTick();
         }
 
+        // Every inbox entry committed or past its allowance, so each is judged on time, late or missing.
+        while (livenessFailure is null && InboxUnresolved() && _tick < livenessDeadline)
+        {
+            AdvanceOneTick();
+        }
+
         DrainDecryption();
         _checker.CheckAgreement(_hosts);
         var decryption = MeasureDecryption();
         var transactions = CountTransactions(_measured);
         var fairness = MeasureFairness(_measured);
+        var inbox = MeasureInbox();
         return new SimulationResult
         {
             Seed = _options.Seed,
-            SafetyViolations = [.. _checker.Violations, .. _outputChecker.Violations, .. DecryptionViolations(decryption)],
+            SafetyViolations = [.. _checker.Violations, .. _outputChecker.Violations, .. DecryptionViolations(decryption), .. InboxViolations(inbox)],
             LivenessFailure = livenessFailure,
             DoubleSigns = _checker.DoubleSigns.Count,
             DoubleSignReports = _checker.DoubleSigns,
@@ -240,6 +250,14 @@ internal sealed partial class SimulationRun
             BadShareEvidence = _badShareEvidence.Count,
             EpochChangesPlanned = _options.EpochChanges,
             EpochsReachedMin = EpochsReachedMin(),
+            InboxPosted = inbox.Posted,
+            InboxIncluded = inbox.Included,
+            InboxLate = inbox.Late,
+            InboxMissing = inbox.Missing,
+            InboxPending = inbox.Pending,
+            InboxDelaysMs = inbox.DelaysMs,
+            InboxRefusals = _inboxRefused.Count,
+            InboxRefusalsOfHonestLeaders = _inboxRefusedOfHonest.Count,
         };
     }
 
@@ -271,6 +289,12 @@ internal sealed partial class SimulationRun
     private void AdvanceOneTick()
     {
         _tick++;
+        if (_options.InboxEnabled)
+        {
+            PostToInbox();
+            FeedInboxLedgers();
+        }
+
         while (_events.TryPeek(out _, out var when) && when.Tick <= _tick)
         {
             var delivery = _events.Dequeue();
@@ -324,7 +348,11 @@ internal sealed partial class SimulationRun
             new OutputCertifier(_chainId, _validators, host.Validator, host.Signer, _verifier),
             new OrderingStage(_chainId, _registry, _validators),
             fair,
-            _keySet is null ? null : new DecryptionStage(_keySet, host.Validator, _secretShares[host.Validator]));
+            _keySet is null ? null : new DecryptionStage(_keySet, host.Validator, _secretShares[host.Validator]))
+        {
+            Inbox = NewInboxLedger(host),
+        };
+        FeedInboxLedger(host);
         host.RestartAtTick = -1;
         host.PendingEpochEnd = null;
         foreach (var ended in host.EpochEnds.TakeLast(4))

@@ -105,6 +105,28 @@ public class SimCommandTests
         Assert.Contains("--policy encrypted", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Sim_with_an_inbox_censor_at_f_reports_every_entry_included_on_time()
+    {
+        var (exit, stdout, stderr) = FairwayProcess.Run(
+            "sim", "--seeds", "2", "--rounds", "100", "--byzantine", "censor-inbox", "--faulty", "1", "--inbox-posts", "12", "--json");
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal("censor-inbox", root.GetProperty("byzantine").GetString());
+        Assert.Equal(24, root.GetProperty("inbox_posted").GetInt32());
+        Assert.Equal(24, root.GetProperty("inbox_included").GetInt32());
+        Assert.Equal(0, root.GetProperty("inbox_late").GetInt32());
+        Assert.Equal(0, root.GetProperty("inbox_missing").GetInt32());
+        Assert.True(root.GetProperty("inbox_refusals").GetInt32() >= 0);
+        Assert.Equal(10, root.GetProperty("inbox_deadline_blocks").GetInt32());
+
+        var (refused, _, error) = FairwayProcess.Run("sim", "--seeds", "1", "--inbox-posts", "4", "--inbox-deadline", "1");
+        Assert.Equal(2, refused);
+        Assert.Contains("--inbox-deadline", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--byzantine", "sneaky")]
     [InlineData("--loss", "1.5")]

@@ -16,7 +16,7 @@ internal static class SimCommand
         var rounds = new Option<int>("--rounds") { Description = "rounds in the fault phase of each run", DefaultValueFactory = _ => 300 };
         var byzantine = new Option<string>("--byzantine")
         {
-            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output | front-runner | censor | bad-shares (needs --policy encrypted) | stake-grab (needs --epoch-changes)",
+            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output | front-runner | censor | bad-shares (needs --policy encrypted) | stake-grab (needs --epoch-changes) | censor-inbox (never includes L1 inbox entries when it leads; turns the simulated L1 inbox on)",
             DefaultValueFactory = _ => "none",
         };
         byzantine.AcceptOnlyFromAmong(Enum.GetValues<ByzantineKind>().Select(k => k.ToCliName()).ToArray());
@@ -51,13 +51,33 @@ internal static class SimCommand
             Description = "stake changes over the run (a simulated stake table, --policy fcfs): each ends an epoch and the validators switch sets",
             DefaultValueFactory = _ => 0,
         };
+        var inboxPosts = new Option<int?>("--inbox-posts")
+        {
+            Description = $"entries users post to a simulated L1 inbox during the fault phase (default 0, or {SimulationOptions.CensorInboxPostsDefault} with --byzantine censor-inbox); any turns the simulated L1 on",
+        };
+        var l1BlockMs = new Option<int>("--l1-block-ms") { Description = "simulated ms per block of the simulated L1", DefaultValueFactory = _ => new SimulationOptions().L1BlockMs };
+        var inboxDeadline = new Option<int>("--inbox-deadline")
+        {
+            Description = "D: an inbox entry posted in L1 block n must be included by L1 block n + D",
+            DefaultValueFactory = _ => new SimulationOptions().InboxDeadlineBlocks,
+        };
+        var l1Confirmations = new Option<int>("--l1-confirmations")
+        {
+            Description = "L1 blocks on top of a post before validators' watchers take it as final",
+            DefaultValueFactory = _ => new SimulationOptions().L1Confirmations,
+        };
+        var l1Lag = new Option<int>("--l1-lag-ms")
+        {
+            Description = "each validator's L1 watcher sees the L1 a seeded [0, N] ms late (below one L1 block)",
+            DefaultValueFactory = _ => new SimulationOptions().L1LagMsMax,
+        };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var realCrypto = new Option<bool>("--real-crypto") { Description = "sign with Ed25519 instead of the fast simulation scheme" };
 
         var command = new Command("sim", "run the deterministic consensus simulator over many seeds; exit 1 if any invariant broke")
         {
             nodes, seed, seeds, rounds, byzantine, faulty, crashed, reputation, loss, partition, crash, json, realCrypto,
-            transactionsPerRound, clockSkew, policy, bundleFraction, epochChanges,
+            transactionsPerRound, clockSkew, policy, bundleFraction, epochChanges, inboxPosts, l1BlockMs, inboxDeadline, l1Confirmations, l1Lag,
         };
         command.SetAction(result =>
         {
@@ -79,6 +99,11 @@ internal static class SimCommand
                 Policy = result.GetValue(policy) ?? "fcfs",
                 BundleFraction = result.GetValue(bundleFraction),
                 EpochChanges = result.GetValue(epochChanges),
+                InboxPosts = result.GetValue(inboxPosts),
+                L1BlockMs = result.GetValue(l1BlockMs),
+                InboxDeadlineBlocks = result.GetValue(inboxDeadline),
+                L1Confirmations = result.GetValue(l1Confirmations),
+                L1LagMsMax = result.GetValue(l1Lag),
                 Consensus = new Fairway.Consensus.Engine.ConsensusConfig { LeaderReputationWindowBlocks = result.GetValue(reputation) },
             };
             var seedCount = result.GetValue(seeds);
@@ -194,6 +219,20 @@ internal static class SimCommand
         bad_share_evidence = r.BadShareEvidence,
         epoch_changes = o.EpochChanges,
         epochs_reached_min = r.EpochsReachedMin,
+        inbox_posts = o.InboxPosts ?? (o.Byzantine == ByzantineKind.CensorInbox ? SimulationOptions.CensorInboxPostsDefault : 0),
+        l1_block_ms = o.L1BlockMs,
+        inbox_deadline_blocks = o.InboxDeadlineBlocks,
+        l1_confirmations = o.L1Confirmations,
+        l1_lag_ms = o.L1LagMsMax,
+        inbox_posted = r.InboxPosted,
+        inbox_included = r.InboxIncluded,
+        inbox_late = r.InboxLate,
+        inbox_missing = r.InboxMissing,
+        inbox_pending = r.InboxPending,
+        inbox_delay_p50_ms = r.InboxDelayP50Ms,
+        inbox_delay_max_ms = r.InboxDelayMaxMs,
+        inbox_refusals = r.InboxRefusals,
+        inbox_refusals_of_honest_leaders = r.InboxRefusalsOfHonestLeaders,
     };
 
     private static void PrintSummary(SimulationOptions o, BatchReport r)
@@ -213,6 +252,11 @@ internal static class SimCommand
         if (o.EpochChanges > 0)
         {
             Console.WriteLine(string.Create(ci, $"  epochs: {o.EpochChanges} stake changes planned, every running honest node went through at least {r.EpochsReachedMin}"));
+        }
+
+        if (r.InboxPosted > 0 || o.Byzantine == ByzantineKind.CensorInbox)
+        {
+            Console.WriteLine(string.Create(ci, $"  inbox: {r.InboxPosted} posted, {r.InboxIncluded} included, {r.InboxLate} late, {r.InboxMissing} missing, {r.InboxPending} pending, from L1 block to commit p50 {r.InboxDelayP50Ms} ms, max {r.InboxDelayMaxMs} ms   proposals refused: {r.InboxRefusals} ({r.InboxRefusalsOfHonestLeaders} of honest leaders)"));
         }
 
         if (o.BundleFraction > 0)
