@@ -10,8 +10,17 @@ namespace Fairway.Settlement;
 /// validator far behind catches up over several polls. It starts where the committed chain left off: at the L1 block of
 /// the first entry not yet included, never at the L1's first block.
 /// </summary>
-public sealed class InboxFollower(InboxContract inbox, InboxLedger ledger)
+public sealed class InboxFollower(InboxContract inbox, InboxLedger ledger, ulong confirmations = 0, Action<string>? warn = null)
 {
+    private bool _deadlineChecked;
+
+    /// <summary>
+    /// The shortest deadline this validator can keep: an entry is final after the confirmation depth, read at the next
+    /// poll and named one block behind the newest final one; with less, honest leaders would be refused for entries
+    /// they could not yet include.
+    /// </summary>
+    public static ulong ShortestDeadline(ulong confirmations) => confirmations + 3;
+
     public InboxContract Contract => inbox;
 
     public InboxLedger Ledger => ledger;
@@ -19,6 +28,18 @@ public sealed class InboxFollower(InboxContract inbox, InboxLedger ledger)
     /// <summary>Reads posts up to final block <paramref name="final"/>; throws <see cref="L1Exception"/> when the L1 fails or disagrees with what was read.</summary>
     public async Task ReadAsync(ulong final, CancellationToken cancel = default)
     {
+        if (!_deadlineChecked)
+        {
+            var deadline = await inbox.DeadlineBlocksAsync().ConfigureAwait(false);
+            _deadlineChecked = true;
+            if (deadline < ShortestDeadline(confirmations))
+            {
+                warn?.Invoke(
+                    $"the inbox's deadline of {deadline} L1 blocks is shorter than this validator can keep with {confirmations} confirmations "
+                    + $"(at least {ShortestDeadline(confirmations)}): it will refuse honest proposals for entries not yet final here");
+            }
+        }
+
         var from = ledger.ReadThrough + 1;
         if (ledger.ReadThrough == 0)
         {

@@ -112,13 +112,17 @@ public sealed partial class ValidatorNode
             new SettlementHost(this), _identity.Config.TestDoubleAttest, _time, _log);
         if (genesis.Inbox is { } inbox && _inboxLedger is { } ledger)
         {
-            _settlement.Watcher.FollowInbox(new InboxFollower(new InboxContract(connection, inbox), ledger));
+            _settlement.Watcher.FollowInbox(new InboxFollower(
+                new InboxContract(connection, inbox), ledger, (ulong)l1.Confirmations, warning => LogInboxDeadline(_log, warning)));
         }
 
         _settlement.OnCertified(_chain.CertifiedHeight);
         _settlement.Start();
         LogSettling(_log, l1.Url, genesis.LightClient, genesis.IntervalHeights, key.Address);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "forced inclusion: {Warning}")]
+    private static partial void LogInboxDeadline(ILogger logger, string warning);
 
     private async Task StopSettlementAsync()
     {
