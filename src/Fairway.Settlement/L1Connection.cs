@@ -118,14 +118,34 @@ public sealed class L1Connection
         ArgumentNullException.ThrowIfNull(contract);
         var from = Sender ?? throw new L1Exception("a read-only L1 connection cannot send transactions");
         var fn = contract.GetFunction(function);
-        var gas = await Guard(() => fn.EstimateGasAsync(from, null, new HexBigInteger(value), args), $"{function} (gas estimate)", cancel).ConfigureAwait(false);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        timeout.CancelAfter(ReceiptTimeout);
-        var receipt = await Guard(
-            () => fn.SendTransactionAndWaitForReceiptAsync(
-                from: from, gas: new HexBigInteger((gas.Value * 5 / 4) + 10_000), value: new HexBigInteger(value),
-                receiptRequestCancellationToken: timeout.Token, functionInput: args),
-            function, cancel).ConfigureAwait(false);
+        TransactionReceipt receipt;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var gas = await Guard(() => fn.EstimateGasAsync(from, null, new HexBigInteger(value), args), $"{function} (gas estimate)", cancel).ConfigureAwait(false);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                timeout.CancelAfter(ReceiptTimeout);
+                receipt = await Guard(
+                    () => fn.SendTransactionAndWaitForReceiptAsync(
+                        from: from, gas: new HexBigInteger((gas.Value * 5 / 4) + 10_000), value: new HexBigInteger(value),
+                        receiptRequestCancellationToken: timeout.Token, functionInput: args),
+                    function, cancel).ConfigureAwait(false);
+                break;
+            }
+            catch (L1Exception e) when (attempt < NonceRetries && IsNonceConflict(e))
+            {
+                // Another sender of this account (its validator's relayer, an operator's command) took the nonce first;
+                // nothing of ours was accepted, so ask again for the next nonce once that transaction is mined.
+                if (Web3.TransactionManager.Account?.NonceService is { } nonces)
+                {
+                    await nonces.ResetNonceAsync().ConfigureAwait(false);
+                }
+
+                await Task.Delay(NonceRetryDelay, cancel).ConfigureAwait(false);
+            }
+        }
+
         if (receipt.Status?.Value != 1)
         {
             throw new L1Exception($"{function} reverted in transaction {receipt.TransactionHash}");
@@ -133,6 +153,14 @@ public sealed class L1Connection
 
         return receipt;
     }
+
+    private const int NonceRetries = 4;
+    private static readonly TimeSpan NonceRetryDelay = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>The L1 refused a send because the nonce it used was taken: a retry with a fresh nonce is safe (not "already known", which is this very transaction).</summary>
+    private static bool IsNonceConflict(L1Exception e) =>
+        e.Message.Contains("replacement transaction underpriced", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("nonce too low", StringComparison.OrdinalIgnoreCase);
 
     public async Task<string> DeployAsync(string artifactName, CancellationToken cancel, params object[] args)
     {

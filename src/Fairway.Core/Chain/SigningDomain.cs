@@ -20,6 +20,15 @@ public static class SigningDomain
     public const byte Dkg = 9;
     public const byte DecryptionShares = 10;
 
+    /// <summary>A bidder's sealed bid for a namespace's express lane (signed in the plaintext, before it is encrypted).</summary>
+    public const byte AuctionBid = 11;
+
+    /// <summary>An express-lane controller's priority bundle.</summary>
+    public const byte PriorityBundle = 12;
+
+    /// <summary>An express-lane controller handing the lane for one epoch to another key.</summary>
+    public const byte ControllerTransfer = 13;
+
     private static readonly byte[] Prefix = "FAIRWAY-SIG-v1\0\0"u8.ToArray();
 
     /// <summary>
@@ -89,6 +98,31 @@ public static class SigningDomain
         w.WriteU8(kind);
         w.WriteU16(validator);
         w.WriteHash(bodyHash);
+    });
+
+    /// <summary>A bid of <paramref name="amount"/> for the express lane of <paramref name="namespace"/> in auction epoch <paramref name="epoch"/>.</summary>
+    public static byte[] AuctionBidMessage(Hash chainId, ulong @namespace, ulong epoch, ulong amount) => Build(AuctionBid, chainId, w =>
+    {
+        w.WriteU64(@namespace);
+        w.WriteU64(epoch);
+        w.WriteU64(amount);
+    });
+
+    /// <summary>Priority bundle <paramref name="sequence"/> of the express lane of <paramref name="namespace"/> in <paramref name="epoch"/>, by the hash of its transactions.</summary>
+    public static byte[] PriorityBundleMessage(Hash chainId, ulong @namespace, ulong epoch, ulong sequence, Hash transactionsHash) => Build(PriorityBundle, chainId, w =>
+    {
+        w.WriteU64(@namespace);
+        w.WriteU64(epoch);
+        w.WriteU64(sequence);
+        w.WriteHash(transactionsHash);
+    });
+
+    /// <summary>The controller of <paramref name="namespace"/>'s express lane in <paramref name="epoch"/> hands it to <paramref name="to"/>.</summary>
+    public static byte[] ControllerTransferMessage(Hash chainId, ulong @namespace, ulong epoch, PublicKey to) => Build(ControllerTransfer, chainId, w =>
+    {
+        w.WriteU64(@namespace);
+        w.WriteU64(epoch);
+        w.WritePublicKey(to);
     });
 
     /// <summary>Size of each side's random challenge in the peer handshake.</summary>
