@@ -57,8 +57,12 @@ public sealed partial class ValidatorNode
             item.Namespace == censored || (delay > 0 && ownFinal < item.DeadlineBlock + delay));
     }
 
-    /// <summary>Whether entries wait in the ledger that a proposal would include: work, as batches are.</summary>
-    private bool InboxEntriesWaiting => _inboxLedger is { } ledger && ledger.LatestIndex > ParentInboxIndex(_proposalParent);
+    /// <summary>
+    /// Whether a proposal now would include inbox entries: work, as batches are. Entries read but posted after the L1
+    /// block a proposal can name are not, or an idle leader would churn out empty blocks until that block is final.
+    /// </summary>
+    private bool InboxEntriesWaiting =>
+        _inboxLedger is { } ledger && ledger.LatestIndex > ParentInboxIndex(_proposalParent) && InboxToPropose(L1ToPropose()) is { Entries.Count: > 0 };
 
     /// <summary>Why a proposal's inbox section is not voted for, or null when it is sound.</summary>
     private string? InboxRefusal(Block block)
