@@ -43,25 +43,10 @@ public static class InboxEndpoints
 
         if (FirmHeightOf(node, index) is { } height && node.Query.GetBlock(height) is { } committed && committed.Block.Inbox is { } section)
         {
-            // The entry's position: the output's transaction sourced from the block's inbox batch at its offset.
-            var offset = (int)(index - section.FirstIndex);
-            var tx = section.Entries[offset];
-            var inboxPosition = committed.Block.AllBatchDigests.Count;
-            var position = -1;
-            for (var i = 0; i < committed.Output.Sources.Count; i++)
-            {
-                if (committed.Output.Sources[i].BatchPosition == inboxPosition && committed.Output.Sources[i].IndexInBatch == offset)
-                {
-                    position = i;
-                    break;
-                }
-            }
-
-            // An entry equal to an earlier one in the same block is output once, at the first: report that position.
-            if (position < 0)
-            {
-                position = committed.Output.Transactions.Select((t, i) => (t, i)).First(p => p.t.Hash == tx.Hash).i;
-            }
+            // Inbox entries come first in their namespace and a copy elsewhere in the block is not output again, so the
+            // first place the transaction (as submitted, for an encrypted namespace) stands in the output is the entry's.
+            var tx = section.Entries[(int)(index - section.FirstIndex)];
+            var position = committed.Output.SubmittedTransactions().Select(t => t.Hash).ToList().IndexOf(tx.Hash);
 
             var level = node.Settlement is { } settlement && height <= settlement.SettledHeight ? "settled" : "firm";
             return Entry(index, level, tx.Namespace, tx.Hash, height, position, null);

@@ -62,7 +62,7 @@ public sealed class InboxFollower(InboxContract inbox, InboxLedger ledger, ulong
         var to = Math.Min(final, from + L1Connection.EventBlocksPerQueryMax - 1);
         var posts = await inbox.PostsAsync(from, to, cancel).ConfigureAwait(false);
         var items = posts.Select(p => new InboxItem(p.Index, p.Namespace, p.Payload, p.PostedBlock, p.DeadlineBlock)).ToList();
-        var room = InboxLedger.PendingMax - (int)Math.Min(InboxLedger.PendingMax, ledger.LatestIndex - ledger.IncludedIndex);
+        var room = ledger.Room;
         if (items.Count > room)
         {
             // Keep whole L1 blocks only: through the block before the first post that does not fit.

@@ -225,24 +225,9 @@ internal sealed partial class SimulationRun
         return false;
     }
 
-    /// <summary>As the node checks a block's L1 reference: never back from the parent's, and a new one final here with that hash.</summary>
-    private string? L1ReferenceRefusal(SimulatedHost host, Block block, Block parent)
-    {
-        if (block.L1 is not { } l1)
-        {
-            // The inbox rules refuse it: a block on a chain with an inbox names an L1 block.
-            return null;
-        }
-
-        if (parent.L1 is { } inherited && l1.Number < inherited.Number)
-        {
-            return $"L1 reference {l1.Number} goes back from its parent's {inherited.Number}";
-        }
-
-        return l1 == parent.L1 || (l1.Number <= L1FinalFor(host) && l1.BlockHash == L1Hash(l1.Number))
-            ? null
-            : $"L1 block {l1.Number} is not final here with that hash";
-    }
+    /// <summary>The node's check of a block's L1 reference, against this host's view of the simulated L1.</summary>
+    private string? L1ReferenceRefusal(SimulatedHost host, Block block, Block parent) =>
+        L1Reference.Refusal(block.L1, parent.L1, l1 => l1.Number <= L1FinalFor(host) && l1.BlockHash == L1Hash(l1.Number));
 
     /// <summary>
     /// Test-only: the ledger as a voter that ignores the inbox sees it, holding nothing past what the block carries, so

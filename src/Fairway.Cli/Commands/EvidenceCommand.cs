@@ -40,7 +40,7 @@ internal static class EvidenceCommand
                 throw new UsageException("give either --url API, or --attested with --urls API1,API2,... and --evidence-hash HEX");
             }
 
-            var apis = isAttested ? many!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ApiUri).ToList() : [ApiUri(single!)];
+            var apis = isAttested ? many!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(L1Cli.ApiUri).ToList() : [L1Cli.ApiUri(single!)];
             var hash = isAttested ? EvidenceSubmitAttested.ParseHash(hashText!) : null;
             var settlementKey = L1Cli.ReadKey(result.GetValue(key)!);
             var contracts = await L1Cli.ConnectToLightClientAsync(result.GetValue(l1)!, settlementKey, client, cancel).ConfigureAwait(false);
@@ -51,9 +51,4 @@ internal static class EvidenceCommand
         }, ct));
         return new Command("evidence", "evidence of misbehaviour: take it to the L1") { submit };
     }
-
-    private static Uri ApiUri(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https")
-            ? uri
-            : throw new UsageException($"'{text}' is not an http(s) URL of a validator API");
 }

@@ -48,11 +48,7 @@ internal static class ForceIncludeCommand
         command.SetAction((result, ct) => L1Cli.RunAsync(Name, async cancel =>
         {
             var bytes = Payload(result.GetValue(payload), result.GetValue(payloadHex));
-            var api = result.GetValue(url)!;
-            if (!Uri.TryCreate(api, UriKind.Absolute, out var apiUri) || (apiUri.Scheme != "http" && apiUri.Scheme != "https"))
-            {
-                throw new UsageException($"--url {api} is not an http(s) URL");
-            }
+            var apiUri = L1Cli.ApiUri(result.GetValue(url)!);
 
             var seconds = result.GetValue(timeout);
             if (seconds is < 1 or > 86_400)

@@ -111,6 +111,12 @@ internal static class L1Cli
         return await L1Connection.ConnectAsync(url, key, ct).ConfigureAwait(false);
     }
 
+    /// <summary>A validator API's URL, refused as usage when it is not an absolute http(s) URL.</summary>
+    public static Uri ApiUri(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https")
+            ? uri
+            : throw new UsageException($"'{text}' is not an http(s) URL of a validator API");
+
     /// <summary>An L1 address: 0x and 40 hex digits. <paramref name="flag"/> names it in the error.</summary>
     public static string Address(string? text, string flag)
     {

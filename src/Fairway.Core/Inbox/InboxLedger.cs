@@ -51,17 +51,20 @@ public sealed class InboxLedger
         {
             lock (_gate)
             {
-                return _items.Count == 0 ? _included : Math.Max(_included, _items.Keys.Last());
+                return LatestLocked();
             }
         }
     }
 
-    /// <summary>Whether another <paramref name="count"/> entries fit.</summary>
-    public bool HasRoomFor(int count)
+    /// <summary>How many more entries not yet included the ledger takes: a reader reads no more than this at once.</summary>
+    public int Room
     {
-        lock (_gate)
+        get
         {
-            return _items.Count(kv => kv.Key > _included) + count <= PendingMax;
+            lock (_gate)
+            {
+                return PendingMax - PendingLocked();
+            }
         }
     }
 
@@ -76,7 +79,7 @@ public sealed class InboxLedger
         ArgumentNullException.ThrowIfNull(items);
         lock (_gate)
         {
-            var expected = (_items.Count == 0 ? _included : Math.Max(_included, _items.Keys.Last())) + 1;
+            var expected = LatestLocked() + 1;
             foreach (var item in items)
             {
                 if (_items.TryGetValue(item.Index, out var held) || item.Index <= _included)
@@ -98,7 +101,7 @@ public sealed class InboxLedger
                 expected++;
             }
 
-            if (items.Count(i => i.Index > _included && !_items.ContainsKey(i.Index)) + _items.Count(kv => kv.Key > _included) > PendingMax)
+            if (items.Count(i => i.Index > _included && !_items.ContainsKey(i.Index)) + PendingLocked() > PendingMax)
             {
                 throw new InvalidDataException($"more than {PendingMax} inbox entries pending");
             }
@@ -150,6 +153,11 @@ public sealed class InboxLedger
             return _items.GetValueOrDefault(index);
         }
     }
+
+    private ulong LatestLocked() => _items.Count == 0 ? _included : Math.Max(_included, _items.Keys.Last());
+
+    /// <summary>Entries held that the chain has not included.</summary>
+    private int PendingLocked() => _items.Count(kv => kv.Key > _included);
 
     private static bool Same(InboxItem a, InboxItem b) =>
         a.Namespace == b.Namespace && a.PostedBlock == b.PostedBlock && a.DeadlineBlock == b.DeadlineBlock && a.Payload.AsSpan().SequenceEqual(b.Payload);

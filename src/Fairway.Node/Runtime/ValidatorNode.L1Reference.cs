@@ -36,26 +36,8 @@ public sealed partial class ValidatorNode
     }
 
     /// <summary>Why a proposal's L1 reference is not voted for, or null when it is sound.</summary>
-    private string? L1ReferenceRefusal(Block block)
-    {
-        var parent = ParentL1(block.ParentHash);
-        if (block.L1 is not { } l1)
-        {
-            return parent is null ? null : "drops its parent's L1 reference";
-        }
-
-        if (parent is not null && l1.Number < parent.Number)
-        {
-            return $"L1 reference {l1.Number} goes back from its parent's {parent.Number}";
-        }
-
-        if (l1 == parent || _settlement is null)
-        {
-            return null;
-        }
-
-        return _settlement.IsFinalL1(l1.Number, "0x" + l1.BlockHash.ToHex()) ? null : $"L1 block {l1.Number} is not final here with that hash";
-    }
+    private string? L1ReferenceRefusal(Block block) =>
+        L1Reference.Refusal(block.L1, ParentL1(block.ParentHash), l1 => _settlement is null || _settlement.IsFinalL1(l1.Number, "0x" + l1.BlockHash.ToHex()));
 
     private bool L1ReferenceSound(Block block) => VoteAllowed(block, L1ReferenceRefusal(block), Metrics.OnL1ReferenceRefused);
 
