@@ -18,5 +18,17 @@ public static class SystemNamespaces
     /// </summary>
     public const ulong Bundle = First + 2;
 
+    /// <summary>
+    /// Sealed auction bids, for every <c>auction</c> namespace: threshold ciphertexts ordered like the encrypted lane's,
+    /// whose plaintexts (read only after their block commits) the auction of the named namespace counts.
+    /// </summary>
+    public const ulong AuctionBids = First + 3;
+
+    /// <summary>
+    /// The express lanes' traffic: controllers' priority bundles and lane transfers, in plaintext, included by the fair
+    /// rules (no single leader can drop one); the ordering stage puts each bundle's transactions first in its namespace.
+    /// </summary>
+    public const ulong Express = First + 4;
+
     public static bool IsReserved(ulong @namespace) => @namespace >= First;
 }
