@@ -166,9 +166,11 @@ public sealed class InMemoryChainStore : IChainStore
 
             // The output comes from the stored batches and sources, not the caller's list, as the SQLite store reads it back.
             var committed = _committed[(int)(height - 1)];
+            var layout = BlockOutput.EncodeLayout(committed.Output);
+            var records = BlockOutput.DecodeRecords(layout);
             var output = BlockOutput.Rebuild(
-                committed.Output.Header, committed.Block.WithInbox(committed.Block.AllBatchDigests.Select(d => _batches[d]).ToList()), committed.Output.Sources,
-                BlockOutput.DecodeRevealed(BlockOutput.EncodeLayout(committed.Output)));
+                committed.Output.Header, committed.Block.WithRecords(committed.Block.AllBatchDigests.Select(d => _batches[d]).ToList(), records), committed.Output.Sources,
+                BlockOutput.DecodeRevealed(layout), records);
             return committed with { Output = output, OutputCertificate = _certificates.GetValueOrDefault(height) };
         }
     }

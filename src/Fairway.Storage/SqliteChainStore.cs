@@ -337,6 +337,7 @@ public sealed class SqliteChainStore : IChainStore
             OutputHeader header;
             OutputSource[] sources;
             List<RevealedPlaintext> revealed;
+            Batch? records;
             OutputCertificate? certificate;
             using (var reader = select.ExecuteReader())
             {
@@ -352,6 +353,7 @@ public sealed class SqliteChainStore : IChainStore
                 var layout = (byte[])reader.GetValue(4);
                 sources = BlockOutput.DecodeSources(layout);
                 revealed = BlockOutput.DecodeRevealed(layout);
+                records = BlockOutput.DecodeRecords(layout);
                 certificate = reader.IsDBNull(5) ? null : Canonical.Decode((byte[])reader.GetValue(5), OutputCertificate.Decode, "stored output certificate");
             }
 
@@ -370,7 +372,7 @@ public sealed class SqliteChainStore : IChainStore
                 throw new InvalidDataException($"committed height {height} should have {count} transactions; its stored output disagrees");
             }
 
-            return new CommittedBlock(block, qc, BlockOutput.Rebuild(header, block.WithInbox(batches), sources, revealed)) { OutputCertificate = certificate };
+            return new CommittedBlock(block, qc, BlockOutput.Rebuild(header, block.WithRecords(batches, records), sources, revealed, records)) { OutputCertificate = certificate };
         }
     }
 

@@ -43,6 +43,9 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     /// <summary>The author <see cref="InboxBatch"/> names: no validator has this index (sets are far smaller).</summary>
     public const ushort InboxAuthor = ushort.MaxValue;
 
+    /// <summary>The author of an output's record batch (<see cref="WithRecords"/>): records the ordering stage wrote itself.</summary>
+    public const ushort RecordAuthor = ushort.MaxValue - 1;
+
     private Hash? _hash;
     private Batch? _inboxBatch;
 
@@ -176,6 +179,21 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     {
         ArgumentNullException.ThrowIfNull(batchesInBlockOrder);
         return InboxBatch is { } inbox ? [.. batchesInBlockOrder, inbox] : batchesInBlockOrder;
+    }
+
+    /// <summary>
+    /// Where an output's records sit in the list output sources index: after the block's batches and its inbox batch.
+    /// </summary>
+    public int RecordPosition => AllBatchDigests.Count + (InboxBatch is null ? 0 : 1);
+
+    /// <summary>
+    /// <see cref="WithInbox"/> followed by the output's record batch, if it has one: the transactions the ordering stage
+    /// wrote (auction records, the express lane's bundles), which no batch of the block carries.
+    /// </summary>
+    public IReadOnlyList<Batch> WithRecords(IReadOnlyList<Batch> batchesInBlockOrder, Batch? records)
+    {
+        var list = WithInbox(batchesInBlockOrder);
+        return records is null ? list : [.. list, records];
     }
 
     /// <summary>About the length of the encoding: exact for the lists and digests that dominate a large block.</summary>

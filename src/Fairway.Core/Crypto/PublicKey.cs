@@ -25,6 +25,19 @@ public readonly struct PublicKey : IEquatable<PublicKey>
 
     public static PublicKey ParseHex(string hex) => new(Hash.ParseHex(hex).ToArray());
 
+    /// <summary>A key from 64 hex characters; false for anything else.</summary>
+    public static bool TryParse(string? hex, out PublicKey key)
+    {
+        key = default;
+        if (hex is not { Length: Size * 2 } || !hex.All(Uri.IsHexDigit))
+        {
+            return false;
+        }
+
+        key = ParseHex(hex);
+        return true;
+    }
+
     public bool Equals(PublicKey other) => _bytes.Equals(other._bytes);
 
     public override bool Equals(object? obj) => obj is PublicKey other && Equals(other);

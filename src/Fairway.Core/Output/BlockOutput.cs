@@ -58,7 +58,9 @@ public sealed class BlockOutput
     }
 
     /// <param name="revealed">Positions whose transaction is a decryption of the sealed one the sources point at, ascending.</param>
-    public BlockOutput(OutputHeader header, IReadOnlyList<Transaction> transactions, IReadOnlyList<OutputSource> sources, IReadOnlyList<RevealedEntry> revealed)
+    /// <param name="records">The transactions the ordering stage wrote itself, as one batch (author <see cref="Block.RecordAuthor"/>), or null.</param>
+    public BlockOutput(
+        OutputHeader header, IReadOnlyList<Transaction> transactions, IReadOnlyList<OutputSource> sources, IReadOnlyList<RevealedEntry> revealed, Batch? records = null)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(transactions);
@@ -83,6 +85,7 @@ public sealed class BlockOutput
         Transactions = transactions;
         Sources = sources;
         Revealed = revealed;
+        Records = records;
     }
 
     public OutputHeader Header { get; }
@@ -93,6 +96,12 @@ public sealed class BlockOutput
 
     /// <summary>The encrypted lane's positions, ascending; empty when the block carried no ciphertext.</summary>
     public IReadOnlyList<RevealedEntry> Revealed { get; }
+
+    /// <summary>
+    /// The records the ordering stage wrote into this output (auction results and settlements, express-lane bundles'
+    /// transactions), as a batch sources name at the block's <see cref="Block.RecordPosition"/>; null when none.
+    /// </summary>
+    public Batch? Records { get; }
 
     public ulong Height => Header.Height;
 
@@ -149,7 +158,7 @@ public sealed class BlockOutput
     /// <param name="revealed">The plaintexts stored for the encrypted lane's positions (<see cref="DecodeRevealed"/>).</param>
     public static BlockOutput Rebuild(
         OutputHeader header, IReadOnlyList<Batch> batchesInBlockOrder, IReadOnlyList<OutputSource> sources,
-        IReadOnlyList<RevealedPlaintext>? revealed = null)
+        IReadOnlyList<RevealedPlaintext>? revealed = null, Batch? records = null)
     {
         ArgumentNullException.ThrowIfNull(batchesInBlockOrder);
         ArgumentNullException.ThrowIfNull(sources);
@@ -168,7 +177,7 @@ public sealed class BlockOutput
 
         if (revealed is null || revealed.Count == 0)
         {
-            return new BlockOutput(header!, transactions, sources);
+            return new BlockOutput(header!, transactions, sources, [], records);
         }
 
         var entries = new RevealedEntry[revealed.Count];
@@ -185,24 +194,25 @@ public sealed class BlockOutput
             transactions[position] = Transaction.FromOwned(sealedTx.Namespace, payload);
         }
 
-        return new BlockOutput(header!, transactions, sources, entries);
+        return new BlockOutput(header!, transactions, sources, entries, records);
     }
 
     /// <summary>
     /// What a store keeps to rebuild the output from the block's batches: the sources (<see cref="EncodeSources"/>) and,
-    /// when the output reveals ciphertexts, a trailer with each revealed position and its plaintext, closed by its length
-    /// and <see cref="RevealedMagic"/> (no source can hold that value, so a blob without a trailer still reads).
+    /// when the output reveals ciphertexts or holds records, a trailer: each revealed position with its plaintext, then
+    /// (only under <see cref="RecordsMagic"/>) the record batch's encoding, closed by the trailer's length and the magic
+    /// (no source can hold either value, so a blob without a trailer still reads).
     /// </summary>
     public static byte[] EncodeLayout(BlockOutput output)
     {
         ArgumentNullException.ThrowIfNull(output);
         var sources = EncodeSources(output.Sources);
-        if (output.Revealed.Count == 0)
+        if (output.Revealed.Count == 0 && output.Records is null)
         {
             return sources;
         }
 
-        var writer = new CanonicalWriter(sources.Length + 64);
+        var writer = new CanonicalWriter(sources.Length + 64 + (output.Records?.Encoded.Length ?? 0));
         writer.WriteRaw(sources);
         writer.WriteCount(output.Revealed.Count);
         foreach (var entry in output.Revealed)
@@ -212,8 +222,13 @@ public sealed class BlockOutput
             writer.WriteBytes(entry.Opening);
         }
 
+        if (output.Records is { } records)
+        {
+            writer.WriteBytes(records.Encoded);
+        }
+
         writer.WriteU32((uint)(writer.Length - sources.Length));
-        writer.WriteU32(RevealedMagic);
+        writer.WriteU32(output.Records is null ? RevealedMagic : RecordsMagic);
         return writer.ToArray();
     }
 
@@ -223,13 +238,21 @@ public sealed class BlockOutput
     /// <summary>Closes a layout's trailer of revealed plaintexts; larger than any index in a batch, so never a source's.</summary>
     public const uint RevealedMagic = 0xFA1D_5EA1;
 
+    /// <summary>Closes a layout's trailer of revealed plaintexts followed by the output's record batch.</summary>
+    public const uint RecordsMagic = 0xFA1D_5EA2;
+
     /// <summary>The revealed plaintexts of a layout written by <see cref="EncodeLayout"/>; empty for a plain list of sources.</summary>
-    public static List<RevealedPlaintext> DecodeRevealed(ReadOnlySpan<byte> layout)
+    public static List<RevealedPlaintext> DecodeRevealed(ReadOnlySpan<byte> layout) => DecodeTrailer(layout).Revealed;
+
+    /// <summary>The record batch of a layout written by <see cref="EncodeLayout"/>, or null when the output holds no records.</summary>
+    public static Batch? DecodeRecords(ReadOnlySpan<byte> layout) => DecodeTrailer(layout).Records;
+
+    private static (List<RevealedPlaintext> Revealed, Batch? Records) DecodeTrailer(ReadOnlySpan<byte> layout)
     {
         var result = new List<RevealedPlaintext>();
-        if (!HasTrailer(layout, out var trailerStart))
+        if (!HasTrailer(layout, out var trailerStart, out var magic))
         {
-            return result;
+            return (result, null);
         }
 
         var reader = new CanonicalReader(layout[trailerStart..^8]);
@@ -242,14 +265,28 @@ public sealed class BlockOutput
             result.Add(new RevealedPlaintext((int)Math.Min(position, int.MaxValue), payload, opening));
         }
 
-        reader.EnsureEnd("revealed entries");
-        return result;
+        Batch? records = null;
+        if (magic == RecordsMagic)
+        {
+            var bytes = reader.ReadBytes(Limits.FrameBytesMax, "record batch");
+            records = Batch.DecodeKeepingEncoding(bytes);
+            if (records.Author != Block.RecordAuthor)
+            {
+                throw new EncodingException($"output layout: the record batch names author {records.Author}");
+            }
+        }
+
+        reader.EnsureEnd("output layout trailer");
+        return (result, records);
     }
 
-    private static bool HasTrailer(ReadOnlySpan<byte> layout, out int trailerStart)
+    private static bool HasTrailer(ReadOnlySpan<byte> layout, out int trailerStart) => HasTrailer(layout, out trailerStart, out _);
+
+    private static bool HasTrailer(ReadOnlySpan<byte> layout, out int trailerStart, out uint magic)
     {
         trailerStart = layout.Length;
-        if (layout.Length < 8 || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(layout[^4..]) != RevealedMagic)
+        magic = layout.Length < 8 ? 0 : System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(layout[^4..]);
+        if (magic is not (RevealedMagic or RecordsMagic))
         {
             return false;
         }
@@ -304,8 +341,8 @@ public sealed class BlockOutput
             var word = reader.ReadU32("source index in batch");
             var t = word & ((1u << LegShift) - 1);
             var legPlusOne = word >> LegShift;
-            // Position BatchDigestsPerBlockMax can only be a full block's inbox batch (Block.InboxBatch).
-            if (b > Limits.BatchDigestsPerBlockMax || t >= Limits.TransactionsPerBatchMax || legPlusOne > Bundle.LegsMax)
+            // Past the last batch come the inbox batch and the record batch (Block.WithRecords).
+            if (b > Limits.BatchDigestsPerBlockMax + 1 || t >= Limits.TransactionsPerBatchMax || legPlusOne > Bundle.LegsMax)
             {
                 throw new EncodingException($"output sources: ({b}, {word}) out of range");
             }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
+using Fairway.Core.Crypto;
 using Fairway.Ordering.Output;
 
 namespace Fairway.Node.Config;
@@ -139,6 +140,16 @@ public static class ConfigLoader
                 $"unknown ordering policy \"{ns.Policy}\"; this build knows: {known}");
             Require(declared.All(d => d.Id != ns.Id), path, $"namespaces[{i}].id", $"namespace {ns.Id} is declared twice");
             Require(ns.Id < Core.Chain.SystemNamespaces.First, path, $"namespaces[{i}].id", $"namespaces from {Core.Chain.SystemNamespaces.First} up are the chain's own");
+            if (policy is AuctionPolicy)
+            {
+                policy = new AuctionPolicy(AuctionSettingsOf(ns, path, $"namespaces[{i}]"));
+            }
+            else
+            {
+                Require(ns.AuctionEpochMs is null && ns.ReservePrice is null && ns.RebateTo is null && ns.AuctionDeposits is null, path, $"namespaces[{i}]",
+                    "auction_epoch_ms, reserve_price, rebate_to and auction_deposits are for policy auction");
+            }
+
             declared.Add(new NamespaceDeclaration(ns.Id, ns.Name, policy));
         }
 
@@ -146,6 +157,29 @@ public static class ConfigLoader
         Require(!registry.HasEncrypted || genesis.Encryption is not null, path, "encryption",
             "an encrypted namespace needs the encryption section (the validators' key generation); add it or use another policy");
         return registry;
+    }
+
+    private static AuctionSettings AuctionSettingsOf(GenesisNamespace ns, string path, string key)
+    {
+        PublicKey? rebateTo = null;
+        if (ns.RebateTo is { } hex)
+        {
+            Require(PublicKey.TryParse(hex, out var parsed), path, key + ".rebate_to", "must be an Ed25519 public key, 64 hex characters");
+            rebateTo = parsed;
+        }
+
+        var settings = new AuctionSettings(ns.AuctionEpochMs ?? AuctionSettings.DefaultEpochMs, ns.ReservePrice ?? 0, rebateTo);
+        Require(settings.Problem() is null, path, key + ".auction_epoch_ms", settings.Problem() ?? "");
+        if (ns.AuctionDeposits is { } deposits)
+        {
+            Require(deposits.Rollup == "perps", path, key + ".auction_deposits.rollup", "the deposit view this build runs is \"perps\"");
+            Require(PublicKey.TryParse(deposits.Feeder, out _), path, key + ".auction_deposits.feeder", "must be an Ed25519 public key, 64 hex characters");
+            Require(PublicKey.TryParse(deposits.MarketMaker, out _), path, key + ".auction_deposits.market_maker", "must be an Ed25519 public key, 64 hex characters");
+            Require(deposits.OracleNamespace != ns.Id && deposits.OptionsNamespace != ns.Id && deposits.OracleNamespace != deposits.OptionsNamespace,
+                path, key + ".auction_deposits", "the oracle, options and auction (perps) namespaces must differ");
+        }
+
+        return settings;
     }
 
     public static bool TryParseEndPoint(string? text, out IPEndPoint endPoint)

@@ -85,6 +85,44 @@ public sealed record GenesisNamespace
 
     [JsonPropertyName("policy")]
     public required string Policy { get; init; }
+
+    /// <summary>Policy <c>auction</c>: the length of an auction epoch in block time, ms (default 60,000).</summary>
+    [JsonPropertyName("auction_epoch_ms")]
+    public ulong? AuctionEpochMs { get; init; }
+
+    /// <summary>Policy <c>auction</c>: the lowest bid that counts, in the rollup's unit (default 0).</summary>
+    [JsonPropertyName("reserve_price")]
+    public ulong? ReservePrice { get; init; }
+
+    /// <summary>Policy <c>auction</c>: an Ed25519 key (hex) the whole price goes to, instead of the epoch's users pro rata.</summary>
+    [JsonPropertyName("rebate_to")]
+    public string? RebateTo { get; init; }
+
+    /// <summary>Policy <c>auction</c>: the rollup that holds the bidders' deposits, which every validator runs to read them.</summary>
+    [JsonPropertyName("auction_deposits")]
+    public GenesisAuctionDeposits? AuctionDeposits { get; init; }
+}
+
+/// <summary>
+/// Where an <c>auction</c> namespace's deposits are kept: the demo market rollup (<c>perps</c>), with the configuration
+/// its executor runs with (<c>fairway rollup --kind perps</c>). Every validator runs that rollup over the outputs.
+/// </summary>
+public sealed record GenesisAuctionDeposits
+{
+    [JsonPropertyName("rollup")]
+    public required string Rollup { get; init; }
+
+    [JsonPropertyName("oracle_namespace")]
+    public required ulong OracleNamespace { get; init; }
+
+    [JsonPropertyName("options_namespace")]
+    public required ulong OptionsNamespace { get; init; }
+
+    [JsonPropertyName("feeder")]
+    public required string Feeder { get; init; }
+
+    [JsonPropertyName("market_maker")]
+    public required string MarketMaker { get; init; }
 }
 
 public sealed record GenesisValidator

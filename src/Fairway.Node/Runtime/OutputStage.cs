@@ -72,7 +72,7 @@ internal sealed partial class OutputStage
         NodeIdentity identity, OrderingState start, ulong certifiedHeight, IOutputStageHost host, NodeMetrics metrics, ILogger log)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        _ordering = new OrderingStage(identity.ChainId, identity.Namespaces, identity.Validators);
+        _ordering = new OrderingStage(identity.ChainId, identity.Namespaces, identity.Validators, Crypto.Ed25519Verifier.Instance, Auction.AuctionViews.For(identity));
         _certifier = new OutputCertifier(identity.ChainId, identity.Validators, identity.Index, identity.Signer, Crypto.Ed25519Verifier.Instance);
         _host = host;
         _metrics = metrics;
@@ -87,6 +87,12 @@ internal sealed partial class OutputStage
 
     /// <summary>After a restart: the stored outputs of the last heights, oldest first, rebuild the window of recent inclusions.</summary>
     public void RestoreIncluded(IEnumerable<BlockOutput> outputs) => _ordering.Restore(outputs);
+
+    /// <summary>The chain's auctions (null when it has none): the API reads results and lanes from it.</summary>
+    public Ordering.Auction.AuctionBook? Auctions => _ordering.Auctions;
+
+    /// <summary>After a restart: a stored height's final output, in height order from 1, so the auctions read what they read before.</summary>
+    public void ReplayAuctions(CommittedBlock stored) => _ordering.OnOutput(stored.Block, stored.Output);
 
     /// <summary>Every height up to this one is certified and handed to the disk.</summary>
     public ulong CertifiedHeight { get; private set; }
@@ -133,6 +139,7 @@ internal sealed partial class OutputStage
     private void Track(CommittedBlock committed, IReadOnlyList<Batch> batches)
     {
         _state = new OrderingState(committed.Height, committed.Output.Header.Hash);
+        _ordering.OnOutput(committed.Block, committed.Output);
         var events = _certifier.OnLocalOutput(committed.Output.Header);
         var vote = events.OfType<BroadcastOutputVote>().FirstOrDefault()?.Vote;
         _uncertified[committed.Height] = new Pending(committed, batches, vote);

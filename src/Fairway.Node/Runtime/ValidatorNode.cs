@@ -359,6 +359,15 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         var tip = committed == 0 ? null : _chain.GetOutputHeader(committed)!;
         var state = tip is null ? OrderingState.Genesis : new OrderingState(tip.Height, tip.Hash);
         var stage = new OutputStage(_identity, state, _chain.CertifiedHeight, new OutputHost(this), Metrics, _log);
+        if (stage.Auctions is not null)
+        {
+            // An auction's state is a function of every output since genesis (the deposits): read them all again.
+            for (var height = 1UL; height <= committed; height++)
+            {
+                stage.ReplayAuctions(_chain.GetCommitted(height)!);
+            }
+        }
+
         var uncertified = new List<(CommittedBlock, IReadOnlyList<Batch>)>();
         for (var height = _chain.CertifiedHeight + 1; height <= committed; height++)
         {

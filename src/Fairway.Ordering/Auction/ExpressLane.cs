@@ -35,6 +35,11 @@ public sealed class ExpressLane(ulong @namespace, ulong epoch, PublicKey control
             return $"wrong epoch: the express lane of namespace {@namespace} is in epoch {epoch}, the bundle names namespace {bundle.Namespace}, epoch {bundle.Epoch}";
         }
 
+        if (bundle.Transactions.Any(t => Core.Auction.AuctionRecord.HasMagic(t.Payload.Span)))
+        {
+            return "a bundle transaction starts with the auction record prefix, which only the chain's own records may";
+        }
+
         if (bundle.Controller != Controller)
         {
             return "not the controller: the bundle is not signed by this epoch's express-lane controller";
@@ -75,6 +80,18 @@ public sealed class ExpressLane(ulong @namespace, ulong epoch, PublicKey control
         }
 
         return due;
+    }
+
+    /// <summary>An independent copy: the ordering stage plans a block on a copy and keeps it once the block's output is final.</summary>
+    public ExpressLane Clone()
+    {
+        var copy = new ExpressLane(@namespace, epoch, Controller) { NextSequence = NextSequence };
+        foreach (var (sequence, bundle) in _waiting)
+        {
+            copy._waiting[sequence] = bundle;
+        }
+
+        return copy;
     }
 
     /// <summary>The controller hands the lane to <paramref name="to"/> (its signature checked by the caller): later bundles must be signed by the new key.</summary>

@@ -45,6 +45,9 @@ public sealed record PriorityBundle(ulong Namespace, ulong Epoch, ulong Sequence
         return Hash.Compute(writer.ToArray());
     }
 
+    /// <summary>The bundle as a transaction of the express lanes' namespace, the way it travels to the ordering stage.</summary>
+    public Transaction ToTransaction() => new(SystemNamespaces.Express, Encode());
+
     public byte[] Encode()
     {
         var writer = new CanonicalWriter(128 + Transactions.Sum(t => t.EncodedSize));

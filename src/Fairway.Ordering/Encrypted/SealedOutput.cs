@@ -100,7 +100,7 @@ public static class SealedOutput
         }
 
         var header = sealedOutput.Header.Over(transactions);
-        return new BlockOutput(header, transactions, sealedOutput.Sources, revealed);
+        return new BlockOutput(header, transactions, sealedOutput.Sources, revealed, sealedOutput.Records);
     }
 
     /// <summary>

@@ -34,14 +34,29 @@ public sealed class NamespaceRegistry
         }
 
         Declared = [.. _declared.Values.OrderBy(d => d.Id)];
+        if (defaultPolicy is AuctionPolicy)
+        {
+            throw new ArgumentException("auction is a policy for declared namespaces (each with its own auction), not a default");
+        }
+
+        Auctions = [.. Declared.Where(d => d.Policy is AuctionPolicy)];
         HasFair = defaultPolicy.FairOrdered || _declared.Values.Any(d => d.Policy.FairOrdered);
-        HasEncrypted = defaultPolicy.Encrypted || _declared.Values.Any(d => d.Policy.Encrypted);
+        HasEncrypted = defaultPolicy.Encrypted || _declared.Values.Any(d => d.Policy.Encrypted) || HasAuction;
     }
 
     /// <summary>Every namespace gets <c>fcfs</c>; none declared.</summary>
     public static readonly NamespaceRegistry FcfsOnly = new(FcfsPolicy.Instance, []);
 
     public IOrderingPolicy DefaultPolicy { get; }
+
+    /// <summary>The <c>auction</c> namespaces, ascending.</summary>
+    public IReadOnlyList<NamespaceDeclaration> Auctions { get; }
+
+    /// <summary>True when some namespace is <c>auction</c>: the chain then has a sealed-bid lane and an express lane.</summary>
+    public bool HasAuction => Auctions.Count > 0;
+
+    /// <summary>The settings of <paramref name="namespace"/>'s auction, or null when it is not an <c>auction</c> namespace.</summary>
+    public AuctionSettings? AuctionOf(ulong @namespace) => (Find(@namespace)?.Policy as AuctionPolicy)?.Settings;
 
     public IReadOnlyList<NamespaceDeclaration> Declared { get; }
 
@@ -51,9 +66,15 @@ public sealed class NamespaceRegistry
     /// <summary>True when some namespace is <c>encrypted</c>: committed blocks then wait for decryption before their output.</summary>
     public bool HasEncrypted { get; }
 
-    /// <summary>The chain's own namespaces (key generation) are always <c>fcfs</c>: they must be readable and need no fairness.</summary>
+    /// <summary>
+    /// The chain's own namespaces (key generation) are <c>fcfs</c>: they must be readable and need no fairness. On a chain
+    /// with auctions, sealed bids are <c>encrypted</c> (nobody reads one before bidding closes) and the express lanes'
+    /// bundles <c>fair</c> (no single leader can drop one).
+    /// </summary>
     public IOrderingPolicy PolicyOf(ulong @namespace) =>
         _declared.TryGetValue(@namespace, out var d) ? d.Policy
+        : HasAuction && @namespace == Core.Chain.SystemNamespaces.AuctionBids ? EncryptedPolicy.Instance
+        : HasAuction && @namespace == Core.Chain.SystemNamespaces.Express ? FairPolicy.Instance
         : Core.Chain.SystemNamespaces.IsReserved(@namespace) ? FcfsPolicy.Instance
         : DefaultPolicy;
 

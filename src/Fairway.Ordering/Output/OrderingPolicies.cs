@@ -4,7 +4,7 @@ namespace Fairway.Ordering.Output;
 public static class OrderingPolicies
 {
     /// <summary>In the order they were added to the project: demo networks number their namespaces in this order.</summary>
-    private static readonly IOrderingPolicy[] All = [FcfsPolicy.Instance, FairPolicy.Instance, EncryptedPolicy.Instance];
+    private static readonly IOrderingPolicy[] All = [FcfsPolicy.Instance, FairPolicy.Instance, EncryptedPolicy.Instance, AuctionPolicy.Instance];
 
     private static readonly Dictionary<string, IOrderingPolicy> ByName = All.ToDictionary(p => p.Name, StringComparer.Ordinal);
 

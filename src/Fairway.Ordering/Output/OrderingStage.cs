@@ -1,7 +1,9 @@
+using Fairway.Core.Auction;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Output;
 using Fairway.Core.Validators;
+using Fairway.Ordering.Auction;
 using Fairway.Ordering.Fair;
 
 namespace Fairway.Ordering.Output;
@@ -34,7 +36,9 @@ public sealed class OrderingStage
     private readonly ValidatorSet? _validators;
     private readonly IncludedWindow _included = new();
 
-    public OrderingStage(Hash chainId, NamespaceRegistry registry, ValidatorSet? validators = null)
+    /// <param name="auctionViews">For each <c>auction</c> namespace, the rollup view its auction reads deposits and users from (null: none).</param>
+    public OrderingStage(
+        Hash chainId, NamespaceRegistry registry, ValidatorSet? validators = null, ISignatureVerifier? verifier = null, Func<ulong, IAuctionView?>? auctionViews = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         if (registry.HasFair && validators is null)
@@ -45,7 +49,17 @@ public sealed class OrderingStage
         _chainId = chainId;
         _registry = registry;
         _validators = validators;
+        Auctions = registry.HasAuction ? new AuctionBook(chainId, registry, verifier ?? Crypto.Ed25519Verifier.Instance, auctionViews) : null;
     }
+
+    /// <summary>The chain's auctions, or null when no namespace is <c>auction</c>. Fed every final output by <see cref="OnOutput"/>.</summary>
+    public AuctionBook? Auctions { get; }
+
+    /// <summary>
+    /// A height's final output (revealed, after decryption), in height order: the auctions read bids, users and deposits
+    /// from it. The next height is not ordered before this one is given: an auction reads only final outputs.
+    /// </summary>
+    public void OnOutput(Block block, BlockOutput output) => Auctions?.Apply(block, output);
 
     public NamespaceRegistry Registry => _registry;
 
@@ -126,16 +140,16 @@ public sealed class OrderingStage
         }
 
         var fair = fairPayloads is null ? null : IncludeFair(block, fairPayloads, bundleLegs);
-        var transactions = new List<Transaction>();
-        var sources = new List<OutputSource>();
-        foreach (var ns in byNamespace.Keys.Concat(fair is null ? [] : fair.Keys).Concat(inbox.Keys).Distinct().Order())
+
+        // The L1 inbox's entries first, in inbox order; then leader-ordered (by the namespace's policy), then what the
+        // fair rules include here: a fair namespace has only the latter, and a bundle that touches a fair namespace ranks
+        // by the fair rules in all of its namespaces, after their leader-ordered part.
+        IEnumerable<OrderingCandidate> Placed(ulong ns)
         {
-            // The L1 inbox's entries first, in inbox order; then leader-ordered (by the namespace's policy), then what
-            // the fair rules include here: a fair namespace has only the latter, and a bundle that touches a fair
-            // namespace ranks by the fair rules in all of its namespaces, after their leader-ordered part.
             var forced = inbox.TryGetValue(ns, out var entries) ? entries : [];
             var ordered = byNamespace.TryGetValue(ns, out var candidates) ? OrderByPolicy(ns, candidates) : [];
             var fairOrdered = fair is not null && fair.TryGetValue(ns, out var included) ? included : [];
+            var auction = _registry.AuctionOf(ns) is not null;
             foreach (var c in forced.Concat(ordered).Concat(fairOrdered))
             {
                 // A transaction submitted alone and as a bundle's leg is output once, in the bundle, so the bundle stays
@@ -146,6 +160,37 @@ public sealed class OrderingStage
                     continue;
                 }
 
+                // Only the chain writes records into an auction namespace: a submitted look-alike is dropped.
+                if (auction && AuctionRecord.HasMagic(c.Transaction.Payload.Span))
+                {
+                    continue;
+                }
+
+                yield return c;
+            }
+        }
+
+        // Express-lane bundles are planned over the express namespace's output, as it is output below.
+        var steps = Auctions is null ? [] : Auctions.Plan(block, [.. Placed(SystemNamespaces.Express).Select(c => c.Transaction)]);
+        var stepOf = steps.Where(st => st.Records.Count > 0).ToDictionary(st => st.Namespace);
+        var records = new List<Transaction>();
+        var recordPosition = block.RecordPosition;
+        var transactions = new List<Transaction>();
+        var sources = new List<OutputSource>();
+        foreach (var ns in byNamespace.Keys.Concat(fair is null ? [] : fair.Keys).Concat(inbox.Keys).Concat(stepOf.Keys).Distinct().Order())
+        {
+            var placed = Placed(ns);
+            if (stepOf.TryGetValue(ns, out var step))
+            {
+                // After the forced inbox entries: the auction's records (settlement, result), then the express lane's bundles.
+                var forced = inbox.TryGetValue(ns, out var entries) ? entries.Count(c => !AuctionRecord.HasMagic(c.Transaction.Payload.Span)) : 0;
+                var all = placed.ToList();
+                placed = [.. all.Take(forced), .. RecordCandidates(step.Records, recordPosition, records.Count), .. all.Skip(forced)];
+                records.AddRange(step.Records);
+            }
+
+            foreach (var c in placed)
+            {
                 transactions.Add(c.Transaction);
                 sources.Add(c.Source);
             }
@@ -153,7 +198,16 @@ public sealed class OrderingStage
 
         OutputInbox? committed = block.Inbox is { } section ? new OutputInbox(section.Index, block.L1!.Number, section.IsFull) : null;
         var header = OutputHeader.Over(_chainId, block.Height, block.Hash, previous.OutputHash, transactions, committed);
-        return (new BlockOutput(header, transactions, sources), new OrderingState(block.Height, header.Hash));
+        var recordBatch = records.Count == 0 ? null : new Batch(_chainId, Block.RecordAuthor, block.Height, records);
+        return (new BlockOutput(header, transactions, sources, [], recordBatch), new OrderingState(block.Height, header.Hash));
+    }
+
+    private static IEnumerable<OrderingCandidate> RecordCandidates(IReadOnlyList<Transaction> written, int recordPosition, int first)
+    {
+        for (var k = 0; k < written.Count; k++)
+        {
+            yield return new OrderingCandidate(written[k], new OutputSource(recordPosition, first + k));
+        }
     }
 
     private bool IsFair(Transaction tx) => _registry.IsFairOrdered(tx);

@@ -19,8 +19,9 @@ internal sealed record IndexRows(
     public static IndexRows Of(BlockToIndex entry)
     {
         var committed = entry.Committed;
-        // The block's inbox entries are kept as one more batch blob, after its real batches, where output sources name them.
-        var batches = committed.Block.WithInbox(entry.Batches);
+        // The block's inbox entries and the output's records are kept as more batch blobs, after its real batches, where
+        // output sources name them.
+        var batches = committed.Block.WithRecords(entry.Batches, committed.Output.Records);
         var batchData = new byte[batches.Count][];
         for (var b = 0; b < batches.Count; b++)
         {

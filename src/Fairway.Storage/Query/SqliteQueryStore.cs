@@ -163,8 +163,9 @@ public sealed class SqliteQueryStore : IQueryStore
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            // The block's inbox entries are stored as a batch blob too (for lookups by hash); they are no batch of the block.
-            return ReadBatches(key)?.Where(b => b.Author != Block.InboxAuthor).ToList();
+            // The block's inbox entries and the output's records are stored as batch blobs too (for lookups by hash); they
+            // are no batch of the block.
+            return ReadBatches(key)?.Where(b => b.Author is not (Block.InboxAuthor or Block.RecordAuthor)).ToList();
         }
     }
 
@@ -297,6 +298,7 @@ public sealed class SqliteQueryStore : IQueryStore
         OutputCertificate certificate;
         OutputSource[] sources;
         List<RevealedPlaintext> revealed;
+        Batch? records;
         _selectBlock.Parameters["$height"].Value = key;
         using (var reader = _selectBlock.ExecuteReader())
         {
@@ -313,6 +315,7 @@ public sealed class SqliteQueryStore : IQueryStore
             var layout = (byte[])reader.GetValue(5);
             sources = BlockOutput.DecodeSources(layout);
             revealed = BlockOutput.DecodeRevealed(layout);
+            records = BlockOutput.DecodeRecords(layout);
         }
 
         if (sources.Length != count)
@@ -320,7 +323,7 @@ public sealed class SqliteQueryStore : IQueryStore
             throw new InvalidDataException($"indexed height {height} should have {count} transactions, its output sources list {sources.Length}");
         }
 
-        return new CommittedBlock(block, qc, BlockOutput.Rebuild(header, ReadBatches(key) ?? [], sources, revealed)) { OutputCertificate = certificate };
+        return new CommittedBlock(block, qc, BlockOutput.Rebuild(header, ReadBatches(key) ?? [], sources, revealed, records)) { OutputCertificate = certificate };
     }
 
     private OutputSource[] ReadSources(long key)
