@@ -1,3 +1,4 @@
+using Fairway.Core.Auction;
 using Fairway.Core.Crypto;
 
 namespace Fairway.Ordering.Auction;

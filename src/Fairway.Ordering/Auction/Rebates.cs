@@ -1,3 +1,4 @@
+using Fairway.Core.Auction;
 namespace Fairway.Ordering.Auction;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Fairway.Core.Auction;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Crypto;

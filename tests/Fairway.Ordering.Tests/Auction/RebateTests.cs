@@ -1,3 +1,4 @@
+using Fairway.Core.Auction;
 using Fairway.Ordering.Auction;
 
 namespace Fairway.Ordering.Tests.Auction;

@@ -2,7 +2,7 @@ using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
 
-namespace Fairway.Ordering.Auction;
+namespace Fairway.Core.Auction;
 
 /// <summary>
 /// The express-lane controller of <see cref="Namespace"/> in <see cref="Epoch"/> hands the lane to <see cref="To"/>,

@@ -2,7 +2,7 @@ using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
 
-namespace Fairway.Ordering.Auction;
+namespace Fairway.Core.Auction;
 
 /// <summary>
 /// An express-lane controller's priority bundle: transactions of <see cref="Namespace"/> that go first in the namespace's

@@ -2,7 +2,7 @@ using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
 
-namespace Fairway.Ordering.Auction;
+namespace Fairway.Core.Auction;
 
 /// <summary>
 /// A sealed bid's plaintext: <see cref="Bidder"/> offers <see cref="Amount"/> (in the rollup's unit) for the express
