@@ -23,6 +23,7 @@ public static class ApiEndpoints
         AvailabilityEndpoints.Map(app, node);
         NamespaceEndpoints.Map(app, node);
         InboxEndpoints.Map(app, node);
+        AuctionEndpoints.Map(app, node);
         app.MapGet("/v1/status/tx/{hash}", (string hash) => GetStatus(node, hash));
         app.MapGet("/v1/node/block-height", () => Results.Json(node.Query.IndexedHeight));
         app.MapGet("/v1/node/validators", () => Validators(node));

@@ -126,14 +126,14 @@ public static class ApiJson
         return before;
     }
 
-    public static object Receipt(SubmitOutcome outcome)
+    public static Dictionary<string, object?> Receipt(SubmitOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        return new
+        return new()
         {
-            hash = outcome.Hash.ToHex(),
-            duplicate = outcome.Status == SubmitStatus.Duplicate,
-            receipt = outcome.Receipt is { } r
+            ["hash"] = outcome.Hash.ToHex(),
+            ["duplicate"] = outcome.Status == SubmitStatus.Duplicate,
+            ["receipt"] = outcome.Receipt is { } r
                 ? new { validator = r.Validator, received_at_ms = r.ReceivedAtMs, signature = r.Signature.ToHex() }
                 : null,
         };

@@ -75,6 +75,12 @@ public interface IValidatorApi
     /// <summary>How far the chain has included the L1 inbox and this validator has read it; null on a chain without one.</summary>
     InboxState? Inbox => null;
 
+    /// <summary>The chain's express-lane auctions as the ordering stage runs them; null on a chain without <c>auction</c> namespaces.</summary>
+    Ordering.Auction.AuctionBook? Auctions => null;
+
+    /// <summary>The validator's clock, Unix ms: which auction epoch takes bids now.</summary>
+    long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
     /// <summary>Inbox entry <paramref name="index"/> as this validator read it from a final L1 block, while it still holds it.</summary>
     Core.Inbox.InboxItem? InboxEntry(ulong index) => null;
 }
