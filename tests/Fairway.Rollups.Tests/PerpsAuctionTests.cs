@@ -112,6 +112,34 @@ public sealed class PerpsAuctionTests
     }
 
     [Fact]
+    public void Neither_a_deposit_nor_the_collateral_a_withdrawal_returns_to_grows_beyond_the_cap()
+    {
+        var state = Funded();
+        AssertApplied(state.Apply(Deposit(Bob, 1, 1_000 * Usd), Verifier));
+
+        // Written into the encoding, right after each key: Alice's deposit 5 below the cap, Bob's collateral 5 below it.
+        var bytes = state.Encode();
+        var alice = bytes.AsSpan().IndexOf(Alice.PublicKey.ToArray()) + PublicKey.Size;
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(alice + 8), PerpsState.CollateralMax - 5);
+        var bob = bytes.AsSpan().IndexOf(Bob.PublicKey.ToArray()) + PublicKey.Size;
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bob), PerpsState.CollateralMax - 5);
+        state = PerpsState.Decode(bytes);
+        var before = Balances(state);
+
+        var deposit = state.Apply(Deposit(Alice, 1, 6), Verifier);
+        Assert.Equal("failed", deposit.Outcome);
+        Assert.StartsWith("the auction deposit would exceed", deposit.Reason, StringComparison.Ordinal);
+        var withdrawal = state.Apply(Withdraw(Bob, 2, 6), Verifier);
+        Assert.Equal("failed", withdrawal.Outcome);
+        Assert.StartsWith("the collateral would exceed", withdrawal.Reason, StringComparison.Ordinal);
+        Assert.Equal(before, Balances(state));
+
+        AssertApplied(state.Apply(Deposit(Alice, 2, 5), Verifier));
+        AssertApplied(state.Apply(Withdraw(Bob, 3, 5), Verifier));
+        Assert.Equal((PerpsState.CollateralMax, PerpsState.CollateralMax), (state.Find(Alice.PublicKey)!.AuctionDeposit, state.Find(Bob.PublicKey)!.Collateral));
+    }
+
+    [Fact]
     public void A_deposit_that_would_leave_an_open_position_below_its_initial_margin_fails()
     {
         var state = Funded();

@@ -403,8 +403,10 @@ public sealed class PerpsState(ulong @namespace) : AccountRollupState<PerpsState
 
     /// <summary>
     /// An <see cref="AuctionRecord"/> in the stream: the ordering stage writes them and drops every submitted payload
-    /// with their prefix, so one here is the chain's and carries neither signature nor nonce. A record for another
-    /// namespace, or a malformed one, is skipped and changes nothing. Never throws.
+    /// with their prefix, so one here is the chain's and carries neither signature nor nonce. That holds only where the
+    /// namespace's policy is auction: on any other, nothing drops a forged record, and a forged result and settlement
+    /// could move any account's deposit to the forger. A record for another namespace, or a malformed one, is skipped
+    /// and changes nothing. Never throws.
     /// </summary>
     private protected override RollupReceipt? ApplyChainRecord(ReadOnlySpan<byte> payload)
     {
