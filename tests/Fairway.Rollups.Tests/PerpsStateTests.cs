@@ -25,9 +25,11 @@ public sealed class PerpsStateTests
         return state;
     }
 
-    /// <summary>Σ collateral + the house = Σ faucet draws, exactly.</summary>
-    private static void AssertConserved(PerpsState state) =>
-        Assert.Equal((Int128)state.Minted, state.Accounts.Aggregate((Int128)0, (sum, a) => sum + a.Value.Collateral) + state.Pool);
+    /// <summary>Σ collateral + Σ auction deposits + the auction pool + the house = Σ faucet draws, exactly.</summary>
+    internal static void AssertConserved(PerpsState state) =>
+        Assert.Equal(
+            (Int128)state.Minted,
+            state.Accounts.Aggregate((Int128)0, (sum, a) => sum + a.Value.Collateral + a.Value.AuctionDeposit) + state.AuctionPool + state.Pool);
 
     [Fact]
     public void A_trade_needs_the_initial_margin_and_fails_beyond_it_using_only_its_nonce()

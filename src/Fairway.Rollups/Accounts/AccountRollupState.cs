@@ -26,6 +26,11 @@ public abstract class AccountRollupState<TAccount>(ulong @namespace, string what
     public RollupReceipt Apply(ReadOnlySpan<byte> payload, ISignatureVerifier verifier)
     {
         ArgumentNullException.ThrowIfNull(verifier);
+        if (ApplyChainRecord(payload) is { } record)
+        {
+            return record;
+        }
+
         return RollupTransaction.TryDecode(payload) is { } tx ? Apply(tx, verifier) : RollupReceipt.Skipped($"not {what} transaction");
     }
 
@@ -50,6 +55,13 @@ public abstract class AccountRollupState<TAccount>(ulong @namespace, string what
 
     private protected RollupReceipt? Admit(RollupTransaction tx, ISignatureVerifier verifier, out TAccount account) =>
         Admission.Admit(tx, Namespace, verifier, AccountMap, AccountsLimit, out account);
+
+    /// <summary>
+    /// A payload the chain itself wrote into the stream rather than a client (unsigned, without a nonce), taken before
+    /// the payload is read as a transaction: its receipt, or null when the payload is no such record (the default:
+    /// a rollup that trusts none). Never throws on what the payload holds.
+    /// </summary>
+    private protected virtual RollupReceipt? ApplyChainRecord(ReadOnlySpan<byte> payload) => null;
 
     /// <summary>Runs a transaction of <paramref name="kind"/> with <paramref name="body"/>: admits it, then applies it.</summary>
     private protected abstract RollupReceipt Execute(RollupTransaction tx, byte kind, byte[] body, ISignatureVerifier verifier);

@@ -166,6 +166,7 @@ public abstract class RollupMachine
                 ["oracle_time"] = state.Perps.OracleTime,
                 ["long_open_interest"] = state.Perps.LongOpenInterest,
                 ["short_open_interest"] = state.Perps.ShortOpenInterest,
+                ["auction_pool"] = state.Perps.AuctionPool,
                 ["market_root"] = state.StateRoot().ToHex(),
             }
             : new Dictionary<string, object?>
@@ -195,6 +196,7 @@ public abstract class RollupMachine
                         ["entry_price"] = a.EntryPrice,
                         ["equity"] = (long)Int128.Clamp(state.Perps.Equity(a), long.MinValue, long.MaxValue),
                         ["liquidatable"] = state.Perps.IsLiquidatable(a),
+                        ["auction_deposit"] = a.AuctionDeposit,
                         ["nonce"] = a.Nonce,
                     }
                     : null;

@@ -1,3 +1,4 @@
+using Fairway.Core.Auction;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
 using Fairway.Rollups.Accounts;
@@ -16,13 +17,25 @@ public static class PerpsKind
 
     /// <summary>Body: the 32-byte key of the account to liquidate.</summary>
     public const byte Liquidate = 3;
+
+    /// <summary>Body: u64 amount (micro-USD): moves that much collateral into the account's auction deposit.</summary>
+    public const byte AuctionDeposit = 4;
+
+    /// <summary>Body: u64 amount (micro-USD): moves that much of the account's auction deposit back into its collateral.</summary>
+    public const byte AuctionWithdraw = 5;
 }
 
 /// <summary>
 /// The perpetuals rollup: one market on the oracle's price. Every trade executes at the oracle price against the house
-/// (<see cref="Pool"/>), which pays traders' gains, takes their losses, holds funding in flight and rounding dust. So
-/// Σ collateral + pool = Σ faucet draws, exactly, at all times. The oracle's readings come in through
-/// <see cref="OnOracleUpdate"/> (the market state feeds them from the oracle namespace).
+/// (<see cref="Pool"/>), which pays traders' gains, takes their losses, holds funding in flight and rounding dust.
+/// <para>
+/// Its namespace may run an express-lane auction: an account moves collateral into its auction deposit
+/// (<see cref="PerpsKind.AuctionDeposit"/>, back with <see cref="PerpsKind.AuctionWithdraw"/>); the chain's
+/// <see cref="AuctionRecord"/>s in the stream move a winner's price from its deposit into <see cref="AuctionPool"/>
+/// and pay the pool out to the epoch's users. The deposit is not margin: only collateral backs a position.
+/// </para>
+/// So Σ collateral + Σ auction deposits + auction pool + pool = Σ faucet draws, exactly, at all times. The oracle's
+/// readings come in through <see cref="OnOracleUpdate"/> (the market state feeds them from the oracle namespace).
 /// </summary>
 public sealed class PerpsState(ulong @namespace) : AccountRollupState<PerpsState.Account>(@namespace, "a perps")
 {
@@ -69,6 +82,9 @@ public sealed class PerpsState(ulong @namespace) : AccountRollupState<PerpsState
 
         /// <summary>The position's side's funding index at the last position change.</summary>
         public Int128 FundingEntry { get; internal set; }
+
+        /// <summary>Micro-USD held for the namespace's express-lane auction (at most <see cref="CollateralMax"/>): not margin.</summary>
+        public ulong AuctionDeposit { get; internal set; }
     }
 
     /// <summary>The last oracle price seen, micro-USD per unit (0: none yet, and nobody can trade).</summary>
@@ -94,6 +110,9 @@ public sealed class PerpsState(ulong @namespace) : AccountRollupState<PerpsState
 
     /// <summary>Σ of faucet draws, micro-USD.</summary>
     public ulong Minted { get; private set; }
+
+    /// <summary>Auction prices taken from winners' deposits and not yet paid out by a settlement, micro-USD.</summary>
+    public ulong AuctionPool { get; private set; }
 
     /// <summary>
     /// A new oracle reading. Before taking it, funding accrues over the oracle time since the last reading (at most
@@ -148,9 +167,13 @@ public sealed class PerpsState(ulong @namespace) : AccountRollupState<PerpsState
         return writer.ToArray();
     }
 
+    public static byte[] AuctionDepositBody(ulong amount) => AmountBody(amount);
+
+    public static byte[] AuctionWithdrawBody(ulong amount) => AmountBody(amount);
+
     public override byte[] Encode()
     {
-        var writer = new CanonicalWriter(160 + (AccountMap.Count * 105));
+        var writer = new CanonicalWriter(168 + (AccountMap.Count * 113));
         writer.WriteRaw(StateDomain);
         writer.WriteU64(Namespace);
         writer.WriteU64(OraclePrice);
@@ -161,11 +184,13 @@ public sealed class PerpsState(ulong @namespace) : AccountRollupState<PerpsState
         writer.WriteI128(ShortFundingIndex);
         writer.WriteI128(Pool);
         writer.WriteU64(Minted);
+        writer.WriteU64(AuctionPool);
         writer.WriteCount(AccountMap.Count);
         foreach (var (key, account) in AccountMap.OrderBy(p => p.Key.ToHex(), StringComparer.Ordinal))
         {
             writer.WritePublicKey(key);
             writer.WriteU64(account.Collateral);
+            writer.WriteU64(account.AuctionDeposit);
             writer.WriteI64(account.Size);
             writer.WriteU64(account.EntryPrice);
             writer.WriteI128(account.FundingEntry);
@@ -190,6 +215,7 @@ public sealed class PerpsState(ulong @namespace) : AccountRollupState<PerpsState
             ShortFundingIndex = reader.ReadI128("short funding index"),
             Pool = reader.ReadI128("pool"),
             Minted = reader.ReadU64("minted"),
+            AuctionPool = reader.ReadU64("auction pool"),
         };
         var count = reader.ReadCount(AccountsMax, "accounts");
         for (var i = 0; i < count; i++)
@@ -198,15 +224,16 @@ public sealed class PerpsState(ulong @namespace) : AccountRollupState<PerpsState
             var account = new Account
             {
                 Collateral = reader.ReadU64("collateral"),
+                AuctionDeposit = reader.ReadU64("auction deposit"),
                 Size = reader.ReadI64("size"),
                 EntryPrice = reader.ReadU64("entry price"),
                 FundingEntry = reader.ReadI128("funding entry"),
                 Nonce = reader.ReadU64("nonce"),
                 Fauceted = reader.ReadBool("fauceted"),
             };
-            if (account.Size is > SizeMax or < -SizeMax || !state.AccountMap.TryAdd(key, account))
+            if (account.Size is > SizeMax or < -SizeMax || account.AuctionDeposit > CollateralMax || !state.AccountMap.TryAdd(key, account))
             {
-                throw new EncodingException("an account twice, or a size out of range");
+                throw new EncodingException("an account twice, or a size or auction deposit out of range");
             }
         }
 
@@ -214,7 +241,8 @@ public sealed class PerpsState(ulong @namespace) : AccountRollupState<PerpsState
         return state;
     }
 
-    private static ReadOnlySpan<byte> StateDomain => "fairway/rollup/perps/state/v1"u8;
+    /// <summary>v2: v1 with the auction pool after the total minted and each account's auction deposit after its collateral.</summary>
+    private static ReadOnlySpan<byte> StateDomain => "fairway/rollup/perps/state/v2"u8;
 
     private protected override int AccountsLimit => AccountsMax;
 
@@ -232,6 +260,8 @@ public sealed class PerpsState(ulong @namespace) : AccountRollupState<PerpsState
                 PerpsKind.Faucet => Faucet(account, body),
                 PerpsKind.Trade => Trade(account, body),
                 PerpsKind.Liquidate => Liquidate(tx.Sender, account, body),
+                PerpsKind.AuctionDeposit => Deposit(account, body),
+                PerpsKind.AuctionWithdraw => Withdraw(account, body),
                 _ => RollupReceipt.Failed($"unknown kind {kind}"),
             };
         }
@@ -316,6 +346,162 @@ public sealed class PerpsState(ulong @namespace) : AccountRollupState<PerpsState
         target.Collateral -= bonus;
         liquidator.Collateral += bonus;
         return RollupReceipt.Applied(bonus);
+    }
+
+    private RollupReceipt Deposit(Account account, byte[] body)
+    {
+        var amount = ReadAmount(body, "auction deposit body");
+        if (amount == 0)
+        {
+            return RollupReceipt.Failed("an auction deposit of 0");
+        }
+
+        if (account.Collateral < amount)
+        {
+            return RollupReceipt.Failed($"insufficient collateral: {account.Collateral}, an auction deposit of {amount}");
+        }
+
+        if (account.AuctionDeposit > CollateralMax - amount)
+        {
+            return RollupReceipt.Failed($"the auction deposit would exceed {CollateralMax}: it holds {account.AuctionDeposit}, adding {amount}");
+        }
+
+        // What is deposited leaves the margin: an open position must still meet its initial margin without it.
+        var equity = Equity(account) - amount;
+        if (account.Size != 0 && equity < InitialMargin(account.Size))
+        {
+            return RollupReceipt.Failed($"insufficient margin: equity after the deposit {equity}, initial margin {InitialMargin(account.Size)}");
+        }
+
+        account.Collateral -= amount;
+        account.AuctionDeposit += amount;
+        return RollupReceipt.Applied(amount);
+    }
+
+    private static RollupReceipt Withdraw(Account account, byte[] body)
+    {
+        var amount = ReadAmount(body, "auction withdraw body");
+        if (amount == 0)
+        {
+            return RollupReceipt.Failed("an auction withdrawal of 0");
+        }
+
+        if (account.AuctionDeposit < amount)
+        {
+            return RollupReceipt.Failed($"insufficient auction deposit: {account.AuctionDeposit}, a withdrawal of {amount}");
+        }
+
+        if (account.Collateral > CollateralMax - amount)
+        {
+            return RollupReceipt.Failed($"the collateral would exceed {CollateralMax}: it holds {account.Collateral}, adding {amount}");
+        }
+
+        account.AuctionDeposit -= amount;
+        account.Collateral += amount;
+        return RollupReceipt.Applied(amount);
+    }
+
+    /// <summary>
+    /// An <see cref="AuctionRecord"/> in the stream: the ordering stage writes them and drops every submitted payload
+    /// with their prefix, so one here is the chain's and carries neither signature nor nonce. That holds only where the
+    /// namespace's policy is auction: on any other, nothing drops a forged record, and a forged result and settlement
+    /// could move any account's deposit to the forger. A record for another namespace, or a malformed one, is skipped
+    /// and changes nothing. Never throws.
+    /// </summary>
+    private protected override RollupReceipt? ApplyChainRecord(ReadOnlySpan<byte> payload)
+    {
+        if (!AuctionRecord.HasMagic(payload))
+        {
+            return null;
+        }
+
+        if (AuctionRecord.TryDecode(payload) is not { } record)
+        {
+            return RollupReceipt.Skipped("a malformed auction record");
+        }
+
+        if (record.Namespace != Namespace)
+        {
+            return RollupReceipt.Skipped($"an auction record for namespace {record.Namespace}, not this one");
+        }
+
+        return record.Kind == AuctionRecordKind.Result ? ApplyResult(record) : ApplySettlement(record);
+    }
+
+    /// <summary>
+    /// The winner's price moves from its auction deposit into <see cref="AuctionPool"/>; the receipt's amount is what
+    /// moved. The ordering stage counts a bid only up to the bidder's deposit, read from this same state, so the price
+    /// is covered; should the deposit somehow be short (or the winner hold no account), only what it holds moves and the
+    /// rest is never charged. The pool takes at most what keeps it within 64 bits (never reached: deposits are capped).
+    /// </summary>
+    private RollupReceipt ApplyResult(AuctionRecord record)
+    {
+        if (record.Winner is not { } winner || record.Price == 0)
+        {
+            return RollupReceipt.Applied();
+        }
+
+        if (AccountMap.GetValueOrDefault(winner) is not { } account)
+        {
+            return RollupReceipt.Applied();
+        }
+
+        var taken = Math.Min(Math.Min(record.Price, account.AuctionDeposit), ulong.MaxValue - AuctionPool);
+        account.AuctionDeposit -= taken;
+        AuctionPool += taken;
+        return RollupReceipt.Applied(taken);
+    }
+
+    /// <summary>
+    /// Pays each share, in the record's order, from <see cref="AuctionPool"/> into its user's collateral, opening the
+    /// account when it has none. A share is paid only as far as the pool holds, the collateral stays within
+    /// <see cref="CollateralMax"/> and, for a new account, the rollup has room for one (<see cref="AccountsMax"/>); what
+    /// cannot be paid stays in the pool. The receipt's amount is what was paid.
+    /// </summary>
+    private RollupReceipt ApplySettlement(AuctionRecord record)
+    {
+        var paid = 0UL;
+        foreach (var share in record.Shares)
+        {
+            var account = AccountMap.GetValueOrDefault(share.User);
+            var room = CollateralMax - (account?.Collateral ?? 0);
+            var amount = Math.Min(Math.Min(share.Amount, AuctionPool), room);
+            if (amount == 0)
+            {
+                continue;
+            }
+
+            if (account is null)
+            {
+                if (AccountMap.Count >= AccountsMax)
+                {
+                    continue;
+                }
+
+                AccountMap[share.User] = account = new Account();
+            }
+
+            AuctionPool -= amount;
+            account.Collateral += amount;
+            paid += amount;
+        }
+
+        return RollupReceipt.Applied(paid);
+    }
+
+    private static byte[] AmountBody(ulong amount)
+    {
+        var writer = new CanonicalWriter(8);
+        writer.WriteU64(amount);
+        return writer.ToArray();
+    }
+
+    private static ulong ReadAmount(byte[] body, string what)
+    {
+        var reader = new CanonicalReader(body);
+        var amount = reader.ReadU64("amount");
+        reader.EnsureEnd(what);
+        return amount;
     }
 
     /// <summary>
