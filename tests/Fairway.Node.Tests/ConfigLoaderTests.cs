@@ -1,5 +1,6 @@
 using Fairway.Node.Config;
 using Fairway.Node.Setup;
+using Fairway.Ordering.Output;
 
 namespace Fairway.Node.Tests;
 
@@ -115,11 +116,16 @@ public sealed class ConfigLoaderTests : IDisposable
         var registry = ConfigLoader.NamespacesOf(genesis, GenesisPath);
 
         Assert.Equal("fcfs", registry.DefaultPolicy.Name);
-        Assert.Equal(["fcfs", "fair", "encrypted"], registry.Declared.Select(d => d.Policy.Name));
+        Assert.Equal(["fcfs", "fair", "encrypted", "auction"], registry.Declared.Select(d => d.Policy.Name));
         Assert.Equal("demo-fcfs", registry.Find(1)!.Name);
         Assert.Equal("demo-fair", registry.Find(2)!.Name);
         Assert.Equal("demo-encrypted", registry.Find(3)!.Name);
         Assert.True(registry.IsEncrypted(3));
+        Assert.Equal(AuctionSettings.Default, registry.AuctionOf(4));
+
+        // An auction chain seals its bids and orders its express lanes by the fair rules.
+        Assert.True(registry.IsEncrypted(Core.Chain.SystemNamespaces.AuctionBids));
+        Assert.True(registry.IsFairOrdered(Core.Chain.SystemNamespaces.Express));
         Assert.True(registry.HasFair);
         Assert.Equal("fcfs", registry.PolicyOf(424242).Name);
     }
@@ -129,6 +135,11 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("""[{"id": 5, "name": "a", "policy": "fcfs"}, {"id": 5, "name": "b", "policy": "fcfs"}]""", "namespaces[1].id", "declared twice")]
     [InlineData("""[{"id": 5, "name": "", "policy": "fcfs"}]""", "namespaces[0].name", "1 to 64 characters")]
     [InlineData("""[{"id": 18446744073709551361, "name": "mine", "policy": "fcfs"}]""", "namespaces[0].id", "the chain's own")]
+    [InlineData("""[{"id": 5, "name": "perps", "policy": "auction", "auction_epoch_ms": 10}]""", "namespaces[0].auction_epoch_ms", "between 1000 and 86400000")]
+    [InlineData("""[{"id": 5, "name": "perps", "policy": "auction", "rebate_to": "not-a-key"}]""", "namespaces[0].rebate_to", "64 hex characters")]
+    [InlineData("""[{"id": 5, "name": "perps", "policy": "fair", "reserve_price": 5}]""", "namespaces[0]", "are for policy auction")]
+    [InlineData("""[{"id": 5, "name": "perps", "policy": "auction", "auction_deposits": {"rollup": "amm", "oracle_namespace": 1, "options_namespace": 3, "feeder": "00", "market_maker": "00"}}]""",
+        "namespaces[0].auction_deposits.rollup", "\"perps\"")]
     public void A_genesis_with_a_bad_namespace_is_refused_at_load_naming_it(string namespaces, string key, string message)
     {
         EditGenesis(json => json["namespaces"] = System.Text.Json.Nodes.JsonNode.Parse(namespaces));
@@ -152,10 +163,11 @@ public sealed class ConfigLoaderTests : IDisposable
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadGenesis(GenesisPath));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
 
-        // Without the encryption section (and so without an encrypted namespace) the transport keys are not needed.
+        // Without the encryption section (and so without an encrypted or auction namespace) the transport keys are not needed.
         EditGenesis(json =>
         {
             json.Remove("encryption");
+            json["namespaces"]!.AsArray().RemoveAt(3);
             json["namespaces"]!.AsArray().RemoveAt(2);
         });
         Assert.Null(ConfigLoader.LoadGenesis(GenesisPath).Encryption);
@@ -169,7 +181,11 @@ public sealed class ConfigLoaderTests : IDisposable
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadGenesis(GenesisPath));
         Assert.Contains("encryption", e.Message, StringComparison.Ordinal);
 
-        // Without the encrypted namespace the same genesis loads.
+        // Without the encrypted namespace, an auction namespace (its bids are sealed) still needs it.
+        EditGenesis(json => json["namespaces"]!.AsArray().RemoveAt(2));
+        Assert.Contains("encryption", Assert.Throws<ConfigException>(() => ConfigLoader.LoadGenesis(GenesisPath)).Message, StringComparison.Ordinal);
+
+        // Without either the same genesis loads.
         EditGenesis(json => json["namespaces"]!.AsArray().RemoveAt(2));
         Assert.False(ConfigLoader.NamespacesOf(ConfigLoader.LoadGenesis(GenesisPath), GenesisPath).HasEncrypted);
     }
