@@ -129,7 +129,7 @@ public class EncryptedLaneTests
             });
 
     /// <summary>Starts every validator and waits until each serves the key generated at genesis.</summary>
-    private static async Task StartWithKeyAsync(TestCluster cluster, HttpClient http)
+    internal static async Task StartWithKeyAsync(TestCluster cluster, HttpClient http)
     {
         cluster.StartAll();
         await TestCluster.WaitUntilAsync(
