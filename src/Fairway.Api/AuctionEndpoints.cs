@@ -137,7 +137,15 @@ public static class AuctionEndpoints
                 return ApiError.BadRequest("bad_bundle", "a transaction starts with the auction record prefix, which only the chain's own records may");
             }
 
-            if (node.Auctions!.Lane(bundle.Namespace) is not { } lane || lane.Epoch != bundle.Epoch)
+            var lane = node.Auctions!.Lane(bundle.Namespace);
+            if (Opening(node, bundle.Namespace, bundle.Epoch, lane))
+            {
+                // This validator has not applied the epoch's first height yet, so it cannot know the controller: the
+                // bundle goes on, and the ordering stage takes it only if its signer won.
+                return await SubmitAsync(node, bundle.ToTransaction(), ct).ConfigureAwait(false);
+            }
+
+            if (lane is null || lane.Epoch != bundle.Epoch)
             {
                 return ApiError.Of(StatusCodes.Status409Conflict, "wrong_epoch",
                     $"the express lane of namespace {bundle.Namespace} is in epoch {node.Auctions.Lane(bundle.Namespace)?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "none yet"}; the bundle names epoch {bundle.Epoch}");
@@ -197,7 +205,13 @@ public static class AuctionEndpoints
                 return ApiError.BadRequest("bad_signature", "the transfer's signature is not its sender's over this chain, namespace, epoch and new controller");
             }
 
-            if (node.Auctions!.Lane(transfer.Namespace) is not { } lane || lane.Epoch != transfer.Epoch)
+            var lane = node.Auctions!.Lane(transfer.Namespace);
+            if (Opening(node, transfer.Namespace, transfer.Epoch, lane))
+            {
+                return await SubmitAsync(node, transfer.ToTransaction(), ct).ConfigureAwait(false);
+            }
+
+            if (lane is null || lane.Epoch != transfer.Epoch)
             {
                 return ApiError.Of(StatusCodes.Status409Conflict, "wrong_epoch", $"the express lane of namespace {transfer.Namespace} is not in epoch {transfer.Epoch}");
             }
@@ -210,6 +224,10 @@ public static class AuctionEndpoints
             return await SubmitAsync(node, transfer.ToTransaction(), ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>True when <paramref name="epoch"/> has begun by the clock but this validator's lane is still in an earlier one.</summary>
+    private static bool Opening(IValidatorApi node, ulong ns, ulong epoch, LaneStatus? lane) =>
+        (lane is null || lane.Epoch < epoch) && epoch == node.Namespaces.AuctionOf(ns)!.EpochOf((ulong)Math.Max(0, node.NowMs));
 
     private static async Task<IResult> SubmitAsync(IValidatorApi node, Transaction transaction, CancellationToken ct, ulong? nextDue = null)
     {

@@ -102,6 +102,10 @@ public class AuctionTests
         AuctionOutcome? outcome = null;
         await TestCluster.WaitUntilAsync(async () => (outcome = await client.GetAuctionAsync(Perps, target)) is not null, "the auction decided");
         Assert.Equal((Alice.PublicKey, 25 * Usd, 3, 2), (outcome!.Winner, outcome.Price, outcome.BidsCounted, outcome.BidsValid));
+        var others = Enumerable.Range(1, 3).Select(i => new FairwayClient(new Uri(cluster.Nodes[i].ApiUrl), TrustedChain.FromGenesisFile(genesisPath))).ToList();
+        await TestCluster.WaitUntilAsync(
+            async () => (await Task.WhenAll(others.Select(c => c.GetAuctionAsync(Perps, target)))).All(o => o?.Winner == Alice.PublicKey), "every validator decided alike");
+        others.ForEach(c => c.Dispose());
 
         // Alice's bundles, sent 1 before 0: her nonces 2 and 3 only execute in sequence order. Bob is not the controller.
         var notController = await client.SubmitPriorityBundleAsync(Perps, target, 0, [Tx(Bob, 2, PerpsKind.AuctionWithdraw, PerpsState.AuctionWithdrawBody(1 * Usd))], Bob);
@@ -111,16 +115,17 @@ public class AuctionTests
         Assert.True((await client.SubmitPriorityBundleAsync(Perps, target, 1, [second], Alice)).Included);
         Assert.True((await client.SubmitPriorityBundleAsync(Perps, target, 0, [first], Alice)).Included);
 
-        // Users trade in the fair lane during the lane's epoch: user 1 twice, user 2 once.
-        var trades = new[]
+        // Users trade in the fair lane during the lane's epoch: user 1 twice, user 2 once. Each waits for the one before:
+        // the fair rules order by receive time, and one user's two transactions sent a moment apart may swap.
+        foreach (var trade in new[]
         {
-            await client.SubmitAsync(Perps, Tx(User1, 1, PerpsKind.AuctionDeposit, PerpsState.AuctionDepositBody(1 * Usd)), stake: null),
-            await client.SubmitAsync(Perps, Tx(User1, 2, PerpsKind.AuctionWithdraw, PerpsState.AuctionWithdrawBody(1 * Usd)), stake: null),
-            await client.SubmitAsync(Perps, Tx(User2, 1, PerpsKind.AuctionDeposit, PerpsState.AuctionDepositBody(1 * Usd)), stake: null),
-        };
-        foreach (var t in trades)
+            Tx(User1, 1, PerpsKind.AuctionDeposit, PerpsState.AuctionDepositBody(1 * Usd)),
+            Tx(User1, 2, PerpsKind.AuctionWithdraw, PerpsState.AuctionWithdrawBody(1 * Usd)),
+            Tx(User2, 1, PerpsKind.AuctionDeposit, PerpsState.AuctionDepositBody(1 * Usd)),
+        })
         {
-            await client.WaitForAsync(t.Hash, Commitment.Firm, TestCluster.Deadline);
+            var sent = await client.SubmitAsync(Perps, trade, stake: null);
+            await client.WaitForAsync(sent.Hash, Commitment.Firm, TestCluster.Deadline);
         }
 
         // The next epoch's first height settles: wait for it, then read every height's verified streams up to it.
