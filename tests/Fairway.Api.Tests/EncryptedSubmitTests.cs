@@ -111,7 +111,7 @@ public sealed class EncryptedSubmitTests(SqliteNodeFixture node) : IClassFixture
         Assert.Contains("unknown_field", await wrongField.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private static async Task<ThresholdKeySet> WaitForKeyAsync(FairwayClient client)
+    internal static async Task<ThresholdKeySet> WaitForKeyAsync(FairwayClient client)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
