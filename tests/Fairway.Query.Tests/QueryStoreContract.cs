@@ -1,6 +1,7 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
+using Fairway.Core.Output;
 using Fairway.Storage;
 using Fairway.Storage.Query;
 
@@ -380,6 +381,39 @@ public abstract class QueryStoreContract : IDisposable
 
         // The carrier is how the bundle travelled, never part of the output.
         Assert.Null(Store.FindTransaction(bundle.Hash));
+    }
+
+    [Fact]
+    public void An_outputs_records_are_indexed_from_its_record_batch_and_found_by_their_hashes()
+    {
+        if (Unavailable) return;
+        var chain = new QueryTestChain(1);
+        var (plain, batches) = chain.Next(1, 2);
+
+        // The ordering stage's records (as an auction namespace gets them) lead namespace 7; sources name the record
+        // batch after the block's one batch.
+        var records = new[] { new Transaction(7, "record one"u8.ToArray()), new Transaction(7, "record two"u8.ToArray()) };
+        var recordBatch = new Batch(QueryTestChain.ChainId, Block.RecordAuthor, 2, records);
+        var transactions = records.Concat(plain.Transactions).ToArray();
+        OutputSource[] sources = [new(1, 0), new(1, 1), .. plain.Output.Sources];
+        var h = plain.Output.Header;
+        var header = OutputHeader.Over(h.ChainId, h.Height, h.BlockHash, h.PreviousOutputHash, transactions);
+        var committed = plain with { Output = new BlockOutput(header, transactions, sources, [], recordBatch), OutputCertificate = QueryTestChain.CertifyOutput(header) };
+        chain.Blocks[^1] = (committed, batches);
+
+        IndexAll(chain);
+
+        var block = Store.GetBlock(2)!;
+        Assert.Equal(transactions, block.Transactions);
+        Assert.Equal(records, block.Output.Records!.Transactions);
+        Assert.Equal(batches.Length, Store.GetBatches(2)!.Count);
+        for (var i = 0; i < records.Length; i++)
+        {
+            var found = Store.FindTransaction(records[i].Hash)!;
+            Assert.Equal((records[i], 2UL, i), (found.Transaction, found.Height, found.Index));
+        }
+
+        Assert.Equal(records, Store.GetNamespaceTransactions(2, 7)!.Take(2).Select(t => t.Transaction));
     }
 
     private protected void IndexAll(QueryTestChain chain)

@@ -267,6 +267,36 @@ public abstract class ChainStoreContract : IDisposable
     }
 
     [Fact]
+    public void An_outputs_records_come_back_from_the_stored_layout_with_a_revealed_position_beside_them()
+    {
+        var chain = new TestChain(1, 3);
+        var plain = new Transaction(1, "in the clear"u8.ToArray());
+        var sealedTx = new Transaction(2, "ciphertext bytes"u8.ToArray());
+        var batch = TestChain.BatchOf(10, plain, sealedTx);
+        Store.PutBatches([.. chain.Batches, batch]);
+        Store.AppendCommitted(chain.At(1));
+        var child = TestChain.Child(chain.At(1), 1, [batch]);
+
+        // The ordering stage wrote two records into namespace 1, ahead of the batch's transaction; position 1 of the
+        // record batch (after the block's one batch, no inbox batch) is where sources name them.
+        var records = new[] { new Transaction(1, "record a"u8.ToArray()), new Transaction(1, "record b"u8.ToArray()) };
+        var recordBatch = new Batch(TestChain.ChainId, Block.RecordAuthor, 2, records);
+        var transactions = new[] { records[0], records[1], plain, new Transaction(2, "the plaintext"u8.ToArray()) };
+        Core.Output.OutputSource[] sources = [new(1, 0), new(1, 1), new(0, 0), new(0, 1)];
+        var h = child.Output.Header;
+        var header = Core.Output.OutputHeader.Over(h.ChainId, h.Height, h.BlockHash, h.PreviousOutputHash, transactions);
+        var output = new Core.Output.BlockOutput(header, transactions, sources, [new Core.Output.RevealedEntry(3, sealedTx, [7])], recordBatch);
+        Store.AppendCommitted(child with { Output = output });
+
+        var read = Store.GetCommitted(2)!;
+        Assert.Equal(transactions, read.Transactions);
+        Assert.Equal(header, read.Output.Header);
+        Assert.Equal(records, read.Output.Records!.Transactions);
+        Assert.Equal(sealedTx, read.Output.SubmittedTransactions()[3]);
+        Assert.Equal([7], Assert.Single(read.Output.Revealed).Opening);
+    }
+
+    [Fact]
     public void A_bundles_legs_come_back_from_its_carrier_in_the_stored_batch()
     {
         var chain = new TestChain(1, 3);

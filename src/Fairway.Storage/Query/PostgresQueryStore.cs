@@ -193,6 +193,7 @@ public sealed partial class PostgresQueryStore : IQueryStore
         OutputHeader header;
         OutputCertificate certificate;
         OutputSource[] sources;
+        Batch? records;
         using (var select = Command(connection, transaction, _selectBlockSql, key))
         using (var reader = select.ExecuteReader())
         {
@@ -206,7 +207,9 @@ public sealed partial class PostgresQueryStore : IQueryStore
             count = reader.GetInt32(2);
             header = Canonical.Decode(reader.GetFieldValue<byte[]>(3), OutputHeader.Decode, "indexed output header");
             certificate = Canonical.Decode(reader.GetFieldValue<byte[]>(4), OutputCertificate.Decode, "indexed output certificate");
-            sources = BlockOutput.DecodeSources(reader.GetFieldValue<byte[]>(5));
+            var layout = reader.GetFieldValue<byte[]>(5);
+            sources = BlockOutput.DecodeSources(layout);
+            records = BlockOutput.DecodeRecords(layout);
         }
 
         var transactions = new List<Transaction>(count);
@@ -225,7 +228,7 @@ public sealed partial class PostgresQueryStore : IQueryStore
             throw new InvalidDataException($"indexed height {height} should have {count} transactions, the index has {transactions.Count}");
         }
 
-        return new CommittedBlock(block, qc, new BlockOutput(header, transactions, sources)) { OutputCertificate = certificate };
+        return new CommittedBlock(block, qc, new BlockOutput(header, transactions, sources, [], records)) { OutputCertificate = certificate };
     }
 
     public IReadOnlyList<Batch>? GetBatches(ulong height)
