@@ -173,5 +173,11 @@ public class AuctionTests
         Assert.Equal(0UL, market.Perps.AuctionPool);
         Assert.Equal(50 * Usd, market.Perps.Find(Bob.PublicKey)!.AuctionDeposit);
         Assert.Equal(20 * Usd, market.Perps.Find(Carol.PublicKey)!.AuctionDeposit);
+
+        // Operators see it too: the two bundle transactions output first, on every validator alike.
+        foreach (var i in Enumerable.Range(0, 4))
+        {
+            Assert.Contains("fairway_express_transactions_total{namespace=\"4\"} 2\n", await cluster.MetricsAsync(i), StringComparison.Ordinal);
+        }
     }
 }

@@ -164,6 +164,46 @@ public sealed class NodeMetrics : IDisposable
     /// <summary>Refusals by reason, for tests and the summary log.</summary>
     public IReadOnlyDictionary<string, long> FairRefusals => new SortedDictionary<string, long>(_fairRefusals, StringComparer.Ordinal);
 
+    /// <summary>Per auction namespace: the epoch, whether its lane is sold, its price, bundle transactions output and bundles refused.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, (ulong Epoch, bool Open, ulong Price, long Taken, long Refused)> _auctions = new();
+
+    public void OnAuctionSteps(IReadOnlyList<Ordering.Auction.AuctionStep> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        foreach (var step in steps)
+        {
+            var taken = step.Records.Count(r => !Core.Auction.AuctionRecord.HasMagic(r.Payload.Span));
+            _auctions.AddOrUpdate(
+                step.Namespace,
+                _ => (step.Epoch, step.Lane is not null, step.Decided?.Price ?? 0, taken, step.BundlesRefused),
+                (_, was) => (step.Epoch, step.Lane is not null, step.Decided is { } d ? d.Price : was.Price, was.Taken + taken, was.Refused + step.BundlesRefused));
+        }
+    }
+
+    private void RenderAuctions(StringBuilder text)
+    {
+        if (_auctions.IsEmpty)
+        {
+            return;
+        }
+
+        var auctions = new SortedDictionary<ulong, (ulong Epoch, bool Open, ulong Price, long Taken, long Refused)>(_auctions);
+        void Family(string name, string type, string help, Func<(ulong Epoch, bool Open, ulong Price, long Taken, long Refused), string> value)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
+            foreach (var (ns, a) in auctions)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{name}{{namespace=\"{ns}\"}} {value(a)}\n");
+            }
+        }
+
+        Family("fairway_auction_epoch", "gauge", "The auction epoch of the last height applied, by auction namespace.", a => a.Epoch.ToString(CultureInfo.InvariantCulture));
+        Family("fairway_auction_lane_sold", "gauge", "1 when the epoch's express lane has a controller, by auction namespace.", a => a.Open ? "1" : "0");
+        Family("fairway_auction_price", "gauge", "The price the epoch's express lane sold for, in the rollup's unit (0 unsold), by auction namespace.", a => a.Price.ToString(CultureInfo.InvariantCulture));
+        Family("fairway_express_transactions_total", "counter", "Priority-bundle transactions output first in their namespace, by auction namespace.", a => a.Taken.ToString(CultureInfo.InvariantCulture));
+        Family("fairway_express_bundles_refused_total", "counter", "Priority bundles a block carried that the lane refused (not the controller, wrong epoch, a sequence taken), by auction namespace.", a => a.Refused.ToString(CultureInfo.InvariantCulture));
+    }
+
     public string Render()
     {
         var text = new StringBuilder(2048);
@@ -182,6 +222,7 @@ public sealed class NodeMetrics : IDisposable
             text.Append(CultureInfo.InvariantCulture, $"fairway_inbox_refusals_total{{leader=\"{leader}\"}} {count}\n");
         }
 
+        RenderAuctions(text);
         Gauge(text, "fairway_epoch", "The consensus epoch this validator runs in (0 until the stake table first changes the stakes).", _epoch);
         Counter(text, "fairway_epoch_changes_refused_total", "Proposals this validator did not vote for because their epoch change is not what its L1 watcher reads.", _epochChangesRefused);
         Gauge(text, "fairway_l1_failures", "Consecutive failed polls of the L1 (0 while it answers).", _l1Failures);

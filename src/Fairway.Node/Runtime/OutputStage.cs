@@ -139,7 +139,7 @@ internal sealed partial class OutputStage
     private void Track(CommittedBlock committed, IReadOnlyList<Batch> batches)
     {
         _state = new OrderingState(committed.Height, committed.Output.Header.Hash);
-        _ordering.OnOutput(committed.Block, committed.Output);
+        _metrics.OnAuctionSteps(_ordering.OnOutput(committed.Block, committed.Output));
         var events = _certifier.OnLocalOutput(committed.Output.Header);
         var vote = events.OfType<BroadcastOutputVote>().FirstOrDefault()?.Vote;
         _uncertified[committed.Height] = new Pending(committed, batches, vote);

@@ -172,13 +172,14 @@ public sealed class AuctionBook
     /// Keeps what the block's output did (the steps <see cref="Plan"/> gave, recomputed when not planned here, as after a
     /// restart), then reads the output: bids revealed in it, users of the fair lane, the rollup's deposits.
     /// </summary>
-    public void Apply(Block block, BlockOutput output)
+    /// <returns>What the height did in each auction namespace (empty for a height already applied).</returns>
+    public IReadOnlyList<AuctionStep> Apply(Block block, BlockOutput output)
     {
         ArgumentNullException.ThrowIfNull(block);
         ArgumentNullException.ThrowIfNull(output);
         if (block.Height <= AppliedHeight)
         {
-            return;
+            return [];
         }
 
         var express = output.Transactions.Where(t => t.Namespace == SystemNamespaces.Express).ToList();
@@ -232,6 +233,7 @@ public sealed class AuctionBook
 
         _planned = null;
         AppliedHeight = block.Height;
+        return steps;
     }
 
     /// <summary>The decided auction of <paramref name="namespace"/> for <paramref name="epoch"/>, if it is among those kept.</summary>

@@ -59,7 +59,7 @@ public sealed class OrderingStage
     /// A height's final output (revealed, after decryption), in height order: the auctions read bids, users and deposits
     /// from it. The next height is not ordered before this one is given: an auction reads only final outputs.
     /// </summary>
-    public void OnOutput(Block block, BlockOutput output) => Auctions?.Apply(block, output);
+    public IReadOnlyList<AuctionStep> OnOutput(Block block, BlockOutput output) => Auctions?.Apply(block, output) ?? [];
 
     public NamespaceRegistry Registry => _registry;
 
