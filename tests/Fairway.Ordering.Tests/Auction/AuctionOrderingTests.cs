@@ -137,6 +137,30 @@ public class AuctionOrderingTests
     }
 
     [Fact]
+    public void A_lone_bidder_pays_the_reserve_hands_the_lane_over_and_a_bid_revealed_too_late_counts_for_nothing()
+    {
+        var stage = NewStage();
+        var (_, s1) = OrderAndApply(stage, Height(1, 500, Bid(Alice, 1, 50)), OrderingState.Genesis);
+
+        // Epoch 1: Alice alone pays the reserve (10). She hands the lane to Bob: his bundle 0 is taken, hers is not.
+        // Bob's bid for epoch 1 is revealed only now, in epoch 1: too late.
+        var transfer = ControllerTransfer.Sign(ChainId, Ns, 1, Bob.PublicKey, Alice).ToTransaction();
+        var (h2, s2) = OrderAndApply(stage, Height(2, 1_200, Bid(Bob, 1, 90), transfer, Bundle(Bob, 1, 0, "bob-b0"), Bundle(Alice, 1, 1, "alice-b1")), s1);
+        var result = Assert.Single(Records(h2));
+        Assert.Equal(((PublicKey?)Alice.PublicKey, 10UL, 1, 1), (result.Winner, result.Price, result.BidsCounted, result.BidsValid));
+        Assert.Equal(["bob-b0"], Texts(h2));
+        Assert.Equal(new LaneStatus(Ns, 1, Bob.PublicKey, 1, 0), stage.Auctions!.Lane(Ns));
+
+        // Epoch 2: nobody used the fair lane in epoch 1, so the 10 go back to Alice, the payer; Bob's late bid is counted
+        // and refused as another auction's.
+        var (h3, _) = OrderAndApply(stage, Height(3, 2_100), s2);
+        var (settlement, next) = (Records(h3)[0], Records(h3)[1]);
+        Assert.Equal([new RebateShare(Alice.PublicKey, 10)], settlement.Shares);
+        Assert.Equal(((PublicKey?)null, 1, 0), (next.Winner, next.BidsCounted, next.BidsValid));
+        Assert.Equal(BidRefusal.WrongAuction, Assert.Single(stage.Auctions.Result(Ns, 2)!.Bids).Refusal);
+    }
+
+    [Fact]
     public void The_book_refuses_to_plan_a_height_before_it_has_read_the_one_before()
     {
         var stage = NewStage();
