@@ -102,7 +102,7 @@ public sealed class AuctionBook
             var bids = auction.BidsEpoch + 1 == epoch ? auction.Bids : [];
             decided = AuctionRule.Decide(
                 _chainId, ns, epoch, auction.Settings.ReservePrice, bids, bidder => auction.View?.DepositOf(bidder) ?? ulong.MaxValue,
-                OrderingStage.TieBreakSeed(block), _verifier);
+                OrderingStage.TieBreakSeed(block), _verifier, auction.SignatureChecked);
             records.Add(AuctionRecord.Result(ns, epoch, decided.Winner, decided.Price, decided.BidsCounted, decided.BidsValid).ToTransaction());
             lane = decided.Winner is { } winner ? new ExpressLane(ns, epoch, winner) : null;
         }
@@ -216,7 +216,8 @@ public sealed class AuctionBook
             {
                 if (AuctionBid.TryDecode(tx.Payload.Span) is { } bid && _auctions.TryGetValue(bid.Namespace, out var target))
                 {
-                    target.AddBid(bid, revealed.GetValueOrDefault(i, tx.Hash));
+                    // Checked as it is revealed, so the epoch's first height does not check thousands of signatures at once.
+                    target.AddBid(bid, revealed.GetValueOrDefault(i, tx.Hash), () => bid.HasValidSignature(_chainId, _verifier));
                 }
             }
             else if (_auctions.TryGetValue(tx.Namespace, out var auction) && output.Sources[i].BatchPosition < block.AllBatchDigests.Count
@@ -284,18 +285,28 @@ public sealed class AuctionBook
 
         public List<PublicKey> UserOrder { get; } = [];
 
-        public void AddBid(AuctionBid bid, Hash carrier)
+        /// <summary>Bids among <see cref="Bids"/> whose signature verified when they were revealed.</summary>
+        private readonly HashSet<AuctionBid> _signed = [];
+
+        public bool SignatureChecked(AuctionBid bid) => _signed.Contains(bid);
+
+        public void AddBid(AuctionBid bid, Hash carrier, Func<bool> signatureValid)
         {
             var epoch = Epoch ?? 0;
             if (BidsEpoch != epoch)
             {
                 Bids.Clear();
+                _signed.Clear();
                 BidsEpoch = epoch;
             }
 
             if (Bids.Count < AuctionRule.BidsMax)
             {
                 Bids.Add((bid, carrier));
+                if (signatureValid())
+                {
+                    _signed.Add(bid);
+                }
             }
         }
 

@@ -36,9 +36,11 @@ public static class AuctionRule
     /// <summary>Bids one auction looks at, at most: the rest (in commit order) are not read, so a flood costs nothing to decide.</summary>
     public const int BidsMax = 4_096;
 
+    /// <param name="signatureChecked">Whether a bid's signature verified, when the caller checked it already (as bids are
+    /// revealed, so the deciding height does not check thousands at once); null to check here.</param>
     public static AuctionResult Decide(
         Hash chainId, ulong @namespace, ulong epoch, ulong reservePrice, IReadOnlyList<(AuctionBid Bid, Hash Carrier)> bidsInCommitOrder,
-        Func<PublicKey, ulong> depositOf, Hash tieBreakSeed, ISignatureVerifier verifier)
+        Func<PublicKey, ulong> depositOf, Hash tieBreakSeed, ISignatureVerifier verifier, Func<AuctionBid, bool>? signatureChecked = null)
     {
         ArgumentNullException.ThrowIfNull(bidsInCommitOrder);
         ArgumentNullException.ThrowIfNull(depositOf);
@@ -47,7 +49,7 @@ public static class AuctionRule
         var best = new Dictionary<PublicKey, int>();
         foreach (var (bid, carrier) in bidsInCommitOrder.Take(BidsMax))
         {
-            var refusal = !bid.HasValidSignature(chainId, verifier) ? BidRefusal.BadSignature
+            var refusal = !(signatureChecked?.Invoke(bid) ?? bid.HasValidSignature(chainId, verifier)) ? BidRefusal.BadSignature
                 : bid.Namespace != @namespace || bid.Epoch != epoch ? BidRefusal.WrongAuction
                 : bid.Amount < reservePrice ? BidRefusal.BelowReserve
                 : bid.Amount > depositOf(bid.Bidder) ? BidRefusal.AboveDeposit

@@ -140,14 +140,17 @@ public class AuctionOrderingTests
     public void A_lone_bidder_pays_the_reserve_hands_the_lane_over_and_a_bid_revealed_too_late_counts_for_nothing()
     {
         var stage = NewStage();
-        var (_, s1) = OrderAndApply(stage, Height(1, 500, Bid(Alice, 1, 50)), OrderingState.Genesis);
+        // Carol's bid claims more than she signed: its signature, checked as it is revealed, fails.
+        var forged = AuctionBid.Sign(ChainId, Ns, 1, 20, Carol) with { Amount = 2_000 };
+        var (_, s1) = OrderAndApply(stage, Height(1, 500, Bid(Alice, 1, 50), new Transaction(SystemNamespaces.AuctionBids, forged.Encode())), OrderingState.Genesis);
 
         // Epoch 1: Alice alone pays the reserve (10). She hands the lane to Bob: his bundle 0 is taken, hers is not.
         // Bob's bid for epoch 1 is revealed only now, in epoch 1: too late.
         var transfer = ControllerTransfer.Sign(ChainId, Ns, 1, Bob.PublicKey, Alice).ToTransaction();
         var (h2, s2) = OrderAndApply(stage, Height(2, 1_200, Bid(Bob, 1, 90), transfer, Bundle(Bob, 1, 0, "bob-b0"), Bundle(Alice, 1, 1, "alice-b1")), s1);
         var result = Assert.Single(Records(h2));
-        Assert.Equal(((PublicKey?)Alice.PublicKey, 10UL, 1, 1), (result.Winner, result.Price, result.BidsCounted, result.BidsValid));
+        Assert.Equal(((PublicKey?)Alice.PublicKey, 10UL, 2, 1), (result.Winner, result.Price, result.BidsCounted, result.BidsValid));
+        Assert.Equal(BidRefusal.BadSignature, stage.Auctions!.Result(Ns, 1)!.Bids.Single(b => b.Bid.Bidder == Carol.PublicKey).Refusal);
         Assert.Equal(["bob-b0"], Texts(h2));
         Assert.Equal(new LaneStatus(Ns, 1, Bob.PublicKey, 1, 0), stage.Auctions!.Lane(Ns));
 
