@@ -61,6 +61,14 @@ public enum ByzantineKind
     /// past its deadline. Turns the simulated L1 inbox on.
     /// </summary>
     CensorInbox,
+
+    /// <summary>
+    /// Works against the express lane (<c>--policy auction</c>): its lists never name the express lane's bundles, and when
+    /// it leads it carries as few honest lists as a quorum allows (those naming fewest bundles), leaves the batches that
+    /// carry bundles out of its own and proposes the rest in reverse order. The faulty validators collude. The fair rules
+    /// must still bring every bundle in through the honest lists, in sequence order: a faulty leader delays, never reorders.
+    /// </summary>
+    ReorderExpress,
 }
 
 public static class ByzantineKindNames
@@ -79,6 +87,7 @@ public static class ByzantineKindNames
         ByzantineKind.BadShares => "bad-shares",
         ByzantineKind.StakeGrab => "stake-grab",
         ByzantineKind.CensorInbox => "censor-inbox",
+        ByzantineKind.ReorderExpress => "reorder-express",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

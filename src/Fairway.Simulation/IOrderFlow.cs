@@ -27,6 +27,9 @@ public interface IOrderFlow
     /// out of what it proposes. Asked again whenever it could place the victim, so the flow decides when to let go.
     /// </summary>
     bool StillHolds(Transaction victim, long nowMs) => false;
+
+    /// <summary>Under <c>auction</c>: the user a payload of the flow's namespaces belongs to, for the rebates (null: nobody).</summary>
+    Core.Crypto.PublicKey? UserOf(ReadOnlySpan<byte> payload) => null;
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Inbox;
 using Fairway.Core.Output;
@@ -43,6 +44,9 @@ internal sealed class NodeState(BatchPool pool, OutputCertifier certifier, Order
     /// <summary>The decryption of committed ciphertexts on a chain with an encrypted lane; null otherwise.</summary>
     public DecryptionStage? Decryption { get; } = decryption;
 
+    /// <summary>Test-only (<see cref="AuctionFaultForTesting.BidsHeldAnEpochAtFPlusOne"/>): the bids this host's auction has not been handed yet.</summary>
+    public HeldBids HeldBidsForTesting { get; } = new();
+
     /// <summary>The committed height ordered and waiting for decryption; later heights wait behind it.</summary>
     public SealedHeight? Waiting { get; set; }
 
@@ -86,4 +90,12 @@ internal sealed class NodeState(BatchPool pool, OutputCertifier certifier, Order
             UncertifiedVotes.Remove(lowest);
         }
     }
+}
+
+/// <summary>Revealed bids held back from a host's auction, and the epoch of the last height it was handed.</summary>
+internal sealed class HeldBids
+{
+    public ulong Epoch { get; set; } = ulong.MaxValue;
+
+    public List<(Transaction Transaction, OutputSource Source)> Bids { get; } = [];
 }

@@ -68,6 +68,28 @@ public sealed record BatchReport
 
     public int InboxPosted => Results.Sum(r => r.InboxPosted);
 
+    public int AuctionEpochs => Results.Sum(r => r.AuctionEpochs);
+
+    public int AuctionWon => Results.Sum(r => r.AuctionWon);
+
+    public ulong AuctionPriceTotal => Results.Aggregate(0UL, (sum, r) => sum + r.AuctionPriceTotal);
+
+    public ulong AuctionRebatesTotal => Results.Aggregate(0UL, (sum, r) => sum + r.AuctionRebatesTotal);
+
+    public ulong AuctionSettledPriceTotal => Results.Aggregate(0UL, (sum, r) => sum + r.AuctionSettledPriceTotal);
+
+    public int AuctionBidsSubmitted => Results.Sum(r => r.AuctionBidsSubmitted);
+
+    public int AuctionBidsCounted => Results.Sum(r => r.AuctionBidsCounted);
+
+    public int AuctionBidsLate => Results.Sum(r => r.AuctionBidsLate);
+
+    public int ExpressBundlesSubmitted => Results.Sum(r => r.ExpressBundlesSubmitted);
+
+    public int ExpressBundlesOutput => Results.Sum(r => r.ExpressBundlesOutput);
+
+    public int ExpressBundlesOutOfOrder => Results.Sum(r => r.ExpressBundlesOutOfOrder);
+
     public int InboxIncluded => Results.Sum(r => r.InboxIncluded);
 
     public int InboxLate => Results.Sum(r => r.InboxLate);

@@ -81,10 +81,27 @@ public sealed record SimulationOptions
     public int FairDelayMs { get; init; } = 250;
 
     /// <summary>
-    /// The ordering policy of every simulated namespace: <c>fcfs</c>, <c>fair</c> or <c>encrypted</c> (clients seal each
-    /// transaction to the validators' threshold key; ordered by the fair rules while sealed, decrypted after commit).
+    /// The ordering policy of every simulated namespace: <c>fcfs</c>, <c>fair</c>, <c>encrypted</c> (clients seal each
+    /// transaction to the validators' threshold key; ordered by the fair rules while sealed, decrypted after commit) or
+    /// <c>auction</c> (each namespace sells its express lane every <see cref="AuctionEpochMs"/>: simulated bidders send
+    /// sealed bids, the winner sends priority bundles, the rest is ordered as <c>fair</c>).
     /// </summary>
     public string Policy { get; init; } = "fcfs";
+
+    /// <summary>
+    /// Under <c>auction</c>: the length of an auction epoch in block time. Short, so a default run (about 19 simulated
+    /// seconds) sees several epochs; at least <see cref="Ordering.Output.AuctionSettings.EpochMsMin"/>.
+    /// </summary>
+    public ulong AuctionEpochMs { get; init; } = 2_000;
+
+    /// <summary>Under <c>auction</c>: the lowest bid that counts.</summary>
+    public ulong AuctionReservePrice { get; init; } = 10;
+
+    /// <summary>Under <c>auction</c>: simulated bidders, each with a seeded deposit, bidding in every epoch for the next.</summary>
+    public int AuctionBidders { get; init; } = 3;
+
+    /// <summary>Test-only: break f+1 honest hosts' auction so the auction invariants can be seen to fire.</summary>
+    public AuctionFaultForTesting UnsafeAuctionFaultForTesting { get; init; }
 
     /// <summary>
     /// Of the submissions, the fraction that are atomic bundles of 2 to 4 legs over random namespaces (each leg a fresh
@@ -208,14 +225,19 @@ public sealed record SimulationOptions
         Require(TransactionsPerRound is >= 0 and <= 100_000, "--transactions-per-round must be between 0 and 100000");
         Require(Namespaces is >= 1 and <= 64, "namespaces must be between 1 and 64");
         Require(ClockSkewMs is >= 0 and <= 3_600_000, "--clock-skew-ms must be between 0 and 3600000");
-        Require(Policy is "fcfs" or "fair" or "encrypted", "--policy must be fcfs, fair or encrypted");
+        Require(Policy is "fcfs" or "fair" or "encrypted" or "auction", "--policy must be fcfs, fair, encrypted or auction");
+        Require(AuctionEpochMs is >= Ordering.Output.AuctionSettings.EpochMsMin and <= Ordering.Output.AuctionSettings.EpochMsMax,
+            $"--auction-epoch-ms must be between {Ordering.Output.AuctionSettings.EpochMsMin} and {Ordering.Output.AuctionSettings.EpochMsMax}");
+        Require(AuctionBidders is >= 0 and <= 64, "--auction-bidders must be between 0 and 64");
+        Require(UnsafeAuctionFaultForTesting == AuctionFaultForTesting.None || Policy == "auction", "an auction fault needs --policy auction");
+        Require(Byzantine != ByzantineKind.ReorderExpress || Policy == "auction", "--byzantine reorder-express needs --policy auction");
         Require(Byzantine != ByzantineKind.BadShares || Policy == "encrypted", "--byzantine bad-shares needs --policy encrypted");
         Require(EarlyDecryptionColludersForTesting >= 0 && EarlyDecryptionColludersForTesting <= Nodes, "early decryption colluders must be between 0 and the number of nodes");
-        Require(EarlyDecryptionColludersForTesting == 0 || Policy == "encrypted", "early decryption colluders need the encrypted policy");
+        Require(EarlyDecryptionColludersForTesting == 0 || Policy is "encrypted" or "auction", "early decryption colluders need the encrypted or auction policy (sealed bids)");
         Require(FaultPhaseTicks is null or (>= 1 and <= 100_000_000), "the fault phase must last between 1 and 100000000 ticks");
         Require(!MevOperator || Flow is not null, "a MEV operator needs an order flow to react with");
         Require(BundleFraction is >= 0 and <= 1, "--bundle-fraction must be in [0, 1]");
-        Require(BundleFraction == 0 || Policy != "encrypted", "bundles take no encrypted legs: --bundle-fraction needs --policy fcfs or fair");
+        Require(BundleFraction == 0 || Policy is "fcfs" or "fair", "bundles take no encrypted legs: --bundle-fraction needs --policy fcfs or fair");
         Require(ShareResendTicks >= 1, "the share re-send interval must be at least one tick");
         Require(EpochChanges is >= 0 and <= 100, "--epoch-changes must be between 0 and 100");
         Require(EpochChanges == 0 || Policy == "fcfs", "--epoch-changes runs with --policy fcfs (the simulated fair lane and key generation keep one set)");
@@ -229,7 +251,7 @@ public sealed record SimulationOptions
         Require(InboxDeadlineBlocks is >= 2 and <= 100_000, "--inbox-deadline must be between 2 and 100000 L1 blocks");
         Require(L1Confirmations is >= 0 and <= 1_000, "--l1-confirmations must be between 0 and 1000");
         Require(L1LagMsMax >= 0 && L1LagMsMax < L1BlockMs, "the L1 watcher lag must be at least 0 and below one L1 block");
-        Require(!InboxEnabled || Policy != "encrypted", "the simulated L1 inbox runs with --policy fcfs or fair");
+        Require(!InboxEnabled || Policy is "fcfs" or "fair", "the simulated L1 inbox runs with --policy fcfs or fair");
         Require(!InboxEnabled || Flow is null, "the simulated L1 inbox does not run with an order flow");
         Require(!UnsafeIgnoreInboxForTesting || InboxEnabled, "ignoring the inbox needs one");
     }

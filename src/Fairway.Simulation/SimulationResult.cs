@@ -162,4 +162,37 @@ public sealed record SimulationResult
 
     /// <summary>Of <see cref="InboxRefusals"/>, the proposals of honest leaders (watchers that disagree about the L1 for a moment).</summary>
     public int InboxRefusalsOfHonestLeaders { get; init; }
+
+    /// <summary>Under <c>auction</c>: auctions decided (result records) in the measured host's certified outputs, all namespaces.</summary>
+    public int AuctionEpochs { get; init; }
+
+    /// <summary>Of <see cref="AuctionEpochs"/>, those with a winner.</summary>
+    public int AuctionWon { get; init; }
+
+    /// <summary>What the winners paid, over the measured host's result records.</summary>
+    public ulong AuctionPriceTotal { get; init; }
+
+    /// <summary>What the settlements in those outputs paid out; equal to <see cref="AuctionSettledPriceTotal"/>, or an invariant broke.</summary>
+    public ulong AuctionRebatesTotal { get; init; }
+
+    /// <summary>The prices of the epochs settled in those outputs (an epoch still running at the end is not settled yet).</summary>
+    public ulong AuctionSettledPriceTotal { get; init; }
+
+    /// <summary>Sealed bids the simulated bidders sent.</summary>
+    public int AuctionBidsSubmitted { get; init; }
+
+    /// <summary>Bids the measured host's auctions counted (the result records' counts).</summary>
+    public int AuctionBidsCounted { get; init; }
+
+    /// <summary>Bids revealed at a height of the epoch they bid for or later: too late, and never counted.</summary>
+    public int AuctionBidsLate { get; init; }
+
+    /// <summary>Priority bundles the winning controllers sent (some out of order, one per epoch held back and sent later).</summary>
+    public int ExpressBundlesSubmitted { get; init; }
+
+    /// <summary>Of those, the bundles in the measured host's certified outputs.</summary>
+    public int ExpressBundlesOutput { get; init; }
+
+    /// <summary>Bundles some honest host output out of sequence order or past a gap. Must be 0.</summary>
+    public int ExpressBundlesOutOfOrder { get; init; }
 }

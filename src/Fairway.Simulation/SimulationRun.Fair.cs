@@ -97,6 +97,12 @@ internal sealed partial class SimulationRun
                 _chainId, list.Round, list.Validator, list.ClockMs, 0, list.Entries.Where(e => !IsVictim(e.Transaction)), host.Signer);
         }
 
+        if (host.Behaviour == ByzantineKind.ReorderExpress)
+        {
+            list = CandidateList.Sign(
+                _chainId, list.Round, list.Validator, list.ClockMs, 0, list.Entries.Where(e => !_expressCarriers.Contains(e.Transaction)), host.Signer);
+        }
+
         SendToValidator(host, to, new CandidateListEnvelope(list));
     }
 
@@ -153,7 +159,7 @@ internal sealed partial class SimulationRun
         var lists = proposal.Lists;
         var digests = pending.Digests;
         var payloads = proposal.PayloadDigests;
-        if (host.Behaviour is ByzantineKind.FrontRunner or ByzantineKind.Censor)
+        if (host.Behaviour is ByzantineKind.FrontRunner or ByzantineKind.Censor or ByzantineKind.ReorderExpress)
         {
             lists = ChooseLists(lists);
         }
@@ -169,6 +175,9 @@ internal sealed partial class SimulationRun
         return new PayloadReady(round, digests, lane.Timestamp(lists, parentTimestampMs), payloads, lists, L1: l1, Inbox: inbox);
     }
 
+    /// <summary>An express bundle's carrier, under the <c>reorder-express</c> adversary (only it cares).</summary>
+    private bool IsHeldExpress(Hash transaction) => _options.Byzantine == ByzantineKind.ReorderExpress && _expressCarriers.Contains(transaction);
+
     /// <summary>A transaction of the censored rollup (only the censor adversary cares).</summary>
     private bool IsVictim(Hash transaction) => _options.Byzantine == ByzantineKind.Censor && _victimTransactions.Contains(transaction);
 
@@ -177,7 +186,7 @@ internal sealed partial class SimulationRun
     {
         var chosen = held.Where(l => !_hostsByValidator[l.Validator].Any(h => h.Honest)).ToList();
         var honest = held.Where(l => _hostsByValidator[l.Validator].Any(h => h.Honest))
-            .OrderBy(l => l.Entries.Count(e => _frontRunTargets.Contains(e.Transaction) || IsVictim(e.Transaction))).ToList();
+            .OrderBy(l => l.Entries.Count(e => _frontRunTargets.Contains(e.Transaction) || IsVictim(e.Transaction) || IsHeldExpress(e.Transaction))).ToList();
         foreach (var list in honest)
         {
             if (chosen.Aggregate(0UL, (sum, l) => sum + _validators.StakeOf(l.Validator)) >= _validators.QuorumStake)
@@ -251,5 +260,7 @@ internal sealed partial class SimulationRun
         {
             host.Node!.Ordering.Restore(FairRecovery.RecentOutputs(host.Chain, IncludedWindow.HeightsKept));
         }
+
+        RestoreAuctions(host);
     }
 }

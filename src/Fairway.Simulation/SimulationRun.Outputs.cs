@@ -57,6 +57,10 @@ internal sealed partial class SimulationRun
                 return;
             }
 
+            // The auctions read the final output before the next height is ordered (a bid only once revealed).
+            FeedAuction(host, block, output);
+            WatchForLanes(host, output);
+
             // As the node writes a commit: its batches first, then the block with its output, durable together.
             chain.PutBatches(batches);
             chain.AppendCommitted(new CommittedBlock(block, certificate, output));
@@ -116,7 +120,7 @@ internal sealed partial class SimulationRun
         WatchForCensorship(host, block);
         if (!_brokenPipelineHosts.Contains(host.Id))
         {
-            return host.Node!.Ordering.Order(block, batches, previous).Output;
+            return BreakAuction(host, block, host.Node!.Ordering.Order(block, batches, previous).Output);
         }
 
         var fault = _options.UnsafeOutputFaultForTesting;
@@ -320,8 +324,9 @@ internal sealed partial class SimulationRun
             // As this host computed it (the store would rebuild it from sources, which a broken pipeline may have invented).
             var output = _outputChecker.OutputOf(host, height)!;
             // Inbox entries are counted apart (inbox_included): they were posted to the L1, not submitted.
-            committed += output.Transactions.Count(t => !_outputChecker.IsInboxEntry(t.Hash));
-            certified.UnionWith(output.SubmittedTransactions().Select(t => t.Hash).Where(h => !_outputChecker.IsInboxEntry(h)));
+            // So are the records an auction writes: nobody submitted them.
+            committed += output.Transactions.Count(t => !_outputChecker.IsInboxEntry(t.Hash) && !IsChainRecord(t));
+            certified.UnionWith(output.SubmittedTransactions().Where(t => !IsChainRecord(t)).Select(t => t.Hash).Where(h => !_outputChecker.IsInboxEntry(h)));
         }
 
         var held = new HashSet<Hash>();
@@ -346,6 +351,16 @@ internal sealed partial class SimulationRun
                     pending++;
                     lost += held.Contains(tx.Hash) ? 0 : 1;
                 }
+            }
+        }
+
+        // A priority bundle's transactions travel inside its carrier: pending until the lane outputs them (one that came
+        // too late for its epoch never will). They are held wherever the carrier is.
+        foreach (var tx in _auctionChecker?.ExpressTransactions ?? [])
+        {
+            if (!certified.Contains(tx) && counted.Add(tx))
+            {
+                pending++;
             }
         }
 

@@ -228,8 +228,14 @@ internal sealed partial class SimulationRun
             return;
         }
 
-        // A bundle is attacked in its first leg's namespace; the bundle, ranked as one unit, is the victim.
+        // A bundle is attacked in its first leg's namespace; the bundle, ranked as one unit, is the victim. Sealed bids and
+        // express bundles are the chain's lanes, not a rollup's: there is nothing to put ahead of them there.
         var ns = Bundle.TryOpen(victim)?.Legs[0].Namespace ?? victim.Namespace;
+        if (SystemNamespaces.IsReserved(ns))
+        {
+            return;
+        }
+
         var own = CutBatch(host, [new Transaction(ns, Payload(_workloadRound, host.Id))]);
         _frontRunVictims[own.Transactions[0].Hash] = victim.Hash;
         _frontRunBatchOf[own.Transactions[0].Hash] = own.Digest;
@@ -436,6 +442,13 @@ internal sealed partial class SimulationRun
         if (host.Behaviour == ByzantineKind.Censor)
         {
             digests.RemoveAll(d => _published[d].Transactions.Any(t => t.Namespace == VictimNamespace));
+        }
+
+        if (host.Behaviour == ByzantineKind.ReorderExpress)
+        {
+            // Its own proposal: the batches carrying bundles left out (the fair rules fetch them elsewhere), the rest reversed.
+            digests.RemoveAll(d => _published[d].Transactions.Any(t => _expressCarriers.Contains(t.Hash)));
+            digests.Reverse();
         }
 
         if (host.Behaviour == ByzantineKind.WithholdBatches)

@@ -81,8 +81,15 @@ internal sealed partial class SimulationRun
         {
             FairPolicy.PolicyName => new NamespaceRegistry(FairPolicy.Instance, []),
             EncryptedPolicy.PolicyName => new NamespaceRegistry(EncryptedPolicy.Instance, []),
+            AuctionPolicy.PolicyName => AuctionRegistry(options, new AuctionSettings(options.AuctionEpochMs, options.AuctionReservePrice, null)),
             _ => NamespaceRegistry.FcfsOnly,
         };
+        if (_registry.HasAuction)
+        {
+            _auctionSettings = _registry.AuctionOf(_registry.Auctions[0].Id);
+            SetUpAuction(signerFactory);
+        }
+
         if (_registry.HasEncrypted)
         {
             GenerateKey();
@@ -124,12 +131,17 @@ internal sealed partial class SimulationRun
         PlanEpochs(faulty);
         PlanInbox();
         _checker = new InvariantChecker(_certificates, _genesis, honest);
-        _outputChecker = new OutputChecker(OutputVerifierAt, honest);
+        _outputChecker = new OutputChecker(OutputVerifierAt, honest) { IsChainRecord = IsChainRecord };
         if (options.UnsafeOutputFaultForTesting != OutputFaultForTesting.None)
         {
             // f+1: the fewest signers that certify an output, so the broken hosts certify their own.
             var count = (int)validators.ValidityStake;
             _brokenPipelineHosts.UnionWith(_hosts.Where(h => h.Honest && !h.PermanentlyDown).Take(count).Select(h => h.Id));
+        }
+
+        if (options.UnsafeAuctionFaultForTesting != AuctionFaultForTesting.None)
+        {
+            _brokenAuctionHosts.UnionWith(_hosts.Where(h => h.Honest && !h.PermanentlyDown).Take((int)validators.ValidityStake).Select(h => h.Id));
         }
     }
 
@@ -207,10 +219,11 @@ internal sealed partial class SimulationRun
         var transactions = CountTransactions(_measured);
         var fairness = MeasureFairness(_measured);
         var inbox = MeasureInbox();
+        var (auctionViolations, auction) = MeasureAuction();
         return new SimulationResult
         {
             Seed = _options.Seed,
-            SafetyViolations = [.. _checker.Violations, .. _outputChecker.Violations, .. DecryptionViolations(decryption), .. InboxViolations(inbox)],
+            SafetyViolations = [.. _checker.Violations, .. _outputChecker.Violations, .. DecryptionViolations(decryption), .. InboxViolations(inbox), .. auctionViolations],
             LivenessFailure = livenessFailure,
             DoubleSigns = _checker.DoubleSigns.Count,
             DoubleSignReports = _checker.DoubleSigns,
@@ -258,6 +271,17 @@ internal sealed partial class SimulationRun
             InboxDelaysMs = inbox.DelaysMs,
             InboxRefusals = _inboxRefused.Count,
             InboxRefusalsOfHonestLeaders = _inboxRefusedOfHonest.Count,
+            AuctionEpochs = auction.Epochs,
+            AuctionWon = auction.Won,
+            AuctionPriceTotal = auction.PriceTotal,
+            AuctionRebatesTotal = auction.RebatesTotal,
+            AuctionSettledPriceTotal = auction.SettledPriceTotal,
+            AuctionBidsSubmitted = _bidsSubmitted,
+            AuctionBidsCounted = auction.BidsCounted,
+            AuctionBidsLate = auction.BidsLate,
+            ExpressBundlesSubmitted = _auctionChecker?.BundlesSubmitted ?? 0,
+            ExpressBundlesOutput = auction.BundlesOutput.Count,
+            ExpressBundlesOutOfOrder = _auctionChecker?.OutOfOrder ?? 0,
         };
     }
 
@@ -317,6 +341,7 @@ internal sealed partial class SimulationRun
         }
 
         SubmitTransactions();
+        DriveAuction();
         StampListableVictims();
         if (_tick % _options.OutputVoteResendTicks == 0)
         {
@@ -346,7 +371,7 @@ internal sealed partial class SimulationRun
         host.Node = new NodeState(
             new BatchPool(PoolOptions),
             new OutputCertifier(_chainId, _validators, host.Validator, host.Signer, _verifier),
-            new OrderingStage(_chainId, _registry, _validators),
+            new OrderingStage(_chainId, _registry, _validators, _verifier, _registry.HasAuction ? NewAuctionView : null),
             fair,
             _keySet is null ? null : new DecryptionStage(_keySet, host.Validator, _secretShares[host.Validator]))
         {
