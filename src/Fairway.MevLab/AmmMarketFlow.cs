@@ -1,4 +1,5 @@
 using System.Numerics;
+using Fairway.Core.Auction;
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
@@ -43,6 +44,17 @@ internal sealed class AmmMarketFlow : IOrderFlow
 
     private static readonly double[] Tolerances = [0.005, 0.01, 0.02, 0.03];
 
+    /// <summary>
+    /// Under <c>auction</c>: the share of the value it expects from an epoch's lane the adversary bids (its expected
+    /// sandwich profit over the swaps it has seen so far, per epoch of that flow), and the share its rival bids. The
+    /// adversary keeps a margin for the sandwiches that fail or land when it holds no lane yet; the rival, which has the
+    /// same view, a wider one. A second-price auction then charges the adversary the rival's bid.
+    /// </summary>
+    public const double AdversaryBidShare = 0.5;
+
+    /// <inheritdoc cref="AdversaryBidShare"/>
+    public const double RivalBidShare = 0.3;
+
     private readonly Random _schedule;
     private readonly double _orderChancePerRound;
     private readonly Ed25519Signer[] _traders;
@@ -66,6 +78,16 @@ internal sealed class AmmMarketFlow : IOrderFlow
     private readonly ulong[] _adversaryNonce = new ulong[AdversaryAccounts];
     private readonly Dictionary<Hash, int> _adversaryInFlight = [];
     private int _position;
+    private IReadOnlyList<PublicKey> _searchers = [];
+    private readonly HashSet<PublicKey> _adversaryAccounts = [];
+    private double _opportunity;
+    private long? _firstSeenMs;
+
+    /// <summary>What each sandwich sent was expected to bring, in token A, by its victim.</summary>
+    private readonly Dictionary<Hash, double> _expectedOf = [];
+
+    /// <summary>Sandwiches whose outcome the adversary must see before it trusts its own record over its expectation.</summary>
+    private const int RealizationSample = 4;
 
     public AmmMarketFlow(ulong seed, int traders, bool adversarial)
     {
@@ -82,6 +104,7 @@ internal sealed class AmmMarketFlow : IOrderFlow
             _traderIndex[_traders[i].PublicKey] = i;
         }
 
+        _adversaryAccounts.UnionWith(_adversary.Select(a => a.PublicKey));
         for (var i = 0; i < AdversaryAccounts; i++)
         {
             _freeAdversary.Enqueue(i);
@@ -106,6 +129,27 @@ internal sealed class AmmMarketFlow : IOrderFlow
     public IEnumerable<PublicKey> TraderKeys => _traders.Select(t => t.PublicKey);
 
     public IEnumerable<PublicKey> AdversaryKeys => _adversary.Select(a => a.PublicKey);
+
+    /// <summary>Under <c>auction</c>: the express lanes of the AMM namespace the adversary won.</summary>
+    public int LanesWon { get; private set; }
+
+    /// <summary>What the adversary paid for them (the auction's unit here is token A's base unit).</summary>
+    public double LanePricePaid { get; private set; }
+
+    /// <summary>Of the settlements, what went back to the traders, to the adversary (its swap accounts and its bidder key), and to anyone else.</summary>
+    public double RebatesToTraders { get; private set; }
+
+    /// <inheritdoc cref="RebatesToTraders"/>
+    public double RebatesToAdversary { get; private set; }
+
+    /// <inheritdoc cref="RebatesToTraders"/>
+    public double RebatesToOthers { get; private set; }
+
+    /// <summary>What the lanes of the AMM namespace sold for, whoever won them.</summary>
+    public double LanePricesTotal { get; private set; }
+
+    /// <summary>Auctions of the AMM namespace decided (result records read).</summary>
+    public int AuctionEpochs { get; private set; }
 
     /// <summary>A trader's swap: who, when it was sent and landed, what it sold and how it went.</summary>
     public sealed class Order(int trader, long submittedMs, bool sellA, ulong amountIn)
@@ -204,7 +248,7 @@ internal sealed class AmmMarketFlow : IOrderFlow
         }
 
         var (sellA, amountIn, minOut) = order;
-        if (!leads || minOut == 0 || _freeAdversary.Count < 2 || _pendingSeen.Count >= PendingSeenMax)
+        if (minOut == 0 || _pendingSeen.Count >= PendingSeenMax)
         {
             Expect(victim.Hash, sellA, amountIn, minOut);
             return null;
@@ -221,7 +265,12 @@ internal sealed class AmmMarketFlow : IOrderFlow
         // A searcher's hurdle: a sandwich whose expected profit is thin turns into a loss when the pool is not quite as
         // expected, so it attacks only when the profit is worth at least ProfitHurdleBps of what it puts in front.
         var expected = frontIn.Sign > 0 ? Sandwich.Outcome(reserveIn, reserveOut, AmmState.FeePpm, amountIn, frontIn).Profit : BigInteger.Zero;
-        if (frontIn.Sign <= 0 || expected * 10_000 < frontIn * ProfitHurdleBps)
+        var worthIt = frontIn.Sign > 0 && expected * 10_000 >= frontIn * ProfitHurdleBps;
+
+        // What the sandwich would bring, in token A, whether or not it can be placed now: what a lane is worth to it.
+        _firstSeenMs ??= nowMs;
+        _opportunity += worthIt ? (double)expected * (sellA ? 1 : viewA / (double)viewB) : 0;
+        if (!leads || _freeAdversary.Count < 2 || !worthIt)
         {
             Expect(victim.Hash, sellA, amountIn, minOut);
             return null;
@@ -242,6 +291,7 @@ internal sealed class AmmMarketFlow : IOrderFlow
         _legIn[front.Hash] = (ulong)frontIn;
         _legIn[back.Hash] = (ulong)bought;
         _adversaryInFlight[back.Hash] = backKey;
+        _expectedOf[victim.Hash] = (double)expected * (sellA ? 1 : viewA / (double)viewB);
         _attacksByVictim.TryAdd(victim.Hash, new Attack(victim.Hash, front.Hash, back.Hash, sellA));
         Expect(front.Hash, sellA, (ulong)frontIn, frontMin);
         Expect(victim.Hash, sellA, amountIn, minOut);
@@ -286,12 +336,89 @@ internal sealed class AmmMarketFlow : IOrderFlow
         return new Transaction(AmmNamespace, RollupTransaction.Sign(AmmNamespace, AmmKind.Swap, nonce, body, key).Encode());
     }
 
+    public PublicKey? UserOf(ReadOnlySpan<byte> payload) => RollupTransaction.TryDecode(payload)?.Sender;
+
+    public void UseAuctionKeys(IReadOnlyList<PublicKey> searchers) => _searchers = searchers ?? throw new ArgumentNullException(nameof(searchers));
+
+    /// <summary>
+    /// The adversary's and its rival's bids for the AMM namespace's next lane: their shares of the sandwich profit the swaps
+    /// seen so far promised per epoch. Nothing before it has seen any, nor in a run without the adversary.
+    /// </summary>
+    public IReadOnlyList<ulong> AuctionBids(ulong @namespace, ulong epoch, ulong epochMs, long nowMs)
+    {
+        if (!_adversarial || @namespace != AmmNamespace || _searchers.Count < 2 || _firstSeenMs is not { } first || _opportunity <= 0)
+        {
+            return [];
+        }
+
+        var perEpoch = _opportunity / Math.Max(nowMs - first, (long)epochMs) * epochMs * Realization();
+        return [(ulong)(perEpoch * AdversaryBidShare), (ulong)(perEpoch * RivalBidShare)];
+    }
+
+    /// <summary>
+    /// What the sandwiches sent so far brought for what they were expected to, between 0 and 1: read off the outputs
+    /// (anyone can), once enough of them have landed; 1 before. A lane is worth what it really earns, not what it promises.
+    /// </summary>
+    private double Realization()
+    {
+        var done = Attacks.Where(a => _expectedOf.ContainsKey(a.Victim) && _landed.ContainsKey(a.Victim) && _landed.ContainsKey(a.Back)).ToList();
+        if (done.Count < RealizationSample)
+        {
+            return 1;
+        }
+
+        var expected = done.Sum(a => _expectedOf[a.Victim]);
+        return expected <= 0 ? 0 : Math.Clamp(done.Sum(ProfitOf) / expected, 0, 1);
+    }
+
+    /// <summary>An auction record in the AMM namespace: who won its lane at what price, and where a settlement paid it.</summary>
+    private void OnRecord(AuctionRecord record)
+    {
+        AuctionEpochs += record.Kind == AuctionRecordKind.Result ? 1 : 0;
+        if (record is { Kind: AuctionRecordKind.Result, Winner: { } winner })
+        {
+            LanePricesTotal += record.Price;
+            if (_searchers.Count > 0 && winner == _searchers[0])
+            {
+                LanesWon++;
+                LanePricePaid += record.Price;
+            }
+        }
+
+        foreach (var share in record.Shares)
+        {
+            if (_traderIndex.ContainsKey(share.User))
+            {
+                RebatesToTraders += share.Amount;
+            }
+            else if (_adversaryAccounts.Contains(share.User) || (_searchers.Count > 0 && share.User == _searchers[0]))
+            {
+                RebatesToAdversary += share.Amount;
+            }
+            else
+            {
+                RebatesToOthers += share.Amount;
+            }
+        }
+    }
+
     public void OnOutput(ulong height, IReadOnlyList<Transaction> transactions, long nowMs)
     {
         foreach (var tx in transactions)
         {
             if (tx.Namespace != AmmNamespace)
             {
+                continue;
+            }
+
+            // The chain's own records (an auction's) are no swaps: read, not executed.
+            if (AuctionRecord.HasMagic(tx.Payload.Span))
+            {
+                if (AuctionRecord.TryDecode(tx.Payload.Span) is { } record)
+                {
+                    OnRecord(record);
+                }
+
                 continue;
             }
 

@@ -32,6 +32,31 @@ internal sealed class CompositeFlow(IReadOnlyList<(IReadOnlySet<ulong> Namespace
         return parts.FirstOrDefault(p => p.Namespaces.Contains(victim.Namespace)).Flow?.StillHolds(victim, nowMs) ?? false;
     }
 
+    public Core.Crypto.PublicKey? UserOf(ReadOnlySpan<byte> payload)
+    {
+        foreach (var (_, flow) in parts)
+        {
+            if (flow.UserOf(payload) is { } user)
+            {
+                return user;
+            }
+        }
+
+        return null;
+    }
+
+    public void UseAuctionKeys(IReadOnlyList<Core.Crypto.PublicKey> searchers)
+    {
+        foreach (var (_, flow) in parts)
+        {
+            flow.UseAuctionKeys(searchers);
+        }
+    }
+
+    /// <summary>The bids of the market that owns the namespace.</summary>
+    public IReadOnlyList<ulong> AuctionBids(ulong @namespace, ulong epoch, ulong epochMs, long nowMs) =>
+        parts.FirstOrDefault(p => p.Namespaces.Contains(@namespace)).Flow?.AuctionBids(@namespace, epoch, epochMs, nowMs) ?? [];
+
     public void OnOutput(ulong height, IReadOnlyList<Transaction> transactions, long nowMs)
     {
         foreach (var (_, flow) in parts)

@@ -22,6 +22,8 @@ public static class Lab
         double bonusAdversary = 0, bonusOthers = 0, bonusHonestRun = 0;
         int exercises = 0, exercisesHeld = 0, exercisesDelayed = 0, exercisesExpiredHonestRun = 0;
         double delayedValueLost = 0, holderValueLost = 0;
+        double pricePaid = 0, pricesTotal = 0, rebatesUsers = 0, rebatesAdversary = 0;
+        int lanesWon = 0, auctionEpochs = 0;
         var heldExerciseDelays = new List<double>();
         var honestExerciseDelays = new List<double>();
         var victimDelays = new List<double>();
@@ -62,6 +64,12 @@ public static class Lab
             delayedValueLost += optionsFlow.DelayedValueLost;
             holderValueLost += (double)honestOptions.HolderValue - optionsFlow.HolderValue;
             heldExerciseDelays.AddRange(optionsFlow.HeldDelaysMs);
+            lanesWon += attacked.LanesWon;
+            auctionEpochs += attacked.AuctionEpochs;
+            pricePaid += attacked.LanePricePaid;
+            pricesTotal += attacked.LanePricesTotal;
+            rebatesUsers += attacked.RebatesToTraders;
+            rebatesAdversary += attacked.RebatesToAdversary;
             honestExerciseDelays.AddRange(honestOptions.DelaysMs);
             progress?.Invoke($"{name} seed {seed}: {attacked.Attacks.Count} sandwiches tried, {attacked.Attacks.Count(attacked.Succeeded)} closed; "
                 + $"{perps.SnipesTried} liquidations sniped at, {perps.Sniped} won, of {perps.Sniped + perps.HonestLiquidations}; "
@@ -96,6 +104,12 @@ public static class Lab
             VictimDelaysMs = victimDelays,
             UserDelaysMs = userDelays,
             Runs = options.Seeds,
+            AuctionLanesWon = lanesWon,
+            AuctionEpochs = auctionEpochs,
+            AuctionPricePaid = pricePaid,
+            AuctionPricesTotal = pricesTotal,
+            RebatesToUsers = rebatesUsers,
+            RebatesToAdversary = rebatesAdversary,
         };
     }
 

@@ -2,7 +2,7 @@ using ScottPlot;
 
 namespace Fairway.MevLab;
 
-/// <summary>The lab's charts, each as PNG and SVG: extracted value and risk premium per sequencer, the victims' delays, and the liquidation bonus taken.</summary>
+/// <summary>The lab's charts, each as PNG and SVG: extracted value and risk premium per sequencer, the victims' delays, the liquidation bonus taken, and who captures the value (with the auction's rebates).</summary>
 public static class LabCharts
 {
     private const int Width = 800;
@@ -18,6 +18,7 @@ public static class LabCharts
         written.AddRange(Save(directory, "risk-premium", Bars(results, r => r.RiskPremiumBps, "Sequencer risk premium: user loss per notional", "basis points")));
         written.AddRange(Save(directory, "victim-delay", Delays(results)));
         written.AddRange(Save(directory, "liquidation-bonus", LiquidationBonus(results)));
+        written.AddRange(Save(directory, "value-capture", ValueCapture(results)));
         return written;
     }
 
@@ -46,6 +47,35 @@ public static class LabCharts
         plot.Axes.Margins(bottom: 0);
         plot.Title("Liquidation bonus: sniped by the adversary and kept by honest liquidators");
         plot.YLabel("USD");
+        return plot;
+    }
+
+    /// <summary>
+    /// Per sequencer, who ends up with the value: the users' loss, what the auction rebated them, their loss net of it,
+    /// and the adversary's profit net of what it paid for priority (token A). Only <c>auction</c> has rebates and a price.
+    /// </summary>
+    private static Plot ValueCapture(IReadOnlyList<SequencerResult> results)
+    {
+        var plot = new Plot();
+        (string Label, Func<SequencerResult, double> Value)[] series =
+        [
+            ("user loss", r => r.UserLoss),
+            ("users' rebates", r => r.RebatesToUsers),
+            ("user net loss", r => r.UserNetLoss),
+            ("adversary net of lane price", r => r.AdversaryProfitNetOfAuction),
+        ];
+        var width = series.Length + 1;
+        for (var k = 0; k < series.Length; k++)
+        {
+            var value = series[k].Value;
+            var bars = results.Select((r, i) => new Bar { Position = (width * i) + k + 0.5, Value = value(r), FillColor = Colors.Category10[k] }).ToList();
+            plot.Add.Bars(bars).LegendText = series[k].Label;
+        }
+
+        plot.ShowLegend();
+        plot.Axes.Bottom.SetTicks([.. results.Select((_, i) => (width * i) + (series.Length / 2.0))], [.. results.Select(r => r.Name)]);
+        plot.Title("Who captures the value: users' loss, the auction's rebates, the adversary net of its lane price");
+        plot.YLabel("token A (base units)");
         return plot;
     }
 

@@ -24,7 +24,7 @@ public sealed record LabOptions
         Require(Sequencers.Count is >= 1 and <= 8, "--sequencers must name between 1 and 8 sequencers");
         foreach (var name in Sequencers)
         {
-            Require(Sequencer.All.Contains(name), $"--sequencers: unknown sequencer \"{name}\" (centralized, fcfs, fair, encrypted)");
+            Require(Sequencer.All.Contains(name), $"--sequencers: unknown sequencer \"{name}\" ({string.Join(", ", Sequencer.All)})");
         }
 
         Require(Sequencers.Distinct().Count() == Sequencers.Count, "--sequencers names a sequencer twice");

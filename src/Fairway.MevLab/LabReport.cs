@@ -49,6 +49,17 @@ public static class LabReport
                 ["orders"] = r.Orders,
                 ["orders_included"] = r.OrdersIncluded,
                 ["runs"] = r.Runs,
+
+                // Who captured the value: the winner's profit net of what it paid for priority, the users' rebates, and
+                // the users' loss net of them. Zero rebates and no price outside the auction sequencer.
+                ["auction_epochs"] = r.AuctionEpochs,
+                ["auction_lanes_won"] = r.AuctionLanesWon,
+                ["auction_price_paid"] = Round(r.AuctionPricePaid),
+                ["auction_prices_total"] = Round(r.AuctionPricesTotal),
+                ["rebates_to_users"] = Round(r.RebatesToUsers),
+                ["rebates_to_adversary"] = Round(r.RebatesToAdversary),
+                ["adversary_profit_net_of_auction"] = Round(r.AdversaryProfitNetOfAuction),
+                ["user_net_loss"] = Round(r.UserNetLoss),
             };
             if (centralized is { Extracted: > 0 })
             {
@@ -77,12 +88,12 @@ public static class LabReport
         ArgumentNullException.ThrowIfNull(results);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"MEV lab: seed {options.Seed}, {options.Seeds} seed(s), {options.Traders} traders, {options.Minutes} simulated minute(s) per run.\n\n");
-        text.Append("| sequencer | extracted | adversary profit (net) | user loss | risk premium (bps) | attacks tried | succeeded | liquidations sniped (of all) | liquidation bonus adversary / others (USD) | exercises delayed / held / sent | holder value lost (USD) | victim delay p50 / mean / max (ms) | orders included |\n");
-        text.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        text.Append("| sequencer | extracted | adversary profit (net) | user loss | lane price paid | users' rebates | adversary net of price | user net loss | risk premium (bps) | attacks tried | succeeded | liquidations sniped (of all) | liquidation bonus adversary / others (USD) | exercises delayed / held / sent | holder value lost (USD) | victim delay p50 / mean / max (ms) | orders included |\n");
+        text.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in results)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.Extracted:N0} | {r.AdversaryProfit:N0} | {r.UserLoss:N0} | {r.RiskPremiumBps:0.000} | {r.AttacksTried} | {r.AttacksSucceeded} | {r.LiquidationsSniped} of {r.Liquidations} | {r.LiquidationBonusAdversary / 1e6:N2} / {r.LiquidationBonusOthers / 1e6:N2} | {r.ExercisesDelayed} / {r.ExercisesHeld} / {r.Exercises} | {r.HolderValueLost / 1e6:N2} | {(r.VictimDelaysMs.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"{r.VictimDelayP50Ms:0} / {r.VictimDelayMeanMs:0} / {r.VictimDelayMaxMs:0}") : "none attacked")} | {r.OrdersIncluded} of {r.Orders} |\n");
+                $"| {r.Name} | {r.Extracted:N0} | {r.AdversaryProfit:N0} | {r.UserLoss:N0} | {r.AuctionPricePaid:N0} | {r.RebatesToUsers:N0} | {r.AdversaryProfitNetOfAuction:N0} | {r.UserNetLoss:N0} | {r.RiskPremiumBps:0.000} | {r.AttacksTried} | {r.AttacksSucceeded} | {r.LiquidationsSniped} of {r.Liquidations} | {r.LiquidationBonusAdversary / 1e6:N2} / {r.LiquidationBonusOthers / 1e6:N2} | {r.ExercisesDelayed} / {r.ExercisesHeld} / {r.Exercises} | {r.HolderValueLost / 1e6:N2} | {(r.VictimDelaysMs.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"{r.VictimDelayP50Ms:0} / {r.VictimDelayMeanMs:0} / {r.VictimDelayMaxMs:0}") : "none attacked")} | {r.OrdersIncluded} of {r.Orders} |\n");
         }
 
         return text.ToString();

@@ -76,6 +76,30 @@ public sealed record SequencerResult
 
     public required int Runs { get; init; }
 
+    /// <summary>Under <c>auction</c>: express lanes of the AMM namespace the adversary won, over the attacked runs.</summary>
+    public int AuctionLanesWon { get; init; }
+
+    /// <summary>Auctions of the AMM namespace decided in the attacked runs (one per epoch).</summary>
+    public int AuctionEpochs { get; init; }
+
+    /// <summary>What the adversary paid for its lanes, token A: value it passed on to the rebate pool.</summary>
+    public double AuctionPricePaid { get; init; }
+
+    /// <summary>What the AMM namespace's lanes sold for, whoever won them.</summary>
+    public double AuctionPricesTotal { get; init; }
+
+    /// <summary>Of the settled prices, what the traders got back, token A.</summary>
+    public double RebatesToUsers { get; init; }
+
+    /// <summary>Of the settled prices, what came back to the adversary: its own swaps count as users' too.</summary>
+    public double RebatesToAdversary { get; init; }
+
+    /// <summary>The adversary's net profit after what it paid for priority and what came back to it.</summary>
+    public double AdversaryProfitNetOfAuction => AdversaryProfit - AuctionPricePaid + RebatesToAdversary;
+
+    /// <summary>The users' loss less what the auction rebated them: what the sequencer's ordering really cost them.</summary>
+    public double UserNetLoss => UserLoss - RebatesToUsers;
+
     public double RiskPremiumBps => Notional <= 0 ? 0 : UserLoss / Notional * 10_000;
 
     public double VictimDelayP50Ms => Percentile(VictimDelaysMs, 0.5);

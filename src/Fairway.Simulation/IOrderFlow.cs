@@ -30,6 +30,23 @@ public interface IOrderFlow
 
     /// <summary>Under <c>auction</c>: the user a payload of the flow's namespaces belongs to, for the rebates (null: nobody).</summary>
     Core.Crypto.PublicKey? UserOf(ReadOnlySpan<byte> payload) => null;
+
+    /// <summary>
+    /// Under <c>auction</c>, once at the start: the bidder keys of the flow's searchers. The first is the adversary's: when
+    /// it wins a namespace's lane, <see cref="React"/> is asked with <c>leads</c> set for that namespace's transactions and
+    /// its <see cref="MevAttack.Before"/> goes out as a priority bundle (first in the namespace), its
+    /// <see cref="MevAttack.After"/> as plain transactions a moment later. The others only bid.
+    /// </summary>
+    void UseAuctionKeys(IReadOnlyList<Core.Crypto.PublicKey> searchers)
+    {
+    }
+
+    /// <summary>
+    /// Under <c>auction</c>: the sealed bids the flow's searchers send during the epoch before <paramref name="epoch"/>
+    /// for the express lane of <paramref name="namespace"/> (lanes last <paramref name="epochMs"/>), one amount per
+    /// searcher in the order of <see cref="UseAuctionKeys"/>, 0 for none.
+    /// </summary>
+    IReadOnlyList<ulong> AuctionBids(ulong @namespace, ulong epoch, ulong epochMs, long nowMs) => [];
 }
 
 /// <summary>

@@ -31,6 +31,12 @@ internal sealed partial class SimulationRun
     private AuctionChecker? _auctionChecker;
     private Random _auctionRandom = new(0);
     private ISigner[] _bidders = [];
+
+    /// <summary>With an order flow: its searchers' bidder keys, the adversary's first.</summary>
+    private ISigner[] _searchers = [];
+
+    /// <summary>Searchers an order flow gets: its adversary and one rival that only bids.</summary>
+    private const int FlowSearchers = 2;
     private readonly Dictionary<PublicKey, ulong> _deposits = [];
     private PublicKey[] _clientKeys = [];
     private ulong? _auctionEpoch;
@@ -48,9 +54,12 @@ internal sealed partial class SimulationRun
     /// <summary>Test-only: the honest hosts whose auction <see cref="SimulationOptions.UnsafeAuctionFaultForTesting"/> breaks.</summary>
     private readonly HashSet<int> _brokenAuctionHosts = [];
 
-    private sealed class LaneController(ISigner signer, ulong @namespace, ulong epoch)
+    private sealed class LaneController(ISigner signer, ulong @namespace, ulong epoch, int searcher = -1)
     {
         public ISigner Signer => signer;
+
+        /// <summary>The flow's searcher that won the lane (0: the adversary, whose bundles the flow decides), or -1 for a simulated bidder.</summary>
+        public int Searcher => searcher;
 
         public ulong Namespace => @namespace;
 
@@ -80,6 +89,16 @@ internal sealed partial class SimulationRun
         }
 
         _clientKeys = [.. Enumerable.Range(0, AuctionClients).Select(i => signerFactory($"client-{i}").PublicKey)];
+        if (_options.Flow is { } flow)
+        {
+            _searchers = [.. Enumerable.Range(0, FlowSearchers).Select(i => signerFactory($"searcher-{i}"))];
+            foreach (var searcher in _searchers)
+            {
+                _deposits[searcher.PublicKey] = ulong.MaxValue / 4;
+            }
+
+            flow.UseAuctionKeys([.. _searchers.Select(s => s.PublicKey)]);
+        }
     }
 
     private IAuctionView? NewAuctionView(ulong ns) =>
@@ -117,7 +136,8 @@ internal sealed partial class SimulationRun
         }
 
         var intoEpochMs = nowMs % settings.EpochMs;
-        foreach (var controller in _controllers.Values.Where(c => c.Epoch == epoch && !_healed))
+        // A simulated bidder's bundles are the synthetic workload's: with an order flow only its searchers send any.
+        foreach (var controller in _controllers.Values.Where(c => c.Epoch == epoch && !_healed && c.Searcher < 0 && _options.Flow is null))
         {
             // Bundles only in the first 60% of the epoch: one still in flight when the epoch ends is refused (wrong epoch).
             if (intoEpochMs * 10 < settings.EpochMs * 6 && _tick >= controller.NextPairTick)
@@ -150,6 +170,22 @@ internal sealed partial class SimulationRun
                 var amount = _options.AuctionReservePrice + (ulong)_auctionRandom.NextInt64((long)span);
                 var at = _tick + _auctionRandom.NextInt64(Math.Max(1, epochTicks / 4));
                 ScheduleBid(at, declaration.Id, epoch + 1, amount, bidder);
+            }
+        }
+
+        if (_options.Flow is { } flow)
+        {
+            var nowMs = _tick * _options.TickMs;
+            foreach (var declaration in _registry.Auctions)
+            {
+                var amounts = flow.AuctionBids(declaration.Id, epoch + 1, settings.EpochMs, nowMs);
+                for (var i = 0; i < Math.Min(amounts.Count, _searchers.Length); i++)
+                {
+                    if (amounts[i] > 0)
+                    {
+                        ScheduleBid(_tick + 1 + _auctionRandom.NextInt64(Math.Max(1, epochTicks / 4)), declaration.Id, epoch + 1, amounts[i], _searchers[i]);
+                    }
+                }
             }
         }
 
@@ -192,13 +228,69 @@ internal sealed partial class SimulationRun
     private Transaction NewBundle(LaneController controller, ulong sequence)
     {
         var count = 1 + _auctionRandom.Next(2);
-        var transactions = Enumerable.Range(0, count).Select(_ => new Transaction(controller.Namespace, Payload(_workloadRound, -1))).ToList();
+        return NewBundle(controller, sequence, [.. Enumerable.Range(0, count).Select(_ => new Transaction(controller.Namespace, Payload(_workloadRound, -1)))]);
+    }
+
+    private Transaction NewBundle(LaneController controller, ulong sequence, List<Transaction> transactions)
+    {
         var bundle = PriorityBundle.Sign(_chainId, controller.Namespace, controller.Epoch, sequence, transactions, controller.Signer);
         _auctionChecker!.OnBundleSent(bundle);
         _outputChecker.OnSubmitted(transactions);
         var carrier = bundle.ToTransaction();
         _expressCarriers.Add(carrier.Hash);
         return carrier;
+    }
+
+    /// <summary>
+    /// With an order flow under <c>auction</c>, the adversary is a searcher, not a validator: it reads every client's
+    /// transaction as the validators get it (in plaintext: the fair lane is public) and, where it holds the lane of the
+    /// transaction's namespace this epoch, the flow decides its reaction: its front-running part as its next priority
+    /// bundle (first in the namespace in the block that takes it), its back-running part as plain transactions a few
+    /// ticks later (ordered after the victim by the fair rules). Where it holds no lane the flow is asked all the same,
+    /// told it cannot place anything.
+    /// </summary>
+    private void SearcherSees(IReadOnlyList<Transaction> transactions)
+    {
+        if (_auctionSettings is not { } settings || _options.Flow is not { } flow)
+        {
+            return;
+        }
+
+        var nowMs = _tick * _options.TickMs;
+        var epoch = settings.EpochOf((ulong)(SimulationOptions.ClockEpochMs + nowMs));
+        foreach (var victim in transactions)
+        {
+            // Its only power is a lane: it has nothing to do where there is none to win.
+            if (_registry.AuctionOf(victim.Namespace) is null
+                || _adversaryTransactions.Contains(victim.Hash) || _frontRunVictims.Count >= FrontRunsMax || !_frontRunTargets.Add(victim.Hash))
+            {
+                continue;
+            }
+
+            var lane = _controllers.GetValueOrDefault((victim.Namespace, epoch)) is { Searcher: 0 } held ? held : null;
+            if (flow.React(victim, nowMs, leads: lane is not null) is not { } attack || lane is null)
+            {
+                continue;
+            }
+
+            var before = attack.Before.Where(t => t.Namespace == victim.Namespace).Take(Core.Auction.PriorityBundle.TransactionsMax).ToList();
+            _adversaryTransactions.UnionWith(before.Concat(attack.After).Select(t => t.Hash));
+            if (before.Count > 0)
+            {
+                foreach (var front in before)
+                {
+                    _frontRunVictims[front.Hash] = victim.Hash;
+                    _frontRunsTried.Add(front.Hash);
+                }
+
+                _auctionSends.Add((_tick, NewBundle(lane, lane.NextSequence++, before)));
+            }
+
+            foreach (var back in attack.After)
+            {
+                _auctionSends.Add((_tick + 3, back));
+            }
+        }
     }
 
     /// <summary>As a client of a fair chain does: the transaction goes to every running honest validator at once.</summary>
@@ -231,10 +323,13 @@ internal sealed partial class SimulationRun
         foreach (var tx in output.Transactions)
         {
             if (IsChainRecord(tx) && AuctionRecord.TryDecode(tx.Payload.Span) is { Kind: AuctionRecordKind.Result, Winner: { } winner } result
-                && !_controllers.ContainsKey((result.Namespace, result.Epoch))
-                && _bidders.FirstOrDefault(b => b.PublicKey == winner) is { } bidder)
+                && !_controllers.ContainsKey((result.Namespace, result.Epoch)))
             {
-                _controllers[(result.Namespace, result.Epoch)] = new LaneController(bidder, result.Namespace, result.Epoch) { NextPairTick = _tick };
+                var searcher = Array.FindIndex(_searchers, s => s.PublicKey == winner);
+                if ((searcher >= 0 ? _searchers[searcher] : _bidders.FirstOrDefault(b => b.PublicKey == winner)) is { } signer)
+                {
+                    _controllers[(result.Namespace, result.Epoch)] = new LaneController(signer, result.Namespace, result.Epoch, searcher) { NextPairTick = _tick };
+                }
             }
         }
 

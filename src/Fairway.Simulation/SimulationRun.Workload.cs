@@ -116,6 +116,11 @@ internal sealed partial class SimulationRun
             }
         }
 
+        if (flowed is not null)
+        {
+            SearcherSees(flowed);
+        }
+
         for (var k = 0; k < hosts.Count; k++)
         {
             // As a node's mempool does, a host cuts batches of at most the configured size.

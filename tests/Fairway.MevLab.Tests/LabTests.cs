@@ -48,6 +48,55 @@ public sealed class LabTests
     }
 
     [Fact]
+    public void Under_auction_the_adversary_pays_for_its_lanes_and_the_price_comes_back_to_the_users()
+    {
+        var auction = Of("auction");
+
+        // One auction per two simulated seconds in the AMM's namespace; the adversary buys some lanes and sandwiches from them.
+        Assert.InRange(auction.AuctionEpochs, 14, 17);
+        Assert.True(auction.AuctionLanesWon > 0, "the adversary never won a lane");
+        Assert.True(auction.AttacksTried > 0, "the adversary never used a lane");
+        Assert.True(auction.AuctionPricePaid > 0);
+        Assert.True(auction.AuctionPricesTotal >= auction.AuctionPricePaid);
+
+        // What was settled came back to the epochs' users, the adversary's own swap accounts among them; never more than was paid.
+        Assert.True(auction.RebatesToUsers > 0, "no rebate reached a trader");
+        Assert.True(auction.RebatesToUsers + auction.RebatesToAdversary <= auction.AuctionPricesTotal);
+        Assert.Equal(auction.UserLoss - auction.RebatesToUsers, auction.UserNetLoss);
+        Assert.Equal(auction.AdversaryProfit - auction.AuctionPricePaid + auction.RebatesToAdversary, auction.AdversaryProfitNetOfAuction);
+
+        // Priority sold in the open costs users far less than an operator that orders for itself, and the lane, paid for,
+        // did not pay the adversary back.
+        Assert.True(auction.UserNetLoss < Of("centralized").UserLoss / 10, $"auction users lost {auction.UserNetLoss} net, centralized {Of("centralized").UserLoss}");
+        Assert.True(auction.AdversaryProfitNetOfAuction < Of("centralized").AdversaryProfit);
+
+        // Other sequencers sell nothing and rebate nothing: their net figures are their plain ones.
+        foreach (var other in Results.Value.Where(r => r.Name != "auction"))
+        {
+            Assert.Equal(0, other.AuctionEpochs);
+            Assert.Equal(other.UserLoss, other.UserNetLoss);
+            Assert.Equal(other.AdversaryProfit, other.AdversaryProfitNetOfAuction);
+        }
+    }
+
+    [Fact]
+    public void The_report_shows_the_auction_figures_beside_the_other_sequencers()
+    {
+        var json = LabReport.Json(Short, Results.Value);
+        var auction = json["sequencers"]!.AsArray().Single(s => (string?)s!["name"] == "auction")!;
+        foreach (var field in (string[])["auction_epochs", "auction_lanes_won", "auction_price_paid", "rebates_to_users", "rebates_to_adversary", "adversary_profit_net_of_auction", "user_net_loss"])
+        {
+            Assert.NotNull(auction[field]);
+        }
+
+        var fcfs = json["sequencers"]!.AsArray().Single(s => (string?)s!["name"] == "fcfs")!;
+        Assert.Equal(0, (double)fcfs["rebates_to_users"]!);
+        var table = LabReport.Markdown(Short, Results.Value);
+        Assert.Contains("| auction |", table, StringComparison.Ordinal);
+        Assert.Contains("users' rebates", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_sequencer_includes_the_traders_orders()
     {
         foreach (var result in Results.Value)
@@ -87,7 +136,7 @@ public sealed class LabTests
     [Fact]
     public void Unknown_or_repeated_sequencers_are_refused()
     {
-        Assert.Contains("unknown", Assert.Throws<ArgumentException>(() => new LabOptions { Sequencers = ["auction"] }.Validate()).Message, StringComparison.Ordinal);
+        Assert.Contains("unknown", Assert.Throws<ArgumentException>(() => new LabOptions { Sequencers = ["bogus"] }.Validate()).Message, StringComparison.Ordinal);
         Assert.Contains("twice", Assert.Throws<ArgumentException>(() => new LabOptions { Sequencers = ["fair", "fair"] }.Validate()).Message, StringComparison.Ordinal);
     }
 
@@ -99,7 +148,7 @@ public sealed class LabTests
         {
             var files = LabCharts.Write(directory, Results.Value);
 
-            Assert.Equal(8, files.Count);
+            Assert.Equal(10, files.Count);
             foreach (var png in files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
             {
                 Assert.Equal((byte[])[0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);

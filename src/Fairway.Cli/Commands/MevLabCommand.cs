@@ -23,7 +23,7 @@ internal static class MevLabCommand
         var seeds = new Option<int>("--seeds") { Description = "runs per sequencer (seeds --seed, --seed+1, ...)", DefaultValueFactory = _ => 1 };
         var traders = new Option<int>("--traders") { Description = "traders sending swaps", DefaultValueFactory = _ => 50 };
         var minutes = new Option<double>("--minutes") { Description = "simulated minutes of order flow per run", DefaultValueFactory = _ => 1 };
-        var sequencers = new Option<string>("--sequencers") { Description = "comma-separated: centralized, fcfs, fair, encrypted", DefaultValueFactory = _ => string.Join(',', Sequencer.All) };
+        var sequencers = new Option<string>("--sequencers") { Description = "comma-separated: " + string.Join(", ", Sequencer.All), DefaultValueFactory = _ => string.Join(',', Sequencer.All) };
         var json = new Option<bool>("--json") { Description = "print the report as one JSON object" };
         var output = new Option<string?>("--out") { Description = "a directory for report.json, report.md and the charts (PNG and SVG)" };
         var command = new Command("mev-lab", """

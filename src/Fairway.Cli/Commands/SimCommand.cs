@@ -16,7 +16,7 @@ internal static class SimCommand
         var rounds = new Option<int>("--rounds") { Description = "rounds in the fault phase of each run", DefaultValueFactory = _ => 300 };
         var byzantine = new Option<string>("--byzantine")
         {
-            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output | front-runner | censor | bad-shares (needs --policy encrypted) | stake-grab (needs --epoch-changes) | censor-inbox (never includes L1 inbox entries when it leads; turns the simulated L1 inbox on)",
+            Description = "none | equivocating-leader | twins | silent | delay | withhold-batches | wrong-output | front-runner | censor | bad-shares (needs --policy encrypted) | stake-grab (needs --epoch-changes) | censor-inbox (never includes L1 inbox entries when it leads; turns the simulated L1 inbox on) | reorder-express (needs --policy auction: leaves the express lane's bundles out of its lists and batches, reverses its proposals)",
             DefaultValueFactory = _ => "none",
         };
         byzantine.AcceptOnlyFromAmong(Enum.GetValues<ByzantineKind>().Select(k => k.ToCliName()).ToArray());
@@ -38,7 +38,7 @@ internal static class SimCommand
         var clockSkew = new Option<int>("--clock-skew-ms") { Description = "each honest host's clock is off by a seeded amount in [-N, +N] ms", DefaultValueFactory = _ => 0 };
         var policy = new Option<string>("--policy")
         {
-            Description = "ordering policy of every simulated namespace: fcfs (the leader's order) | fair (candidate lists, median receive time) | encrypted (sealed to a threshold key, ordered as fair, decrypted after commit)",
+            Description = "ordering policy of every simulated namespace: fcfs (the leader's order) | fair (candidate lists, median receive time) | encrypted (sealed to a threshold key, ordered as fair, decrypted after commit) | auction (an express-lane auction per namespace and epoch: sealed bids, the winner's bundles first in sequence order, the rest as fair, the price rebated to users)",
             DefaultValueFactory = _ => "fcfs",
         };
         var bundleFraction = new Option<double>("--bundle-fraction")
@@ -71,6 +71,21 @@ internal static class SimCommand
             Description = "each validator's L1 watcher sees the L1 a seeded [0, N] ms late (below one L1 block)",
             DefaultValueFactory = _ => new SimulationOptions().L1LagMsMax,
         };
+        var auctionEpochMs = new Option<ulong>("--auction-epoch-ms")
+        {
+            Description = "--policy auction: length of an auction epoch in block time (bids for the next epoch are sealed during each one)",
+            DefaultValueFactory = _ => new SimulationOptions().AuctionEpochMs,
+        };
+        var auctionReserve = new Option<ulong>("--auction-reserve")
+        {
+            Description = "--policy auction: the lowest bid that counts",
+            DefaultValueFactory = _ => new SimulationOptions().AuctionReservePrice,
+        };
+        var auctionBidders = new Option<int>("--auction-bidders")
+        {
+            Description = "--policy auction: simulated bidders, each bidding in every epoch for the next",
+            DefaultValueFactory = _ => new SimulationOptions().AuctionBidders,
+        };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var realCrypto = new Option<bool>("--real-crypto") { Description = "sign with Ed25519 instead of the fast simulation scheme" };
 
@@ -78,6 +93,7 @@ internal static class SimCommand
         {
             nodes, seed, seeds, rounds, byzantine, faulty, crashed, reputation, loss, partition, crash, json, realCrypto,
             transactionsPerRound, clockSkew, policy, bundleFraction, epochChanges, inboxPosts, l1BlockMs, inboxDeadline, l1Confirmations, l1Lag,
+            auctionEpochMs, auctionReserve, auctionBidders,
         };
         command.SetAction(result =>
         {
@@ -104,6 +120,9 @@ internal static class SimCommand
                 InboxDeadlineBlocks = result.GetValue(inboxDeadline),
                 L1Confirmations = result.GetValue(l1Confirmations),
                 L1LagMsMax = result.GetValue(l1Lag),
+                AuctionEpochMs = result.GetValue(auctionEpochMs),
+                AuctionReservePrice = result.GetValue(auctionReserve),
+                AuctionBidders = result.GetValue(auctionBidders),
                 Consensus = new Fairway.Consensus.Engine.ConsensusConfig { LeaderReputationWindowBlocks = result.GetValue(reputation) },
             };
             var seedCount = result.GetValue(seeds);
@@ -233,6 +252,20 @@ internal static class SimCommand
         inbox_delay_max_ms = r.InboxDelayMaxMs,
         inbox_refusals = r.InboxRefusals,
         inbox_refusals_of_honest_leaders = r.InboxRefusalsOfHonestLeaders,
+        auction_epoch_ms = o.AuctionEpochMs,
+        auction_reserve = o.AuctionReservePrice,
+        auction_bidders = o.AuctionBidders,
+        auction_epochs = r.AuctionEpochs,
+        auction_won = r.AuctionWon,
+        auction_price_total = r.AuctionPriceTotal,
+        auction_settled_price_total = r.AuctionSettledPriceTotal,
+        auction_rebates_total = r.AuctionRebatesTotal,
+        auction_bids_submitted = r.AuctionBidsSubmitted,
+        auction_bids_counted = r.AuctionBidsCounted,
+        auction_bids_late = r.AuctionBidsLate,
+        express_bundles_submitted = r.ExpressBundlesSubmitted,
+        express_bundles_output = r.ExpressBundlesOutput,
+        express_bundles_out_of_order = r.ExpressBundlesOutOfOrder,
     };
 
     private static void PrintSummary(SimulationOptions o, BatchReport r)
@@ -244,7 +277,12 @@ internal static class SimCommand
         Console.WriteLine(string.Create(ci, $"  crashed for the whole run: {o.Crashed}   {r.BlocksPerSimulatedSecond:F1} blocks per simulated second after warm-up   {r.Timeouts} rounds ended by timeout   commit latency p50 {r.CommitLatencyP50Ms} ms, p99 {r.CommitLatencyP99Ms} ms"));
         Console.WriteLine(string.Create(ci, $"  transactions: {r.TransactionsSubmitted} submitted, {r.TransactionsCommitted} in certified outputs, {r.TransactionsPending} pending ({r.TransactionsLost} lost with crashed pools)   outputs certified: {r.OutputsCertified}   mismatched: {r.OutputsMismatched}   output evidence: {r.OutputEvidence}"));
         Console.WriteLine(string.Create(ci, $"  fairness violations: {r.FairnessViolations}   front-runs succeeded: {r.FrontRunsSucceeded} of {r.FrontRunsTried} tried   censored: {r.Censored}   censorship evidence: {r.CensorshipEvidence} (false: {r.FalseCensorshipEvidence})"));
-        if (o.Policy == "encrypted")
+        if (o.Policy == "auction")
+        {
+            Console.WriteLine(string.Create(ci, $"  auction: {r.AuctionEpochs} epochs decided, {r.AuctionWon} won, prices {r.AuctionPriceTotal} (settled {r.AuctionSettledPriceTotal}, rebated {r.AuctionRebatesTotal})   bids: {r.AuctionBidsSubmitted} sealed, {r.AuctionBidsCounted} counted, {r.AuctionBidsLate} revealed too late   express bundles: {r.ExpressBundlesSubmitted} sent, {r.ExpressBundlesOutput} output, {r.ExpressBundlesOutOfOrder} out of order"));
+        }
+
+        if (o.Policy is "encrypted" or "auction")
         {
             Console.WriteLine(string.Create(ci, $"  ciphertexts: {r.CiphertextsSubmitted} sealed, {r.CiphertextsDecrypted} decrypted, {r.Undecrypted} undecrypted   seen before commit: {r.PlaintextSeenBeforeCommit}   bad-share evidence: {r.BadShareEvidence}"));
         }
