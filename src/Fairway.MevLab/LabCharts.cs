@@ -72,9 +72,9 @@ public static class LabCharts
             plot.Add.Bars(bars).LegendText = series[k].Label;
         }
 
-        plot.ShowLegend();
+        plot.ShowLegend(Alignment.UpperRight);
         plot.Axes.Bottom.SetTicks([.. results.Select((_, i) => (width * i) + (series.Length / 2.0))], [.. results.Select(r => r.Name)]);
-        plot.Title("Who captures the value: users' loss, the auction's rebates, the adversary net of its lane price");
+        plot.Title("Who captures the value: users, rebates, the adversary");
         plot.YLabel("token A (base units)");
         return plot;
     }

@@ -181,7 +181,7 @@ public sealed record SimulationResult
     /// <summary>Sealed bids the simulated bidders sent.</summary>
     public int AuctionBidsSubmitted { get; init; }
 
-    /// <summary>Bids the measured host's auctions counted (the result records' counts).</summary>
+    /// <summary>Bids the measured host's auctions counted (the result records' counts: every bid an auction looked at, refused ones included).</summary>
     public int AuctionBidsCounted { get; init; }
 
     /// <summary>Bids revealed at a height of the epoch they bid for or later: too late, and never counted.</summary>
