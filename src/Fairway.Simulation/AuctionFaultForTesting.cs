@@ -11,6 +11,9 @@ public enum AuctionFaultForTesting
     /// <summary>f+1 honest hosts output each block's express bundles in reverse sequence order.</summary>
     ExpressReversedAtFPlusOne,
 
+    /// <summary>f+1 honest hosts output the express bundles' transactions last in their namespace, behind the fair lane.</summary>
+    ExpressLastAtFPlusOne,
+
     /// <summary>f+1 honest hosts skim one unit off every settlement: it pays out one less than the price the auction took.</summary>
     RebateSkimmedAtFPlusOne,
 

@@ -251,7 +251,7 @@ public sealed record SimulationOptions
         Require(InboxDeadlineBlocks is >= 2 and <= 100_000, "--inbox-deadline must be between 2 and 100000 L1 blocks");
         Require(L1Confirmations is >= 0 and <= 1_000, "--l1-confirmations must be between 0 and 1000");
         Require(L1LagMsMax >= 0 && L1LagMsMax < L1BlockMs, "the L1 watcher lag must be at least 0 and below one L1 block");
-        Require(!InboxEnabled || Policy is "fcfs" or "fair", "the simulated L1 inbox runs with --policy fcfs or fair");
+        Require(!InboxEnabled || Policy is "fcfs" or "fair" or "auction", "the simulated L1 inbox runs with --policy fcfs, fair or auction");
         Require(!InboxEnabled || Flow is null, "the simulated L1 inbox does not run with an order flow");
         Require(!UnsafeIgnoreInboxForTesting || InboxEnabled, "ignoring the inbox needs one");
     }

@@ -418,6 +418,19 @@ internal sealed partial class SimulationRun
                 }
 
                 break;
+            case AuctionFaultForTesting.ExpressLastAtFPlusOne:
+                foreach (var declaration in _registry.Auctions)
+                {
+                    var slots = Enumerable.Range(0, transactions.Length).Where(i => transactions[i].Namespace == declaration.Id).ToList();
+                    var moved = slots.OrderBy(i => _auctionChecker!.IsExpressTransaction(output.Transactions[i].Hash) ? 1 : 0)
+                        .Select(i => (Tx: output.Transactions[i], Source: output.Sources[i])).ToList();
+                    for (var k = 0; k < slots.Count; k++)
+                    {
+                        (transactions[slots[k]], sources[slots[k]]) = moved[k];
+                    }
+                }
+
+                break;
             case AuctionFaultForTesting.RebateSkimmedAtFPlusOne:
                 for (var i = 0; i < transactions.Length; i++)
                 {

@@ -96,8 +96,21 @@ public class SimulatorAuctionTests
         Assert.True(report.ExpressBundlesOutput > 0, "no bundle got through");
     }
 
+    [Fact]
+    public void With_the_L1_inbox_forced_entries_come_first_then_the_records_then_the_bundles()
+    {
+        // L1 blocks of 330 ms fall anywhere in the 1 s epochs, so some blocks carry entries and bundles of one namespace.
+        var report = SimulationBatch.Run(Auction with { InboxPosts = 40, L1BlockMs = 330, L1LagMsMax = 100, Seed = 1 }, seeds: 2);
+
+        AssertAuctionHeld(report);
+        Assert.Equal(report.InboxPosted, report.InboxIncluded);
+        Assert.Equal(0, report.InboxLate);
+        Assert.Equal(report.ExpressBundlesSubmitted, report.ExpressBundlesOutput);
+    }
+
     [Theory]
     [InlineData(AuctionFaultForTesting.ExpressReversedAtFPlusOne, "express lane out of order")]
+    [InlineData(AuctionFaultForTesting.ExpressLastAtFPlusOne, "(an express bundle's transaction) comes after a fair-lane transaction")]
     [InlineData(AuctionFaultForTesting.RebateSkimmedAtFPlusOne, "a settlement of epoch")]
     [InlineData(AuctionFaultForTesting.BidsHeldAnEpochAtFPlusOne, "bid counted out of its epoch")]
     public void Negative_control_a_broken_auction_at_f_plus_one_hosts_trips_its_invariant(AuctionFaultForTesting fault, string expected)
@@ -141,7 +154,7 @@ public class SimulatorAuctionTests
         Assert.Throws<ArgumentException>(() => (Auction with { AuctionEpochMs = 999 }).Validate());
         Assert.Throws<ArgumentException>(() => (Auction with { Policy = "fair", UnsafeAuctionFaultForTesting = AuctionFaultForTesting.RebateSkimmedAtFPlusOne }).Validate());
         Assert.Throws<ArgumentException>(() => (Auction with { Policy = "fair", Byzantine = ByzantineKind.ReorderExpress, Faulty = 1 }).Validate());
-        Assert.Throws<ArgumentException>(() => (Auction with { InboxPosts = 3 }).Validate());
+        Assert.Throws<ArgumentException>(() => (Auction with { BundleFraction = 0.1 }).Validate());
         (Auction with { Byzantine = ByzantineKind.ReorderExpress, Faulty = 1 }).Validate();
     }
 }
