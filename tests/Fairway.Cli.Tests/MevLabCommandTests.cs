@@ -87,7 +87,7 @@ public sealed class MevLabCommandTests
     }
 
     [Theory]
-    [InlineData("--sequencers", "centralized,auction", "unknown sequencer")]
+    [InlineData("--sequencers", "centralized,bogus", "unknown sequencer")]
     [InlineData("--minutes", "0", "--minutes")]
     [InlineData("--traders", "0", "--traders")]
     public void The_lab_refuses_bad_flags_with_exit_2(string flag, string value, string message)

@@ -32,6 +32,9 @@ public sealed class AuctionBook
     /// <summary>Users whose fair-lane transactions count towards one epoch's rebates; later new users do not count.</summary>
     public const int UsersPerEpochMax = 100_000;
 
+    /// <summary>Bids one bidder may have kept in one auction: its highest counts, the rest only take room.</summary>
+    public const int BidsPerBidderMax = 16;
+
     /// <summary>Results kept per namespace for the API (older ones stay in the outputs as records).</summary>
     public const int ResultsKept = 1_024;
 
@@ -119,7 +122,10 @@ public sealed class AuctionBook
             {
                 if (PriorityBundle.TryDecode(tx.Payload.Span) is { } bundle && bundle.Namespace == ns)
                 {
-                    refused += lane.Offer(bundle, _chainId, _verifier) is null ? 0 : 1;
+                    // With a rollup view, a bundle carries only the controller's own transactions: a copy of someone
+                    // else's (seen in the plaintext fair lane) would let the lane holder pull it ahead, between its own.
+                    var foreign = auction.View is { } view && bundle.Transactions.Any(t => view.UserOf(t.Payload.Span) != lane.Controller);
+                    refused += !foreign && lane.Offer(bundle, _chainId, _verifier) is null ? 0 : 1;
                 }
                 else if (ControllerTransfer.TryDecode(tx.Payload.Span) is { } transfer && transfer.Namespace == ns && transfer.Epoch == epoch
                     && transfer.From == lane.Controller && transfer.HasValidSignature(_chainId, _verifier))
@@ -216,7 +222,6 @@ public sealed class AuctionBook
             {
                 if (AuctionBid.TryDecode(tx.Payload.Span) is { } bid && _auctions.TryGetValue(bid.Namespace, out var target))
                 {
-                    // Checked as it is revealed, so the epoch's first height does not check thousands of signatures at once.
                     target.AddBid(bid, revealed.GetValueOrDefault(i, tx.Hash), () => bid.HasValidSignature(_chainId, _verifier));
                 }
             }
@@ -285,11 +290,21 @@ public sealed class AuctionBook
 
         public List<PublicKey> UserOrder { get; } = [];
 
-        /// <summary>Bids among <see cref="Bids"/> whose signature verified when they were revealed.</summary>
+
+        /// <summary>Bids among <see cref="Bids"/> whose signature verified when they were revealed (all of them).</summary>
         private readonly HashSet<AuctionBid> _signed = [];
+
+        private readonly Dictionary<PublicKey, int> _perBidder = [];
 
         public bool SignatureChecked(AuctionBid bid) => _signed.Contains(bid);
 
+        /// <summary>
+        /// Keeps a revealed bid for the next epoch's auction when it could count there: it names that epoch, its
+        /// signature verifies (checked here, as it is revealed, so the deciding height does not check thousands at
+        /// once), its bidder has fewer than <see cref="BidsPerBidderMax"/> already, and, with a rollup view, the bidder's
+        /// deposit covers the reserve now (it is checked again when deciding). Anything else takes no room, so bids that
+        /// can never count (late, forged, from keys without a deposit) cannot crowd out a real one.
+        /// </summary>
         public void AddBid(AuctionBid bid, Hash carrier, Func<bool> signatureValid)
         {
             var epoch = Epoch ?? 0;
@@ -297,17 +312,19 @@ public sealed class AuctionBook
             {
                 Bids.Clear();
                 _signed.Clear();
+                _perBidder.Clear();
                 BidsEpoch = epoch;
             }
 
-            if (Bids.Count < AuctionRule.BidsMax)
+            if (bid.Epoch != epoch + 1 || Bids.Count >= AuctionRule.BidsMax || _perBidder.GetValueOrDefault(bid.Bidder) >= BidsPerBidderMax
+                || (View is { } view && view.DepositOf(bid.Bidder) < Math.Max(1, Settings.ReservePrice)) || !signatureValid())
             {
-                Bids.Add((bid, carrier));
-                if (signatureValid())
-                {
-                    _signed.Add(bid);
-                }
+                return;
             }
+
+            Bids.Add((bid, carrier));
+            _signed.Add(bid);
+            _perBidder[bid.Bidder] = _perBidder.GetValueOrDefault(bid.Bidder) + 1;
         }
 
         public void Count(PublicKey user)

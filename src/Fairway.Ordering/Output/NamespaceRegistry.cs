@@ -103,7 +103,9 @@ public sealed class NamespaceRegistry
     public Core.Chain.Bundle? OpenBundle(Core.Chain.Transaction carrier)
     {
         ArgumentNullException.ThrowIfNull(carrier);
-        return Core.Chain.Bundle.TryOpen(carrier) is { } bundle && !bundle.Legs.Any(leg => IsEncrypted(leg.Namespace)) ? bundle : null;
+        // A leg that looks like an auction record would be dropped alone, splitting the bundle: the bundle is refused whole.
+        return Core.Chain.Bundle.TryOpen(carrier) is { } bundle && !bundle.Legs.Any(leg => IsEncrypted(leg.Namespace)
+            || (AuctionOf(leg.Namespace) is not null && Core.Auction.AuctionRecord.HasMagic(leg.Payload.Span))) ? bundle : null;
     }
 
     public bool IsEncrypted(ulong @namespace) => PolicyOf(@namespace).Encrypted;

@@ -139,7 +139,8 @@ public sealed class OrderingStage
             }
         }
 
-        var fair = fairPayloads is null ? null : IncludeFair(block, fairPayloads, bundleLegs);
+        var fairIncluded = new List<Hash>();
+        var fair = fairPayloads is null ? null : IncludeFair(block, fairPayloads, bundleLegs, fairIncluded);
 
         // The L1 inbox's entries first, in inbox order; then leader-ordered (by the namespace's policy), then what the
         // fair rules include here: a fair namespace has only the latter, and a bundle that touches a fair namespace ranks
@@ -170,9 +171,18 @@ public sealed class OrderingStage
             }
         }
 
-        // Express-lane bundles are planned over the express namespace's output, as it is output below.
+        // Express-lane bundles are planned over the express namespace's output, as it is output below. A transaction is
+        // output once: a bundle's copy of one output before (within the window), forced in by the inbox, or already
+        // taken from an earlier bundle is dropped; a copy of a bundle's transaction elsewhere in the block yields to it.
         var steps = Auctions is null ? [] : Auctions.Plan(block, [.. Placed(SystemNamespaces.Express).Select(c => c.Transaction)]);
-        var stepOf = steps.Where(st => st.Records.Count > 0).ToDictionary(st => st.Namespace);
+        var expressTaken = new HashSet<Hash>();
+        var stepOf = new Dictionary<ulong, List<Transaction>>();
+        foreach (var st in steps.Where(st => st.Records.Count > 0))
+        {
+            stepOf[st.Namespace] = [.. st.Records.Where(r => AuctionRecord.HasMagic(r.Payload.Span)
+                || (!_included.Contains(r.Hash) && !inboxHashes.Contains(r.Hash) && expressTaken.Add(r.Hash)))];
+        }
+
         var records = new List<Transaction>();
         var recordPosition = block.RecordPosition;
         var transactions = new List<Transaction>();
@@ -180,13 +190,13 @@ public sealed class OrderingStage
         foreach (var ns in byNamespace.Keys.Concat(fair is null ? [] : fair.Keys).Concat(inbox.Keys).Concat(stepOf.Keys).Distinct().Order())
         {
             var placed = Placed(ns);
-            if (stepOf.TryGetValue(ns, out var step))
+            if (stepOf.TryGetValue(ns, out var written))
             {
                 // After the forced inbox entries: the auction's records (settlement, result), then the express lane's bundles.
                 var forced = inbox.TryGetValue(ns, out var entries) ? entries.Count(c => !AuctionRecord.HasMagic(c.Transaction.Payload.Span)) : 0;
                 var all = placed.ToList();
-                placed = [.. all.Take(forced), .. RecordCandidates(step.Records, recordPosition, records.Count), .. all.Skip(forced)];
-                records.AddRange(step.Records);
+                placed = [.. all.Take(forced), .. RecordCandidates(written, recordPosition, records.Count), .. all.Skip(forced).Where(c => !expressTaken.Contains(c.Transaction.Hash))];
+                records.AddRange(written);
             }
 
             foreach (var c in placed)
@@ -194,6 +204,11 @@ public sealed class OrderingStage
                 transactions.Add(c.Transaction);
                 sources.Add(c.Source);
             }
+        }
+
+        if (fairPayloads is not null)
+        {
+            _included.Add(block.Height, [.. fairIncluded, .. expressTaken]);
         }
 
         OutputInbox? committed = block.Inbox is { } section ? new OutputInbox(section.Index, block.L1!.Number, section.IsFull) : null;
@@ -307,7 +322,7 @@ public sealed class OrderingStage
     /// a block, so only a faulty quorum could commit one.
     /// </summary>
     private SortedDictionary<ulong, List<OrderingCandidate>> IncludeFair(
-        Block block, Dictionary<Hash, OrderingCandidate> payloads, HashSet<Hash> bundleLegs)
+        Block block, Dictionary<Hash, OrderingCandidate> payloads, HashSet<Hash> bundleLegs, List<Hash> includedHere)
     {
         var result = new SortedDictionary<ulong, List<OrderingCandidate>>();
         // A fair-lane transaction the inbox forced in is included: it is not listed, nor output, again.
@@ -340,7 +355,7 @@ public sealed class OrderingStage
             }
         }
 
-        _included.Add(block.Height, output);
+        includedHere.AddRange(output);
         return result;
     }
 

@@ -97,16 +97,16 @@ public class AuctionOrderingTests
         // Epoch 1's first height: Alice wins at Bob's price; her bundles 1 and 0 (out of order) go first, in order;
         // Bob's bundle (not the controller) does not.
         var height2 = Height(2, 1_500,
-            Tx(Ns, "k:carol:fair-1"), Bundle(Alice, 1, 1, "alice-b1"), Bundle(Alice, 1, 0, "alice-b0a", "alice-b0b"), Bundle(Bob, 1, 0, "bob-b0"));
+            Tx(Ns, "k:carol:fair-1"), Bundle(Alice, 1, 1, "k:alice:b1"), Bundle(Alice, 1, 0, "k:alice:b0a", "k:alice:b0b"), Bundle(Bob, 1, 0, "k:bob:b0"));
         var (h2, s2) = OrderAndApply(stage, height2, s1);
         var result = Assert.Single(Records(h2));
         Assert.Equal((AuctionRecordKind.Result, 1UL, (PublicKey?)Alice.PublicKey, 80UL, 3, 2), (result.Kind, result.Epoch, result.Winner, result.Price, result.BidsCounted, result.BidsValid));
-        Assert.Equal(["alice-b0a", "alice-b0b", "alice-b1", "k:carol:fair-1"], Texts(h2));
+        Assert.Equal(["k:alice:b0a", "k:alice:b0b", "k:alice:b1", "k:carol:fair-1"], Texts(h2));
         Assert.Equal(BidRefusal.AboveDeposit, stage.Auctions!.Result(Ns, 1)!.Bids.Single(b => b.Bid.Bidder == Carol.PublicKey).Refusal);
         Assert.Equal(new LaneStatus(Ns, 1, Alice.PublicKey, 2, 0), stage.Auctions.Lane(Ns));
 
         // Later in epoch 1: bundle 3 waits behind the missing 2; users trade in the fair lane.
-        var height3 = Height(3, 1_600, Tx(Ns, "k:dave:a"), Tx(Ns, "k:dave:b"), Bundle(Alice, 1, 3, "alice-b3"));
+        var height3 = Height(3, 1_600, Tx(Ns, "k:dave:a"), Tx(Ns, "k:dave:b"), Bundle(Alice, 1, 3, "k:alice:b3"));
         var (h3, s3) = OrderAndApply(stage, height3, s2);
         Assert.Equal(["k:dave:a", "k:dave:b"], Texts(h3));
         Assert.Equal(1, stage.Auctions.Lane(Ns)!.Waiting);
@@ -140,27 +140,71 @@ public class AuctionOrderingTests
     public void A_lone_bidder_pays_the_reserve_hands_the_lane_over_and_a_bid_revealed_too_late_counts_for_nothing()
     {
         var stage = NewStage();
-        // Carol's bid claims more than she signed: its signature, checked as it is revealed, fails.
+        // Carol's bid claims more than she signed: its signature, checked as it is revealed, fails, and it takes no room.
         var forged = AuctionBid.Sign(ChainId, Ns, 1, 20, Carol) with { Amount = 2_000 };
         var (_, s1) = OrderAndApply(stage, Height(1, 500, Bid(Alice, 1, 50), new Transaction(SystemNamespaces.AuctionBids, forged.Encode())), OrderingState.Genesis);
 
         // Epoch 1: Alice alone pays the reserve (10). She hands the lane to Bob: his bundle 0 is taken, hers is not.
         // Bob's bid for epoch 1 is revealed only now, in epoch 1: too late.
         var transfer = ControllerTransfer.Sign(ChainId, Ns, 1, Bob.PublicKey, Alice).ToTransaction();
-        var (h2, s2) = OrderAndApply(stage, Height(2, 1_200, Bid(Bob, 1, 90), transfer, Bundle(Bob, 1, 0, "bob-b0"), Bundle(Alice, 1, 1, "alice-b1")), s1);
+        var (h2, s2) = OrderAndApply(stage, Height(2, 1_200, Bid(Bob, 1, 90), transfer, Bundle(Bob, 1, 0, "k:bob:b0"), Bundle(Alice, 1, 1, "k:alice:b1")), s1);
         var result = Assert.Single(Records(h2));
-        Assert.Equal(((PublicKey?)Alice.PublicKey, 10UL, 2, 1), (result.Winner, result.Price, result.BidsCounted, result.BidsValid));
-        Assert.Equal(BidRefusal.BadSignature, stage.Auctions!.Result(Ns, 1)!.Bids.Single(b => b.Bid.Bidder == Carol.PublicKey).Refusal);
-        Assert.Equal(["bob-b0"], Texts(h2));
+        Assert.Equal(((PublicKey?)Alice.PublicKey, 10UL, 1, 1), (result.Winner, result.Price, result.BidsCounted, result.BidsValid));
+        Assert.DoesNotContain(stage.Auctions!.Result(Ns, 1)!.Bids, b => b.Bid.Bidder == Carol.PublicKey);
+        Assert.Equal(["k:bob:b0"], Texts(h2));
         Assert.Equal(new LaneStatus(Ns, 1, Bob.PublicKey, 1, 0), stage.Auctions!.Lane(Ns));
 
-        // Epoch 2: nobody used the fair lane in epoch 1, so the 10 go back to Alice, the payer; Bob's late bid is counted
-        // and refused as another auction's.
+        // Epoch 2: nobody used the fair lane in epoch 1, so the 10 go back to Alice, the payer; Bob's late bid (revealed
+        // in the epoch it bid for) is not kept for any auction.
         var (h3, _) = OrderAndApply(stage, Height(3, 2_100), s2);
         var (settlement, next) = (Records(h3)[0], Records(h3)[1]);
         Assert.Equal([new RebateShare(Alice.PublicKey, 10)], settlement.Shares);
-        Assert.Equal(((PublicKey?)null, 1, 0), (next.Winner, next.BidsCounted, next.BidsValid));
-        Assert.Equal(BidRefusal.WrongAuction, Assert.Single(stage.Auctions.Result(Ns, 2)!.Bids).Refusal);
+        Assert.Equal(((PublicKey?)null, 0, 0), (next.Winner, next.BidsCounted, next.BidsValid));
+    }
+
+    [Fact]
+    public void A_bundle_carries_only_the_controllers_own_transactions_and_every_transaction_is_output_once()
+    {
+        var stage = NewStage();
+        var (_, s1) = OrderAndApply(stage, Height(1, 500, Bid(Alice, 1, 50)), OrderingState.Genesis);
+
+        // Alice's own transaction sent both ways comes out once, from her bundle; her bundle with a copy of Dave's
+        // transaction is refused, and Dave's stays at its fair place.
+        var (h2, s2) = OrderAndApply(stage, Height(2, 1_200,
+            Tx(Ns, "k:alice:own"), Tx(Ns, "k:dave:swap"), Bundle(Alice, 1, 0, "k:alice:own"), Bundle(Alice, 1, 1, "k:alice:front", "k:dave:swap", "k:alice:back")), s1);
+        Assert.Equal(["k:alice:own", "k:dave:swap"], Texts(h2));
+        Assert.Equal(new LaneStatus(Ns, 1, Alice.PublicKey, 1, 0), stage.Auctions!.Lane(Ns));
+
+        // A later copy, in the fair lane or in a bundle, is not output again.
+        var (h3, _) = OrderAndApply(stage, Height(3, 1_300, Tx(Ns, "k:alice:own"), Bundle(Alice, 1, 1, "k:dave:swap"), Bundle(Alice, 1, 1, "k:alice:own")), s2);
+        Assert.Empty(Texts(h3));
+    }
+
+    [Fact]
+    public void Bids_that_can_never_count_take_no_room_in_the_auction()
+    {
+        var stage = NewStage();
+
+        // Twenty keys without a deposit, and Bob bidding twenty times: only Bob's first sixteen are kept, and Alice's
+        // real bid, revealed last, still counts.
+        Transaction[] flood = [
+            .. Enumerable.Range(0, 20).Select(i => Bid(Ed25519Signer.FromSeedPhrase($"sybil-{i}"), 1, 500)),
+            .. Enumerable.Range(0, 20).Select(i => Bid(Bob, 1, (ulong)(20 + i))),
+            Bid(Alice, 1, 100)];
+        var (_, s1) = OrderAndApply(stage, Height(1, 500, flood), OrderingState.Genesis);
+        var (h2, _) = OrderAndApply(stage, Height(2, 1_100), s1);
+
+        var result = Assert.Single(Records(h2));
+        Assert.Equal(((PublicKey?)Alice.PublicKey, 35UL, AuctionBook.BidsPerBidderMax + 1, 2), (result.Winner, result.Price, result.BidsCounted, result.BidsValid));
+    }
+
+    [Fact]
+    public void An_atomic_bundle_with_a_leg_that_looks_like_a_record_is_refused_whole()
+    {
+        var fake = new Transaction(Ns, AuctionRecord.Result(Ns, 1, Dave.PublicKey, 1, 1, 1).Encode());
+        var carrier = Core.Chain.Bundle.Create([fake, Tx(6, "other leg")]).Carrier;
+        Assert.Null(Registry.OpenBundle(carrier));
+        Assert.NotNull(Registry.OpenBundle(Core.Chain.Bundle.Create([Tx(Ns, "k:dave:fine"), Tx(6, "other leg")]).Carrier));
     }
 
     [Fact]
