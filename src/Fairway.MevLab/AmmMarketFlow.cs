@@ -336,7 +336,13 @@ internal sealed class AmmMarketFlow : IOrderFlow
         return new Transaction(AmmNamespace, RollupTransaction.Sign(AmmNamespace, AmmKind.Swap, nonce, body, key).Encode());
     }
 
-    public PublicKey? UserOf(ReadOnlySpan<byte> payload) => RollupTransaction.TryDecode(payload)?.Sender;
+    /// <summary>
+    /// The sender; the adversary's swap accounts are one user, its searcher (the key it bids and signs bundles with), so
+    /// its own swaps may ride in its bundles (a bundle carries only the controller's own transactions).
+    /// </summary>
+    public PublicKey? UserOf(ReadOnlySpan<byte> payload) =>
+        RollupTransaction.TryDecode(payload)?.Sender is { } sender && _searchers.Count > 0 && _adversaryAccounts.Contains(sender) ? _searchers[0]
+        : RollupTransaction.TryDecode(payload)?.Sender;
 
     public void UseAuctionKeys(IReadOnlyList<PublicKey> searchers) => _searchers = searchers ?? throw new ArgumentNullException(nameof(searchers));
 

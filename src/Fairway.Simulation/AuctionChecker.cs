@@ -227,8 +227,11 @@ internal sealed class AuctionChecker(NamespaceRegistry registry)
             Violations.Add($"host {hostId}'s output at height {height}, namespace {ns}: an auction result for epoch {result.Epoch} at a height of epoch {epoch} that is not its first");
         }
 
+        // An auction keeps the bids naming it, at most 16 a bidder (the simulated bidders sign validly and hold deposits).
         var bids = epoch > 0 && view.Revealed.TryGetValue((ns, epoch - 1), out var revealed) ? revealed : [];
-        var expected = Math.Min(bids.Count, AuctionRule.BidsMax);
+        var expected = Math.Min(
+            bids.Where(b => b.Namespace == ns && b.Epoch == epoch).GroupBy(b => b.Bidder).Sum(g => Math.Min(g.Count(), AuctionBook.BidsPerBidderMax)),
+            AuctionRule.BidsMax);
         if (result.BidsCounted != expected)
         {
             Violations.Add($"bid counted out of its epoch: host {hostId}'s auction of namespace {ns} for epoch {epoch} (height {height}) counted {result.BidsCounted} bids; {expected} were revealed during epoch {epoch - 1}");

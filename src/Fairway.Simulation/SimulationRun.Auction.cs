@@ -104,9 +104,18 @@ internal sealed partial class SimulationRun
     private IAuctionView? NewAuctionView(ulong ns) =>
         _registry.AuctionOf(ns) is null ? null : new SimulatedAuctionView(ns, _deposits, AuctionUserOf);
 
+    /// <summary>The synthetic bundles' transactions, by payload hash, and the controller that sent them.</summary>
+    private readonly Dictionary<Hash, PublicKey> _bundleOwners = [];
+
     /// <summary>The client a payload belongs to: the flow's user, or for the synthetic workload the payload's counter modulo the clients.</summary>
     private PublicKey? AuctionUserOf(ReadOnlySpan<byte> payload)
     {
+        // A bundle's own transactions are its controller's (a bundle carries only the controller's own transactions).
+        if (_bundleOwners.TryGetValue(Hash.Compute(payload), out var owner))
+        {
+            return owner;
+        }
+
         if (_options.Flow is { } flow)
         {
             return flow.UserOf(payload);
@@ -234,6 +243,11 @@ internal sealed partial class SimulationRun
     private Transaction NewBundle(LaneController controller, ulong sequence, List<Transaction> transactions)
     {
         var bundle = PriorityBundle.Sign(_chainId, controller.Namespace, controller.Epoch, sequence, transactions, controller.Signer);
+        foreach (var tx in transactions)
+        {
+            _bundleOwners[Hash.Compute(tx.Payload.Span)] = controller.Signer.PublicKey;
+        }
+
         _auctionChecker!.OnBundleSent(bundle);
         _outputChecker.OnSubmitted(transactions);
         var carrier = bundle.ToTransaction();
