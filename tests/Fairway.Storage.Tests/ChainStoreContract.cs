@@ -232,8 +232,8 @@ public abstract class ChainStoreContract : IDisposable
     public void A_revealed_output_comes_back_with_its_plaintexts_and_openings_and_its_ciphertexts_in_the_batches() =>
         AssertRevealedOutputKept(StoreRevealedOutput());
 
-    /// <summary>Commits height 2 with an encrypted-lane position revealed: the batch holds the ciphertext, the output its plaintext.</summary>
-    protected CommittedBlock StoreRevealedOutput()
+    /// <summary>Stores height 1 and the batch of height 2 (a plaintext, then a ciphertext): height 2 as the ordering stage outputs it, not yet stored.</summary>
+    private (CommittedBlock Child, Transaction Sealed, Transaction Plain) HeightTwoWithCiphertext()
     {
         var chain = new TestChain(1, 3);
         var plain = new Transaction(1, "in the clear"u8.ToArray());
@@ -241,7 +241,13 @@ public abstract class ChainStoreContract : IDisposable
         var batch = TestChain.BatchOf(10, plain, sealedTx);
         Store.PutBatches([.. chain.Batches, batch]);
         Store.AppendCommitted(chain.At(1));
-        var child = TestChain.Child(chain.At(1), 1, [batch]);
+        return (TestChain.Child(chain.At(1), 1, [batch]), sealedTx, plain);
+    }
+
+    /// <summary>Commits height 2 with an encrypted-lane position revealed: the batch holds the ciphertext, the output its plaintext.</summary>
+    protected CommittedBlock StoreRevealedOutput()
+    {
+        var (child, sealedTx, _) = HeightTwoWithCiphertext();
         var transactions = new[] { child.Transactions[0], new Transaction(2, "the plaintext"u8.ToArray()) };
         var h = child.Output.Header;
         var header = Core.Output.OutputHeader.Over(h.ChainId, h.Height, h.BlockHash, h.PreviousOutputHash, transactions);
@@ -269,13 +275,7 @@ public abstract class ChainStoreContract : IDisposable
     [Fact]
     public void An_outputs_records_come_back_from_the_stored_layout_with_a_revealed_position_beside_them()
     {
-        var chain = new TestChain(1, 3);
-        var plain = new Transaction(1, "in the clear"u8.ToArray());
-        var sealedTx = new Transaction(2, "ciphertext bytes"u8.ToArray());
-        var batch = TestChain.BatchOf(10, plain, sealedTx);
-        Store.PutBatches([.. chain.Batches, batch]);
-        Store.AppendCommitted(chain.At(1));
-        var child = TestChain.Child(chain.At(1), 1, [batch]);
+        var (child, sealedTx, plain) = HeightTwoWithCiphertext();
 
         // The ordering stage wrote two records into namespace 1, ahead of the batch's transaction; position 1 of the
         // record batch (after the block's one batch, no inbox batch) is where sources name them.
