@@ -48,7 +48,7 @@ internal static class SubmitEndpoints
 
             var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
             return outcome.Status == SubmitStatus.Busy
-                ? ApiError.Busy()
+                ? ApiError.Of(StatusCodes.Status429TooManyRequests, "busy", "the mempool is full; retry later")
                 : Results.Json(ApiJson.Receipt(outcome));
         }
     }
@@ -71,7 +71,7 @@ internal static class SubmitEndpoints
 
             var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
             return outcome.Status == SubmitStatus.Busy
-                ? ApiError.Busy()
+                ? ApiError.Of(StatusCodes.Status429TooManyRequests, "busy", "the mempool is full; retry later")
                 : Results.Json(ApiJson.Receipt(outcome));
         }
     }
