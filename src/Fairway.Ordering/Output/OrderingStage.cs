@@ -174,7 +174,9 @@ public sealed class OrderingStage
         // Express-lane bundles are planned over the express namespace's output, as it is output below. A transaction is
         // output once: a bundle's copy of one output before (within the window), forced in by the inbox, or already
         // taken from an earlier bundle is dropped; a copy of a bundle's transaction elsewhere in the block yields to it.
-        var steps = Auctions is null ? [] : Auctions.Plan(block, [.. Placed(SystemNamespaces.Express).Select(c => c.Transaction)]);
+        // Placed once: the plan reads it, and the loop below outputs it.
+        List<OrderingCandidate>? express = Auctions is null ? null : [.. Placed(SystemNamespaces.Express)];
+        var steps = express is null ? [] : Auctions!.Plan(block, [.. express.Select(c => c.Transaction)]);
         var expressTaken = new HashSet<Hash>();
         var stepOf = new Dictionary<ulong, List<Transaction>>();
         foreach (var st in steps.Where(st => st.Records.Count > 0))
@@ -189,7 +191,7 @@ public sealed class OrderingStage
         var sources = new List<OutputSource>();
         foreach (var ns in byNamespace.Keys.Concat(fair is null ? [] : fair.Keys).Concat(inbox.Keys).Concat(stepOf.Keys).Distinct().Order())
         {
-            var placed = Placed(ns);
+            var placed = ns == SystemNamespaces.Express && express is not null ? express : Placed(ns);
             if (stepOf.TryGetValue(ns, out var written))
             {
                 // After the forced inbox entries: the auction's records (settlement, result), then the express lane's bundles.
