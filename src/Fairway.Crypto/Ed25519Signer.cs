@@ -1,26 +1,32 @@
 using System.Security.Cryptography;
 using Fairway.Core.Crypto;
-using Rfc8032 = Org.BouncyCastle.Math.EC.Rfc8032.Ed25519;
+using NSec.Cryptography;
+using PublicKey = Fairway.Core.Crypto.PublicKey;
 
 namespace Fairway.Crypto;
 
 /// <summary>
-/// Signs with one Ed25519 key (RFC 8032, pure Ed25519, no context). The key is the 32-byte private seed; it
-/// leaves this object only through <see cref="ExportPrivateSeed"/>, so it is never printed by accident.
+/// Signs with one Ed25519 key (RFC 8032, pure Ed25519, no context) through libsodium. The key is the 32-byte private
+/// seed; it leaves this object only through <see cref="ExportPrivateSeed"/>, so it is never printed by accident.
+/// Signatures are deterministic and byte-identical to any RFC 8032 implementation's, so keys and chains signed before
+/// stay valid.
 /// </summary>
 public sealed class Ed25519Signer : ISigner
 {
     public const int SeedSize = 32;
 
+    private static readonly SignatureAlgorithm Algorithm = SignatureAlgorithm.Ed25519;
+
     private readonly byte[] _seed;
-    private readonly byte[] _publicKeyBytes;
+
+    /// <summary>libsodium's key, held for the signer's life (a signer is made once per key and kept).</summary>
+    private readonly Key _key;
 
     private Ed25519Signer(byte[] seed)
     {
         _seed = seed;
-        _publicKeyBytes = new byte[PublicKey.Size];
-        Rfc8032.GeneratePublicKey(_seed, 0, _publicKeyBytes, 0);
-        PublicKey = new PublicKey(_publicKeyBytes);
+        _key = Key.Import(Algorithm, seed, KeyBlobFormat.RawPrivateKey);
+        PublicKey = new PublicKey(_key.PublicKey.Export(KeyBlobFormat.RawPublicKey));
     }
 
     public PublicKey PublicKey { get; }
@@ -45,8 +51,8 @@ public sealed class Ed25519Signer : ISigner
     }
 
     /// <summary>
-    /// A key drawn from <paramref name="random"/>. Pass a BouncyCastle <c>SecureRandom</c> for real keys; a seeded
-    /// <see cref="Random"/> gives reproducible keys for tests and the simulator only.
+    /// A key drawn from <paramref name="random"/>: a seeded <see cref="Random"/> gives reproducible keys, for tests and
+    /// the simulator only. Real keys come from <see cref="Generate()"/>.
     /// </summary>
     public static Ed25519Signer Generate(Random random)
     {
@@ -71,9 +77,8 @@ public sealed class Ed25519Signer : ISigner
 
     public Signature Sign(ReadOnlySpan<byte> message)
     {
-        var m = message.ToArray();
         var signature = new byte[Signature.Size];
-        Rfc8032.Sign(_seed, 0, _publicKeyBytes, 0, m, 0, m.Length, signature, 0);
+        Algorithm.Sign(_key, message, signature);
         return new Signature(signature);
     }
 

@@ -164,4 +164,36 @@ public class Ed25519Tests
         Assert.Contains(signer.PublicKey.ToHex(), text, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToHexStringLower(signer.ExportPrivateSeed()), text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Libsodium_signs_byte_for_byte_as_the_managed_rfc_8032_implementation_and_each_verifies_the_other()
+    {
+        // Keys and chains signed before the move to libsodium must stay valid: the same seed gives the same key and,
+        // Ed25519 being deterministic, the same signature.
+        var random = new Random(8032);
+        for (var i = 0; i < 200; i++)
+        {
+            var seed = new byte[Ed25519Signer.SeedSize];
+            random.NextBytes(seed);
+            var message = new byte[random.Next(0, 600)];
+            random.NextBytes(message);
+            var signer = Ed25519Signer.FromSeed(seed);
+
+            var managedKey = new byte[PublicKey.Size];
+            Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.GeneratePublicKey(seed, 0, managedKey, 0);
+            var managedSignature = new byte[Signature.Size];
+            Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Sign(seed, 0, managedKey, 0, message, 0, message.Length, managedSignature, 0);
+
+            Assert.Equal(managedKey, signer.PublicKey.ToArray());
+            var signature = signer.Sign(message);
+            Assert.Equal(managedSignature, signature.ToArray());
+            Assert.True(Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Verify(signature.ToArray(), 0, managedKey, 0, message, 0, message.Length));
+            Assert.True(Verifier.Verify(signer.PublicKey, message, new Signature(managedSignature)));
+            if (message.Length > 0)
+            {
+                message[0] ^= 1;
+                Assert.False(Verifier.Verify(signer.PublicKey, message, signature));
+            }
+        }
+    }
 }
