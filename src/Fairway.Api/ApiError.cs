@@ -12,6 +12,26 @@ public static class ApiError
 
     public static IResult NotFound(string message) => Of(StatusCodes.Status404NotFound, "not_found", message);
 
+    /// <summary>How long a client told to back off (429) should wait, in seconds: the mempool drains, and the rate limit refills, within about one.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    /// <summary>
+    /// The node is full (its mempool, or what a stage behind it can take): a quick refusal with <c>Retry-After</c>, so a
+    /// client backs off instead of the node queueing without bound.
+    /// </summary>
+    public static IResult Busy(string message = "the mempool is full; retry later") =>
+        new WithRetryAfter(Of(StatusCodes.Status429TooManyRequests, "busy", message));
+
+    private sealed class WithRetryAfter(IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            ArgumentNullException.ThrowIfNull(httpContext);
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+
     /// <summary>A request body above the node's limit (both submit forms).</summary>
     public static IResult BodyTooLarge(ApiLimits limits) =>
         Of(StatusCodes.Status413PayloadTooLarge, "too_large", $"request body above {limits.RequestBytesMax} bytes");

@@ -234,7 +234,7 @@ public static class AuctionEndpoints
         var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
         if (outcome.Status == SubmitStatus.Busy)
         {
-            return ApiError.Of(StatusCodes.Status429TooManyRequests, "busy", "the mempool is full; retry later");
+            return ApiError.Busy();
         }
 
         var receipt = ApiJson.Receipt(outcome);

@@ -30,7 +30,7 @@ internal static class BundleSubmit
             var outcome = await node.SubmitAsync(bundle.Carrier, ct).ConfigureAwait(false);
             if (outcome.Status == SubmitStatus.Busy)
             {
-                return ApiError.Of(StatusCodes.Status429TooManyRequests, "busy", "the mempool is full; retry later");
+                return ApiError.Busy();
             }
 
             var receipt = outcome.Receipt;

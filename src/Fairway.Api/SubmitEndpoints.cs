@@ -48,7 +48,7 @@ internal static class SubmitEndpoints
 
             var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
             return outcome.Status == SubmitStatus.Busy
-                ? ApiError.Of(StatusCodes.Status429TooManyRequests, "busy", "the mempool is full; retry later")
+                ? ApiError.Busy()
                 : Results.Json(ApiJson.Receipt(outcome));
         }
     }
@@ -71,7 +71,7 @@ internal static class SubmitEndpoints
 
             var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
             return outcome.Status == SubmitStatus.Busy
-                ? ApiError.Of(StatusCodes.Status429TooManyRequests, "busy", "the mempool is full; retry later")
+                ? ApiError.Busy()
                 : Results.Json(ApiJson.Receipt(outcome));
         }
     }

@@ -102,6 +102,7 @@ public sealed class RateLimitTests(RateLimitedNodeFixture node) : IClassFixture<
             var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
             Assert.NotEmpty(limited);
             await ApiContract<SqliteNodeFixture>.AssertErrorAsync(limited[0], 429);
+            Assert.Equal(TimeSpan.FromSeconds(ApiError.RetryAfterSeconds), limited[0].Headers.RetryAfter?.Delta);
         }
         finally
         {
