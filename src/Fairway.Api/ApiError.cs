@@ -19,8 +19,8 @@ public static class ApiError
     /// The node is full (its mempool, or what a stage behind it can take): a quick refusal with <c>Retry-After</c>, so a
     /// client backs off instead of the node queueing without bound.
     /// </summary>
-    public static IResult Busy(string message = "the mempool is full; retry later") =>
-        new WithRetryAfter(Of(StatusCodes.Status429TooManyRequests, "busy", message));
+    public static IResult Busy(string? message = null) =>
+        new WithRetryAfter(Of(StatusCodes.Status429TooManyRequests, "busy", message ?? "the mempool is full; retry later"));
 
     private sealed class WithRetryAfter(IResult inner) : IResult
     {

@@ -13,6 +13,11 @@ internal static class BundleSubmit
 {
     public static async Task<IResult> SubmitAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
     {
+        if (node.RefuseIfBusy() is { } busy)
+        {
+            return ApiError.Busy(busy);
+        }
+
         var (document, error) = await SubmitEndpoints.ReadJsonAsync(http, node, "send Content-Type: application/json", ct).ConfigureAwait(false);
         if (error is not null)
         {
@@ -30,7 +35,7 @@ internal static class BundleSubmit
             var outcome = await node.SubmitAsync(bundle.Carrier, ct).ConfigureAwait(false);
             if (outcome.Status == SubmitStatus.Busy)
             {
-                return ApiError.Busy();
+                return ApiError.Busy(node.BusyReason);
             }
 
             var receipt = outcome.Receipt;

@@ -11,6 +11,18 @@ public interface IValidatorApi
 {
     Task<SubmitOutcome> SubmitAsync(Transaction transaction, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Why the node refuses submissions right now (admission control: a stage behind the API is full), or null when it
+    /// takes them. Read before a submission's body is, so refusing under overload costs next to nothing.
+    /// </summary>
+    string? BusyReason => null;
+
+    /// <summary>
+    /// <see cref="BusyReason"/> for a request about to be refused on it: the node also counts the refusal (one per
+    /// request, its body unread) in its metrics.
+    /// </summary>
+    string? RefuseIfBusy() => BusyReason;
+
     /// <summary>Submits many transactions in one step of the validator's loop; no receipts (one signature each would dominate the cost).</summary>
     Task<IReadOnlyList<SubmitStatus>> SubmitManyAsync(IReadOnlyList<Transaction> transactions, CancellationToken cancellationToken);
 

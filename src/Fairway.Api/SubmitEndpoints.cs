@@ -26,6 +26,11 @@ internal static class SubmitEndpoints
     /// </summary>
     private static async Task<IResult> SubmitEncryptedAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
     {
+        if (node.RefuseIfBusy() is { } busy)
+        {
+            return ApiError.Busy(busy);
+        }
+
         var (document, error) = await ReadJsonAsync(http, node, "send Content-Type: application/json", ct).ConfigureAwait(false);
         if (error is not null)
         {
@@ -48,13 +53,18 @@ internal static class SubmitEndpoints
 
             var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
             return outcome.Status == SubmitStatus.Busy
-                ? ApiError.Busy()
+                ? ApiError.Busy(node.BusyReason)
                 : Results.Json(ApiJson.Receipt(outcome));
         }
     }
 
     private static async Task<IResult> SubmitOneAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
     {
+        if (node.RefuseIfBusy() is { } busy)
+        {
+            return ApiError.Busy(busy);
+        }
+
         var (document, error) = await ReadJsonAsync(http, node, "send Content-Type: application/json", ct).ConfigureAwait(false);
         if (error is not null)
         {
@@ -71,13 +81,18 @@ internal static class SubmitEndpoints
 
             var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
             return outcome.Status == SubmitStatus.Busy
-                ? ApiError.Busy()
+                ? ApiError.Busy(node.BusyReason)
                 : Results.Json(ApiJson.Receipt(outcome));
         }
     }
 
     private static async Task<IResult> SubmitBatchAsync(HttpContext http, IValidatorApi node, CancellationToken ct)
     {
+        if (node.RefuseIfBusy() is { } busy)
+        {
+            return ApiError.Busy(busy);
+        }
+
         if (BinaryBatchSubmit.Accepts(http.Request.ContentType))
         {
             return await BinaryBatchSubmit.SubmitAsync(http, node, ct).ConfigureAwait(false);

@@ -15,6 +15,7 @@ public sealed class BatchPool(MempoolOptions options)
     private readonly LinkedList<Hash> _unproposed = new();
     private readonly Dictionary<Hash, LinkedListNode<Hash>> _unproposedNodes = [];
     private readonly Dictionary<Hash, ulong> _proposedInRound = [];
+    private readonly Dictionary<Hash, long> _arrivedMs = [];
     private readonly HashSet<Hash> _committed = [];
 
     // Commit order of the digests in _committed, so the oldest heights can be forgotten without a scan.
@@ -38,10 +39,16 @@ public sealed class BatchPool(MempoolOptions options)
 
     public bool Contains(Hash digest) => _batches.ContainsKey(digest);
 
+    /// <summary>When the oldest batch not yet proposed arrived (the clock passed to <see cref="Add"/>); null when none waits.</summary>
+    public long? OldestUnproposedArrivedMs => _unproposed.First is { } first ? _arrivedMs.GetValueOrDefault(first.Value) : null;
+
     public bool TryGet(Hash digest, out Batch batch) => _batches.TryGetValue(digest, out batch!);
 
-    /// <summary>Adds a batch unless the pool is full or it is already known or committed. Returns whether it was added.</summary>
-    public bool Add(Batch batch)
+    /// <summary>
+    /// Adds a batch unless the pool is full or it is already known or committed. Returns whether it was added.
+    /// <paramref name="arrivedMs"/> is the caller's clock, kept to tell how long unproposed work has waited.
+    /// </summary>
+    public bool Add(Batch batch, long arrivedMs = 0)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var digest = batch.Digest;
@@ -51,6 +58,7 @@ public sealed class BatchPool(MempoolOptions options)
         }
 
         _batches[digest] = batch;
+        _arrivedMs[digest] = arrivedMs;
         // A proposal can overtake the batch it references (they come from different validators): such a batch is
         // already proposed, and offering it again would let a second block order its transactions once more.
         if (!_proposedInRound.ContainsKey(digest))
@@ -131,6 +139,7 @@ public sealed class BatchPool(MempoolOptions options)
             }
 
             _batches.Remove(digest);
+            _arrivedMs.Remove(digest);
         }
 
         while (_committedOrder.TryPeek(out var oldest) && oldest.Height + options.CommittedHeightsKept <= height)

@@ -30,11 +30,4 @@ public sealed record MempoolOptions
     /// fifth of the peak under 2x overload. Bounded blocks keep rounds short; the backlog waits in the pool instead.
     /// </summary>
     public int BlockTransactionsMax { get; init; } = 32_768;
-
-    /// <summary>
-    /// Transactions waiting in batches not yet proposed (this validator's and its peers') above which new submissions are
-    /// refused as busy: load the network cannot order soon is shed at the door, where a client can back off, instead of
-    /// piling up in every validator's memory.
-    /// </summary>
-    public int BacklogTransactionsMax { get; init; } = 131_072;
 }

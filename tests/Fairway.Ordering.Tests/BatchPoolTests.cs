@@ -53,6 +53,27 @@ public class BatchPoolTests
     }
 
     [Fact]
+    public void The_oldest_unproposed_arrival_follows_proposals_releases_and_commits()
+    {
+        var pool = new BatchPool(new MempoolOptions { BlockTransactionsMax = 1 });
+        Assert.Null(pool.OldestUnproposedArrivedMs);
+        var a = BatchOf(1, 1);
+        var b = BatchOf(2, 1);
+        pool.Add(a, arrivedMs: 100);
+        pool.Add(b, arrivedMs: 250);
+        Assert.Equal(100, pool.OldestUnproposedArrivedMs);
+
+        pool.TakeForProposal(1); // a
+        Assert.Equal(250, pool.OldestUnproposedArrivedMs);
+        pool.ReleaseStale(currentRound: 10, roundsAgo: 3); // a is offered again, and has waited since it arrived
+        Assert.Equal(100, pool.OldestUnproposedArrivedMs);
+        pool.MarkCommitted([a.Digest], height: 1);
+        Assert.Equal(250, pool.OldestUnproposedArrivedMs);
+        pool.MarkProposed([b.Digest], 11);
+        Assert.Null(pool.OldestUnproposedArrivedMs);
+    }
+
+    [Fact]
     public void A_leader_takes_batches_in_arrival_order_and_never_twice()
     {
         var pool = new BatchPool(new MempoolOptions { DigestsPerBlockMax = 2 });

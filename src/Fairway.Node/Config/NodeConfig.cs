@@ -36,6 +36,18 @@ public sealed record NodeConfig
     [JsonPropertyName("mempool_transactions_max")]
     public int MempoolTransactionsMax { get; init; } = 200_000;
 
+    /// <summary>Admission control: refuse submissions while the oldest batch not yet proposed has waited longer than this.</summary>
+    [JsonPropertyName("admission_wait_max_ms")]
+    public int AdmissionWaitMaxMs { get; init; } = 500;
+
+    /// <summary>Admission control: refuse submissions while this many batched transactions wait to be proposed.</summary>
+    [JsonPropertyName("admission_backlog_transactions_max")]
+    public int AdmissionBacklogTransactionsMax { get; init; } = 65_536;
+
+    /// <summary>Admission control: refuse submissions while this many committed transactions wait to be indexed.</summary>
+    [JsonPropertyName("admission_unindexed_transactions_max")]
+    public int AdmissionUnindexedTransactionsMax { get; init; } = 49_152;
+
     [JsonPropertyName("payload_bytes_max")]
     public int PayloadBytesMax { get; init; } = 128 * 1024;
 

@@ -157,6 +157,19 @@ public sealed class NodeMetrics : IDisposable
 
     private long _fairPending;
 
+    /// <summary>Submitted transactions refused as busy by admission control, by the bound that refused them.</summary>
+    public void OnAdmissionRefused(string reason, int transactions) => _admissionRefusals.AddOrUpdate(reason, transactions, (_, n) => n + transactions);
+
+    public void SetAdmissionLoad(long unindexedTransactions, long oldestWaitMs)
+    {
+        Interlocked.Exchange(ref _unindexed, unindexedTransactions);
+        Interlocked.Exchange(ref _oldestWaitMs, oldestWaitMs);
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _admissionRefusals = new(StringComparer.Ordinal);
+    private long _unindexed;
+    private long _oldestWaitMs;
+
     public void OnFairRefused(string reason) => _fairRefusals.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
     public void SetFairPending(int pending) => Interlocked.Exchange(ref _fairPending, pending);
@@ -237,6 +250,14 @@ public sealed class NodeMetrics : IDisposable
             $"# HELP fairway_consensus_timeout_base_seconds The adaptive base round timeout.\n# TYPE fairway_consensus_timeout_base_seconds gauge\nfairway_consensus_timeout_base_seconds {Interlocked.Read(ref _timeoutBaseMs) / 1000.0}\n");
         Gauge(text, "fairway_peers_connected", "Validators with an authenticated connection.", _peers);
         Gauge(text, "fairway_mempool_transactions", "Transactions received and not yet batched.", _mempool);
+        Gauge(text, "fairway_unindexed_transactions", "Transactions committed and not yet indexed (firm).", _unindexed);
+        Gauge(text, "fairway_admission_oldest_wait_ms", "How long the oldest batch not yet proposed has waited, in milliseconds.", _oldestWaitMs);
+        text.Append("# HELP fairway_admission_refused_total Submissions refused as busy, by the bound that refused them (a transaction refused by the loop, or a whole request refused unread, counts one).\n# TYPE fairway_admission_refused_total counter\n");
+        foreach (var (reason, count) in new SortedDictionary<string, long>(_admissionRefusals, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"fairway_admission_refused_total{{reason=\"{reason}\"}} {count}\n");
+        }
+
         Counter(text, "fairway_batches_created_total", "Batches this validator packed.", _batchesCreated);
         Counter(text, "fairway_p2p_frames_rejected_total", "Peer connections closed for malformed or oversized frames.", _framesRejected);
         Counter(text, "fairway_p2p_connections_rejected_total", "Peer connections refused at the handshake.", _connectionsRejected);

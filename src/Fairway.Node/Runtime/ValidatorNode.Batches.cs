@@ -37,7 +37,7 @@ public sealed partial class ValidatorNode
             var batch = new Batch(_identity.ChainId, (ushort)_identity.Index, ++_batchSequence, taken);
             _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch, _fair is null ? 0 : NowMs));
             ReceiveFair(batch, NowMs);
-            _batches.Add(batch);
+            _batches.Add(batch, NowMs);
             _tracker.OnBatch(batch);
             Metrics.OnBatchCreated();
             BroadcastFrame(WireFrame.Encode(new BatchFrame(batch)));
@@ -91,7 +91,7 @@ public sealed partial class ValidatorNode
 
         // A copy of a batch committed longer ago than the pool remembers is found in the chain store, which holds every
         // batch this validator stored; taking it again would let a leader order its transactions twice.
-        if (!_batches.IsKnown(batch.Digest) && !_chain.TryGetBatch(batch.Digest, out _) && _batches.Add(batch))
+        if (!_batches.IsKnown(batch.Digest) && !_chain.TryGetBatch(batch.Digest, out _) && _batches.Add(batch, NowMs))
         {
             _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch, _fair is null ? 0 : NowMs));
             ReceiveFair(batch, NowMs);
@@ -212,7 +212,7 @@ public sealed partial class ValidatorNode
     /// </summary>
     private void DrainCommits()
     {
-        while (_outputs!.AcceptsCommits && _commits.TryPeek(_committedHeight, out var next))
+        while (_outputs!.AcceptsCommits && IndexKeepsUp && _commits.TryPeek(_committedHeight, out var next))
         {
             var block = next.Block;
 
@@ -231,6 +231,7 @@ public sealed partial class ValidatorNode
 
             _chain.PutBlock(block);
             _committedHeight = block.Height;
+            OnCommittedToIndex(committed.Transactions.Count);
             OnInboxCommitted(block);
             // Queued behind the block's batches: see WriteGroup for the order the disk sees.
             _diskWriter!.Enqueue(new DiskWork.StoreCommit(committed, batches));

@@ -47,7 +47,6 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     private readonly Mempool _mempool;
     private readonly BatchPool _batches;
-    private readonly long _backlogTransactionsMax;
     private long _queuedSubmissions;
     /// <summary>Blocks of the current round the core waits on; the core asks about a handful per round at most.</summary>
     private readonly List<CheckAvailability> _awaitedAvailability = [];
@@ -106,7 +105,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         };
         _mempool = new Mempool(options);
         _batches = new BatchPool(options);
-        _backlogTransactionsMax = options.BacklogTransactionsMax;
+        _admission = AdmissionFrom(config);
         Limits = config.ToApiLimits();
         _transport.FrameReceived += OnFrame;
     }
@@ -181,10 +180,17 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         var reply = new TaskCompletionSource<IReadOnlyList<SubmitStatus>>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Submissions queued for the loop count against the backlog too: when the loop falls behind, requests are
         // refused at once rather than waiting in memory for their turn.
-        if (Interlocked.Add(ref _queuedSubmissions, transactions.Count) > _backlogTransactionsMax / 2
+        if ((AdmissionRefusal)Volatile.Read(ref _refusal) is var refusal and not AdmissionRefusal.None)
+        {
+            Metrics.OnAdmissionRefused(Admission.Label(refusal), transactions.Count);
+            return transactions.Select(_ => SubmitStatus.Busy).ToList();
+        }
+
+        if (Interlocked.Add(ref _queuedSubmissions, transactions.Count) > _admission.BacklogTransactionsMax / 2
             || !_events.Writer.TryWrite(new SubmitManyEvent(transactions, reply)))
         {
             Interlocked.Add(ref _queuedSubmissions, -transactions.Count);
+            Metrics.OnAdmissionRefused("queue", transactions.Count);
             return transactions.Select(_ => SubmitStatus.Busy).ToList();
         }
 
@@ -260,6 +266,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             }
 
             _query.IndexMany(certified.Select(c => new BlockToIndex(c.Committed, c.Batches)).ToList());
+            OnIndexedTransactions(certified.Sum(c => (long)c.Committed.Transactions.Count));
             foreach (var c in certified)
             {
                 Blocks.Add(c.Committed);
@@ -373,6 +380,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         {
             var stored = _chain.GetCommitted(height)!;
             uncertified.Add((stored, StoredBatches(stored.Block)));
+            OnCommittedToIndex(stored.Transactions.Count);
         }
 
         stage.Resume(tip, uncertified);
@@ -461,6 +469,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             }
 
             SwitchEpochIfEnded();
+            PublishAdmission();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -492,8 +501,10 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     private SubmitStatus Accept(Transaction transaction)
     {
-        if (_batches.UnproposedTransactions + _mempool.Count >= _backlogTransactionsMax)
+        // The chain's own key generation is never load to shed: a handful of messages per epoch, still bounded by the mempool.
+        if (transaction.Namespace != SystemNamespaces.Dkg && CheckAdmission() is var refusal and not AdmissionRefusal.None)
         {
+            Metrics.OnAdmissionRefused(Admission.Label(refusal), 1);
             return SubmitStatus.Busy;
         }
 

@@ -1,0 +1,72 @@
+using Fairway.Ordering;
+
+namespace Fairway.Node.Runtime;
+
+/// <summary>
+/// Admission control: back-pressure from the slowest stage to the API. The loop publishes, after every event, whether
+/// it would take a submission now; the API reads that before it even reads a request's body, so a refusal under
+/// overload costs almost nothing, and work the pipeline cannot finish soon never enters it.
+/// </summary>
+public sealed partial class ValidatorNode
+{
+    /// <summary>
+    /// Committed transactions not yet indexed past which the loop stops applying commits (and leaves them to the chain
+    /// store, see <see cref="CommitQueue"/>), whatever admission allows: peers' load still commits, and this keeps the
+    /// memory that work holds bounded.
+    /// </summary>
+    private const long UnindexedHardMaxFactor = 4;
+
+    private readonly AdmissionOptions _admission;
+    private long _unindexedTransactions;
+    private int _refusal;
+
+    /// <summary>Why this validator refuses submissions now; null when it takes them. Safe from any thread.</summary>
+    public string? BusyReason => (AdmissionRefusal)Volatile.Read(ref _refusal) is var r and not AdmissionRefusal.None ? Admission.Message(r) : null;
+
+    public string? RefuseIfBusy()
+    {
+        var refusal = (AdmissionRefusal)Volatile.Read(ref _refusal);
+        if (refusal == AdmissionRefusal.None)
+        {
+            return null;
+        }
+
+        Metrics.OnAdmissionRefused(Admission.Label(refusal), 1);
+        return Admission.Message(refusal);
+    }
+
+    private static AdmissionOptions AdmissionFrom(Config.NodeConfig config) => new()
+    {
+        WaitMsMax = config.AdmissionWaitMaxMs,
+        BacklogTransactionsMax = config.AdmissionBacklogTransactionsMax,
+        UnindexedTransactionsMax = config.AdmissionUnindexedTransactionsMax,
+    };
+
+    private bool IndexKeepsUp => Interlocked.Read(ref _unindexedTransactions) <= _admission.UnindexedTransactionsMax * UnindexedHardMaxFactor;
+
+    private AdmissionLoad CurrentLoad() => new(
+        _batches.UnproposedTransactions,
+        _mempool.Count,
+        _batches.OldestUnproposedArrivedMs is { } arrived ? Math.Max(0, NowMs - arrived) : 0,
+        Interlocked.Read(ref _unindexedTransactions));
+
+    private AdmissionRefusal CheckAdmission() => Admission.Check(_admission, CurrentLoad());
+
+    private void PublishAdmission()
+    {
+        var load = CurrentLoad();
+        Volatile.Write(ref _refusal, (int)Admission.Check(_admission, load));
+        Metrics.SetAdmissionLoad(load.UnindexedTransactions, load.OldestWaitMs);
+    }
+
+    private void OnCommittedToIndex(int transactions) => Interlocked.Add(ref _unindexedTransactions, transactions);
+
+    private void OnIndexedTransactions(long transactions)
+    {
+        if (Interlocked.Add(ref _unindexedTransactions, -transactions) < 0)
+        {
+            // Heights indexed at start-up without passing through the loop: never below zero.
+            Interlocked.Exchange(ref _unindexedTransactions, 0);
+        }
+    }
+}

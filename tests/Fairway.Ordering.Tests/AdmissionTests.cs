@@ -1,0 +1,30 @@
+namespace Fairway.Ordering.Tests;
+
+public class AdmissionTests
+{
+    private static readonly AdmissionOptions Options = new() { BacklogTransactionsMax = 100, WaitMsMax = 500, UnindexedTransactionsMax = 1_000 };
+
+    [Fact]
+    public void A_pipeline_under_every_bound_takes_submissions()
+    {
+        Assert.Equal(AdmissionRefusal.None, Admission.Check(Options, new AdmissionLoad(60, 39, 500, 1_000)));
+        Assert.Equal(AdmissionRefusal.None, Admission.Check(Options, default));
+    }
+
+    [Theory]
+    [InlineData(60, 40, 0, 0, AdmissionRefusal.Backlog)]
+    [InlineData(0, 0, 501, 0, AdmissionRefusal.Waiting)]
+    [InlineData(0, 0, 0, 1_001, AdmissionRefusal.IndexBehind)]
+    // Several bounds over at once: the stage furthest down the pipeline is named, because relieving the earlier ones
+    // would not help while it is behind.
+    [InlineData(1_000, 0, 10_000, 5_000, AdmissionRefusal.IndexBehind)]
+    [InlineData(1_000, 0, 10_000, 0, AdmissionRefusal.Waiting)]
+    public void Each_bound_refuses_on_its_own(long unproposed, long mempool, long waitMs, long unindexed, AdmissionRefusal expected)
+    {
+        var refusal = Admission.Check(Options, new AdmissionLoad(unproposed, mempool, waitMs, unindexed));
+
+        Assert.Equal(expected, refusal);
+        Assert.NotEqual("none", Admission.Label(refusal));
+        Assert.Contains("retry later", Admission.Message(refusal), StringComparison.Ordinal);
+    }
+}
