@@ -247,7 +247,7 @@ internal static class OpenApiDocument
             "405" => "method_not_allowed: the Allow header lists the methods this path takes",
             "413" => "too_large, payload_too_large or batch_too_large",
             "415" => "unsupported_media_type: no Content-Type, or one this endpoint does not take",
-            "429" => "rate_limited (every path: too many requests from this client address), or busy on submit (mempool full or network backlogged): retry later with backoff",
+            "429" => "rate_limited (every path: too many requests from this client address), or busy on submit (admission control: the mempool is full, the backlog not yet ordered is too large or has waited too long, or the index is behind; the message says which): retry after the Retry-After header's seconds, with backoff",
             _ => "error",
         },
         ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref("Error") } },
