@@ -24,6 +24,7 @@ public static class ApiEndpoints
         NamespaceEndpoints.Map(app, node);
         InboxEndpoints.Map(app, node);
         AuctionEndpoints.Map(app, node);
+        SyncEndpoints.Map(app, node);
         app.MapGet("/v1/status/tx/{hash}", (string hash) => GetStatus(node, hash));
         app.MapGet("/v1/node/block-height", () => Results.Json(node.Query.IndexedHeight));
         app.MapGet("/v1/node/validators", () => Validators(node));

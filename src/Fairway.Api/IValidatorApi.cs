@@ -93,6 +93,12 @@ public interface IValidatorApi
     /// <summary>The validator's clock, Unix ms: which auction epoch takes bids now.</summary>
     long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
+    /// <summary>
+    /// Firm height <paramref name="height"/> encoded as a <see cref="Storage.FirmBlock"/>, for full nodes that follow this
+    /// node; null while the height is not firm here (or when this node does not serve them).
+    /// </summary>
+    byte[]? FirmBlockBytes(ulong height) => null;
+
     /// <summary>Inbox entry <paramref name="index"/> as this validator read it from a final L1 block, while it still holds it.</summary>
     Core.Inbox.InboxItem? InboxEntry(ulong index) => null;
 }

@@ -104,6 +104,22 @@ public sealed class TrustedEpochs
     }
 
     /// <summary>
+    /// The checks a follower makes before it indexes a whole height: <paramref name="qc"/> certifies
+    /// <paramref name="block"/>, and <paramref name="certificate"/> certifies <paramref name="header"/> as that block's
+    /// output, both by the validators of the trusted epoch the height belongs to. Never throws on bad input.
+    /// </summary>
+    public bool VerifyOutput(Block block, QuorumCertificate qc, OutputHeader header, OutputCertificate certificate, out string reason)
+    {
+        if (block is null)
+        {
+            reason = "a block is required";
+            return false;
+        }
+
+        return At(block.Height).Headers.VerifyOutput(block, qc, header, certificate, out reason);
+    }
+
+    /// <summary>
     /// Takes the epoch after the newest trusted one from its hand-over: <paramref name="lastBlock"/> must carry the change,
     /// belong to the newest epoch, and be the block of <paramref name="header"/>, which <paramref name="certificate"/>
     /// certifies by that epoch's stakes. Throws <see cref="VerificationException"/> otherwise, and changes nothing.

@@ -20,8 +20,10 @@ internal static class DevnetCommand
         (stopping the network, exit 1) when one exits 3 times within 10 s of starting. Exit 1 also when every
         validator has exited. Only one devnet runs per directory (lock file DIR/devnet.lock): a second one exits 2.
         A new network gets an L1: anvil on --base-port + 200 (its chain saved in DIR/l1-state.json), the stake table,
-        light client and forced-inclusion inbox deployed, every validator registered and staked; --no-l1 leaves it out. With --json, one JSON line
-        on stdout once every validator answers: {"validators":[{"name","api"}...],"l1_url","contracts":{name:address}}.
+        light client and forced-inclusion inbox deployed, every validator registered and staked; --no-l1 leaves it out.
+        --full-nodes N also runs N full nodes (DIR/fullN, APIs from --base-port + 164): no key, no vote, reads only.
+        With --json, one JSON line on stdout once every node answers:
+        {"validators":[{"name","api"}...],"full_nodes":[{"name","api"}...],"l1_url","contracts":{name:address}}.
         """;
 
     public static Command Create()
@@ -38,11 +40,17 @@ internal static class DevnetCommand
         };
         var noL1 = new Option<bool>("--no-l1") { Description = "a new network without the L1 (no anvil, no settlement, no stake table)" };
         var json = new Option<bool>("--json") { Description = "print one JSON line (validators, l1_url, contracts) when the network is up; other messages go to stderr" };
-        var command = new Command("devnet", Help) { validators, dir, basePort, restart, standby, noL1, json };
+        var fullNodes = new Option<int>("--full-nodes")
+        {
+            Description = $"also run this many full nodes (0..{NetworkGenerator.FullNodesMax}): no key, no vote; each follows the validators, verifies every certificate and serves the read API and the streams",
+            DefaultValueFactory = _ => 0,
+        };
+        var command = new Command("devnet", Help) { validators, dir, basePort, restart, standby, noL1, json, fullNodes };
         command.SetAction(async (result, ct) =>
         {
             var directory = Path.GetFullPath(result.GetValue(dir)!);
-            if (ValidateNew(result.GetValue(validators), result.GetValue(basePort), result.GetValue(standby)) is { } invalid)
+            if ((ValidateNew(result.GetValue(validators), result.GetValue(basePort), result.GetValue(standby))
+                 ?? (result.GetValue(fullNodes) is < 0 or > NetworkGenerator.FullNodesMax ? $"--full-nodes must be between 0 and {NetworkGenerator.FullNodesMax}" : null)) is { } invalid)
             {
                 Console.Error.WriteLine($"fairway devnet: {invalid}");
                 return 2;
@@ -50,6 +58,7 @@ internal static class DevnetCommand
 
             ExclusiveFileLock? devnetLock = null;
             IReadOnlyList<GeneratedNode> nodes;
+            IReadOnlyList<GeneratedNode> full = [];
             Fairway.Settlement.Dev.AnvilProcess? anvil = null;
             IReadOnlyDictionary<string, string> contracts = new Dictionary<string, string>();
             var asJson = result.GetValue(json);
@@ -84,6 +93,8 @@ internal static class DevnetCommand
                         contracts = addresses.ByName;
                     }
                 }
+
+                full = NetworkGenerator.FullNodes(directory, result.GetValue(fullNodes), result.GetValue(basePort));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or Fairway.Node.Config.ConfigException or Fairway.Settlement.L1Exception)
             {
@@ -104,13 +115,18 @@ internal static class DevnetCommand
                 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
                 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
                 using var cancelled = ct.Register(() => stop.TrySetResult());
-                var supervisor = new DevnetSupervisor(nodes, result.GetValue(restart));
+                var supervisor = new DevnetSupervisor([.. nodes, .. full], result.GetValue(restart), full.Count);
                 var running = supervisor.RunAsync(stop.Task);
 
                 say.WriteLine($"fairway devnet: {nodes.Count} validators running from {directory} (logs in each nodeN/node.log){(result.GetValue(restart) ? "; --restart: a validator that exits is started again" : "")}");
                 foreach (var n in nodes)
                 {
                     say.WriteLine($"  {n.Name}  api {n.ApiUrl}  p2p {n.P2p}");
+                }
+
+                foreach (var n in full)
+                {
+                    say.WriteLine($"  {n.Name}  api {n.ApiUrl}  (full node: reads only, follows the validators)");
                 }
 
                 if (anvil is not null)
@@ -122,7 +138,7 @@ internal static class DevnetCommand
                 say.WriteLine("press Ctrl-C to stop");
                 if (asJson)
                 {
-                    _ = ReportWhenUpAsync(nodes, anvil?.Url, contracts, running);
+                    _ = ReportWhenUpAsync(nodes, full, anvil?.Url, contracts, running);
                 }
 
                 return await running.ConfigureAwait(false);
@@ -132,11 +148,11 @@ internal static class DevnetCommand
     }
 
     /// <summary>The one JSON line of <c>--json</c>, once every validator's API answers (or never, if the network ends first).</summary>
-    private static async Task ReportWhenUpAsync(IReadOnlyList<GeneratedNode> nodes, string? l1Url, IReadOnlyDictionary<string, string> contracts, Task running)
+    private static async Task ReportWhenUpAsync(IReadOnlyList<GeneratedNode> nodes, IReadOnlyList<GeneratedNode> full, string? l1Url, IReadOnlyDictionary<string, string> contracts, Task running)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
-        foreach (var node in nodes)
+        foreach (var node in nodes.Concat(full))
         {
             while (!running.IsCompleted)
             {
@@ -171,6 +187,7 @@ internal static class DevnetCommand
         var line = new System.Text.Json.Nodes.JsonObject
         {
             ["validators"] = new System.Text.Json.Nodes.JsonArray([.. nodes.Select(n => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["name"] = n.Name, ["api"] = n.ApiUrl })]),
+            ["full_nodes"] = new System.Text.Json.Nodes.JsonArray([.. full.Select(n => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["name"] = n.Name, ["api"] = n.ApiUrl })]),
             ["l1_url"] = l1Url,
             ["contracts"] = new System.Text.Json.Nodes.JsonObject([.. contracts.Select(c => KeyValuePair.Create(c.Key, (System.Text.Json.Nodes.JsonNode?)c.Value))]),
         };

@@ -9,7 +9,7 @@ namespace Fairway.Cli.Commands;
 /// others keep running: a BFT network is meant to outlive a lost validator, and the devnet is where operators see that.
 /// With <c>--restart</c> it is started again after a back-off, and given up on after a few exits soon after starting.
 /// </summary>
-internal sealed class DevnetSupervisor(IReadOnlyList<GeneratedNode> nodes, bool restart)
+internal sealed class DevnetSupervisor(IReadOnlyList<GeneratedNode> nodes, bool restart, int fullNodes = 0)
 {
     /// <summary>A validator that exits sooner than this after starting counts as a quick failure.</summary>
     public static readonly TimeSpan QuickExit = TimeSpan.FromSeconds(10);
@@ -81,7 +81,11 @@ internal sealed class DevnetSupervisor(IReadOnlyList<GeneratedNode> nodes, bool 
             var process = _processes[index]!;
             var ranFor = _startedAt[index].Elapsed;
             var running = _processes.Count(p => p is { HasExited: false });
-            Console.WriteLine($"fairway devnet: validator {index} ({nodes[index].Name}, pid {process.Id}) exited with {DescribeExit(process.ExitCode)} after {ranFor.TotalSeconds:F0} s; {running} of {nodes.Count} validators still running{QuorumNote(running)}");
+            var validators = nodes.Count - fullNodes;
+            var validatorsRunning = _processes.Take(validators).Count(p => p is { HasExited: false });
+            Console.WriteLine(index >= validators
+                ? $"fairway devnet: full node {nodes[index].Name} (pid {process.Id}) exited with {DescribeExit(process.ExitCode)} after {ranFor.TotalSeconds:F0} s; the validators are not affected"
+                : $"fairway devnet: validator {index} ({nodes[index].Name}, pid {process.Id}) exited with {DescribeExit(process.ExitCode)} after {ranFor.TotalSeconds:F0} s; {validatorsRunning} of {validators} validators still running{QuorumNote(validatorsRunning)}");
             process.Dispose();
             _processes[index] = null;
 
@@ -147,7 +151,8 @@ internal sealed class DevnetSupervisor(IReadOnlyList<GeneratedNode> nodes, bool 
     private string QuorumNote(int running)
     {
         // Equal stakes, as devnet generates them: commits need n - f validators, f = (n - 1) / 3.
-        var needed = nodes.Count - ((nodes.Count - 1) / 3);
+        var validators = nodes.Count - fullNodes;
+        var needed = validators - ((validators - 1) / 3);
         return running < needed ? $" (fewer than the {needed} needed to commit: the chain waits until enough return)" : "";
     }
 

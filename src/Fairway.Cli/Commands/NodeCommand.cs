@@ -30,7 +30,7 @@ internal static class NodeCommand
             await using (app.ConfigureAwait(false))
             {
                 // Resolved before running: RunAsync disposes the app's services when it returns.
-                var node = app.Services.GetRequiredService<ValidatorNode>();
+                var node = app.Services.GetService<ValidatorNode>();
                 try
                 {
                     await app.RunAsync().ConfigureAwait(false);
@@ -42,7 +42,7 @@ internal static class NodeCommand
                     return 2;
                 }
 
-                if (node.StartupFailure is { } failure)
+                if (node?.StartupFailure is { } failure)
                 {
                     Console.Error.WriteLine($"fairway node: {failure.Message}");
                     return 2;

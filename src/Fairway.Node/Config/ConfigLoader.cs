@@ -59,7 +59,7 @@ public static class ConfigLoader
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         config = config with
         {
-            KeyFile = Path.GetFullPath(config.KeyFile, baseDir),
+            KeyFile = config.KeyFile.Length == 0 ? "" : Path.GetFullPath(config.KeyFile, baseDir),
             GenesisFile = Path.GetFullPath(config.GenesisFile, baseDir),
             DataDir = Path.GetFullPath(config.DataDir, baseDir),
             L1 = config.L1 is { } l1 ? l1 with { SettlementKeyFile = Path.GetFullPath(l1.SettlementKeyFile, baseDir) } : null,
@@ -212,7 +212,7 @@ public static class ConfigLoader
     }
 
     private static readonly HashSet<string> NodeConfigKeys = typeof(NodeConfig).GetProperties()
-        .Select(p => p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false).OfType<JsonPropertyNameAttribute>().First().Name)
+        .SelectMany(p => p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false).OfType<JsonPropertyNameAttribute>().Select(a => a.Name))
         .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>A test-only key (<paramref name="why"/>: what it makes the validator do wrong) is refused unless the environment allows them.</summary>
@@ -227,6 +227,23 @@ public static class ConfigLoader
 
     private static void Validate(NodeConfig c, string path)
     {
+        Require(c.Role is "validator" or "full", path, "role", "must be validator or full");
+        if (c.IsFullNode)
+        {
+            Require(c.L1 is null, path, "l1", "a full node does not settle on the L1; remove it");
+            Require(c.Follow is null || c.Follow.Count is >= 1 and <= 64, path, "follow", "must list 1 to 64 API URLs (or be left out to follow genesis's validators)");
+            foreach (var url in c.Follow ?? [])
+            {
+                Require(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https", path, "follow", $"\"{url}\" is not an http(s) URL");
+            }
+        }
+        else
+        {
+            Require(c.Follow is null, path, "follow", "only a full node (role \"full\") follows; a validator takes part in consensus");
+            Require(!string.IsNullOrWhiteSpace(c.KeyFile), path, "key_file", "a validator needs its key file");
+            Require(!string.IsNullOrWhiteSpace(c.P2pListen), path, "p2p_listen", "a validator needs ip:port to listen for its peers");
+        }
+
         if (c.L1 is { } l1)
         {
             Require(Uri.TryCreate(l1.Url, UriKind.Absolute, out var l1Url) && l1Url.Scheme is "http" or "https", path, "l1.url", "must be an http(s) URL");
@@ -240,8 +257,8 @@ public static class ConfigLoader
         Require(c.TestInboxDelayBlocks is >= 0 and <= 1_000, path, "test_inbox_delay_blocks", "must be between 0 (off) and 1000");
         RequireTestOnly(c.TestInboxDelayBlocks > 0, path, "test_inbox_delay_blocks", "it makes this validator leave out L1 inbox entries past their deadline when it leads");
         RequireTestOnly(c.TestEquivocateVotes, path, "test_equivocate_votes", "it makes this validator sign two votes for one round");
-        Require(!string.IsNullOrWhiteSpace(c.Validator), path, "validator", "must name a validator of the genesis file");
-        Require(TryParseEndPoint(c.P2pListen, out _), path, "p2p_listen", "must be ip:port");
+        Require(c.IsFullNode || !string.IsNullOrWhiteSpace(c.Validator), path, "validator", "must name a validator of the genesis file");
+        Require(c.IsFullNode || TryParseEndPoint(c.P2pListen, out _), path, "p2p_listen", "must be ip:port");
         Require(Uri.TryCreate(c.ApiListen, UriKind.Absolute, out var api) && api.Scheme is "http" or "https", path, "api_listen", "must be an http(s) URL");
         Require(c.BatchIntervalMs is >= 1 and <= 60_000, path, "batch_interval_ms", "must be between 1 and 60000");
         Require(c.BatchTransactionsMax is >= 1 and <= Core.Chain.Limits.TransactionsPerBatchMax, path, "batch_transactions_max", $"must be between 1 and {Core.Chain.Limits.TransactionsPerBatchMax}");

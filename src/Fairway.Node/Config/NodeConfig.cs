@@ -6,12 +6,24 @@ namespace Fairway.Node.Config;
 /// <summary>One validator's own settings. Relative paths are relative to the config file's directory.</summary>
 public sealed record NodeConfig
 {
-    /// <summary>This validator's name in the genesis file.</summary>
+    /// <summary>
+    /// <c>validator</c> (the default): a validator with a key in genesis. <c>full</c>: a full node, without a key, that
+    /// follows the chain from validators (<see cref="Follow"/>), checks every certificate, keeps its own index and serves
+    /// the read API and the streams.
+    /// </summary>
+    [JsonPropertyName("role")]
+    public string Role { get; init; } = "validator";
+
+    /// <summary>A full node's sources: API URLs of the nodes it reads firm heights from, tried in turn; by default every validator's <c>api</c> in genesis.</summary>
+    [JsonPropertyName("follow")]
+    public IReadOnlyList<string>? Follow { get; init; }
+
+    /// <summary>This validator's name in the genesis file (validators only).</summary>
     [JsonPropertyName("validator")]
-    public required string Validator { get; init; }
+    public string Validator { get; init; } = "";
 
     [JsonPropertyName("key_file")]
-    public required string KeyFile { get; init; }
+    public string KeyFile { get; init; } = "";
 
     [JsonPropertyName("genesis_file")]
     public required string GenesisFile { get; init; }
@@ -21,11 +33,14 @@ public sealed record NodeConfig
 
     /// <summary>ip:port the validator listens on for its peers.</summary>
     [JsonPropertyName("p2p_listen")]
-    public required string P2pListen { get; init; }
+    public string P2pListen { get; init; } = "";
 
     /// <summary>URL the HTTP API listens on, e.g. http://127.0.0.1:27100.</summary>
     [JsonPropertyName("api_listen")]
     public required string ApiListen { get; init; }
+
+    [JsonIgnore]
+    public bool IsFullNode => Role == "full";
 
     [JsonPropertyName("batch_interval_ms")]
     public int BatchIntervalMs { get; init; } = 20;

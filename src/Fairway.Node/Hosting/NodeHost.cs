@@ -24,6 +24,11 @@ public static class NodeHost
     {
         var config = ConfigLoader.LoadNodeConfig(configPath);
         var genesis = ConfigLoader.LoadGenesis(config.GenesisFile);
+        if (config.IsFullNode)
+        {
+            return FullNodeHost.Build(config, genesis, args);
+        }
+
         var signer = KeyFile.Read(config.KeyFile);
         var identity = NodeIdentity.Resolve(config, genesis, signer) with { TransportKey = Ordering.Encrypted.DkgKeys.TransportKeyOf(signer) };
         Directory.CreateDirectory(config.DataDir);
@@ -45,7 +50,7 @@ public static class NodeHost
     /// One process per key: two nodes on one data directory would share its databases and sign with the same key,
     /// so the lock is taken before anything in the directory is opened or any peer is contacted.
     /// </summary>
-    private static ExclusiveFileLock LockDataDirectory(string dataDir)
+    internal static ExclusiveFileLock LockDataDirectory(string dataDir)
     {
         var path = Path.Combine(dataDir, "node.lock");
         return ExclusiveFileLock.TryAcquire(path, out var holder)
@@ -53,6 +58,35 @@ public static class NodeHost
     }
 
     private static WebApplication Build(NodeConfig config, GenesisDocument genesis, Ed25519Signer signer, NodeIdentity identity, ExclusiveFileLock dataLock, string[]? args)
+    {
+        var builder = CreateBuilder(config, dataLock, args);
+        builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton<NodeMetrics>();
+        builder.Services.AddSingleton<ISafetyStore>(_ => new FileSafetyStore(config.DataDir));
+        builder.Services.AddSingleton<IPeerTransport>(sp => new TcpPeerTransport(new TransportOptions
+        {
+            ChainId = identity.ChainId,
+            SelfIndex = identity.Index,
+            Signer = signer,
+            Verifier = Ed25519Verifier.Instance,
+            Validators = identity.Validators,
+            Peers = genesis.Validators.Select((v, i) => (v, i)).Where(p => p.i != identity.Index)
+                .ToDictionary(p => p.i, p => TransportOptions.ParseEndPoint(p.v.P2p)),
+            ListenEndPoint = ListenEndPoint(config.P2pListen),
+            Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Fairway.Network"),
+        }));
+        builder.Services.AddSingleton<ValidatorNode>();
+        builder.Services.AddSingleton<IValidatorApi>(sp => sp.GetRequiredService<ValidatorNode>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ValidatorNode>());
+
+        var app = builder.Build();
+        app.Services.GetRequiredService<ExclusiveFileLock>();
+        ApiEndpoints.Map(app, app.Services.GetRequiredService<IValidatorApi>());
+        return app;
+    }
+
+    /// <summary>What validators and full nodes share: logging, Kestrel and its limits, the data lock, the stores and the API's services.</summary>
+    internal static WebApplicationBuilder CreateBuilder(NodeConfig config, ExclusiveFileLock dataLock, string[]? args)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -83,34 +117,12 @@ public static class NodeHost
         // A factory registration, so the container owns the lock and releases it when the app is disposed.
         builder.Services.AddSingleton(_ => dataLock);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(identity);
-        builder.Services.AddSingleton<NodeMetrics>();
         builder.Services.AddSingleton<IChainStore>(_ => new SqliteChainStore(Path.Combine(config.DataDir, "chain.db")));
         builder.Services.AddSingleton<IQueryStore>(_ => string.IsNullOrWhiteSpace(config.Query.Postgres)
             ? new SqliteQueryStore(Path.Combine(config.DataDir, "query.db"))
             : new PostgresQueryStore(config.Query.Postgres, config.Query.Schema));
         ApiServices.Add(builder.Services, apiLimits);
-        builder.Services.AddSingleton<ISafetyStore>(_ => new FileSafetyStore(config.DataDir));
-        builder.Services.AddSingleton<IPeerTransport>(sp => new TcpPeerTransport(new TransportOptions
-        {
-            ChainId = identity.ChainId,
-            SelfIndex = identity.Index,
-            Signer = signer,
-            Verifier = Ed25519Verifier.Instance,
-            Validators = identity.Validators,
-            Peers = genesis.Validators.Select((v, i) => (v, i)).Where(p => p.i != identity.Index)
-                .ToDictionary(p => p.i, p => TransportOptions.ParseEndPoint(p.v.P2p)),
-            ListenEndPoint = ListenEndPoint(config.P2pListen),
-            Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Fairway.Network"),
-        }));
-        builder.Services.AddSingleton<ValidatorNode>();
-        builder.Services.AddSingleton<IValidatorApi>(sp => sp.GetRequiredService<ValidatorNode>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ValidatorNode>());
-
-        var app = builder.Build();
-        app.Services.GetRequiredService<ExclusiveFileLock>();
-        ApiEndpoints.Map(app, app.Services.GetRequiredService<IValidatorApi>());
-        return app;
+        return builder;
     }
 
     private static IPEndPoint ListenEndPoint(string text)

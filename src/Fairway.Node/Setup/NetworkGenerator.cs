@@ -89,6 +89,52 @@ public static class NetworkGenerator
         return (chain, nodes);
     }
 
+    /// <summary>Full nodes' API ports start here above the base port: after every validator's (at most 64).</summary>
+    public const int FullNodeApiPortOffset = ApiPortOffset + 64;
+
+    public const int FullNodesMax = 8;
+
+    /// <summary>
+    /// Configs for <paramref name="count"/> full nodes of the network in <paramref name="directory"/> (<c>fullN/config.json</c>),
+    /// each following every validator through genesis's API URLs; a config already there is kept, so a restarted devnet
+    /// resumes its full nodes with their data.
+    /// </summary>
+    public static IReadOnlyList<GeneratedNode> FullNodes(string directory, int count, int basePort)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, FullNodesMax);
+        var root = Path.GetFullPath(directory);
+        var nodes = new List<GeneratedNode>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var name = $"full{i}";
+            var dir = Path.Combine(root, name);
+            var configPath = Path.Combine(dir, "config.json");
+            string api;
+            if (File.Exists(configPath))
+            {
+                api = ConfigLoader.LoadNodeConfig(configPath, new Dictionary<string, string?>()).ApiListen;
+            }
+            else
+            {
+                Directory.CreateDirectory(dir);
+                api = $"http://127.0.0.1:{basePort + FullNodeApiPortOffset + i}";
+                var config = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["role"] = "full",
+                    ["genesis_file"] = "../genesis.json",
+                    ["data_dir"] = "data",
+                    ["api_listen"] = api,
+                };
+                File.WriteAllText(configPath, config.ToJsonString(ConfigLoader.JsonOptions));
+            }
+
+            nodes.Add(new GeneratedNode(name, configPath, api, ""));
+        }
+
+        return nodes;
+    }
+
     /// <summary>
     /// One demo namespace per ordering policy this build has, so a newcomer can try each (ids from 1, named after the
     /// policy, in the order the build lists them, so existing ids stay: 1 fcfs, 2 fair, 3 encrypted); every other
