@@ -17,6 +17,10 @@ internal static class BenchCommand
     {
         var validators = new Option<int>("--validators") { Description = "validators in the local network (1..16)", DefaultValueFactory = _ => 4 };
         var centralized = new Option<bool>("--centralized") { Description = "run ONE validator: the centralized-sequencer baseline" };
+        var etcd = new Option<bool>("--etcd")
+        {
+            Description = "instead of validators, a 3-member etcd 3.4 cluster (etcd on PATH: apt-get install etcd-server; fsync on), one gRPC Put per transaction: the baseline, same load generator",
+        };
         var url = new Option<string?>("--url") { Description = "API URL(s) of a running network, comma-separated; no local network is started" };
         var txBytes = new Option<int>("--tx-bytes") { Description = "payload bytes per transaction (1..131072)", DefaultValueFactory = _ => 512 };
         var rates = new Option<string>("--rates") { Description = "offered rates in tx/s, comma-separated, run in order", DefaultValueFactory = _ => "5000,10000,20000,40000,80000" };
@@ -51,14 +55,16 @@ internal static class BenchCommand
             that stayed up through the window. Faults (local network only): --crashed N SIGKILLs the N highest-numbered
             validators (never validator 0) after a few blocks and keeps them down; --kill-leader-every S SIGKILLs the
             current leader every S seconds of each window and restarts it, one down at a time. Load goes only to
-            validators that are up.
+            validators that are up. --etcd measures a 3-member etcd cluster (fsync on) instead, one gRPC Put per
+            transaction under a unique key, with the same open-loop load and report.
             """)
         {
-            validators, centralized, url, txBytes, rates, seconds, warmup, crashed, killLeaderEvery, json, output, policy,
+            validators, centralized, url, txBytes, rates, seconds, warmup, crashed, killLeaderEvery, json, output, policy, etcd,
         };
         command.SetAction(async (result, ct) =>
         {
             var isCentralized = result.GetValue(centralized);
+            var isEtcd = result.GetValue(etcd);
             var urlText = result.GetValue(url);
             var validatorCount = isCentralized ? 1 : result.GetValue(validators);
             var bytes = result.GetValue(txBytes);
@@ -71,10 +77,18 @@ internal static class BenchCommand
                 ?? ValidateFaults(crashedCount, killEvery, validatorCount, isCentralized, urlText)
                 ?? (policyNames.Count > 0 && policyNames.All(p => p is "fcfs" or "fair" or "encrypted") ? null : "--policy must be fcfs, fair or encrypted, or several of them comma-separated")
                 ?? (policyNames.Contains("encrypted") && isCentralized ? "--policy encrypted needs the validators' key generation: not with --centralized" : null)
-                ?? (policyNames is not ["fcfs"] && urlText is not null ? "--policy applies to a local network; a running one keeps its genesis" : null);
+                ?? (policyNames is not ["fcfs"] && urlText is not null ? "--policy applies to a local network; a running one keeps its genesis" : null)
+                ?? (isEtcd ? ValidateEtcd(isCentralized, urlText, policyNames, crashedCount, killEvery) : null);
             if (error is not null)
             {
                 Console.Error.WriteLine($"fairway bench: {error}");
+                return 2;
+            }
+
+            var etcdBinary = isEtcd ? EtcdCluster.FindBinary() : null;
+            if (isEtcd && etcdBinary is null)
+            {
+                Console.Error.WriteLine("fairway bench: --etcd needs etcd 3.4 on PATH; on Debian or Ubuntu: apt-get install etcd-server");
                 return 2;
             }
 
@@ -98,7 +112,11 @@ internal static class BenchCommand
             var results = new List<BenchResult>();
             try
             {
-                if (urlText is not null)
+                if (etcdBinary is not null)
+                {
+                    results = await RunEtcdAsync(etcdBinary, bytes, window, warmupSeconds, rateList, () => interrupted || ct.IsCancellationRequested, cancel.Token).ConfigureAwait(false);
+                }
+                else if (urlText is not null)
                 {
                     results = await RunRemoteAsync(urlText, bytes, window, warmupSeconds, rateList, cancel.Token).ConfigureAwait(false);
                 }
@@ -114,7 +132,7 @@ internal static class BenchCommand
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
-                Console.Error.WriteLine("fairway bench: interrupted; validators stopped");
+                Console.Error.WriteLine($"fairway bench: interrupted; {(isEtcd ? "etcd members" : "validators")} stopped");
                 return 130;
             }
             catch (Exception e) when (e is HttpRequestException or TimeoutException or InvalidOperationException or IOException or UriFormatException or JsonException or ArgumentException)
@@ -237,6 +255,36 @@ internal static class BenchCommand
 
         return null;
     }
+
+    /// <summary>The etcd baseline replaces the validators: it cannot be combined with anything that configures or faults them.</summary>
+    internal static string? ValidateEtcd(bool centralized, string? url, IReadOnlyList<string> policies, int crashed, int killLeaderEvery) =>
+        centralized ? "--etcd starts an etcd cluster instead of validators; it cannot be combined with --centralized"
+        : url is not null ? "--etcd starts its own etcd cluster; it cannot be combined with --url"
+        : policies is not ["fcfs"] ? "--etcd orders nothing: --policy applies to validators only"
+        : crashed != 0 ? "--etcd cannot be combined with --crashed"
+        : killLeaderEvery != 0 ? "--etcd cannot be combined with --kill-leader-every"
+        : null;
+
+    private static async Task<List<BenchResult>> RunEtcdAsync(string binary, int txBytes, int seconds, int warmupSeconds, List<double> rates, Func<bool> interrupted, CancellationToken ct)
+    {
+        Console.Error.WriteLine($"fairway bench: starting a {EtcdCluster.MemberCount}-member etcd cluster ({binary})");
+        var cluster = EtcdCluster.Start(binary);
+        try
+        {
+            await EtcdRunner.WaitReadyAsync(cluster, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+            Console.Error.WriteLine($"fairway bench: etcd cluster up at {string.Join(", ", cluster.ClientUrls)}");
+            return await new EtcdRunner(cluster, txBytes).RunAsync(rates, seconds, warmupSeconds, r => EtcdProgress(r), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            cluster.StopGrace = interrupted() ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
+            await cluster.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void EtcdProgress(BenchResult r) =>
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"fairway bench:   offered {r.OfferedTps:0} committed {r.CommittedTps:0} puts/s, {r.Rejected} failed, p50 {r.Firm.P50Ms:0} p90 {r.Firm.P90Ms:0} p99 {r.Firm.P99Ms:0} ms, cpu% {string.Join('/', r.CpuPercent?.Select(c => c is { } v ? v.ToString("0", CultureInfo.InvariantCulture) : "-") ?? [])}"));
 
     private static async Task<List<BenchResult>> RunLocalAsync(bool centralized, string policy, int validators, int txBytes, int seconds, int warmupSeconds, List<double> rates, int crashed, int killLeaderEvery, Func<bool> interrupted, CancellationToken ct)
     {
