@@ -10,6 +10,9 @@ internal sealed class BenchRunner : IDisposable
     private static readonly TimeSpan DrainMax = TimeSpan.FromSeconds(30);
 
     private readonly LiveValidators _validators;
+
+    /// <summary>Where <c>firm</c> is read (the namespace stream): full nodes when the network has them, else the validators.</summary>
+    private readonly LiveValidators _firmSources;
     private readonly Func<IReadOnlyList<int>>? _pids;
     private readonly string _mode;
     private readonly int _validatorCount;
@@ -26,9 +29,10 @@ internal sealed class BenchRunner : IDisposable
     /// <param name="keySet">On an encrypted chain, the key the payloads are encrypted to; null otherwise.</param>
     public BenchRunner(
         LiveValidators validators, Func<IReadOnlyList<int>>? pids, string mode, int validatorCount, int txBytes, int crashed = 0, LeaderKiller? killer = null,
-        Crypto.Threshold.ThresholdKeySet? keySet = null)
+        Crypto.Threshold.ThresholdKeySet? keySet = null, LiveValidators? firmSources = null)
     {
         _validators = validators;
+        _firmSources = firmSources ?? validators;
         _pids = pids;
         _mode = mode;
         _validatorCount = validatorCount;
@@ -85,7 +89,7 @@ internal sealed class BenchRunner : IDisposable
     /// </summary>
     public async Task<List<BenchResult>> RunAsync(IReadOnlyList<double> rates, int seconds, int warmupSeconds, ulong fromHeight, Action<BenchResult> progress, CancellationToken ct)
     {
-        var watcher = new FirmWatcher(_validators, _payload, fromHeight);
+        var watcher = new FirmWatcher(_firmSources, _payload, fromHeight);
         using var stopWatcher = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var watching = watcher.RunAsync(stopWatcher.Token);
         using var soft = new SoftSampler();

@@ -18,14 +18,21 @@ internal sealed class LocalNetwork : IAsyncDisposable
     private readonly List<Process> _processes;
     private readonly List<Process> _retired = [];
 
-    private LocalNetwork(string directory, IReadOnlyList<GeneratedNode> nodes, List<Process> processes)
+    private readonly List<Process> _fullProcesses;
+
+    private LocalNetwork(string directory, IReadOnlyList<GeneratedNode> nodes, List<Process> processes, IReadOnlyList<GeneratedNode> fullNodes, List<Process> fullProcesses)
     {
         _directory = directory;
         Nodes = nodes;
         _processes = processes;
+        FullNodes = fullNodes;
+        _fullProcesses = fullProcesses;
     }
 
     public IReadOnlyList<GeneratedNode> Nodes { get; }
+
+    /// <summary>Full nodes following the validators (<c>--full-nodes</c>); the bench reads <c>firm</c> from them.</summary>
+    public IReadOnlyList<GeneratedNode> FullNodes { get; }
 
     public IReadOnlyList<int> ProcessIds
     {
@@ -75,13 +82,15 @@ internal sealed class LocalNetwork : IAsyncDisposable
     /// Starts <paramref name="validators"/> processes of a new chain ordered by <paramref name="policy"/> in every
     /// namespace: <c>fcfs</c> declares no fair namespace (blocks carry no candidate lists), <c>fair</c> makes every one fair.
     /// </summary>
-    public static LocalNetwork Start(int validators, string policy = "fcfs")
+    public static LocalNetwork Start(int validators, string policy = "fcfs", int fullNodes = 0)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"fairway-bench-{Guid.NewGuid():N}");
         var processes = new List<Process>();
+        var fullProcesses = new List<Process>();
         try
         {
-            var (_, nodes) = NetworkGenerator.Generate(directory, validators, FreePorts.BaseFor(validators), defaultPolicy: policy, namespaces: []);
+            var basePort = FreePorts.BaseFor(validators);
+            var (_, nodes) = NetworkGenerator.Generate(directory, validators, basePort, defaultPolicy: policy, namespaces: []);
             foreach (var node in nodes)
             {
                 // The bench client is one address sending thousands of requests a second: lift the per-client limit.
@@ -94,11 +103,17 @@ internal sealed class LocalNetwork : IAsyncDisposable
                 processes.Add(DevnetCommand.StartNode(node, Path.Combine(Path.GetDirectoryName(node.ConfigPath)!, "node.log")));
             }
 
-            return new LocalNetwork(directory, nodes, processes);
+            var full = NetworkGenerator.FullNodes(directory, fullNodes, basePort);
+            foreach (var node in full)
+            {
+                fullProcesses.Add(DevnetCommand.StartNode(node, Path.Combine(Path.GetDirectoryName(node.ConfigPath)!, "node.log")));
+            }
+
+            return new LocalNetwork(directory, nodes, processes, full, fullProcesses);
         }
         catch
         {
-            foreach (var p in processes)
+            foreach (var p in processes.Concat(fullProcesses))
             {
                 p.Kill(entireProcessTree: true);
                 p.Dispose();
@@ -130,7 +145,7 @@ internal sealed class LocalNetwork : IAsyncDisposable
         List<Process> all;
         lock (_processes)
         {
-            all = [.. _processes, .. _retired];
+            all = [.. _processes, .. _retired, .. _fullProcesses];
         }
 
         await DevnetCommand.StopAsync(all, StopGrace).ConfigureAwait(false);

@@ -17,6 +17,11 @@ internal static class BenchCommand
     {
         var validators = new Option<int>("--validators") { Description = "validators in the local network (1..16)", DefaultValueFactory = _ => 4 };
         var centralized = new Option<bool>("--centralized") { Description = "run ONE validator: the centralized-sequencer baseline" };
+        var fullNodes = new Option<int>("--full-nodes")
+        {
+            Description = "also start this many full nodes with the local network (0..8); firm latency is then read from a full node's stream, as a rollup would read it, so the validators serve no streams",
+            DefaultValueFactory = _ => 0,
+        };
         var etcd = new Option<bool>("--etcd")
         {
             Description = "instead of validators, a 3-member etcd 3.4 cluster (etcd on PATH: apt-get install etcd-server; fsync on), one gRPC Put per transaction: the baseline, same load generator",
@@ -59,7 +64,7 @@ internal static class BenchCommand
             transaction under a unique key, with the same open-loop load and report.
             """)
         {
-            validators, centralized, url, txBytes, rates, seconds, warmup, crashed, killLeaderEvery, json, output, policy, etcd,
+            validators, centralized, url, txBytes, rates, seconds, warmup, crashed, killLeaderEvery, json, output, policy, etcd, fullNodes,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -78,7 +83,9 @@ internal static class BenchCommand
                 ?? (policyNames.Count > 0 && policyNames.All(p => p is "fcfs" or "fair" or "encrypted") ? null : "--policy must be fcfs, fair or encrypted, or several of them comma-separated")
                 ?? (policyNames.Contains("encrypted") && isCentralized ? "--policy encrypted needs the validators' key generation: not with --centralized" : null)
                 ?? (policyNames is not ["fcfs"] && urlText is not null ? "--policy applies to a local network; a running one keeps its genesis" : null)
-                ?? (isEtcd ? ValidateEtcd(isCentralized, urlText, policyNames, crashedCount, killEvery) : null);
+                ?? (isEtcd ? ValidateEtcd(isCentralized, urlText, policyNames, crashedCount, killEvery) : null)
+                ?? (result.GetValue(fullNodes) is < 0 or > Node.Setup.NetworkGenerator.FullNodesMax ? $"--full-nodes must be between 0 and {Node.Setup.NetworkGenerator.FullNodesMax}" : null)
+                ?? (result.GetValue(fullNodes) > 0 && (urlText is not null || isEtcd) ? "--full-nodes applies to a local network of validators" : null);
             if (error is not null)
             {
                 Console.Error.WriteLine($"fairway bench: {error}");
@@ -126,7 +133,7 @@ internal static class BenchCommand
                     foreach (var policyName in policyNames)
                     {
                         results.AddRange(await RunLocalAsync(
-                            isCentralized, policyName, validatorCount, bytes, window, warmupSeconds, rateList, crashedCount, killEvery, () => interrupted || ct.IsCancellationRequested, cancel.Token).ConfigureAwait(false));
+                            isCentralized, policyName, validatorCount, bytes, window, warmupSeconds, rateList, crashedCount, killEvery, () => interrupted || ct.IsCancellationRequested, cancel.Token, result.GetValue(fullNodes)).ConfigureAwait(false));
                     }
                 }
             }
@@ -286,14 +293,20 @@ internal static class BenchCommand
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"fairway bench:   offered {r.OfferedTps:0} committed {r.CommittedTps:0} puts/s, {r.Rejected} failed, p50 {r.Firm.P50Ms:0} p90 {r.Firm.P90Ms:0} p99 {r.Firm.P99Ms:0} ms, cpu% {string.Join('/', r.CpuPercent?.Select(c => c is { } v ? v.ToString("0", CultureInfo.InvariantCulture) : "-") ?? [])}"));
 
-    private static async Task<List<BenchResult>> RunLocalAsync(bool centralized, string policy, int validators, int txBytes, int seconds, int warmupSeconds, List<double> rates, int crashed, int killLeaderEvery, Func<bool> interrupted, CancellationToken ct)
+    private static async Task<List<BenchResult>> RunLocalAsync(bool centralized, string policy, int validators, int txBytes, int seconds, int warmupSeconds, List<double> rates, int crashed, int killLeaderEvery, Func<bool> interrupted, CancellationToken ct, int fullNodes = 0)
     {
-        Console.Error.WriteLine($"fairway bench: starting {validators} validator process(es)");
-        var network = LocalNetwork.Start(validators, policy);
+        Console.Error.WriteLine($"fairway bench: starting {validators} validator process(es){(fullNodes > 0 ? $" and {fullNodes} full node(s); firm is read from the full nodes" : "")}");
+        var network = LocalNetwork.Start(validators, policy, fullNodes);
         try
         {
             var apis = network.Nodes.Select(n => new Uri(n.ApiUrl)).ToList();
+            var fullApis = network.FullNodes.Select(n => new Uri(n.ApiUrl)).ToList();
             var height = await BenchRunner.WaitReadyAsync(apis, TimeSpan.FromSeconds(180), network.DeadNodeReport, ct).ConfigureAwait(false);
+            if (fullApis.Count > 0)
+            {
+                await BenchRunner.WaitReadyAsync(fullApis, TimeSpan.FromSeconds(180), network.DeadNodeReport, ct).ConfigureAwait(false);
+            }
+
             Console.Error.WriteLine($"fairway bench: network up at height {height}");
             var live = new LiveValidators(apis);
             if (crashed > 0)
@@ -304,7 +317,8 @@ internal static class BenchCommand
             using var killer = killLeaderEvery > 0 ? new LeaderKiller(network, live, killLeaderEvery) : null;
             var keySet = policy == Ordering.Output.EncryptedPolicy.PolicyName ? await WaitForKeyAsync(apis[0], ct).ConfigureAwait(false) : null;
             using var runner = new BenchRunner(
-                live, () => network.ProcessIds, (centralized ? "centralized" : "decentralized") + (policy == "fcfs" ? "" : $" {policy}"), validators, txBytes, crashed, killer, keySet);
+                live, () => network.ProcessIds, (centralized ? "centralized" : "decentralized") + (policy == "fcfs" ? "" : $" {policy}") + (fullNodes > 0 ? " +full" : ""), validators, txBytes, crashed, killer, keySet,
+                fullApis.Count > 0 ? new LiveValidators(fullApis) : null);
             return await runner.RunAsync(rates, seconds, warmupSeconds, height, r => Progress(r), ct).ConfigureAwait(false);
         }
         finally
