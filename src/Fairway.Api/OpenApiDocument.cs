@@ -23,6 +23,7 @@ internal static class OpenApiDocument
                 + "400 empty_bundle, too_many_legs, duplicate_leg, encrypted_namespace_in_bundle, or a leg's own error prefixed \"leg i: \"; 413 bundle_too_large when the legs encode above the payload limit; nothing is kept on error",
                 "SubmitBundleRequest", "BundleReceipt", "400, 405, 413, 415, 429"),
             ["/v1/status/tx/{hash}"] = Get("Commitment level of a transaction: received, included (fair namespaces: a proposal's candidate lists from more than a third of the stake name it), soft (in a certified block) or firm (committed, ordered, output certified)", "TxStatus", "hash"),
+            ["/v1/sync/block/{height}"] = FirmBlockPath(),
             ["/v1/availability/header/{height}"] = Get("A firm block's header and QC, with its certified output header", "Header", "height"),
             ["/v1/availability/block/{height}"] = Get("A firm block: header, QC, certified output header, namespaces, transaction count, size", "Block", "height"),
             ["/v1/availability/block/{height}/namespace/{ns}"] = Get("A namespace's part of a block's certified output, with a completeness proof against the output header", "NamespaceBlock", "height", "ns"),
@@ -207,6 +208,27 @@ internal static class OpenApiDocument
         post["responses"]!["200"]!["content"]!.AsObject()[SubmitBatchFormat.ResultContentType] = new JsonObject
         {
             ["schema"] = Binary("one 33-byte record per transaction, in request order: u8 status (0 accepted, 1 duplicate, 2 busy: mempool full, retry) | 32-byte transaction hash"),
+        };
+        return path;
+    }
+
+    /// <summary>What a full node reads: one firm height whole, binary; <c>wait_ms</c> long-polls for a height not firm yet.</summary>
+    private static JsonObject FirmBlockPath()
+    {
+        var path = Get("One firm height whole, for full nodes that follow this node: block, QC, output header and layout, output certificate, the block's batches. "
+            + "A height not firm yet answers 404 not_firm_yet, after waiting up to wait_ms (0..10000) for it", "Error", "height");
+        var get = path["get"]!.AsObject();
+        get["parameters"]!.AsArray().Add(new JsonObject { ["name"] = "wait_ms", ["in"] = "query", ["required"] = false, ["schema"] = Str("0..10000") });
+        get["responses"]!["200"] = new JsonObject
+        {
+            ["description"] = "the height",
+            ["content"] = new JsonObject
+            {
+                [Storage.FirmBlock.ContentType] = new JsonObject
+                {
+                    ["schema"] = Binary("u8 version 1 | block | quorum certificate | output header | output layout | output certificate (each u32 length-prefixed canonical encoding) | u32 count | that many batches (each u32 length-prefixed)"),
+                },
+            },
         };
         return path;
     }

@@ -29,7 +29,7 @@ public sealed record AdmissionOptions
     /// How long the oldest batch not yet proposed may have waited before submissions are refused. Its wait is a delay
     /// every transaction behind it also pays, so this bounds the latency of what is accepted.
     /// </summary>
-    public long WaitMsMax { get; init; } = 500;
+    public long WaitMsMax { get; init; } = 1_000;
 
     /// <summary>Committed transactions not yet indexed above which submissions are refused (a block at most holds 32,768).</summary>
     public long UnindexedTransactionsMax { get; init; } = 49_152;

@@ -68,7 +68,7 @@ public sealed class AdmissionTests : IAsyncLifetime
         var metrics = await _http.GetStringAsync(new Uri(_baseUrl, "/v1/status/metrics"), deadline.Token);
         Assert.True(metrics.Contains("fairway_admission_refused_total{reason=\"waiting\"}", StringComparison.Ordinal), string.Join("\n", metrics.Split("\n").Where(l => l.Contains("admission", StringComparison.Ordinal))));
         Assert.Matches("fairway_admission_refused_total\\{reason=\"waiting\"\\} [1-9]", metrics);
-        Assert.Matches("fairway_admission_oldest_wait_ms [1-9]", metrics);
+        Assert.Matches("fairway_admission_oldest_wait_seconds (0\\.[0-9]*[1-9]|[1-9])", metrics);
     }
 
     public async Task DisposeAsync()

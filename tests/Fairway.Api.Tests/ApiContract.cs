@@ -120,7 +120,7 @@ public abstract class ApiContract<TFixture>(TFixture node) : IClassFixture<TFixt
         var paths = openapi.GetProperty("paths");
         foreach (var path in new[] { "/v1/submit", "/v1/submit/batch", "/v1/submit/encrypted", "/v1/submit/bundle", "/v1/status/tx/{hash}", "/v1/availability/header/{height}", "/v1/availability/block/{height}",
             "/v1/availability/block/{height}/namespace/{ns}", "/v1/availability/transaction/hash/{hash}", "/v1/availability/block/{from}/{until}/namespace/{ns}",
-            "/v1/stream/blocks/{from}", "/v1/stream/transactions/{from}/namespace/{ns}", "/v1/node/block-height", "/v1/node/validators", "/v1/status/metrics" })
+            "/v1/stream/blocks/{from}", "/v1/stream/transactions/{from}/namespace/{ns}", "/v1/sync/block/{height}", "/v1/node/block-height", "/v1/node/validators", "/v1/status/metrics" })
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
         }

@@ -53,7 +53,7 @@ public sealed record NodeConfig
 
     /// <summary>Admission control: refuse submissions while the oldest batch not yet proposed has waited longer than this.</summary>
     [JsonPropertyName("admission_wait_max_ms")]
-    public int AdmissionWaitMaxMs { get; init; } = 500;
+    public int AdmissionWaitMaxMs { get; init; } = 1_000;
 
     /// <summary>Admission control: refuse submissions while this many batched transactions wait to be proposed.</summary>
     [JsonPropertyName("admission_backlog_transactions_max")]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Threading.Channels;
 using Fairway.Client;
 using Fairway.Core.Crypto;
 using Fairway.Core.Encoding;
@@ -22,15 +23,38 @@ public sealed partial class FullNode
     /// <summary>Heights whose blocks hand over to a new epoch, one per line: replayed at start to trust those epochs again.</summary>
     private string EpochsPath => Path.Combine(_config.DataDir, "epochs.log");
 
+    /// <summary>Heights read and verified ahead of the one being stored: reading and checking overlap with writing.</summary>
+    private const int VerifiedAheadMax = 4;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Resume();
+        var verified = Channel.CreateBounded<FirmBlock>(new BoundedChannelOptions(VerifiedAheadMax) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(() => ReadVerifiedAsync(verified.Writer, stoppingToken), stoppingToken);
+        try
+        {
+            await foreach (var firm in verified.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                Store(firm);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await reading.ConfigureAwait(false);
+    }
+
+    /// <summary>Reads heights in order from the sources, verifies each, and hands it to the writer; a failure retries the height elsewhere.</summary>
+    private async Task ReadVerifiedAsync(ChannelWriter<FirmBlock> output, CancellationToken stoppingToken)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(LongPollMs + 30_000) };
         var idlePolls = 0;
         var retryDelayMs = 100;
+        var next = _chain.CertifiedHeight + 1;
+        var previous = _previousHeader;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var next = _chain.CertifiedHeight + 1;
             var source = _sources.Current;
             try
             {
@@ -47,10 +71,23 @@ public sealed partial class FullNode
                 }
 
                 var firm = FirmBlock.Decode(bytes);
-                Verify(firm, next);
-                Store(firm);
+                Verify(firm, next, previous);
+                var committed = firm.Committed;
+                if (committed.Block.NextEpoch is not null)
+                {
+                    // Trusted before the next height is checked, which its validators sign.
+                    _epochs.Adopt(committed.Block, committed.Output.Header, committed.OutputCertificate!);
+                }
+
+                await output.WriteAsync(firm, stoppingToken).ConfigureAwait(false);
+                previous = committed.Output.Header;
+                next++;
                 idlePolls = 0;
                 retryDelayMs = 100;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
             }
             catch (Exception e) when (e is HttpRequestException or EncodingException or InvalidDataException or VerificationException
                                           || (e is TaskCanceledException && !stoppingToken.IsCancellationRequested))
@@ -59,10 +96,20 @@ public sealed partial class FullNode
                 Volatile.Write(ref _lastError, $"height {next} from {source}: {e.Message}");
                 LogFollowFailed(_log, next, source, e.Message);
                 _sources.Next();
-                await Task.Delay(retryDelayMs, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(retryDelayMs, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
                 retryDelayMs = Math.Min(RetryDelayMsMax, retryDelayMs * 2);
             }
         }
+
+        output.TryComplete();
     }
 
     /// <summary>The height's bytes, or null when the source has not got it firm yet.</summary>
@@ -119,7 +166,7 @@ public sealed partial class FullNode
     /// changes nothing otherwise. <see cref="FirmBlock.Decode"/> has already checked that the batches are the block's
     /// and rebuild exactly the header's output.
     /// </summary>
-    private void Verify(FirmBlock firm, ulong expectedHeight)
+    private void Verify(FirmBlock firm, ulong expectedHeight, Core.Output.OutputHeader? previousHeader)
     {
         var committed = firm.Committed;
         if (committed.Height != expectedHeight)
@@ -133,7 +180,7 @@ public sealed partial class FullNode
             throw new VerificationException($"height {expectedHeight} is not certified by the validators this node trusts: {reason}");
         }
 
-        var previous = expectedHeight == 1 ? Hash.Zero : (_previousHeader ?? _chain.GetOutputHeader(expectedHeight - 1))?.Hash;
+        var previous = expectedHeight == 1 ? Hash.Zero : (previousHeader ?? _chain.GetOutputHeader(expectedHeight - 1))?.Hash;
         if (header.PreviousOutputHash != previous)
         {
             throw new VerificationException($"height {expectedHeight}'s output header does not chain to the output of height {expectedHeight - 1} this node holds");
@@ -151,12 +198,11 @@ public sealed partial class FullNode
             _chain.AppendCommitted(committed);
         }
 
+        // Not flushed on its own: after a crash that loses it, the height is read again and only its certificate stored.
         _chain.PutOutputCertificate(committed.OutputCertificate!);
-        _chain.Flush();
         var header = committed.Output.Header;
         if (committed.Block.NextEpoch is not null)
         {
-            _epochs.Adopt(committed.Block, header, committed.OutputCertificate!);
             File.AppendAllText(EpochsPath, committed.Height.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
         }
 

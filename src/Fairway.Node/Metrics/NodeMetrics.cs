@@ -251,7 +251,8 @@ public sealed class NodeMetrics : IDisposable
         Gauge(text, "fairway_peers_connected", "Validators with an authenticated connection.", _peers);
         Gauge(text, "fairway_mempool_transactions", "Transactions received and not yet batched.", _mempool);
         Gauge(text, "fairway_unindexed_transactions", "Transactions committed and not yet indexed (firm).", _unindexed);
-        Gauge(text, "fairway_admission_oldest_wait_ms", "How long the oldest batch not yet proposed has waited, in milliseconds.", _oldestWaitMs);
+        text.Append(CultureInfo.InvariantCulture,
+            $"# HELP fairway_admission_oldest_wait_seconds How long the oldest batch not yet proposed has waited.\n# TYPE fairway_admission_oldest_wait_seconds gauge\nfairway_admission_oldest_wait_seconds {Interlocked.Read(ref _oldestWaitMs) / 1000.0}\n");
         text.Append("# HELP fairway_admission_refused_total Submissions refused as busy, by the bound that refused them (a transaction refused by the loop, or a whole request refused unread, counts one).\n# TYPE fairway_admission_refused_total counter\n");
         foreach (var (reason, count) in new SortedDictionary<string, long>(_admissionRefusals, StringComparer.Ordinal))
         {
