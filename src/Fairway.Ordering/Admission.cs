@@ -32,7 +32,7 @@ public sealed record AdmissionOptions
     public long WaitMsMax { get; init; } = 1_000;
 
     /// <summary>Committed transactions not yet indexed above which submissions are refused (a block at most holds 32,768).</summary>
-    public long UnindexedTransactionsMax { get; init; } = 49_152;
+    public long UnindexedTransactionsMax { get; init; } = 16_384;
 }
 
 /// <summary>How loaded a validator's pipeline is, as its event loop sees it.</summary>

@@ -61,7 +61,7 @@ public sealed record NodeConfig
 
     /// <summary>Admission control: refuse submissions while this many committed transactions wait to be indexed.</summary>
     [JsonPropertyName("admission_unindexed_transactions_max")]
-    public int AdmissionUnindexedTransactionsMax { get; init; } = 49_152;
+    public int AdmissionUnindexedTransactionsMax { get; init; } = 16_384;
 
     [JsonPropertyName("payload_bytes_max")]
     public int PayloadBytesMax { get; init; } = 128 * 1024;
