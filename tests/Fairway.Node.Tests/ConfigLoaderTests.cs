@@ -30,6 +30,30 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_full_node_config_needs_no_key_and_no_p2p_and_checks_what_it_follows()
+    {
+        var path = Path.Combine(_dir, "full.json");
+        File.WriteAllText(path, """{"role": "full", "genesis_file": "genesis.json", "data_dir": "full", "api_listen": "http://127.0.0.1:41200", "follow": ["http://127.0.0.1:41100"]}""");
+        var config = ConfigLoader.LoadNodeConfig(path, NoEnvironment);
+        Assert.True(config.IsFullNode);
+        Assert.Equal(["http://127.0.0.1:41100"], config.Follow);
+
+        foreach (var (json, key) in new[]
+        {
+            ("""{"role": "observer", "genesis_file": "genesis.json", "data_dir": "d", "api_listen": "http://127.0.0.1:1"}""", "role"),
+            ("""{"role": "full", "genesis_file": "genesis.json", "data_dir": "d", "api_listen": "http://127.0.0.1:1", "follow": ["ftp://x"]}""", "follow"),
+            ("""{"role": "full", "genesis_file": "genesis.json", "data_dir": "d", "api_listen": "http://127.0.0.1:1", "follow": []}""", "follow"),
+            ("""{"genesis_file": "genesis.json", "data_dir": "d", "api_listen": "http://127.0.0.1:1", "validator": "node0", "p2p_listen": "127.0.0.1:2"}""", "key_file"),
+            ("""{"genesis_file": "genesis.json", "data_dir": "d", "api_listen": "http://127.0.0.1:1", "validator": "node0", "key_file": "k", "p2p_listen": "127.0.0.1:2", "follow": ["http://127.0.0.1:3"]}""", "follow"),
+        })
+        {
+            File.WriteAllText(path, json);
+            var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadNodeConfig(path, NoEnvironment));
+            Assert.Contains(key, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void An_unknown_key_is_refused_by_name()
     {
         var text = File.ReadAllText(ConfigPath).Replace("\"validator\"", "\"colour\": \"blue\", \"validator\"", StringComparison.Ordinal);

@@ -227,7 +227,7 @@ public static class ConfigLoader
 
     private static void Validate(NodeConfig c, string path)
     {
-        Require(c.Role is "validator" or "full", path, "role", "must be validator or full");
+        Require(c.Role is null or "validator" or "full", path, "role", "must be validator or full");
         if (c.IsFullNode)
         {
             Require(c.L1 is null, path, "l1", "a full node does not settle on the L1; remove it");

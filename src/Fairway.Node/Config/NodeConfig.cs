@@ -7,15 +7,17 @@ namespace Fairway.Node.Config;
 public sealed record NodeConfig
 {
     /// <summary>
-    /// <c>validator</c> (the default): a validator with a key in genesis. <c>full</c>: a full node, without a key, that
+    /// <c>validator</c> (the default, also when absent): a validator with a key in genesis. <c>full</c>: a full node, without a key, that
     /// follows the chain from validators (<see cref="Follow"/>), checks every certificate, keeps its own index and serves
     /// the read API and the streams.
     /// </summary>
     [JsonPropertyName("role")]
-    public string Role { get; init; } = "validator";
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Role { get; init; }
 
     /// <summary>A full node's sources: API URLs of the nodes it reads firm heights from, tried in turn; by default every validator's <c>api</c> in genesis.</summary>
     [JsonPropertyName("follow")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Follow { get; init; }
 
     /// <summary>This validator's name in the genesis file (validators only).</summary>

@@ -13,4 +13,13 @@ internal abstract record DiskWork
 
     /// <summary>The output of a stored commit is certified: keep the certificate, then index the block (it is firm).</summary>
     public sealed record StoreCertified(CommittedBlock Committed, IReadOnlyList<Batch> Batches) : DiskWork;
+
+    /// <summary>What an item keeps in memory while it waits: the encoded bytes of the batches it holds.</summary>
+    public static long BytesOf(DiskWork work) => work switch
+    {
+        StoreBatch b => b.Batch.Encoded.Length,
+        StoreCommit c => c.Batches.Sum(b => (long)b.Encoded.Length),
+        StoreCertified c => c.Batches.Sum(b => (long)b.Encoded.Length),
+        _ => 0,
+    };
 }

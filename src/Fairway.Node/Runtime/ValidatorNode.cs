@@ -58,6 +58,12 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private readonly CommitQueue _commits;
     private readonly ProposalTiming _proposalTiming;
 
+    /// <summary>
+    /// Bytes of batches the disk writer may hold queued (a batch counts once stored and again with each commit that
+    /// holds it); beyond it the loop waits for the disk, and peers meet TCP back-pressure, instead of memory growing.
+    /// </summary>
+    private const long DiskQueuedBytesMax = 256L * 1024 * 1024;
+
     /// <summary>Most queued writes handed to the disk in one group (one database transaction per store).</summary>
     private const int DiskGroupMax = 256;
 
@@ -309,7 +315,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
         CatchUpQueryIndex();
         _committedHeight = _chain.CommittedHeight;
-        _diskWriter = new BackgroundWriter<DiskWork>("disk", 4_096, DiskGroupMax, WriteGroup, _log);
+        _diskWriter = new BackgroundWriter<DiskWork>("disk", 4_096, DiskGroupMax, WriteGroup, _log, DiskWork.BytesOf, DiskQueuedBytesMax);
         _outputs = ResumeOutputs();
         RestoreFairLane();
         RestoreDkg();
