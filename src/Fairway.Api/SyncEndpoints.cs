@@ -14,6 +14,14 @@ internal static class SyncEndpoints
 {
     public const int WaitMsMax = 10_000;
 
+    /// <summary>
+    /// Heights encoded at once, across all clients: each reads a whole block and its batches from the chain store, so
+    /// followers (a handful per node) are served and a flood of old heights cannot take the node's disk and memory.
+    /// </summary>
+    public const int ConcurrentReadsMax = 4;
+
+    private static readonly SemaphoreSlim Reads = new(ConcurrentReadsMax, ConcurrentReadsMax);
+
     public static void Map(WebApplication app, IValidatorApi node) =>
         app.MapGet("/v1/sync/block/{height}", (string height, string? wait_ms, CancellationToken ct) => GetAsync(node, height, wait_ms, ct));
 
@@ -48,8 +56,20 @@ internal static class SyncEndpoints
             return ApiError.Of(StatusCodes.Status404NotFound, "not_firm_yet", $"height {height} is not firm here yet (firm up to {node.Query.IndexedHeight}); ask again");
         }
 
-        return node.FirmBlockBytes(height) is { } bytes
-            ? Results.Bytes(bytes, FirmBlock.ContentType)
-            : ApiError.NotFound($"this node does not serve height {height} for sync");
+        if (!await Reads.WaitAsync(0, ct).ConfigureAwait(false))
+        {
+            return ApiError.Busy($"{ConcurrentReadsMax} heights are being read for followers already; retry later");
+        }
+
+        try
+        {
+            return node.FirmBlockBytes(height) is { } bytes
+                ? Results.Bytes(bytes, FirmBlock.ContentType)
+                : ApiError.NotFound($"this node does not serve height {height} for sync");
+        }
+        finally
+        {
+            Reads.Release();
+        }
     }
 }

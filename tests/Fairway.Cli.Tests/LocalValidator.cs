@@ -23,10 +23,18 @@ internal sealed class LocalValidator : IAsyncDisposable
 
     public Uri ApiUrl { get; }
 
-    public static async Task<LocalValidator> StartAsync(int validators)
+    /// <param name="configure">Changes to the validator's config.json before it starts.</param>
+    public static async Task<LocalValidator> StartAsync(int validators, Action<System.Text.Json.Nodes.JsonObject>? configure = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("fairway-cli-").FullName;
         var node = NetworkGenerator.Generate(directory, validators, FreePorts.BaseFor(validators)).Nodes[0];
+        if (configure is not null)
+        {
+            var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(node.ConfigPath))!.AsObject();
+            configure(config);
+            File.WriteAllText(node.ConfigPath, config.ToJsonString());
+        }
+
         var app = NodeHost.Build(node.ConfigPath);
         await app.StartAsync();
         return new LocalValidator(directory, app, new Uri(node.ApiUrl));
