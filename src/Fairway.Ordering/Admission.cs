@@ -27,7 +27,8 @@ public sealed record AdmissionOptions
 
     /// <summary>
     /// How long the oldest batch not yet proposed may have waited before submissions are refused. Its wait is a delay
-    /// every transaction behind it also pays, so this bounds the latency of what is accepted.
+    /// every transaction behind it also pays, so this bounds the latency of what is accepted. The node counts the wait
+    /// only while commits keep coming (overload, not a stall).
     /// </summary>
     public long WaitMsMax { get; init; } = 1_000;
 

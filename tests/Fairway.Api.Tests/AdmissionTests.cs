@@ -11,8 +11,9 @@ namespace Fairway.Api.Tests;
 
 /// <summary>
 /// Admission control on a real validator: one of four, started alone, can order nothing (no quorum), so the batches it
-/// cuts wait; once the oldest has waited longer than <c>admission_wait_max_ms</c> it refuses new work quickly, on
-/// every submit form, without reading the body, and says why; its metrics count the refusals by bound.
+/// cuts pile up; once they pass <c>admission_backlog_transactions_max</c> it refuses new work quickly, on every submit
+/// form, without reading the body, and says why; its metrics count the refusals by bound. (The wait bound does not
+/// fire here: it counts only while the chain commits, since refusing does not end a stall.)
 /// </summary>
 public sealed class AdmissionTests : IAsyncLifetime
 {
@@ -25,7 +26,7 @@ public sealed class AdmissionTests : IAsyncLifetime
     {
         var node = NetworkGenerator.Generate(_directory, 4, FreePorts.BaseFor(4)).Nodes[0];
         var config = JsonNode.Parse(await File.ReadAllTextAsync(node.ConfigPath))!.AsObject();
-        config["admission_wait_max_ms"] = 200;
+        config["admission_backlog_transactions_max"] = 3;
         await File.WriteAllTextAsync(node.ConfigPath, config.ToJsonString());
         _app = NodeHost.Build(node.ConfigPath);
         await _app.StartAsync();
@@ -33,7 +34,7 @@ public sealed class AdmissionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_validator_whose_work_waits_too_long_refuses_new_submissions_quickly_and_says_why()
+    public async Task A_validator_whose_backlog_is_full_refuses_new_submissions_quickly_and_says_why()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         HttpResponseMessage? refused = null;
@@ -60,15 +61,26 @@ public sealed class AdmissionTests : IAsyncLifetime
         }
 
         // Refused before the body is read: a binary batch that is not even well formed gets the same quick answer.
-        using var garbage = new ByteArrayContent([1, 2, 3]);
-        garbage.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(SubmitBatchFormat.RequestContentType);
-        using var batch = await _http.PostAsync(new Uri(_baseUrl, "/v1/submit/batch"), garbage, deadline.Token);
-        Assert.Equal(HttpStatusCode.TooManyRequests, batch.StatusCode);
+        // (While a leader round of its own has taken the backlog into a proposal it takes work again, and the garbage is
+        // then refused as malformed: it is sent until the busy answer comes, within the deadline.)
+        HttpStatusCode status;
+        do
+        {
+            using var garbage = new ByteArrayContent([1, 2, 3]);
+            garbage.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(SubmitBatchFormat.RequestContentType);
+            using var batch = await _http.PostAsync(new Uri(_baseUrl, "/v1/submit/batch"), garbage, deadline.Token);
+            status = batch.StatusCode;
+            Assert.True(status is HttpStatusCode.TooManyRequests or HttpStatusCode.BadRequest, $"answered {status}");
+            if (status == HttpStatusCode.BadRequest)
+            {
+                await _http.PostAsJsonAsync(new Uri(_baseUrl, "/v1/submit"), new { @namespace = 1, payload = Convert.ToBase64String(Encoding.UTF8.GetBytes(Guid.NewGuid().ToString())) }, deadline.Token);
+            }
+        }
+        while (status != HttpStatusCode.TooManyRequests);
 
         var metrics = await _http.GetStringAsync(new Uri(_baseUrl, "/v1/status/metrics"), deadline.Token);
-        Assert.True(metrics.Contains("fairway_admission_refused_total{reason=\"waiting\"}", StringComparison.Ordinal), string.Join("\n", metrics.Split("\n").Where(l => l.Contains("admission", StringComparison.Ordinal))));
-        Assert.Matches("fairway_admission_refused_total\\{reason=\"waiting\"\\} [1-9]", metrics);
-        Assert.Matches("fairway_admission_oldest_wait_seconds (0\\.[0-9]*[1-9]|[1-9])", metrics);
+        Assert.Matches("fairway_admission_refused_total\\{reason=\"backlog\"\\} [1-9]", metrics);
+        Assert.DoesNotContain("reason=\"waiting\"", metrics, StringComparison.Ordinal);
     }
 
     public async Task DisposeAsync()

@@ -89,9 +89,7 @@ public sealed partial class SubmitCommandTests
     public async Task Submit_wait_gives_up_at_the_timeout_with_a_message_and_exit_1()
     {
         // One validator of four: it receives the transaction, but no block can be certified without the other three.
-        // Admission control would refuse it once the batches it cannot order have waited a second; this test is about
-        // --wait's timeout, so that bound is lifted.
-        await using var node = await LocalValidator.StartAsync(validators: 4, config => config["admission_wait_max_ms"] = 600_000);
+        await using var node = await LocalValidator.StartAsync(validators: 4);
 
         var (exit, stdout, stderr) = FairwayProcess.Run("submit", "--url", node.ApiUrl.ToString(), "--namespace", "7", "--payload", "stuck " + Guid.NewGuid(), "--wait", "soft", "--timeout-seconds", "2");
 

@@ -17,6 +17,9 @@ public sealed partial class ValidatorNode
     private const long UnindexedHardMaxFactor = 4;
 
     private readonly AdmissionOptions _admission;
+
+    /// <summary>When this validator last applied a commit; the wait bound only applies while the chain moves.</summary>
+    private long _lastCommitAtMs = long.MinValue / 2;
     private long _unindexedTransactions;
     private int _refusal;
 
@@ -44,11 +47,21 @@ public sealed partial class ValidatorNode
 
     private bool IndexKeepsUp => Interlocked.Read(ref _unindexedTransactions) <= _admission.UnindexedTransactionsMax * UnindexedHardMaxFactor;
 
-    private AdmissionLoad CurrentLoad() => new(
-        _batches.UnproposedTransactions,
-        _mempool.Count,
-        _batches.OldestUnproposedArrivedMs is { } arrived ? Math.Max(0, NowMs - arrived) : 0,
-        Interlocked.Read(ref _unindexedTransactions));
+    /// <summary>
+    /// The wait of the oldest unproposed batch counts only while commits keep coming: waiting while the chain moves is
+    /// overload, which refusing relieves; waiting while it stalls (a leader failing over, this validator cut off from a
+    /// quorum) is a fault, which refusing does not fix, so then only the backlog bound holds memory in check.
+    /// </summary>
+    private AdmissionLoad CurrentLoad()
+    {
+        var now = NowMs;
+        var chainMoves = now - _lastCommitAtMs <= _admission.WaitMsMax;
+        return new(
+            _batches.UnproposedTransactions,
+            _mempool.Count,
+            chainMoves && _batches.OldestUnproposedArrivedMs is { } arrived ? Math.Max(0, now - arrived) : 0,
+            Interlocked.Read(ref _unindexedTransactions));
+    }
 
     private AdmissionRefusal CheckAdmission() => Admission.Check(_admission, CurrentLoad());
 

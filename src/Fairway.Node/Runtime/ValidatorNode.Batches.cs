@@ -231,6 +231,7 @@ public sealed partial class ValidatorNode
 
             _chain.PutBlock(block);
             _committedHeight = block.Height;
+            _lastCommitAtMs = NowMs;
             OnCommittedToIndex(committed.Transactions.Count);
             OnInboxCommitted(block);
             // Queued behind the block's batches: see WriteGroup for the order the disk sees.
