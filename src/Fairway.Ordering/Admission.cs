@@ -28,9 +28,10 @@ public sealed record AdmissionOptions
     /// <summary>
     /// How long the oldest batch not yet proposed may have waited before submissions are refused. Its wait is a delay
     /// every transaction behind it also pays, so this bounds the latency of what is accepted. The node counts the wait
-    /// only while commits keep coming (overload, not a stall).
+    /// only while commits keep coming (overload, not a stall). 0 (the default) turns the bound off: the fair lane's
+    /// batches can wait over a second for lists while blocks commit, and this bound then refused ordinary traffic.
     /// </summary>
-    public long WaitMsMax { get; init; } = 1_000;
+    public long WaitMsMax { get; init; }
 
     /// <summary>Committed transactions not yet indexed above which submissions are refused (a block at most holds 32,768).</summary>
     public long UnindexedTransactionsMax { get; init; } = 16_384;
@@ -54,7 +55,7 @@ public static class Admission
             return AdmissionRefusal.IndexBehind;
         }
 
-        if (load.OldestWaitMs > options.WaitMsMax)
+        if (options.WaitMsMax > 0 && load.OldestWaitMs > options.WaitMsMax)
         {
             return AdmissionRefusal.Waiting;
         }

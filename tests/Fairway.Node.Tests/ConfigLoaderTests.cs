@@ -64,7 +64,7 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("admission_wait_max_ms", "0")]
+    [InlineData("admission_wait_max_ms", "-1")]
     [InlineData("admission_backlog_transactions_max", "-5")]
     [InlineData("admission_unindexed_transactions_max", "20000000")]
     [InlineData("batch_interval_ms", "0")]

@@ -11,6 +11,13 @@ public class AdmissionTests
         Assert.Equal(AdmissionRefusal.None, Admission.Check(Options, default));
     }
 
+    [Fact]
+    public void A_wait_bound_of_zero_is_off()
+    {
+        Assert.Equal(AdmissionRefusal.None, Admission.Check(Options with { WaitMsMax = 0 }, new AdmissionLoad(0, 0, 3_600_000, 0)));
+        Assert.Equal(AdmissionRefusal.None, Admission.Check(new AdmissionOptions(), new AdmissionLoad(0, 0, 3_600_000, 0)));
+    }
+
     [Theory]
     [InlineData(60, 40, 0, 0, AdmissionRefusal.Backlog)]
     [InlineData(0, 0, 501, 0, AdmissionRefusal.Waiting)]

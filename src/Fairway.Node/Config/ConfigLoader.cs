@@ -263,7 +263,7 @@ public static class ConfigLoader
         Require(c.BatchIntervalMs is >= 1 and <= 60_000, path, "batch_interval_ms", "must be between 1 and 60000");
         Require(c.BatchTransactionsMax is >= 1 and <= Core.Chain.Limits.TransactionsPerBatchMax, path, "batch_transactions_max", $"must be between 1 and {Core.Chain.Limits.TransactionsPerBatchMax}");
         Require(c.MempoolTransactionsMax is >= 1 and <= 10_000_000, path, "mempool_transactions_max", "must be between 1 and 10000000");
-        Require(c.AdmissionWaitMaxMs is >= 1 and <= 600_000, path, "admission_wait_max_ms", "must be between 1 and 600000");
+        Require(c.AdmissionWaitMaxMs is >= 0 and <= 600_000, path, "admission_wait_max_ms", "must be between 0 (off) and 600000");
         Require(c.AdmissionBacklogTransactionsMax is >= 1 and <= 10_000_000, path, "admission_backlog_transactions_max", "must be between 1 and 10000000");
         Require(c.AdmissionUnindexedTransactionsMax is >= 1 and <= 10_000_000, path, "admission_unindexed_transactions_max", "must be between 1 and 10000000");
         Require(c.PayloadBytesMax is >= 1 and <= Core.Chain.Limits.TransactionPayloadBytesMax, path, "payload_bytes_max", $"must be between 1 and {Core.Chain.Limits.TransactionPayloadBytesMax}");

@@ -53,9 +53,9 @@ public sealed record NodeConfig
     [JsonPropertyName("mempool_transactions_max")]
     public int MempoolTransactionsMax { get; init; } = 200_000;
 
-    /// <summary>Admission control: refuse submissions while the oldest batch not yet proposed has waited longer than this.</summary>
+    /// <summary>Admission control: refuse submissions while the oldest batch not yet proposed has waited longer than this (0: off).</summary>
     [JsonPropertyName("admission_wait_max_ms")]
-    public int AdmissionWaitMaxMs { get; init; } = 1_000;
+    public int AdmissionWaitMaxMs { get; init; }
 
     /// <summary>Admission control: refuse submissions while this many batched transactions wait to be proposed.</summary>
     [JsonPropertyName("admission_backlog_transactions_max")]

@@ -55,7 +55,7 @@ public sealed partial class ValidatorNode
     private AdmissionLoad CurrentLoad()
     {
         var now = NowMs;
-        var chainMoves = now - _lastCommitAtMs <= _admission.WaitMsMax;
+        var chainMoves = now - _lastCommitAtMs <= Math.Max(1, _admission.WaitMsMax);
         return new(
             _batches.UnproposedTransactions,
             _mempool.Count,
