@@ -226,11 +226,7 @@ public sealed partial class FullNode
             }
         }
 
-        for (var height = _query.IndexedHeight + 1; height <= _chain.CertifiedHeight; height++)
-        {
-            var stored = _chain.GetCommitted(height)!;
-            _query.Index(stored, StoredBatches(stored.Block));
-        }
+        _query.IndexCertified(_chain);
 
         _previousHeader = _chain.GetOutputHeader(_chain.CertifiedHeight);
         LogResumed(_log, _query.IndexedHeight, string.Join(", ", _sources.All));

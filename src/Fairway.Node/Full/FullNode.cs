@@ -114,13 +114,7 @@ public sealed partial class FullNode : BackgroundService, IValidatorApi
     public SlashAttestationAnswer AttestEvidence(byte[] evidenceHash) =>
         SlashAttestationAnswer.Refused(404, "not_a_validator", "a full node finds no evidence and signs no slash reports");
 
-    public byte[]? FirmBlockBytes(ulong height) =>
-        height == 0 || height > _query.IndexedHeight || _chain.GetCommitted(height) is not { OutputCertificate: not null } committed
-            ? null
-            : new FirmBlock(committed, StoredBatches(committed.Block)).Encode();
-
-    private List<Batch> StoredBatches(Block block) =>
-        [.. block.AllBatchDigests.Select(d => _chain.TryGetBatch(d, out var b) ? b : throw new InvalidOperationException($"batch {d} of height {block.Height} is missing from the chain store"))];
+    public byte[]? FirmBlockBytes(ulong height) => height <= _query.IndexedHeight ? _chain.FirmBlockAt(height)?.Encode() : null;
 
     public string RenderMetrics()
     {

@@ -252,18 +252,6 @@ public sealed partial class ValidatorNode
         }
     }
 
-    /// <summary>Indexes firm blocks the query store lacks (a crash between certification and index, or a new query database).</summary>
-    private void CatchUpQueryIndex()
-    {
-        for (var height = _query.IndexedHeight + 1; height <= _chain.CertifiedHeight; height++)
-        {
-            var stored = _chain.GetCommitted(height)!;
-            _query.Index(stored, StoredBatches(stored.Block));
-        }
-    }
-
-    private List<Batch> StoredBatches(Block block) =>
-        [.. block.AllBatchDigests.Select(d => _chain.TryGetBatch(d, out var b) ? b : throw new InvalidOperationException($"batch {d} of committed height {block.Height} is missing from the chain store"))];
 
     private void RequestBatches(List<Hash> missing)
     {

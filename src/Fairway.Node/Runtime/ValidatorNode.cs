@@ -313,7 +313,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _batchSequence = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() << 16;
         LogStarting(_log, _identity.Config.Validator, _identity.Index, _chain.CommittedHeight, _core.Safety.LastVotedRound);
 
-        CatchUpQueryIndex();
+        _query.IndexCertified(_chain);
         _committedHeight = _chain.CommittedHeight;
         _diskWriter = new BackgroundWriter<DiskWork>("disk", 4_096, DiskGroupMax, WriteGroup, _log, DiskWork.BytesOf, DiskQueuedBytesMax);
         _outputs = ResumeOutputs();
@@ -385,7 +385,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         for (var height = _chain.CertifiedHeight + 1; height <= committed; height++)
         {
             var stored = _chain.GetCommitted(height)!;
-            uncertified.Add((stored, StoredBatches(stored.Block)));
+            uncertified.Add((stored, _chain.BatchesOf(stored.Block)));
             OnCommittedToIndex(stored.Transactions.Count);
         }
 
