@@ -13,8 +13,12 @@ root.Subcommands.Add(UnstakeCommand.Create());
 root.Subcommands.Add(EvidenceCommand.Create());
 root.Subcommands.Add(SimCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(ChaosCommand.Create());
 root.Subcommands.Add(MevLabCommand.Create());
 root.Subcommands.Add(RollupCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
 var parsed = root.Parse(args);
-return L1Cli.ParseErrorExit(parsed) ?? parsed.Invoke();
+// SIGTERM cancels the running command's token; the command then has this long to stop what it started (validators,
+// etcd members, mounts) before the process exits. System.CommandLine's default of 2 s cut the bench's shutdown short
+// and left its validators running.
+return L1Cli.ParseErrorExit(parsed) ?? parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
