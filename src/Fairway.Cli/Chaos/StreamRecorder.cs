@@ -46,6 +46,9 @@ internal sealed class StreamRecorder
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         using var client = new FairwayClient(_apis[node], _trust, http);
         var from = 1UL;
+
+        // The first subscription is recorded like every later one: it fixes the height this stream must start at.
+        _reconnects.Enqueue(new StreamReconnect(node, _namespace, from, _clock.NowMs));
         while (!stop.IsCancellationRequested)
         {
             try
