@@ -20,6 +20,15 @@ public sealed record NodeConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Follow { get; init; }
 
+    /// <summary>
+    /// Where this validator dials some of its peers instead of their <c>p2p</c> address in genesis: validator index (a
+    /// decimal string, e.g. "2") to "host:port". For private networks and NAT, and for tests that route links through a
+    /// proxy. Peers still prove the key genesis lists for the index, so an address here cannot impersonate anyone.
+    /// </summary>
+    [JsonPropertyName("peer_addresses")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? PeerAddresses { get; init; }
+
     /// <summary>This validator's name in the genesis file (validators only).</summary>
     [JsonPropertyName("validator")]
     public string Validator { get; init; } = "";
