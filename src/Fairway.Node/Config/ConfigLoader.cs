@@ -57,7 +57,7 @@ public static class ConfigLoader
                 continue;
             }
 
-            json[key] = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && key is not ("validator" or "key_file" or "genesis_file" or "data_dir" or "p2p_listen" or "api_listen")
+            json[key] = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && key is not ("validator" or "key_file" or "genesis_file" or "data_dir" or "p2p_listen" or "api_listen" or "test_clock_file")
                 ? JsonValue.Create(number)
                 : JsonValue.Create(value);
         }
@@ -69,6 +69,7 @@ public static class ConfigLoader
             KeyFile = config.KeyFile.Length == 0 ? "" : Path.GetFullPath(config.KeyFile, baseDir),
             GenesisFile = Path.GetFullPath(config.GenesisFile, baseDir),
             DataDir = Path.GetFullPath(config.DataDir, baseDir),
+            TestClockFile = config.TestClockFile is { Length: > 0 } clockFile ? Path.GetFullPath(clockFile, baseDir) : config.TestClockFile,
             L1 = config.L1 is { } l1 ? l1 with { SettlementKeyFile = Path.GetFullPath(l1.SettlementKeyFile, baseDir) } : null,
         };
         // The process environment as before, or the one passed in (tests), may allow test-only keys.
@@ -363,6 +364,8 @@ public static class ConfigLoader
         Require(c.ClockSkewMs is >= 0 and <= 60_000, path, "clock_skew_ms", "must be between 0 and 60000");
         RequireTestOnly(allowTest, c.ClockOffsetMs != 0, path, "clock_offset_ms", "it makes this validator's clock wrong on purpose");
         Require(c.ClockOffsetMs is >= -3_600_000 and <= 3_600_000, path, "clock_offset_ms", "must be between -3600000 and 3600000");
+        RequireTestOnly(allowTest, c.TestClockFile is not null, path, "test_clock_file", "it makes this validator's clock jump on purpose");
+        Require(c.TestClockFile is null || c.TestClockFile.Length > 0, path, "test_clock_file", "must name a file");
         RequireTestOnly(allowTest, c.TestCensorNamespace is not null, path, "test_censor_namespace", "it makes this validator censor a namespace on purpose");
         RequireTestOnly(allowTest, c.TestWithholdShares, path, "test_withhold_shares", "it makes this validator withhold its decryption shares on purpose");
         RequireTestOnly(allowTest, c.TestCorruptShares, path, "test_corrupt_shares", "it makes this validator send wrong decryption shares on purpose");

@@ -97,6 +97,15 @@ public sealed record NodeConfig
     public int ClockOffsetMs { get; init; }
 
     /// <summary>
+    /// TEST ONLY: a file holding one integer, milliseconds (may be negative, at most an hour either way), added to this
+    /// validator's clock on top of <see cref="ClockOffsetMs"/>; re-read about every 500 ms, so a test can make a running
+    /// validator's clock jump forward or back. Refused unless <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.
+    /// </summary>
+    [JsonPropertyName("test_clock_file")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TestClockFile { get; init; }
+
+    /// <summary>
     /// TEST ONLY: this validator censors the namespace: it receipts its transactions but drops them, and never lists
     /// those it sees in peers' batches, so
     /// tests can show the censorship evidence receipts give. Refused unless <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.
