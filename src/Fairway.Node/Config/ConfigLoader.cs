@@ -50,7 +50,14 @@ public static class ConfigLoader
                 continue;
             }
 
-            json[key] = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && key is not ("validator" or "key_file" or "genesis_file" or "data_dir" or "p2p_listen" or "api_listen")
+            if (key == "peer_addresses")
+            {
+                // An object, not a scalar: the variable holds it as JSON, e.g. {"2": "10.0.0.7:27002"}.
+                json[key] = ParseEnvironmentObject(name, value);
+                continue;
+            }
+
+            json[key] = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && key is not ("validator" or "key_file" or "genesis_file" or "data_dir" or "p2p_listen" or "api_listen" or "test_clock_file")
                 ? JsonValue.Create(number)
                 : JsonValue.Create(value);
         }
@@ -62,10 +69,94 @@ public static class ConfigLoader
             KeyFile = config.KeyFile.Length == 0 ? "" : Path.GetFullPath(config.KeyFile, baseDir),
             GenesisFile = Path.GetFullPath(config.GenesisFile, baseDir),
             DataDir = Path.GetFullPath(config.DataDir, baseDir),
+            TestClockFile = config.TestClockFile is { Length: > 0 } clockFile ? Path.GetFullPath(clockFile, baseDir) : config.TestClockFile,
             L1 = config.L1 is { } l1 ? l1 with { SettlementKeyFile = Path.GetFullPath(l1.SettlementKeyFile, baseDir) } : null,
         };
-        Validate(config, path);
+        // The process environment as before, or the one passed in (tests), may allow test-only keys.
+        var allowTest = Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1"
+            || (env.TryGetValue("FAIRWAY_ALLOW_TEST_SETTINGS", out var allow) && allow == "1");
+        Validate(config, path, allowTest);
         return config;
+    }
+
+    /// <summary>
+    /// Where this validator dials each peer: genesis's <c>p2p</c> address unless <c>peer_addresses</c> names another for
+    /// that index. The indices are checked here, against genesis, because the config alone does not know the roster.
+    /// </summary>
+    public static IReadOnlyDictionary<int, EndPoint> PeerEndPoints(NodeConfig config, GenesisDocument genesis, int selfIndex, string path)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(genesis);
+        var peers = new Dictionary<int, EndPoint>();
+        for (var i = 0; i < genesis.Validators.Count; i++)
+        {
+            if (i != selfIndex)
+            {
+                peers[i] = Network.TransportOptions.ParseEndPoint(genesis.Validators[i].P2p);
+            }
+        }
+
+        foreach (var (key, address) in config.PeerAddresses ?? new Dictionary<string, string>())
+        {
+            var index = int.Parse(key, NumberStyles.None, CultureInfo.InvariantCulture);
+            Require(index < genesis.Validators.Count, path, "peer_addresses", $"names validator {index}, but genesis has validators 0 to {genesis.Validators.Count - 1}");
+            Require(index != selfIndex, path, "peer_addresses", $"names validator {index}, which is this validator; list only peers");
+            peers[index] = Network.TransportOptions.ParseEndPoint(address);
+        }
+
+        return peers;
+    }
+
+    private static JsonNode ParseEnvironmentObject(string name, string value)
+    {
+        try
+        {
+            return JsonNode.Parse(value) as JsonObject ?? throw new ConfigException($"{name}: must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException($"{name}: not valid JSON ({e.Message})", e);
+        }
+    }
+
+    /// <summary>The shape of <c>peer_addresses</c>; which indices exist is checked against genesis in <see cref="PeerEndPoints"/>.</summary>
+    private static void ValidatePeerAddresses(NodeConfig c, string path)
+    {
+        if (c.PeerAddresses is not { } addresses)
+        {
+            return;
+        }
+
+        Require(!c.IsFullNode, path, "peer_addresses", "only a validator dials peers; a full node reads from the URLs in follow");
+        Require(addresses.Count <= 1024, path, "peer_addresses", "names at most 1024 validators");
+        foreach (var (key, address) in addresses)
+        {
+            // Decimal without sign or leading zeros, so "2" and "02" cannot both name validator 2.
+            Require(
+                key.Length is >= 1 and <= 4 && key.All(char.IsAsciiDigit) && (key == "0" || key[0] != '0'),
+                path,
+                "peer_addresses",
+                $"key \"{key}\" must be a validator index in decimal, e.g. \"2\"");
+            Require(IsHostPort(address), path, $"peer_addresses.{key}", $"\"{address}\" must be host:port");
+        }
+    }
+
+    private static bool IsHostPort(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Any(char.IsWhiteSpace))
+        {
+            return false;
+        }
+
+        try
+        {
+            Network.TransportOptions.ParseEndPoint(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     public static GenesisDocument LoadGenesis(string path)
@@ -216,16 +307,16 @@ public static class ConfigLoader
         .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>A test-only key (<paramref name="why"/>: what it makes the validator do wrong) is refused unless the environment allows them.</summary>
-    private static void RequireTestOnly(bool set, string path, string key, string why) =>
+    private static void RequireTestOnly(bool allowed, bool set, string path, string key, string why) =>
         Require(
-            !set || Environment.GetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS") == "1",
+            !set || allowed,
             path,
             key,
             $"is a test-only setting ({why}); it is refused unless FAIRWAY_ALLOW_TEST_SETTINGS=1");
 
     private static bool IsAddress(string? text) => text is { Length: 42 } && text.StartsWith("0x", StringComparison.Ordinal) && IsHex(text[2..], 40);
 
-    private static void Validate(NodeConfig c, string path)
+    private static void Validate(NodeConfig c, string path, bool allowTest)
     {
         Require(c.Role is null or "validator" or "full", path, "role", "must be validator or full");
         if (c.IsFullNode)
@@ -252,11 +343,12 @@ public static class ConfigLoader
             Require(l1.PollMs is >= 10 and <= 600_000, path, "l1.poll_ms", "must be between 10 and 600000");
         }
 
-        RequireTestOnly(c.TestFalseL1Reference, path, "test_false_l1_reference", "it makes this validator propose blocks naming an L1 block that does not exist");
-        RequireTestOnly(c.TestDoubleAttest, path, "test_double_attest", "it makes this validator sign two settlement statements for one height, and be slashed");
+        RequireTestOnly(allowTest, c.TestFalseL1Reference, path, "test_false_l1_reference", "it makes this validator propose blocks naming an L1 block that does not exist");
+        RequireTestOnly(allowTest, c.TestDoubleAttest, path, "test_double_attest", "it makes this validator sign two settlement statements for one height, and be slashed");
         Require(c.TestInboxDelayBlocks is >= 0 and <= 1_000, path, "test_inbox_delay_blocks", "must be between 0 (off) and 1000");
-        RequireTestOnly(c.TestInboxDelayBlocks > 0, path, "test_inbox_delay_blocks", "it makes this validator leave out L1 inbox entries past their deadline when it leads");
-        RequireTestOnly(c.TestEquivocateVotes, path, "test_equivocate_votes", "it makes this validator sign two votes for one round");
+        RequireTestOnly(allowTest, c.TestInboxDelayBlocks > 0, path, "test_inbox_delay_blocks", "it makes this validator leave out L1 inbox entries past their deadline when it leads");
+        RequireTestOnly(allowTest, c.TestEquivocateVotes, path, "test_equivocate_votes", "it makes this validator sign two votes for one round");
+        ValidatePeerAddresses(c, path);
         Require(c.IsFullNode || !string.IsNullOrWhiteSpace(c.Validator), path, "validator", "must name a validator of the genesis file");
         Require(c.IsFullNode || TryParseEndPoint(c.P2pListen, out _), path, "p2p_listen", "must be ip:port");
         Require(Uri.TryCreate(c.ApiListen, UriKind.Absolute, out var api) && api.Scheme is "http" or "https", path, "api_listen", "must be an http(s) URL");
@@ -270,12 +362,14 @@ public static class ConfigLoader
         Require(c.EmptyBlockDelayMs is >= 0 and <= 60_000, path, "empty_block_delay_ms", "must be between 0 and 60000");
         Require(c.FairDelayMs is >= 0 and <= 60_000, path, "fair_delay_ms", "must be between 0 and 60000");
         Require(c.ClockSkewMs is >= 0 and <= 60_000, path, "clock_skew_ms", "must be between 0 and 60000");
-        RequireTestOnly(c.ClockOffsetMs != 0, path, "clock_offset_ms", "it makes this validator's clock wrong on purpose");
+        RequireTestOnly(allowTest, c.ClockOffsetMs != 0, path, "clock_offset_ms", "it makes this validator's clock wrong on purpose");
         Require(c.ClockOffsetMs is >= -3_600_000 and <= 3_600_000, path, "clock_offset_ms", "must be between -3600000 and 3600000");
-        RequireTestOnly(c.TestCensorNamespace is not null, path, "test_censor_namespace", "it makes this validator censor a namespace on purpose");
-        RequireTestOnly(c.TestWithholdShares, path, "test_withhold_shares", "it makes this validator withhold its decryption shares on purpose");
-        RequireTestOnly(c.TestCorruptShares, path, "test_corrupt_shares", "it makes this validator send wrong decryption shares on purpose");
-        RequireTestOnly(c.TestFrontRunHoldMs != 0, path, "test_front_run_hold_ms", "it makes this validator reorder what it receives to front-run, on purpose");
+        RequireTestOnly(allowTest, c.TestClockFile is not null, path, "test_clock_file", "it makes this validator's clock jump on purpose");
+        Require(c.TestClockFile is null || c.TestClockFile.Length > 0, path, "test_clock_file", "must name a file");
+        RequireTestOnly(allowTest, c.TestCensorNamespace is not null, path, "test_censor_namespace", "it makes this validator censor a namespace on purpose");
+        RequireTestOnly(allowTest, c.TestWithholdShares, path, "test_withhold_shares", "it makes this validator withhold its decryption shares on purpose");
+        RequireTestOnly(allowTest, c.TestCorruptShares, path, "test_corrupt_shares", "it makes this validator send wrong decryption shares on purpose");
+        RequireTestOnly(allowTest, c.TestFrontRunHoldMs != 0, path, "test_front_run_hold_ms", "it makes this validator reorder what it receives to front-run, on purpose");
         Require(c.TestFrontRunHoldMs is >= 0 and <= 60_000, path, "test_front_run_hold_ms", "must be between 0 and 60000");
         Require(c.ApiRequestsPerSecond is >= 1 and <= 10_000_000, path, "api_requests_per_second", "must be between 1 and 10000000");
         Require(c.StreamLagHeightsMax is >= 1 and <= 100_000_000, path, "stream_lag_heights_max", "must be between 1 and 100000000");
@@ -296,12 +390,18 @@ public static class ConfigLoader
 
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip }) as JsonObject
+            return JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions
+            {
+                CommentHandling = JsonCommentHandling.Skip,
+                // A key given twice is a mistake (e.g. two peer_addresses for one validator), not "the last one wins".
+                AllowDuplicateProperties = false,
+            }) as JsonObject
                 ?? throw new ConfigException($"{path}: the top level must be a JSON object");
         }
         catch (JsonException e)
         {
-            throw new ConfigException($"{path}: not valid JSON ({e.Message})", e);
+            var where = e.Path is { Length: > 2 } at ? $" at \"{at.TrimStart('$', '.')}\"" : "";
+            throw new ConfigException($"{path}: not valid JSON{where} ({e.Message})", e);
         }
     }
 

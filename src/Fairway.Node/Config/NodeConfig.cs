@@ -20,6 +20,15 @@ public sealed record NodeConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Follow { get; init; }
 
+    /// <summary>
+    /// Where this validator dials some of its peers instead of their <c>p2p</c> address in genesis: validator index (a
+    /// decimal string, e.g. "2") to "host:port". For private networks and NAT, and for tests that route links through a
+    /// proxy. Peers still prove the key genesis lists for the index, so an address here cannot impersonate anyone.
+    /// </summary>
+    [JsonPropertyName("peer_addresses")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? PeerAddresses { get; init; }
+
     /// <summary>This validator's name in the genesis file (validators only).</summary>
     [JsonPropertyName("validator")]
     public string Validator { get; init; } = "";
@@ -86,6 +95,15 @@ public sealed record NodeConfig
     /// </summary>
     [JsonPropertyName("clock_offset_ms")]
     public int ClockOffsetMs { get; init; }
+
+    /// <summary>
+    /// TEST ONLY: a file holding one integer, milliseconds (may be negative, at most an hour either way), added to this
+    /// validator's clock on top of <see cref="ClockOffsetMs"/>; re-read about every 500 ms, so a test can make a running
+    /// validator's clock jump forward or back. Refused unless <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>.
+    /// </summary>
+    [JsonPropertyName("test_clock_file")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TestClockFile { get; init; }
 
     /// <summary>
     /// TEST ONLY: this validator censors the namespace: it receipts its transactions but drops them, and never lists

@@ -37,7 +37,8 @@ public static class NodeHost
         {
             ListenCheck.EnsureFree(ListenEndPoint(config.P2pListen), "p2p_listen", config.P2pListen);
             ListenCheck.EnsureFree(ListenCheck.ApiEndPoint(config.ApiListen), "api_listen", config.ApiListen);
-            return Build(config, genesis, signer, identity, dataLock, args);
+            var peers = ConfigLoader.PeerEndPoints(config, genesis, identity.Index, configPath);
+            return Build(config, peers, signer, identity, dataLock, args);
         }
         catch
         {
@@ -57,7 +58,7 @@ public static class NodeHost
             ?? throw new StartupException($"another node{(holder is { } pid ? $" (pid {pid})" : "")} holds {dataDir} (lock {path}); stop it first, two processes must never run one validator");
     }
 
-    private static WebApplication Build(NodeConfig config, GenesisDocument genesis, Ed25519Signer signer, NodeIdentity identity, ExclusiveFileLock dataLock, string[]? args)
+    private static WebApplication Build(NodeConfig config, IReadOnlyDictionary<int, EndPoint> peers, Ed25519Signer signer, NodeIdentity identity, ExclusiveFileLock dataLock, string[]? args)
     {
         var builder = CreateBuilder(config, dataLock, args);
         builder.Services.AddSingleton(identity);
@@ -70,8 +71,7 @@ public static class NodeHost
             Signer = signer,
             Verifier = Ed25519Verifier.Instance,
             Validators = identity.Validators,
-            Peers = genesis.Validators.Select((v, i) => (v, i)).Where(p => p.i != identity.Index)
-                .ToDictionary(p => p.i, p => TransportOptions.ParseEndPoint(p.v.P2p)),
+            Peers = peers,
             ListenEndPoint = ListenEndPoint(config.P2pListen),
             Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Fairway.Network"),
         }));

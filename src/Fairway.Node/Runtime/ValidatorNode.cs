@@ -38,6 +38,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private readonly IPeerTransport _transport;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
+    private readonly NodeClock _clock;
     private readonly ILogger _log;
     private readonly Channel<NodeEvent> _events = Channel.CreateBounded<NodeEvent>(new BoundedChannelOptions(EventQueueMax)
     {
@@ -102,6 +103,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _log = log ?? throw new ArgumentNullException(nameof(log));
+        _clock = new NodeClock(time, identity.Config.ClockOffsetMs, identity.Config.TestClockFile, log);
         Metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
         var config = identity.Config;
         var options = new MempoolOptions
@@ -310,6 +312,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         var (certificates, resumed) = ResumeEpoch(recovered);
         _core = new ConsensusCore(consensusConfig, certificates, _identity.Index, _identity.Signer, new Random(Environment.TickCount), resumed);
         _driver = new ConsensusDriver(_core, new ConsensusHost(this));
+        // The true clock, not NodeClock: this only keeps batch numbers rising across restarts, and a test's clock
+        // shift must not make a restarted validator reuse them.
         _batchSequence = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() << 16;
         LogStarting(_log, _identity.Config.Validator, _identity.Index, _chain.CommittedHeight, _core.Safety.LastVotedRound);
 
@@ -487,8 +491,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         UpdateMetrics();
     }
 
-    /// <summary>This validator's clock; <c>clock_offset_ms</c> (test only) shifts it to test fairness under clock skew.</summary>
-    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds() + _identity.Config.ClockOffsetMs;
+    /// <summary>This validator's clock; <c>clock_offset_ms</c> and <c>test_clock_file</c> (test only) shift it, see <see cref="NodeClock"/>.</summary>
+    private long NowMs => _clock.NowMs;
 
     private void OnTick()
     {
