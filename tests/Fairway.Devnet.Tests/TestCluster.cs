@@ -61,6 +61,9 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public bool IsRunning(int i) => _processes[i] is { HasExited: false };
 
+    /// <summary>How validator <paramref name="i"/> exited, or null while it runs (or was never started).</summary>
+    public int? ExitCode(int i) => _processes[i] is { HasExited: true } p ? p.ExitCode : null;
+
     /// <summary>
     /// Validators started from now on run with <c>FAIRWAY_ALLOW_TEST_SETTINGS=1</c>, so their config may hold test-only
     /// keys (set with <see cref="SetConfig"/>); without it the node refuses them.

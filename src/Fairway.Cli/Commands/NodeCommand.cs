@@ -13,7 +13,7 @@ internal static class NodeCommand
     public static Command Create()
     {
         var config = new Option<string>("--config") { Description = "the validator's config file", Required = true };
-        var command = new Command("node", "run one validator (exit 2: bad config, data directory held by another node, or a listen port in use)") { config };
+        var command = new Command("node", "run one validator (exit 2: bad config, data directory held by another node, or a listen port in use; exit 3: its disk is full)") { config };
         command.SetAction(async (result, ct) =>
         {
             Microsoft.AspNetCore.Builder.WebApplication app;
@@ -46,6 +46,12 @@ internal static class NodeCommand
                 {
                     Console.Error.WriteLine($"fairway node: {failure.Message}");
                     return 2;
+                }
+
+                if (node?.StoppedOnDiskFull == true)
+                {
+                    Console.Error.WriteLine($"fairway node: disk full at {node.DataDirectory}: stopping; free space and restart");
+                    return 3;
                 }
             }
 

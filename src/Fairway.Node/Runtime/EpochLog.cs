@@ -62,7 +62,7 @@ internal sealed class EpochLog : IDisposable
             }
         }
 
-        _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        _file = DurableAppend.Open(path);
         _file.SetLength(Math.Min(good, _file.Length));
         _file.Seek(0, SeekOrigin.End);
     }
@@ -119,8 +119,7 @@ internal sealed class EpochLog : IDisposable
 
     private void Write(string line)
     {
-        _file.Write(System.Text.Encoding.ASCII.GetBytes(line));
-        _file.Flush(flushToDisk: true);
+        DurableAppend.Write(_file, System.Text.Encoding.ASCII.GetBytes(line));
     }
 
     private void Remember(EpochStart start)

@@ -15,7 +15,8 @@ internal sealed class SignedLog : IDisposable
     public SignedLog(string path, SafetyState? recovered)
     {
         _last = recovered;
-        _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        _stream = DurableAppend.Open(path);
+        _stream.Seek(0, SeekOrigin.End);
     }
 
     public void Record(SafetyState state)
@@ -31,15 +32,13 @@ internal sealed class SignedLog : IDisposable
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"proposal {proposal.Block.Round} {proposal.Block.Hash.ToHex()}"));
         }
 
-        _last = state;
-        if (lines.Count == 0)
+        if (lines.Count > 0)
         {
-            return;
+            DurableAppend.Write(_stream, System.Text.Encoding.ASCII.GetBytes(string.Join('\n', lines) + "\n"));
         }
 
-        var bytes = System.Text.Encoding.ASCII.GetBytes(string.Join('\n', lines) + "\n");
-        _stream.Write(bytes);
-        _stream.Flush(flushToDisk: true);
+        // Only once written: a failed append is tried again with the next state rather than left out of the audit.
+        _last = state;
     }
 
     public void Dispose() => _stream.Dispose();

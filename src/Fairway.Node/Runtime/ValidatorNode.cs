@@ -136,6 +136,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     public string RenderMetrics() => Metrics.Render();
 
+    /// <summary>Where this validator keeps its state (for the operator's messages).</summary>
+    public string DataDirectory => _identity.Config.DataDir;
+
     /// <summary>Evidence records kept: a bound on what equivocating peers can make this validator hold.</summary>
     private const int EvidenceKept = 10_000;
 
@@ -300,6 +303,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         }
     }
 
+    /// <summary>Set when a write on the event loop found the data directory's disk full; the host has been asked to stop.</summary>
+    public bool StoppedOnDiskFull { get; private set; }
+
     /// <summary>Set when the node could not start listening for peers; the host has been asked to stop.</summary>
     public StartupException? StartupFailure { get; private set; }
 
@@ -354,7 +360,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
                 Handle(e);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || StoppedOnDiskFull)
         {
         }
         finally
@@ -480,6 +486,17 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
             SwitchEpochIfEnded();
             PublishAdmission();
+        }
+        catch (Exception ex) when (DiskFull.Is(ex))
+        {
+            // The event loop's own writes (the safety state before a vote, blocks, the signing log) cannot be put off:
+            // the consensus core has already moved on in memory. What failed was not sent (persist before send), and
+            // every store keeps its last good state (a temp file and rename; SQLite transactions; appends cut back),
+            // so the node stops cleanly and resumes from disk once it is restarted with space.
+            StoppedOnDiskFull = true;
+            LogDiskFullStop(_log, _identity.Config.DataDir, ex.Message);
+            _lifetime.StopApplication();
+            throw new OperationCanceledException("disk full", ex);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -618,6 +635,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "validator {Name} stopped at committed height {Height}")]
     private static partial void LogStopped(ILogger logger, string name, ulong height);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "disk full at {DataDir}: stopping; free space and restart ({Reason})")]
+    private static partial void LogDiskFullStop(ILogger logger, string dataDir, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "validator stopping on an unrecoverable error")]
     private static partial void LogFatal(ILogger logger, Exception exception);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fairway.Node.Runtime;
 using Fairway.Settlement;
 
 namespace Fairway.Node.Settlement;
@@ -41,7 +42,7 @@ internal sealed class AttestationLog : IDisposable
             }
         }
 
-        _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        _file = DurableAppend.Open(path);
         _file.SetLength(Math.Min(good, _file.Length));
         _file.Seek(0, SeekOrigin.End);
     }
@@ -55,8 +56,7 @@ internal sealed class AttestationLog : IDisposable
         ArgumentNullException.ThrowIfNull(attestation);
         var line = string.Create(CultureInfo.InvariantCulture,
             $"{attestation.Height} {Convert.ToHexStringLower(attestation.Parent)} {Convert.ToHexStringLower(attestation.OutputHash)} {Convert.ToHexStringLower(attestation.Signature)}\n");
-        _file.Write(System.Text.Encoding.ASCII.GetBytes(line));
-        _file.Flush(flushToDisk: true);
+        DurableAppend.Write(_file, System.Text.Encoding.ASCII.GetBytes(line));
         Remember(attestation);
     }
 
