@@ -117,6 +117,34 @@ public sealed class BatchPool(MempoolOptions options)
     }
 
     /// <summary>
+    /// Consensus committed a block at <paramref name="height"/> naming these digests; the node applies it later (its
+    /// batches may still be fetched, its index may be behind). From now on they are never offered to a proposal again,
+    /// though their batches stay until <see cref="MarkCommitted"/>. Without this, a validator whose applying lagged more
+    /// than the stale-proposal rounds released digests that were in fact committed, and as leader proposed them again:
+    /// their transactions were output twice (found by the fault campaign, <c>fairway chaos</c>).
+    /// </summary>
+    public void MarkOrdered(IEnumerable<Hash> digests, ulong height)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        foreach (var digest in digests)
+        {
+            if (_committed.Add(digest))
+            {
+                _committedOrder.Enqueue((height, digest));
+            }
+
+            _proposedInRound.Remove(digest);
+            if (_unproposedNodes.Remove(digest, out var node))
+            {
+                _unproposed.Remove(node);
+                UnproposedTransactions -= _batches[digest].Transactions.Count;
+            }
+        }
+
+        Forget(height);
+    }
+
+    /// <summary>
     /// The batches of the block committed at <paramref name="height"/> leave the pool. Their digests are remembered for
     /// <see cref="MempoolOptions.CommittedHeightsKept"/> heights so a copy still in flight is not taken as new; a copy
     /// arriving later than that must be refused by the caller from the chain store, which holds every batch it stored.
@@ -142,6 +170,11 @@ public sealed class BatchPool(MempoolOptions options)
             _arrivedMs.Remove(digest);
         }
 
+        Forget(height);
+    }
+
+    private void Forget(ulong height)
+    {
         while (_committedOrder.TryPeek(out var oldest) && oldest.Height + options.CommittedHeightsKept <= height)
         {
             _committed.Remove(_committedOrder.Dequeue().Digest);

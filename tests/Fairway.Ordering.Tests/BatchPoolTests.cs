@@ -74,6 +74,29 @@ public class BatchPoolTests
     }
 
     [Fact]
+    public void A_digest_committed_by_consensus_is_never_offered_again_even_before_its_commit_is_applied()
+    {
+        var pool = new BatchPool(new MempoolOptions { DigestsPerBlockMax = 8 });
+        var a = MakeBatch(1, 0);
+        var b = MakeBatch(1, 1);
+        pool.Add(a);
+        pool.Add(b);
+        Assert.Equal([a.Digest, b.Digest], pool.TakeForProposal(1));
+
+        // Consensus commits the block naming a; applying it waits (batches being fetched, index behind) for many rounds.
+        pool.MarkOrdered([a.Digest], height: 1);
+        pool.ReleaseStale(currentRound: 100, roundsAgo: 20);
+        Assert.Equal([b.Digest], pool.TakeForProposal(101));
+        Assert.True(pool.IsKnown(a.Digest));
+        Assert.True(pool.TryGet(a.Digest, out _)); // still there for the commit to be applied
+
+        pool.MarkCommitted([a.Digest], height: 1);
+        Assert.False(pool.Contains(a.Digest));
+        pool.ReleaseStale(currentRound: 200, roundsAgo: 20);
+        Assert.Equal([b.Digest], pool.TakeForProposal(201));
+    }
+
+    [Fact]
     public void A_leader_takes_batches_in_arrival_order_and_never_twice()
     {
         var pool = new BatchPool(new MempoolOptions { DigestsPerBlockMax = 2 });

@@ -179,6 +179,9 @@ internal sealed class ChaosNetwork : IAsyncDisposable
         Volatile.Write(ref _killed[index], false);
     }
 
+    /// <summary>The exit code of validator <paramref name="index"/>'s process, or null while it runs.</summary>
+    public int? ExitCode(int index) => _processes[index] is { HasExited: true } p ? p.ExitCode : null;
+
     /// <summary>A validator that exited by itself (not killed by the campaign), with its last log lines.</summary>
     public string? ExitReport(int index)
     {

@@ -43,7 +43,7 @@ internal static class ChaosRunner
         var streamTask = streams.RunAsync(stopAll.Token);
         var workloadTask = workload.RunAsync(stopSubmitting.Token, stopAll.Token);
         var injectorTask = injector.RunAsync(plan, stop);
-        var watchdogTask = WatchAsync(network, clock, watchdogFindings, log, stopAll.Token);
+        var watchdogTask = WatchAsync(network, injector, clock, watchdogFindings, notes, log, stopAll.Token);
 
         try
         {
@@ -99,9 +99,14 @@ internal static class ChaosRunner
         throw new TimeoutException($"the network did not commit two blocks on every validator within {ReadyTimeout.TotalSeconds} s (logs in {network.Directory})");
     }
 
-    /// <summary>A validator that exits by itself (not killed by the campaign) is a finding; it is restarted, as a supervisor would.</summary>
-    private static async Task WatchAsync(ChaosNetwork network, ChaosClock clock, ConcurrentQueue<Finding> findings, TextWriter log, CancellationToken stop)
+    /// <summary>
+    /// A validator that exits by itself (not killed by the campaign) is a finding, and is restarted as a supervisor
+    /// would. One exception: a validator whose disk the campaign filled may stop cleanly (exit code 3, "disk full"),
+    /// which is how it refuses to go on without durable writes; it is restarted once the space is back.
+    /// </summary>
+    private static async Task WatchAsync(ChaosNetwork network, FaultInjector injector, ChaosClock clock, ConcurrentQueue<Finding> findings, List<string> notes, TextWriter log, CancellationToken stop)
     {
+        const int DiskFullExit = 3;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
@@ -109,12 +114,32 @@ internal static class ChaosRunner
             {
                 for (var i = 0; i < network.Nodes.Count; i++)
                 {
-                    if (!network.KilledByCampaign(i) && network.ExitReport(i) is { } report)
+                    if (network.KilledByCampaign(i) || network.ExitReport(i) is not { } report)
+                    {
+                        continue;
+                    }
+
+                    if (network.ExitCode(i) == DiskFullExit && injector.DiskFullRecently(i, withinMs: 60_000))
+                    {
+                        if (injector.DiskFull(i))
+                        {
+                            continue;
+                        }
+
+                        lock (notes)
+                        {
+                            notes.Add($"validator {i} stopped on its full disk (exit {DiskFullExit}) and was restarted at {clock.NowMs / 1000.0:0.0} s, once space was back");
+                        }
+
+                        log.WriteLine($"fairway chaos: validator {i} stopped on its full disk; restarting it now that space is back");
+                    }
+                    else
                     {
                         findings.Enqueue(new Finding("node_exited", $"at {clock.NowMs / 1000.0:0.0} s {report}"));
                         log.WriteLine($"fairway chaos: FINDING: {report}");
-                        network.Restart(i);
                     }
+
+                    network.Restart(i);
                 }
             }
         }

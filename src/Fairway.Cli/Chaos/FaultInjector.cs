@@ -17,6 +17,14 @@ internal sealed class FaultInjector(ChaosNetwork network, ProgressRecorder progr
     private readonly List<FaultRecord> _records = [];
     private readonly List<string> _skipped = [];
     private readonly Dictionary<FaultKind, int> _counts = FaultKinds.All.ToDictionary(k => k, _ => 0);
+    private readonly long[] _diskFilledSince = Enumerable.Repeat(-1L, network.Nodes.Count).ToArray();
+    private readonly long[] _diskHealedAt = Enumerable.Repeat(-1_000_000_000L, network.Nodes.Count).ToArray();
+
+    /// <summary>Validator <paramref name="node"/>'s disk is full right now.</summary>
+    public bool DiskFull(int node) => Interlocked.Read(ref _diskFilledSince[node]) >= 0;
+
+    /// <summary>Validator <paramref name="node"/>'s disk is full now or was within <paramref name="withinMs"/>.</summary>
+    public bool DiskFullRecently(int node, long withinMs) => DiskFull(node) || clock.NowMs - Interlocked.Read(ref _diskHealedAt[node]) <= withinMs;
 
     public IReadOnlyList<FaultRecord> Records => _records;
 
@@ -146,6 +154,7 @@ internal sealed class FaultInjector(ChaosNetwork network, ProgressRecorder progr
                     return null;
                 }
 
+                Interlocked.Exchange(ref _diskFilledSince[targets[0]], clock.NowMs);
                 var filled = Tmpfs.Fill(FillerPath(targets[0]));
                 log.WriteLine($"fairway chaos: filled validator {targets[0]}'s disk with {filled / (1024 * 1024)} MiB");
                 return targets;
@@ -177,6 +186,8 @@ internal sealed class FaultInjector(ChaosNetwork network, ProgressRecorder progr
                 break;
             case FaultKind.Disk:
                 File.Delete(FillerPath(nodes[0]));
+                Interlocked.Exchange(ref _diskHealedAt[nodes[0]], clock.NowMs);
+                Interlocked.Exchange(ref _diskFilledSince[nodes[0]], -1);
                 break;
             case FaultKind.Clock:
                 File.WriteAllText(network.ClockFile(nodes[0]), "0");

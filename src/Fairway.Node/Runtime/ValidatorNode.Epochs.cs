@@ -79,6 +79,7 @@ public sealed partial class ValidatorNode
         path.Reverse();
         for (var i = 0; i < path.Count; i++)
         {
+            _batches.MarkOrdered(path[i].BatchDigests, path[i].Height);
             _commits.Add(new CommitBlock(path[i], i + 1 < path.Count ? path[i + 1].Justify : start.Certificate));
         }
 

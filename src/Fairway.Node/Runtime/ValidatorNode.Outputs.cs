@@ -46,6 +46,9 @@ public sealed partial class ValidatorNode
                 node.RecordEpochEnd(commit);
             }
 
+            // Marked at once, not when applied: applying can lag far behind consensus, and a digest must never be
+            // proposed again once a block naming it is committed.
+            node._batches.MarkOrdered(commit.Block.BatchDigests, commit.Block.Height);
             node._commits.Add(commit);
             node.DrainCommits();
         }
