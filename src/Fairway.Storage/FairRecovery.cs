@@ -1,3 +1,4 @@
+using Fairway.Core.Crypto;
 using Fairway.Core.Chain;
 using Fairway.Core.Output;
 
@@ -22,6 +23,18 @@ public static class FairRecovery
         for (var height = first; height <= last; height++)
         {
             yield return chain.GetCommitted(height)!.Output;
+        }
+    }
+
+    /// <summary>The batch digests of the last <paramref name="heights"/> committed blocks, oldest first: the ordering stage's window of batches already output.</summary>
+    public static IEnumerable<(ulong Height, IReadOnlyList<Hash> Digests)> RecentBatchDigests(IChainStore chain, int heights)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        var last = chain.CommittedHeight;
+        var first = last > (ulong)heights ? last - (ulong)heights + 1 : 1;
+        for (var height = first; height <= last; height++)
+        {
+            yield return (height, chain.GetCommitted(height)!.Block.BatchDigests);
         }
     }
 

@@ -53,6 +53,12 @@ internal static class NodeCommand
                     Console.Error.WriteLine($"fairway node: disk full at {node.DataDirectory}: stopping; free space and restart");
                     return 3;
                 }
+
+                if (node?.StoppedOnError is { } error)
+                {
+                    Console.Error.WriteLine($"fairway node: stopped on an unrecoverable error: {error} (the log has the details); restart it to resume from its data");
+                    return 1;
+                }
             }
 
             return 0;

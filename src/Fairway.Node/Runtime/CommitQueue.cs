@@ -64,6 +64,9 @@ internal sealed class CommitQueue
         return _queue.TryPeek(out next!);
     }
 
+    /// <summary>Up to <paramref name="max"/> commits held in memory, in height order (the head first).</summary>
+    public IEnumerable<CommitBlock> Upcoming(int max) => _queue.Take(max);
+
     /// <summary>Removes the commit <see cref="TryPeek"/> returned, once it is applied.</summary>
     public void Dequeue() => _queue.Dequeue();
 

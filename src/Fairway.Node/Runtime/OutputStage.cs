@@ -88,6 +88,9 @@ internal sealed partial class OutputStage
     /// <summary>After a restart: the stored outputs of the last heights, oldest first, rebuild the window of recent inclusions.</summary>
     public void RestoreIncluded(IEnumerable<BlockOutput> outputs) => _ordering.Restore(outputs);
 
+    /// <summary>After a restart: the batch digests of the last committed blocks, oldest first, so a batch named again is not output again.</summary>
+    public void RestoreBatches(IEnumerable<(ulong Height, IReadOnlyList<Core.Crypto.Hash> Digests)> blocks) => _ordering.RestoreBatches(blocks);
+
     /// <summary>The chain's auctions (null when it has none): the API reads results and lanes from it.</summary>
     public Ordering.Auction.AuctionBook? Auctions => _ordering.Auctions;
 

@@ -219,7 +219,7 @@ public sealed partial class ValidatorNode
             var (batches, missing) = FindBatches(block.AllBatchDigests);
             if (missing.Count > 0)
             {
-                RequestBatches(missing);
+                RequestBatches(MissingAhead(missing));
                 return;
             }
 
@@ -253,22 +253,53 @@ public sealed partial class ValidatorNode
     }
 
 
+    /// <summary>Commits looked at past the head when the head waits for batches.</summary>
+    private const int CommitsLookedAhead = 64;
+
+    /// <summary>
+    /// The head commit's missing batches and those of the commits queued behind it. A validator that fell behind (back
+    /// from a partition, a pause or a crash) used to ask for one block's batches per round trip and applied about ten
+    /// blocks a second while the others committed sixty: it never caught up (found by the fault campaign).
+    /// </summary>
+    private List<Hash> MissingAhead(List<Hash> headMissing)
+    {
+        var missing = new List<Hash>(headMissing);
+        var seen = headMissing.ToHashSet();
+        foreach (var commit in _commits.Upcoming(CommitsLookedAhead).Skip(1))
+        {
+            foreach (var digest in commit.Block.AllBatchDigests)
+            {
+                if (seen.Add(digest) && !TryFindBatch(digest, out _))
+                {
+                    missing.Add(digest);
+                }
+            }
+
+            if (missing.Count >= WireFrame.DigestsPerRequestMax)
+            {
+                break;
+            }
+        }
+
+        return missing;
+    }
+
     private void RequestBatches(List<Hash> missing)
     {
         var now = NowMs;
         var due = _fetches.TakeDue(missing, now, BatchRetryMs, WireFrame.DigestsPerRequestMax, _core!.Round);
-        if (due.Count == 0)
-        {
-            return;
-        }
 
-        // Ask a different peer on every retry, so one that lacks the batch or is down does not stall the commit.
-        _nextBatchPeer = (_nextBatchPeer + 1) % _identity.Validators.Count;
-        if (_nextBatchPeer == _identity.Index)
+        // A peer answers at most BatchesPerResponseMax batches a request: ask in pieces that size, each of another peer,
+        // so one that lacks the batches or is down does not stall the commit, and the work is spread.
+        foreach (var chunk in due.Chunk(WireFrame.BatchesPerResponseMax))
         {
             _nextBatchPeer = (_nextBatchPeer + 1) % _identity.Validators.Count;
-        }
+            if (_nextBatchPeer == _identity.Index)
+            {
+                _nextBatchPeer = (_nextBatchPeer + 1) % _identity.Validators.Count;
+            }
 
-        SendFrame(_nextBatchPeer, WireFrame.Encode(new BatchRequestFrame(due)));
+            SendFrame(_nextBatchPeer, WireFrame.Encode(new BatchRequestFrame([.. chunk])));
+        }
     }
 }

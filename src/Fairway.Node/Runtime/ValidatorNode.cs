@@ -218,6 +218,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     private long _receiptsFlushedAtMs;
 
+    /// <summary>Batches stored recently, so the check before each commit rarely reads the chain store.</summary>
+    private readonly StoredDigests _storedDigests = new(65_536);
+
     private void WriteGroup(IReadOnlyList<DiskWork> group)
     {
         var batches = new List<Batch>();
@@ -245,9 +248,28 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             }
         }
 
+        // Every batch a commit orders must be on disk before the commit. Each is queued for storage when it arrives, so
+        // this finds none missing; if one ever is (the fault campaign once stopped a validator on exactly that), the
+        // commit carries the batch itself, and it is stored here rather than the validator stopping.
+        foreach (var commit in commits)
+        {
+            foreach (var batch in commit.Batches)
+            {
+                if (!_storedDigests.Contains(batch.Digest) && !batches.Any(b => b.Digest == batch.Digest) && !_chain.TryGetBatch(batch.Digest, out _))
+                {
+                    LogBatchStoredWithCommit(_log, batch.Digest.ToHex()[..8], commit.Committed.Height);
+                    batches.Add(batch);
+                }
+            }
+        }
+
         if (batches.Count > 0)
         {
             _chain.PutBatches(batches);
+            foreach (var batch in batches)
+            {
+                _storedDigests.Add(batch.Digest);
+            }
         }
 
         if (receipts.Count > 0)
@@ -306,6 +328,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     /// <summary>Set when a write on the event loop found the data directory's disk full; the host has been asked to stop.</summary>
     public bool StoppedOnDiskFull { get; private set; }
 
+    /// <summary>Why the validator stopped on an unrecoverable error (null if it did not): the command exits non-zero.</summary>
+    public string? StoppedOnError { get; private set; }
+
     /// <summary>Set when the node could not start listening for peers; the host has been asked to stop.</summary>
     public StartupException? StartupFailure { get; private set; }
 
@@ -327,6 +352,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _committedHeight = _chain.CommittedHeight;
         _diskWriter = new BackgroundWriter<DiskWork>("disk", 4_096, DiskGroupMax, WriteGroup, _log, DiskWork.BytesOf, DiskQueuedBytesMax);
         _outputs = ResumeOutputs();
+        _outputs.RestoreBatches(FairRecovery.RecentBatchDigests(_chain, OutputBatchWindow.HeightsKept));
         RestoreFairLane();
         RestoreDkg();
         _inboxLedger = CreateInboxLedger();
@@ -500,8 +526,12 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // A storage failure must stop the validator rather than let it run on with state it could not persist.
+            // A storage failure must stop the validator rather than let it run on with state it could not persist. The
+            // whole process stops, not only this loop: otherwise the host went on serving its API (frozen heights) while
+            // the loop waited for a ticker that only the host's stop ends; found by the fault campaign.
+            StoppedOnError = ex.Message;
             LogFatal(_log, ex);
+            _lifetime.StopApplication();
             throw;
         }
 
@@ -638,6 +668,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "disk full at {DataDir}: stopping; free space and restart ({Reason})")]
     private static partial void LogDiskFullStop(ILogger logger, string dataDir, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "batch {Digest} of the block committed at height {Height} was not stored yet; stored with the commit")]
+    private static partial void LogBatchStoredWithCommit(ILogger logger, string digest, ulong height);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "validator stopping on an unrecoverable error")]
     private static partial void LogFatal(ILogger logger, Exception exception);

@@ -35,6 +35,7 @@ public sealed class OrderingStage
     private readonly NamespaceRegistry _registry;
     private readonly ValidatorSet? _validators;
     private readonly IncludedWindow _included = new();
+    private readonly OutputBatchWindow _batchesOutput = new();
 
     /// <param name="auctionViews">For each <c>auction</c> namespace, the rollup view its auction reads deposits and users from (null: none).</param>
     public OrderingStage(
@@ -79,6 +80,16 @@ public sealed class OrderingStage
         }
     }
 
+    /// <summary>After a restart: the batch digests of up to the last <see cref="OutputBatchWindow.HeightsKept"/> committed blocks, oldest first.</summary>
+    public void RestoreBatches(IEnumerable<(ulong Height, IReadOnlyList<Hash> Digests)> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        foreach (var (height, digests) in blocks)
+        {
+            _batchesOutput.Add(height, [.. digests]);
+        }
+    }
+
     public (BlockOutput Output, OrderingState Next) Order(Block block, IReadOnlyList<Batch> batchesInBlockOrder, OrderingState previous)
     {
         ArgumentNullException.ThrowIfNull(block);
@@ -108,7 +119,8 @@ public sealed class OrderingStage
                 throw new ArgumentException($"batch {b} is not the block's batch {digests[b].ToHex()[..8]}", nameof(batchesInBlockOrder));
             }
 
-            var payloadOnly = b >= block.BatchDigests.Count;
+            // A batch an earlier block (within the window) already named is not output again: its transactions were.
+            var payloadOnly = b >= block.BatchDigests.Count || _batchesOutput.NamedBelow(batch.Digest, block.Height);
             for (var i = 0; i < batch.Transactions.Count; i++)
             {
                 var tx = batch.Transactions[i];
@@ -212,6 +224,8 @@ public sealed class OrderingStage
         {
             _included.Add(block.Height, [.. fairIncluded, .. expressTaken]);
         }
+
+        _batchesOutput.Add(block.Height, block.BatchDigests);
 
         OutputInbox? committed = block.Inbox is { } section ? new OutputInbox(section.Index, block.L1!.Number, section.IsFull) : null;
         var header = OutputHeader.Over(_chainId, block.Height, block.Hash, previous.OutputHash, transactions, committed);
