@@ -22,6 +22,14 @@ public static class ApiError
     public static IResult Busy(string? message = null) =>
         new WithRetryAfter(Of(StatusCodes.Status429TooManyRequests, "busy", message ?? "the mempool is full; retry later"));
 
+    /// <summary>
+    /// A submission refused by admission control. A low disk is 503, not 429: it lasts until an operator frees space,
+    /// so no Retry-After; the client should take its work to another validator.
+    /// </summary>
+    public static IResult Refused(SubmitRefusal? refusal) => refusal is { DiskFull: true }
+        ? Of(StatusCodes.Status503ServiceUnavailable, "disk_full", refusal.Message)
+        : Busy(refusal?.Message);
+
     private sealed class WithRetryAfter(IResult inner) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)

@@ -234,7 +234,7 @@ public static class AuctionEndpoints
         var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
         if (outcome.Status == SubmitStatus.Busy)
         {
-            return ApiError.Busy(node.BusyReason);
+            return ApiError.Refused(node.BusyReason);
         }
 
         var receipt = ApiJson.Receipt(outcome);

@@ -15,7 +15,7 @@ internal static class BundleSubmit
     {
         if (node.RefuseIfBusy() is { } busy)
         {
-            return ApiError.Busy(busy);
+            return ApiError.Refused(busy);
         }
 
         var (document, error) = await SubmitEndpoints.ReadJsonAsync(http, node, "send Content-Type: application/json", ct).ConfigureAwait(false);
@@ -35,7 +35,7 @@ internal static class BundleSubmit
             var outcome = await node.SubmitAsync(bundle.Carrier, ct).ConfigureAwait(false);
             if (outcome.Status == SubmitStatus.Busy)
             {
-                return ApiError.Busy(node.BusyReason);
+                return ApiError.Refused(node.BusyReason);
             }
 
             var receipt = outcome.Receipt;

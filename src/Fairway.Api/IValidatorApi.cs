@@ -15,13 +15,13 @@ public interface IValidatorApi
     /// Why the node refuses submissions right now (admission control: a stage behind the API is full), or null when it
     /// takes them. Read before a submission's body is, so refusing under overload costs next to nothing.
     /// </summary>
-    string? BusyReason => null;
+    SubmitRefusal? BusyReason => null;
 
     /// <summary>
     /// <see cref="BusyReason"/> for a request about to be refused on it: the node also counts the refusal (one per
     /// request, its body unread) in its metrics.
     /// </summary>
-    string? RefuseIfBusy() => BusyReason;
+    SubmitRefusal? RefuseIfBusy() => BusyReason;
 
     /// <summary>Submits many transactions in one step of the validator's loop; no receipts (one signature each would dominate the cost).</summary>
     Task<IReadOnlyList<SubmitStatus>> SubmitManyAsync(IReadOnlyList<Transaction> transactions, CancellationToken cancellationToken);
@@ -134,6 +134,12 @@ public sealed record EpochView(ulong Epoch, ulong Previous, ulong LastBlockHeigh
 
 /// <summary>One validator of the stake table at the watcher's final block.</summary>
 public sealed record SettlementValidatorView(string Account, string ConsensusKey, string SettlementKey, string WeightWei, bool Exited, bool Jailed);
+
+/// <summary>
+/// Why a validator refuses submissions now: a stage behind the API is full (429 <c>busy</c>, retry soon), or its disk is
+/// below the reserve (503 <c>disk_full</c>: it takes no new work until an operator frees space, so go elsewhere).
+/// </summary>
+public sealed record SubmitRefusal(string Message, bool DiskFull = false);
 
 public enum SubmitStatus
 {

@@ -13,15 +13,15 @@ internal static class OpenApiDocument
     {
         var paths = new JsonObject
         {
-            ["/v1/submit"] = Post("Submit one transaction", "SubmitRequest", "Receipt", "400, 405, 413, 415, 429"),
+            ["/v1/submit"] = Post("Submit one transaction", "SubmitRequest", "Receipt", "400, 405, 413, 415, 429, 503"),
             ["/v1/submit/batch"] = WithBinaryBatch(Post("Submit up to the configured number of transactions; results in order, each a hash or an error (no receipts). "
-                + $"Also in a binary form ({SubmitBatchFormat.RequestContentType}), answered in {SubmitBatchFormat.ResultContentType}; there a bad record refuses the whole batch", "SubmitBatchRequest", "SubmitBatchResult", "400, 405, 413, 415, 429")),
+                + $"Also in a binary form ({SubmitBatchFormat.RequestContentType}), answered in {SubmitBatchFormat.ResultContentType}; there a bad record refuses the whole batch", "SubmitBatchRequest", "SubmitBatchResult", "400, 405, 413, 415, 429, 503")),
             ["/v1/submit/encrypted"] = Post("Submit one ciphertext to an encrypted namespace, sealed by the client to the key set of /v1/node/encryption-key with the label fairway/ns/{namespace}; "
-                + "the validator checks only that it is well formed, to the current key and for this namespace (400 malformed_ciphertext, wrong_key_set, wrong_label, invalid_ciphertext, not_encrypted_namespace; 409 key_not_ready)", "SubmitEncryptedRequest", "Receipt", "400, 405, 409, 413, 415, 429"),
+                + "the validator checks only that it is well formed, to the current key and for this namespace (400 malformed_ciphertext, wrong_key_set, wrong_label, invalid_ciphertext, not_encrypted_namespace; 409 key_not_ready)", "SubmitEncryptedRequest", "Receipt", "400, 405, 409, 413, 415, 429, 503"),
             ["/v1/submit/bundle"] = Post("Submit an atomic bundle: 1 to 16 legs {namespace, payload (base64)}; the output places every leg in one height, each namespace's legs "
                 + "contiguous and in the given order, or none of them. The bundle is one unit of ordering (de-duplicated by its hash; under fair ordering it ranks once, in every namespace it touches). "
                 + "400 empty_bundle, too_many_legs, duplicate_leg, encrypted_namespace_in_bundle, or a leg's own error prefixed \"leg i: \"; 413 bundle_too_large when the legs encode above the payload limit; nothing is kept on error",
-                "SubmitBundleRequest", "BundleReceipt", "400, 405, 413, 415, 429"),
+                "SubmitBundleRequest", "BundleReceipt", "400, 405, 413, 415, 429, 503"),
             ["/v1/status/tx/{hash}"] = Get("Commitment level of a transaction: received, included (fair namespaces: a proposal's candidate lists from more than a third of the stake name it), soft (in a certified block) or firm (committed, ordered, output certified)", "TxStatus", "hash"),
             ["/v1/sync/block/{height}"] = FirmBlockPath(),
             ["/v1/availability/header/{height}"] = Get("A firm block's header and QC, with its certified output header", "Header", "height"),
@@ -40,12 +40,12 @@ internal static class OpenApiDocument
             ["/v1/inbox/{index}"] = Get("One inbox entry by its inbox index: final (read from a final L1 block, not yet in a block), soft (in a committed block), firm or settled (with its height and output position); 404 inbox_entry_unknown until this validator reads it", "InboxEntry", "index"),
             ["/v1/auction/bid"] = Post("A sealed bid for an auction namespace's express lane in the epoch after the current one: a threshold ciphertext (label of the bid namespace) of a signed bid, "
                 + "read by nobody before bidding closes. 400 not_auction_namespace, wrong_epoch (not the next epoch), malformed_ciphertext, wrong_key_set, wrong_label, invalid_ciphertext; 409 bid_after_close, key_not_ready",
-                "BidRequest", "Receipt", "400, 405, 409, 413, 415, 429"),
+                "BidRequest", "Receipt", "400, 405, 409, 413, 415, 429, 503"),
             ["/v1/express/bundle"] = Post("The express-lane controller's priority bundle (base64 of its encoding): output first in the namespace, in sequence order from 0, one past a gap waiting for it. "
                 + "400 bad_bundle, bad_signature, sequence_gap (more than 64 ahead of the next due), not_auction_namespace; 403 not_controller; 409 wrong_epoch, sequence_taken",
-                "ExpressBundleRequest", "ExpressReceipt", "400, 403, 405, 409, 413, 415, 429"),
+                "ExpressBundleRequest", "ExpressReceipt", "400, 403, 405, 409, 413, 415, 429, 503"),
             ["/v1/express/transfer"] = Post("The controller hands the lane of the current epoch to another key (base64 of a signed transfer). 400 bad_transfer, bad_signature; 403 not_controller; 409 wrong_epoch",
-                "ExpressTransferRequest", "Receipt", "400, 403, 405, 409, 413, 415, 429"),
+                "ExpressTransferRequest", "Receipt", "400, 403, 405, 409, 413, 415, 429, 503"),
             ["/v1/auction/{ns}"] = Get("An auction namespace's settings (auction_epoch_ms, reserve_price, rebate_to), the epoch now, the epoch taking bids and when bidding for it closes, and the express lane (controller, next sequence due)", "ExpressLane", "ns"),
             ["/v1/auction/{ns}/{epoch}"] = Get("A decided auction: winner, price (second highest valid bid, or the reserve), bids counted and valid, and every bid with why it did not count; 404 before the epoch's first height", "AuctionResult", "ns", "epoch"),
             ["/v1/node/settlement"] = Get("Settlement on the L1 as this validator's watcher read it at a final L1 block: the contracts, the settled height, the stake table's epoch and validators (404 when the validator runs without an L1)", "Settlement"),
@@ -270,6 +270,7 @@ internal static class OpenApiDocument
             "413" => "too_large, payload_too_large or batch_too_large",
             "415" => "unsupported_media_type: no Content-Type, or one this endpoint does not take",
             "429" => "rate_limited (every path: too many requests from this client address), or busy on submit (admission control: the mempool is full, the backlog not yet ordered is too large or has waited too long, or the index is behind; the message says which): retry after the Retry-After header's seconds, with backoff",
+            "503" => "disk_full on submit: this validator's data directory has less free space than its disk_reserve_bytes, so it takes no new work (it keeps following consensus) until an operator frees space; the message names the directory, the free bytes and the reserve. Submit to another validator",
             _ => "error",
         },
         ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref("Error") } },

@@ -28,7 +28,7 @@ internal static class SubmitEndpoints
     {
         if (node.RefuseIfBusy() is { } busy)
         {
-            return ApiError.Busy(busy);
+            return ApiError.Refused(busy);
         }
 
         var (document, error) = await ReadJsonAsync(http, node, "send Content-Type: application/json", ct).ConfigureAwait(false);
@@ -53,7 +53,7 @@ internal static class SubmitEndpoints
 
             var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
             return outcome.Status == SubmitStatus.Busy
-                ? ApiError.Busy(node.BusyReason)
+                ? ApiError.Refused(node.BusyReason)
                 : Results.Json(ApiJson.Receipt(outcome));
         }
     }
@@ -62,7 +62,7 @@ internal static class SubmitEndpoints
     {
         if (node.RefuseIfBusy() is { } busy)
         {
-            return ApiError.Busy(busy);
+            return ApiError.Refused(busy);
         }
 
         var (document, error) = await ReadJsonAsync(http, node, "send Content-Type: application/json", ct).ConfigureAwait(false);
@@ -81,7 +81,7 @@ internal static class SubmitEndpoints
 
             var outcome = await node.SubmitAsync(transaction, ct).ConfigureAwait(false);
             return outcome.Status == SubmitStatus.Busy
-                ? ApiError.Busy(node.BusyReason)
+                ? ApiError.Refused(node.BusyReason)
                 : Results.Json(ApiJson.Receipt(outcome));
         }
     }
@@ -90,7 +90,7 @@ internal static class SubmitEndpoints
     {
         if (node.RefuseIfBusy() is { } busy)
         {
-            return ApiError.Busy(busy);
+            return ApiError.Refused(busy);
         }
 
         if (BinaryBatchSubmit.Accepts(http.Request.ContentType))

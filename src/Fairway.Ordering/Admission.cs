@@ -13,6 +13,9 @@ public enum AdmissionRefusal
 
     /// <summary>Committed transactions wait to be certified and indexed: the stages after ordering are behind.</summary>
     IndexBehind,
+
+    /// <summary>The data directory's free space is below the reserve kept for consensus: no new work until space returns.</summary>
+    DiskFull,
 }
 
 /// <summary>
@@ -42,7 +45,8 @@ public sealed record AdmissionOptions
 /// <param name="MempoolTransactions">Transactions accepted and not yet cut into a batch.</param>
 /// <param name="OldestWaitMs">How long the oldest batch not yet proposed has waited; 0 when none waits.</param>
 /// <param name="UnindexedTransactions">Transactions committed and not yet indexed.</param>
-public readonly record struct AdmissionLoad(long UnproposedTransactions, long MempoolTransactions, long OldestWaitMs, long UnindexedTransactions);
+/// <param name="DiskLow">The data directory's free space is below the node's reserve.</param>
+public readonly record struct AdmissionLoad(long UnproposedTransactions, long MempoolTransactions, long OldestWaitMs, long UnindexedTransactions, bool DiskLow = false);
 
 public static class Admission
 {
@@ -50,6 +54,12 @@ public static class Admission
     public static AdmissionRefusal Check(AdmissionOptions options, AdmissionLoad load)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // First: the other bounds clear as the pipeline drains, this one only when an operator frees space.
+        if (load.DiskLow)
+        {
+            return AdmissionRefusal.DiskFull;
+        }
+
         if (load.UnindexedTransactions > options.UnindexedTransactionsMax)
         {
             return AdmissionRefusal.IndexBehind;
@@ -71,6 +81,7 @@ public static class Admission
         AdmissionRefusal.Backlog => "backlog",
         AdmissionRefusal.Waiting => "waiting",
         AdmissionRefusal.IndexBehind => "index_behind",
+        AdmissionRefusal.DiskFull => "disk_full",
         _ => "none",
     };
 
@@ -80,6 +91,7 @@ public static class Admission
         AdmissionRefusal.Backlog => "the network's backlog of transactions not yet ordered is full; retry later",
         AdmissionRefusal.Waiting => "transactions already queued are waiting longer than this validator accepts; retry later",
         AdmissionRefusal.IndexBehind => "this validator's index is behind what has been committed; retry later",
+        AdmissionRefusal.DiskFull => "this validator's disk is nearly full; it takes no new work until space is freed: submit to another validator",
         _ => "the mempool is full; retry later",
     };
 }

@@ -67,6 +67,9 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("admission_wait_max_ms", "-1")]
     [InlineData("admission_backlog_transactions_max", "-5")]
     [InlineData("admission_unindexed_transactions_max", "20000000")]
+    [InlineData("disk_reserve_bytes", "-1")]
+    [InlineData("disk_reserve_bytes", "1099511627777")]
+    [InlineData("disk_reserve_bytes", "\"64MiB\"")]
     [InlineData("batch_interval_ms", "0")]
     [InlineData("p2p_listen", "\"nowhere\"")]
     [InlineData("api_listen", "\"ftp://x\"")]
@@ -85,6 +88,21 @@ public sealed class ConfigLoaderTests : IDisposable
 
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadNodeConfig(ConfigPath, NoEnvironment));
         Assert.Contains(key, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_disk_reserve_defaults_to_64_MiB_and_takes_0_to_1_TiB_from_the_file_or_the_environment()
+    {
+        Assert.Equal(64L * 1024 * 1024, ConfigLoader.LoadNodeConfig(ConfigPath, NoEnvironment).DiskReserveBytes);
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ConfigPath))!.AsObject();
+        json["disk_reserve_bytes"] = 0;
+        File.WriteAllText(ConfigPath, json.ToJsonString());
+        Assert.Equal(0, ConfigLoader.LoadNodeConfig(ConfigPath, NoEnvironment).DiskReserveBytes);
+
+        // Above int's range: the environment's numbers are read as 64-bit.
+        var fromEnvironment = ConfigLoader.LoadNodeConfig(ConfigPath, new Dictionary<string, string?> { ["FAIRWAY_DISK_RESERVE_BYTES"] = "1099511627776" });
+        Assert.Equal(1L << 40, fromEnvironment.DiskReserveBytes);
     }
 
     [Fact]

@@ -34,4 +34,13 @@ public class AdmissionTests
         Assert.NotEqual("none", Admission.Label(refusal));
         Assert.Contains("retry later", Admission.Message(refusal), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_low_disk_refuses_before_every_other_bound_and_says_so()
+    {
+        Assert.Equal(AdmissionRefusal.DiskFull, Admission.Check(Options, new AdmissionLoad(0, 0, 0, 0, DiskLow: true)));
+        Assert.Equal(AdmissionRefusal.DiskFull, Admission.Check(Options, new AdmissionLoad(1_000, 0, 10_000, 5_000, DiskLow: true)));
+        Assert.Equal("disk_full", Admission.Label(AdmissionRefusal.DiskFull));
+        Assert.Contains("another validator", Admission.Message(AdmissionRefusal.DiskFull), StringComparison.Ordinal);
+    }
 }

@@ -17,6 +17,9 @@ public static class ConfigLoader
 {
     private const int FileBytesMax = 1024 * 1024;
 
+    /// <summary>The largest <c>disk_reserve_bytes</c> taken: more is surely a typo (a unit slip), not a reserve.</summary>
+    private const long DiskReserveBytesMax = 1L << 40;
+
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
@@ -57,7 +60,7 @@ public static class ConfigLoader
                 continue;
             }
 
-            json[key] = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && key is not ("validator" or "key_file" or "genesis_file" or "data_dir" or "p2p_listen" or "api_listen" or "test_clock_file")
+            json[key] = long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && key is not ("validator" or "key_file" or "genesis_file" or "data_dir" or "p2p_listen" or "api_listen" or "test_clock_file")
                 ? JsonValue.Create(number)
                 : JsonValue.Create(value);
         }
@@ -358,6 +361,7 @@ public static class ConfigLoader
         Require(c.AdmissionWaitMaxMs is >= 0 and <= 600_000, path, "admission_wait_max_ms", "must be between 0 (off) and 600000");
         Require(c.AdmissionBacklogTransactionsMax is >= 1 and <= 10_000_000, path, "admission_backlog_transactions_max", "must be between 1 and 10000000");
         Require(c.AdmissionUnindexedTransactionsMax is >= 1 and <= 10_000_000, path, "admission_unindexed_transactions_max", "must be between 1 and 10000000");
+        Require(c.DiskReserveBytes is >= 0 and <= DiskReserveBytesMax, path, "disk_reserve_bytes", $"must be between 0 (off) and {DiskReserveBytesMax} (1 TiB)");
         Require(c.PayloadBytesMax is >= 1 and <= Core.Chain.Limits.TransactionPayloadBytesMax, path, "payload_bytes_max", $"must be between 1 and {Core.Chain.Limits.TransactionPayloadBytesMax}");
         Require(c.EmptyBlockDelayMs is >= 0 and <= 60_000, path, "empty_block_delay_ms", "must be between 0 and 60000");
         Require(c.FairDelayMs is >= 0 and <= 60_000, path, "fair_delay_ms", "must be between 0 and 60000");

@@ -74,6 +74,13 @@ public sealed record NodeConfig
     [JsonPropertyName("admission_unindexed_transactions_max")]
     public int AdmissionUnindexedTransactionsMax { get; init; } = 16_384;
 
+    /// <summary>
+    /// Free bytes kept on the data directory's file system for consensus: below it a validator refuses new submissions
+    /// (503 <c>disk_full</c>) and cuts no batches of new work, but keeps voting and storing blocks. 0 turns it off.
+    /// </summary>
+    [JsonPropertyName("disk_reserve_bytes")]
+    public long DiskReserveBytes { get; init; } = 64L * 1024 * 1024;
+
     [JsonPropertyName("payload_bytes_max")]
     public int PayloadBytesMax { get; init; } = 128 * 1024;
 

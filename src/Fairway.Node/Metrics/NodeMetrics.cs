@@ -47,6 +47,8 @@ public sealed class NodeMetrics : IDisposable
         _meter.CreateObservableGauge("fairway.consensus.round", () => Interlocked.Read(ref _round));
         _meter.CreateObservableGauge("fairway.peers.connected", () => Interlocked.Read(ref _peers));
         _meter.CreateObservableGauge("fairway.mempool.transactions", () => Interlocked.Read(ref _mempool));
+        _meter.CreateObservableGauge("fairway.disk.free_bytes", () => Interlocked.Read(ref _diskFreeBytes));
+        _meter.CreateObservableGauge("fairway.disk.low", () => Interlocked.Read(ref _diskLow));
     }
 
     public LatencyHistogram CommitLatency { get; } = new(
@@ -166,6 +168,18 @@ public sealed class NodeMetrics : IDisposable
         Interlocked.Exchange(ref _oldestWaitMs, oldestWaitMs);
     }
 
+    /// <summary>The data directory's file system as the last probe saw it (free bytes; -1 before one could read them) against the reserve.</summary>
+    public void SetDisk(long? freeBytes, long reserveBytes, bool low)
+    {
+        Interlocked.Exchange(ref _diskFreeBytes, freeBytes ?? -1);
+        Interlocked.Exchange(ref _diskReserveBytes, reserveBytes);
+        Interlocked.Exchange(ref _diskLow, low ? 1 : 0);
+    }
+
+    private long _diskFreeBytes = -1;
+    private long _diskReserveBytes;
+    private long _diskLow;
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _admissionRefusals = new(StringComparer.Ordinal);
     private long _unindexed;
     private long _oldestWaitMs;
@@ -259,6 +273,13 @@ public sealed class NodeMetrics : IDisposable
             text.Append(CultureInfo.InvariantCulture, $"fairway_admission_refused_total{{reason=\"{reason}\"}} {count}\n");
         }
 
+        if (Interlocked.Read(ref _diskFreeBytes) >= 0)
+        {
+            Gauge(text, "fairway_disk_free_bytes", "Free bytes this validator may still write on its data directory's file system, read about every second.", _diskFreeBytes);
+        }
+
+        Gauge(text, "fairway_disk_reserve_bytes", "disk_reserve_bytes: free space kept for consensus (0: off).", _diskReserveBytes);
+        Gauge(text, "fairway_disk_low", "1 while free space is below the reserve: submissions are refused (disk_full), consensus goes on.", _diskLow);
         Counter(text, "fairway_batches_created_total", "Batches this validator packed.", _batchesCreated);
         Counter(text, "fairway_p2p_frames_rejected_total", "Peer connections closed for malformed or oversized frames.", _framesRejected);
         Counter(text, "fairway_p2p_connections_rejected_total", "Peer connections refused at the handshake.", _connectionsRejected);

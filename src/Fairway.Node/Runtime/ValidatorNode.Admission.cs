@@ -1,3 +1,4 @@
+using Fairway.Api;
 using Fairway.Ordering;
 
 namespace Fairway.Node.Runtime;
@@ -24,9 +25,9 @@ public sealed partial class ValidatorNode
     private int _refusal;
 
     /// <summary>Why this validator refuses submissions now; null when it takes them. Safe from any thread.</summary>
-    public string? BusyReason => (AdmissionRefusal)Volatile.Read(ref _refusal) is var r and not AdmissionRefusal.None ? Admission.Message(r) : null;
+    public SubmitRefusal? BusyReason => Refusal((AdmissionRefusal)Volatile.Read(ref _refusal));
 
-    public string? RefuseIfBusy()
+    public SubmitRefusal? RefuseIfBusy()
     {
         var refusal = (AdmissionRefusal)Volatile.Read(ref _refusal);
         if (refusal == AdmissionRefusal.None)
@@ -35,8 +36,19 @@ public sealed partial class ValidatorNode
         }
 
         Metrics.OnAdmissionRefused(Admission.Label(refusal), 1);
-        return Admission.Message(refusal);
+        return Refusal(refusal);
     }
+
+    private SubmitRefusal? Refusal(AdmissionRefusal refusal) => refusal switch
+    {
+        AdmissionRefusal.None => null,
+        // The operator's facts, not only the client's: the refusal may be the first place anyone sees the disk is low.
+        AdmissionRefusal.DiskFull => new SubmitRefusal(
+            $"disk low at {_identity.Config.DataDir}: {Interlocked.Read(ref _diskFreeBytes)} bytes free, below the reserve of {_diskReserve.ReserveBytes} bytes (disk_reserve_bytes); "
+            + "this validator takes no new work until space is freed: submit to another validator",
+            DiskFull: true),
+        _ => new SubmitRefusal(Admission.Message(refusal)),
+    };
 
     private static AdmissionOptions AdmissionFrom(Config.NodeConfig config) => new()
     {
@@ -60,7 +72,8 @@ public sealed partial class ValidatorNode
             _batches.UnproposedTransactions,
             _mempool.Count,
             chainMoves && _batches.OldestUnproposedArrivedMs is { } arrived ? Math.Max(0, now - arrived) : 0,
-            Interlocked.Read(ref _unindexedTransactions));
+            Interlocked.Read(ref _unindexedTransactions),
+            _diskReserve.IsLow);
     }
 
     private AdmissionRefusal CheckAdmission() => Admission.Check(_admission, CurrentLoad());

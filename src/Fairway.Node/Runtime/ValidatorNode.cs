@@ -114,6 +114,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         _mempool = new Mempool(options);
         _batches = new BatchPool(options);
         _admission = AdmissionFrom(config);
+        _diskReserve = new DiskReserve(config.DiskReserveBytes, DiskReserve.FreeBytesOf(config.DataDir));
         Limits = config.ToApiLimits();
         _transport.FrameReceived += OnFrame;
     }
@@ -375,6 +376,9 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             return;
         }
 
+        // Before the first submission can arrive: a node restarted on a disk still low refuses from the start.
+        CheckDiskReserve();
+        PublishAdmission();
         _driver.Start();
         RecommitToEpochStart();
         SwitchEpochIfEnded();
@@ -543,6 +547,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     private void OnTick()
     {
+        CheckDiskReserve();
         _driver!.Step(Tick.Instance);
         SubmitDkgMessages();
         MaybeCutBatch();
