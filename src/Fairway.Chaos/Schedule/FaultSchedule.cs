@@ -16,7 +16,7 @@ public static class FaultSchedule
         [FaultKind.Loss] = ["cuts", "stall"],
         [FaultKind.Kill] = ["random", "leader", "all"],
         [FaultKind.Pause] = ["random", "leader"],
-        [FaultKind.Disk] = ["fill"],
+        [FaultKind.Disk] = ["low", "fill"],
         [FaultKind.Clock] = ["forward", "back"],
     };
 
@@ -93,7 +93,7 @@ public static class FaultSchedule
             (FaultKind.Kill or FaultKind.Pause, "leader") => fault with { Nodes = [], TargetsLeader = true },
             (FaultKind.Kill, "all") => fault with { Nodes = Enumerable.Range(0, n).ToList() },
             (FaultKind.Kill or FaultKind.Pause, "random") => fault,
-            (FaultKind.Disk, "fill") => fault,
+            (FaultKind.Disk, "low" or "fill") => fault,
             (FaultKind.Clock, "forward") => fault with { Amount = random.Next(2_000, 60_001) },
             (FaultKind.Clock, "back") => fault with { Amount = -random.Next(2_000, 60_001) },
             _ => throw new InvalidOperationException($"no plan for {kind}/{variant}"),

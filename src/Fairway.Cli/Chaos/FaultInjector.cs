@@ -14,6 +14,9 @@ namespace Fairway.Cli.Chaos;
 /// </summary>
 internal sealed class FaultInjector(ChaosNetwork network, ProgressRecorder progress, ChaosClock clock, TextWriter log)
 {
+    /// <summary>Half of a node's default <c>disk_reserve_bytes</c> (64 MiB).</summary>
+    private const long DiskLowLeavesBytes = 32L * 1024 * 1024;
+
     private readonly List<FaultRecord> _records = [];
     private readonly List<string> _skipped = [];
     private readonly Dictionary<FaultKind, int> _counts = FaultKinds.All.ToDictionary(k => k, _ => 0);
@@ -155,8 +158,11 @@ internal sealed class FaultInjector(ChaosNetwork network, ProgressRecorder progr
                 }
 
                 Interlocked.Exchange(ref _diskFilledSince[targets[0]], clock.NowMs);
-                var filled = Tmpfs.Fill(FillerPath(targets[0]));
-                log.WriteLine($"fairway chaos: filled validator {targets[0]}'s disk with {filled / (1024 * 1024)} MiB");
+                // "low" leaves half of the node's default free-space reserve: it must refuse work and stay up; "fill"
+                // leaves nothing: it must stop cleanly without corrupting anything, and resume once space is back.
+                var leave = fault.Variant == "low" ? DiskLowLeavesBytes : 0;
+                var filled = Tmpfs.Fill(FillerPath(targets[0]), leave);
+                log.WriteLine($"fairway chaos: filled validator {targets[0]}'s disk with {filled / (1024 * 1024)} MiB, leaving {leave / (1024 * 1024)} MiB");
                 return targets;
             case (FaultKind.Clock, _):
                 File.WriteAllText(network.ClockFile(targets[0]), fault.Amount.ToString(CultureInfo.InvariantCulture));

@@ -41,8 +41,11 @@ internal static class Tmpfs
         _ = Run("umount", "-l", directory);
     }
 
-    /// <summary>Writes zeros to <paramref name="path"/> until the file system is full; returns the bytes written.</summary>
-    public static long Fill(string path)
+    /// <summary>
+    /// Writes zeros to <paramref name="path"/> until the file system is full, then gives back <paramref name="leaveBytes"/>
+    /// (so a validator can be left just under its free-space reserve); returns the bytes the file holds.
+    /// </summary>
+    public static long Fill(string path, long leaveBytes = 0)
     {
         var chunk = new byte[1024 * 1024];
         long written = 0;
@@ -72,6 +75,13 @@ internal static class Tmpfs
         }
         catch (IOException)
         {
+        }
+
+        if (leaveBytes > 0)
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None, bufferSize: 0);
+            written = Math.Max(0, file.Length - leaveBytes);
+            file.SetLength(written);
         }
 
         return written;
