@@ -30,7 +30,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private int _connectionsCut;
     private int _disposed;
 
-    private FaultProxy(IPEndPoint target, int seed, TimeProvider time)
+    private FaultProxy(IPEndPoint target, int seed, TimeProvider time, IPAddress listen)
     {
         Target = target;
         Time = time;
@@ -38,7 +38,7 @@ public sealed class FaultProxy : IAsyncDisposable
         _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _listener.Bind(new IPEndPoint(listen, 0));
             _listener.Listen(MaxConnections);
         }
         catch
@@ -103,11 +103,15 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public static FaultProxy Start(IPEndPoint target, int seed) => Start(target, seed, TimeProvider.System);
 
-    public static FaultProxy Start(IPEndPoint target, int seed, TimeProvider time)
+    public static FaultProxy Start(IPEndPoint target, int seed, TimeProvider time) => Start(target, seed, time, IPAddress.Loopback);
+
+    /// <summary>Listens on <paramref name="listen"/> (port chosen by the system): the bridge's address when validators run in network namespaces.</summary>
+    public static FaultProxy Start(IPEndPoint target, int seed, TimeProvider time, IPAddress listen)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(time);
-        var proxy = new FaultProxy(target, seed, time);
+        ArgumentNullException.ThrowIfNull(listen);
+        var proxy = new FaultProxy(target, seed, time, listen);
         proxy._accepting = proxy.AcceptAsync(proxy._stop.Token);
         proxy._cutting = proxy.CutAsync(proxy._stop.Token);
         return proxy;

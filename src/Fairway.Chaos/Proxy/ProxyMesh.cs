@@ -20,7 +20,10 @@ public sealed class ProxyMesh : IAsyncDisposable
 
     public int Count { get; }
 
-    public static ProxyMesh Start(IReadOnlyList<IPEndPoint> validators, int seed)
+    public static ProxyMesh Start(IReadOnlyList<IPEndPoint> validators, int seed) => Start(validators, seed, IPAddress.Loopback);
+
+    /// <summary>Every proxy listening on <paramref name="listen"/>: loopback, or the bridge's address when validators run in network namespaces.</summary>
+    public static ProxyMesh Start(IReadOnlyList<IPEndPoint> validators, int seed, IPAddress listen)
     {
         ArgumentNullException.ThrowIfNull(validators);
         var count = validators.Count;
@@ -33,7 +36,7 @@ public sealed class ProxyMesh : IAsyncDisposable
                 {
                     if (from != to)
                     {
-                        links[from, to] = FaultProxy.Start(validators[to], LinkSeed(seed, from, to));
+                        links[from, to] = FaultProxy.Start(validators[to], LinkSeed(seed, from, to), TimeProvider.System, listen);
                     }
                 }
             }

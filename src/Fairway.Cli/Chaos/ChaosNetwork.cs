@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Fairway.Chaos.Netns;
 using Fairway.Chaos.Proxy;
 using Fairway.Cli.Commands;
 using Fairway.Network;
@@ -28,8 +29,9 @@ internal sealed class ChaosNetwork : IAsyncDisposable
     private readonly bool _keep;
     private readonly bool[] _killed;
 
-    private ChaosNetwork(string directory, IReadOnlyList<GeneratedNode> nodes, IReadOnlyList<string> dataDirs, ProxyMesh mesh, List<string> mounts, bool keep)
+    private ChaosNetwork(string directory, IReadOnlyList<GeneratedNode> nodes, IReadOnlyList<string> dataDirs, ProxyMesh mesh, List<string> mounts, bool keep, NetnsNetwork? netns)
     {
+        Netns = netns;
         _directory = directory;
         Nodes = nodes;
         DataDirs = dataDirs;
@@ -46,6 +48,9 @@ internal sealed class ChaosNetwork : IAsyncDisposable
 
     public ProxyMesh Mesh { get; }
 
+    /// <summary>The validators' network namespaces when they run in their own (<c>--netns</c>); partitions are then iptables rules.</summary>
+    public NetnsNetwork? Netns { get; }
+
     public string Directory => _directory;
 
     public string GenesisPath => Path.Combine(_directory, "genesis.json");
@@ -61,7 +66,8 @@ internal sealed class ChaosNetwork : IAsyncDisposable
 
     /// <param name="directory">where the network lives; kept after the run when given, a fresh temporary directory (deleted) otherwise.</param>
     /// <param name="mountDisks">put each data directory on a tmpfs; <paramref name="mountError"/> says why that could not be done.</param>
-    public static ChaosNetwork Start(int validators, int seed, string? directory, bool mountDisks, out string? mountError)
+    /// <param name="netns">run each validator in its own network namespace on a bridge (null: all on loopback).</param>
+    public static ChaosNetwork Start(int validators, int seed, string? directory, bool mountDisks, NetnsNetwork? netns, out string? mountError)
     {
         mountError = null;
         var keep = directory is not null;
@@ -72,6 +78,10 @@ internal sealed class ChaosNetwork : IAsyncDisposable
         try
         {
             var (_, nodes) = NetworkGenerator.Generate(directory, validators, FreePorts.BaseFor(validators), defaultPolicy: "fcfs", namespaces: []);
+            if (netns is not null)
+            {
+                nodes = MoveIntoNamespaces(directory, nodes, netns);
+            }
             var configs = nodes.Select(n => ConfigLoader.LoadNodeConfig(n.ConfigPath)).ToList();
             if (mountDisks)
             {
@@ -87,7 +97,7 @@ internal sealed class ChaosNetwork : IAsyncDisposable
                 }
             }
 
-            mesh = ProxyMesh.Start(nodes.Select(n => TransportOptions.ParseEndPoint(n.P2p)).Cast<IPEndPoint>().ToList(), seed);
+            mesh = ProxyMesh.Start(nodes.Select(n => TransportOptions.ParseEndPoint(n.P2p)).Cast<IPEndPoint>().ToList(), seed, netns?.HostAddress ?? IPAddress.Loopback);
             for (var i = 0; i < nodes.Count; i++)
             {
                 var clockFile = Path.Combine(Path.GetDirectoryName(nodes[i].ConfigPath)!, "clock-offset-ms");
@@ -108,7 +118,7 @@ internal sealed class ChaosNetwork : IAsyncDisposable
 
             // The clock file is a test-only setting: allowed for the validators this campaign starts, and only them.
             Environment.SetEnvironmentVariable("FAIRWAY_ALLOW_TEST_SETTINGS", "1");
-            var network = new ChaosNetwork(directory, nodes, configs.Select(c => c.DataDir).ToList(), mesh, mounts, keep);
+            var network = new ChaosNetwork(directory, nodes, configs.Select(c => c.DataDir).ToList(), mesh, mounts, keep, netns);
             for (var i = 0; i < nodes.Count; i++)
             {
                 network.StartProcess(i);
@@ -130,6 +140,31 @@ internal sealed class ChaosNetwork : IAsyncDisposable
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// Rewrites the generated genesis and configs so validator i listens (p2p and API) on its namespace's address
+    /// instead of 127.0.0.1: ports are unique, so each "127.0.0.1:port" names exactly one validator's endpoint.
+    /// </summary>
+    private static List<GeneratedNode> MoveIntoNamespaces(string directory, IReadOnlyList<GeneratedNode> nodes, NetnsNetwork netns)
+    {
+        var moves = new List<(string From, string To)>();
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var address = netns.Address(i).ToString();
+            var p2pPort = nodes[i].P2p[(nodes[i].P2p.LastIndexOf(':') + 1)..];
+            var apiPort = new Uri(nodes[i].ApiUrl).Port.ToString(CultureInfo.InvariantCulture);
+            moves.Add(($"127.0.0.1:{p2pPort}", $"{address}:{p2pPort}"));
+            moves.Add(($"127.0.0.1:{apiPort}", $"{address}:{apiPort}"));
+        }
+
+        string Move(string text) => moves.Aggregate(text, (t, m) => t.Replace(m.From, m.To, StringComparison.Ordinal));
+        foreach (var file in new[] { Path.Combine(directory, "genesis.json") }.Concat(nodes.Select(n => n.ConfigPath)))
+        {
+            File.WriteAllText(file, Move(File.ReadAllText(file)));
+        }
+
+        return nodes.Select(n => n with { P2p = Move(n.P2p), ApiUrl = Move(n.ApiUrl) }).ToList();
     }
 
     public int? ProcessId(int index) => _processes[index] is { HasExited: false } p ? p.Id : null;
@@ -202,7 +237,8 @@ internal sealed class ChaosNetwork : IAsyncDisposable
             _retired.Add(old);
         }
 
-        _processes[index] = DevnetCommand.StartNode(Nodes[index], LogPath(index));
+        var start = DevnetCommand.NodeStartInfo(Nodes[index], LogPath(index));
+        _processes[index] = Process.Start(Netns is null ? start : Netns.Wrap(start, index)) ?? throw new IOException($"could not start {Nodes[index].Name}");
     }
 
     public async ValueTask DisposeAsync()
@@ -214,6 +250,7 @@ internal sealed class ChaosNetwork : IAsyncDisposable
 
         await DevnetCommand.StopAsync([.. _processes.OfType<Process>(), .. _retired], TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         await Mesh.DisposeAsync().ConfigureAwait(false);
+        Netns?.Dispose();
         foreach (var mount in _mounts)
         {
             Tmpfs.Unmount(mount);

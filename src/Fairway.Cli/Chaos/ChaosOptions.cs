@@ -5,6 +5,9 @@ namespace Fairway.Cli.Chaos;
 /// <summary>What <c>fairway chaos</c> was asked to do.</summary>
 internal sealed record ChaosOptions(int Validators, double Minutes, int Seed, IReadOnlyList<FaultKind> Faults, int Rate, string? OutDir)
 {
+    /// <summary>Run each validator in its own network namespace and make partitions with iptables (needs root and iptables).</summary>
+    public bool Netns { get; init; }
+
     public const ulong Namespace = 7;
 
     public ScheduleOptions Schedule { get; init; } = new();

@@ -18,7 +18,34 @@ internal static class ChaosRunner
     {
         var notes = new List<string>();
         var wantsDisk = options.Faults.Contains(FaultKind.Disk);
-        await using var network = ChaosNetwork.Start(options.Validators, options.Seed, options.OutDir is null ? null : Path.Combine(options.OutDir, "network"), wantsDisk, out var mountError);
+        Fairway.Chaos.Netns.NetnsNetwork? netns = null;
+        if (options.Netns)
+        {
+            if (Fairway.Chaos.Netns.NetnsNetwork.Unavailable() is { } why)
+            {
+                notes.Add($"network namespaces left out ({why}): validators run on loopback and partitions are made by the proxies");
+                log.WriteLine($"fairway chaos: --netns: network namespaces and iptables are not usable here ({why}); running on loopback, partitions by the proxies");
+            }
+            else
+            {
+                netns = Fairway.Chaos.Netns.NetnsNetwork.Create(options.Validators);
+                notes.Add($"validators in network namespaces on a bridge ({netns.HostAddress}/24); partitions by iptables rules");
+            }
+        }
+
+        ChaosNetwork started;
+        string? mountError;
+        try
+        {
+            started = ChaosNetwork.Start(options.Validators, options.Seed, options.OutDir is null ? null : Path.Combine(options.OutDir, "network"), wantsDisk, netns, out mountError);
+        }
+        catch
+        {
+            netns?.Dispose();
+            throw;
+        }
+
+        await using var network = started;
         if (mountError is not null)
         {
             notes.Add($"disk faults left out: {mountError}");

@@ -112,16 +112,27 @@ internal sealed class FaultInjector(ChaosNetwork network, ProgressRecorder progr
         switch (fault.Kind, fault.Variant)
         {
             case (FaultKind.Partition, "bridge"):
-                mesh.Bridge(fault.Groups[0], fault.Groups[1], targets[0]);
-                return [.. fault.Groups[0], .. fault.Groups[1], targets[0]];
-            case (FaultKind.Partition, _):
-                if (fault.TargetsLeader)
+                if (network.Netns is { } bridged)
                 {
-                    mesh.Isolate(targets[0]);
+                    CutBetween(bridged, fault.Groups[0], fault.Groups[1]);
                 }
                 else
                 {
-                    mesh.Partition(fault.Groups);
+                    mesh.Bridge(fault.Groups[0], fault.Groups[1], targets[0]);
+                }
+
+                return [.. fault.Groups[0], .. fault.Groups[1], targets[0]];
+            case (FaultKind.Partition, _):
+                var groups = fault.TargetsLeader
+                    ? [[targets[0]], Enumerable.Range(0, network.Nodes.Count).Where(n => n != targets[0]).ToList()]
+                    : fault.Groups;
+                if (network.Netns is { } split)
+                {
+                    CutBetween(split, groups[0], groups[1]);
+                }
+                else
+                {
+                    mesh.Partition(groups);
                 }
 
                 return targets;
@@ -179,6 +190,7 @@ internal sealed class FaultInjector(ChaosNetwork network, ProgressRecorder progr
         {
             case FaultKind.Partition or FaultKind.Delay or FaultKind.Loss:
                 network.Mesh.Heal();
+                network.Netns?.HealAll();
                 break;
             case FaultKind.Kill:
                 foreach (var node in nodes)
@@ -198,6 +210,22 @@ internal sealed class FaultInjector(ChaosNetwork network, ProgressRecorder progr
             case FaultKind.Clock:
                 File.WriteAllText(network.ClockFile(nodes[0]), "0");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// With validators in network namespaces, a partition is iptables rules: in each validator's namespace, packets to
+    /// the proxies that carry its links to the other side are dropped, both ways, so those links go silent.
+    /// </summary>
+    private void CutBetween(Fairway.Chaos.Netns.NetnsNetwork netns, IReadOnlyList<int> left, IReadOnlyList<int> right)
+    {
+        foreach (var a in left)
+        {
+            foreach (var b in right)
+            {
+                netns.CutHost(a, network.Mesh.ProxyFor(a, b).Port);
+                netns.CutHost(b, network.Mesh.ProxyFor(b, a).Port);
+            }
         }
     }
 

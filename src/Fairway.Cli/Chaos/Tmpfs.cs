@@ -42,25 +42,34 @@ internal static class Tmpfs
     }
 
     /// <summary>
-    /// Writes zeros to <paramref name="path"/> until the file system is full, then gives back <paramref name="leaveBytes"/>
-    /// (so a validator can be left just under its free-space reserve); returns the bytes the file holds.
+    /// Writes zeros to <paramref name="path"/> until the file system has only <paramref name="leaveBytes"/> free (0: until
+    /// it is full), so a validator can be left just under its free-space reserve without its disk ever touching zero on
+    /// the way; returns the bytes written.
     /// </summary>
     public static long Fill(string path, long leaveBytes = 0)
     {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var target = leaveBytes > 0 ? Math.Max(0, new DriveInfo(directory).AvailableFreeSpace - leaveBytes) : long.MaxValue;
         var chunk = new byte[1024 * 1024];
         long written = 0;
         try
         {
             using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
-            while (true)
+            while (written < target)
             {
-                file.Write(chunk);
-                written += chunk.Length;
+                var size = (int)Math.Min(chunk.Length, target - written);
+                file.Write(chunk, 0, size);
+                written += size;
             }
         }
         catch (IOException)
         {
-            // ENOSPC: full, which is the point. A last partial megabyte may not have fit; fill the rest in small steps.
+            // ENOSPC: full, which is the point when nothing is to be left. A last partial megabyte may not have fit.
+        }
+
+        if (leaveBytes > 0)
+        {
+            return written;
         }
 
         try
@@ -75,13 +84,6 @@ internal static class Tmpfs
         }
         catch (IOException)
         {
-        }
-
-        if (leaveBytes > 0)
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None, bufferSize: 0);
-            written = Math.Max(0, file.Length - leaveBytes);
-            file.SetLength(written);
         }
 
         return written;

@@ -28,6 +28,10 @@ internal static class ChaosCommand
             DefaultValueFactory = _ => string.Join(',', FaultKinds.All.Select(FaultKinds.Name)),
         };
         var rate = new Option<int>("--rate") { Description = $"transactions per second the clients submit (1..{RateMax})", DefaultValueFactory = _ => 100 };
+        var netns = new Option<bool>("--netns")
+        {
+            Description = "also run each validator in its own network namespace on a bridge and make partitions with iptables rules (needs root, ip and iptables; without them the campaign says why and runs on loopback)",
+        };
         var json = new Option<bool>("--json") { Description = "print the verdict as one JSON object" };
         var output = new Option<string?>("--out") { Description = "directory for chaos.json, chaos.md, history.jsonl, throughput.png/.svg and the network's logs" };
         var command = new Command("chaos", """
@@ -40,7 +44,7 @@ internal static class ChaosCommand
             transactions, diverging outputs, stream gaps and stalls after heals. Exit code 0: no finding; 1: findings.
             """)
         {
-            validators, minutes, seed, faults, rate, json, output,
+            validators, minutes, seed, faults, rate, json, output, netns,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -55,7 +59,10 @@ internal static class ChaosCommand
                 return 2;
             }
 
-            var options = new ChaosOptions(result.GetValue(validators), result.GetValue(minutes), result.GetValue(seed), kinds, result.GetValue(rate), result.GetValue(output));
+            var options = new ChaosOptions(result.GetValue(validators), result.GetValue(minutes), result.GetValue(seed), kinds, result.GetValue(rate), result.GetValue(output))
+            {
+                Netns = result.GetValue(netns),
+            };
             if (Validate(options) is { } error)
             {
                 Console.Error.WriteLine($"fairway chaos: {error}");

@@ -223,7 +223,11 @@ internal static class DevnetCommand
     /// Starts <c>fairway node</c> as a child process with the executable that runs this command, its output appended to
     /// <paramref name="logPath"/>. The shell execs the node, so the child's pid is the node's and signals reach it.
     /// </summary>
-    public static Process StartNode(GeneratedNode node, string logPath)
+    public static Process StartNode(GeneratedNode node, string logPath) =>
+        Process.Start(NodeStartInfo(node, logPath)) ?? throw new IOException($"could not start {node.Name}");
+
+    /// <summary>How <see cref="StartNode"/> starts a node, for a caller that wraps it (in a network namespace, say).</summary>
+    public static ProcessStartInfo NodeStartInfo(GeneratedNode node, string logPath)
     {
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         start.ArgumentList.Add("-c");
@@ -238,7 +242,7 @@ internal static class DevnetCommand
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(node.ConfigPath);
         start.Environment["FAIRWAY_NODE_LOG"] = logPath;
-        return Process.Start(start) ?? throw new IOException($"could not start {node.Name}");
+        return start;
     }
 
     /// <summary>SIGTERM to every validator still running, then SIGKILL to any that has not exited after <paramref name="grace"/>.</summary>
