@@ -1,5 +1,6 @@
 using Fairway.Core.Chain;
 using Fairway.Core.Crypto;
+using Fairway.Core.Output;
 using Fairway.Ordering.Output;
 
 namespace Fairway.Ordering.Tests;
