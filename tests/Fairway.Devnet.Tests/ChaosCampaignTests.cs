@@ -3,9 +3,10 @@ using System.Text.Json;
 namespace Fairway.Devnet.Tests;
 
 /// <summary>
-/// The short fault campaign the suite runs on every change: four real validator processes under load, one fault of
-/// every kind (partition, delay, loss, kill, pause, full disk, clock jump), then the history checker's verdict. Any
-/// finding fails the suite; the checker's own negative controls are in Fairway.Chaos.Tests.
+/// The short fault campaign the suite runs on every change: four real validator processes under load, each in its own
+/// network namespace where that is possible, one fault of every kind (partition, delay, loss, kill, pause, full disk,
+/// clock jump), then the history checker's verdict. Any finding fails the suite; the checker's own negative controls
+/// are in Fairway.Chaos.Tests.
 /// </summary>
 [Collection("processes")]
 public sealed class ChaosCampaignTests
@@ -16,7 +17,7 @@ public sealed class ChaosCampaignTests
         var outDir = Path.Combine(Path.GetTempPath(), $"fairway-chaos-test-{Guid.NewGuid():N}");
         try
         {
-            using var command = FairwayCommand.Start("chaos", "--validators", "4", "--minutes", "2.5", "--seed", "18", "--rate", "100", "--json", "--out", outDir);
+            using var command = FairwayCommand.Start("chaos", "--validators", "4", "--minutes", "2.5", "--seed", "18", "--rate", "100", "--netns", "--json", "--out", outDir);
             var exit = await command.WaitForExitAsync(TimeSpan.FromMinutes(10));
             var output = command.Output;
             var line = output.Split('\n').LastOrDefault(l => l.StartsWith("{\"validators\"", StringComparison.Ordinal))
@@ -38,6 +39,10 @@ public sealed class ChaosCampaignTests
             Assert.True(root.GetProperty("longest_stall_ms").GetInt64() > 0);
             Assert.False(string.IsNullOrEmpty(root.GetProperty("longest_stall_cause").GetString()));
             Assert.True(root.GetProperty("throughput").GetArrayLength() >= 150);
+
+            // Partitions were iptables rules between network namespaces, or the verdict says why they could not be.
+            var notes = root.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
+            Assert.Contains(notes, n => n.Contains("network namespaces", StringComparison.Ordinal));
             foreach (var file in new[] { "chaos.json", "chaos.md", "history.jsonl", "throughput.png", "throughput.svg" })
             {
                 Assert.True(File.Exists(Path.Combine(outDir, file)), $"{file} missing from --out");
