@@ -152,25 +152,13 @@ public sealed class BatchPool(MempoolOptions options)
     public void MarkCommitted(IEnumerable<Hash> digests, ulong height)
     {
         ArgumentNullException.ThrowIfNull(digests);
-        foreach (var digest in digests)
+        var committed = digests as IReadOnlyCollection<Hash> ?? [.. digests];
+        MarkOrdered(committed, height);
+        foreach (var digest in committed)
         {
-            if (_committed.Add(digest))
-            {
-                _committedOrder.Enqueue((height, digest));
-            }
-
-            _proposedInRound.Remove(digest);
-            if (_unproposedNodes.Remove(digest, out var node))
-            {
-                _unproposed.Remove(node);
-                UnproposedTransactions -= _batches[digest].Transactions.Count;
-            }
-
             _batches.Remove(digest);
             _arrivedMs.Remove(digest);
         }
-
-        Forget(height);
     }
 
     private void Forget(ulong height)

@@ -256,6 +256,7 @@ internal sealed partial class SimulationRun
     /// </summary>
     private void RestoreOrdering(SimulatedHost host)
     {
+        host.Node!.Ordering.RestoreBatches(FairRecovery.RecentBatchDigests(host.Chain, Ordering.Output.OutputBatchWindow.HeightsKept));
         if (_registry.HasFair)
         {
             host.Node!.Ordering.Restore(FairRecovery.RecentOutputs(host.Chain, IncludedWindow.HeightsKept));

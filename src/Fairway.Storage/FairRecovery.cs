@@ -26,16 +26,32 @@ public static class FairRecovery
         }
     }
 
-    /// <summary>The batch digests of the last <paramref name="heights"/> committed blocks, oldest first: the ordering stage's window of batches already output.</summary>
+    /// <summary>
+    /// The batch digests of the last <paramref name="heights"/> committed blocks, oldest first: the ordering stage's
+    /// window of batches already output. Walked back from the tip through parent hashes, reading blocks only (not their
+    /// outputs), so a long window costs little at start.
+    /// </summary>
     public static IEnumerable<(ulong Height, IReadOnlyList<Hash> Digests)> RecentBatchDigests(IChainStore chain, int heights)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        var last = chain.CommittedHeight;
-        var first = last > (ulong)heights ? last - (ulong)heights + 1 : 1;
-        for (var height = first; height <= last; height++)
+        var found = new List<(ulong Height, IReadOnlyList<Hash> Digests)>();
+        if (chain.CommittedHeight == 0 || chain.GetCommitted(chain.CommittedHeight) is not { } tip)
         {
-            yield return (height, chain.GetCommitted(height)!.Block.BatchDigests);
+            return found;
         }
+
+        var block = tip.Block;
+        while (found.Count < heights)
+        {
+            found.Add((block.Height, block.BatchDigests));
+            if (block.Height <= 1 || !chain.TryGetBlock(block.ParentHash, out block))
+            {
+                break;
+            }
+        }
+
+        found.Reverse();
+        return found;
     }
 
     /// <summary>Stored batches with receipts from the last <see cref="ReceiptsKeptMs"/> before <paramref name="nowMs"/>, oldest first, at most <paramref name="max"/>.</summary>

@@ -78,7 +78,13 @@ internal static class ChaosRunner
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            log.WriteLine("fairway chaos: stopped early; healing and checking what ran");
+            // Interrupted: heal, stop the clients, and leave at once (the network is stopped and unmounted as this
+            // method unwinds); the command has a bounded time to exit after SIGTERM, too short to settle and read back.
+            log.WriteLine("fairway chaos: interrupted; healing and stopping the network");
+            await injectorTask.ConfigureAwait(false);
+            await stopAll.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(progressTask, streamTask, workloadTask, watchdogTask).ConfigureAwait(false);
+            throw;
         }
 
         await injectorTask.ConfigureAwait(false);

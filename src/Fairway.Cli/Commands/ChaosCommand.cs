@@ -108,7 +108,7 @@ internal static class ChaosCommand
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
-                Console.Error.WriteLine("fairway chaos: interrupted before the campaign started; validators stopped");
+                Console.Error.WriteLine("fairway chaos: interrupted; the validators were stopped and their disks unmounted, no verdict");
                 return 130;
             }
 

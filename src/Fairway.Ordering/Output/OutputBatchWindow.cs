@@ -11,7 +11,14 @@ namespace Fairway.Ordering.Output;
 /// </summary>
 public sealed class OutputBatchWindow
 {
-    public const int HeightsKept = 1_024;
+    /// <summary>
+    /// Heights are cheap (an idle chain commits dozens a second), and a validator back from a crash re-proposed a
+    /// committed batch 1,395 heights later in a campaign, past an earlier window of 1,024: the window is long.
+    /// </summary>
+    public const int HeightsKept = 16_384;
+
+    /// <summary>Digests kept in all: a bound on memory whatever the load (pruned oldest height first, so still a function of the chain).</summary>
+    public const int DigestsMax = 1_048_576;
 
     private readonly Queue<(ulong Height, Hash[] Digests)> _byHeight = new();
     private readonly Dictionary<Hash, ulong> _digests = [];
@@ -39,7 +46,7 @@ public sealed class OutputBatchWindow
             _digests.TryAdd(digest, height);
         }
 
-        while (_byHeight.Count > 0 && _byHeight.Peek().Height + HeightsKept <= height)
+        while (_byHeight.Count > 0 && (_byHeight.Peek().Height + HeightsKept <= height || _digests.Count > DigestsMax))
         {
             var (old, named) = _byHeight.Dequeue();
             foreach (var digest in named)
