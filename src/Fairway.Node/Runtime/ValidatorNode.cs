@@ -254,11 +254,20 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         // commit carries the batch itself, and it is stored here rather than the validator stopping.
         foreach (var commit in commits)
         {
-            foreach (var batch in commit.Batches)
+            // Checked by the digests the block names (what the store will check), each against the batch handed with it.
+            var named = commit.Committed.Block.AllBatchDigests;
+            for (var i = 0; i < named.Count; i++)
             {
-                if (!_storedDigests.Contains(batch.Digest) && !batches.Any(b => b.Digest == batch.Digest) && !_chain.TryGetBatch(batch.Digest, out _))
+                var digest = named[i];
+                if (_storedDigests.Contains(digest) || batches.Any(b => b.Digest == digest) || _chain.TryGetBatch(digest, out _))
                 {
-                    LogBatchStoredWithCommit(_log, batch.Digest.ToHex()[..8], commit.Committed.Height);
+                    continue;
+                }
+
+                var batch = i < commit.Batches.Count ? commit.Batches[i] : null;
+                LogBatchStoredWithCommit(_log, digest.ToHex()[..8], commit.Committed.Height, batch?.Digest.ToHex()[..8] ?? "none", commit.Batches.Count, named.Count);
+                if (batch is not null)
+                {
                     batches.Add(batch);
                 }
             }
@@ -674,8 +683,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     [LoggerMessage(Level = LogLevel.Critical, Message = "disk full at {DataDir}: stopping; free space and restart ({Reason})")]
     private static partial void LogDiskFullStop(ILogger logger, string dataDir, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "batch {Digest} of the block committed at height {Height} was not stored yet; stored with the commit")]
-    private static partial void LogBatchStoredWithCommit(ILogger logger, string digest, ulong height);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "batch {Digest} of the block committed at height {Height} was not stored yet; stored with the commit (the batch handed with it: {Handed}; {HandedCount} batches handed for {NamedCount} named)")]
+    private static partial void LogBatchStoredWithCommit(ILogger logger, string digest, ulong height, string handed, int handedCount, int namedCount);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "validator stopping on an unrecoverable error")]
     private static partial void LogFatal(ILogger logger, Exception exception);
