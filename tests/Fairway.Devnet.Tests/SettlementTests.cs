@@ -182,7 +182,9 @@ public class SettlementTests
         await cluster.AttachL1Async();
         cluster.StartAll();
         var l1 = await cluster.L1ReaderAsync();
-        await TestCluster.WaitUntilAsync(async () => (await l1.SettledTipAsync()).Height > 0, "a first settled height");
+
+        // Generous: alone this takes well under a minute, but once in the full suite on two cores it took more than 90 s.
+        await TestCluster.WaitUntilAsync(async () => (await l1.SettledTipAsync()).Height > 0, "a first settled height", TimeSpan.FromSeconds(300));
 
         PosixSignals.Send(cluster.Anvil!.ProcessId, PosixSignals.Stop);
         try
