@@ -220,7 +220,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     private long _receiptsFlushedAtMs;
 
     /// <summary>Batches stored recently, so the check before each commit rarely reads the chain store.</summary>
-    private readonly StoredDigests _storedDigests = new(65_536);
+    private readonly RecentIds _storedDigests = new(65_536);
 
     private void WriteGroup(IReadOnlyList<DiskWork> group)
     {
@@ -278,7 +278,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             _chain.PutBatches(batches);
             foreach (var batch in batches)
             {
-                _storedDigests.Add(batch.Digest);
+                _ = _storedDigests.Add(batch.Digest);
             }
         }
 
