@@ -252,6 +252,7 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         // Every batch a commit orders must be on disk before the commit. Each is queued for storage when it arrives, so
         // this finds none missing; if one ever is (the fault campaign once stopped a validator on exactly that), the
         // commit carries the batch itself, and it is stored here rather than the validator stopping.
+        var inGroup = batches.Select(b => b.Digest).ToHashSet();
         foreach (var commit in commits)
         {
             // Checked by the digests the block names (what the store will check), each against the batch handed with it.
@@ -259,14 +260,14 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             for (var i = 0; i < named.Count; i++)
             {
                 var digest = named[i];
-                if (_storedDigests.Contains(digest) || batches.Any(b => b.Digest == digest) || _chain.TryGetBatch(digest, out _))
+                if (inGroup.Contains(digest) || _storedDigests.Contains(digest) || _chain.TryGetBatch(digest, out _))
                 {
                     continue;
                 }
 
                 var batch = i < commit.Batches.Count ? commit.Batches[i] : null;
                 LogBatchStoredWithCommit(_log, digest.ToHex()[..8], commit.Committed.Height, batch?.Digest.ToHex()[..8] ?? "none", commit.Batches.Count, named.Count);
-                if (batch is not null)
+                if (batch is not null && inGroup.Add(batch.Digest))
                 {
                     batches.Add(batch);
                 }
