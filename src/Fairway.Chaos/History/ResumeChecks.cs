@@ -2,7 +2,9 @@ namespace Fairway.Chaos.History;
 
 /// <summary>
 /// The liveness check after each healed fault: the cluster commits again within the bound, and a node that was killed,
-/// paused or restarted catches up with where the cluster was when it came back.
+/// paused or restarted catches up with where the cluster was when it came back. The bound counts time free of other
+/// faults: a later fault that starts inside it pushes the deadline back by its own length. Otherwise a leader killed and
+/// restarted 8 s before every validator was killed was judged on a catch-up the second fault had interrupted (seed 2).
 /// </summary>
 internal static class ResumeChecks
 {
@@ -14,7 +16,7 @@ internal static class ResumeChecks
         {
             if (fault.HealedAtMs is not { } healed)
                 continue;
-            var deadline = healed + options.ResumeBoundMs;
+            var deadline = Deadline(history.Faults, fault, healed, options.ResumeBoundMs);
             if (deadline > history.EndMs)
                 continue;
             var atHeal = progress.MaxAtOrBefore(healed);
@@ -40,6 +42,19 @@ internal static class ResumeChecks
                 }
             }
         }
+    }
+
+    private static long Deadline(IReadOnlyList<FaultRecord> faults, FaultRecord fault, long healed, long boundMs)
+    {
+        var deadline = healed + boundMs;
+        // In start order, so a fault that begins inside a deadline already pushed back is counted too.
+        foreach (var later in faults.Where(f => !ReferenceEquals(f, fault) && f.StartMs >= healed).OrderBy(f => f.StartMs))
+        {
+            if (later.StartMs >= deadline)
+                break;
+            deadline += (later.HealedAtMs ?? long.MaxValue / 4) - later.StartMs;
+        }
+        return deadline;
     }
 
     private static ulong? NodeHighest(ProgressTimeline progress, int node, long fromMs, long toMs)

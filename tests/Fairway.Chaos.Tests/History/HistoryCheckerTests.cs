@@ -303,6 +303,32 @@ public sealed class HistoryCheckerTests
         Assert.Contains("node 2", Assert.Single(result.Findings).Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_resume_bound_counts_only_time_free_of_later_faults(bool interrupted)
+    {
+        // Node 2 is killed and restarted, and reaches the cluster's height 35 s after the heal. When a second fault
+        // (every validator killed for 10 s) began 5 s after the heal, that is 25 s of undisturbed time: inside the
+        // 30 s bound. Without that fault it is past the bound.
+        var b = Clean();
+        b.Faults.Add(new FaultRecord("kill", "node 2", 10_000, 12_000, [2]));
+        if (interrupted)
+            b.Faults.Add(new FaultRecord("kill", "all", 17_000, 27_000, [0, 1, 2, 3]));
+        b.SetProgress(10_000, 12_000 + 35_000, (_, n, h) => n == 2 ? 5 : h);
+
+        var result = Check(b);
+
+        if (interrupted)
+        {
+            Assert.Empty(result.Findings);
+        }
+        else
+        {
+            AssertOnly(FindingKinds.NoResume, result);
+        }
+    }
+
     [Fact]
     public void No_resume_is_not_judged_when_the_run_ends_inside_the_bound()
     {
