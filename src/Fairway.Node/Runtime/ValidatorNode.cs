@@ -209,11 +209,6 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Writes one group of queued disk work. Every batch of the group goes first (storing a batch early is always safe),
-    /// then the group's commits in order, durable together, then their indexing: so a commit never reaches the disk
-    /// before the batches it orders (a restart rebuilds from them), and the API never shows what the disk has not got.
-    /// </summary>
     /// <summary>Longest a batch receipt waits for an fsync when no commit brings one (see <see cref="WriteGroup"/>).</summary>
     private const long ReceiptsFlushMs = 200;
 
@@ -222,6 +217,11 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     /// <summary>Batches stored recently, so the check before each commit rarely reads the chain store.</summary>
     private readonly RecentIds _storedDigests = new(65_536);
 
+    /// <summary>
+    /// Writes one group of queued disk work. Every batch of the group goes first (storing a batch early is always safe),
+    /// then the group's commits in order, durable together, then their indexing: so a commit never reaches the disk
+    /// before the batches it orders (a restart rebuilds from them), and the API never shows what the disk has not got.
+    /// </summary>
     private void WriteGroup(IReadOnlyList<DiskWork> group)
     {
         var batches = new List<Batch>();
