@@ -7,7 +7,7 @@ namespace Fairway.Simulation;
 
 /// <summary>
 /// The output invariants, watched from outside the hosts: an honest host's output holds only submitted transactions,
-/// each once; what it certifies is what it computed, under a certificate that verifies; honest hosts never certify
+/// each once in its whole chain (not twice in one block, nor again at a later height); what it certifies is what it computed, under a certificate that verifies; honest hosts never certify
 /// different headers for one height; output evidence never names an honest validator.
 /// </summary>
 /// <param name="certificatesAt">The output certificate verifier of the epoch a height belongs to.</param>
@@ -18,6 +18,9 @@ internal sealed class OutputChecker(Func<ulong, OutputCertificateVerifier> certi
     private readonly HashSet<ulong> _mismatchedHeights = [];
     private readonly HashSet<(ulong Height, int Validator)> _evidence = [];
     private readonly Dictionary<int, List<BlockOutput>> _outputs = [];
+
+    /// <summary>Per honest host, the height each transaction was output at: as large as the run's workload, which is bounded.</summary>
+    private readonly Dictionary<int, Dictionary<Hash, ulong>> _outputAt = [];
 
     /// <summary>Each submitted bundle's legs, and each leg's bundle and place in it.</summary>
     private readonly Dictionary<Hash, Bundle> _bundles = [];
@@ -164,6 +167,22 @@ internal sealed class OutputChecker(Func<ulong, OutputCertificateVerifier> certi
             if (!seen.Add(tx.Hash))
             {
                 Violations.Add($"duplicate transaction: host {host.Id}'s output at height {output.Height} holds {tx.Hash.ToHex()[..16]} twice");
+                break;
+            }
+        }
+
+        // Across heights too: the fault campaign found a lagging leader re-proposing batches already committed, and the
+        // chain outputting their transactions a second time, hundreds of heights later.
+        if (!_outputAt.TryGetValue(host.Id, out var outputAt))
+        {
+            _outputAt[host.Id] = outputAt = [];
+        }
+
+        foreach (var tx in output.SubmittedTransactions())
+        {
+            if (!outputAt.TryAdd(tx.Hash, output.Height) && outputAt[tx.Hash] != output.Height)
+            {
+                Violations.Add($"duplicate transaction: host {host.Id} output {tx.Hash.ToHex()[..16]} at height {outputAt[tx.Hash]} and again at height {output.Height}");
                 break;
             }
         }

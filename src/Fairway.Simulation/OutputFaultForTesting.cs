@@ -20,6 +20,9 @@ public enum OutputFaultForTesting
     /// <summary>f+1 honest hosts repeat the first transaction of every non-empty output they compute.</summary>
     DuplicatedTransactionAtFPlusOne,
 
+    /// <summary>f+1 honest hosts add, to each output they compute, the first transaction of their previous non-empty one.</summary>
+    RepeatedFromEarlierHeightAtFPlusOne,
+
     /// <summary>f+1 honest hosts drop the last leg of every bundle in the outputs they compute: a split bundle.</summary>
     SplitBundleAtFPlusOne,
 

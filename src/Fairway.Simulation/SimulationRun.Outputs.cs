@@ -115,6 +115,9 @@ internal sealed partial class SimulationRun
         }
     }
 
+    /// <summary>For <see cref="OutputFaultForTesting.RepeatedFromEarlierHeightAtFPlusOne"/>: each broken host's last non-empty output's first transaction.</summary>
+    private readonly Dictionary<int, Transaction> _earlierOutputFirst = [];
+
     private BlockOutput Order(SimulatedHost host, Block block, List<Batch> batches, OrderingState previous)
     {
         WatchForCensorship(host, block);
@@ -135,8 +138,14 @@ internal sealed partial class SimulationRun
         {
             OutputFaultForTesting.InventedTransactionAtFPlusOne => new Transaction(1, Hash.Compute(block.Hash.ToArray()).ToArray()),
             OutputFaultForTesting.DuplicatedTransactionAtFPlusOne when output.Transactions.Count > 0 => output.Transactions[0],
+            OutputFaultForTesting.RepeatedFromEarlierHeightAtFPlusOne => _earlierOutputFirst.GetValueOrDefault(host.Id),
             _ => null,
         };
+        if (output.Transactions.Count > 0)
+        {
+            _earlierOutputFirst[host.Id] = output.Transactions[0];
+        }
+
         if (extra is null)
         {
             return output;

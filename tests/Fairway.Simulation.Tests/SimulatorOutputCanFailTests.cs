@@ -38,6 +38,14 @@ public class SimulatorOutputCanFailTests
     }
 
     [Fact]
+    public void A_transaction_output_again_at_a_later_height_is_caught()
+    {
+        var report = SimulationBatch.Run(Small with { UnsafeOutputFaultForTesting = OutputFaultForTesting.RepeatedFromEarlierHeightAtFPlusOne }, seeds: 2);
+
+        Assert.All(report.Results, r => Assert.Contains(r.SafetyViolations, v => v.StartsWith("duplicate transaction", StringComparison.Ordinal) && v.Contains("and again at height", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Certification_that_never_happens_is_a_liveness_failure()
     {
         var report = SimulationBatch.Run(Small with { UnsafeOutputFaultForTesting = OutputFaultForTesting.OutputVotesLost, LivenessTicksMax = 2_000 }, seeds: 2);
