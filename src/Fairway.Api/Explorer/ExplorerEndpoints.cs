@@ -47,7 +47,7 @@ public static partial class ExplorerEndpoints
     /// What the page may load: only this origin (the WebSocket streams included, named explicitly for browsers whose
     /// <c>'self'</c> does not cover ws:), no inline script or style, no framing.
     /// </summary>
-    internal static string ContentSecurityPolicy(string? host)
+    public static string ContentSecurityPolicy(string? host)
     {
         var sockets = host is not null && SafeHost().IsMatch(host) ? $" ws://{host} wss://{host}" : "";
         return $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'{sockets}; "
