@@ -28,6 +28,9 @@ internal sealed class Devnet : IAsyncDisposable
 
     public Uri ApiUrl(int i) => new(Nodes[i].ApiUrl);
 
+    /// <summary>Whether a validator has exited: no wait for the network should outlast that.</summary>
+    public bool AnyExited => _processes.Any(p => p.HasExited);
+
     public void StartAll()
     {
         foreach (var node in Nodes)

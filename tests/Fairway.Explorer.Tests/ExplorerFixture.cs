@@ -31,7 +31,9 @@ public sealed class ExplorerFixture : IAsyncLifetime
         Devnet.StartAll();
         try
         {
-            await Devnet.WaitUntilAsync(async () => await Devnet.HeightAsync(0) >= 2, "validator 0 reaches height 2");
+            await Devnet.WaitUntilAsync(async () => Devnet.AnyExited
+                ? throw new InvalidOperationException($"a validator exited while the devnet started\n{Devnet.Logs()}")
+                : await Devnet.HeightAsync(0) >= 2, "validator 0 reaches height 2");
         }
         catch (TimeoutException e)
         {

@@ -16,11 +16,13 @@ public sealed class ExplorerPageTests(ExplorerFixture fx) : IClassFixture<Explor
         var page = browser.Page;
         await page.GotoAsync(At(""));
         await page.WaitForFunctionAsync("() => Number(document.getElementById('height')?.textContent) > 0");
-        var first = ulong.Parse(await page.TextContentAsync("#height") ?? "", CultureInfo.InvariantCulture);
+        // A double: Playwright hands a ulong argument to the page as something no comparison holds for.
+        var first = double.Parse(await page.TextContentAsync("#height") ?? "", CultureInfo.InvariantCulture);
         await page.WaitForFunctionAsync("h => Number(document.getElementById('height').textContent) > h", first);
 
         await page.WaitForFunctionAsync("() => /^[0-9]+$/.test(document.getElementById('round').textContent)");
         await page.WaitForFunctionAsync("() => / s$/.test(document.getElementById('latency').textContent)");
+
         Assert.Equal("no L1", await page.TextContentAsync("#settlement"));
         Assert.Equal(4, await page.Locator("table:has(caption:text('Validator set')) tbody tr").CountAsync());
         await Screenshots.SaveAsync(page, "network");
