@@ -21,6 +21,7 @@ public static class ApiEndpoints
 
         SubmitEndpoints.Map(app, node);
         AvailabilityEndpoints.Map(app, node);
+        FairBlockEndpoint.Map(app, node);
         NamespaceEndpoints.Map(app, node);
         InboxEndpoints.Map(app, node);
         AuctionEndpoints.Map(app, node);

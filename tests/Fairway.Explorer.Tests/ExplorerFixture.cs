@@ -11,6 +11,9 @@ public sealed class ExplorerFixture : IAsyncLifetime
     /// <summary>An undeclared namespace: ordered by the default policy, fcfs.</summary>
     public const ulong Namespace = 42;
 
+    /// <summary>The demo fair namespace every generated network declares.</summary>
+    public const ulong FairNamespace = 2;
+
     /// <summary>Debian's chromium; Playwright's own browser download is not used.</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -51,6 +54,22 @@ public sealed class ExplorerFixture : IAsyncLifetime
     {
         var hash = await Devnet.SubmitAsync(0, Namespace, System.Text.Encoding.UTF8.GetBytes(text)) ?? throw new InvalidOperationException("validator 0 refused a submission");
         return (hash, await Devnet.WaitFirmAsync(0, hash));
+    }
+
+    /// <summary>
+    /// Submits a transaction to the demo fair namespace at every validator (a fair transaction is included once lists of
+    /// more than the faulty stake name it) and waits until validator 0 has it firm.
+    /// </summary>
+    public async Task<(string Hash, ulong Height)> SubmitFairFirmAsync(string text)
+    {
+        var payload = System.Text.Encoding.UTF8.GetBytes(text);
+        string? hash = null;
+        for (var i = 0; i < Devnet.Nodes.Count; i++)
+        {
+            hash = await Devnet.SubmitAsync(i, FairNamespace, payload) ?? hash;
+        }
+
+        return hash is null ? throw new InvalidOperationException("no validator took the fair transaction") : (hash, await Devnet.WaitFirmAsync(0, hash));
     }
 
     private async Task TrafficAsync(CancellationToken stop)

@@ -91,7 +91,7 @@ public sealed class ExplorerPageTests(ExplorerFixture fx) : IClassFixture<Explor
     [Fact]
     public async Task The_block_list_a_block_and_the_fairness_page_render_without_console_errors()
     {
-        var (_, height) = await fx.SubmitFirmAsync("a block to look at");
+        var (hash, height) = await fx.SubmitFairFirmAsync("a fair transaction to look at");
         await using var browser = await BrowserPage.OpenAsync(fx.Browser);
         var page = browser.Page;
 
@@ -100,8 +100,11 @@ public sealed class ExplorerPageTests(ExplorerFixture fx) : IClassFixture<Explor
         await Screenshots.SaveAsync(page, "blocks");
 
         await page.GotoAsync(At($"#/block/{height}"));
-        await page.WaitForSelectorAsync($"a[href='#/namespace/{ExplorerFixture.Namespace}/{height}']");
+        await page.WaitForSelectorAsync($"a[href='#/namespace/{ExplorerFixture.FairNamespace}/{height}']");
         Assert.Contains("Output certificate signers", await page.TextContentAsync("main") ?? "", StringComparison.Ordinal);
+        // The fair lane's inclusion details: the lists the block carries, and who listed the transaction.
+        await page.WaitForSelectorAsync("caption:text('Candidate lists carried by this block')");
+        Assert.Contains("node", await page.Locator($"tr:has(a[href='#/tx/{hash}'])").TextContentAsync() ?? "", StringComparison.Ordinal);
         await Screenshots.SaveAsync(page, "block");
 
         await page.GotoAsync(At("#/fairness"));

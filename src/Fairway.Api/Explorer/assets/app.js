@@ -243,6 +243,8 @@ async function blockPage(heightText) {
       ["Inbox entries", b.inbox ? `${b.inbox.entries} (up to index ${b.inbox.index})` : "—"],
     ]));
 
+  const policies = b.namespaces.map(policyOf);
+  const fair = policies.includes("fair") ? await getJson(`/v1/availability/block/${height}/fair`) : null;
   const rows = [];
   for (const ns of b.namespaces.slice(0, 32)) {
     const policy = policyOf(ns);
@@ -250,9 +252,9 @@ async function blockPage(heightText) {
     const proof = decodeNamespaceProof(fromBase64(answer.proof));
     let details = `positions ${proof.start}–${proof.end - 1} of ${proof.leafCount}`;
     if (policy === "fair") {
-      details += version === 2 || version === 3 || version === 4
-        ? "; included by the candidate lists this block carries (a transaction named by lists of more than the faulty stake), ordered by what the lists say about each pair"
-        : "; this block carries no candidate lists";
+      const mine = (fair?.transactions ?? []).filter((t) => String(t.namespace) === String(ns));
+      const listed = mine.filter((t) => t.listed_stake >= fair.inclusion_stake).length;
+      details += `; included by the ${fair?.lists.length ?? 0} candidate lists this block carries: ${listed} of ${mine.length} named by lists of at least ${fair?.inclusion_stake} stake (the rest came in bundles, listed by their carrier), ordered by what the lists say about each pair`;
     } else if (policy === "encrypted") {
       details += `; decrypted: ${answer.transactions.length} plaintexts at the positions their ciphertexts held (the certified output is over the plaintexts)`;
     } else if (policy === "auction") {
@@ -261,6 +263,21 @@ async function blockPage(heightText) {
     rows.push([el("a", { href: `#/namespace/${ns}/${height}`, text: String(ns) }), policy, String(answer.transactions.length), details]);
   }
   main.append(section("Namespaces", table(`Namespaces in block ${height}`, ["namespace", "policy", "transactions", "positions and ordering"], rows, "no transactions in this block")));
+  if (fair) main.append(fairSection(fair));
+}
+
+/** The fair lane's inputs: each candidate list, and for each fair transaction who listed it and when. */
+function fairSection(fair) {
+  const lists = fair.lists.map((l) => [validatorName(l.validator), String(l.round), time(l.clock_ms), String(l.entries), hashView(l.digest)]);
+  const transactions = fair.transactions.slice(0, 100).map((t) => {
+    const first = Math.min(...t.listed_by.map((l) => l.received_at_ms));
+    const by = t.listed_by.map((l) => `${validatorName(l.validator)} +${l.received_at_ms - first} ms`).join(", ");
+    return [hashView(t.hash, `#/tx/${t.hash}`), String(t.namespace), String(t.index), by || "— (in a bundle: listed by its carrier)", `${t.listed_stake} (need ${fair.inclusion_stake})`];
+  });
+  return section("Fair lane: candidate lists and inclusion",
+    el("p", { class: "muted", text: "Each validator signs a list of the fair transactions it has held for the fair delay, with its own receive times; a transaction is included once lists holding more than the faulty stake name it." }),
+    table("Candidate lists carried by this block", ["signer", "round", "signer's clock", "entries", "digest"], lists, "this block carries no candidate lists"),
+    table(`Fair transactions and who listed them (${fair.fair_transactions} in all)`, ["transaction", "namespace", "position in block", "listed by (receive time after the first)", "listed stake"], transactions, "no fair transactions in this block"));
 }
 
 async function namespacePage(nsText, heightText) {
@@ -360,12 +377,13 @@ function txPage(hash) {
       timeline.append(el("li", { class: i <= reached ? "ok" : "todo" },
         el("strong", { text: `${i <= reached ? "✓" : "…"} ${name}` }), " ",
         at ? ["first seen by this page at ", time(at)] : i <= reached ? "(reached before this page looked)" : "not yet",
-        name === "soft" && height ? [" — in ", el("a", { href: `#/block/${height}`, text: `block ${height}` })] : null));
+        name === "soft" && height ? [" — in ", el("a", { href: `#/block/${height}`, text: `block ${height}` }), blockTime ? [", proposed at ", time(blockTime)] : null] : null));
     }
   };
 
   let misses = 0;
   let found = false;
+  let blockTime = null;
   const poll = async () => {
     try {
       const s = await getJson(`/v1/status/tx/${hash}`);
@@ -376,6 +394,8 @@ function txPage(hash) {
       if ((s.status === "firm" || s.status === "settled") && !found) {
         found = true;
         const t = await getJson(`/v1/availability/transaction/hash/${hash}`);
+        blockTime = (await getJson(`/v1/availability/header/${t.height}`)).timestamp_ms;
+        render(s.status, s.height);
         clear(where).append(section("Where it is", facts([
           ["Block", el("a", { href: `#/block/${t.height}`, text: String(t.height) })],
           ["Namespace", el("a", { href: `#/namespace/${t.transaction.namespace}/${t.height}`, text: String(t.transaction.namespace) })],

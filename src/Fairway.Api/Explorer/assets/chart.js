@@ -43,6 +43,7 @@ export function lineChart(title, unit, points, windowMs, now) {
     node.textContent = text;
     root.append(node);
   }
+  for (const p of shown.slice(-60)) root.append(svg("circle", { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: 2.5, class: "dot" }));
   if (shown.length > 1) {
     root.append(svg("polyline", { points: shown.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(" "), class: "line" }));
   }
