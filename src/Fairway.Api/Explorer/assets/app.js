@@ -254,7 +254,8 @@ async function blockPage(heightText) {
     if (policy === "fair") {
       const mine = (fair?.transactions ?? []).filter((t) => String(t.namespace) === String(ns));
       const listed = mine.filter((t) => t.listed_stake >= fair.inclusion_stake).length;
-      details += `; included by the ${fair?.lists.length ?? 0} candidate lists this block carries: ${listed} of ${mine.length} named by lists of at least ${fair?.inclusion_stake} stake (the rest came in bundles, listed by their carrier), ordered by what the lists say about each pair`;
+      const rest = listed < mine.length ? " (the rest came in bundles, listed by their carrier)" : "";
+      details += `; included by the ${fair?.lists.length ?? 0} candidate lists this block carries: ${listed} of ${mine.length} named by lists of at least ${fair?.inclusion_stake} stake${rest}, ordered by what the lists say about each pair`;
     } else if (policy === "encrypted") {
       details += `; decrypted: ${answer.transactions.length} plaintexts at the positions their ciphertexts held (the certified output is over the plaintexts)`;
     } else if (policy === "auction") {
