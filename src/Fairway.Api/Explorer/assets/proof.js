@@ -299,6 +299,7 @@ function stakesAt(context, height) {
     const e = history[history.length - 1];
     return { stakes: e.stakes.map((s) => BigInt(s)), epoch: BigInt(e.epoch), note: ` (epoch ${e.epoch})` };
   }
-  const epoch = BigInt(context.validators.epoch ?? 0);
-  return { stakes: current, epoch, note: epoch === 0n ? "" : " (stakes of the current epoch: older ones are not recorded here)" };
+  // Before the first recorded change the block is in epoch 0, whose stakes the node no longer reports once they changed.
+  const changed = (context.epochs?.epochs ?? []).length > 0;
+  return { stakes: current, epoch: 0n, note: changed ? " (current stakes: epoch 0's are not reported once they changed)" : "" };
 }
