@@ -31,9 +31,12 @@ internal sealed class Devnet : IAsyncDisposable
     /// <summary>Whether a validator has exited: no wait for the network should outlast that.</summary>
     public bool AnyExited => _processes.Any(p => p.HasExited);
 
+    /// <summary>Environment variables for one validator's process, set before <see cref="StartAll"/>.</summary>
+    public Dictionary<int, Dictionary<string, string>> Environment { get; } = [];
+
     public void StartAll()
     {
-        foreach (var node in Nodes)
+        foreach (var (node, i) in Nodes.Select((n, i) => (n, i)))
         {
             var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
             start.ArgumentList.Add("-c");
@@ -42,6 +45,11 @@ internal sealed class Devnet : IAsyncDisposable
             start.ArgumentList.Add(node.ConfigPath);
             start.ArgumentList.Add(Path.Combine(Directory, node.Name, "node.log"));
             start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+            foreach (var (key, value) in Environment.GetValueOrDefault(i) ?? [])
+            {
+                start.Environment[key] = value;
+            }
+
             _processes.Add(Process.Start(start) ?? throw new InvalidOperationException("could not start a validator"));
         }
     }
@@ -146,7 +154,7 @@ internal sealed class Devnet : IAsyncDisposable
         }
 
         _http.Dispose();
-        if (Environment.GetEnvironmentVariable("FAIRWAY_KEEP_TEST_DIRS") != "1")
+        if (System.Environment.GetEnvironmentVariable("FAIRWAY_KEEP_TEST_DIRS") != "1")
         {
             try
             {

@@ -29,8 +29,13 @@ public sealed class ExplorerFixture : IAsyncLifetime
 
     public Uri NodeUrl => Devnet.ApiUrl(0);
 
+    /// <summary>The validator started with an MEV lab report to show.</summary>
+    public Uri MevLabNodeUrl => Devnet.ApiUrl(1);
+
     public async Task InitializeAsync()
     {
+        // Validator 1 shows the MEV lab report committed in docs/mev-lab; validator 0, which most tests read, has none.
+        Devnet.Environment[1] = new() { ["FAIRWAY_EXPLORER_MEV_LAB"] = Path.Combine(Screenshots.RepositoryRoot() ?? ".", "docs", "mev-lab") };
         Devnet.StartAll();
         try
         {

@@ -115,6 +115,52 @@ public sealed class ExplorerPageTests(ExplorerFixture fx) : IClassFixture<Explor
     }
 
     [Fact]
+    public async Task A_node_with_an_mev_lab_report_shows_its_figures_and_charts()
+    {
+        await using var browser = await BrowserPage.OpenAsync(fx.Browser);
+        var page = browser.Page;
+        await page.GotoAsync(new Uri(fx.MevLabNodeUrl, "/#/fairness").ToString());
+        await page.WaitForSelectorAsync("caption:text('Value extracted per sequencer')");
+        var rows = await page.Locator("table:has(caption:text('Value extracted per sequencer')) tbody tr").AllTextContentsAsync();
+        Assert.Contains(rows, r => r.StartsWith("centralized", StringComparison.Ordinal));
+        // Every chart the report has is shown, and the browser could decode it.
+        await page.WaitForFunctionAsync("() => { const images = [...document.querySelectorAll('.gallery img')]; return images.length > 0 && images.every(i => i.complete && i.naturalWidth > 0); }");
+        Assert.Equal(Directory.GetFiles(Path.Combine(Screenshots.RepositoryRoot()!, "docs", "mev-lab"), "*.svg").Length, await page.Locator(".gallery img").CountAsync());
+        Assert.Equal(0, await page.Locator("#mev-lab-none").CountAsync());
+        await Screenshots.SaveAsync(page, "fairness-mev-lab");
+        browser.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task The_pages_proof_code_reproduces_the_worked_example_of_the_proofs_document()
+    {
+        // docs/PROOFS.md's vectors are the C# code's (tests/Fairway.Core.Tests/ProofsDocumentVectorTests.cs); here the
+        // browser's implementation must give the same root from the same proof, and refuse it for another namespace.
+        var doc = File.ReadAllText(Path.Combine(Screenshots.RepositoryRoot()!, "docs", "PROOFS.md"));
+        string Vector(string name) => System.Text.RegularExpressions.Regex.Match(doc, $"\\| {name} \\| `([0-9a-f]+)` \\|").Groups[1].Value;
+        var proof = Vector("namespace 2 proof");
+        var root = Vector("output_root");
+        Assert.NotEmpty(proof);
+
+        await using var browser = await BrowserPage.OpenAsync(fx.Browser);
+        var page = browser.Page;
+        await page.GotoAsync(At(""));
+        var result = await page.EvaluateAsync<string[]>(
+            @"async (proofHex) => {
+                const { decodeNamespaceProof, computeRoot } = await import('/explorer/proof.js');
+                const { fromHex, hex } = await import('/explorer/bytes.js');
+                const proof = decodeNamespaceProof(fromHex(proofHex));
+                const root = hex(await computeRoot(proof, 2n, []));
+                let other = 'accepted';
+                try { await computeRoot(proof, 1n, []); } catch (e) { other = 'refused: ' + e.message; }
+                return [root, other];
+            }", proof);
+        Assert.Equal(root, result[0]);
+        Assert.StartsWith("refused", result[1], StringComparison.Ordinal);
+        browser.AssertNoProblems();
+    }
+
+    [Fact]
     public async Task Tab_reaches_the_search_box_with_a_visible_focus()
     {
         await using var browser = await BrowserPage.OpenAsync(fx.Browser);

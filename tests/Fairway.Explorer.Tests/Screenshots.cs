@@ -23,7 +23,8 @@ internal static class Screenshots
         }
     }
 
-    private static string? RepositoryRoot()
+    /// <summary>The checkout this test runs from (where Fairway.slnx is), or null when run from elsewhere.</summary>
+    public static string? RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -90,7 +90,11 @@ function policyOf(ns) {
 
 // ---- pages ----
 
-function networkPage() {
+function shown(value) {
+  return value === null || value === undefined ? "—" : String(value);
+}
+
+function networkPage(root) {
   const heightValue = el("span", { id: "height", "data-height": "", text: String(state.tip) });
   const round = el("span", { id: "round", text: "…" });
   const leader = el("span", { id: "leader", text: "…" });
@@ -108,7 +112,7 @@ function networkPage() {
     ["Epoch", epoch],
     ["Settled on the L1", settlement],
   ]);
-  append(main, [
+  append(root, [
     el("h1", { tabindex: "-1", text: "Network" }),
     summary,
     section("Committed transactions per second", tps),
@@ -191,13 +195,13 @@ function blockRow(b) {
   ];
 }
 
-function blocksPage() {
+function blocksPage(root) {
   const list = el("div", { id: "block-list" });
   const render = () => {
     const rows = state.blocks.slice(-50).reverse().map(blockRow);
     clear(list).append(table("Latest firm blocks, newest first", ["height", "time", "hash", "author", "txs", "namespaces", "QC signers"], rows, "waiting for blocks"));
   };
-  append(main, [el("h1", { tabindex: "-1", text: "Blocks" }), el("p", {}, "Firm blocks as the stream delivers them (", el("span", { id: "stream-state", text: state.streamState }), ")."), list]);
+  append(root, [el("h1", { tabindex: "-1", text: "Blocks" }), el("p", {}, "Firm blocks as the stream delivers them (", el("span", { id: "stream-state", text: state.streamState }), ")."), list]);
   render();
   let pending = false;
   const stop = onBlock(() => {
@@ -211,17 +215,17 @@ function blocksPage() {
   return stop;
 }
 
-async function blockPage(heightText) {
+async function blockPage(root, heightText) {
   const height = Number(heightText);
-  append(main, [el("h1", { tabindex: "-1", text: `Block ${heightText}` })]);
+  append(root, [el("h1", { tabindex: "-1", text: `Block ${heightText}` })]);
   if (!Number.isSafeInteger(height) || height < 1) {
-    main.append(el("p", { class: "error", role: "alert", text: "A block height is a positive integer." }));
+    root.append(el("p", { class: "error", role: "alert", text: "A block height is a positive integer." }));
     return;
   }
   const b = await getJson(`/v1/availability/block/${height}`);
   const certificate = b.output_certificate ? decodeOutputCertificate(fromBase64(b.output_certificate)) : null;
   const version = fromBase64(b.header)[0];
-  main.append(
+  root.append(
     el("nav", { class: "pager", "aria-label": "Neighbouring blocks" },
       height > 1 ? el("a", { href: `#/block/${height - 1}`, text: `← block ${height - 1}` }) : null,
       el("a", { href: `#/block/${height + 1}`, text: `block ${height + 1} →` })),
@@ -263,8 +267,8 @@ async function blockPage(heightText) {
     }
     rows.push([el("a", { href: `#/namespace/${ns}/${height}`, text: String(ns) }), policy, String(answer.transactions.length), details]);
   }
-  main.append(section("Namespaces", table(`Namespaces in block ${height}`, ["namespace", "policy", "transactions", "positions and ordering"], rows, "no transactions in this block")));
-  if (fair) main.append(fairSection(fair));
+  root.append(section("Namespaces", table(`Namespaces in block ${height}`, ["namespace", "policy", "transactions", "positions and ordering"], rows, "no transactions in this block")));
+  if (fair) root.append(fairSection(fair));
 }
 
 /** The fair lane's inputs: each candidate list, and for each fair transaction who listed it and when. */
@@ -281,14 +285,14 @@ function fairSection(fair) {
     table(`Fair transactions and who listed them (${fair.fair_transactions} in all)`, ["transaction", "namespace", "position in block", "listed by (receive time after the first)", "listed stake"], transactions, "no fair transactions in this block"));
 }
 
-async function namespacePage(nsText, heightText) {
-  append(main, [el("h1", { tabindex: "-1", text: `Namespace ${nsText}` })]);
+async function namespacePage(root, nsText, heightText) {
+  append(root, [el("h1", { tabindex: "-1", text: `Namespace ${nsText}` })]);
   if (!/^[0-9]{1,20}$/.test(nsText) || BigInt(nsText) > 18446744073709551615n) {
-    main.append(el("p", { class: "error", role: "alert", text: "A namespace is an unsigned 64-bit integer." }));
+    root.append(el("p", { class: "error", role: "alert", text: "A namespace is an unsigned 64-bit integer." }));
     return null;
   }
   const info = await getJson(`/v1/namespaces/${nsText}`);
-  main.append(facts([
+  root.append(facts([
     ["Name", info.name ?? "— (not declared)"],
     ["Policy", `${info.policy}${info.declared ? "" : " (the chain's default)"}`],
     ["What the policy does", info.policy_description],
@@ -303,13 +307,13 @@ async function namespacePage(nsText, heightText) {
     event.preventDefault();
     location.hash = `#/namespace/${nsText}/${heightInput.value}`;
   });
-  main.append(section("Proof check in this browser", el("p", { class: "muted", text: "The page fetches the namespace's part of the block with its proof and recomputes every hash here (WebCrypto SHA-256), following docs/PROOFS.md." }), form, proofBox));
+  root.append(section("Proof check in this browser", el("p", { class: "muted", text: "The page fetches the namespace's part of the block with its proof and recomputes every hash here (WebCrypto SHA-256), following docs/PROOFS.md." }), form, proofBox));
   checkProof(proofBox, nsText, height);
 
   const rows = [];
   const list = el("div");
   const render = () => clear(list).append(table(`Transactions of namespace ${nsText}, newest first`, ["height", "position in namespace", "position in block", "hash", "payload bytes"], rows.slice(0, 100), "no transactions in the heights streamed so far"));
-  main.append(section("Transactions", el("p", { class: "muted", text: "The last 50 heights and then live, from the namespace stream." }), list));
+  root.append(section("Transactions", el("p", { class: "muted", text: "The last 50 heights and then live, from the namespace stream." }), list));
   render();
   const stop = openStream((next) => `/v1/stream/transactions/${next}/namespace/${nsText}`, Math.max(1, state.tip - 50), (answer) => {
     if (answer.transactions.length === 0) return;
@@ -352,10 +356,10 @@ async function checkProof(box, ns, height) {
 
 const Levels = ["received", "included", "soft", "firm", "settled"];
 
-function txPage(hash) {
-  append(main, [el("h1", { tabindex: "-1", text: "Transaction" })]);
+function txPage(root, hash) {
+  append(root, [el("h1", { tabindex: "-1", text: "Transaction" })]);
   if (!/^[0-9a-fA-F]{64}$/.test(hash)) {
-    main.append(el("p", { class: "error", role: "alert", text: "A transaction hash is 64 hexadecimal characters." }));
+    root.append(el("p", { class: "error", role: "alert", text: "A transaction hash is 64 hexadecimal characters." }));
     return null;
   }
   hash = hash.toLowerCase();
@@ -363,7 +367,7 @@ function txPage(hash) {
   const seen = new Map();
   const timeline = el("ol", { class: "timeline", "aria-label": "Commitment levels" });
   const where = el("div");
-  main.append(facts([["Hash", hashView(hash)], ["Status at this node", status]]), section("Commitment levels", timeline), where);
+  root.append(facts([["Hash", hashView(hash)], ["Status at this node", status]]), section("Commitment levels", timeline), where);
 
   const render = (level, height) => {
     const reached = Levels.indexOf(level);
@@ -426,16 +430,16 @@ function txPage(hash) {
   return () => clearTimeout(timer);
 }
 
-async function fairnessPage() {
-  append(main, [el("h1", { tabindex: "-1", text: "Fairness and MEV" })]);
+async function fairnessPage(root) {
+  append(root, [el("h1", { tabindex: "-1", text: "Fairness and MEV" })]);
   const evidence = await getJson("/v1/evidence?limit=100");
-  main.append(section("Evidence found by this node",
+  root.append(section("Evidence found by this node",
     table("Evidence of misbehaviour", ["kind", "validator", "round", "height", "detected", "evidence hash"],
       evidence.evidence.map((e) => [e.kind, validatorName(e.validator), String(e.round), e.height === null ? "—" : String(e.height), time(e.detected_at_ms), hashView(e.evidence_hash)]),
       "none: no validator has been caught misbehaving by this node")));
 
   const auctions = section("Express-lane auctions");
-  main.append(auctions);
+  root.append(auctions);
   const auctionNamespaces = (state.registry?.namespaces ?? []).filter((n) => n.policy === "auction");
   if (auctionNamespaces.length === 0 || !state.config?.auctions) {
     auctions.append(el("p", { text: state.config?.auctions ? "No namespace here is ordered by auction." : "This node runs no auction (no auction namespace, or a full node)." }));
@@ -459,7 +463,7 @@ async function fairnessPage() {
   }
 
   const lab = section("MEV lab");
-  main.append(lab);
+  root.append(lab);
   if (!state.config?.mev_lab) {
     lab.append(el("p", { id: "mev-lab-none", text: "This node has no MEV lab report. Run fairway mev-lab and point the node at its output (FAIRWAY_EXPLORER_MEV_LAB) to show one here." }));
     return;
@@ -469,18 +473,22 @@ async function fairnessPage() {
   lab.append(
     el("p", { class: "muted", text: `Seeds ${report.seeds}, ${report.traders} traders, ${report.minutes} minute(s) each; values in ${report.unit}.` }),
     table("Value extracted per sequencer", ["sequencer", "extracted", "user loss", "attacks succeeded", "victim delay p50 (ms)", "risk premium (bps)"],
-      (report.sequencers ?? []).map((s) => [s.name, String(s.extracted), String(s.user_loss), `${s.attacks_succeeded} of ${s.attacks_tried}`, String(s.victim_delay_p50_ms), String(s.risk_premium_bps)])),
+      (report.sequencers ?? []).map((s) => [s.name, shown(s.extracted), shown(s.user_loss), `${shown(s.attacks_succeeded)} of ${shown(s.attacks_tried)}`, shown(s.victim_delay_p50_ms), shown(s.risk_premium_bps)])),
     el("div", { class: "gallery" }, charts.charts.map((name) => el("figure", {}, el("img", { src: `/explorer/mev-lab/${name}`, alt: `MEV lab chart: ${name.replace(/\.svg$/, "").replace(/-/g, " ")}` }), el("figcaption", { text: name })))));
 }
 
 // ---- routing ----
 
 let cleanup = null;
+let generation = 0;
 
 async function route() {
   if (typeof cleanup === "function") cleanup();
   cleanup = null;
-  clear(main);
+  // Each route renders into its own view: a page still loading when the route changes fills a view no longer shown.
+  const mine = ++generation;
+  const root = el("div");
+  clear(main).append(root);
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter((p) => p.length > 0).map(decodeURIComponent);
   const [page, a, b] = parts;
   for (const link of document.querySelectorAll("nav.site a")) {
@@ -490,18 +498,25 @@ async function route() {
   }
   const titles = { blocks: "Blocks", block: `Block ${a}`, namespace: `Namespace ${a}`, tx: "Transaction", fairness: "Fairness and MEV" };
   document.title = `${titles[page] ?? "Network"} · Fairway explorer`;
+  let stop = null;
   try {
-    if (!page || page === "network") cleanup = networkPage();
-    else if (page === "blocks") cleanup = blocksPage();
-    else if (page === "block") cleanup = await blockPage(a);
-    else if (page === "namespace") cleanup = await namespacePage(a, b);
-    else if (page === "tx") cleanup = txPage(a);
-    else if (page === "fairness") cleanup = await fairnessPage();
-    else main.append(el("h1", { tabindex: "-1", text: "Not found" }), el("p", { text: "No such page here." }), el("a", { href: "#/", text: "Go to the network overview" }));
+    if (!page || page === "network") stop = networkPage(root);
+    else if (page === "blocks") stop = blocksPage(root);
+    else if (page === "block") stop = await blockPage(root, a);
+    else if (page === "namespace") stop = await namespacePage(root, a, b);
+    else if (page === "tx") stop = txPage(root, a);
+    else if (page === "fairness") stop = await fairnessPage(root);
+    else root.append(el("h1", { tabindex: "-1", text: "Not found" }), el("p", { text: "No such page here." }), el("a", { href: "#/", text: "Go to the network overview" }));
   } catch (e) {
-    main.append(el("p", { class: "error", role: "alert", text: `Could not load this page: ${e.message}` }));
+    root.append(el("p", { class: "error", role: "alert", text: `Could not load this page: ${e.message}` }));
   }
-  if (document.activeElement === document.body || !document.activeElement) main.querySelector("h1")?.focus({ preventScroll: true });
+  if (mine !== generation) {
+    // The route changed while this page loaded: stop what it started.
+    if (typeof stop === "function") stop();
+    return;
+  }
+  cleanup = stop;
+  if (document.activeElement === document.body || !document.activeElement) root.querySelector("h1")?.focus({ preventScroll: true });
 }
 
 function setUpSearch() {
