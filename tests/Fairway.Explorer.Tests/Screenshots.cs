@@ -8,13 +8,18 @@ namespace Fairway.Explorer.Tests;
 /// </summary>
 internal static class Screenshots
 {
+    private const int HeightMax = 1600;
+
     public static string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     public static async Task SaveAsync(IPage page, string name)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, name + ".png");
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        // The whole page, up to a height that keeps long lists from making huge images.
+        var height = Math.Min(await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight"), HeightMax);
+        var width = page.ViewportSize?.Width ?? 1280;
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true, Clip = new() { X = 0, Y = 0, Width = width, Height = height } });
         if (Environment.GetEnvironmentVariable("FAIRWAY_UPDATE_SCREENSHOTS") == "1" && RepositoryRoot() is { } root)
         {
             var docs = Path.Combine(root, "docs", "explorer");

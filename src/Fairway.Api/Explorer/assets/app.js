@@ -188,6 +188,7 @@ function blockRow(b) {
     el("a", { href: `#/block/${b.height}`, text: String(b.height) }),
     time(b.timestamp_ms),
     hashView(b.hash, `#/block/${b.height}`),
+    hashView(b.output_hash),
     validatorName(b.author),
     String(b.transactions),
     b.namespaces.length ? b.namespaces.map((ns, i) => [i ? ", " : "", el("a", { href: `#/namespace/${ns}/${b.height}`, text: String(ns) })]).flat() : "—",
@@ -199,7 +200,7 @@ function blocksPage(root) {
   const list = el("div", { id: "block-list" });
   const render = () => {
     const rows = state.blocks.slice(-50).reverse().map(blockRow);
-    clear(list).append(table("Latest firm blocks, newest first", ["height", "time", "hash", "author", "txs", "namespaces", "QC signers"], rows, "waiting for blocks"));
+    clear(list).append(table("Latest firm blocks, newest first", ["height", "time", "block hash", "output hash", "author", "txs", "namespaces", "QC signers"], rows, "waiting for blocks"));
   };
   append(root, [el("h1", { tabindex: "-1", text: "Blocks" }), el("p", {}, "Firm blocks as the stream delivers them (", el("span", { id: "stream-state", text: state.streamState }), ")."), list]);
   render();
