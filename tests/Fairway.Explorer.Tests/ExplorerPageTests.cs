@@ -202,6 +202,7 @@ public sealed class ExplorerPageTests(ExplorerFixture fx) : IClassFixture<Explor
             await page.WaitForSelectorAsync(ready);
             var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
             Assert.True(widths[0] <= widths[1], $"page {route} is {widths[0]} px wide in a {widths[1]} px viewport");
+            await Screenshots.SaveAsync(page, "phone-" + (route.Split('/').ElementAtOrDefault(1) is { Length: > 0 } name ? name : "network"), documented: false);
         }
 
         browser.AssertNoProblems();

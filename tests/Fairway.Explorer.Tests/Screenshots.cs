@@ -12,7 +12,8 @@ internal static class Screenshots
 
     public static string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    public static async Task SaveAsync(IPage page, string name)
+    /// <param name="documented">Whether the screenshot is one README.md shows (copied to docs/explorer on request).</param>
+    public static async Task SaveAsync(IPage page, string name, bool documented = true)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, name + ".png");
@@ -20,7 +21,7 @@ internal static class Screenshots
         var height = Math.Min(await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight"), HeightMax);
         var width = page.ViewportSize?.Width ?? 1280;
         await page.ScreenshotAsync(new() { Path = path, FullPage = true, Clip = new() { X = 0, Y = 0, Width = width, Height = height } });
-        if (Environment.GetEnvironmentVariable("FAIRWAY_UPDATE_SCREENSHOTS") == "1" && RepositoryRoot() is { } root)
+        if (documented && Environment.GetEnvironmentVariable("FAIRWAY_UPDATE_SCREENSHOTS") == "1" && RepositoryRoot() is { } root)
         {
             var docs = Path.Combine(root, "docs", "explorer");
             System.IO.Directory.CreateDirectory(docs);
