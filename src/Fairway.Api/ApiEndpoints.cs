@@ -21,6 +21,7 @@ public static class ApiEndpoints
 
         SubmitEndpoints.Map(app, node);
         AvailabilityEndpoints.Map(app, node);
+        FairBlockEndpoint.Map(app, node);
         NamespaceEndpoints.Map(app, node);
         InboxEndpoints.Map(app, node);
         AuctionEndpoints.Map(app, node);
@@ -41,6 +42,7 @@ public static class ApiEndpoints
         app.MapGet("/v1/status/metrics", () => Results.Text(node.RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/v1/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
         StreamEndpoints.Map(app, node);
+        Explorer.ExplorerEndpoints.Map(app, node);
 
         // No catch-all fallback route: it would match every method on every path and so hide routing's own 405 (with
         // its Allow header) behind a 404. Unmatched paths end bodiless and WriteStatusAsync gives them the JSON shape.
