@@ -61,12 +61,12 @@ public sealed class ChaosCampaignTests
     }
 
     /// <summary>
-    /// The two findings the 10-minute campaigns still make, rarely (docs/RELIABILITY.md, "open"): a validator whose disk
-    /// writer refuses a commit for a batch it did not store (it stops with exit 1), and a restarted validator catching
-    /// up more slowly than the 30 s bound. Named narrowly, so that any other finding, and these in any other form,
-    /// fails the suite; this list goes when they are fixed.
+    /// The one finding the campaigns have still made, twice in about 90 minutes of them (docs/RELIABILITY.md, bug 3, open):
+    /// a validator whose disk writer refuses a commit for a batch it did not store (it stops with exit 1, and its
+    /// supervisor's restart resumes it). Named narrowly, so that any other finding, and this one in any other form,
+    /// fails the suite; it goes when its cause is found. The slow catch-up that was also tolerated here is fixed
+    /// (RELIABILITY.md, fixes 8-10).
     /// </summary>
     private static bool IsKnownOpen(string kind, string detail) =>
-        (kind == "node_exited" && detail.Contains("is not stored; put the batches before the commit", StringComparison.Ordinal))
-        || (kind == "no_resume" && detail.Contains("short of height", StringComparison.Ordinal));
+        kind == "node_exited" && detail.Contains("is not stored; put the batches before the commit", StringComparison.Ordinal);
 }
