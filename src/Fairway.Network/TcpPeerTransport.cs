@@ -140,7 +140,7 @@ public sealed class TcpPeerTransport : IPeerTransport
         }
 
         if (Interlocked.Add(ref sender.QueuedBytes, payload.Length) > _options.SendQueueBytesMax
-            || !sender.Queue.Writer.TryWrite(new QueuedFrame(payload.ToArray(), _options.TimeProvider.GetTimestamp())))
+            || !sender.Queue.Writer.TryWrite(payload.ToArray()))
         {
             Interlocked.Add(ref sender.QueuedBytes, -payload.Length);
             Stats.OnFrameDroppedQueueFull();
@@ -457,7 +457,6 @@ public sealed class TcpPeerTransport : IPeerTransport
                     return false;
                 }
 
-                DropStale(sender);
                 Volatile.Write(ref sender.Connected, 1);
                 TransportLog.OutboundConnected(_logger, sender.Peer, sender.EndPoint);
                 // The server never writes after the handshake: any read completing means the connection is over.
@@ -516,18 +515,6 @@ public sealed class TcpPeerTransport : IPeerTransport
         }
     }
 
-    /// <summary>Drops, oldest first, the frames that waited longer than <see cref="TransportOptions.StaleOnConnect"/> for this connection.</summary>
-    private void DropStale(PeerSender sender)
-    {
-        var queue = sender.Queue.Reader;
-        while (queue.TryPeek(out var frame) && _options.TimeProvider.GetElapsedTime(frame.QueuedAt) > _options.StaleOnConnect
-            && queue.TryRead(out frame))
-        {
-            Interlocked.Add(ref sender.QueuedBytes, -frame.Payload.Length);
-            Stats.OnFrameDroppedStale();
-        }
-    }
-
     /// <summary>Writes queued frames, several per flush, until the queue completes or the connection breaks.</summary>
     private async Task<string> PumpAsync(PeerSender sender, PipeWriter writer, CancellationToken cancellationToken)
     {
@@ -536,9 +523,8 @@ public sealed class TcpPeerTransport : IPeerTransport
         {
             var frames = 0;
             long bytes = 0;
-            while (bytes < _options.FlushBytesTarget && queue.TryRead(out var queued))
+            while (bytes < _options.FlushBytesTarget && queue.TryRead(out var frame))
             {
-                var frame = queued.Payload;
                 Interlocked.Add(ref sender.QueuedBytes, -frame.Length);
                 Framing.Write(writer, frame);
                 frames++;
@@ -577,16 +563,13 @@ public sealed class TcpPeerTransport : IPeerTransport
         }
     }
 
-    /// <summary>A frame waiting for its peer, with when it was queued (<see cref="TimeProvider.GetTimestamp"/>).</summary>
-    private readonly record struct QueuedFrame(byte[] Payload, long QueuedAt);
-
     private sealed class PeerSender(int peer, EndPoint endPoint, int queueFramesMax)
     {
         public int Peer { get; } = peer;
 
         public EndPoint EndPoint { get; } = endPoint;
 
-        public Channel<QueuedFrame> Queue { get; } = Channel.CreateBounded<QueuedFrame>(new BoundedChannelOptions(queueFramesMax)
+        public Channel<byte[]> Queue { get; } = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(queueFramesMax)
         {
             FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails fast instead of waiting.
             SingleReader = true,

@@ -39,14 +39,6 @@ public sealed record TransportOptions
     /// <summary>Payload bytes waiting per peer before <see cref="TcpPeerTransport.Send"/> starts returning false.</summary>
     public long SendQueueBytesMax { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>
-    /// Frames that waited longer than this for a connection to their peer are dropped when it connects, not sent. While
-    /// a peer is down its queue fills with what the validator broadcast meanwhile; delivered on its return, thousands of
-    /// stale proposals, votes and batches (4,096 per peer, the fault campaign found) buried it for seconds, and each stale
-    /// proposal sent it fetching blocks. Consensus sync and batch fetches recover anything it still needs.
-    /// </summary>
-    public TimeSpan StaleOnConnect { get; init; } = TimeSpan.FromSeconds(1);
-
     /// <summary>Time allowed for connecting plus the whole handshake, on either side.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -96,7 +88,6 @@ public sealed record TransportOptions
         ArgumentNullException.ThrowIfNull(ListenEndPoint);
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentNullException.ThrowIfNull(Logger);
-        ArgumentOutOfRangeException.ThrowIfLessThan(StaleOnConnect, TimeSpan.Zero);
         if (!Validators.Contains(SelfIndex))
         {
             throw new ArgumentException($"self index {SelfIndex} is not in the validator set");

@@ -6,16 +6,12 @@ public sealed class TransportStats
     private long _framesSent;
     private long _framesReceived;
     private long _framesDroppedQueueFull;
-    private long _framesDroppedStale;
     private long _connectionsRejected;
     private long _framesRejected;
 
     public long FramesSent => Interlocked.Read(ref _framesSent);
     public long FramesReceived => Interlocked.Read(ref _framesReceived);
     public long FramesDroppedQueueFull => Interlocked.Read(ref _framesDroppedQueueFull);
-
-    /// <summary>Frames dropped because they waited longer than <see cref="TransportOptions.StaleOnConnect"/> for a connection.</summary>
-    public long FramesDroppedStale => Interlocked.Read(ref _framesDroppedStale);
 
     /// <summary>Connections closed because the handshake failed (unknown key, bad signature, wrong chain, timeout).</summary>
     public long ConnectionsRejected => Interlocked.Read(ref _connectionsRejected);
@@ -26,7 +22,6 @@ public sealed class TransportStats
     public void OnFrameSent() => Interlocked.Increment(ref _framesSent);
     public void OnFrameReceived() => Interlocked.Increment(ref _framesReceived);
     public void OnFrameDroppedQueueFull() => Interlocked.Increment(ref _framesDroppedQueueFull);
-    public void OnFrameDroppedStale() => Interlocked.Increment(ref _framesDroppedStale);
     public void OnConnectionRejected() => Interlocked.Increment(ref _connectionsRejected);
     public void OnFrameRejected() => Interlocked.Increment(ref _framesRejected);
 }

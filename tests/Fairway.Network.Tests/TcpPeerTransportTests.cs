@@ -349,36 +349,6 @@ public sealed class TcpPeerTransportTests
         Assert.False(node0.Send(1, new byte[10]), "a disposed transport sends nothing");
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Frames_that_waited_too_long_for_their_peer_are_dropped_when_it_connects(bool stale)
-    {
-        // The peer is not up yet, so frames queue; with a zero allowance every one of them is stale by the time it connects.
-        var net = new TestNet(2);
-        var allowance = stale ? TimeSpan.Zero : TimeSpan.FromMinutes(5);
-        var node0 = await net.StartAsync(0, o => o with { StaleOnConnect = allowance });
-        TcpPeerTransport? node1 = null;
-        try
-        {
-            Assert.True(node0.Send(1, "queued while down 1"u8.ToArray()));
-            Assert.True(node0.Send(1, "queued while down 2"u8.ToArray()));
-            node1 = await net.StartAsync(1);
-            var inbox1 = new Inbox(node1);
-            await Eventually.True(() => node0.ConnectedPeers == 1, "node 0 connects to node 1");
-            Assert.True(node0.Send(1, "sent once connected"u8.ToArray()));
-            await Eventually.True(() => inbox1.Has(0, "sent once connected"u8), "the fresh frame arrives");
-
-            Assert.Equal(!stale, inbox1.Has(0, "queued while down 1"u8));
-            Assert.Equal(!stale, inbox1.Has(0, "queued while down 2"u8));
-            Assert.Equal(stale ? 2 : 0, node0.Stats.FramesDroppedStale);
-        }
-        finally
-        {
-            await DisposeAllAsync(node1 is null ? [node0] : [node0, node1]);
-        }
-    }
-
     [Fact]
     public async Task Send_returns_false_when_the_queued_bytes_would_pass_the_limit()
     {
