@@ -65,7 +65,7 @@ public sealed class ChaosCampaignTests
     /// a validator whose disk writer refuses a commit for a batch it did not store (it stops with exit 1, and its
     /// supervisor's restart resumes it). Named narrowly, so that any other finding, and this one in any other form,
     /// fails the suite; it goes when its cause is found. The slow catch-up that was also tolerated here is fixed
-    /// (RELIABILITY.md, fixes 8-10).
+    /// (RELIABILITY.md, fixes 8 and 10).
     /// </summary>
     private static bool IsKnownOpen(string kind, string detail) =>
         kind == "node_exited" && detail.Contains("is not stored; put the batches before the commit", StringComparison.Ordinal);
