@@ -234,7 +234,6 @@ public sealed partial class ConsensusCore
         }
 
         list.Add((from, proposal, local));
-        HoldPendingBlock(proposal.Block.Hash);
         Want(parent, from);
     }
 

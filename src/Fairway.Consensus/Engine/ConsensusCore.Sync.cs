@@ -7,15 +7,10 @@ public sealed partial class ConsensusCore
 {
     private const int WantedBlocksMax = 1024;
 
-    /// <summary>
-    /// Asks for a block the engine learned of (through a QC or a child) but does not hold. A block carried by a proposal
-    /// buffered for its parent is held: it joins the tree once that parent does, and the parent is wanted already. Asking
-    /// for it anyway cost a validator catching up one request of many blocks per round it heard, nearly all of them
-    /// copies of blocks already on the way (the fault campaign measured 40 received for each one missing).
-    /// </summary>
+    /// <summary>Asks for a block the engine learned of (through a QC or a child) but does not hold.</summary>
     private void Want(Hash hash, int from)
     {
-        if (_tree.Contains(hash) || _fetched.ContainsKey(hash) || _wanted.ContainsKey(hash) || _pendingBlocks.ContainsKey(hash))
+        if (_tree.Contains(hash) || _fetched.ContainsKey(hash) || _wanted.ContainsKey(hash))
         {
             return;
         }
@@ -190,7 +185,6 @@ public sealed partial class ConsensusCore
             {
                 foreach (var (proposer, proposal, local) in waiting)
                 {
-                    ReleasePendingBlock(proposal.Block.Hash);
                     OnProposal(proposer, proposal, local);
                 }
             }
@@ -198,23 +192,6 @@ public sealed partial class ConsensusCore
             if (block.Hash == HighQc.BlockHash && LeaderOf(_round) == _self)
             {
                 TryStartProposal();
-            }
-        }
-    }
-
-    private void HoldPendingBlock(Hash block) => _pendingBlocks[block] = _pendingBlocks.GetValueOrDefault(block) + 1;
-
-    private void ReleasePendingBlock(Hash block)
-    {
-        if (_pendingBlocks.TryGetValue(block, out var count))
-        {
-            if (count <= 1)
-            {
-                _pendingBlocks.Remove(block);
-            }
-            else
-            {
-                _pendingBlocks[block] = count - 1;
             }
         }
     }
