@@ -24,6 +24,9 @@ public interface IChainStore : IDisposable
 
     bool TryGetBatch(Hash digest, out Batch batch);
 
+    /// <summary>Whether the batch is stored, by the same rule <see cref="AppendCommitted"/> checks, without reading it.</summary>
+    bool IsBatchStored(Hash digest);
+
     /// <summary>Stores several batches; a store may write them in one database transaction.</summary>
     void PutBatches(IReadOnlyList<Batch> batches)
     {

@@ -117,6 +117,15 @@ public sealed class InMemoryChainStore : IChainStore
         }
     }
 
+    public bool IsBatchStored(Hash digest)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _batches.ContainsKey(digest);
+        }
+    }
+
     public bool TryGetBatch(Hash digest, out Batch batch)
     {
         lock (_lock)

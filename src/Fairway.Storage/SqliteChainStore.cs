@@ -275,7 +275,7 @@ public sealed class SqliteChainStore : IChainStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var (height, tip) = CommitRules.CheckGroup(committed, _committedHeight, _tipHash);
-            CommitRules.CheckBatchesStored(committed, IsBatchStored);
+            CommitRules.CheckBatchesStored(committed, BatchStoredLocked);
 
             SqliteCommands.Execute(_connection, "PRAGMA synchronous=FULL");
             using var transaction = _connection.BeginTransaction();
@@ -317,7 +317,16 @@ public sealed class SqliteChainStore : IChainStore
         _insertCommitted.ExecuteNonQuery();
     }
 
-    private bool IsBatchStored(Hash digest)
+    public bool IsBatchStored(Hash digest)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return BatchStoredLocked(digest);
+        }
+    }
+
+    private bool BatchStoredLocked(Hash digest)
     {
         _batchStored.Parameters["$digest"].Value = digest.ToArray();
         return _batchStored.ExecuteScalar() is not null;

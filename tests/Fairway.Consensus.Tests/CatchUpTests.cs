@@ -39,3 +39,58 @@ public class CatchUpTests
         Assert.Equal(Enumerable.Range(1, heights.Count).Select(h => (ulong)h), heights);
     }
 }
+
+public class CatchUpCostTests
+{
+    /// <summary>
+    /// A validator back from a long absence hears a new proposal every round while it fetches the chain it missed. Each
+    /// proposal's parent is the block of the proposal before it, already held (buffered) here: asking peers for it again
+    /// sent one request of 64 blocks per round, nearly all of them copies (the fault campaign saw 40 blocks received for
+    /// each one missing, and the whole network slowed while a restarted validator caught up). Answers here take a few
+    /// rounds to come, as from a busy peer, so proposals do arrive while the first fetch is on its way.
+    /// </summary>
+    [Fact]
+    public void A_validator_catching_up_asks_for_each_missing_block_about_once()
+    {
+        var net = new TestNetwork(4) { BlockResponseDelaySteps = 200 };
+        net.StartAll();
+        net.RunUntil(() => net.Committed[3].Count >= 5);
+        net.Isolated.Add(3);
+        var from = net.Committed[0].Count;
+        // Within the window of rounds a validator takes proposals from, so it learns of them as they come.
+        net.RunUntil(() => net.Committed[0].Count >= from + 60);
+        var missed = net.Committed[0].Count - net.Committed[3].Count;
+
+        net.Isolated.Remove(3);
+        net.RunUntil(() => net.Committed[3].Count >= net.Committed[0].Count - 2 && net.Committed[3].Count >= from + 70);
+
+        var stats = net.Core(3).Stats;
+        var unrequested = stats.DroppedByReason.GetValueOrDefault("unrequested block");
+        var requests = stats.SyncRequests;
+        Assert.True(requests <= (missed / net.Config.SyncBlocksPerRequest) + 10,
+            $"{requests} block requests to catch up {missed} blocks ({net.Config.SyncBlocksPerRequest} per request); unrequested copies received: {unrequested}");
+        Assert.True(unrequested <= missed, $"{unrequested} blocks received that were not asked for, catching up {missed}");
+    }
+
+    /// <summary>
+    /// The other side of not asking twice: a catch-up whose fetches are lost must still finish. The wanted root is asked
+    /// again after the retry interval, and the proposals buffered behind it wait for it rather than asking for themselves.
+    /// </summary>
+    [Fact]
+    public void A_validator_catching_up_whose_block_answers_are_lost_still_catches_up()
+    {
+        var net = new TestNetwork(4) { BlockResponseDelaySteps = 200 };
+        net.StartAll();
+        net.RunUntil(() => net.Committed[3].Count >= 5);
+        net.Isolated.Add(3);
+        var from = net.Committed[0].Count;
+        net.RunUntil(() => net.Committed[0].Count >= from + 60);
+
+        net.BlockResponsesToLose = 3;
+        net.Isolated.Remove(3);
+        net.RunUntil(() => net.Committed[3].Count >= net.Committed[0].Count - 2 && net.Committed[3].Count >= from + 70);
+
+        Assert.Equal(0, net.BlockResponsesToLose);
+        Assert.Equal(net.Committed[0].Take(net.Committed[3].Count).Select(c => c.Block.Hash), net.Committed[3].Select(c => c.Block.Hash));
+    }
+}

@@ -17,6 +17,8 @@ internal sealed class TestNetwork
 {
     /// <summary>Messages in flight, each with the epoch its sender was in (the node's wire frame carries the same).</summary>
     private readonly Queue<(int To, int From, ulong Epoch, ConsensusMessage Message)> _inbox = new();
+    private readonly List<(long DueStep, (int To, int From, ulong Epoch, ConsensusMessage Message) Message)> _delayed = [];
+    private long _steps;
 
     public TestNetwork(int validators, ConsensusConfig? config = null, IReadOnlyList<ulong>? stakes = null)
     {
@@ -68,6 +70,12 @@ internal sealed class TestNetwork
 
     /// <summary>Batch digests no host holds: blocks referencing them never pass the availability check.</summary>
     public HashSet<Hash> Withheld { get; } = [];
+
+    /// <summary>Messages delivered after a block request before its answer is: a slow peer, or a long way to it.</summary>
+    public int BlockResponseDelaySteps { get; set; }
+
+    /// <summary>Block answers still to be lost on the way (each one lost counts this down).</summary>
+    public int BlockResponsesToLose { get; set; }
 
     /// <summary>Ticks every running engine has been given.</summary>
     public long Ticks { get; private set; }
@@ -157,6 +165,8 @@ internal sealed class TestNetwork
                 return;
             }
 
+            _steps++;
+            ReleaseDelayed();
             if (_inbox.TryDequeue(out var m))
             {
                 var silenced = m.Message is ProposalMessage p && SilentLeaders.Contains(m.From) && p.Block.Author == m.From;
@@ -179,6 +189,20 @@ internal sealed class TestNetwork
         }
 
         throw new TimeoutException("condition not reached within the step budget; " + Describe());
+    }
+
+    private void ReleaseDelayed()
+    {
+        if (_delayed.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var due in _delayed.Where(d => d.DueStep <= _steps).ToList())
+        {
+            _delayed.Remove(due);
+            _inbox.Enqueue(due.Message);
+        }
     }
 
     /// <summary>Carries a step's outputs at node <paramref name="i"/> through the same interpreter the node and the simulator use.</summary>
@@ -256,7 +280,19 @@ internal sealed class TestNetwork
             var blocks = new BlockRequestMessage(request.Tip, request.Count).Collect(network.Stores[request.Peer].TryGetBlock);
             if (!network.Isolated.Contains(i) && !network.Isolated.Contains(request.Peer))
             {
-                network._inbox.Enqueue((i, request.Peer, network.Core(i).Epoch, new BlockResponseMessage(blocks)));
+                var response = (i, request.Peer, network.Core(i).Epoch, (ConsensusMessage)new BlockResponseMessage(blocks));
+                if (network.BlockResponsesToLose > 0)
+                {
+                    network.BlockResponsesToLose--;
+                }
+                else if (network.BlockResponseDelaySteps > 0)
+                {
+                    network._delayed.Add((network._steps + network.BlockResponseDelaySteps, response));
+                }
+                else
+                {
+                    network._inbox.Enqueue(response);
+                }
             }
         }
 

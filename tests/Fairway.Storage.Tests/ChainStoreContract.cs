@@ -58,14 +58,17 @@ public abstract class ChainStoreContract : IDisposable
     {
         Assert.False(Store.TryGetBlock(Hash.Compute("nope"u8), out _));
         Assert.False(Store.TryGetBatch(Hash.Compute("nope"u8), out _));
+        Assert.False(Store.IsBatchStored(Hash.Compute("nope"u8)));
     }
 
     [Fact]
     public void A_stored_batch_comes_back_equal()
     {
         var batch = new TestChain(1, 5).Batches[0];
+        Assert.False(Store.IsBatchStored(batch.Digest));
         Store.PutBatch(batch);
 
+        Assert.True(Store.IsBatchStored(batch.Digest));
         Assert.True(Store.TryGetBatch(batch.Digest, out var back));
         AssertSame(batch, back);
         Assert.Equal(batch.Transactions, back.Transactions);

@@ -159,9 +159,18 @@ public sealed partial class ConsensusCore
             _fetchedByParent.Remove(block.ParentHash);
         }
 
-        foreach (var parent in _pendingProposals.Keys.Where(h => !_tree.Contains(h) && !_wanted.ContainsKey(h)).ToList())
+        // A proposal waits on as long as its parent can still arrive: wanted, fetched, or itself carried by a waiting
+        // proposal (a chain of them, whose first is the one that wants). A chain whose root goes drains one link a commit.
+        foreach (var parent in _pendingProposals.Keys
+            .Where(h => !_tree.Contains(h) && !_wanted.ContainsKey(h) && !_fetched.ContainsKey(h) && !_pendingBlocks.ContainsKey(h)).ToList())
         {
-            _pendingProposals.Remove(parent);
+            if (_pendingProposals.Remove(parent, out var dropped))
+            {
+                foreach (var (_, proposal, _) in dropped)
+                {
+                    ReleasePendingBlock(proposal.Block.Hash);
+                }
+            }
         }
     }
 }

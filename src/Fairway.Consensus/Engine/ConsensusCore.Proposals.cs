@@ -234,6 +234,7 @@ public sealed partial class ConsensusCore
         }
 
         list.Add((from, proposal, local));
+        HoldPendingBlock(proposal.Block);
         Want(parent, from);
     }
 

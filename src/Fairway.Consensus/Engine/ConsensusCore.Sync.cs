@@ -7,10 +7,17 @@ public sealed partial class ConsensusCore
 {
     private const int WantedBlocksMax = 1024;
 
-    /// <summary>Asks for a block the engine learned of (through a QC or a child) but does not hold.</summary>
+    /// <summary>
+    /// Asks for a block the engine learned of (through a QC or a child) but does not hold. A block carried by a proposal
+    /// buffered for its parent is not asked for while the root of its buffered chain is being fetched: it joins the tree
+    /// once that root does. Asking anyway cost a validator catching up one request of many blocks per round it heard,
+    /// nearly all of them copies (the fault campaign measured 40 received for each one missing). Once nothing fetches the
+    /// root (its answer was dropped, or no peer had it), the block is asked for again, as before: that request is what
+    /// heals a catch-up whose only fetch was lost.
+    /// </summary>
     private void Want(Hash hash, int from)
     {
-        if (_tree.Contains(hash) || _fetched.ContainsKey(hash) || _wanted.ContainsKey(hash))
+        if (_tree.Contains(hash) || _fetched.ContainsKey(hash) || _wanted.ContainsKey(hash) || ArrivesWithFetchedRoot(hash))
         {
             return;
         }
@@ -185,6 +192,7 @@ public sealed partial class ConsensusCore
             {
                 foreach (var (proposer, proposal, local) in waiting)
                 {
+                    ReleasePendingBlock(proposal.Block.Hash);
                     OnProposal(proposer, proposal, local);
                 }
             }
@@ -192,6 +200,55 @@ public sealed partial class ConsensusCore
             if (block.Hash == HighQc.BlockHash && LeaderOf(_round) == _self)
             {
                 TryStartProposal();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="hash"/> is carried by a buffered proposal whose chain (buffered proposals, then fetched
+    /// blocks, each waiting for its parent) ends in a block that is wanted: it will arrive with that fetch.
+    /// </summary>
+    private bool ArrivesWithFetchedRoot(Hash hash)
+    {
+        if (!_pendingBlocks.ContainsKey(hash))
+        {
+            return false;
+        }
+
+        var at = hash;
+        for (var steps = 0; steps <= _config.PendingProposalsMax + _config.FetchedBlocksMax; steps++)
+        {
+            if (_pendingBlocks.TryGetValue(at, out var pending))
+            {
+                at = pending.Parent;
+            }
+            else if (_fetched.TryGetValue(at, out var fetched))
+            {
+                at = fetched.ParentHash;
+            }
+            else
+            {
+                return _wanted.ContainsKey(at);
+            }
+        }
+
+        return false;
+    }
+
+    private void HoldPendingBlock(Block block) =>
+        _pendingBlocks[block.Hash] = (_pendingBlocks.GetValueOrDefault(block.Hash).Count + 1, block.ParentHash);
+
+    private void ReleasePendingBlock(Hash block)
+    {
+        if (_pendingBlocks.TryGetValue(block, out var pending))
+        {
+            if (pending.Count <= 1)
+            {
+                _pendingBlocks.Remove(block);
+            }
+            else
+            {
+                _pendingBlocks[block] = (pending.Count - 1, pending.Parent);
             }
         }
     }

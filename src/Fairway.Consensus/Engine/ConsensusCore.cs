@@ -34,6 +34,8 @@ public sealed partial class ConsensusCore
     private readonly Dictionary<Hash, List<Block>> _fetchedByParent = [];
     private readonly Dictionary<Hash, WantedBlock> _wanted = [];
     private readonly Dictionary<Hash, List<(int From, ProposalMessage Proposal, bool Local)>> _pendingProposals = [];
+    // The blocks those buffered proposals carry, with their parents: not asked of a peer while their chain is fetched (see Want).
+    private readonly Dictionary<Hash, (int Count, Hash Parent)> _pendingBlocks = [];
     // Per round so it is dropped with the rounds below the evidence window, where no new evidence is looked for.
     private readonly RoundIndexed<HashSet<(ushort Validator, EvidenceKind Kind)>> _evidenceReported = new();
     private readonly LeaderReputation _reputation;

@@ -214,9 +214,6 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
     private long _receiptsFlushedAtMs;
 
-    /// <summary>Batches stored recently, so the check before each commit rarely reads the chain store.</summary>
-    private readonly RecentIds _storedDigests = new(65_536);
-
     /// <summary>
     /// Writes one group of queued disk work. Every batch of the group goes first (storing a batch early is always safe),
     /// then the group's commits in order, durable together, then their indexing: so a commit never reaches the disk
@@ -249,38 +246,42 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
             }
         }
 
+        if (batches.Count > 0)
+        {
+            _chain.PutBatches(batches);
+        }
+
         // Every batch a commit orders must be on disk before the commit. Each is queued for storage when it arrives, so
-        // this finds none missing; if one ever is (the fault campaign once stopped a validator on exactly that), the
-        // commit carries the batch itself, and it is stored here rather than the validator stopping.
-        var inGroup = batches.Select(b => b.Digest).ToHashSet();
+        // this finds none missing; if one ever is (the fault campaign stopped validators on exactly that, each time just
+        // after a SIGSTOP or a restart, and the cause is not found), the commit carries the batch itself and it is stored
+        // here rather than the validator stopping. Asked of the store by the rule its commit check applies, after this
+        // group's batches went in: an earlier version trusted a memory of recent writes and the read connection, and the
+        // store still refused three commits that check had passed.
+        var repairs = new List<Batch>();
         foreach (var commit in commits)
         {
-            // Checked by the digests the block names (what the store will check), each against the batch handed with it.
             var named = commit.Committed.Block.AllBatchDigests;
             for (var i = 0; i < named.Count; i++)
             {
                 var digest = named[i];
-                if (inGroup.Contains(digest) || _storedDigests.Contains(digest) || _chain.TryGetBatch(digest, out _))
+                if (_chain.IsBatchStored(digest) || repairs.Any(b => b.Digest == digest))
                 {
                     continue;
                 }
 
                 var batch = i < commit.Batches.Count ? commit.Batches[i] : null;
-                LogBatchStoredWithCommit(_log, digest.ToHex()[..8], commit.Committed.Height, batch?.Digest.ToHex()[..8] ?? "none", commit.Batches.Count, named.Count);
-                if (batch is not null && inGroup.Add(batch.Digest))
+                LogBatchStoredWithCommit(_log, digest.ToHex()[..8], commit.Committed.Height, batch?.Digest.ToHex()[..8] ?? "none", commit.Batches.Count, named.Count,
+                    batches.Any(b => b.Digest == digest), _chain.TryGetBatch(digest, out _));
+                if (batch is not null && batch.Digest == digest)
                 {
-                    batches.Add(batch);
+                    repairs.Add(batch);
                 }
             }
         }
 
-        if (batches.Count > 0)
+        if (repairs.Count > 0)
         {
-            _chain.PutBatches(batches);
-            foreach (var batch in batches)
-            {
-                _ = _storedDigests.Add(batch.Digest);
-            }
+            _chain.PutBatches(repairs);
         }
 
         if (receipts.Count > 0)
@@ -298,7 +299,22 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
 
         if (commits.Count > 0)
         {
-            _chain.AppendCommittedMany(commits.Select(c => c.Committed).ToList());
+            try
+            {
+                _chain.AppendCommittedMany(commits.Select(c => c.Committed).ToList());
+            }
+            catch (InvalidOperationException)
+            {
+                foreach (var commit in commits)
+                {
+                    foreach (var digest in commit.Committed.Block.AllBatchDigests)
+                    {
+                        LogCommitCheck(_log, commit.Committed.Height, digest.ToHex()[..8], batches.Any(b => b.Digest == digest), _chain.IsBatchStored(digest), _chain.TryGetBatch(digest, out _), batches.Count, group.Count);
+                    }
+                }
+
+                throw;
+            }
         }
 
         // A certified output is indexed (firm) only after its block's commit is on disk: same group or an earlier one.
@@ -684,8 +700,11 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     [LoggerMessage(Level = LogLevel.Critical, Message = "disk full at {DataDir}: stopping; free space and restart ({Reason})")]
     private static partial void LogDiskFullStop(ILogger logger, string dataDir, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "batch {Digest} of the block committed at height {Height} was not stored yet; stored with the commit (the batch handed with it: {Handed}; {HandedCount} batches handed for {NamedCount} named)")]
-    private static partial void LogBatchStoredWithCommit(ILogger logger, string digest, ulong height, string handed, int handedCount, int namedCount);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "batch {Digest} of the block committed at height {Height} was not stored yet; stored with the commit (the batch handed with it: {Handed}; {HandedCount} batches handed for {NamedCount} named; put in this group {InGroup}, readable {Readable})")]
+    private static partial void LogBatchStoredWithCommit(ILogger logger, string digest, ulong height, string handed, int handedCount, int namedCount, bool inGroup, bool readable);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "commit refused at height {Height}: batch {Digest} put in this group {InGroup}, stored {Stored}, readable {Readable} ({Batches} batches put, {Items} items)")]
+    private static partial void LogCommitCheck(ILogger logger, ulong height, string digest, bool inGroup, bool stored, bool readable, int batches, int items);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "validator stopping on an unrecoverable error")]
     private static partial void LogFatal(ILogger logger, Exception exception);
