@@ -154,23 +154,6 @@ internal sealed class OutputChecker(Func<ulong, OutputCertificateVerifier> certi
 
         CheckBundles(host, output);
 
-        // As submitted: where the output reveals a plaintext, the ciphertext a client sent stands in its place.
-        var seen = new HashSet<Hash>();
-        foreach (var tx in output.SubmittedTransactions())
-        {
-            if (!_submitted.Contains(tx.Hash) && !_inboxEntries.Contains(tx.Hash) && !IsChainRecord(tx))
-            {
-                Violations.Add($"invented transaction: host {host.Id}'s output at height {output.Height} holds {tx.Hash.ToHex()[..16]}, which no client submitted or posted to the inbox");
-                break;
-            }
-
-            if (!seen.Add(tx.Hash))
-            {
-                Violations.Add($"duplicate transaction: host {host.Id}'s output at height {output.Height} holds {tx.Hash.ToHex()[..16]} twice");
-                break;
-            }
-        }
-
         // Across heights too: the fault campaign found a lagging leader re-proposing batches already committed, and the
         // chain outputting their transactions a second time, hundreds of heights later.
         if (!_outputAt.TryGetValue(host.Id, out var outputAt))
@@ -178,12 +161,28 @@ internal sealed class OutputChecker(Func<ulong, OutputCertificateVerifier> certi
             _outputAt[host.Id] = outputAt = [];
         }
 
+        // As submitted: where the output reveals a plaintext, the ciphertext a client sent stands in its place. Each kind
+        // of violation is reported once per output.
+        var seen = new HashSet<Hash>();
+        bool invented = false, twiceHere = false, twiceAcross = false;
         foreach (var tx in output.SubmittedTransactions())
         {
-            if (!outputAt.TryAdd(tx.Hash, output.Height) && outputAt[tx.Hash] != output.Height)
+            if (!invented && !_submitted.Contains(tx.Hash) && !_inboxEntries.Contains(tx.Hash) && !IsChainRecord(tx))
             {
+                invented = true;
+                Violations.Add($"invented transaction: host {host.Id}'s output at height {output.Height} holds {tx.Hash.ToHex()[..16]}, which no client submitted or posted to the inbox");
+            }
+
+            if (!twiceHere && !seen.Add(tx.Hash))
+            {
+                twiceHere = true;
+                Violations.Add($"duplicate transaction: host {host.Id}'s output at height {output.Height} holds {tx.Hash.ToHex()[..16]} twice");
+            }
+
+            if (!twiceAcross && !outputAt.TryAdd(tx.Hash, output.Height) && outputAt[tx.Hash] != output.Height)
+            {
+                twiceAcross = true;
                 Violations.Add($"duplicate transaction: host {host.Id} output {tx.Hash.ToHex()[..16]} at height {outputAt[tx.Hash]} and again at height {output.Height}");
-                break;
             }
         }
     }
