@@ -209,6 +209,30 @@ public abstract class ChainStoreContract : IDisposable
     }
 
     [Fact]
+    public void A_batch_the_store_lost_is_found_by_asking_it_and_put_again_from_the_copy_handed_with_the_commit()
+    {
+        var chain = new TestChain(3, 3);
+        // The writer handed all three batches to the store, and remembers doing so; the store kept only the first.
+        var remembered = chain.Batches.Select(b => b.Digest).ToHashSet();
+        Store.PutBatch(chain.Batches[0]);
+        (CommittedBlock, IReadOnlyList<Batch>)[] group =
+            [(chain.At(1), [chain.Batches[0]]), (chain.At(2), [chain.Batches[1]]), (chain.At(3), [])];
+
+        // Trusting its memory, the writer finds nothing missing and the store refuses the group.
+        Assert.Empty(MissingBatches.Find(group, remembered.Contains));
+        Assert.Throws<InvalidOperationException>(() => Store.AppendCommittedMany([.. group.Select(g => g.Item1)]));
+
+        // Asking the store finds both, each once, with the copy handed when there was one.
+        var missing = MissingBatches.Find([.. group, (chain.At(3), [])], Store.IsBatchStored);
+        Assert.Equal([(2UL, chain.Batches[1].Digest, (Batch?)chain.Batches[1]), (3UL, chain.Batches[2].Digest, null)],
+            missing.Select(m => (m.Height, m.Digest, m.Handed)));
+
+        Store.PutBatches([.. missing.Select(m => m.Handed ?? chain.Batches[2])]);
+        Store.AppendCommittedMany([.. group.Select(g => g.Item1)]);
+        Assert.Equal(3UL, Store.CommittedHeight);
+    }
+
+    [Fact]
     public void A_blocks_output_comes_back_from_its_batches_in_output_order()
     {
         var chain = new TestChain(1, 3);

@@ -91,13 +91,16 @@ public sealed partial class ValidatorNode
 
         // A copy of a batch committed longer ago than the pool remembers is found in the chain store, which holds every
         // batch this validator stored; taking it again would let a leader order its transactions twice.
-        if (!_batches.IsKnown(batch.Digest) && !_chain.TryGetBatch(batch.Digest, out _) && _batches.Add(batch, NowMs))
+        if (_batches.IsKnown(batch.Digest) || _chain.TryGetBatch(batch.Digest, out _) || !_batches.Add(batch, NowMs))
         {
-            _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch, _fair is null ? 0 : NowMs));
-            ReceiveFair(batch, NowMs);
-            _tracker.OnBatch(batch);
+            // Nothing new, so nothing waiting can go on: a validator back from a crash is sent thousands of batches it
+            // already has, and looking at its waiting commits for each one kept it from catching up (fault campaign).
+            return;
         }
 
+        _diskWriter!.Enqueue(new DiskWork.StoreBatch(batch, _fair is null ? 0 : NowMs));
+        ReceiveFair(batch, NowMs);
+        _tracker.OnBatch(batch);
         if (!_commits.IsEmpty)
         {
             DrainCommits();
@@ -219,7 +222,7 @@ public sealed partial class ValidatorNode
             var (batches, missing) = FindBatches(block.AllBatchDigests);
             if (missing.Count > 0)
             {
-                RequestBatches(MissingAhead(missing));
+                RequestMissing(missing);
                 return;
             }
 
@@ -255,6 +258,29 @@ public sealed partial class ValidatorNode
 
     /// <summary>Commits looked at past the head when the head waits for batches.</summary>
     private const int CommitsLookedAhead = 64;
+
+    /// <summary>Least time between two looks past the head (<see cref="MissingAhead"/>).</summary>
+    private const long MissingAheadEveryMs = 50;
+
+    private long? _missingAheadAtMs;
+
+    /// <summary>
+    /// Asks for the head commit's missing batches, and at most every <see cref="MissingAheadEveryMs"/> for those of the
+    /// commits behind it too. The look past the head reads the store for each batch the next 64 commits lack, and commits
+    /// are drained on every commit consensus hands over, every new batch and every tick: a validator back from a crash,
+    /// handed thousands of commits at once, spent more time looking ahead than catching up (fault campaign, seed 2).
+    /// </summary>
+    private void RequestMissing(List<Hash> headMissing)
+    {
+        if (_missingAheadAtMs is { } at && NowMs - at < MissingAheadEveryMs)
+        {
+            RequestBatches(headMissing);
+            return;
+        }
+
+        _missingAheadAtMs = NowMs;
+        RequestBatches(MissingAhead(headMissing));
+    }
 
     /// <summary>
     /// The head commit's missing batches and those of the commits queued behind it. A validator that fell behind (back

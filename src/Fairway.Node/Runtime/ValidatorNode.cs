@@ -258,24 +258,13 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
         // group's batches went in: an earlier version trusted a memory of recent writes and the read connection, and the
         // store still refused three commits that check had passed.
         var repairs = new List<Batch>();
-        foreach (var commit in commits)
+        foreach (var missing in MissingBatches.Find(commits.Select(c => (c.Committed, c.Batches)), _chain.IsBatchStored))
         {
-            var named = commit.Committed.Block.AllBatchDigests;
-            for (var i = 0; i < named.Count; i++)
+            LogBatchStoredWithCommit(_log, missing.Digest.ToHex()[..8], missing.Height, missing.Handed is null ? "none" : "a copy",
+                batches.Any(b => b.Digest == missing.Digest), _chain.TryGetBatch(missing.Digest, out _));
+            if (missing.Handed is { } batch)
             {
-                var digest = named[i];
-                if (_chain.IsBatchStored(digest) || repairs.Any(b => b.Digest == digest))
-                {
-                    continue;
-                }
-
-                var batch = i < commit.Batches.Count ? commit.Batches[i] : null;
-                LogBatchStoredWithCommit(_log, digest.ToHex()[..8], commit.Committed.Height, batch?.Digest.ToHex()[..8] ?? "none", commit.Batches.Count, named.Count,
-                    batches.Any(b => b.Digest == digest), _chain.TryGetBatch(digest, out _));
-                if (batch is not null && batch.Digest == digest)
-                {
-                    repairs.Add(batch);
-                }
+                repairs.Add(batch);
             }
         }
 
@@ -700,8 +689,8 @@ public sealed partial class ValidatorNode : BackgroundService, IValidatorApi
     [LoggerMessage(Level = LogLevel.Critical, Message = "disk full at {DataDir}: stopping; free space and restart ({Reason})")]
     private static partial void LogDiskFullStop(ILogger logger, string dataDir, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "batch {Digest} of the block committed at height {Height} was not stored yet; stored with the commit (the batch handed with it: {Handed}; {HandedCount} batches handed for {NamedCount} named; put in this group {InGroup}, readable {Readable})")]
-    private static partial void LogBatchStoredWithCommit(ILogger logger, string digest, ulong height, string handed, int handedCount, int namedCount, bool inGroup, bool readable);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "batch {Digest} of the block committed at height {Height} was not stored yet; stored with the commit (handed with it: {Handed}; put in this group: {InGroup}; readable: {Readable})")]
+    private static partial void LogBatchStoredWithCommit(ILogger logger, string digest, ulong height, string handed, bool inGroup, bool readable);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "commit refused at height {Height}: batch {Digest} put in this group {InGroup}, stored {Stored}, readable {Readable} ({Batches} batches put, {Items} items)")]
     private static partial void LogCommitCheck(ILogger logger, ulong height, string digest, bool inGroup, bool stored, bool readable, int batches, int items);
