@@ -26,7 +26,7 @@ public class SettlementTests
         JsonElement status = default;
         // Settling goes through a statement interval, the validators' attestations, a relayed L1 transaction and anvil's
         // one-second blocks: about 20 s alone. It once took over 90 s in a full-suite run on two loaded cores, hence the
-        // longer bound; once, alone, it did not settle within this bound at all (open, see docs/SETTLEMENT.md).
+        // longer bound; sometimes nothing settles at all (open, see docs/SETTLEMENT.md).
         await TestCluster.WaitUntilAsync(async () => (status = await StatusAsync(cluster, 0, hash)).ValueKind == JsonValueKind.Object
             && status.GetProperty("status").GetString() == "settled", $"transaction {hash} settled", TimeSpan.FromMinutes(4));
 
