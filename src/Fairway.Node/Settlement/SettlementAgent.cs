@@ -460,7 +460,17 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
             catch (L1Exception e)
             {
                 // Most often another validator relayed it first (NotExtending): harmless, the next pass reads the new tip.
-                LogRelayRefused(_logger, height, e.Message);
+                // Any other refusal is shown: a devnet run once settled nothing for minutes while every validator signed,
+                // and the refusals, logged at debug level only, could not say why (NoInboxCommitment; SETTLEMENT.md).
+                if (e.Message.Contains("NotExtending", StringComparison.Ordinal))
+                {
+                    LogRelayRefused(_logger, height, e.Message);
+                }
+                else
+                {
+                    LogRelayRefusedUnexpectedly(_logger, height, snapshot.Epoch, e.Message);
+                }
+
                 return;
             }
 
@@ -533,6 +543,9 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "settlement: relaying height {Height} refused: {Reason}")]
     private static partial void LogRelayRefused(ILogger logger, ulong height, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "settlement: the light client refused height {Height} (stake epoch {Epoch}): {Reason}")]
+    private static partial void LogRelayRefusedUnexpectedly(ILogger logger, ulong height, ulong epoch, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "settlement: the L1 failed a request, retrying later: {Reason}")]
     private static partial void LogL1(ILogger logger, string reason);
