@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Fairway.Chaos.Netns;
 
 namespace Fairway.Chaos.Tests.Netns;
@@ -31,25 +32,35 @@ internal static class NetnsProbe
     public static Process Listen(NetnsNetwork network, int i)
     {
         var start = new ProcessStartInfo("socat") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var arg in new[] { $"TCP-LISTEN:{Port},bind={network.Address(i)},reuseaddr,fork", "SYSTEM:echo ok" })
+        // -d -d makes socat say "listening on" once its socket is bound: the sign this waits for.
+        foreach (var arg in new[] { "-d", "-d", $"TCP-LISTEN:{Port},bind={network.Address(i)},reuseaddr,fork", "SYSTEM:echo ok" })
         {
             start.ArgumentList.Add(arg);
         }
 
         var listener = Process.Start(network.Wrap(start, i))!;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!FromRoot(network.Address(i), Port))
+        var said = new StringBuilder();
+        var listening = Task.Run(() =>
         {
-            if (listener.HasExited || DateTime.UtcNow > deadline)
+            while (listener.StandardError.ReadLine() is { } line)
             {
-                Stop(listener);
-                Assert.Fail($"the listener in {network.Name(i)} did not come up: {listener.StandardError.ReadToEnd()}");
+                said.AppendLine(line);
+                if (line.Contains("listening on", StringComparison.Ordinal))
+                {
+                    return true;
+                }
             }
 
-            // Polling, bounded by the deadline: socat gives no other sign that it is listening.
-            Thread.Sleep(50);
+            return false;
+        });
+        if (!listening.Wait(TimeSpan.FromSeconds(20)) || !listening.Result || !FromRoot(network.Address(i), Port))
+        {
+            Stop(listener);
+            Assert.Fail($"the listener in {network.Name(i)} did not come up: {said}");
         }
 
+        // The rest of its log is drained so socat never blocks on a full pipe.
+        _ = Task.Run(() => listener.StandardError.ReadToEnd());
         return listener;
     }
 
