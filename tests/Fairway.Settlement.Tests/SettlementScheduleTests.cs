@@ -32,6 +32,50 @@ public class SettlementScheduleTests
     }
 
     [Fact]
+    public void The_next_statement_is_the_first_due_height_and_waits_for_a_block_time_it_does_not_hold()
+    {
+        var times = new Dictionary<ulong, ulong> { [11] = 1_500, [12] = 2_900, [13] = 3_000, [14] = 3_100 };
+        ulong scanned = 0;
+        Assert.Equal(13UL, StatementSchedule.Next(ByHeightsOrTime, 10, 1_000, 14, ref scanned, h => times.GetValueOrDefault(h), _ => true));
+        Assert.Equal(12UL, scanned);
+
+        // Height 12's block time is not held yet: nothing is due, and nothing is skipped over it.
+        scanned = 0;
+        times.Remove(12);
+        Assert.Null(StatementSchedule.Next(ByHeightsOrTime, 10, 1_000, 14, ref scanned, h => times.TryGetValue(h, out var ms) ? ms : null, _ => true));
+        Assert.Equal(11UL, scanned);
+
+        // By heights alone, block times are never read.
+        scanned = 0;
+        Assert.Equal(20UL, StatementSchedule.Next(ByHeights, 10, 0, 25, ref scanned, _ => throw new InvalidOperationException("read a block time"), _ => true));
+    }
+
+    [Fact]
+    public void A_due_height_the_light_client_would_refuse_passes_the_statement_to_the_next_height_that_may_carry_one()
+    {
+        // Heights 1-3 were made before their leaders read the L1: their headers do not commit to the inbox.
+        ulong scanned = 0;
+        Assert.Equal(4UL, StatementSchedule.Next(ByHeightsOrTime, 0, 0, 9, ref scanned, _ => 10_000, h => h >= 4));
+        Assert.Equal(3UL, scanned);
+
+        // The same pass again reads nothing below what it already passed over.
+        var read = new List<ulong>();
+        Assert.Equal(4UL, StatementSchedule.Next(ByHeightsOrTime, 0, 0, 9, ref scanned, _ => 10_000, h => { read.Add(h); return h >= 4; }));
+        Assert.Equal([4UL], read);
+
+        // By heights alone the statement moves to the next multiple of the interval, the only heights peers take.
+        scanned = 0;
+        Assert.Equal(30UL, StatementSchedule.Next(ByHeights, 0, 0, 35, ref scanned, _ => 0, h => h >= 25));
+
+        // Not yet certified that far, or the header not held: no statement yet, rather than one on a refused height.
+        scanned = 0;
+        Assert.Null(StatementSchedule.Next(ByHeights, 0, 0, 29, ref scanned, _ => 0, h => h >= 25));
+        scanned = 0;
+        Assert.Null(StatementSchedule.Next(ByHeightsOrTime, 0, 0, 9, ref scanned, _ => 10_000, h => h < 2 ? false : null));
+        Assert.Equal(1UL, scanned);
+    }
+
+    [Fact]
     public void The_relayer_takes_the_lowest_height_above_the_tip_with_a_quorum_on_the_tip()
     {
         var keys = Enumerable.Range(0, 3).Select(_ => SettlementKey.Generate()).ToArray();

@@ -13,7 +13,7 @@ public sealed class BatchHeader : ICanonical, IEquatable<BatchHeader>
 {
     public const byte Version = 1;
 
-    private Hash? _hash;
+    private CachedHash _hash;
 
     public BatchHeader(Hash chainId, ushort author, ulong sequence, int transactionCount, Hash namespaceRoot)
     {
@@ -38,7 +38,7 @@ public sealed class BatchHeader : ICanonical, IEquatable<BatchHeader>
     public Hash NamespaceRoot { get; }
 
     /// <summary>SHA-256 of the canonical encoding: the batch digest that blocks list.</summary>
-    public Hash Hash => _hash ??= Hash.Compute(Canonical.Encode(this));
+    public Hash Hash => _hash.GetOrCompute(this, static self => Hash.Compute(Canonical.Encode(self)));
 
     public void Encode(CanonicalWriter writer)
     {

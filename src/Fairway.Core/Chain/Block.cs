@@ -46,7 +46,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     /// <summary>The author of an output's record batch (<see cref="WithRecords"/>): records the ordering stage wrote itself.</summary>
     public const ushort RecordAuthor = ushort.MaxValue - 1;
 
-    private Hash? _hash;
+    private CachedHash _hash;
     private Batch? _inboxBatch;
 
     /// <summary>
@@ -206,7 +206,7 @@ public sealed class Block : ICanonical, IEncodedSizeHint
     public bool IsGenesis => Round == 0 && Height == 0;
 
     /// <summary>SHA-256 of the canonical encoding, computed once.</summary>
-    public Hash Hash => _hash ??= Hash.Compute(EncodedBytes());
+    public Hash Hash => _hash.GetOrCompute(this, static self => Hash.Compute(self.EncodedBytes()));
 
     /// <summary>The canonical encoding, made at most once (as <see cref="Batch.Encoded"/>: shared, callers only read it).</summary>
     public byte[] Encoded => EncodedBytes();

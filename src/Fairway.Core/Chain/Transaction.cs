@@ -12,7 +12,7 @@ public sealed class Transaction : ICanonical, IEquatable<Transaction>
     public const byte Version = 1;
 
     private readonly byte[] _payload;
-    private Hash? _hash;
+    private CachedHash _hash;
 
     /// <summary>A transaction; the payload is copied, so later changes to the caller's buffer do not affect it.</summary>
     public Transaction(ulong @namespace, ReadOnlyMemory<byte> payload)
@@ -49,7 +49,7 @@ public sealed class Transaction : ICanonical, IEquatable<Transaction>
     public ReadOnlyMemory<byte> Payload => _payload;
 
     /// <summary>SHA-256 of the canonical encoding, computed once.</summary>
-    public Hash Hash => _hash ??= Hash.Compute(Canonical.Encode(this));
+    public Hash Hash => _hash.GetOrCompute(this, static self => Hash.Compute(Canonical.Encode(self)));
 
     /// <summary>Bytes of the canonical encoding: version, namespace, length prefix, payload.</summary>
     public int EncodedSize => 1 + sizeof(ulong) + sizeof(uint) + _payload.Length;

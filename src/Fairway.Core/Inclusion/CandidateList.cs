@@ -33,7 +33,7 @@ public sealed class CandidateList : ICanonical, IEncodedSizeHint
     /// <summary>The floor for a set of <paramref name="validators"/>: lower when every validator's list must fit one block's entry budget.</summary>
     public static int CapFloorFor(int validators) => Math.Max(1, Math.Min(CapFloor, Limits.CandidateEntriesPerBlockMax / Math.Max(1, validators)));
 
-    private Hash? _digest;
+    private CachedHash _digest;
 
     /// <summary>
     /// The encoding of everything but the signature, made once: a list is hashed, sent, carried in blocks and stored, and
@@ -92,7 +92,7 @@ public sealed class CandidateList : ICanonical, IEncodedSizeHint
     public Signature Signature { get; }
 
     /// <summary>The hash of everything but the signature: what the signer signs and what proposals reference.</summary>
-    public Hash Digest => _digest ??= Hash.Compute(BodyBytes());
+    public Hash Digest => _digest.GetOrCompute(this, static self => Hash.Compute(self.BodyBytes()));
 
     public int EncodedSizeHint => BodyBytes().Length + Signature.Size;
 

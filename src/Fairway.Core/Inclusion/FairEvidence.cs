@@ -55,7 +55,7 @@ public sealed class FairEvidence : ICanonical, IEncodedSizeHint
 {
     public const byte Version = 1;
 
-    private Hash? _id;
+    private CachedHash _id;
 
     private FairEvidence(FairEvidenceKind kind, CandidateList list, CandidateList? second, SignedReceipt? receipt)
     {
@@ -86,7 +86,7 @@ public sealed class FairEvidence : ICanonical, IEncodedSizeHint
     public ulong Round => List.Round;
 
     /// <summary>The hash of the encoding: one piece of evidence is kept and carried once.</summary>
-    public Hash Id => _id ??= Hash.Compute(Canonical.Encode(this));
+    public Hash Id => _id.GetOrCompute(this, static self => Hash.Compute(Canonical.Encode(self)));
 
     public static FairEvidence Conflicting(CandidateList first, CandidateList second)
     {

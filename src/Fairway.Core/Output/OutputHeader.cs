@@ -22,7 +22,7 @@ public sealed class OutputHeader : ICanonical, IEquatable<OutputHeader>
     /// <summary>Bytes of a version 2 header: the light client reads the inbox fields at the end of exactly this many.</summary>
     public const int InboxVersionSize = 1 + (3 * Hash.Size) + 8 + 4 + Hash.Size + 16 + 1;
 
-    private Hash? _hash;
+    private CachedHash _hash;
 
     public OutputHeader(Hash chainId, ulong height, Hash blockHash, Hash previousOutputHash, int transactionCount, Hash outputRoot, OutputInbox? inbox = null)
     {
@@ -56,7 +56,7 @@ public sealed class OutputHeader : ICanonical, IEquatable<OutputHeader>
     public OutputInbox? Inbox { get; }
 
     /// <summary>SHA-256 of the canonical encoding: what validators sign and the next header chains to.</summary>
-    public Hash Hash => _hash ??= Hash.Compute(Canonical.Encode(this));
+    public Hash Hash => _hash.GetOrCompute(this, static self => Hash.Compute(Canonical.Encode(self)));
 
     /// <summary>The header of an output with these transactions (already in output order: namespaces ascending) at this height.</summary>
     public static OutputHeader Over(

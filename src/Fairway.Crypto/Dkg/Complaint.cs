@@ -16,7 +16,7 @@ public sealed class Complaint : ICanonical
 
     private const string ProofDomain = "fairway/dkg/complaint";
 
-    private Hash? _id;
+    private CachedHash _id;
 
     public Complaint(ushort complainer, ushort dealer, Hash dealingId, GroupElement sharedPoint, DleqProof proof)
     {
@@ -40,7 +40,7 @@ public sealed class Complaint : ICanonical
     /// <summary>That log_G(Y_complainer) = log_E(K), bound to the session, the dealing and the complainer.</summary>
     public DleqProof Proof { get; }
 
-    public Hash Id => _id ??= Hash.Compute(Canonical.Encode(this));
+    public Hash Id => _id.GetOrCompute(this, static self => Hash.Compute(Canonical.Encode(self)));
 
     /// <summary>
     /// The complaint validator <paramref name="recipient"/> must make against <paramref name="dealing"/>: null when the

@@ -18,7 +18,7 @@ public sealed class Dealing : ICanonical, IEncodedSizeHint
 {
     public const byte Version = 1;
 
-    private Hash? _id;
+    private CachedHash _id;
 
     /// <summary>
     /// A dealing from its parts, as decoding makes one. Nothing beyond the encoding's bounds is checked here:
@@ -51,7 +51,7 @@ public sealed class Dealing : ICanonical, IEncodedSizeHint
     public IReadOnlyList<Scalar> EncryptedShares { get; }
 
     /// <summary>The hash of the encoding: what complaints name, so a complaint counts only against the dealing it was made about.</summary>
-    public Hash Id => _id ??= Hash.Compute(Canonical.Encode(this));
+    public Hash Id => _id.GetOrCompute(this, static self => Hash.Compute(Canonical.Encode(self)));
 
     public int EncodedSizeHint => 8 + (GroupElement.Size * (Commitments.Count + 1)) + (Scalar.Size * EncryptedShares.Count);
 

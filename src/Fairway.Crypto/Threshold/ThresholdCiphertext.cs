@@ -31,7 +31,7 @@ public sealed class ThresholdCiphertext : ICanonical, IEncodedSizeHint
     /// </summary>
     public const int KeyCheckSize = 32;
 
-    private Hash? _id;
+    private CachedHash _id;
 
     public ThresholdCiphertext(Hash keySetId, ReadOnlySpan<byte> label, GroupElement u, GroupElement uBar, ReadOnlySpan<byte> body, DleqProof proof)
     {
@@ -68,7 +68,7 @@ public sealed class ThresholdCiphertext : ICanonical, IEncodedSizeHint
     public DleqProof Proof { get; }
 
     /// <summary>The hash of the encoding: what decryption shares name.</summary>
-    public Hash Id => _id ??= Hash.Compute(Canonical.Encode(this));
+    public Hash Id => _id.GetOrCompute(this, static self => Hash.Compute(Canonical.Encode(self)));
 
     public int PlaintextLength => Body.Count - KeyCheckSize - TagSize;
 

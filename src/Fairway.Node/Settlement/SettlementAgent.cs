@@ -296,41 +296,21 @@ internal sealed partial class SettlementAgent : IAsyncDisposable
     /// <summary>The next height due a statement after the anchor, up to the certified height; null when none is due yet.</summary>
     private ulong? NextStatementHeight()
     {
-        if (_domain.IntervalMs == 0)
-        {
-            var next = _anchor.Height + _domain.Interval;
-            return next <= Certified ? next : null;
-        }
-
-        if ((_anchorTimestampMs ??= _anchor.Height == 0 ? 0 : _host.BlockTimestampMs(_anchor.Height)) is not { } anchorMs)
+        if ((_anchorTimestampMs ??= _anchor.Height == 0 || _domain.IntervalMs == 0 ? 0 : _host.BlockTimestampMs(_anchor.Height)) is not { } anchorMs)
         {
             return null;
         }
 
-        var last = Math.Min(Certified, _anchor.Height + _domain.Interval);
-        for (var height = Math.Max(_anchor.Height + 1, _scannedHeight + 1); height <= last; height++)
-        {
-            if (height == _anchor.Height + _domain.Interval)
-            {
-                return height;
-            }
-
-            if (_host.BlockTimestampMs(height) is not { } ms)
-            {
-                return null;
-            }
-
-            if (_domain.IsDue(_anchor.Height, anchorMs, height, ms))
-            {
-                return height;
-            }
-
-            // Not due: the next pass starts after it rather than reading its block time again.
-            _scannedHeight = height;
-        }
-
-        return null;
+        return StatementSchedule.Next(_domain, _anchor.Height, anchorMs, Certified, ref _scannedHeight, _host.BlockTimestampMs, Settleable);
     }
+
+    /// <summary>
+    /// Whether the light client could take a statement on the certified header at <paramref name="height"/> (null: not
+    /// held): with an inbox, only a header that commits to it.
+    /// </summary>
+    private bool? Settleable(ulong height) =>
+        _host.CertifiedOutputHeader(height) is not { } header ? null
+        : _contracts.Addresses.Inbox is null || (header.Length > 0 && header[0] == Core.Output.OutputHeader.InboxVersion);
 
     private void SignCertified()
     {
