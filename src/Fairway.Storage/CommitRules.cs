@@ -88,16 +88,10 @@ internal static class CommitRules
     public static void CheckBatchesStored(IReadOnlyList<CommittedBlock> group, Func<Hash, bool> isStored)
     {
         ArgumentNullException.ThrowIfNull(group);
-        foreach (var committed in group)
+        if (MissingBatches.Find(group.Select(c => (c, (IReadOnlyList<Batch>)[])), isStored) is [var first, ..])
         {
-            foreach (var digest in committed.Block.AllBatchDigests)
-            {
-                if (!isStored(digest))
-                {
-                    throw new InvalidOperationException(
-                        $"cannot commit {committed.Block}: its batch {digest.ToHex()[..8]} is not stored; put the batches before the commit");
-                }
-            }
+            throw new InvalidOperationException(
+                $"cannot commit {group.First(c => c.Height == first.Height).Block}: its batch {first.Digest.ToHex()[..8]} is not stored; put the batches before the commit");
         }
     }
 }
