@@ -105,7 +105,7 @@ public sealed partial class ValidatorNode
 
         var key = SettlementKeyFile.Read(l1.SettlementKeyFile);
         var connection = L1Connection.Open(l1.Url, key, genesis.L1ChainId);
-        var contracts = new L1Contracts(connection, new L1Addresses(genesis.StakeTable, genesis.LightClient));
+        var contracts = new L1Contracts(connection, new L1Addresses(genesis.StakeTable, genesis.LightClient, genesis.Inbox));
         var domain = new SettlementDomain(genesis.L1ChainId, genesis.LightClient, genesis.IntervalHeights, genesis.IntervalMs);
         _settlement = new SettlementAgent(
             domain, key, contracts, l1, _identity.Config.DataDir, _identity.Index, _identity.Validators.Count,
