@@ -16,6 +16,12 @@ public enum AdmissionRefusal
 
     /// <summary>The data directory's free space is below the reserve kept for consensus: no new work until space returns.</summary>
     DiskFull,
+
+    /// <summary>
+    /// The network has committed heights this validator has not applied yet (it is back from a crash or a partition and
+    /// fetching their batches): what it accepted now would wait behind all of them, and be lost if it went down again.
+    /// </summary>
+    CatchingUp,
 }
 
 /// <summary>
@@ -38,6 +44,9 @@ public sealed record AdmissionOptions
 
     /// <summary>Committed transactions not yet indexed above which submissions are refused (a block at most holds 32,768).</summary>
     public long UnindexedTransactionsMax { get; init; } = 16_384;
+
+    /// <summary>Heights committed by the network and not yet applied here above which submissions are refused.</summary>
+    public long CatchUpHeightsMax { get; init; } = 256;
 }
 
 /// <summary>How loaded a validator's pipeline is, as its event loop sees it.</summary>
@@ -46,7 +55,9 @@ public sealed record AdmissionOptions
 /// <param name="OldestWaitMs">How long the oldest batch not yet proposed has waited; 0 when none waits.</param>
 /// <param name="UnindexedTransactions">Transactions committed and not yet indexed.</param>
 /// <param name="DiskLow">The data directory's free space is below the node's reserve.</param>
-public readonly record struct AdmissionLoad(long UnproposedTransactions, long MempoolTransactions, long OldestWaitMs, long UnindexedTransactions, bool DiskLow = false);
+/// <param name="HeightsBehind">Heights the network has committed that this validator has not applied yet.</param>
+public readonly record struct AdmissionLoad(
+    long UnproposedTransactions, long MempoolTransactions, long OldestWaitMs, long UnindexedTransactions, bool DiskLow = false, long HeightsBehind = 0);
 
 public static class Admission
 {
@@ -63,6 +74,11 @@ public static class Admission
         if (load.UnindexedTransactions > options.UnindexedTransactionsMax)
         {
             return AdmissionRefusal.IndexBehind;
+        }
+
+        if (load.HeightsBehind > options.CatchUpHeightsMax)
+        {
+            return AdmissionRefusal.CatchingUp;
         }
 
         if (options.WaitMsMax > 0 && load.OldestWaitMs > options.WaitMsMax)
@@ -82,6 +98,7 @@ public static class Admission
         AdmissionRefusal.Waiting => "waiting",
         AdmissionRefusal.IndexBehind => "index_behind",
         AdmissionRefusal.DiskFull => "disk_full",
+        AdmissionRefusal.CatchingUp => "catching_up",
         _ => "none",
     };
 
@@ -92,6 +109,7 @@ public static class Admission
         AdmissionRefusal.Waiting => "transactions already queued are waiting longer than this validator accepts; retry later",
         AdmissionRefusal.IndexBehind => "this validator's index is behind what has been committed; retry later",
         AdmissionRefusal.DiskFull => "this validator's disk is nearly full; it takes no new work until space is freed: submit to another validator",
+        AdmissionRefusal.CatchingUp => "this validator is catching up with heights the network already committed; submit to another validator or retry later",
         _ => "the mempool is full; retry later",
     };
 }

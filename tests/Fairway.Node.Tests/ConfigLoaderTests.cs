@@ -67,6 +67,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("admission_wait_max_ms", "-1")]
     [InlineData("admission_backlog_transactions_max", "-5")]
     [InlineData("admission_unindexed_transactions_max", "20000000")]
+    [InlineData("admission_catch_up_heights_max", "0")]
     [InlineData("disk_reserve_bytes", "-1")]
     [InlineData("disk_reserve_bytes", "1099511627777")]
     [InlineData("disk_reserve_bytes", "\"64MiB\"")]

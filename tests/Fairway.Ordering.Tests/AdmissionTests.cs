@@ -2,12 +2,12 @@ namespace Fairway.Ordering.Tests;
 
 public class AdmissionTests
 {
-    private static readonly AdmissionOptions Options = new() { BacklogTransactionsMax = 100, WaitMsMax = 500, UnindexedTransactionsMax = 1_000 };
+    private static readonly AdmissionOptions Options = new() { BacklogTransactionsMax = 100, WaitMsMax = 500, UnindexedTransactionsMax = 1_000, CatchUpHeightsMax = 50 };
 
     [Fact]
     public void A_pipeline_under_every_bound_takes_submissions()
     {
-        Assert.Equal(AdmissionRefusal.None, Admission.Check(Options, new AdmissionLoad(60, 39, 500, 1_000)));
+        Assert.Equal(AdmissionRefusal.None, Admission.Check(Options, new AdmissionLoad(60, 39, 500, 1_000, HeightsBehind: 50)));
         Assert.Equal(AdmissionRefusal.None, Admission.Check(Options, default));
     }
 
@@ -26,9 +26,12 @@ public class AdmissionTests
     // would not help while it is behind.
     [InlineData(1_000, 0, 10_000, 5_000, AdmissionRefusal.IndexBehind)]
     [InlineData(1_000, 0, 10_000, 0, AdmissionRefusal.Waiting)]
-    public void Each_bound_refuses_on_its_own(long unproposed, long mempool, long waitMs, long unindexed, AdmissionRefusal expected)
+    [InlineData(0, 0, 0, 0, AdmissionRefusal.CatchingUp, 51)]
+    [InlineData(1_000, 0, 10_000, 0, AdmissionRefusal.CatchingUp, 51)]
+    [InlineData(1_000, 0, 10_000, 5_000, AdmissionRefusal.IndexBehind, 51)]
+    public void Each_bound_refuses_on_its_own(long unproposed, long mempool, long waitMs, long unindexed, AdmissionRefusal expected, long behind = 0)
     {
-        var refusal = Admission.Check(Options, new AdmissionLoad(unproposed, mempool, waitMs, unindexed));
+        var refusal = Admission.Check(Options, new AdmissionLoad(unproposed, mempool, waitMs, unindexed, HeightsBehind: behind));
 
         Assert.Equal(expected, refusal);
         Assert.NotEqual("none", Admission.Label(refusal));

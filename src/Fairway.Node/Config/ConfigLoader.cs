@@ -361,6 +361,7 @@ public static class ConfigLoader
         Require(c.AdmissionWaitMaxMs is >= 0 and <= 600_000, path, "admission_wait_max_ms", "must be between 0 (off) and 600000");
         Require(c.AdmissionBacklogTransactionsMax is >= 1 and <= 10_000_000, path, "admission_backlog_transactions_max", "must be between 1 and 10000000");
         Require(c.AdmissionUnindexedTransactionsMax is >= 1 and <= 10_000_000, path, "admission_unindexed_transactions_max", "must be between 1 and 10000000");
+        Require(c.AdmissionCatchUpHeightsMax is >= 1 and <= 1_000_000, path, "admission_catch_up_heights_max", "must be between 1 and 1000000");
         Require(c.DiskReserveBytes is >= 0 and <= DiskReserveBytesMax, path, "disk_reserve_bytes", $"must be between 0 (off) and {DiskReserveBytesMax} (1 TiB)");
         Require(c.PayloadBytesMax is >= 1 and <= Core.Chain.Limits.TransactionPayloadBytesMax, path, "payload_bytes_max", $"must be between 1 and {Core.Chain.Limits.TransactionPayloadBytesMax}");
         Require(c.EmptyBlockDelayMs is >= 0 and <= 60_000, path, "empty_block_delay_ms", "must be between 0 and 60000");

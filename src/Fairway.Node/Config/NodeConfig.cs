@@ -74,6 +74,10 @@ public sealed record NodeConfig
     [JsonPropertyName("admission_unindexed_transactions_max")]
     public int AdmissionUnindexedTransactionsMax { get; init; } = 16_384;
 
+    /// <summary>Admission control: refuse submissions while this many heights committed by the network wait to be applied here.</summary>
+    [JsonPropertyName("admission_catch_up_heights_max")]
+    public int AdmissionCatchUpHeightsMax { get; init; } = 256;
+
     /// <summary>
     /// Free bytes kept on the data directory's file system for consensus: below it a validator refuses new submissions
     /// (503 <c>disk_full</c>) and cuts no batches of new work, but keeps voting and storing blocks. 0 turns it off.

@@ -55,6 +55,7 @@ public sealed partial class ValidatorNode
         WaitMsMax = config.AdmissionWaitMaxMs,
         BacklogTransactionsMax = config.AdmissionBacklogTransactionsMax,
         UnindexedTransactionsMax = config.AdmissionUnindexedTransactionsMax,
+        CatchUpHeightsMax = config.AdmissionCatchUpHeightsMax,
     };
 
     private bool IndexKeepsUp => Interlocked.Read(ref _unindexedTransactions) <= _admission.UnindexedTransactionsMax * UnindexedHardMaxFactor;
@@ -73,7 +74,8 @@ public sealed partial class ValidatorNode
             _mempool.Count,
             chainMoves && _batches.OldestUnproposedArrivedMs is { } arrived ? Math.Max(0, now - arrived) : 0,
             Interlocked.Read(ref _unindexedTransactions),
-            _diskReserve.IsLow);
+            _diskReserve.IsLow,
+            _commits.NewestHeight > _committedHeight ? (long)(_commits.NewestHeight - _committedHeight) : 0);
     }
 
     private AdmissionRefusal CheckAdmission() => Admission.Check(_admission, CurrentLoad());
