@@ -27,6 +27,12 @@ public interface IChainStore : IDisposable
     /// <summary>Whether the batch is stored, by the same rule <see cref="AppendCommitted"/> checks, without reading it.</summary>
     bool IsBatchStored(Hash digest);
 
+    /// <summary>
+    /// Whether a reader sees the batch, without reading it: as <see cref="TryGetBatch"/> would answer, and never waiting
+    /// for a writer (unlike <see cref="IsBatchStored"/>, whose lock the writer holds through its sync).
+    /// </summary>
+    bool HasBatch(Hash digest);
+
     /// <summary>Stores several batches; a store may write them in one database transaction.</summary>
     void PutBatches(IReadOnlyList<Batch> batches)
     {

@@ -126,6 +126,8 @@ public sealed class InMemoryChainStore : IChainStore
         }
     }
 
+    public bool HasBatch(Hash digest) => IsBatchStored(digest);
+
     public bool TryGetBatch(Hash digest, out Batch batch)
     {
         lock (_lock)

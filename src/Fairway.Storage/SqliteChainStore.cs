@@ -33,6 +33,7 @@ public sealed class SqliteChainStore : IChainStore
     private readonly Lock _readLock = new();
     private readonly SqliteCommand _readBlock;
     private readonly SqliteCommand _readBatch;
+    private readonly SqliteCommand _readBatchExists;
     private readonly SqliteCommand _insertBatch;
     private readonly SqliteCommand _selectBatch;
     private readonly SqliteCommand _insertCommitted;
@@ -94,6 +95,7 @@ public sealed class SqliteChainStore : IChainStore
             _reader.Open();
             _readBlock = SqliteCommands.Create(_reader, "SELECT data FROM blocks WHERE hash = $hash");
             _readBatch = SqliteCommands.Create(_reader, "SELECT data FROM batches WHERE digest = $digest");
+            _readBatchExists = SqliteCommands.Create(_reader, "SELECT 1 FROM batches WHERE digest = $digest");
         }
         catch
         {
@@ -248,6 +250,16 @@ public sealed class SqliteChainStore : IChainStore
         var data = ReadScalar(_readBatch, "$digest", digest);
         batch = data is null ? null! : Canonical.Decode(data, Batch.Decode, "stored batch");
         return data is not null;
+    }
+
+    public bool HasBatch(Hash digest)
+    {
+        lock (_readLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _readBatchExists.Parameters["$digest"].Value = digest.ToArray();
+            return _readBatchExists.ExecuteScalar() is not null;
+        }
     }
 
     private byte[]? ReadScalar(SqliteCommand command, string parameter, Hash key)
@@ -499,7 +511,7 @@ public sealed class SqliteChainStore : IChainStore
 
         lock (_readLock)
         {
-            SqliteCommands.Close([_readBlock, _readBatch], _reader);
+            SqliteCommands.Close([_readBlock, _readBatch, _readBatchExists], _reader);
         }
     }
 

@@ -26,7 +26,7 @@ public class SettlementTests
         JsonElement status = default;
         // Settling goes through a statement interval, the validators' attestations, a relayed L1 transaction and anvil's
         // one-second blocks: about 20 s alone. It once took over 90 s in a full-suite run on two loaded cores, hence the
-        // longer bound; sometimes nothing settles at all (open, see docs/SETTLEMENT.md).
+        // longer bound.
         await TestCluster.WaitUntilAsync(async () => (status = await StatusAsync(cluster, 0, hash)).ValueKind == JsonValueKind.Object
             && status.GetProperty("status").GetString() == "settled", $"transaction {hash} settled", TimeSpan.FromMinutes(4));
 
@@ -176,6 +176,35 @@ public class SettlementTests
 
             Assert.Equal(await l1.Connection.BlockHashAsync(reference.GetProperty("number").GetUInt64()), reference.GetProperty("hash").GetString(), ignoreCase: true);
         }
+    }
+
+    [Fact]
+    public async Task Blocks_made_before_any_validator_read_the_L1_carry_no_statement_and_settlement_starts_on_the_first_that_commits_to_the_inbox()
+    {
+        await using var cluster = new TestCluster(4);
+        await cluster.AttachL1Async();
+
+        // The L1 frozen from the start: the first blocks name no L1 block, so their output headers do not commit to the
+        // inbox, and the first statement is due on one of them. The light client would refuse a statement there for good.
+        PosixSignals.Send(cluster.Anvil!.ProcessId, PosixSignals.Stop);
+        try
+        {
+            cluster.StartAll();
+            await cluster.WaitForHeightAsync(All, 10);
+            Assert.Equal(JsonValueKind.Null, (await cluster.BlockAsync(0, 1))!.Value.GetProperty("l1").ValueKind);
+        }
+        finally
+        {
+            PosixSignals.Send(cluster.Anvil!.ProcessId, PosixSignals.Continue);
+        }
+
+        var l1 = await cluster.L1ReaderAsync();
+        await TestCluster.WaitUntilAsync(async () => (await l1.SettledTipAsync()).Height > 0, "a first settled height", TimeSpan.FromSeconds(180));
+        var (first, _) = await l1.SettledTipAsync();
+        Assert.NotEqual(JsonValueKind.Null, (await cluster.BlockAsync(0, first))!.Value.GetProperty("l1").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, (await cluster.BlockAsync(0, first))!.Value.GetProperty("inbox").ValueKind);
+        var settled = first;
+        await TestCluster.WaitUntilAsync(async () => (await l1.SettledTipAsync()).Height > settled, "settlement goes on past the first statement");
     }
 
     [Fact]

@@ -59,6 +59,7 @@ public abstract class ChainStoreContract : IDisposable
         Assert.False(Store.TryGetBlock(Hash.Compute("nope"u8), out _));
         Assert.False(Store.TryGetBatch(Hash.Compute("nope"u8), out _));
         Assert.False(Store.IsBatchStored(Hash.Compute("nope"u8)));
+        Assert.False(Store.HasBatch(Hash.Compute("nope"u8)));
     }
 
     [Fact]
@@ -66,9 +67,11 @@ public abstract class ChainStoreContract : IDisposable
     {
         var batch = new TestChain(1, 5).Batches[0];
         Assert.False(Store.IsBatchStored(batch.Digest));
+        Assert.False(Store.HasBatch(batch.Digest));
         Store.PutBatch(batch);
 
         Assert.True(Store.IsBatchStored(batch.Digest));
+        Assert.True(Store.HasBatch(batch.Digest));
         Assert.True(Store.TryGetBatch(batch.Digest, out var back));
         AssertSame(batch, back);
         Assert.Equal(batch.Transactions, back.Transactions);

@@ -91,7 +91,7 @@ public sealed partial class ValidatorNode
 
         // A copy of a batch committed longer ago than the pool remembers is found in the chain store, which holds every
         // batch this validator stored; taking it again would let a leader order its transactions twice.
-        if (_batches.IsKnown(batch.Digest) || _chain.TryGetBatch(batch.Digest, out _) || !_batches.Add(batch, NowMs))
+        if (_batches.IsKnown(batch.Digest) || _chain.HasBatch(batch.Digest) || !_batches.Add(batch, NowMs))
         {
             // Nothing new, so nothing waiting can go on: a validator back from a crash is sent thousands of batches it
             // already has, and looking at its waiting commits for each one kept it from catching up (fault campaign).
