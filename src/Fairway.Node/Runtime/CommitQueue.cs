@@ -17,6 +17,8 @@ internal sealed class CommitQueue
     private readonly Func<Hash, Block?> _readBlock;
     private readonly Queue<CommitBlock> _queue = new();
     private CommitBlock? _newestBeyond;
+    /// <summary>The height of the last commit queued: heights are queued in order, and reading it must not walk the queue.</summary>
+    private ulong _newestQueuedHeight;
 
     public CommitQueue(int capacity, Func<Hash, Block?> readBlock)
     {
@@ -29,7 +31,7 @@ internal sealed class CommitQueue
     public int Count => _queue.Count;
 
     /// <summary>The highest height committed by consensus, applied or not; 0 when nothing waits.</summary>
-    public ulong NewestHeight => _newestBeyond?.Block.Height ?? (_queue.Count > 0 ? _queue.Last().Block.Height : 0);
+    public ulong NewestHeight => _newestBeyond?.Block.Height ?? (_queue.Count > 0 ? _newestQueuedHeight : 0);
 
     public bool IsEmpty => _queue.Count == 0 && _newestBeyond is null;
 
@@ -38,7 +40,7 @@ internal sealed class CommitQueue
         ArgumentNullException.ThrowIfNull(commit);
         if (_newestBeyond is null && _queue.Count < _capacity)
         {
-            _queue.Enqueue(commit);
+            Enqueue(commit);
             return;
         }
 
@@ -102,7 +104,13 @@ internal sealed class CommitQueue
 
         foreach (var commit in walked.Reverse())
         {
-            _queue.Enqueue(commit);
+            Enqueue(commit);
         }
+    }
+
+    private void Enqueue(CommitBlock commit)
+    {
+        _queue.Enqueue(commit);
+        _newestQueuedHeight = commit.Block.Height;
     }
 }
