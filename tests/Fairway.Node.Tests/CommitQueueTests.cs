@@ -81,6 +81,27 @@ public class CommitQueueTests
     }
 
     [Fact]
+    public void The_newest_height_is_the_highest_commit_waiting_through_every_refill_and_zero_once_all_are_applied()
+    {
+        var (store, commits) = Chain(10);
+        var queue = new CommitQueue(4, h => store.GetValueOrDefault(h));
+        Assert.Equal(0UL, queue.NewestHeight);
+        commits.Take(3).ToList().ForEach(queue.Add);
+        Assert.Equal(3UL, queue.NewestHeight);
+        commits.Skip(3).ToList().ForEach(queue.Add);
+
+        var applied = 0UL;
+        while (queue.TryPeek(applied, out var next))
+        {
+            Assert.Equal(10UL, queue.NewestHeight);
+            queue.Dequeue();
+            applied = next.Block.Height;
+        }
+
+        Assert.Equal(0UL, queue.NewestHeight);
+    }
+
+    [Fact]
     public void Commits_at_or_below_the_applied_height_are_skipped()
     {
         var (store, commits) = Chain(6);
