@@ -151,7 +151,7 @@ public sealed class SqliteChainStore : IChainStore
             }
         }
 
-        var data = ReadScalar(_readBlock, "$hash", hash);
+        var data = ReadBlob(_readBlock, "$hash", hash);
         block = data is null ? null! : Canonical.Decode(data, Block.Decode, "stored block");
         return data is not null;
     }
@@ -247,28 +247,22 @@ public sealed class SqliteChainStore : IChainStore
 
     public bool TryGetBatch(Hash digest, out Batch batch)
     {
-        var data = ReadScalar(_readBatch, "$digest", digest);
+        var data = ReadBlob(_readBatch, "$digest", digest);
         batch = data is null ? null! : Canonical.Decode(data, Batch.Decode, "stored batch");
         return data is not null;
     }
 
-    public bool HasBatch(Hash digest)
-    {
-        lock (_readLock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _readBatchExists.Parameters["$digest"].Value = digest.ToArray();
-            return _readBatchExists.ExecuteScalar() is not null;
-        }
-    }
+    public bool HasBatch(Hash digest) => ReadScalar(_readBatchExists, "$digest", digest) is not null;
 
-    private byte[]? ReadScalar(SqliteCommand command, string parameter, Hash key)
+    private byte[]? ReadBlob(SqliteCommand command, string parameter, Hash key) => ReadScalar(command, parameter, key) as byte[];
+
+    private object? ReadScalar(SqliteCommand command, string parameter, Hash key)
     {
         lock (_readLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             command.Parameters[parameter].Value = key.ToArray();
-            return command.ExecuteScalar() as byte[];
+            return command.ExecuteScalar();
         }
     }
 

@@ -58,6 +58,9 @@ public sealed partial class ValidatorNode
         CatchUpHeightsMax = config.AdmissionCatchUpHeightsMax,
     };
 
+    /// <summary>Heights consensus has committed that this validator has not applied yet.</summary>
+    private ulong HeightsNotApplied => _commits.NewestHeight > _committedHeight ? _commits.NewestHeight - _committedHeight : 0;
+
     private bool IndexKeepsUp => Interlocked.Read(ref _unindexedTransactions) <= _admission.UnindexedTransactionsMax * UnindexedHardMaxFactor;
 
     /// <summary>
@@ -75,7 +78,7 @@ public sealed partial class ValidatorNode
             chainMoves && _batches.OldestUnproposedArrivedMs is { } arrived ? Math.Max(0, now - arrived) : 0,
             Interlocked.Read(ref _unindexedTransactions),
             _diskReserve.IsLow,
-            _commits.NewestHeight > _committedHeight ? (long)(_commits.NewestHeight - _committedHeight) : 0);
+            (long)HeightsNotApplied);
     }
 
     private AdmissionRefusal CheckAdmission() => Admission.Check(_admission, CurrentLoad());

@@ -55,7 +55,7 @@ public sealed partial class ValidatorNode
             _identity.Validators.Count,
             _transport.ConnectedPeers,
             _mempool.Count + _batches.UnproposedTransactions,
-            _commits.NewestHeight > _committedHeight ? _commits.NewestHeight - _committedHeight : 0UL,
+            HeightsNotApplied,
             _fetches.AskedTotal - _summaryAsked,
             _fetches.FetchedTotal - _summaryFetched,
             string.Join(", ", newlyDropped) is { Length: > 0 } d ? d : "none");
