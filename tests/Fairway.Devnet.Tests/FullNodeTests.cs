@@ -33,6 +33,9 @@ public sealed class FullNodeTests : IAsyncLifetime
         await using var cluster = new TestCluster();
         cluster.StartAll();
         var forgerUrl = await StartForgerAsync(new Uri(cluster.Nodes[0].ApiUrl));
+        // Until validator 0 serves a firm height the forger can only pass its errors on, and the full node would move past
+        // the forger without ever being handed a forgery.
+        await TestCluster.WaitUntilAsync(async () => await cluster.MetricAsync(0, "fairway_certified_height") >= 1, "validator 0 certifying its first height");
         var apiPort = FreePorts.BaseFor(1) + NetworkGenerator.ApiPortOffset;
         var fullUrl = $"http://127.0.0.1:{apiPort}";
         var dir = Path.Combine(cluster.Directory, "full0");

@@ -287,6 +287,11 @@ internal sealed class TestCluster : IAsyncDisposable
     /// A stream of submissions, round-robin over the running validators, until cancelled. Failures (a validator being
     /// killed) are expected and skipped; returns how many were accepted.
     /// </summary>
+    private int _streamAccepted;
+
+    /// <summary>Submissions accepted so far by every <see cref="SubmitStreamAsync"/> of this cluster, read while they run.</summary>
+    public int StreamAccepted => Volatile.Read(ref _streamAccepted);
+
     public async Task<int> SubmitStreamAsync(CancellationToken stop, int payloadBytes = 512)
     {
         var accepted = 0;
@@ -305,6 +310,7 @@ internal sealed class TestCluster : IAsyncDisposable
             if (await SubmitAsync(i, 1, payload).ConfigureAwait(false))
             {
                 accepted++;
+                Interlocked.Increment(ref _streamAccepted);
             }
 
             try

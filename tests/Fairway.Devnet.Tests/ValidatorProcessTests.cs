@@ -17,7 +17,8 @@ public class ValidatorProcessTests(Xunit.Abstractions.ITestOutputHelper output)
         using var stop = new CancellationTokenSource();
         var load = cluster.SubmitStreamAsync(stop.Token);
         await cluster.WaitForHeightAsync(All, 5);
-        await TestCluster.WaitUntilAsync(async () => await CommittedTransactionsAsync(cluster, 0) >= 100, "100 transactions committed");
+        // The committed count includes the validators' own transactions (key-generation dealings), so both are waited on.
+        await TestCluster.WaitUntilAsync(async () => cluster.StreamAccepted >= 100 && await CommittedTransactionsAsync(cluster, 0) >= 100, "100 transactions accepted and committed");
         await stop.CancelAsync();
         var accepted = await load;
 
