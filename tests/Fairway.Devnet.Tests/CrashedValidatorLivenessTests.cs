@@ -9,6 +9,7 @@ namespace Fairway.Devnet.Tests;
 /// The most ordinary fault a BFT network has: one validator crashes and stays down. Real processes on loopback, under
 /// light load; the surviving three must keep most of the chain's pace and commit every transaction they accepted.
 /// </summary>
+[Collection("processes")]
 public class CrashedValidatorLivenessTests(ITestOutputHelper output)
 {
     private static readonly int[] All = [0, 1, 2, 3];

@@ -12,6 +12,7 @@ namespace Fairway.Devnet.Tests;
 /// leave its data intact, and catch up once restarted with space. The other three keep committing throughout. Needs
 /// root (the test mounts the tmpfs); it unmounts on every way out.
 /// </summary>
+[Collection("processes")]
 public class DiskFullTests(ITestOutputHelper output)
 {
     private static readonly int[] All = [0, 1, 2, 3];

@@ -6,6 +6,7 @@ namespace Fairway.Devnet.Tests;
 /// A frozen validator that comes back, then another that dies: the sequence that once left the survivors without
 /// progress for a minute. Each step must be followed by commits among the validators still up.
 /// </summary>
+[Collection("processes")]
 public class StallAndKillTests(ITestOutputHelper output)
 {
     private static readonly int[] All = [0, 1, 2, 3];
