@@ -10,7 +10,7 @@ using Fairway.Rollups.Perps;
 namespace Fairway.Devnet.Tests;
 
 /// <summary>
-/// The express-lane auction on real processes: the demo perps rollup (namespace 4, policy auction, 8-second epochs)
+/// The express-lane auction on real processes: the demo perps rollup (namespace 4, policy auction, 16-second epochs)
 /// holds the bidders' deposits. Three bidders seal bids for the next epoch (one above its deposit); the highest valid
 /// bid wins at the second price; the winner's bundles, sent out of order, lead the namespace's output in sequence
 /// order; the next epoch's first height settles the price to the users of the lane's epoch; and the perps rollup, run
@@ -22,7 +22,11 @@ public class AuctionTests
     private const ulong Perps = 4;
     private const ulong Oracle = 1;
     private const ulong Options = 9;
-    private const ulong EpochMs = 8_000;
+    /// <summary>
+    /// Long enough for the whole lane phase (the decision reaching every validator, three bundles, three fair-lane trades
+    /// each waited on until firm) to fall inside the one epoch on a loaded machine; the trades check that it did.
+    /// </summary>
+    private const ulong EpochMs = 16_000;
     private const ulong Usd = 1_000_000;
 
     private static readonly Ed25519Signer Feeder = Ed25519Signer.FromSeedPhrase("auction-devnet-feeder");
@@ -125,7 +129,9 @@ public class AuctionTests
         })
         {
             var sent = await client.SubmitAsync(Perps, trade, stake: null);
-            await client.WaitForAsync(sent.Hash, Commitment.Firm, TestCluster.Deadline);
+            var firm = await client.WaitForAsync(sent.Hash, Commitment.Firm, TestCluster.Deadline);
+            var at = (await cluster.BlockAsync(0, firm.Height!.Value))!.Value.GetProperty("timestamp_ms").GetUInt64();
+            Assert.True(at / EpochMs == target, $"a trade was output in auction epoch {at / EpochMs}, not the lane's epoch {target}: the test overran the epoch");
         }
 
         // The next epoch's first height settles: wait for it, then read every height's verified streams up to it.
@@ -177,7 +183,9 @@ public class AuctionTests
         // Operators see it too: the two bundle transactions output first, on every validator alike.
         foreach (var i in Enumerable.Range(0, 4))
         {
-            Assert.Contains("fairway_express_transactions_total{namespace=\"4\"} 2\n", await cluster.MetricsAsync(i), StringComparison.Ordinal);
+            await TestCluster.WaitUntilAsync(
+                async () => (await cluster.MetricsAsync(i))?.Contains("fairway_express_transactions_total{namespace=\"4\"} 2\n", StringComparison.Ordinal) == true,
+                $"validator {i} counting the two express transactions");
         }
     }
 }

@@ -76,11 +76,12 @@ public class EpochTests
         var joinedFrom = joined.GetProperty("epoch_start_height").GetUInt64();
         Assert.True(joinedEpoch > 0);
 
-        // The block that ended epoch 0 carries the change, and every validator committed the same one.
+        // The block that ended epoch 0 carries the change, and every validator committed the same one. A validator
+        // switches epoch when consensus commits that block, before its output is certified and indexed: wait for it.
+        await cluster.WaitForHeightAsync(all, joinedFrom);
         var last = (await cluster.BlockAsync(1, joinedFrom - 1))!.Value.GetProperty("next_epoch");
         Assert.Equal(joinedEpoch, last.GetProperty("epoch").GetUInt64());
         Assert.True(last.GetProperty("stakes")[4].GetUInt64() > 0);
-        await cluster.WaitForHeightAsync(all, joinedFrom);
         await cluster.AssertSameChainAsync(all, joinedFrom);
 
         // Validator 4's vote counts now: its signature shows up in certificates of the new epoch.

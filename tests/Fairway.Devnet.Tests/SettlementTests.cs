@@ -35,7 +35,9 @@ public class SettlementTests
         var (settledHeight, _) = await l1.SettledTipAsync();
         Assert.True(settledHeight >= height, $"the light client is at {settledHeight}, the transaction at {height}");
 
-        // What the L1 holds is the validators' own output, not merely something enough keys signed.
+        // What the L1 holds is the validators' own output, not merely something enough keys signed. Three of the four
+        // signatures settle a height, so the fourth validator may not have indexed it yet.
+        await cluster.WaitForHeightAsync(All, settledHeight);
         var settledOutput = Convert.ToHexStringLower(await l1.SettledOutputHashAsync(settledHeight));
         var block = await cluster.BlockAsync(1, settledHeight);
         Assert.Equal(block!.Value.GetProperty("output_hash").GetString(), settledOutput);
