@@ -71,7 +71,7 @@ public class DiskFullTests(ITestOutputHelper output)
             await TestCluster.WaitUntilAsync(() => cluster.SubmitAsync(Full, 1, Guid.NewGuid().ToByteArray()), "the validator takes submissions again once space returns");
             output.WriteLine($"taking work again {clock.ElapsedMilliseconds} ms after the filler went");
             Assert.Equal(0, await cluster.MetricAsync(Full, "fairway_disk_low"));
-            Assert.Contains("disk space back at", cluster.NodeLog(Full), StringComparison.Ordinal);
+            await cluster.WaitForLogAsync(Full, "disk space back at");
             await cluster.WaitForHeightAsync(All, await cluster.MinHeightAsync(Others) + 2);
 
             await stop.CancelAsync();

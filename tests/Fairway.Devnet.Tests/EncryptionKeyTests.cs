@@ -48,7 +48,7 @@ public class EncryptionKeyTests
         await TestCluster.WaitUntilAsync(async () => await StateAsync(http, cluster, 1) == "ready", "the restarted validator's key ready");
         var after = await ViewAsync(http, cluster, 1);
         Assert.Equal(keySetId, after!.Value.GetProperty("key_set_id").GetString());
-        Assert.Contains("encryption key generation ready", cluster.NodeLog(1), StringComparison.Ordinal);
+        await cluster.WaitForLogAsync(1, "encryption key generation ready");
     }
 
     private static async Task<string?> StateAsync(HttpClient http, TestCluster cluster, int i) =>

@@ -47,13 +47,11 @@ public class EquivocationEvidenceTests(ITestOutputHelper output)
             output.WriteLine($"validator {node}: conflicting votes by {Equivocator} in round {round}");
 
             // Validator 0 found it; the others never received the second vote, so theirs came from a peer.
-            var log = cluster.NodeLog(node);
-            var source = node == Witness ? "(found here)" : "(from validator";
-            Assert.Contains($"ConflictingVotes by validator {Equivocator} in round", log, StringComparison.Ordinal);
-            Assert.Contains(source, log, StringComparison.Ordinal);
+            await cluster.WaitForLogAsync(node, $"ConflictingVotes by validator {Equivocator} in round");
+            await cluster.WaitForLogAsync(node, node == Witness ? "(found here)" : "(from validator");
             if (node != Witness)
             {
-                Assert.DoesNotContain("(found here)", log, StringComparison.Ordinal);
+                Assert.DoesNotContain("(found here)", cluster.NodeLog(node), StringComparison.Ordinal);
             }
         }
 

@@ -123,6 +123,13 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public string NodeLog(int i) => File.ReadAllText(Path.Combine(Directory, Nodes[i].Name, "node.log"));
 
+    /// <summary>
+    /// Waits for <paramref name="text"/> in validator <paramref name="i"/>'s log. The node's console logger writes from a
+    /// queue of its own, so a line may reach the file after the API already shows what it reports.
+    /// </summary>
+    public Task WaitForLogAsync(int i, string text) =>
+        WaitUntilAsync(() => Task.FromResult(NodeLog(i).Contains(text, StringComparison.Ordinal)), $"\"{text}\" in validator {i}'s log");
+
     public async Task<ulong?> HeightAsync(int i)
     {
         try
