@@ -284,23 +284,41 @@ public sealed class SqliteChainStore : IChainStore
             CommitRules.CheckBatchesStored(committed, BatchStoredLocked);
 
             SqliteCommands.Execute(_connection, "PRAGMA synchronous=FULL");
-            using var transaction = _connection.BeginTransaction();
-            Enlist(transaction);
+            Exception? failed = null;
             try
             {
-                foreach (var (c, blockData, qcData) in encoded)
+                // Disposed (rolled back, if it failed) before the connection is used again: a statement run while a failed
+                // transaction is still open is refused, and that refusal used to replace the write's own error, so a full
+                // disk (SQLITE_FULL at the commit) stopped the validator as an unknown failure instead of a disk-full stop.
+                using (var transaction = _connection.BeginTransaction())
                 {
-                    InsertCommitted(c, blockData, qcData);
+                    Enlist(transaction);
+                    try
+                    {
+                        foreach (var (c, blockData, qcData) in encoded)
+                        {
+                            InsertCommitted(c, blockData, qcData);
+                        }
+
+                        // synchronous=FULL: the WAL is fsynced before Commit returns, with every earlier put in it.
+                        transaction.Commit();
+                    }
+                    finally
+                    {
+                        Enlist(null);
+                    }
                 }
 
-                // synchronous=FULL: the WAL is fsynced before Commit returns, with every earlier put in it.
-                transaction.Commit();
                 _unsynced = false;
+            }
+            catch (Exception e)
+            {
+                failed = e;
+                throw;
             }
             finally
             {
-                Enlist(null);
-                SqliteCommands.Execute(_connection, "PRAGMA synchronous=NORMAL");
+                RestoreNormalSync(failed);
             }
 
             // Only after the commit succeeded, so a failed write leaves the cached tip matching the file.
@@ -478,14 +496,20 @@ public sealed class SqliteChainStore : IChainStore
             }
 
             SqliteCommands.Execute(_connection, "PRAGMA synchronous=FULL");
+            Exception? failed = null;
             try
             {
                 SqliteCommands.Execute(_connection, "INSERT INTO sync_marker(id, n) VALUES(1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1");
                 _unsynced = false;
             }
+            catch (Exception e)
+            {
+                failed = e;
+                throw;
+            }
             finally
             {
-                SqliteCommands.Execute(_connection, "PRAGMA synchronous=NORMAL");
+                RestoreNormalSync(failed);
             }
         }
     }
@@ -534,6 +558,21 @@ public sealed class SqliteChainStore : IChainStore
     }
 
     // Microsoft.Data.Sqlite requires every command run inside a transaction to name it.
+    /// <summary>
+    /// Back to synchronous=NORMAL after a durable write. When the write itself failed, its error is what the caller must
+    /// see (the node tells a full disk from anything else by it), so a failure here is not let replace it.
+    /// </summary>
+    private void RestoreNormalSync(Exception? writeFailed)
+    {
+        try
+        {
+            SqliteCommands.Execute(_connection, "PRAGMA synchronous=NORMAL");
+        }
+        catch (Exception) when (writeFailed is not null)
+        {
+        }
+    }
+
     private void Enlist(SqliteTransaction? transaction)
     {
         _insertBlock.Transaction = transaction;

@@ -67,6 +67,38 @@ public sealed class SqliteChainStoreTests : ChainStoreContract
     }
 
     [Fact]
+    public void A_commit_whose_write_fails_reports_the_writes_own_error_keeps_the_tip_and_can_be_retried()
+    {
+        var chain = new TestChain(2, 1);
+        Store.PutBatches(chain.Batches);
+        Store.AppendCommitted(chain.At(1));
+
+        // A trigger added from another connection makes the write fail inside the store's transaction, as a full disk
+        // does at its commit; the store must pass that error up (the node tells a full disk by it), not one of its own.
+        ExecuteOnFile("CREATE TRIGGER injected_failure BEFORE INSERT ON committed BEGIN SELECT RAISE(ABORT, 'injected write failure'); END");
+        var failure = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => Store.AppendCommitted(chain.At(2)));
+        Assert.Contains("injected write failure", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1UL, Store.CommittedHeight);
+        Assert.Null(Store.GetCommitted(2));
+
+        ExecuteOnFile("DROP TRIGGER injected_failure");
+        Store.AppendCommitted(chain.At(2));
+        Store.Flush();
+        Reopen();
+        Assert.Equal(2UL, Store.CommittedHeight);
+        AssertSame(chain.At(2), Store.GetCommitted(2));
+    }
+
+    private void ExecuteOnFile(string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [Fact]
     public void Committed_transactions_are_kept_once_in_their_batches_and_read_back_after_a_reopen()
     {
         var chain = new TestChain(2, 4);
