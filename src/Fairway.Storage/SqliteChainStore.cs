@@ -283,43 +283,28 @@ public sealed class SqliteChainStore : IChainStore
             var (height, tip) = CommitRules.CheckGroup(committed, _committedHeight, _tipHash);
             CommitRules.CheckBatchesStored(committed, BatchStoredLocked);
 
-            SqliteCommands.Execute(_connection, "PRAGMA synchronous=FULL");
-            Exception? failed = null;
-            try
+            WriteDurably(() =>
             {
-                // Disposed (rolled back, if it failed) before the connection is used again: a statement run while a failed
-                // transaction is still open is refused, and that refusal used to replace the write's own error, so a full
-                // disk (SQLITE_FULL at the commit) stopped the validator as an unknown failure instead of a disk-full stop.
-                using (var transaction = _connection.BeginTransaction())
+                // Disposed (rolled back, if it failed) when this returns, before the connection is used again: a statement
+                // run while a failed transaction is still open is refused, and that refusal used to replace the write's
+                // own error, so a full disk at the commit stopped the validator as an unknown failure.
+                using var transaction = _connection.BeginTransaction();
+                Enlist(transaction);
+                try
                 {
-                    Enlist(transaction);
-                    try
+                    foreach (var (c, blockData, qcData) in encoded)
                     {
-                        foreach (var (c, blockData, qcData) in encoded)
-                        {
-                            InsertCommitted(c, blockData, qcData);
-                        }
+                        InsertCommitted(c, blockData, qcData);
+                    }
 
-                        // synchronous=FULL: the WAL is fsynced before Commit returns, with every earlier put in it.
-                        transaction.Commit();
-                    }
-                    finally
-                    {
-                        Enlist(null);
-                    }
+                    // synchronous=FULL: the WAL is fsynced before Commit returns, with every earlier put in it.
+                    transaction.Commit();
                 }
-
-                _unsynced = false;
-            }
-            catch (Exception e)
-            {
-                failed = e;
-                throw;
-            }
-            finally
-            {
-                RestoreNormalSync(failed);
-            }
+                finally
+                {
+                    Enlist(null);
+                }
+            });
 
             // Only after the commit succeeded, so a failed write leaves the cached tip matching the file.
             _committedHeight = height;
@@ -495,22 +480,7 @@ public sealed class SqliteChainStore : IChainStore
                 return;
             }
 
-            SqliteCommands.Execute(_connection, "PRAGMA synchronous=FULL");
-            Exception? failed = null;
-            try
-            {
-                SqliteCommands.Execute(_connection, "INSERT INTO sync_marker(id, n) VALUES(1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1");
-                _unsynced = false;
-            }
-            catch (Exception e)
-            {
-                failed = e;
-                throw;
-            }
-            finally
-            {
-                RestoreNormalSync(failed);
-            }
+            WriteDurably(() => SqliteCommands.Execute(_connection, "INSERT INTO sync_marker(id, n) VALUES(1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1"));
         }
     }
 
@@ -557,22 +527,41 @@ public sealed class SqliteChainStore : IChainStore
         _insertBlock.ExecuteNonQuery();
     }
 
-    // Microsoft.Data.Sqlite requires every command run inside a transaction to name it.
     /// <summary>
-    /// Back to synchronous=NORMAL after a durable write. When the write itself failed, its error is what the caller must
-    /// see (the node tells a full disk from anything else by it), so a failure here is not let replace it.
+    /// Runs <paramref name="write"/> with synchronous=FULL, so it and every earlier put are durable when it returns, then
+    /// goes back to NORMAL. When the write fails, its own error is what the caller sees (the node tells a full disk from
+    /// anything else by it): a failure to go back to NORMAL is not let replace it.
     /// </summary>
-    private void RestoreNormalSync(Exception? writeFailed)
+    private void WriteDurably(Action write)
+    {
+        SqliteCommands.Execute(_connection, "PRAGMA synchronous=FULL");
+        try
+        {
+            write();
+        }
+        catch
+        {
+            RestoreNormalSyncAfterFailure();
+            throw;
+        }
+
+        _unsynced = false;
+        SqliteCommands.Execute(_connection, "PRAGMA synchronous=NORMAL");
+    }
+
+    private void RestoreNormalSyncAfterFailure()
     {
         try
         {
             SqliteCommands.Execute(_connection, "PRAGMA synchronous=NORMAL");
         }
-        catch (Exception) when (writeFailed is not null)
+        catch (Exception)
         {
+            // The write's own error is rethrown by the caller; this one must not replace it.
         }
     }
 
+    // Microsoft.Data.Sqlite requires every command run inside a transaction to name it.
     private void Enlist(SqliteTransaction? transaction)
     {
         _insertBlock.Transaction = transaction;

@@ -290,15 +290,15 @@ internal sealed class TestCluster : IAsyncDisposable
             : [];
     }
 
-    /// <summary>
-    /// A stream of submissions, round-robin over the running validators, until cancelled. Failures (a validator being
-    /// killed) are expected and skipped; returns how many were accepted.
-    /// </summary>
     private int _streamAccepted;
 
     /// <summary>Submissions accepted so far by every <see cref="SubmitStreamAsync"/> of this cluster, read while they run.</summary>
     public int StreamAccepted => Volatile.Read(ref _streamAccepted);
 
+    /// <summary>
+    /// A stream of submissions, round-robin over the running validators, until cancelled. Failures (a validator being
+    /// killed) are expected and skipped; returns how many were accepted.
+    /// </summary>
     public async Task<int> SubmitStreamAsync(CancellationToken stop, int payloadBytes = 512)
     {
         var accepted = 0;
